@@ -1,0 +1,1 @@
+"""The kubetyped generator: snapshots, generator model, rendering, diff."""

@@ -1,0 +1,1 @@
+"""Spec snapshots taken from real clusters, one folder per Kubernetes minor version."""

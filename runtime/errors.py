@@ -1,0 +1,350 @@
+"""The typed exception hierarchy shared by every layer of kubetyped."""
+
+from __future__ import annotations
+
+
+class KubetypedError(Exception):
+    """Base class of every error kubetyped raises on purpose."""
+
+
+class ConfigError(KubetypedError):
+    """Bad client configuration: names the file, the entry and the field at fault."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        entry: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.entry = entry
+        self.field = field
+
+
+# --- API errors (REST layer) -------------------------------------------------------------------
+# Appended by the REST layer. `api_error_from_response` maps a non-2xx answer of the apiserver to
+# the most specific class: by the Status `reason` first, then by the HTTP code (like client-go's
+# `k8s.io/apimachinery/pkg/api/errors`).
+
+import re as _re  # noqa: E402
+from typing import Any as _Any  # noqa: E402
+
+import orjson as _orjson  # noqa: E402
+
+_MAX_TEXT = 512
+_SECRET_PATTERNS = (
+    # "Authorization: Bearer xyz", "authorization=xyz", "Bearer xyz", "Basic xyz"
+    (_re.compile(r"(?i)(authorization\s*[:=]\s*)(\S+(\s+\S+)?)"), r"\1<redacted>"),
+    (_re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 <redacted>"),
+    # user:password@ in URLs (proxy URLs)
+    (_re.compile(r"(?i)(\w+://)[^/@\s]+@"), r"\1<redacted>@"),
+)
+
+
+def redact(text: str) -> str:
+    """Remove credentials (Authorization values, bearer tokens, URL userinfo) from a message."""
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class TransportError(KubetypedError):
+    """The request did not get an HTTP answer (connection refused/reset, TLS, timeout, EOF).
+
+    The httpx exception is kept as `__cause__`; `previous` is the failure of the attempt before the
+    last one (an exception or a description of a retried response) when the request was retried.
+    """
+
+    def __init__(self, message: str, *, previous: BaseException | str | None = None) -> None:
+        super().__init__(redact(message))
+        self.previous = previous
+
+
+class ResponseDecodeError(KubetypedError):
+    """A 2xx answer whose body is not the JSON that was asked for."""
+
+
+class WatchDecodeError(KubetypedError):
+    """A watch stream carried a line that is not a watch event."""
+
+
+class ApiError(KubetypedError):
+    """A non-2xx answer of the apiserver, decoded from its `Status` body where there is one."""
+
+    def __init__(
+        self,
+        code: int,
+        reason: str,
+        message: str,
+        *,
+        status: dict[str, _Any] | None = None,
+        retry_after: float | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.code = code
+        self.reason = reason
+        self.message = redact(message)
+        self.status: dict[str, _Any] = status if status is not None else {}
+        details = self.status.get("details")
+        self.details: dict[str, _Any] = details if isinstance(details, dict) else {}
+        causes = self.details.get("causes")
+        self.causes: list[dict[str, _Any]] = (
+            [c for c in causes if isinstance(c, dict)] if isinstance(causes, list) else []
+        )
+        if retry_after is None:
+            seconds = self.details.get("retryAfterSeconds")
+            if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds > 0:
+                retry_after = float(seconds)
+        self.retry_after = retry_after
+        self.method = method
+        self.path = path
+        where = f"{method} {path}: " if method and path else ""
+        super().__init__(f"{where}{code} {reason}: {self.message}")
+
+    @property
+    def name(self) -> str | None:
+        """`details.name`: the object the error is about, if the server said."""
+        value = self.details.get("name")
+        return value if isinstance(value, str) else None
+
+    @property
+    def kind(self) -> str | None:
+        value = self.details.get("kind")
+        return value if isinstance(value, str) else None
+
+    @property
+    def group(self) -> str | None:
+        value = self.details.get("group")
+        return value if isinstance(value, str) else None
+
+
+class BadRequestError(ApiError):
+    """400 BadRequest."""
+
+
+class UnauthorizedError(ApiError):
+    """401 Unauthorized: no or bad credentials."""
+
+
+class ForbiddenError(ApiError):
+    """403 Forbidden: RBAC denied the request."""
+
+
+class NotFoundError(ApiError):
+    """404 NotFound."""
+
+
+class MethodNotAllowedError(ApiError):
+    """405 MethodNotAllowed."""
+
+
+class NotAcceptableError(ApiError):
+    """406 NotAcceptable: the server cannot produce the requested `Accept` type."""
+
+
+class AlreadyExistsError(ApiError):
+    """409 AlreadyExists: create of an object whose name is taken."""
+
+
+class ConflictError(ApiError):
+    """409 Conflict: stale resourceVersion on update, or an apply conflict."""
+
+
+class ExpiredError(ApiError):
+    """410 Expired/Gone: the resourceVersion or continue token is too old; relist."""
+
+
+GoneError = ExpiredError
+
+
+class RequestEntityTooLargeError(ApiError):
+    """413 RequestEntityTooLarge."""
+
+
+class UnsupportedMediaTypeError(ApiError):
+    """415 UnsupportedMediaType: wrong Content-Type (e.g. patch type) for this request."""
+
+
+class InvalidError(ApiError):
+    """422 Invalid: the object failed validation; `causes` lists field, reason and message."""
+
+    @property
+    def field_causes(self) -> list[tuple[str, str, str]]:
+        """(field, reason, message) of each cause."""
+        return [
+            (str(c.get("field", "")), str(c.get("reason", "")), str(c.get("message", "")))
+            for c in self.causes
+        ]
+
+
+class TooManyRequestsError(ApiError):
+    """429 TooManyRequests: API priority and fairness or an eviction budget said wait."""
+
+
+class InternalError(ApiError):
+    """500 InternalError."""
+
+
+class ServerTimeoutError(ApiError):
+    """Reason ServerTimeout (500): the server could not finish in time; retry."""
+
+
+class ServiceUnavailableError(ApiError):
+    """503 ServiceUnavailable."""
+
+
+class GatewayTimeoutError(ApiError):
+    """504 / reason Timeout: the request did not complete in the time allowed."""
+
+
+class ResourceVersionTooLargeError(ServerTimeoutError, GatewayTimeoutError):
+    """The requested resourceVersion is newer than the server's cache (cause ResourceVersionTooLarge)."""
+
+
+_BY_REASON: dict[str, type[ApiError]] = {
+    "BadRequest": BadRequestError,
+    "Unauthorized": UnauthorizedError,
+    "Forbidden": ForbiddenError,
+    "NotFound": NotFoundError,
+    "MethodNotAllowed": MethodNotAllowedError,
+    "NotAcceptable": NotAcceptableError,
+    "AlreadyExists": AlreadyExistsError,
+    "Conflict": ConflictError,
+    "Gone": ExpiredError,
+    "Expired": ExpiredError,
+    "RequestEntityTooLarge": RequestEntityTooLargeError,
+    "UnsupportedMediaType": UnsupportedMediaTypeError,
+    "Invalid": InvalidError,
+    "TooManyRequests": TooManyRequestsError,
+    "InternalError": InternalError,
+    "ServerTimeout": ServerTimeoutError,
+    "ServiceUnavailable": ServiceUnavailableError,
+    "Timeout": GatewayTimeoutError,
+}
+
+_BY_CODE: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    406: NotAcceptableError,
+    409: ConflictError,
+    410: ExpiredError,
+    413: RequestEntityTooLargeError,
+    415: UnsupportedMediaTypeError,
+    422: InvalidError,
+    429: TooManyRequestsError,
+    500: InternalError,
+    503: ServiceUnavailableError,
+    504: GatewayTimeoutError,
+}
+
+_REASON_PHRASES: dict[int, str] = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    409: "Conflict",
+    410: "Expired",
+    413: "RequestEntityTooLarge",
+    415: "UnsupportedMediaType",
+    422: "Invalid",
+    429: "TooManyRequests",
+    500: "InternalError",
+    503: "ServiceUnavailable",
+    504: "Timeout",
+}
+
+
+def _header(headers: _Any, name: str) -> str | None:
+    if headers is None:
+        return None
+    value = headers.get(name)
+    if value is None:
+        value = headers.get(name.lower())
+    return value if isinstance(value, str) else None
+
+
+def parse_retry_after(value: str | None) -> int | None:
+    """Integer seconds of a `Retry-After` header (HTTP dates are not honoured, like client-go)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value.isdigit():
+        return None
+    return int(value)
+
+
+def _decode_status(body: bytes) -> dict[str, _Any] | None:
+    try:
+        decoded = _orjson.loads(body)
+    except _orjson.JSONDecodeError:
+        return None
+    if isinstance(decoded, dict) and decoded.get("kind") == "Status":
+        return decoded
+    return None
+
+
+def _error_class(code: int, reason: str, status: dict[str, _Any]) -> type[ApiError]:
+    details = status.get("details")
+    causes = details.get("causes") if isinstance(details, dict) else None
+    if isinstance(causes, list) and any(
+        isinstance(c, dict) and c.get("type") == "ResourceVersionTooLarge" for c in causes
+    ):
+        return ResourceVersionTooLargeError
+    if reason in _BY_REASON:
+        return _BY_REASON[reason]
+    if code in _BY_CODE:
+        return _BY_CODE[code]
+    return ApiError
+
+
+def api_error_from_response(
+    code: int,
+    body: bytes,
+    headers: _Any = None,
+    *,
+    method: str | None = None,
+    path: str | None = None,
+) -> ApiError:
+    """The typed `ApiError` for a non-2xx answer: `Status.reason` first, then the HTTP code.
+
+    `headers` is any mapping with `.get` (e.g. `httpx.Headers`); only `Retry-After` is read, so
+    request credentials can never leak into the error. A body that is not a `Status` still yields
+    the typed error, carrying the start of its text.
+    """
+    status = _decode_status(body)
+    retry_after_header = parse_retry_after(_header(headers, "Retry-After"))
+    retry_after = float(retry_after_header) if retry_after_header is not None else None
+    if status is not None:
+        raw_code = status.get("code")
+        code = raw_code if isinstance(raw_code, int) and raw_code >= 400 else code
+        reason = status.get("reason")
+        reason = reason if isinstance(reason, str) and reason else ""
+        message = status.get("message")
+        message = message if isinstance(message, str) else ""
+    else:
+        status = {}
+        reason = ""
+        text = body[:_MAX_TEXT].decode("utf-8", errors="replace").strip()
+        if len(body) > _MAX_TEXT:
+            text += "…"
+        message = text or "(empty body)"
+    cls = _error_class(code, reason, status)
+    reason = reason or _REASON_PHRASES.get(code, "Unknown")
+    return cls(
+        code,
+        reason,
+        message,
+        status=status,
+        retry_after=retry_after,
+        method=method,
+        path=path,
+    )

@@ -1,0 +1,28 @@
+"""The model runtime: the base class of generated models and the Kubernetes scalar types."""
+
+from pydantic import Field
+
+from kubetyped.model.base import KubeModel
+from kubetyped.model.lazy import lazy_exports
+from kubetyped.model.scalars import (
+    IntOrString,
+    MicroTime,
+    Quantity,
+    QuantityError,
+    Time,
+    format_time,
+    parse_quantity,
+)
+
+__all__ = [
+    "Field",
+    "IntOrString",
+    "KubeModel",
+    "MicroTime",
+    "Quantity",
+    "QuantityError",
+    "Time",
+    "format_time",
+    "lazy_exports",
+    "parse_quantity",
+]

@@ -1,0 +1,190 @@
+"""Per-class field plans: how each wire field is decoded lazily and encoded back."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from kubetyped.model.scalars import MicroTime, Quantity, Time, format_time
+
+if TYPE_CHECKING:
+    from kubetyped.model.base import KubeModel
+
+Decoder = Callable[[Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldPlan:
+    python_name: str
+    wire_name: str
+    decode: Decoder | None
+    micro_time: bool
+    models: tuple[type[KubeModel], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClassPlan:
+    by_wire: dict[str, FieldPlan]
+    by_python: dict[str, FieldPlan]
+    defaults: tuple[tuple[str, Any], ...]
+
+
+def inject_references(cls: type) -> None:
+    """Binds the group-version modules a generated class refers to into its module.
+
+    Generated modules import them only under TYPE_CHECKING, so that importing one class
+    does not import everything it can reach.
+    """
+    module = sys.modules[cls.__module__]
+    references: dict[str, str] = getattr(module, "__kube_refs__", {})
+    for alias, module_name in references.items():
+        if alias not in module.__dict__:
+            setattr(module, alias, importlib.import_module(module_name))
+
+
+def build_plan(cls: type[KubeModel]) -> ClassPlan:
+    hints = _field_annotations(cls)
+    by_wire: dict[str, FieldPlan] = {}
+    by_python: dict[str, FieldPlan] = {}
+    defaults: list[tuple[str, Any]] = []
+    for python_name, info in cls.__pydantic_fields__.items():
+        wire_name = info.alias or python_name
+        annotation = _strip_optional(hints.get(python_name, Any))
+        decode, models = _decoder_for(annotation)
+        plan = FieldPlan(
+            python_name=python_name,
+            wire_name=wire_name,
+            decode=decode,
+            micro_time=annotation is MicroTime,
+            models=models,
+        )
+        by_wire[wire_name] = plan
+        by_python[python_name] = plan
+        defaults.append((python_name, None if info.is_required() else info.get_default()))
+    return ClassPlan(by_wire=by_wire, by_python=by_python, defaults=tuple(defaults))
+
+
+def _field_annotations(cls: type[KubeModel]) -> dict[str, Any]:
+    """Evaluates the field annotations of `cls` and its generated bases, each in its module."""
+    hints: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        own = klass.__dict__.get("__annotations__", {})
+        if not own or klass.__module__.startswith(("pydantic", "kubetyped.model")):
+            continue
+        inject_references(klass)
+        namespace = vars(sys.modules[klass.__module__])
+        for name, annotation in own.items():
+            if name in cls.__pydantic_fields__:
+                hints[name] = typing._eval_type(  # type: ignore[attr-defined]
+                    typing.ForwardRef(annotation) if isinstance(annotation, str) else annotation,
+                    namespace,
+                    None,
+                )
+    return hints
+
+
+def _strip_optional(annotation: Any) -> Any:
+    if _is_union(annotation):
+        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if len(members) == 1:
+            return members[0]
+    return annotation
+
+
+def _is_union(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    return origin is typing.Union or origin is types.UnionType
+
+
+def _model_class(annotation: Any) -> type[KubeModel] | None:
+    from kubetyped.model.base import KubeModel
+
+    if isinstance(annotation, type) and issubclass(annotation, KubeModel):
+        return annotation
+    return None
+
+
+def _decoder_for(annotation: Any) -> tuple[Decoder | None, tuple[type[KubeModel], ...]]:
+    model = _model_class(annotation)
+    if model is not None:
+        return _model_decoder(model), (model,)
+    if isinstance(annotation, type) and issubclass(annotation, Time):
+        return annotation.from_wire, ()
+    if annotation is Quantity:
+        return _quantity, ()
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is list and args:
+        inner, models = _decoder_for(_strip_optional(args[0]))
+        if inner is None:
+            return None, models
+        return _list_decoder(inner), models
+    if origin is dict and len(args) == 2:
+        inner, models = _decoder_for(_strip_optional(args[1]))
+        if inner is None:
+            return None, models
+        return _dict_decoder(inner), models
+    return None, ()
+
+
+def _model_decoder(model: type[KubeModel]) -> Decoder:
+    from_raw = model.from_raw
+
+    def decode(value: Any) -> Any:
+        return from_raw(value) if type(value) is dict else value
+
+    return decode
+
+
+def _list_decoder(inner: Decoder) -> Decoder:
+    def decode(value: Any) -> Any:
+        if type(value) is not list:
+            return value
+        return [item if item is None else inner(item) for item in value]
+
+    return decode
+
+
+def _dict_decoder(inner: Decoder) -> Decoder:
+    def decode(value: Any) -> Any:
+        if type(value) is not dict:
+            return value
+        return {key: item if item is None else inner(item) for key, item in value.items()}
+
+    return decode
+
+
+def _quantity(value: Any) -> Any:
+    if isinstance(value, str):
+        return Quantity(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Quantity(str(value))
+    return value
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def encode_value(value: Any, *, micro_time: bool = False) -> Any:
+    """Turns a model value back into JSON-ready data (models, lists, dicts, times)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    to_raw = getattr(value, "_to_raw", None)
+    if to_raw is not None:
+        return to_raw()
+    if kind is list or isinstance(value, list | tuple):
+        return [encode_value(item, micro_time=micro_time) for item in value]
+    if kind is dict or isinstance(value, dict):
+        return {key: encode_value(item, micro_time=micro_time) for key, item in value.items()}
+    if isinstance(value, datetime):
+        return format_time(value, micro=micro_time or isinstance(value, MicroTime))
+    if isinstance(value, str):
+        return value
+    return value
