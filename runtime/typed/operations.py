@@ -1,0 +1,183 @@
+"""Request building and response decoding for one bound resource, shared by sync and async."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import orjson
+
+from kubetyped import request as rq
+from kubetyped.errors import KubetypedError
+from kubetyped.typed.events import Event
+from kubetyped.typed.resource import ALL_NAMESPACES, AllNamespaces, NamespaceRequiredError, ResourceInfo
+from kubetyped.watch import EventType, WatchEvent
+
+Body = Any  # a KubeModel, or a plain dict in wire form
+
+
+class ResourceOperations:
+    """Pure per-verb request builders for `info`, bound to a namespace (or none)."""
+
+    __slots__ = ("info", "namespace")
+
+    def __init__(self, info: ResourceInfo, namespace: str | AllNamespaces | None) -> None:
+        if info.namespaced and namespace is None:
+            raise NamespaceRequiredError(f"{info.plural} is namespaced: pass a namespace")
+        if not info.namespaced and namespace is not None:
+            raise KubetypedError(f"{info.plural} is cluster-scoped: it takes no namespace")
+        self.info = info
+        self.namespace = namespace
+
+    def collection(self) -> rq.ResourcePath:
+        namespace = None if self.namespace is ALL_NAMESPACES else self.namespace
+        assert not isinstance(namespace, AllNamespaces)
+        return rq.ResourcePath(self.info.group, self.info.version, self.info.plural, namespace)
+
+    def item(self, name: str, subresource: str | None = None) -> rq.ResourcePath:
+        if self.namespace is ALL_NAMESPACES:
+            raise NamespaceRequiredError(
+                f"{self.info.plural}: {name!r} needs a namespace, not ALL_NAMESPACES"
+            )
+        if not name:
+            raise rq.RequestBuildError(f"{self.info.plural}: a name is required")
+        return self.collection().named(name, subresource)
+
+    # ---- bodies --------------------------------------------------------------------------
+
+    def body(self, obj: Body, *, kind: str | None = None, api_version: str | None = None) -> bytes:
+        """Wire JSON of `obj`, with apiVersion and kind filled in when missing."""
+        raw = wire_form(obj)
+        if "apiVersion" not in raw or "kind" not in raw:
+            raw = {
+                "apiVersion": api_version or self.info.api_version,
+                "kind": kind or self.info.kind,
+                **raw,
+            }
+        return orjson.dumps(raw)
+
+    def name_of(self, obj: Body) -> str:
+        metadata = wire_form(obj).get("metadata") or {}
+        name = metadata.get("name") if isinstance(metadata, Mapping) else None
+        if not isinstance(name, str) or not name:
+            raise rq.RequestBuildError(f"{self.info.kind}: metadata.name is required")
+        return name
+
+    # ---- requests ------------------------------------------------------------------------
+
+    def get(self, name: str, resource_version: str | None, subresource: str | None = None) -> httpx.Request:
+        return rq.get_request(self.item(name, subresource), rq.GetOptions(resource_version))
+
+    def list(self, options: rq.ListOptions) -> httpx.Request:
+        return rq.list_request(self.collection(), options)
+
+    def create(self, obj: Body, options: rq.WriteOptions) -> httpx.Request:
+        return rq.build_request(
+            "POST", self.collection(), params=options.params(), body=self.body(obj), accept=rq.JSON
+        )
+
+    def update(self, obj: Body, options: rq.WriteOptions, subresource: str | None = None) -> httpx.Request:
+        path = self.item(self.name_of(obj), subresource)
+        return rq.build_request("PUT", path, params=options.params(), body=self.body(obj), accept=rq.JSON)
+
+    def patch(
+        self,
+        name: str,
+        patch: Any,
+        patch_type: rq.PatchType | str,
+        options: rq.WriteOptions,
+        subresource: str | None = None,
+    ) -> httpx.Request:
+        body = patch if isinstance(patch, list) else wire_form(patch)
+        return rq.patch_request(self.item(name, subresource), body, patch_type, options)
+
+    def apply(
+        self, obj: Body, options: rq.ApplyOptions, subresource: str | None = None, *, kind: str | None = None, api_version: str | None = None, name: str | None = None
+    ) -> httpx.Request:
+        path = self.item(name or self.name_of(obj), subresource)
+        return rq.apply_request(path, self.body(obj, kind=kind, api_version=api_version), options)
+
+    def delete(self, name: str, options: rq.DeleteOptions) -> httpx.Request:
+        return rq.build_request(
+            "DELETE", self.item(name), body=orjson.dumps(options.body()), accept=rq.JSON
+        )
+
+    def delete_collection(self, list_options: rq.ListOptions, options: rq.DeleteOptions) -> httpx.Request:
+        return rq.build_request(
+            "DELETE",
+            self.collection(),
+            params=list_options.params(),
+            body=orjson.dumps(options.body()),
+            accept=rq.JSON,
+        )
+
+    def post_subresource(self, name: str, subresource: str, body: Body, kind: str, api_version: str, options: rq.WriteOptions) -> httpx.Request:
+        return rq.build_request(
+            "POST",
+            self.item(name, subresource),
+            params=options.params(),
+            body=self.body(body, kind=kind, api_version=api_version),
+            accept=rq.JSON,
+        )
+
+    # ---- decoding ------------------------------------------------------------------------
+
+    def decode(self, response: httpx.Response) -> Any:
+        return self.info.model_class().from_json(response.content)
+
+    def decode_list(self, response: httpx.Response) -> Any:
+        return self.info.list_model_class().from_json(response.content)
+
+    def decode_as(self, model: Any, response: httpx.Response) -> Any:
+        return model.from_json(response.content)
+
+    def event(self, event: WatchEvent) -> Event[Any]:
+        error = event.error()
+        if error is not None:
+            raise error
+        obj = self.info.model_class().from_raw(event.object)
+        return Event(event.type, obj, event.resource_version)
+
+
+def wire_form(obj: Body) -> dict[str, Any]:
+    """The wire dict of a model (without copying when possible) or a plain dict."""
+    to_raw = getattr(obj, "_to_raw", None)
+    if to_raw is not None:
+        result: dict[str, Any] = to_raw()
+        return result
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    raise rq.RequestBuildError(f"expected a model or a dict, got {type(obj).__name__}")
+
+
+def log_params(
+    *,
+    container: str | None,
+    follow: bool,
+    previous: bool,
+    since_seconds: int | None,
+    tail_lines: int | None,
+    timestamps: bool,
+    limit_bytes: int | None,
+) -> dict[str, str]:
+    params: dict[str, str] = {}
+    if container:
+        params["container"] = container
+    if follow:
+        params["follow"] = "true"
+    if previous:
+        params["previous"] = "true"
+    if since_seconds is not None:
+        params["sinceSeconds"] = str(since_seconds)
+    if tail_lines is not None:
+        params["tailLines"] = str(tail_lines)
+    if timestamps:
+        params["timestamps"] = "true"
+    if limit_bytes is not None:
+        params["limitBytes"] = str(limit_bytes)
+    return params
+
+
+def is_bookmark(event: Event[Any]) -> bool:
+    return event.type is EventType.BOOKMARK

@@ -1,0 +1,75 @@
+"""What generated code tells the runtime about one resource."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Final
+
+from kubetyped.errors import KubetypedError
+
+
+class AllNamespaces:
+    """The namespace argument that lists and watches a namespaced resource everywhere."""
+
+    _instance: AllNamespaces | None = None
+
+    def __new__(cls) -> AllNamespaces:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "ALL_NAMESPACES"
+
+
+ALL_NAMESPACES: Final = AllNamespaces()
+
+
+class NamespaceRequiredError(KubetypedError, ValueError):
+    """A per-object verb was called on a client bound to ALL_NAMESPACES."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceInfo:
+    """Names, kind, scope and verbs of a resource; models are `"module:Class"` references."""
+
+    group: str
+    version: str
+    plural: str
+    singular: str
+    kind: str
+    list_kind: str
+    namespaced: bool
+    verbs: frozenset[str]
+    model: str
+    list_model: str
+    subresources: frozenset[str] = frozenset()
+    subresource_models: tuple[tuple[str, str], ...] = ()
+    short_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    def model_class(self) -> Any:
+        return resolve_reference(self.model)
+
+    def list_model_class(self) -> Any:
+        return resolve_reference(self.list_model)
+
+    def subresource_model(self, subresource: str) -> Any:
+        for name, reference in self.subresource_models:
+            if name == subresource:
+                return resolve_reference(reference)
+        raise KubetypedError(f"{self.plural}: no model is known for subresource {subresource!r}")
+
+
+@cache
+def resolve_reference(reference: str) -> Any:
+    """Imports `"package.module:Name"` (cached)."""
+    module_name, _, attribute = reference.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
