@@ -105,6 +105,16 @@ class ApiError(KubetypedError):
         where = f"{method} {path}: " if method and path else ""
         super().__init__(f"{where}{code} {reason}: {self.message}")
 
+    def __reduce__(self) -> tuple[_Any, ...]:
+        # keyword-only fields survive pickling (multiprocessing, concurrent.futures)
+        kwargs = {
+            "status": self.status,
+            "retry_after": self.retry_after,
+            "method": self.method,
+            "path": self.path,
+        }
+        return (_rebuild_api_error, (type(self), self.code, self.reason, self.message, kwargs))
+
     @property
     def name(self) -> str | None:
         """`details.name`: the object the error is about, if the server said."""
@@ -120,6 +130,12 @@ class ApiError(KubetypedError):
     def group(self) -> str | None:
         value = self.details.get("group")
         return value if isinstance(value, str) else None
+
+
+def _rebuild_api_error(
+    cls: type[ApiError], code: int, reason: str, message: str, kwargs: dict[str, _Any]
+) -> ApiError:
+    return cls(code, reason, message, **kwargs)
 
 
 class BadRequestError(ApiError):

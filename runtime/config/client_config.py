@@ -1,0 +1,147 @@
+"""`ClientConfig`: everything a transport needs to reach one apiserver, frozen and secret-safe."""
+
+from __future__ import annotations
+
+import platform
+import ssl
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from kubetyped.auth.exec_plugin import ExecAuth
+from kubetyped.auth.impersonation import Impersonation
+from kubetyped.auth.tls import load_cert_chain_from_memory
+from kubetyped.config.errors import InvalidKubeconfigError
+
+DEFAULT_QPS = 5.0
+DEFAULT_BURST = 10
+
+
+def default_user_agent() -> str:
+    try:
+        version = metadata.version("kubetyped")
+    except metadata.PackageNotFoundError:
+        version = "0.0.0"
+    machine = platform.machine().lower() or "unknown"
+    python = ".".join(map(str, sys.version_info[:2]))
+    return f"kubetyped/{version} ({sys.platform}/{machine}) python/{python}"
+
+
+def redact_url(url: str) -> str:
+    """Hide the password of `scheme://user:password@host`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:<redacted>@{parts.hostname}"
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+@dataclass(frozen=True, repr=False)
+class ClientConfig:
+    """How to reach and authenticate to one apiserver.
+
+    `qps` 0 means the default (5); a negative `qps` disables client-side rate limiting.
+    `proxy_url`, when set, wins over HTTP(S)_PROXY environment variables. `tls_server_name`
+    overrides SNI and the name the certificate is checked against (httpx `sni_hostname`).
+    """
+
+    server: str
+    ca_data: bytes | None = None
+    insecure_skip_tls_verify: bool = False
+    tls_server_name: str | None = None
+    client_cert_data: bytes | None = None
+    client_key_data: bytes | None = field(default=None, repr=False)
+    auth: httpx.Auth | None = None
+    impersonate: Impersonation | None = None
+    proxy_url: str | None = None
+    disable_compression: bool = False
+    namespace: str = "default"
+    qps: float = DEFAULT_QPS
+    burst: int = DEFAULT_BURST
+    user_agent: str = field(default_factory=default_user_agent)
+    timeout: float | None = None
+    context_name: str | None = None
+    source: str = "<memory>"
+    cluster_name: str | None = None
+    user_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.qps == 0:
+            object.__setattr__(self, "qps", DEFAULT_QPS)
+        if self.burst == 0:
+            object.__setattr__(self, "burst", DEFAULT_BURST)
+
+    def impersonation_headers(self) -> list[tuple[str, str]]:
+        """`Impersonate-*` header pairs (repeated names for groups and extra values)."""
+        return self.impersonate.headers() if self.impersonate else []
+
+    def _error(self, message: str, kind: str, name: str | None, field_name: str) -> Exception:
+        entry = f' {kind} "{name}"' if name else ""
+        return InvalidKubeconfigError(
+            f'{message} for{entry} (field "{field_name}") in {self.source}',
+            path=self.source,
+            entry=name,
+            field=field_name,
+        )
+
+    def ssl_context(self) -> ssl.SSLContext | bool:
+        """TLS settings for the transport: verification against `ca_data` (or the system roots),
+        no verification only when `insecure_skip_tls_verify`, and the client certificate.
+
+        An exec plugin that returns client certificates is bound to this context so it can load
+        them (see `ExecAuth`). Hostname/SNI override: pass `tls_server_name` as the request
+        extension `sni_hostname`.
+        """
+        if self.ca_data is None:
+            ctx = ssl.create_default_context()
+        else:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # the CA data replaces system roots
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+            try:
+                ctx.load_verify_locations(cadata=self.ca_data.decode("ascii"))
+            except (ssl.SSLError, UnicodeDecodeError, ValueError):
+                raise self._error(
+                    "certificate authority is not valid PEM",
+                    "cluster",
+                    self.cluster_name,
+                    "certificate-authority-data",
+                ) from None
+        if self.insecure_skip_tls_verify:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        if self.client_cert_data is not None and self.client_key_data is not None:
+            try:
+                load_cert_chain_from_memory(ctx, self.client_cert_data, self.client_key_data)
+            except ssl.SSLError:
+                raise self._error(
+                    "client certificate and key are not a valid PEM pair",
+                    "user",
+                    self.user_name,
+                    "client-certificate-data",
+                ) from None
+        if isinstance(self.auth, ExecAuth):
+            self.auth.bind_ssl_context(ctx)
+        return ctx
+
+    def __repr__(self) -> str:
+        parts = [
+            f"server={self.server!r}",
+            f"context_name={self.context_name!r}",
+            f"namespace={self.namespace!r}",
+            f"source={self.source!r}",
+            f"ca_data={'<set>' if self.ca_data else None}",
+            f"insecure_skip_tls_verify={self.insecure_skip_tls_verify}",
+            f"tls_server_name={self.tls_server_name!r}",
+            f"client_cert={'<set>' if self.client_cert_data else None}",
+            f"auth={self.auth!r}",
+            f"impersonate={self.impersonate!r}",
+            f"proxy_url={redact_url(self.proxy_url) if self.proxy_url else None!r}",
+            f"qps={self.qps}",
+            f"burst={self.burst}",
+            f"timeout={self.timeout}",
+        ]
+        return f"ClientConfig({', '.join(parts)})"

@@ -1,0 +1,200 @@
+"""A kubeconfig `user` entry → an `httpx.Auth`, client certificate and impersonation.
+
+Exactly one authentication method per user (token/tokenFile, basic, exec, auth-provider); a
+client certificate is transport-level and may accompany any of them, as in client-go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from kubetyped.auth.exec_plugin import (
+    DEFAULT_TIMEOUT,
+    INTERACTIVE_MODES,
+    SUPPORTED_API_VERSIONS,
+    V1,
+    ExecAuth,
+    ExecConfig,
+)
+from kubetyped.auth.flow import Clock, system_clock
+from kubetyped.auth.impersonation import Impersonation
+from kubetyped.auth.oidc import OIDCAuth, OIDCConfig
+from kubetyped.auth.static import BasicAuth, BearerTokenAuth
+from kubetyped.auth.token_file import TokenFileAuth
+from kubetyped.config.errors import AuthMethodConflictError
+from kubetyped.config.fields import Fields
+from kubetyped.config.kubeconfig_files import Entry
+from kubetyped.config.persist import update_auth_provider_config
+
+
+@dataclass(frozen=True)
+class UserCredentials:
+    auth: httpx.Auth | None = None
+    client_cert_data: bytes | None = field(default=None, repr=False)
+    client_key_data: bytes | None = field(default=None, repr=False)
+    impersonate: Impersonation | None = None
+
+
+@dataclass(frozen=True)
+class AuthOptions:
+    """Knobs not found in kubeconfig: exec timeout and clocks (tests inject them)."""
+
+    exec_timeout: float = DEFAULT_TIMEOUT
+    clock: Clock = system_clock
+    #: builds the ExecCredential `spec.cluster` for provideClusterInfo
+    cluster_info: Callable[[], Mapping[str, Any]] | None = None
+
+
+def _auth_methods(user: Fields) -> list[str]:
+    methods = []
+    if user.has("token") or user.has("tokenFile"):
+        methods.append("token" if user.has("token") else "tokenFile")
+    if user.has("username") or user.has("password"):
+        methods.append("username/password")
+    if user.has("exec"):
+        methods.append("exec")
+    if user.has("auth-provider"):
+        methods.append("auth-provider")
+    return methods
+
+
+def _exec_auth(user: Fields, options: AuthOptions) -> ExecAuth:
+    body = user.mapping("exec") or {}
+    ex = Fields(user.entry, body, "exec.")
+    command = ex.string("command")
+    if command is None:
+        raise ex.error("command", "is required")
+    api_version = ex.string("apiVersion")
+    if api_version not in SUPPORTED_API_VERSIONS:
+        raise ex.error("apiVersion", f"must be one of {', '.join(SUPPORTED_API_VERSIONS)}")
+    mode = ex.string("interactiveMode")
+    if mode is None:
+        if api_version == V1:
+            raise ex.error("interactiveMode", f"is required for {V1}")
+        mode = "IfAvailable"
+    if mode not in INTERACTIVE_MODES:
+        raise ex.error("interactiveMode", f"must be one of {', '.join(INTERACTIVE_MODES)}")
+    env: list[tuple[str, str]] = []
+    raw_env = body.get("env") or []
+    if not isinstance(raw_env, list):
+        raise ex.error("env", "must be a list of {name, value}")
+    for item in raw_env:
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("name"), str)
+            and isinstance(item.get("value"), str)
+        ):
+            raise ex.error("env", "entries need string name and value")
+        env.append((item["name"], item["value"]))
+    provide = ex.boolean("provideClusterInfo")
+    cluster = options.cluster_info() if provide and options.cluster_info else None
+    config = ExecConfig(
+        command=command,
+        api_version=api_version,
+        args=ex.strings("args"),
+        env=tuple(env),
+        install_hint=ex.string("installHint"),
+        provide_cluster_info=provide,
+        interactive_mode=mode,
+        cluster=cluster,
+        timeout=options.exec_timeout,
+        entry=user.entry.name,
+        source=str(user.entry.source),
+    )
+    return ExecAuth(config, clock=options.clock)
+
+
+def _oidc_auth(user: Fields, provider: Fields, options: AuthOptions) -> OIDCAuth:
+    cfg = Fields(user.entry, provider.mapping("config") or {}, "auth-provider.config.")
+    issuer, client_id = cfg.string("idp-issuer-url"), cfg.string("client-id")
+    if issuer is None:
+        raise cfg.error("idp-issuer-url", "is required for the oidc auth-provider")
+    if client_id is None:
+        raise cfg.error("client-id", "is required for the oidc auth-provider")
+    scopes = tuple(s for s in (cfg.string("extra-scopes") or "").split(",") if s)
+    config = OIDCConfig(
+        issuer_url=issuer,
+        client_id=client_id,
+        client_secret=cfg.string("client-secret"),
+        id_token=cfg.string("id-token"),
+        refresh_token=cfg.string("refresh-token"),
+        extra_scopes=scopes,
+        ca_data=cfg.data_or_file("idp-certificate-authority-data", "idp-certificate-authority"),
+        entry=user.entry.name,
+        source=str(user.entry.source),
+    )
+    entry = user.entry
+
+    def persist(updates: Mapping[str, str]) -> None:
+        update_auth_provider_config(entry.source, entry.name, updates)
+
+    return OIDCAuth(config, persist=persist, clock=options.clock)
+
+
+def _auth(user: Fields, options: AuthOptions) -> httpx.Auth | None:
+    methods = _auth_methods(user)
+    if len(methods) > 1:
+        raise AuthMethodConflictError(
+            f'more than one authentication method found for user "{user.entry.name}" in '
+            f"{user.entry.source}: {', '.join(methods)} (fields); only one is allowed",
+            path=str(user.entry.source),
+            entry=user.entry.name,
+            field=methods[1],
+        )
+    if user.has("tokenFile"):  # with `token` too, the file wins (client-go)
+        path = user.string("tokenFile")
+        assert path is not None
+        return TokenFileAuth(
+            path, clock=options.clock, entry=user.entry.name, source=str(user.entry.source)
+        )
+    token = user.string("token")
+    if token is not None:
+        return BearerTokenAuth(token)
+    if user.has("username") or user.has("password"):
+        return BasicAuth(user.string("username") or "", user.string("password") or "")
+    if user.has("exec"):
+        return _exec_auth(user, options)
+    if user.has("auth-provider"):
+        provider = Fields(user.entry, user.mapping("auth-provider"), "auth-provider.")
+        name = provider.string("name")
+        if name != "oidc":
+            raise provider.error(
+                "name", f"auth-provider {name!r} is not supported (only oidc); use an exec plugin"
+            )
+        return _oidc_auth(user, provider, options)
+    return None
+
+
+def _impersonation(user: Fields) -> Impersonation | None:
+    extra_raw = user.mapping("as-user-extra") or {}
+    extra: dict[str, tuple[str, ...]] = {}
+    for key, values in extra_raw.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise user.error("as-user-extra", f"{key!r} must map to a list of strings")
+        extra[str(key)] = tuple(values)
+    imp = Impersonation(
+        user=user.string("as"),
+        uid=user.string("as-uid"),
+        groups=user.strings("as-groups"),
+        extra=extra,
+    )
+    return imp if imp else None
+
+
+def user_credentials(entry: Entry | None, options: AuthOptions) -> UserCredentials:
+    """Validate a user entry and build its credentials (None entry: anonymous)."""
+    if entry is None:
+        return UserCredentials()
+    user = Fields(entry)
+    cert = user.data_or_file("client-certificate-data", "client-certificate")
+    key = user.data_or_file("client-key-data", "client-key")
+    if (cert is None) != (key is None):
+        missing = "client-key(-data)" if key is None else "client-certificate(-data)"
+        raise user.error(
+            "client-key-data" if key is None else "client-certificate-data",
+            f"{missing} must be set too to use a client certificate",
+        )
+    return UserCredentials(_auth(user, options), cert, key, _impersonation(user))

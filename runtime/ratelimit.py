@@ -1,0 +1,81 @@
+"""Client-side token bucket (client-go `flowcontrol.NewTokenBucketRateLimiter`).
+
+The bucket starts full (`burst` tokens) and refills at `qps` tokens per second. `reserve()` takes a
+token now and says how long the caller must wait before using it (sans-IO, thread-safe), so the sync
+and async drivers differ only in how they sleep. Waiting callers queue up in reservation order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from typing import Final
+
+from kubetyped.errors import ConfigError
+
+DEFAULT_QPS: Final = 5.0
+DEFAULT_BURST: Final = 10
+
+Clock = Callable[[], float]
+
+
+class TokenBucketRateLimiter:
+    def __init__(
+        self,
+        qps: float = DEFAULT_QPS,
+        burst: int = DEFAULT_BURST,
+        clock: Clock = time.monotonic,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if qps <= 0:
+            raise ConfigError(f"rate limiter qps must be positive, got {qps}", field="qps")
+        if burst < 1:
+            raise ConfigError(f"rate limiter burst must be at least 1, got {burst}", field="burst")
+        self.qps = float(qps)
+        self.burst = int(burst)
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._tokens = float(burst)
+        self._last = clock()
+
+    def reserve(self) -> float:
+        """Take one token; return the seconds to wait before the request may go (0 if none)."""
+        with self._lock:
+            now = self._clock()
+            elapsed = max(0.0, now - self._last)
+            self._last = now
+            self._tokens = min(float(self.burst), self._tokens + elapsed * self.qps)
+            self._tokens -= 1.0
+            if self._tokens >= 0:
+                return 0.0
+            return -self._tokens / self.qps
+
+    def wait(self) -> float:
+        """Block until a token is available; return the seconds waited."""
+        delay = self.reserve()
+        if delay > 0:
+            self._sleep(delay)
+        return delay
+
+    async def wait_async(self) -> float:
+        delay = self.reserve()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return delay
+
+    def __repr__(self) -> str:
+        return f"TokenBucketRateLimiter(qps={self.qps}, burst={self.burst})"
+
+
+def from_config(qps: float | None, burst: int | None) -> TokenBucketRateLimiter | None:
+    """client-go semantics: qps 0/None → 5, burst 0/None → 10, negative qps → no limiter."""
+    qps = DEFAULT_QPS if not qps else float(qps)
+    if qps < 0:
+        return None
+    if burst is not None and burst < 0:
+        raise ConfigError(f"burst must not be negative, got {burst}", field="burst")
+    return TokenBucketRateLimiter(qps, burst or DEFAULT_BURST)

@@ -1,0 +1,418 @@
+"""Pure request building: resource paths, query options and bodies → `httpx.Request`. No I/O.
+
+Requests are built with a path relative to the server; the REST client resolves them against its
+`httpx.Client` (base URL, default headers, auth). Watch and streaming requests are marked in
+`request.extensions` so the transport skips the rate limiter (watches only, like client-go) and the
+client drops the read timeout.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import quote
+
+import httpx
+import orjson
+from kubetyped.errors import KubetypedError
+
+JSON: Final = "application/json"
+
+#: `request.extensions` keys understood by kubetyped's transport and REST client.
+WATCH_EXTENSION: Final = "kubetyped.watch"
+STREAM_EXTENSION: Final = "kubetyped.stream"
+
+#: Client-side request timeout when the config sets none.
+DEFAULT_TIMEOUT: Final = 30.0
+#: Page size of paginated lists when the caller sets no limit (client-go's pager default).
+DEFAULT_PAGE_SIZE: Final = 500
+
+
+class RequestBuildError(KubetypedError, ValueError):
+    """A request cannot be built from the given path or options (names the field at fault)."""
+
+
+def _segment(value: str, what: str) -> str:
+    if not value or value in (".", ".."):
+        raise RequestBuildError(
+            f"{what} must be a non-empty name other than '.' or '..': {value!r}"
+        )
+    return quote(value, safe="")
+
+
+@dataclass(frozen=True)
+class ResourcePath:
+    """Where a resource lives: `/api/v1/...` for the core group (""), `/apis/<g>/<v>/...` otherwise.
+
+    `namespace=None` on a namespaced resource addresses all namespaces (cluster-wide list/watch).
+    """
+
+    group: str
+    version: str
+    resource: str
+    namespace: str | None = None
+    name: str | None = None
+    subresource: str | None = None
+
+    @property
+    def path(self) -> str:
+        version = _segment(self.version, "version")
+        parts = ["apis", _segment(self.group, "group"), version] if self.group else ["api", version]
+        if self.namespace is not None:
+            parts += ["namespaces", _segment(self.namespace, "namespace")]
+        parts.append(_segment(self.resource, "resource"))
+        if self.name is not None:
+            parts.append(_segment(self.name, "name"))
+        if self.subresource is not None:
+            if self.name is None:
+                raise RequestBuildError(
+                    f"subresource {self.subresource!r} of {self.resource!r} needs a name"
+                )
+            parts.append(_segment(self.subresource, "subresource"))
+        return "/" + "/".join(parts)
+
+    def named(self, name: str, subresource: str | None = None) -> ResourcePath:
+        """The same resource and namespace, addressing one object (and optionally a subresource)."""
+        return ResourcePath(
+            self.group, self.version, self.resource, self.namespace, name, subresource
+        )
+
+    def __str__(self) -> str:
+        return self.path
+
+
+PathLike = ResourcePath | str
+
+
+def path_of(path: PathLike) -> str:
+    if isinstance(path, ResourcePath):
+        return path.path
+    if not path.startswith("/"):
+        raise RequestBuildError(f"request path must start with '/': {path!r}")
+    return path
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+class ResourceVersionMatch(enum.StrEnum):
+    NOT_OLDER_THAN = "NotOlderThan"
+    EXACT = "Exact"
+
+
+class FieldValidation(enum.StrEnum):
+    STRICT = "Strict"
+    WARN = "Warn"
+    IGNORE = "Ignore"
+
+
+class PropagationPolicy(enum.StrEnum):
+    ORPHAN = "Orphan"
+    BACKGROUND = "Background"
+    FOREGROUND = "Foreground"
+
+
+class PatchType(enum.StrEnum):
+    """Patch flavours; the value is the request's Content-Type."""
+
+    JSON = "application/json-patch+json"
+    MERGE = "application/merge-patch+json"
+    STRATEGIC = "application/strategic-merge-patch+json"
+    APPLY = "application/apply-patch+yaml"
+
+
+def _enum_value(enum_cls: type[enum.StrEnum], value: str, field: str) -> str:
+    try:
+        return enum_cls(value).value
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_cls)
+        raise RequestBuildError(f"{field} must be one of {allowed}, not {value!r}") from None
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """Query options of list, watch and deletecollection."""
+
+    label_selector: str | None = None
+    field_selector: str | None = None
+    limit: int | None = None
+    continue_: str | None = None
+    resource_version: str | None = None
+    resource_version_match: ResourceVersionMatch | str | None = None
+    timeout_seconds: int | None = None
+    allow_watch_bookmarks: bool | None = None
+    send_initial_events: bool | None = None
+    watch: bool | None = None
+
+    def params(self) -> dict[str, str]:
+        params: dict[str, str] = {}
+        if self.label_selector:
+            params["labelSelector"] = self.label_selector
+        if self.field_selector:
+            params["fieldSelector"] = self.field_selector
+        if self.limit is not None:
+            if self.limit < 0:
+                raise RequestBuildError(f"limit must not be negative: {self.limit}")
+            if self.limit:
+                params["limit"] = str(self.limit)
+        if self.continue_:
+            params["continue"] = self.continue_
+        if self.resource_version is not None:
+            params["resourceVersion"] = self.resource_version
+        if self.resource_version_match is not None:
+            params["resourceVersionMatch"] = _enum_value(
+                ResourceVersionMatch, self.resource_version_match, "resource_version_match"
+            )
+        if self.timeout_seconds is not None:
+            if self.timeout_seconds < 0:
+                raise RequestBuildError(
+                    f"timeout_seconds must not be negative: {self.timeout_seconds}"
+                )
+            params["timeoutSeconds"] = str(self.timeout_seconds)
+        if self.allow_watch_bookmarks is not None:
+            params["allowWatchBookmarks"] = _bool(self.allow_watch_bookmarks)
+        if self.send_initial_events is not None:
+            params["sendInitialEvents"] = _bool(self.send_initial_events)
+        if self.watch is not None:
+            params["watch"] = _bool(self.watch)
+        return params
+
+
+@dataclass(frozen=True)
+class GetOptions:
+    resource_version: str | None = None
+
+    def params(self) -> dict[str, str]:
+        if self.resource_version is None:
+            return {}
+        return {"resourceVersion": self.resource_version}
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """Query options of create, update and patch."""
+
+    dry_run: bool = False
+    field_manager: str | None = None
+    field_validation: FieldValidation | str | None = None
+
+    def params(self) -> dict[str, str]:
+        params: dict[str, str] = {}
+        if self.dry_run:
+            params["dryRun"] = "All"
+        if self.field_manager:
+            params["fieldManager"] = self.field_manager
+        if self.field_validation is not None:
+            params["fieldValidation"] = _enum_value(
+                FieldValidation, self.field_validation, "field_validation"
+            )
+        return params
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    """Server-side apply: `field_manager` is required; `force` takes fields from other managers."""
+
+    field_manager: str
+    force: bool = False
+    dry_run: bool = False
+    field_validation: FieldValidation | str | None = None
+
+    def params(self) -> dict[str, str]:
+        if not self.field_manager:
+            raise RequestBuildError("server-side apply needs a field_manager")
+        params = WriteOptions(self.dry_run, self.field_manager, self.field_validation).params()
+        if self.force:
+            params["force"] = "true"
+        return params
+
+
+@dataclass(frozen=True)
+class Preconditions:
+    uid: str | None = None
+    resource_version: str | None = None
+
+
+@dataclass(frozen=True)
+class DeleteOptions:
+    """The `DeleteOptions` body of delete and deletecollection."""
+
+    propagation_policy: PropagationPolicy | str | None = None
+    grace_period_seconds: int | None = None
+    preconditions: Preconditions | None = None
+    dry_run: bool = False
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"kind": "DeleteOptions", "apiVersion": "v1"}
+        if self.propagation_policy is not None:
+            body["propagationPolicy"] = _enum_value(
+                PropagationPolicy, self.propagation_policy, "propagation_policy"
+            )
+        if self.grace_period_seconds is not None:
+            if self.grace_period_seconds < 0:
+                raise RequestBuildError(
+                    f"grace_period_seconds must not be negative: {self.grace_period_seconds}"
+                )
+            body["gracePeriodSeconds"] = self.grace_period_seconds
+        if self.preconditions is not None:
+            pre: dict[str, str] = {}
+            if self.preconditions.uid is not None:
+                pre["uid"] = self.preconditions.uid
+            if self.preconditions.resource_version is not None:
+                pre["resourceVersion"] = self.preconditions.resource_version
+            body["preconditions"] = pre
+        if self.dry_run:
+            body["dryRun"] = ["All"]
+        return body
+
+
+def encode_json(body: Any) -> bytes:
+    """JSON bytes of a dict/list (orjson); bytes pass through untouched."""
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body)
+    try:
+        return orjson.dumps(body)
+    except TypeError as exc:
+        raise RequestBuildError(f"request body is not JSON-serialisable: {exc}") from None
+
+
+def build_request(
+    method: str,
+    path: PathLike,
+    *,
+    params: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+    content_type: str | None = None,
+    accept: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | httpx.Timeout | None = None,
+    is_watch: bool = False,
+    stream: bool = False,
+) -> httpx.Request:
+    """One apiserver request, relative to the server; `timeout=None` keeps the client's default.
+
+    `is_watch` skips the rate limiter; watches and `stream` requests get no read timeout (the
+    transport drops it), the server ends them (`timeoutSeconds`) or the caller closes them.
+    """
+    all_headers = httpx.Headers(headers)
+    if accept is not None:
+        all_headers["Accept"] = accept
+    if body is not None:
+        all_headers["Content-Type"] = content_type or JSON
+    extensions: dict[str, Any] = {}
+    if is_watch:
+        extensions[WATCH_EXTENSION] = True
+    if is_watch or stream:
+        extensions[STREAM_EXTENSION] = True
+    if timeout is not None:
+        extensions["timeout"] = httpx.Timeout(timeout).as_dict()
+    return httpx.Request(
+        method,
+        path_of(path),
+        params=dict(params) if params else None,
+        content=body,
+        headers=all_headers,
+        extensions=extensions,
+    )
+
+
+def is_watch_request(request: httpx.Request) -> bool:
+    return bool(request.extensions.get(WATCH_EXTENSION))
+
+
+def is_stream_request(request: httpx.Request) -> bool:
+    return bool(request.extensions.get(STREAM_EXTENSION))
+
+
+# --- one builder per verb (shared by the sync and async REST clients) --------------------------
+
+
+def _merge(*parts: Mapping[str, str] | None) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for part in parts:
+        if part:
+            merged.update(part)
+    return merged
+
+
+def get_request(
+    path: PathLike, options: GetOptions | None = None, *, accept: str | None = JSON
+) -> httpx.Request:
+    return build_request("GET", path, params=options.params() if options else None, accept=accept)
+
+
+def list_request(
+    path: PathLike, options: ListOptions | None = None, *, accept: str | None = JSON
+) -> httpx.Request:
+    return build_request("GET", path, params=options.params() if options else None, accept=accept)
+
+
+def watch_request(
+    path: PathLike, options: ListOptions | None = None, *, accept: str | None = JSON
+) -> httpx.Request:
+    params = _merge(options.params() if options else None, {"watch": "true"})
+    return build_request("GET", path, params=params, accept=accept, is_watch=True)
+
+
+def write_request(
+    method: str,
+    path: PathLike,
+    body: Any,
+    options: WriteOptions | ApplyOptions | None = None,
+    *,
+    content_type: str = JSON,
+    accept: str | None = JSON,
+) -> httpx.Request:
+    """POST (create), PUT (update) or PATCH with a JSON (or pre-encoded bytes) body."""
+    return build_request(
+        method,
+        path,
+        params=options.params() if options else None,
+        body=encode_json(body),
+        content_type=content_type,
+        accept=accept,
+    )
+
+
+def patch_request(
+    path: PathLike,
+    body: Any,
+    patch_type: PatchType | str,
+    options: WriteOptions | None = None,
+    *,
+    accept: str | None = JSON,
+) -> httpx.Request:
+    content_type = _enum_value(PatchType, patch_type, "patch_type")
+    if content_type == PatchType.APPLY.value:
+        raise RequestBuildError("use apply() for server-side apply: it needs ApplyOptions")
+    return write_request("PATCH", path, body, options, content_type=content_type, accept=accept)
+
+
+def apply_request(
+    path: PathLike, body: Any, options: ApplyOptions, *, accept: str | None = JSON
+) -> httpx.Request:
+    # JSON is valid YAML, so the apply-patch+yaml body is sent as JSON.
+    return write_request(
+        "PATCH", path, body, options, content_type=PatchType.APPLY.value, accept=accept
+    )
+
+
+def delete_request(
+    path: PathLike,
+    options: DeleteOptions | None = None,
+    list_options: ListOptions | None = None,
+    *,
+    accept: str | None = JSON,
+) -> httpx.Request:
+    """DELETE of one object, or of a collection when `list_options` selects what to delete."""
+    body = encode_json(options.body()) if options is not None else None
+    return build_request(
+        "DELETE",
+        path,
+        params=list_options.params() if list_options else None,
+        body=body,
+        accept=accept,
+    )

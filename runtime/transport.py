@@ -1,0 +1,344 @@
+"""httpx clients for one apiserver: TLS, proxy, compression, auth, rate limiting and retries.
+
+`build_http_client(config)` / `build_async_http_client(config)` return an `httpx.Client` /
+`httpx.AsyncClient` whose transport waits on the rate limiter before every attempt (watches
+excepted) and retries as `kubetyped.retry` decides.
+
+Rate limiting is per config, like a client-go clientset: every client built from one `ClientConfig`
+object shares one token bucket (`shared_limiter(config)`), unless a limiter is passed explicitly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import ssl
+import threading
+import time
+import urllib.request
+import weakref
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from importlib import metadata
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+from kubetyped.ratelimit import TokenBucketRateLimiter, from_config
+from kubetyped.request import DEFAULT_TIMEOUT, JSON, is_stream_request
+from kubetyped.retry import RetryPlan, RetryPolicy
+
+Sleep = Callable[[float], None]
+AsyncSleep = Callable[[float], Awaitable[None]]
+
+
+class TransportConfig(Protocol):
+    """The part of `kubetyped.config.ClientConfig` the transport reads."""
+
+    @property
+    def server(self) -> str: ...
+    @property
+    def auth(self) -> httpx.Auth | None: ...
+    @property
+    def proxy_url(self) -> str | None: ...
+    @property
+    def disable_compression(self) -> bool: ...
+    @property
+    def tls_server_name(self) -> str | None: ...
+    @property
+    def qps(self) -> float: ...
+    @property
+    def burst(self) -> int: ...
+    @property
+    def user_agent(self) -> str: ...
+    @property
+    def timeout(self) -> float | None: ...
+
+    def impersonation_headers(self) -> Iterable[tuple[str, str]] | Mapping[str, str]: ...
+
+    def ssl_context(self) -> ssl.SSLContext | bool: ...
+
+
+def default_user_agent() -> str:
+    try:
+        version = metadata.version("kubetyped")
+    except metadata.PackageNotFoundError:
+        version = "0.0.0"
+    return f"kubetyped/{version} (python)"
+
+
+# --- one limiter per config object ----------------------------------------------------------
+
+_shared_lock = threading.Lock()
+_shared: dict[int, tuple[Any, TokenBucketRateLimiter | None]] = {}
+
+
+def shared_limiter(config: TransportConfig) -> TokenBucketRateLimiter | None:
+    """The token bucket of `config` (None when `qps` is negative), created on first use.
+
+    Keyed by the config object's identity, so every client made from one config shares it; the
+    entry goes away with the config.
+    """
+    key = id(config)
+    with _shared_lock:
+        entry = _shared.get(key)
+        if entry is not None:
+            ref, limiter = entry
+            if (ref() if isinstance(ref, weakref.ref) else ref) is config:
+                return limiter
+        limiter = from_config(config.qps, config.burst)
+
+        def forget(_ref: object) -> None:
+            with _shared_lock:
+                _shared.pop(key, None)
+
+        try:
+            ref = weakref.ref(config, forget)
+        except TypeError:  # not weak-referenceable: keep it alive so its id is not reused
+            ref = config
+        _shared[key] = (ref, limiter)
+        return limiter
+
+
+# --- proxy, headers, timeouts ---------------------------------------------------------------
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_proxy(server: str, proxy_url: str | None) -> str | None:
+    """The proxy for `server`: `proxy_url` if set, else HTTPS_PROXY/HTTP_PROXY honouring NO_PROXY.
+
+    Like Go's `http.ProxyFromEnvironment`, loopback servers are never proxied from the environment.
+    """
+    if proxy_url:
+        return proxy_url
+    parts = urlsplit(server)
+    host = parts.hostname or ""
+    if not host or _is_loopback(host):
+        return None
+    proxies = urllib.request.getproxies_environment()
+    proxy = proxies.get(parts.scheme or "https")
+    if not proxy:
+        return None
+    if no_proxy_matches(host, proxies.get("no", "")):
+        return None
+    return proxy
+
+
+def no_proxy_matches(host: str, no_proxy: str) -> bool:
+    """Whether NO_PROXY exempts `host`: `*`, exact names, domain suffixes, IPs and CIDRs."""
+    host = host.lower().rstrip(".")
+    try:
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    for raw in no_proxy.split(","):
+        entry = raw.strip().lower()
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        if address is not None and "/" in entry:
+            try:
+                if address in ipaddress.ip_network(entry, strict=False):
+                    return True
+            except ValueError:
+                pass
+            continue
+        if entry.count(":") == 1:  # host:port — the port is not compared
+            entry = entry.split(":", 1)[0]
+        entry = entry.removeprefix("*").lstrip(".")
+        if host == entry or host.endswith("." + entry):
+            return True
+    return False
+
+
+def default_headers(config: TransportConfig) -> httpx.Headers:
+    """User-Agent, `Accept: application/json`, `Impersonate-*` and, if asked, no compression."""
+    pairs: list[tuple[str, str]] = [
+        ("User-Agent", config.user_agent or default_user_agent()),
+        ("Accept", JSON),
+    ]
+    impersonation = config.impersonation_headers()
+    pairs += impersonation.items() if isinstance(impersonation, Mapping) else impersonation
+    if config.disable_compression:
+        pairs.append(("Accept-Encoding", "identity"))
+    return httpx.Headers(pairs)
+
+
+def default_timeout(config: TransportConfig) -> httpx.Timeout:
+    return httpx.Timeout(config.timeout if config.timeout is not None else DEFAULT_TIMEOUT)
+
+
+def prepare_extensions(request: httpx.Request, sni_hostname: str | None) -> None:
+    """SNI override for every request; no read timeout for watches and log streams."""
+    if sni_hostname and "sni_hostname" not in request.extensions:
+        request.extensions["sni_hostname"] = sni_hostname
+    if is_stream_request(request):
+        timeout = request.extensions.get("timeout")
+        if isinstance(timeout, dict) and timeout.get("read") is not None:
+            request.extensions["timeout"] = {**timeout, "read": None}
+
+
+# --- transports -----------------------------------------------------------------------------
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Rate limiting + retries around another transport (sync driver of `RetryPlan`)."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        *,
+        limiter: TokenBucketRateLimiter | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: Sleep = time.sleep,
+        sni_hostname: str | None = None,
+    ) -> None:
+        self.inner = inner
+        self.limiter = limiter
+        self.policy = policy or RetryPolicy()
+        self._sleep = sleep
+        self._sni_hostname = sni_hostname
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        prepare_extensions(request, self._sni_hostname)
+        plan = RetryPlan(request, self.limiter, self.policy)
+        while True:
+            self._pause(plan.before_attempt())
+            try:
+                response = self.inner.handle_request(request)
+            except httpx.TransportError as exc:
+                delay = plan.after_error(exc)
+                if delay is None:
+                    raise
+                self._pause(delay)
+                continue
+            delay = plan.after_response(response)
+            if delay is None:
+                return response
+            response.close()
+            self._pause(delay)
+
+    def _pause(self, seconds: float) -> None:
+        if seconds > 0:
+            self._sleep(seconds)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncRetryTransport(httpx.AsyncBaseTransport):
+    """Rate limiting + retries around another transport (async driver of `RetryPlan`)."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        limiter: TokenBucketRateLimiter | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: AsyncSleep = asyncio.sleep,
+        sni_hostname: str | None = None,
+    ) -> None:
+        self.inner = inner
+        self.limiter = limiter
+        self.policy = policy or RetryPolicy()
+        self._sleep = sleep
+        self._sni_hostname = sni_hostname
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        prepare_extensions(request, self._sni_hostname)
+        plan = RetryPlan(request, self.limiter, self.policy)
+        while True:
+            await self._pause(plan.before_attempt())
+            try:
+                response = await self.inner.handle_async_request(request)
+            except httpx.TransportError as exc:
+                delay = plan.after_error(exc)
+                if delay is None:
+                    raise
+                await self._pause(delay)
+                continue
+            delay = plan.after_response(response)
+            if delay is None:
+                return response
+            await response.aclose()
+            await self._pause(delay)
+
+    async def _pause(self, seconds: float) -> None:
+        if seconds > 0:
+            await self._sleep(seconds)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+# --- clients --------------------------------------------------------------------------------
+
+
+def _client_kwargs(config: TransportConfig) -> dict[str, Any]:
+    return {
+        "base_url": config.server,
+        "auth": config.auth,
+        "headers": default_headers(config),
+        "timeout": default_timeout(config),
+        "trust_env": False,  # the proxy is resolved once, by `resolve_proxy`
+        "follow_redirects": False,
+    }
+
+
+def build_http_client(
+    config: TransportConfig,
+    limiter: TokenBucketRateLimiter | None = None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    retry_policy: RetryPolicy | None = None,
+    sleep: Sleep = time.sleep,
+) -> httpx.Client:
+    """An `httpx.Client` for `config`; `limiter=None` uses the config's shared limiter.
+
+    `transport` replaces the network transport under the retry layer (tests: `MockTransport`).
+    """
+    inner = transport or httpx.HTTPTransport(
+        verify=config.ssl_context(),
+        proxy=resolve_proxy(config.server, config.proxy_url),
+        trust_env=False,
+    )
+    retrying = RetryTransport(
+        inner,
+        limiter=limiter if limiter is not None else shared_limiter(config),
+        policy=retry_policy,
+        sleep=sleep,
+        sni_hostname=config.tls_server_name,
+    )
+    return httpx.Client(transport=retrying, **_client_kwargs(config))
+
+
+def build_async_http_client(
+    config: TransportConfig,
+    limiter: TokenBucketRateLimiter | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    retry_policy: RetryPolicy | None = None,
+    sleep: AsyncSleep = asyncio.sleep,
+) -> httpx.AsyncClient:
+    """An `httpx.AsyncClient` for `config`; `limiter=None` uses the config's shared limiter."""
+    inner = transport or httpx.AsyncHTTPTransport(
+        verify=config.ssl_context(),
+        proxy=resolve_proxy(config.server, config.proxy_url),
+        trust_env=False,
+    )
+    retrying = AsyncRetryTransport(
+        inner,
+        limiter=limiter if limiter is not None else shared_limiter(config),
+        policy=retry_policy,
+        sleep=sleep,
+        sni_hostname=config.tls_server_name,
+    )
+    return httpx.AsyncClient(transport=retrying, **_client_kwargs(config))

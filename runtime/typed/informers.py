@@ -1,0 +1,160 @@
+"""Typed per-resource informers over the cache's shared informer factories.
+
+Generated code subclasses `TypedInformer`/`AsyncTypedInformer` once per resource (naming its
+`ResourceInfo`) and `InformerFactoryBase`/`AsyncInformerFactoryBase` once per clientset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any, Generic, TypeVar
+
+from kubetyped.cache import (
+    NAMESPACE_INDEX,
+    AsyncSharedIndexInformer,
+    AsyncSharedInformerFactory,
+    AsyncTweakedListWatch,
+    InformerOptions,
+    Lister,
+    SharedIndexInformer,
+    SharedInformerFactory,
+    TweakedListWatch,
+    namespace_index_func,
+)
+from kubetyped.cache.protocols import TweakListOptions
+from kubetyped.cache.reflector_core import Transform
+from kubetyped.rest import AsyncRESTClient, RESTClient
+from kubetyped.typed.clientset import AsyncClientsetBase, ClientsetBase
+from kubetyped.typed.listwatch import AsyncTypedListWatch, TypedListWatch
+from kubetyped.typed.resource import ResourceInfo, resolve_reference
+
+T = TypeVar("T")
+F = TypeVar("F", "InformerFactoryBase", "AsyncInformerFactoryBase")
+
+
+def informer_key(info: ResourceInfo) -> Hashable:
+    return (info.group, info.version, info.plural)
+
+
+def _indexers(info: ResourceInfo) -> dict[str, Any]:
+    return {NAMESPACE_INDEX: namespace_index_func} if info.namespaced else {}
+
+
+class TypedInformer(Generic[T]):
+    """The shared informer and lister of one resource (thread mode)."""
+
+    resource: ResourceInfo
+    lister_class: type[Lister[Any]] = Lister
+
+    def __init__(self, factory: InformerFactoryBase) -> None:
+        self._factory = factory
+
+    def informer(self) -> SharedIndexInformer[T]:
+        info, rest = self.resource, self._factory.rest
+
+        def new(options: InformerOptions) -> SharedIndexInformer[T]:
+            list_watch: TypedListWatch[T] = TypedListWatch(rest, info, options.namespace)
+            return SharedIndexInformer(
+                TweakedListWatch(list_watch, options.tweak),
+                indexers=_indexers(info),
+                resync_period=options.resync_period,
+                transform=options.transform,
+            )
+
+        return self._factory.informer_for(informer_key(info), new)
+
+    def lister(self) -> Lister[T]:
+        """Read-only views of the cached objects (do not mutate them)."""
+        lister: Lister[T] = self.lister_class(self.informer().indexer)
+        return lister
+
+
+class AsyncTypedInformer(Generic[T]):
+    """The shared informer and lister of one resource (asyncio)."""
+
+    resource: ResourceInfo
+    lister_class: type[Lister[Any]] = Lister
+
+    def __init__(self, factory: AsyncInformerFactoryBase) -> None:
+        self._factory = factory
+
+    def informer(self) -> AsyncSharedIndexInformer[T]:
+        info, rest = self.resource, self._factory.rest
+
+        def new(options: InformerOptions) -> AsyncSharedIndexInformer[T]:
+            list_watch: AsyncTypedListWatch[T] = AsyncTypedListWatch(rest, info, options.namespace)
+            return AsyncSharedIndexInformer(
+                AsyncTweakedListWatch(list_watch, options.tweak),
+                indexers=_indexers(info),
+                resync_period=options.resync_period,
+                transform=options.transform,
+            )
+
+        return self._factory.informer_for(informer_key(info), new)
+
+    def lister(self) -> Lister[T]:
+        lister: Lister[T] = self.lister_class(self.informer().indexer)
+        return lister
+
+
+class GroupInformers(Generic[F]):
+    """The informers of one group-version, sharing the factory."""
+
+    def __init__(self, factory: F) -> None:
+        self._factory = factory
+
+
+class _FactoryGroups:
+    def _init_groups(self) -> None:
+        self._groups: dict[str, Any] = {}
+
+    def _group(self, reference: str) -> Any:
+        group = self._groups.get(reference)
+        if group is None:
+            group = resolve_reference(reference)(self)
+            self._groups[reference] = group
+        return group
+
+
+class InformerFactoryBase(SharedInformerFactory, _FactoryGroups):
+    """One informer per type for a clientset; namespace and list-option tweaks apply to all."""
+
+    def __init__(
+        self,
+        clientset: ClientsetBase,
+        *,
+        namespace: str | None = None,
+        tweak_list_options: TweakListOptions | None = None,
+        default_resync: float = 0.0,
+        transform: Transform | None = None,
+    ) -> None:
+        super().__init__(
+            namespace=namespace,
+            tweak_list_options=tweak_list_options,
+            default_resync=default_resync,
+            transform=transform,
+        )
+        self.rest: RESTClient = clientset.rest
+        self._init_groups()
+
+
+class AsyncInformerFactoryBase(AsyncSharedInformerFactory, _FactoryGroups):
+    """The asyncio twin of `InformerFactoryBase`."""
+
+    def __init__(
+        self,
+        clientset: AsyncClientsetBase,
+        *,
+        namespace: str | None = None,
+        tweak_list_options: TweakListOptions | None = None,
+        default_resync: float = 0.0,
+        transform: Transform | None = None,
+    ) -> None:
+        super().__init__(
+            namespace=namespace,
+            tweak_list_options=tweak_list_options,
+            default_resync=default_resync,
+            transform=transform,
+        )
+        self.rest: AsyncRESTClient = clientset.rest
+        self._init_groups()
