@@ -20,8 +20,10 @@ from pydantic import BaseModel, ConfigDict
 
 from kubetyped.model.plan import ClassPlan, build_plan, encode_value, inject_references
 
-_RAW = "_kubetyped_raw"
+RAW_SLOT = "__kube_raw__"
 _object_setattr = object.__setattr__
+_object_getattribute = object.__getattribute__
+_new_object = object.__new__
 
 
 class KubeModel(BaseModel):
@@ -38,18 +40,23 @@ class KubeModel(BaseModel):
         use_attribute_docstrings=False,
     )
 
+    # A lazily decoded instance holds the decoded JSON here and nothing else: no `__dict__`
+    # and no pydantic slots until a field is read. Fewer objects, less GC work.
+    __slots__ = ("__kube_raw__",)
+    if TYPE_CHECKING:
+        __kube_raw__: dict[str, Any] | None
     __kube_plan__: ClassVar[ClassPlan | None] = None
+
+    def model_post_init(self, context: Any, /) -> None:
+        _object_setattr(self, RAW_SLOT, None)
 
     # ---- construction -------------------------------------------------------------------
 
     @classmethod
     def from_raw(cls, raw: dict[str, Any]) -> Self:
         """Wraps decoded JSON without validating it (trusted server data); lazy."""
-        instance = cls.__new__(cls)
-        _object_setattr(instance, "__dict__", {})
-        _object_setattr(instance, "__pydantic_fields_set__", set())
-        _object_setattr(instance, "__pydantic_extra__", {})
-        _object_setattr(instance, "__pydantic_private__", {_RAW: raw})
+        instance = _new_object(cls)
+        _object_setattr(instance, RAW_SLOT, raw)
         return instance
 
     @classmethod
@@ -73,14 +80,14 @@ class KubeModel(BaseModel):
 
     def _to_raw(self) -> dict[str, Any]:
         """The wire form; may share structure with the decoded input. Do not mutate."""
-        private = self.__pydantic_private__
-        if private is not None and _RAW in private:
-            raw: dict[str, Any] = private[_RAW]
+        raw: dict[str, Any] | None = self.__kube_raw__
+        if raw is not None:
             return raw
         plan = type(self)._plan()
+        values = self.__dict__
         fields_set = self.__pydantic_fields_set__
         result: dict[str, Any] = {}
-        for python_name, value in self.__dict__.items():
+        for python_name, value in values.items():
             if python_name not in fields_set:
                 continue
             field = plan.by_python.get(python_name)
@@ -97,45 +104,47 @@ class KubeModel(BaseModel):
     # ---- laziness -----------------------------------------------------------------------
 
     @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.__kube_plan__ = None  # each class builds its own plan on first use
+
+    @classmethod
     def _plan(cls) -> ClassPlan:
-        plan = cls.__dict__.get("__kube_plan__")
+        plan = cls.__kube_plan__
         if plan is None:
             plan = build_plan(cls)
             cls.__kube_plan__ = plan
         return plan
 
     def _is_lazy(self) -> bool:
-        private = self.__pydantic_private__
-        return private is not None and _RAW in private
+        return self.__kube_raw__ is not None
 
     def _materialize(self) -> None:
-        private = self.__pydantic_private__
-        if private is None or _RAW not in private:
+        raw: dict[str, Any] | None = self.__kube_raw__
+        if raw is None:
             return
-        raw: dict[str, Any] = private.pop(_RAW)
-        plan = type(self)._plan()
-        values = self.__dict__
-        fields_set = self.__pydantic_fields_set__
-        extra = self.__pydantic_extra__
-        assert extra is not None
-        by_wire = plan.by_wire
+        plan = type(self).__kube_plan__ or type(self)._plan()
+        decoders = plan.decoders
+        values = plan.template.copy()
+        extra: dict[str, Any] | None = None
         for key, value in raw.items():
-            field = by_wire.get(key)
-            if field is None:
+            entry = decoders.get(key)
+            if entry is None:
+                if extra is None:
+                    extra = {}
                 extra[key] = value
                 continue
-            name = field.python_name
-            if name in values:
-                continue
-            decode = field.decode
+            name, decode = entry
             values[name] = value if decode is None or value is None else decode(value)
-            fields_set.add(name)
-        for name, default in plan.defaults:
-            if name not in values:
-                values[name] = default
+        _object_setattr(self, "__dict__", values)
+        _object_setattr(self, "__pydantic_fields_set__", plan.fields_set(raw))
+        _object_setattr(self, "__pydantic_extra__", extra if extra is not None else {})
+        _object_setattr(self, "__pydantic_private__", None)
+        _object_setattr(self, RAW_SLOT, None)
 
     def _materialize_deep(self) -> None:
         self._materialize()
+        _thaw_fields_set(self)
         for value in self.__dict__.values():
             _materialize_value(value)
         if self.__pydantic_extra__:
@@ -145,21 +154,46 @@ class KubeModel(BaseModel):
     if not TYPE_CHECKING:
 
         def __getattr__(self, name: str) -> Any:
-            private = object.__getattribute__(self, "__pydantic_private__")
-            if private is not None and _RAW in private:
+            if name == RAW_SLOT:  # an instance made without pydantic's init or from_raw
+                _object_setattr(self, RAW_SLOT, None)
+                return None
+            if self.__kube_raw__ is not None:
                 self._materialize()
-                values = object.__getattribute__(self, "__dict__")
-                if name in values:
-                    return values[name]
+                try:
+                    return _object_getattribute(self, name)
+                except AttributeError:
+                    pass
             return super().__getattr__(name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         self._materialize()
+        _thaw_fields_set(self)
         super().__setattr__(name, value)
 
     def __delattr__(self, name: str) -> None:
         self._materialize()
+        _thaw_fields_set(self)
         super().__delattr__(name)
+
+    def __copy__(self) -> Self:
+        self._materialize()
+        copied = super().__copy__()
+        _thaw_fields_set(copied)
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        self._materialize()
+        copied = super().__deepcopy__(memo)
+        _thaw_fields_set(copied)
+        return copied
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._materialize()
+        return super().__getstate__()
+
+    def __iter__(self) -> Any:
+        self._materialize()
+        return super().__iter__()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, KubeModel):
@@ -175,6 +209,7 @@ class KubeModel(BaseModel):
     @property
     def model_fields_set(self) -> set[str]:
         self._materialize()
+        _thaw_fields_set(self)
         return self.__pydantic_fields_set__
 
     @property
@@ -183,7 +218,7 @@ class KubeModel(BaseModel):
         return self.__pydantic_extra__
 
     def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """pydantic's dump (python names unless `by_alias`); `to_dict` gives the wire form."""
+        """pydantic's dump (wire names unless `by_alias=False`); `to_dict` gives the wire form."""
         self._materialize_deep()
         return super().model_dump(*args, **kwargs)
 
@@ -207,6 +242,13 @@ class KubeModel(BaseModel):
             _parent_namespace_depth=_parent_namespace_depth,
             _types_namespace=_types_namespace,
         )
+
+
+def _thaw_fields_set(model: BaseModel) -> None:
+    """Materialised instances share frozen `fields_set`s; pydantic mutates its own copy."""
+    fields_set: Any = model.__pydantic_fields_set__
+    if type(fields_set) is frozenset:
+        _object_setattr(model, "__pydantic_fields_set__", set(fields_set))
 
 
 def _materialize_value(value: Any) -> None:

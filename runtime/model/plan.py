@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 import types
 import typing
@@ -33,6 +34,22 @@ class ClassPlan:
     by_wire: dict[str, FieldPlan]
     by_python: dict[str, FieldPlan]
     defaults: tuple[tuple[str, Any], ...]
+    #: wire name -> (python name, decoder or None), for the materialisation loop
+    decoders: dict[str, tuple[str, Decoder | None]]
+    #: every field at its default, copied as the start of a materialised `__dict__`
+    template: dict[str, Any]
+    _fields_sets: dict[tuple[str, ...], frozenset[str]]
+
+    def fields_set(self, raw: dict[str, Any]) -> frozenset[str]:
+        """The python names of the fields present in `raw`, shared between equal key lists."""
+        keys = tuple(raw)
+        found = self._fields_sets.get(keys)
+        if found is None:
+            by_wire = self.by_wire
+            found = frozenset(by_wire[key].python_name for key in keys if key in by_wire)
+            if len(self._fields_sets) < 1024:
+                self._fields_sets[keys] = found
+        return found
 
 
 def inject_references(cls: type) -> None:
@@ -67,14 +84,21 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
         by_wire[wire_name] = plan
         by_python[python_name] = plan
         defaults.append((python_name, None if info.is_required() else info.get_default()))
-    return ClassPlan(by_wire=by_wire, by_python=by_python, defaults=tuple(defaults))
+    return ClassPlan(
+        by_wire=by_wire,
+        by_python=by_python,
+        defaults=tuple(defaults),
+        decoders={wire: (plan.python_name, plan.decode) for wire, plan in by_wire.items()},
+        template=dict(defaults),
+        _fields_sets={},
+    )
 
 
 def _field_annotations(cls: type[KubeModel]) -> dict[str, Any]:
     """Evaluates the field annotations of `cls` and its generated bases, each in its module."""
     hints: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
-        own = klass.__dict__.get("__annotations__", {})
+        own = inspect.get_annotations(klass)
         if not own or klass.__module__.startswith(("pydantic", "kubetyped.model")):
             continue
         inject_references(klass)
@@ -133,11 +157,19 @@ def _decoder_for(annotation: Any) -> tuple[Decoder | None, tuple[type[KubeModel]
     return None, ()
 
 
+_new_object = object.__new__
+_object_setattr = object.__setattr__
+
+
 def _model_decoder(model: type[KubeModel]) -> Decoder:
-    from_raw = model.from_raw
+    from kubetyped.model.base import RAW_SLOT
 
     def decode(value: Any) -> Any:
-        return from_raw(value) if type(value) is dict else value
+        if type(value) is not dict:
+            return value
+        instance = _new_object(model)
+        _object_setattr(instance, RAW_SLOT, value)
+        return instance
 
     return decode
 

@@ -10,6 +10,8 @@ from typing import Any, TypeAlias
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
+from kubetyped.errors import KubetypedError
+
 IntOrString: TypeAlias = int | str
 """`intstr.IntOrString`: a port number or a port name, a count or a percentage."""
 
@@ -29,7 +31,7 @@ _DECIMAL_SUFFIXES = {
 _QUANTITY = re.compile(r"^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$")
 
 
-class QuantityError(ValueError):
+class QuantityError(KubetypedError, ValueError):
     """A string that is not a Kubernetes resource quantity."""
 
 

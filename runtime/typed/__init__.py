@@ -6,6 +6,11 @@ mixins its resource grants, from `sync_verbs` (for `Clientset`) or `async_verbs`
 """
 
 from kubetyped.typed.events import Event
-from kubetyped.typed.resource import ALL_NAMESPACES, AllNamespaces, NamespaceRequiredError, ResourceInfo
+from kubetyped.typed.resource import (
+    ALL_NAMESPACES,
+    AllNamespaces,
+    NamespaceRequiredError,
+    ResourceInfo,
+)
 
 __all__ = ["ALL_NAMESPACES", "AllNamespaces", "Event", "NamespaceRequiredError", "ResourceInfo"]

@@ -16,7 +16,7 @@ class GroupClient(Generic[R]):
     """A group-version's resource accessors share the clientset's REST client."""
 
     def __init__(self, rest: R) -> None:
-        self._rest = rest
+        self._rest: R = rest
 
     @property
     def rest(self) -> R:
@@ -27,7 +27,7 @@ class _ClientsetBase(Generic[R]):
     _rest_class: type[R]
 
     def __init__(self, rest: R) -> None:
-        self._rest = rest
+        self._rest: R = rest
         self._groups: dict[str, Any] = {}
 
     @classmethod

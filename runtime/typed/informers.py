@@ -101,7 +101,7 @@ class GroupInformers(Generic[F]):
     """The informers of one group-version, sharing the factory."""
 
     def __init__(self, factory: F) -> None:
-        self._factory = factory
+        self._factory: F = factory
 
 
 class _FactoryGroups:

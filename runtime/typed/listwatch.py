@@ -1,83 +1,85 @@
-"""Adapters from a typed resource to the cache's ListWatch protocols (sync and async)."""
+"""Typed ListWatch adapters for informers: the cache's REST adapters, decoding into models."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Generic, TypeVar
 
-from kubetyped import request as rq
-from kubetyped.cache.protocols import ListOptions, ListResult, WatchEvent
+from kubetyped.cache.protocols import ListOptions, ListResult, WatchEvent, WatchEventLike
+from kubetyped.cache.rest_listwatch import AsyncRestListWatch, RestListWatch
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.typed.operations import ResourceOperations
 from kubetyped.typed.resource import ALL_NAMESPACES, ResourceInfo
-from kubetyped.watch import EventType
-from kubetyped.watch import WatchEvent as RawWatchEvent
 
 T = TypeVar("T")
+_ERROR = "ERROR"
 
 
-def _request_options(options: ListOptions) -> rq.ListOptions:
-    return rq.ListOptions(**dataclasses.asdict(options))
+class _Decoding(Generic[T]):
+    """Turns the plain-dict results of the REST adapters into (lazily decoded) models."""
 
-
-class _TypedListWatchBase(Generic[T]):
     def __init__(self, info: ResourceInfo, namespace: str | None) -> None:
         scope = (namespace or ALL_NAMESPACES) if info.namespaced else None
-        self._ops = ResourceOperations(info, scope)
-        self._model: Any = None
+        self.path = ResourceOperations(info, scope).collection().path
+        self._info = info
 
-    def _model_class(self) -> Any:
-        if self._model is None:
-            self._model = self._ops.info.model_class()
-        return self._model
-
-    def _result(self, page: dict[str, Any]) -> ListResult[T]:
-        model = self._model_class()
-        metadata = page.get("metadata") or {}
+    def result(self, page: ListResult[dict[str, Any]]) -> ListResult[T]:
+        from_raw = self._info.model_class().from_raw
         return ListResult(
-            items=[model.from_raw(item) for item in page.get("items") or ()],
-            resource_version=str(metadata.get("resourceVersion") or ""),
-            continue_token=metadata.get("continue") or None,
+            [from_raw(item) for item in page.items], page.resource_version, page.continue_token
         )
 
-    def _event(self, event: RawWatchEvent) -> WatchEvent[Any]:
-        if event.type is EventType.ERROR:
-            return WatchEvent(event.type.value, event.object)
-        return WatchEvent(event.type.value, self._model_class().from_raw(event.object))
+    def event(self, event: WatchEventLike[Any]) -> WatchEvent[Any]:
+        if event.type == _ERROR or not isinstance(event.object, dict):
+            return WatchEvent(str(event.type), event.object)
+        return WatchEvent(str(event.type), self._info.model_class().from_raw(event.object))
 
 
-class TypedListWatch(_TypedListWatchBase[T]):
+class _TypedEvents:
+    """A watch stream of models that can still be closed from another thread."""
+
+    def __init__(self, inner: Iterator[WatchEventLike[Any]], decoding: _Decoding[Any]) -> None:
+        self._inner = inner
+        self._decoding = decoding
+
+    def __iter__(self) -> _TypedEvents:
+        return self
+
+    def __next__(self) -> WatchEvent[Any]:
+        return self._decoding.event(next(self._inner))
+
+    def close(self) -> None:
+        close = getattr(self._inner, "close", None)
+        if close is not None:
+            close()
+
+
+class TypedListWatch(Generic[T]):
     """Lists and watches one typed resource through a `RESTClient`, for informers."""
 
     def __init__(self, rest: RESTClient, info: ResourceInfo, namespace: str | None = None) -> None:
-        super().__init__(info, namespace)
-        self._rest = rest
+        self._decoding: _Decoding[T] = _Decoding(info, namespace)
+        self._inner = RestListWatch(rest, self._decoding.path)
 
     def list(self, options: ListOptions) -> ListResult[T]:
-        page = self._rest.list(self._ops.collection(), _request_options(options))
-        return self._result(page)
+        return self._decoding.result(self._inner.list(options))
 
-    def watch(self, options: ListOptions) -> Iterator[WatchEvent[Any]]:
-        stream = self._rest.watch(self._ops.collection(), _request_options(options), raise_errors=False)
-        with stream:
-            for event in stream:
-                yield self._event(event)
+    def watch(self, options: ListOptions) -> Iterator[WatchEventLike[Any]]:
+        return _TypedEvents(self._inner.watch(options), self._decoding)
 
 
-class AsyncTypedListWatch(_TypedListWatchBase[T]):
+class AsyncTypedListWatch(Generic[T]):
     """The asyncio twin of `TypedListWatch`."""
 
-    def __init__(self, rest: AsyncRESTClient, info: ResourceInfo, namespace: str | None = None) -> None:
-        super().__init__(info, namespace)
-        self._rest = rest
+    def __init__(
+        self, rest: AsyncRESTClient, info: ResourceInfo, namespace: str | None = None
+    ) -> None:
+        self._decoding: _Decoding[T] = _Decoding(info, namespace)
+        self._inner = AsyncRestListWatch(rest, self._decoding.path)
 
     async def list(self, options: ListOptions) -> ListResult[T]:
-        page = await self._rest.list(self._ops.collection(), _request_options(options))
-        return self._result(page)
+        return self._decoding.result(await self._inner.list(options))
 
-    async def watch(self, options: ListOptions) -> AsyncIterator[WatchEvent[Any]]:
-        stream = self._rest.watch(self._ops.collection(), _request_options(options), raise_errors=False)
-        async with stream:
-            async for event in stream:
-                yield self._event(event)
+    async def watch(self, options: ListOptions) -> AsyncIterator[WatchEventLike[Any]]:
+        async for event in self._inner.watch(options):
+            yield self._decoding.event(event)

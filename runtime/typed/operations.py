@@ -11,7 +11,12 @@ import orjson
 from kubetyped import request as rq
 from kubetyped.errors import KubetypedError
 from kubetyped.typed.events import Event
-from kubetyped.typed.resource import ALL_NAMESPACES, AllNamespaces, NamespaceRequiredError, ResourceInfo
+from kubetyped.typed.resource import (
+    ALL_NAMESPACES,
+    AllNamespaces,
+    NamespaceRequiredError,
+    ResourceInfo,
+)
 from kubetyped.watch import EventType, WatchEvent
 
 Body = Any  # a KubeModel, or a plain dict in wire form
@@ -66,7 +71,9 @@ class ResourceOperations:
 
     # ---- requests ------------------------------------------------------------------------
 
-    def get(self, name: str, resource_version: str | None, subresource: str | None = None) -> httpx.Request:
+    def get(
+        self, name: str, resource_version: str | None, subresource: str | None = None
+    ) -> httpx.Request:
         return rq.get_request(self.item(name, subresource), rq.GetOptions(resource_version))
 
     def list(self, options: rq.ListOptions) -> httpx.Request:
@@ -77,9 +84,13 @@ class ResourceOperations:
             "POST", self.collection(), params=options.params(), body=self.body(obj), accept=rq.JSON
         )
 
-    def update(self, obj: Body, options: rq.WriteOptions, subresource: str | None = None) -> httpx.Request:
+    def update(
+        self, obj: Body, options: rq.WriteOptions, subresource: str | None = None
+    ) -> httpx.Request:
         path = self.item(self.name_of(obj), subresource)
-        return rq.build_request("PUT", path, params=options.params(), body=self.body(obj), accept=rq.JSON)
+        return rq.build_request(
+            "PUT", path, params=options.params(), body=self.body(obj), accept=rq.JSON
+        )
 
     def patch(
         self,
@@ -93,7 +104,14 @@ class ResourceOperations:
         return rq.patch_request(self.item(name, subresource), body, patch_type, options)
 
     def apply(
-        self, obj: Body, options: rq.ApplyOptions, subresource: str | None = None, *, kind: str | None = None, api_version: str | None = None, name: str | None = None
+        self,
+        obj: Body,
+        options: rq.ApplyOptions,
+        subresource: str | None = None,
+        *,
+        kind: str | None = None,
+        api_version: str | None = None,
+        name: str | None = None,
     ) -> httpx.Request:
         path = self.item(name or self.name_of(obj), subresource)
         return rq.apply_request(path, self.body(obj, kind=kind, api_version=api_version), options)
@@ -103,7 +121,9 @@ class ResourceOperations:
             "DELETE", self.item(name), body=orjson.dumps(options.body()), accept=rq.JSON
         )
 
-    def delete_collection(self, list_options: rq.ListOptions, options: rq.DeleteOptions) -> httpx.Request:
+    def delete_collection(
+        self, list_options: rq.ListOptions, options: rq.DeleteOptions
+    ) -> httpx.Request:
         return rq.build_request(
             "DELETE",
             self.collection(),
@@ -112,7 +132,15 @@ class ResourceOperations:
             accept=rq.JSON,
         )
 
-    def post_subresource(self, name: str, subresource: str, body: Body, kind: str, api_version: str, options: rq.WriteOptions) -> httpx.Request:
+    def post_subresource(
+        self,
+        name: str,
+        subresource: str,
+        body: Body,
+        kind: str,
+        api_version: str,
+        options: rq.WriteOptions,
+    ) -> httpx.Request:
         return rq.build_request(
             "POST",
             self.item(name, subresource),

@@ -6,7 +6,7 @@ only sends it here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any, Generic, TypeVar
 
 from kubetyped import request as rq
@@ -72,7 +72,7 @@ class List(ResourceClient[T], Generic[T, L]):
         field_selector: str | None = None,
         page_size: int = rq.DEFAULT_PAGE_SIZE,
         resource_version: str | None = None,
-    ) -> Iterator[T]:
+    ) -> Generator[T, None, None]:
         """Every item, page by page (`limit`/`continue`; a 410 continue falls back to a full list)."""
         options = rq.ListOptions(
             label_selector=label_selector,
@@ -97,7 +97,7 @@ class Watch(ResourceClient[T]):
         allow_watch_bookmarks: bool = True,
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
-    ) -> Iterator[Event[T]]:
+    ) -> Generator[Event[T], None, None]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error."""
         options = rq.ListOptions(
             label_selector=label_selector,
@@ -108,8 +108,9 @@ class Watch(ResourceClient[T]):
             send_initial_events=send_initial_events,
             resource_version_match=resource_version_match,
         )
-        for event in self._rest.watch(self._ops.collection(), options):
-            yield self._ops.event(event)
+        with self._rest.watch(self._ops.collection(), options) as stream:  # closed on early exit
+            for event in stream:
+                yield self._ops.event(event)
 
 
 class Create(ResourceClient[T]):
@@ -210,18 +211,35 @@ class Status(ResourceClient[T]):
         result: T = self._ops.decode(self._rest.send(self._ops.get(name, None, "status")))
         return result
 
-    def update_status(self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None) -> T:
+    def update_status(
+        self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
+    ) -> T:
         options = rq.WriteOptions(dry_run, field_manager)
         result: T = self._ops.decode(self._rest.send(self._ops.update(obj, options, "status")))
         return result
 
-    def patch_status(self, name: str, patch: Body, patch_type: rq.PatchType | str, *, dry_run: bool = False, field_manager: str | None = None) -> T:
+    def patch_status(
+        self,
+        name: str,
+        patch: Body,
+        patch_type: rq.PatchType | str,
+        *,
+        dry_run: bool = False,
+        field_manager: str | None = None,
+    ) -> T:
         options = rq.WriteOptions(dry_run, field_manager)
         request = self._ops.patch(name, patch, patch_type, options, "status")
         result: T = self._ops.decode(self._rest.send(request))
         return result
 
-    def apply_status(self, obj: T | dict[str, Any], *, field_manager: str, force: bool = False, dry_run: bool = False) -> T:
+    def apply_status(
+        self,
+        obj: T | dict[str, Any],
+        *,
+        field_manager: str,
+        force: bool = False,
+        dry_run: bool = False,
+    ) -> T:
         options = rq.ApplyOptions(field_manager, force, dry_run)
         result: T = self._ops.decode(self._rest.send(self._ops.apply(obj, options, "status")))
         return result
@@ -236,25 +254,46 @@ class Scale(ResourceClient[T], Generic[T, S]):
         result: S = self._ops.decode_as(model, response)
         return result
 
-    def update_scale(self, name: str, scale: S | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None) -> S:
+    def update_scale(
+        self,
+        name: str,
+        scale: S | dict[str, Any],
+        *,
+        dry_run: bool = False,
+        field_manager: str | None = None,
+    ) -> S:
         model = self.resource.subresource_model("scale")
         options = rq.WriteOptions(dry_run, field_manager)
         body = self._ops.body(scale, kind="Scale", api_version="autoscaling/v1")
-        request = rq.build_request("PUT", self._ops.item(name, "scale"), params=options.params(), body=body, accept=rq.JSON)
+        request = rq.build_request(
+            "PUT", self._ops.item(name, "scale"), params=options.params(), body=body, accept=rq.JSON
+        )
         result: S = self._ops.decode_as(model, self._rest.send(request))
         return result
 
-    def patch_scale(self, name: str, patch: Body, patch_type: rq.PatchType | str, *, dry_run: bool = False, field_manager: str | None = None) -> S:
+    def patch_scale(
+        self,
+        name: str,
+        patch: Body,
+        patch_type: rq.PatchType | str,
+        *,
+        dry_run: bool = False,
+        field_manager: str | None = None,
+    ) -> S:
         model = self.resource.subresource_model("scale")
         options = rq.WriteOptions(dry_run, field_manager)
         request = self._ops.patch(name, patch, patch_type, options, "scale")
         result: S = self._ops.decode_as(model, self._rest.send(request))
         return result
 
-    def apply_scale(self, name: str, scale: S | dict[str, Any], *, field_manager: str, force: bool = False) -> S:
+    def apply_scale(
+        self, name: str, scale: S | dict[str, Any], *, field_manager: str, force: bool = False
+    ) -> S:
         model = self.resource.subresource_model("scale")
         options = rq.ApplyOptions(field_manager, force)
-        request = self._ops.apply(scale, options, "scale", kind="Scale", api_version="autoscaling/v1", name=name)
+        request = self._ops.apply(
+            scale, options, "scale", kind="Scale", api_version="autoscaling/v1", name=name
+        )
         result: S = self._ops.decode_as(model, self._rest.send(request))
         return result
 
@@ -262,9 +301,17 @@ class Scale(ResourceClient[T], Generic[T, S]):
 class Evict(ResourceClient[T], Generic[T, S]):
     """`pods/eviction`: evicts a pod, honouring PodDisruptionBudgets."""
 
-    def evict(self, name: str, eviction: S | dict[str, Any] | None = None, *, dry_run: bool = False) -> None:
-        body: Any = eviction if eviction is not None else {"metadata": {"name": name, "namespace": self._ops.namespace}}
-        request = self._ops.post_subresource(name, "eviction", body, "Eviction", "policy/v1", rq.WriteOptions(dry_run))
+    def evict(
+        self, name: str, eviction: S | dict[str, Any] | None = None, *, dry_run: bool = False
+    ) -> None:
+        body: Any = (
+            eviction
+            if eviction is not None
+            else {"metadata": {"name": name, "namespace": self._ops.namespace}}
+        )
+        request = self._ops.post_subresource(
+            name, "eviction", body, "Eviction", "policy/v1", rq.WriteOptions(dry_run)
+        )
         self._rest.send(request)
 
 
@@ -272,16 +319,27 @@ class Bind(ResourceClient[T], Generic[T, S]):
     """`pods/binding`: binds a pod to a node."""
 
     def bind(self, name: str, binding: S | dict[str, Any], *, dry_run: bool = False) -> None:
-        request = self._ops.post_subresource(name, "binding", binding, "Binding", "v1", rq.WriteOptions(dry_run))
+        request = self._ops.post_subresource(
+            name, "binding", binding, "Binding", "v1", rq.WriteOptions(dry_run)
+        )
         self._rest.send(request)
 
 
 class CreateToken(ResourceClient[T], Generic[T, S]):
     """`serviceaccounts/token`: requests a bound service-account token."""
 
-    def create_token(self, name: str, token_request: S | dict[str, Any], *, dry_run: bool = False) -> S:
+    def create_token(
+        self, name: str, token_request: S | dict[str, Any], *, dry_run: bool = False
+    ) -> S:
         model = self.resource.subresource_model("token")
-        request = self._ops.post_subresource(name, "token", token_request, "TokenRequest", "authentication.k8s.io/v1", rq.WriteOptions(dry_run))
+        request = self._ops.post_subresource(
+            name,
+            "token",
+            token_request,
+            "TokenRequest",
+            "authentication.k8s.io/v1",
+            rq.WriteOptions(dry_run),
+        )
         result: S = self._ops.decode_as(model, self._rest.send(request))
         return result
 
@@ -300,7 +358,15 @@ class Log(ResourceClient[T]):
         timestamps: bool = False,
         limit_bytes: int | None = None,
     ) -> str:
-        params = log_params(container=container, follow=False, previous=previous, since_seconds=since_seconds, tail_lines=tail_lines, timestamps=timestamps, limit_bytes=limit_bytes)
+        params = log_params(
+            container=container,
+            follow=False,
+            previous=previous,
+            since_seconds=since_seconds,
+            tail_lines=tail_lines,
+            timestamps=timestamps,
+            limit_bytes=limit_bytes,
+        )
         return self._rest.get_text(self._ops.item(name, "log"), params)
 
     def stream_log(
@@ -312,14 +378,28 @@ class Log(ResourceClient[T]):
         tail_lines: int | None = None,
         timestamps: bool = False,
     ) -> Iterator[str]:
-        params = log_params(container=container, follow=True, previous=False, since_seconds=since_seconds, tail_lines=tail_lines, timestamps=timestamps, limit_bytes=None)
+        params = log_params(
+            container=container,
+            follow=True,
+            previous=False,
+            since_seconds=since_seconds,
+            tail_lines=tail_lines,
+            timestamps=timestamps,
+            limit_bytes=None,
+        )
         yield from self._rest.stream_lines(self._ops.item(name, "log"), params)
 
 
 def _subresource_update(subresource: str) -> Any:
     """An `update_<subresource>` verb for subresources that take the whole object (PUT)."""
 
-    def update(self: ResourceClient[Any], obj: Any, *, dry_run: bool = False, field_manager: str | None = None) -> Any:
+    def update(
+        self: ResourceClient[Any],
+        obj: Any,
+        *,
+        dry_run: bool = False,
+        field_manager: str | None = None,
+    ) -> Any:
         options = rq.WriteOptions(dry_run, field_manager)
         return self._ops.decode(self._rest.send(self._ops.update(obj, options, subresource)))
 
@@ -329,22 +409,34 @@ def _subresource_update(subresource: str) -> Any:
 class Approval(ResourceClient[T]):
     """`certificatesigningrequests/approval`."""
 
-    def update_approval(self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None) -> T:
-        result: T = _subresource_update("approval")(self, obj, dry_run=dry_run, field_manager=field_manager)
+    def update_approval(
+        self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
+    ) -> T:
+        result: T = _subresource_update("approval")(
+            self, obj, dry_run=dry_run, field_manager=field_manager
+        )
         return result
 
 
 class EphemeralContainers(ResourceClient[T]):
     """`pods/ephemeralcontainers`."""
 
-    def update_ephemeral_containers(self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None) -> T:
-        result: T = _subresource_update("ephemeralcontainers")(self, obj, dry_run=dry_run, field_manager=field_manager)
+    def update_ephemeral_containers(
+        self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
+    ) -> T:
+        result: T = _subresource_update("ephemeralcontainers")(
+            self, obj, dry_run=dry_run, field_manager=field_manager
+        )
         return result
 
 
 class Resize(ResourceClient[T]):
     """`pods/resize`: in-place resource resize."""
 
-    def update_resize(self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None) -> T:
-        result: T = _subresource_update("resize")(self, obj, dry_run=dry_run, field_manager=field_manager)
+    def update_resize(
+        self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
+    ) -> T:
+        result: T = _subresource_update("resize")(
+            self, obj, dry_run=dry_run, field_manager=field_manager
+        )
         return result

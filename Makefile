@@ -1,0 +1,84 @@
+# kubetyped developer targets. `make test` is what CI runs (.ci/run).
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := test
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+SOURCES   := runtime codegen tests
+TYPETREE  := build/typecheck
+SPEC      := openapi/1.36
+K8S_VERSION ?= v1.36.3
+CLUSTER_CACHE ?= $(HOME)/.cache/kubetyped/k8s/$(K8S_VERSION)
+
+.PHONY: venv cluster-binaries cluster test pytest lint typecheck verify generate bench clean
+
+venv: $(STAMP)
+
+# Create the venv with the first python3 >= 3.11 found; re-install when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@if [[ ! -x $(PY) ]]; then \
+	  for candidate in python3.13 python3.12 python3.11 python3; do \
+	    if command -v $$candidate >/dev/null && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+	      echo "creating $(VENV) with $$candidate"; $$candidate -m venv $(VENV); break; \
+	    fi; \
+	  done; \
+	  [[ -x $(PY) ]] || { echo "no python3 >= 3.11 found" >&2; exit 1; }; \
+	fi
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+cluster-binaries:
+	K8S_VERSION=$(K8S_VERSION) KUBETYPED_CLUSTER_CACHE=$(CLUSTER_CACHE) .ci/build-cluster
+
+# A test cluster in the foreground (Ctrl-C stops it); prints the env that makes pytest reuse it.
+cluster: venv cluster-binaries
+	KUBETYPED_CLUSTER_CACHE=$(CLUSTER_CACHE) $(PY) -m tests.cluster
+
+# Runs every check and reports all failures; exits non-zero when any failed.
+# pytest starts (and stops) the test cluster itself; KUBETYPED_REQUIRE_CLUSTER makes a
+# missing cluster a failure rather than a skip.
+test: venv cluster-binaries
+	@failed=(); \
+	for target in pytest lint typecheck verify; do \
+	  echo "=== make $$target"; \
+	  $(MAKE) --no-print-directory $$target || failed+=("$$target"); \
+	done; \
+	if (( $${#failed[@]} )); then echo "FAILED: $${failed[*]}" >&2; exit 1; fi; \
+	echo "all checks passed"
+
+pytest: venv
+	KUBETYPED_REQUIRE_CLUSTER=1 KUBETYPED_CLUSTER_CACHE=$(CLUSTER_CACHE) $(VENV)/bin/pytest tests -q
+
+lint: venv
+	$(VENV)/bin/ruff check $(SOURCES)
+	$(VENV)/bin/ruff format --check $(SOURCES)
+
+# mypy cannot follow the editable-install finder, so we mirror the package layout with
+# symlinks: build/typecheck/kubetyped/{<each runtime entry>, codegen, generated, openapi}.
+typecheck: venv
+	@rm -rf $(TYPETREE) && mkdir -p $(TYPETREE)/kubetyped
+	@for entry in runtime/*; do ln -s "$$PWD/$$entry" "$(TYPETREE)/kubetyped/$${entry#runtime/}"; done
+	@for pkg in codegen generated openapi; do ln -s "$$PWD/$$pkg" "$(TYPETREE)/kubetyped/$$pkg"; done
+	cd $(TYPETREE) && MYPYPATH= $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml \
+	  --cache-dir $(CURDIR)/build/mypy-cache -p kubetyped
+
+# Fails when generated/ is not exactly what the generator renders from the spec snapshot.
+verify: venv
+	$(VENV)/bin/kubetyped verify --spec $(SPEC) --out generated
+
+generate: venv
+	$(VENV)/bin/kubetyped generate --spec $(SPEC) --out generated
+
+# Needs the bench extra (lightkube, kubernetes, kr8s, ...): pip install -e '.[bench]'.
+# Benchmarks against lightkube / kubernetes / kr8s and the orjson limit (~10 min on 2 cores);
+# prints tables and writes benchmarks/results.md. Starts its own test cluster.
+bench: venv cluster-binaries
+	@$(PY) -c 'import lightkube, kubernetes, kr8s, kubernetes_asyncio, msgspec' 2>/dev/null \
+	  || $(PY) -m pip install -q -e '.[bench]'
+	KUBETYPED_CLUSTER_CACHE=$(CLUSTER_CACHE) $(PY) benchmarks/run.py
+
+clean:
+	rm -rf build .mypy_cache .ruff_cache .pytest_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf

@@ -1,0 +1,69 @@
+"""CRD group-versions of a live apiserver: aggregated discovery + OpenAPI v3 documents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from kubetyped.codegen import discovery
+from kubetyped.codegen.crd.errors import CrdError
+from kubetyped.codegen.crd.spec import CrdInputs, GroupFilter, build_spec
+from kubetyped.codegen.ir import ApiSpec
+from kubetyped.codegen.load_v3 import v3_operations
+from kubetyped.codegen.resources import Operation, analyse
+from kubetyped.codegen.schemas import build_schemas
+from kubetyped.codegen.snapshot import Fetch, httpx_fetch
+
+
+def _json(fetch: Fetch, path: str, accept: str = "application/json") -> Any:
+    try:
+        return orjson.loads(fetch(path, accept))
+    except orjson.JSONDecodeError as error:
+        raise CrdError(f"invalid JSON ({error})", file=path) from None
+
+
+def inputs_from_server(fetch: Fetch, selection: GroupFilter) -> CrdInputs:
+    apis = _json(fetch, "/apis", discovery.DISCOVERY_ACCEPT)
+    if apis.get("kind") != "APIGroupDiscoveryList":
+        raise CrdError("the server does not serve aggregated discovery", file="/apis")
+    items = [
+        i for i in apis.get("items", ()) if selection.selects(i.get("metadata", {}).get("name", ""))
+    ]
+    inputs = CrdInputs(groups={str(i["metadata"]["name"]) for i in items})
+    if not items:
+        raise CrdError("the server serves none of the selected groups", file="/apis")
+    inputs.discovery = [{**apis, "items": items}]
+    operations: list[Operation] = []
+    for item in items:
+        group = str(item["metadata"]["name"])
+        for entry in item.get("versions", ()):
+            path = f"/openapi/v3/apis/{group}/{entry['version']}"
+            document = _json(fetch, path)
+            schemas: Mapping[str, Any] = document.get("components", {}).get("schemas", {})
+            for name, raw in schemas.items():
+                inputs.components.setdefault(name, raw)
+                inputs.origins.setdefault(name, (path, name))
+            operations.extend(v3_operations(document.get("paths", {})))
+    inputs.path_resources = analyse(operations, build_schemas(_kinds_only(inputs.components)))
+    return inputs
+
+
+def _kinds_only(components: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Schemas reduced to their GVKs: all the path analysis needs (no hoisting required)."""
+    return {
+        name: {k: v for k, v in raw.items() if k == "x-kubernetes-group-version-kind"}
+        for name, raw in components.items()
+    }
+
+
+def spec_from_cluster(
+    kubeconfig: Path | None, context: str | None, selection: GroupFilter
+) -> ApiSpec:
+    fetch, close = httpx_fetch(kubeconfig, context)
+    try:
+        return build_spec(inputs_from_server(fetch, selection))
+    finally:
+        close()

@@ -1,0 +1,123 @@
+"""CRDs -> IR, from YAML files or from a live cluster, through one pipeline.
+
+Both inputs become (OpenAPI v3 components, aggregated discovery, path facts): from a cluster
+these are fetched (``/openapi/v3/apis/<group>/<version>``, never v2, which drops
+oneOf/anyOf/not/nullable); from YAML they are built as the apiserver would (``publish``).
+The CRD schemas are flattened (``hoist``); the built-in types they use (ObjectMeta, ListMeta,
+autoscaling/v1 Scale) are only referenced: the generated CRD package imports them from
+``kubetyped.generated``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kubetyped.codegen import discovery
+from kubetyped.codegen.assemble import build_groups
+from kubetyped.codegen.crd.errors import CrdError
+from kubetyped.codegen.crd.hoist import Hoister
+from kubetyped.codegen.crd.publish import discovery_document, path_facts, published_schemas
+from kubetyped.codegen.crd.source import read_crds
+from kubetyped.codegen.ir import ApiSpec, Resource, VersionInfo
+from kubetyped.codegen.layout import OPENAPI_V3_DIR
+from kubetyped.codegen.load_v2 import read_json
+from kubetyped.codegen.load_v3 import normalise
+from kubetyped.codegen.naming import KNOWN_GROUPS
+from kubetyped.codegen.schemas import build_schemas
+
+#: Built-in definitions a CRD package may reference (taken from the committed snapshot).
+BUILTIN_PREFIXES = ("io.k8s.apimachinery.", "io.k8s.api.autoscaling.v1.Scale")
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFilter:
+    """``--include-group``/``--exclude-group``; built-in groups only when asked for."""
+
+    include: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    builtin: bool = False
+
+    def selects(self, group: str) -> bool:
+        if group in self.exclude:
+            return False
+        if self.include:
+            return group in self.include
+        return self.builtin or group not in KNOWN_GROUPS
+
+
+@dataclass
+class CrdInputs:
+    """Everything the pipeline needs, whatever the source."""
+
+    components: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    origins: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (file, crd)
+    discovery: list[Mapping[str, Any]] = field(default_factory=list)
+    path_resources: dict[tuple[str, str], tuple[Resource, ...]] = field(default_factory=dict)
+    groups: set[str] = field(default_factory=set)
+
+
+def crd_version_info(groups: Iterable[str]) -> VersionInfo:
+    """CRD packages are versioned by their groups, not by a Kubernetes release."""
+    return VersionInfo("0", "0", "CRDs " + ", ".join(sorted(groups)))
+
+
+def build_spec(inputs: CrdInputs) -> ApiSpec:
+    crd_names = sorted(
+        name for name, raw in inputs.components.items()
+        if any(g.get("group") in inputs.groups for g in raw.get("x-kubernetes-group-version-kind", ()))
+    )  # fmt: skip
+    hoister = Hoister(known=set(inputs.components), file="")
+    for name in crd_names:
+        hoister.file, hoister.crd = inputs.origins.get(name, ("", name))
+        hoister.definition(name, inputs.components[name])
+    definitions: dict[str, dict[str, Any]] = {
+        name: normalise(raw) for name, raw in inputs.components.items() if name not in crd_names
+    }
+    definitions.update(hoister.out)
+    schemas = build_schemas(definitions)
+    found = discovery.parse(inputs.discovery, inputs.path_resources, schemas, "discovery")
+    resources = {k: v for k, v in found.resources.items() if k[0] in inputs.groups}
+    order = {g: v for g, v in found.version_order.items() if g in inputs.groups}
+    return ApiSpec(crd_version_info(inputs.groups), build_groups(resources, order), schemas)
+
+
+def builtin_definitions(snapshot: Path) -> dict[str, Mapping[str, Any]]:
+    """ObjectMeta, ListMeta, Scale, ... as served by the apiserver of a committed snapshot."""
+    found: dict[str, Mapping[str, Any]] = {}
+    for file in sorted((snapshot / OPENAPI_V3_DIR).glob("*.json")):
+        for name, raw in read_json(file).get("components", {}).get("schemas", {}).items():
+            if name.startswith(BUILTIN_PREFIXES):
+                found.setdefault(name, raw)
+    return found
+
+
+def inputs_from_crd_files(
+    paths: Sequence[Path], selection: GroupFilter, snapshot: Path | None = None
+) -> CrdInputs:
+    from kubetyped.codegen.cli import latest_snapshot
+
+    crds = [c for c in read_crds(paths) if selection.selects(c.group)]
+    if not crds:
+        raise CrdError(
+            "no CustomResourceDefinition of the selected groups", file=", ".join(map(str, paths))
+        )
+    inputs = CrdInputs(components=dict(builtin_definitions(snapshot or latest_snapshot())))
+    for crd in crds:
+        for version in crd.served_versions():
+            for name, raw in published_schemas(crd, version).items():
+                inputs.components[name] = raw
+                inputs.origins[name] = (crd.file, crd.name)
+    inputs.discovery = [discovery_document(crds)]
+    inputs.path_resources = path_facts(crds)
+    inputs.groups = {c.group for c in crds}
+    return inputs
+
+
+def spec_from_crd_files(
+    paths: Sequence[Path], selection: GroupFilter = GroupFilter(), snapshot: Path | None = None
+) -> ApiSpec:
+    """The IR of the CRDs in YAML files or folders (multi-document YAML)."""
+    return build_spec(inputs_from_crd_files(paths, selection, snapshot))

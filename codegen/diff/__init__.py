@@ -1,0 +1,20 @@
+"""The API diff: compare two APIs at the IR level and classify every change.
+
+``kubetyped diff`` is registered by ``kubetyped.codegen.cli`` through ``register_cli``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubetyped.codegen.diff.changes import Change, DiffResult, Severity
+from kubetyped.codegen.diff.compare import diff_specs
+
+
+def register_cli(commands: Any) -> None:
+    from kubetyped.codegen.diff.cli import add_parser
+
+    add_parser(commands)
+
+
+__all__ = ["Change", "DiffResult", "Severity", "diff_specs", "register_cli"]

@@ -1,0 +1,24 @@
+"""Compare two APIs (IR) into a sorted ``DiffResult``."""
+
+from __future__ import annotations
+
+from kubetyped.codegen.diff.changes import Change, DiffResult
+from kubetyped.codegen.diff.compare_api import compare_group_versions, group_versions
+from kubetyped.codegen.diff.compare_schemas import compare_schemas
+from kubetyped.codegen.ir import ApiSpec
+
+
+def version_label(spec: ApiSpec) -> str:
+    info = spec.version_info
+    return info.git_version or info.major_minor
+
+
+def diff_specs(old: ApiSpec, new: ApiSpec) -> DiffResult:
+    """Every change from ``old`` to ``new``, sorted by group, version, kind and path."""
+    changes: list[Change] = list(compare_group_versions(old, new))
+    before, after = group_versions(old), group_versions(new)
+    one_sided = set(before.keys() ^ after.keys())
+    changes += compare_schemas(old, new, one_sided)
+    return DiffResult(
+        version_label(old), version_label(new), tuple(sorted(changes, key=Change.sort_key))
+    )

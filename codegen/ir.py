@@ -1,0 +1,198 @@
+"""The generator model (IR): what every renderer consumes, whatever the input format.
+
+All classes are frozen dataclasses with tuple/frozenset fields, so two specs describing
+the same API compare equal with ``==`` (the v2/v3 equivalence test relies on it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+PrimitiveType: TypeAlias = Literal["string", "integer", "number", "boolean"]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """Which Kubernetes the spec describes (`/version`); ``minor`` without a '+' suffix."""
+
+    major: str
+    minor: str
+    git_version: str = ""
+
+    @property
+    def major_minor(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+
+@dataclass(frozen=True, slots=True)
+class GVK:
+    group: str
+    version: str
+    kind: str
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+
+# --- type references --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Primitive:
+    """A JSON scalar; ``format`` is the OpenAPI format (int32, int64, date-time, byte, ...)."""
+
+    type: PrimitiveType
+    format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to another schema by its canonical definition id."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Array:
+    items: TypeRef
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    """A JSON object with arbitrary string keys and values of one type."""
+
+    values: TypeRef
+
+
+@dataclass(frozen=True, slots=True)
+class AnyType:
+    """Free-form JSON (preserve-unknown-fields, untyped definitions, RawExtension)."""
+
+
+TypeRef: TypeAlias = Primitive | Ref | Array | Map | AnyType
+
+
+@dataclass(frozen=True, slots=True)
+class Extensions:
+    """The ``x-kubernetes-*`` metadata of a schema or property."""
+
+    list_type: str | None = None
+    list_map_keys: tuple[str, ...] = ()
+    map_type: str | None = None
+    patch_strategy: str | None = None
+    patch_merge_key: str | None = None
+    int_or_string: bool = False
+    preserve_unknown_fields: bool = False
+    embedded_resource: bool = False
+
+
+NO_EXTENSIONS = Extensions()
+
+
+@dataclass(frozen=True, slots=True)
+class Property:
+    wire_name: str
+    python_name: str
+    type: TypeRef
+    description: str = ""
+    required: bool = False
+    deprecated: bool = False
+    extensions: Extensions = NO_EXTENSIONS
+    #: allowed values (``enum``); not compared: OpenAPI v2 documents drop them (see codegen/diff)
+    enum: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """One definition. Object definitions have ``properties``; the others ``type``/``format``."""
+
+    name: str
+    module: str
+    class_name: str
+    description: str = ""
+    gvks: tuple[GVK, ...] = ()
+    properties: tuple[Property, ...] = ()
+    required: tuple[str, ...] = ()
+    type: str | None = None
+    format: str | None = None
+    deprecated: bool = False
+    extensions: Extensions = NO_EXTENSIONS
+
+    @property
+    def is_object(self) -> bool:
+        return bool(self.properties) or self.type == "object"
+
+
+# --- resources --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Subresource:
+    name: str
+    verbs: frozenset[str]
+    response_kind: GVK | None = None
+    request_kind: GVK | None = None
+    text_response: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    plural: str
+    singular: str
+    kind: str
+    list_kind: str | None
+    namespaced: bool
+    verbs: frozenset[str]
+    subresources: tuple[Subresource, ...] = ()
+    short_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    has_all_namespaces_list: bool = False
+    model_ref: str | None = None
+
+    def subresource(self, name: str) -> Subresource | None:
+        return next((s for s in self.subresources if s.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupVersion:
+    group: str
+    version: str
+    python_name: str
+    resources: tuple[Resource, ...] = ()
+    preferred: bool = False
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    def resource(self, plural: str) -> Resource | None:
+        return next((r for r in self.resources if r.plural == plural), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    name: str
+    python_name: str
+    versions: tuple[GroupVersion, ...] = ()
+
+    def version(self, version: str) -> GroupVersion | None:
+        return next((v for v in self.versions if v.version == version), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSpec:
+    version_info: VersionInfo
+    groups: tuple[Group, ...]
+    schemas: dict[str, Schema] = field(hash=False)
+
+    def group(self, name: str) -> Group | None:
+        return next((g for g in self.groups if g.name == name), None)
+
+    def group_version(self, group: str, version: str) -> GroupVersion | None:
+        found = self.group(group)
+        return found.version(version) if found else None
+
+    def schema_for_kind(self, gvk: GVK) -> Schema | None:
+        return next((s for s in self.schemas.values() if gvk in s.gvks), None)

@@ -1,0 +1,112 @@
+"""OpenAPI v2 (swagger) -> IR.
+
+Differences from the v3 snapshot loader, by nature of the input:
+- v2 has no short names or categories: they stay empty unless discovery documents are given.
+- v2 has no preferred-version information: the kube-aware version priority decides.
+- The Kubernetes version comes from the caller or a ``swagger-<major>.<minor>.json`` file name
+  (``info.version`` is ``unversioned``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from kubetyped.codegen import discovery
+from kubetyped.codegen.assemble import build_groups
+from kubetyped.codegen.errors import SpecError
+from kubetyped.codegen.fixups import apply_fixups
+from kubetyped.codegen.ir import GVK, ApiSpec, VersionInfo
+from kubetyped.codegen.resources import Operation, analyse
+from kubetyped.codegen.schemas import DEFINITIONS_PREFIX, build_schemas
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+_FILE_VERSION = re.compile(r"(\d+)\.(\d+)")
+UNKNOWN_VERSION = VersionInfo("0", "0", "unknown")
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return orjson.loads(path.read_bytes())
+    except OSError as error:
+        raise SpecError(f"cannot read: {error.strerror}", source=str(path)) from None
+    except orjson.JSONDecodeError as error:
+        raise SpecError(f"invalid JSON: {error}", source=str(path)) from None
+
+
+def version_from_filename(path: Path) -> VersionInfo | None:
+    match = _FILE_VERSION.search(path.name)
+    if not match:
+        return None
+    major, minor = match.groups()
+    return VersionInfo(major, minor, f"v{major}.{minor}")
+
+
+def operation_gvk(op: Mapping[str, Any]) -> GVK | None:
+    raw = op.get("x-kubernetes-group-version-kind")
+    if not raw:
+        return None
+    return GVK(str(raw.get("group", "")), str(raw["version"]), str(raw["kind"]))
+
+
+def _ref(schema: Any) -> str | None:
+    if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+        ref: str = schema["$ref"]
+        return ref[len(DEFINITIONS_PREFIX) :] if ref.startswith(DEFINITIONS_PREFIX) else None
+    return None
+
+
+def v2_operations(paths: Mapping[str, Any]) -> Iterator[Operation]:
+    for path, item in paths.items():
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not op or "x-kubernetes-action" not in op:
+                continue
+            ok = op.get("responses", {}).get("200") or op.get("responses", {}).get("201") or {}
+            schema = ok.get("schema")
+            body = next((p for p in op.get("parameters", ()) if p.get("in") == "body"), None)
+            yield Operation(
+                path=path,
+                method=method,
+                action=str(op["x-kubernetes-action"]),
+                gvk=operation_gvk(op),
+                response_ref=_ref(schema),
+                response_is_text=isinstance(schema, Mapping) and schema.get("type") == "string",
+                body_ref=_ref(body.get("schema")) if body else None,
+            )
+
+
+def load_v2_document(
+    document: dict[str, Any],
+    version: VersionInfo | None = None,
+    discovery_documents: Sequence[Mapping[str, Any]] = (),
+    source: str = "swagger",
+) -> ApiSpec:
+    if not isinstance(document.get("definitions"), dict) or "paths" not in document:
+        raise SpecError("not an OpenAPI v2 document (no definitions/paths)", source=source)
+    definitions = document["definitions"]
+    apply_fixups(definitions, version)
+    schemas = build_schemas(definitions)
+    path_resources = analyse(v2_operations(document["paths"]), schemas)
+    if discovery_documents:
+        found = discovery.parse(discovery_documents, path_resources, schemas, source)
+        groups = build_groups(found.resources, found.version_order)
+    else:
+        groups = build_groups(path_resources)
+    return ApiSpec(version or UNKNOWN_VERSION, groups, schemas)
+
+
+def load_v2(
+    path: Path,
+    version: VersionInfo | None = None,
+    discovery_documents: Sequence[Mapping[str, Any]] = (),
+) -> ApiSpec:
+    """Load a swagger file; the version defaults to the one in its file name."""
+    document = read_json(path)
+    return load_v2_document(
+        document, version or version_from_filename(path), discovery_documents, str(path)
+    )

@@ -1,0 +1,150 @@
+"""A snapshot folder (OpenAPI v3 per group-version + aggregated discovery) -> IR.
+
+v3 schemas are normalised to the v2 shape before the shared schema builder sees them:
+``#/components/schemas/X`` refs become ``#/definitions/X``, a single-``$ref`` ``allOf`` wrapper
+(v3's way of attaching a description or default to a ref) is unwrapped, and the v3 ``oneOf``
+spellings of IntOrString / Quantity become their v2 ``type``/``format`` form.
+Defaults and enums are not part of the IR and are dropped.
+
+Without discovery documents resources come from the paths alone, as for v2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from kubetyped.codegen import discovery
+from kubetyped.codegen.assemble import build_groups
+from kubetyped.codegen.errors import SpecError
+from kubetyped.codegen.fixups import apply_fixups
+from kubetyped.codegen.ir import ApiSpec, VersionInfo
+from kubetyped.codegen.layout import DISCOVERY_DIR, DISCOVERY_FILES, OPENAPI_V3_DIR, VERSION_FILE
+from kubetyped.codegen.load_v2 import HTTP_METHODS, operation_gvk, read_json
+from kubetyped.codegen.resources import Operation, analyse
+from kubetyped.codegen.schemas import DEFINITIONS_PREFIX, build_schemas
+
+COMPONENTS_PREFIX = "#/components/schemas/"
+_DROPPED = frozenset({"default", "enum", "example"})
+
+
+def _oneof_types(raw: Mapping[str, Any]) -> set[str] | None:
+    """The types of a ``oneOf``/``anyOf`` made only of distinct ``{"type": T}`` options."""
+    options = raw.get("oneOf") or raw.get("anyOf")
+    if not isinstance(options, list) or not options:
+        return None
+    types = [o.get("type") if isinstance(o, Mapping) else None for o in options]
+    if not all(isinstance(t, str) for t in types) or len(set(types)) != len(types):
+        return None
+    return {str(t) for t in types}
+
+
+def normalise(value: Any) -> Any:
+    """A v3 schema fragment in its v2 shape (see the module docstring)."""
+    if isinstance(value, list):
+        return [normalise(v) for v in value]
+    if not isinstance(value, Mapping):
+        return value
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if key in _DROPPED:
+            continue
+        if key == "$ref" and isinstance(item, str) and item.startswith(COMPONENTS_PREFIX):
+            out[key] = DEFINITIONS_PREFIX + item[len(COMPONENTS_PREFIX) :]
+        elif key in ("properties", "definitions") and isinstance(item, Mapping):
+            out[key] = {k: normalise(v) for k, v in item.items()}
+        else:
+            out[key] = normalise(item)
+    all_of = out.get("allOf")
+    if isinstance(all_of, list) and len(all_of) == 1 and set(all_of[0]) == {"$ref"}:
+        del out["allOf"]
+        out["$ref"] = all_of[0]["$ref"]
+    types = _oneof_types(out)
+    if types in ({"integer", "string"}, {"number", "string"}) and "type" not in out:
+        for key in ("oneOf", "anyOf"):
+            out.pop(key, None)
+        out["type"] = "string"
+        if types == {"integer", "string"}:
+            out["format"] = "int-or-string"
+    return out
+
+
+def _content_schema(content: Any) -> Any:
+    if not isinstance(content, Mapping) or not content:
+        return None
+    for mime in ("application/json", "*/*", "text/plain"):
+        if mime in content:
+            return content[mime].get("schema")
+    return next(iter(content.values())).get("schema")
+
+
+def _ref_name(schema: Any) -> str | None:
+    if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+        ref: str = schema["$ref"]
+        if ref.startswith(COMPONENTS_PREFIX):
+            return ref[len(COMPONENTS_PREFIX) :]
+    return None
+
+
+def v3_operations(paths: Mapping[str, Any]) -> Iterator[Operation]:
+    for path, item in paths.items():
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not op or "x-kubernetes-action" not in op:
+                continue
+            responses = op.get("responses", {})
+            ok = responses.get("200") or responses.get("201") or {}
+            schema = _content_schema(ok.get("content"))
+            body = _content_schema(op.get("requestBody", {}).get("content"))
+            yield Operation(
+                path=path,
+                method=method,
+                action=str(op["x-kubernetes-action"]),
+                gvk=operation_gvk(op),
+                response_ref=_ref_name(schema),
+                response_is_text=isinstance(schema, Mapping) and schema.get("type") == "string",
+                body_ref=_ref_name(body),
+            )
+
+
+def read_version(snapshot: Path) -> VersionInfo:
+    raw = read_json(snapshot / VERSION_FILE)
+    try:
+        return VersionInfo(
+            str(raw["major"]), str(raw["minor"]).rstrip("+"), str(raw.get("gitVersion", ""))
+        )
+    except (KeyError, TypeError):
+        raise SpecError(
+            "version.json lacks major/minor", source=str(snapshot / VERSION_FILE)
+        ) from None
+
+
+def load_v3(snapshot: Path) -> ApiSpec:
+    """Load a snapshot folder written by ``kubetyped snapshot``."""
+    documents_dir = snapshot / OPENAPI_V3_DIR
+    files = sorted(documents_dir.glob("*.json"))
+    if not files:
+        raise SpecError("no OpenAPI v3 documents", source=str(documents_dir))
+    definitions: dict[str, dict[str, Any]] = {}
+    operations: list[Operation] = []
+    for file in files:
+        document = read_json(file)
+        if not str(document.get("openapi", "")).startswith("3."):
+            raise SpecError("not an OpenAPI v3 document", source=str(file))
+        for name, raw in document.get("components", {}).get("schemas", {}).items():
+            if name not in definitions:
+                definitions[name] = normalise(raw)
+        operations.extend(v3_operations(document.get("paths", {})))
+    version = read_version(snapshot)
+    apply_fixups(definitions, version)
+    schemas = build_schemas(definitions)
+    path_resources = analyse(operations, schemas)
+    discovery_paths = [snapshot / DISCOVERY_DIR / n for n in DISCOVERY_FILES]
+    if all(p.is_file() for p in discovery_paths):
+        docs = [read_json(p) for p in discovery_paths]
+        found = discovery.parse(docs, path_resources, schemas, str(snapshot / DISCOVERY_DIR))
+        groups = build_groups(found.resources, found.version_order)
+    else:
+        groups = build_groups(path_resources)
+    return ApiSpec(version, groups, schemas)

@@ -1,0 +1,40 @@
+"""What renderers get besides the IR, and the renderer signature."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kubetyped.codegen.ir import ApiSpec
+
+DEFAULT_PACKAGE = "kubetyped.generated"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """``package``: the import package of the output folder (``--package``).
+
+    Shared apimachinery models (``meta_v1``) are rendered only into the default package;
+    other packages (CRDs) import them from ``kubetyped.generated.models.meta_v1``.
+    """
+
+    package: str = DEFAULT_PACKAGE
+    #: modules rendered into ``package``; the others (built-in group-versions such as
+    #: ``autoscaling_v1`` for Scale) are imported from ``kubetyped.generated``. None: all.
+    local_modules: frozenset[str] | None = None
+
+    @property
+    def render_meta(self) -> bool:
+        return self.package == DEFAULT_PACKAGE
+
+    def models_module(self, module: str) -> str:
+        """The absolute module of a group-version's models (``core_v1`` -> ``...models.core_v1``)."""
+        if module == "meta_v1" or (
+            self.local_modules is not None and module not in self.local_modules
+        ):
+            return f"{DEFAULT_PACKAGE}.models.{module}"
+        return f"{self.package}.models.{module}"
+
+
+#: A renderer maps the IR to {relative output path: file text}.
+Renderer = Callable[[ApiSpec, RenderContext], dict[str, str]]

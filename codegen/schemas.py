@@ -1,0 +1,145 @@
+"""Definitions (OpenAPI v2-shaped dicts) -> IR ``Schema``s. Shared by the v2 and v3 loaders."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from kubetyped.codegen.errors import SpecError
+from kubetyped.codegen.ir import (
+    GVK,
+    NO_EXTENSIONS,
+    AnyType,
+    Array,
+    Extensions,
+    Map,
+    Primitive,
+    PrimitiveType,
+    Property,
+    Ref,
+    Schema,
+    TypeRef,
+)
+from kubetyped.codegen.naming import (
+    NameRegistry,
+    class_name,
+    definition_module,
+    group_python_names,
+    python_attribute,
+)
+
+DEFINITIONS_PREFIX = "#/definitions/"
+_PRIMITIVES = frozenset({"string", "integer", "number", "boolean"})
+
+
+def ref_name(ref: str, source: str) -> str:
+    if not ref.startswith(DEFINITIONS_PREFIX):
+        raise SpecError(f"unsupported $ref {ref!r}", source=source)
+    return ref[len(DEFINITIONS_PREFIX) :]
+
+
+def is_deprecated(description: str) -> bool:
+    """Kubernetes marks deprecation in prose: 'Deprecated: ...' or 'DEPRECATED'."""
+    head = description.lstrip()
+    return head.startswith(("Deprecated", "DEPRECATED")) or "\nDeprecated:" in description
+
+
+def extensions(raw: Mapping[str, Any]) -> Extensions:
+    found = Extensions(
+        list_type=raw.get("x-kubernetes-list-type"),
+        list_map_keys=tuple(raw.get("x-kubernetes-list-map-keys", ())),
+        map_type=raw.get("x-kubernetes-map-type"),
+        patch_strategy=raw.get("x-kubernetes-patch-strategy"),
+        patch_merge_key=raw.get("x-kubernetes-patch-merge-key"),
+        int_or_string=bool(raw.get("x-kubernetes-int-or-string", False)),
+        preserve_unknown_fields=bool(raw.get("x-kubernetes-preserve-unknown-fields", False)),
+        embedded_resource=bool(raw.get("x-kubernetes-embedded-resource", False)),
+    )
+    return NO_EXTENSIONS if found == NO_EXTENSIONS else found
+
+
+def type_ref(raw: Mapping[str, Any], source: str) -> TypeRef:
+    """The TypeRef of a property (or array item / map value) schema."""
+    if "$ref" in raw:
+        return Ref(ref_name(raw["$ref"], source))
+    if raw.get("x-kubernetes-int-or-string"):
+        return Primitive("string", "int-or-string")
+    kind = raw.get("type")
+    if raw.get("x-kubernetes-preserve-unknown-fields") and kind in (None, "object"):
+        return AnyType()
+    if kind == "array":
+        if not isinstance(raw.get("items"), Mapping):
+            raise SpecError("array without items", source=source)
+        return Array(type_ref(raw["items"], f"{source}[]"))
+    if kind == "object":
+        if "properties" in raw:
+            raise SpecError("inline object schemas must be hoisted to definitions", source=source)
+        values = raw.get("additionalProperties", True)
+        if isinstance(values, Mapping):
+            return Map(type_ref(values, f"{source}{{}}"))
+        return Map(AnyType())
+    if kind in _PRIMITIVES:
+        return Primitive(cast(PrimitiveType, kind), raw.get("format"))
+    if kind is None:
+        return AnyType()
+    raise SpecError(f"unsupported type {kind!r}", source=source)
+
+
+def gvks(raw: Mapping[str, Any]) -> tuple[GVK, ...]:
+    found = {
+        GVK(str(g.get("group", "")), str(g["version"]), str(g["kind"]))
+        for g in raw.get("x-kubernetes-group-version-kind", ())
+    }
+    return tuple(sorted(found, key=lambda g: (g.group, g.version, g.kind)))
+
+
+def build_schema(name: str, raw: Mapping[str, Any], module: str) -> Schema:
+    required = tuple(raw.get("required", ()))
+    registry = NameRegistry(f"class {name}")
+    properties: list[Property] = []
+    for wire_name, prop in sorted(raw.get("properties", {}).items()):
+        source = f"{name}.{wire_name}"
+        if not isinstance(prop, Mapping):
+            raise SpecError("property schema is not an object", source=source)
+        description = str(prop.get("description", ""))
+        properties.append(
+            Property(
+                wire_name=wire_name,
+                python_name=registry.claim(python_attribute(wire_name), wire_name),
+                type=type_ref(prop, source),
+                description=description,
+                required=wire_name in required,
+                deprecated=is_deprecated(description),
+                extensions=extensions(prop),
+                enum=tuple(str(v) for v in prop.get("enum") or ()),
+            )
+        )
+    description = str(raw.get("description", ""))
+    return Schema(
+        name=name,
+        module=module,
+        class_name=class_name(name),
+        description=description,
+        gvks=gvks(raw),
+        properties=tuple(properties),
+        required=required,
+        type=raw.get("type"),
+        format=raw.get("format"),
+        deprecated=is_deprecated(description),
+        extensions=extensions(raw),
+    )
+
+
+def build_schemas(definitions: Mapping[str, Mapping[str, Any]]) -> dict[str, Schema]:
+    """Every definition as a Schema, checking class names are unique within their module."""
+    groups = {g.group for raw in definitions.values() for g in gvks(raw)}
+    group_names = group_python_names(groups)
+    registries: dict[str, NameRegistry] = {}
+    schemas: dict[str, Schema] = {}
+    for name in sorted(definitions):
+        module = definition_module(name, group_names)
+        schema = build_schema(name, definitions[name], module)
+        registry = registries.setdefault(module, NameRegistry(f"module {module}"))
+        registry.claim(schema.class_name, name)
+        schemas[name] = schema
+    return schemas

@@ -1,0 +1,84 @@
+"""Client-side caches: stores/indexers, reflectors, shared informers, factories and listers."""
+
+from __future__ import annotations
+
+from kubetyped.cache.backoff import Backoff
+from kubetyped.cache.errors import CacheError, NotCachedError, WatchErrorStatus
+from kubetyped.cache.factory import (
+    AsyncSharedInformerFactory,
+    FactoryShutDownError,
+    InformerOptions,
+    SharedInformerFactory,
+)
+from kubetyped.cache.handlers import FuncHandler, Registration, ResourceEventHandler
+from kubetyped.cache.informer import (
+    AsyncSharedIndexInformer,
+    InformerStateError,
+    SharedIndexInformer,
+)
+from kubetyped.cache.lister import Lister
+from kubetyped.cache.meta import (
+    ObjectMeta,
+    ObjectMetaError,
+    drop_managed_fields,
+    meta_namespace_key,
+    object_meta,
+    split_meta_namespace_key,
+)
+from kubetyped.cache.protocols import (
+    AsyncListWatch,
+    AsyncTweakedListWatch,
+    ListOptions,
+    ListResult,
+    ListWatch,
+    TweakedListWatch,
+    WatchEvent,
+)
+from kubetyped.cache.reflector import AsyncReflector, Reflector
+from kubetyped.cache.reflector_core import ReflectorCore, ReflectorSink
+from kubetyped.cache.selectors import Selector, SelectorParseError, parse_selector
+from kubetyped.cache.store import NAMESPACE_INDEX, Indexer, namespace_index_func
+from kubetyped.cache.tombstone import DeletedFinalStateUnknown, unwrap_tombstone
+
+__all__ = [
+    "NAMESPACE_INDEX",
+    "AsyncListWatch",
+    "AsyncReflector",
+    "AsyncSharedIndexInformer",
+    "AsyncSharedInformerFactory",
+    "AsyncTweakedListWatch",
+    "Backoff",
+    "CacheError",
+    "DeletedFinalStateUnknown",
+    "FactoryShutDownError",
+    "FuncHandler",
+    "Indexer",
+    "InformerOptions",
+    "InformerStateError",
+    "ListOptions",
+    "ListResult",
+    "ListWatch",
+    "Lister",
+    "NotCachedError",
+    "ObjectMeta",
+    "ObjectMetaError",
+    "Reflector",
+    "ReflectorCore",
+    "ReflectorSink",
+    "Registration",
+    "ResourceEventHandler",
+    "Selector",
+    "SelectorParseError",
+    "SharedIndexInformer",
+    "SharedInformerFactory",
+    "TweakedListWatch",
+    "WatchErrorStatus",
+    "WatchEvent",
+    "drop_managed_fields",
+    "meta_namespace_key",
+    "namespace_index_func",
+    "object_meta",
+    "parse_selector",
+    "split_meta_namespace_key",
+    "unwrap_tombstone",
+]

@@ -1,0 +1,109 @@
+"""Cache errors and the classification of REST errors the reflector reacts to.
+
+Classification is by HTTP status code (``code``/``status_code`` attribute, or a wrapped
+``response``) plus the class names the REST layer uses, so the cache does not depend on the
+exact REST error hierarchy.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+from kubetyped.errors import KubetypedError
+
+
+class CacheError(KubetypedError):
+    """Base class of cache errors."""
+
+
+class NotCachedError(CacheError, KeyError):
+    """A lister lookup found no object under the key."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"object {key!r} is not in the cache")
+        self.key = key
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class WatchErrorStatus(CacheError):
+    """A watch stream delivered an ERROR event carrying a ``Status`` object."""
+
+    def __init__(self, code: int, reason: str, message: str) -> None:
+        super().__init__(f"watch error {code} {reason}: {message}")
+        self.code = code
+        self.reason = reason
+        self.message = message
+
+    @classmethod
+    def from_status(cls, status: Any) -> WatchErrorStatus:
+        if isinstance(status, Mapping):
+            get = status.get
+            return cls(int(get("code") or 0), str(get("reason") or ""), str(get("message") or ""))
+        code = getattr(status, "code", 0) or 0
+        return cls(
+            int(code),
+            str(getattr(status, "reason", "") or ""),
+            str(getattr(status, "message", "") or ""),
+        )
+
+
+class ErrorKind(enum.Enum):
+    EXPIRED = "expired"  # 410 Gone / Expired
+    TOO_LARGE_RV = "too_large_resource_version"
+    TOO_MANY_REQUESTS = "too_many_requests"  # 429
+    CONNECTION = "connection"  # refused / reset / timeout
+    INVALID = "invalid"  # 400 / 422: the server rejected the request parameters
+    OTHER = "other"
+
+
+_CLASS_KINDS = {
+    "ExpiredError": ErrorKind.EXPIRED,
+    "GoneError": ErrorKind.EXPIRED,
+    "ResourceVersionTooLargeError": ErrorKind.TOO_LARGE_RV,
+    "TooManyRequestsError": ErrorKind.TOO_MANY_REQUESTS,
+}
+
+
+def status_code(exc: BaseException) -> int | None:
+    """The HTTP status code carried by an error, if any."""
+    for attr in ("code", "status_code", "status"):
+        value = getattr(exc, attr, None)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    response = getattr(exc, "response", None)
+    value = getattr(response, "status_code", None)
+    return value if isinstance(value, int) else None
+
+
+def classify_error(exc: BaseException) -> ErrorKind:
+    """Map a list/watch error to the reaction class the reflector needs."""
+    for klass in type(exc).__mro__:
+        if klass.__name__ in _CLASS_KINDS:
+            return _CLASS_KINDS[klass.__name__]
+    message = str(exc).lower()
+    if "too large resource version" in message or "resourceversiontoolarge" in message:
+        return ErrorKind.TOO_LARGE_RV
+    code = status_code(exc)
+    if code == 410:
+        return ErrorKind.EXPIRED
+    if code == 429:
+        return ErrorKind.TOO_MANY_REQUESTS
+    if code in (400, 422):
+        return ErrorKind.INVALID
+    if code is None and _is_connection_error(exc):
+        return ErrorKind.CONNECTION
+    return ErrorKind.OTHER
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    if isinstance(exc, ConnectionError | TimeoutError | EOFError):
+        return True
+    names = {k.__name__ for k in type(exc).__mro__}
+    # httpx transport errors, without importing httpx here
+    return bool(
+        names & {"TransportError", "NetworkError", "TimeoutException", "RemoteProtocolError"}
+    )

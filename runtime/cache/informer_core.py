@@ -1,0 +1,114 @@
+"""The IO-free heart of a shared informer: applies reflector output to the indexer and fans
+notifications out to registrations, under one lock so every registration sees the same order."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from kubetyped.cache.handlers import (
+    Added,
+    Deleted,
+    InitialListDelivered,
+    ListenerState,
+    Notification,
+    Updated,
+)
+from kubetyped.cache.store import Indexer
+from kubetyped.cache.tombstone import DeletedFinalStateUnknown
+
+T = TypeVar("T")
+
+
+class InformerCore(Generic[T]):
+    """Implements ``ReflectorSink``; shared by the thread and asyncio informers."""
+
+    def __init__(self, indexer: Indexer[T], clock: Callable[[], float]) -> None:
+        self.indexer = indexer
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._listeners: list[ListenerState] = []
+        self._synced = threading.Event()
+        self.started = False
+
+    # ---- registrations -----------------------------------------------------------------
+    def add_listener(self, listener: ListenerState) -> None:
+        """Register; if already started, replay the cache as initial adds (client-go)."""
+        with self._lock:
+            self._listeners.append(listener)
+            if listener.resync_period > 0:
+                listener.next_resync = self.clock() + listener.resync_period
+            if self.started:
+                for obj in self.indexer.list():
+                    listener.push(Added(obj, True))
+            if self._synced.is_set():
+                listener.push(InitialListDelivered())
+
+    def remove_listener(self, listener: ListenerState) -> bool:
+        with self._lock:
+            if listener not in self._listeners:
+                return False
+            self._listeners.remove(listener)
+            listener.removed = True
+            listener.wake()
+            return True
+
+    def listeners(self) -> list[ListenerState]:
+        with self._lock:
+            return list(self._listeners)
+
+    def has_synced(self) -> bool:
+        return self._synced.is_set()
+
+    def wait_synced(self, timeout: float | None) -> bool:
+        return self._synced.wait(timeout)
+
+    # ---- ReflectorSink -----------------------------------------------------------------
+    def replace(self, items: list[Any], resource_version: str) -> None:
+        with self._lock:
+            old = self.indexer.replace(items)
+            initial = not self._synced.is_set()
+            seen: set[str] = set()
+            for obj in items:
+                key = self.indexer.key_of(obj)
+                seen.add(key)
+                prev = old.get(key)
+                self._fan_out(Added(obj, initial) if prev is None else Updated(prev, obj))
+            for key, prev in old.items():
+                if key not in seen:
+                    self._fan_out(Deleted(DeletedFinalStateUnknown(key, prev)))
+            if initial:
+                self._synced.set()
+                self._fan_out(InitialListDelivered())
+
+    def upsert(self, obj: Any) -> None:
+        with self._lock:
+            prev = self.indexer.update(obj)
+            self._fan_out(Added(obj, False) if prev is None else Updated(prev, obj))
+
+    def remove(self, obj: Any) -> None:
+        with self._lock:
+            if self.indexer.delete(obj) is not None:
+                self._fan_out(Deleted(obj))
+
+    # ---- resync ------------------------------------------------------------------------
+    def resync_due(self) -> float | None:
+        """Resync listeners whose period elapsed; returns seconds until the next one is due."""
+        with self._lock:
+            if not self._synced.is_set():
+                return None
+            now = self.clock()
+            due = [ls for ls in self._listeners if ls.resync_period > 0 and now >= ls.next_resync]
+            if due:
+                objs = self.indexer.list()
+                for listener in due:
+                    for obj in objs:
+                        listener.push(Updated(obj, obj))
+                    listener.next_resync = now + listener.resync_period
+            nexts = [ls.next_resync - now for ls in self._listeners if ls.resync_period > 0]
+            return max(0.0, min(nexts)) if nexts else None
+
+    def _fan_out(self, n: Notification) -> None:
+        for listener in self._listeners:
+            listener.push(n)

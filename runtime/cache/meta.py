@@ -1,0 +1,106 @@
+"""Uniform access to object metadata for plain dicts and typed models."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kubetyped.errors import KubetypedError
+
+
+class ObjectMetaError(KubetypedError, ValueError):
+    """An object handed to the cache has no usable ``metadata`` (names what is missing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectMeta:
+    """The metadata fields the cache machinery needs."""
+
+    name: str
+    namespace: str
+    resource_version: str
+    uid: str
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str]
+
+
+def _field(meta: Any, snake: str, camel: str) -> Any:
+    if isinstance(meta, Mapping):
+        return meta.get(camel, meta.get(snake))
+    value = getattr(meta, snake, None)
+    return getattr(meta, camel, None) if value is None else value
+
+
+def _raw_metadata(obj: Any) -> Any:
+    meta = obj.get("metadata") if isinstance(obj, Mapping) else getattr(obj, "metadata", None)
+    if meta is None:
+        raise ObjectMetaError(f"object of type {type(obj).__name__} has no metadata")
+    return meta
+
+
+def object_meta(obj: Any) -> ObjectMeta:
+    """Read name/namespace/resourceVersion/uid/labels/annotations from a dict or a model."""
+    meta = _raw_metadata(obj)
+    return ObjectMeta(
+        name=_field(meta, "name", "name") or "",
+        namespace=_field(meta, "namespace", "namespace") or "",
+        resource_version=str(_field(meta, "resource_version", "resourceVersion") or ""),
+        uid=str(_field(meta, "uid", "uid") or ""),
+        labels=dict(_field(meta, "labels", "labels") or {}),
+        annotations=dict(_field(meta, "annotations", "annotations") or {}),
+    )
+
+
+def resource_version_of(obj: Any) -> str:
+    """The object's ``metadata.resourceVersion`` ("" when absent)."""
+    return str(_field(_raw_metadata(obj), "resource_version", "resourceVersion") or "")
+
+
+def meta_namespace_key(obj: Any) -> str:
+    """The cache key: ``namespace/name``, or ``name`` for cluster-scoped objects."""
+    from kubetyped.cache.tombstone import DeletedFinalStateUnknown
+
+    if isinstance(obj, DeletedFinalStateUnknown):
+        return obj.key
+    meta = _raw_metadata(obj)
+    name = _field(meta, "name", "name")
+    if not name:
+        raise ObjectMetaError(f"object of type {type(obj).__name__} has no metadata.name")
+    namespace = _field(meta, "namespace", "namespace")
+    return f"{namespace}/{name}" if namespace else str(name)
+
+
+def split_meta_namespace_key(key: str) -> tuple[str, str]:
+    """Split a cache key into ``(namespace, name)``; namespace is "" for cluster scope."""
+    parts = key.split("/")
+    if len(parts) == 1:
+        return "", parts[0]
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    raise ObjectMetaError(f"unexpected cache key format: {key!r}")
+
+
+def drop_managed_fields(obj: Any) -> Any:
+    """Transform hook: remove ``metadata.managedFields`` before caching (saves memory).
+
+    Dicts are shallow-copied so the caller's object is left untouched; models are copied
+    with ``model_copy`` when they provide it.
+    """
+    if isinstance(obj, Mapping):
+        meta = obj.get("metadata")
+        if not isinstance(meta, Mapping) or "managedFields" not in meta:
+            return obj
+        new_meta = {k: v for k, v in meta.items() if k != "managedFields"}
+        return {**obj, "metadata": new_meta}
+    meta = getattr(obj, "metadata", None)
+    if meta is None or getattr(meta, "managed_fields", None) is None:
+        return obj
+    if hasattr(obj, "model_copy") and hasattr(meta, "model_copy"):
+        return obj.model_copy(update={"metadata": meta.model_copy(update={"managed_fields": None})})
+    clone: Any = copy.copy(obj)
+    meta_copy: Any = copy.copy(meta)
+    meta_copy.managed_fields = None
+    clone.metadata = meta_copy
+    return clone

@@ -1,0 +1,201 @@
+"""Label selector parsing and matching (the string syntax of ``labelSelector``).
+
+Supported: ``k=v``, ``k==v``, ``k!=v``, ``k in (a,b)``, ``k notin (a,b)``, ``k`` (exists) and
+``!k`` (does not exist), joined by commas. Also builds selectors from the structured
+``LabelSelector`` form (``matchLabels`` / ``matchExpressions``). Reusable by fakes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from kubetyped.errors import KubetypedError
+
+Operator = Literal["=", "!=", "in", "notin", "exists", "!"]
+
+
+class SelectorParseError(KubetypedError, ValueError):
+    """A label selector string is malformed; names the selector and the position."""
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    key: str
+    operator: Operator
+    values: frozenset[str] = frozenset()
+
+    def matches(self, labels: Mapping[str, str]) -> bool:
+        present = self.key in labels
+        if self.operator == "exists":
+            return present
+        if self.operator == "!":
+            return not present
+        if self.operator in ("=", "in"):
+            return present and labels[self.key] in self.values
+        # "!=" and "notin" match objects without the label, as in Kubernetes
+        return not present or labels[self.key] not in self.values
+
+    def __str__(self) -> str:
+        if self.operator == "exists":
+            return self.key
+        if self.operator == "!":
+            return f"!{self.key}"
+        if self.operator in ("=", "!="):
+            return f"{self.key}{self.operator}{next(iter(self.values))}"
+        return f"{self.key} {self.operator} ({','.join(sorted(self.values))})"
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """A conjunction of requirements; the empty selector matches everything."""
+
+    requirements: tuple[Requirement, ...] = ()
+
+    def matches(self, labels: Mapping[str, str] | None) -> bool:
+        labels = labels or {}
+        return all(r.matches(labels) for r in self.requirements)
+
+    def empty(self) -> bool:
+        return not self.requirements
+
+    def __str__(self) -> str:
+        return ",".join(str(r) for r in self.requirements)
+
+
+_TOKEN = re.compile(r"\s*(!=|==|=|!|\(|\)|,|[^\s!=(),]+)")
+_KEY = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$")
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens: list[tuple[str, int]] = []
+        pos = 0
+        while pos < len(text):
+            if text[pos:].strip() == "":
+                break
+            m = _TOKEN.match(text, pos)
+            if m is None:  # pragma: no cover - the pattern matches any non-space
+                raise self.error("unexpected character", pos)
+            self.tokens.append((m.group(1), m.start(1)))
+            pos = m.end()
+        self.i = 0
+
+    def error(self, what: str, pos: int | None = None) -> SelectorParseError:
+        if pos is None:
+            pos = self.tokens[self.i][1] if self.i < len(self.tokens) else len(self.text)
+        return SelectorParseError(f"invalid label selector {self.text!r} at {pos}: {what}")
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
+
+    def take(self) -> str:
+        tok = self.peek()
+        if tok is None:
+            raise self.error("unexpected end")
+        self.i += 1
+        return tok
+
+    def key(self) -> str:
+        tok = self.take()
+        if not _KEY.match(tok) or tok in ("in", "notin"):
+            self.i -= 1
+            raise self.error(f"invalid label key {tok!r}")
+        return tok
+
+    def value(self) -> str:
+        tok = self.peek()
+        if tok in (None, ",", ")"):
+            return ""  # "k=" selects the empty value
+        self.take()
+        if not _VALUE.match(tok or "") or len(tok or "") > 63:
+            self.i -= 1
+            raise self.error(f"invalid label value {tok!r}")
+        return tok or ""
+
+    def value_set(self) -> frozenset[str]:
+        if self.take() != "(":
+            self.i -= 1
+            raise self.error("expected '('")
+        values: set[str] = set()
+        while True:
+            values.add(self.value())
+            tok = self.take()
+            if tok == ")":
+                return frozenset(values)
+            if tok != ",":
+                self.i -= 1
+                raise self.error("expected ',' or ')'")
+
+    def requirement(self) -> Requirement:
+        if self.peek() == "!":
+            self.take()
+            return Requirement(self.key(), "!")
+        key = self.key()
+        op = self.peek()
+        if op in (None, ","):
+            return Requirement(key, "exists")
+        self.take()
+        if op in ("=", "=="):
+            return Requirement(key, "=", frozenset({self.value()}))
+        if op == "!=":
+            return Requirement(key, "!=", frozenset({self.value()}))
+        if op in ("in", "notin"):
+            values = self.value_set()
+            return Requirement(key, "in" if op == "in" else "notin", values)
+        self.i -= 1
+        raise self.error(f"unknown operator {op!r}")
+
+    def parse(self) -> Selector:
+        reqs: list[Requirement] = []
+        if not self.tokens:
+            return Selector()
+        while True:
+            reqs.append(self.requirement())
+            tok = self.peek()
+            if tok is None:
+                return Selector(tuple(reqs))
+            if tok != ",":
+                raise self.error("expected ','")
+            self.take()
+
+
+def parse_selector(text: str | Selector | None) -> Selector:
+    """Parse a label selector string ("" or None selects everything)."""
+    if isinstance(text, Selector):
+        return text
+    if not text:
+        return Selector()
+    return _Parser(text).parse()
+
+
+def selector_from_labels(labels: Mapping[str, str]) -> Selector:
+    """The selector ``k1=v1,k2=v2`` for a label map."""
+    return Selector(tuple(Requirement(k, "=", frozenset({v})) for k, v in sorted(labels.items())))
+
+
+_EXPR_OPS: dict[str, Operator] = {
+    "In": "in",
+    "NotIn": "notin",
+    "Exists": "exists",
+    "DoesNotExist": "!",
+}
+
+
+def selector_from_label_selector(spec: Mapping[str, Any]) -> Selector:
+    """Build a selector from a structured ``LabelSelector`` dict (matchLabels/Expressions)."""
+    reqs = list(selector_from_labels(spec.get("matchLabels") or {}).requirements)
+    exprs: Iterable[Mapping[str, Any]] = spec.get("matchExpressions") or []
+    for expr in exprs:
+        op = _EXPR_OPS.get(str(expr.get("operator")))
+        if op is None:
+            raise SelectorParseError(
+                f"matchExpressions: unknown operator {expr.get('operator')!r} "
+                f"for key {expr.get('key')!r}"
+            )
+        reqs.append(Requirement(str(expr["key"]), op, frozenset(expr.get("values") or ())))
+    return Selector(tuple(reqs))

@@ -1,0 +1,56 @@
+"""Discovery: server version, groups and resources (aggregated or legacy), OpenAPI, RESTMapper."""
+
+from __future__ import annotations
+
+from kubetyped.discovery.cache import (
+    DEFAULT_TTL,
+    DiskCache,
+    default_cache_root,
+    discovery_cache_dir,
+)
+from kubetyped.discovery.client import DEFAULT_CACHE, AsyncDiscoveryClient, DiscoveryClient
+from kubetyped.discovery.errors import (
+    AmbiguousResourceError,
+    DiscoveryDocumentError,
+    DiscoveryError,
+    NoKindMatchError,
+    NoResourceMatchError,
+)
+from kubetyped.discovery.mapper import RESTMapper, RESTMapping
+from kubetyped.discovery.model import (
+    APIGroup,
+    APIResource,
+    APISubresource,
+    Discovery,
+    GroupKind,
+    GroupVersionKind,
+    GroupVersionResource,
+    ServerVersion,
+)
+from kubetyped.discovery.parse import AGGREGATED_ACCEPT
+
+__all__ = [
+    "AGGREGATED_ACCEPT",
+    "DEFAULT_CACHE",
+    "DEFAULT_TTL",
+    "APIGroup",
+    "APIResource",
+    "APISubresource",
+    "AmbiguousResourceError",
+    "AsyncDiscoveryClient",
+    "Discovery",
+    "DiscoveryClient",
+    "DiscoveryDocumentError",
+    "DiscoveryError",
+    "DiskCache",
+    "GroupKind",
+    "GroupVersionKind",
+    "GroupVersionResource",
+    "NoKindMatchError",
+    "NoResourceMatchError",
+    "RESTMapper",
+    "RESTMapping",
+    "ServerVersion",
+    "default_cache_root",
+    "discovery_cache_dir",
+]

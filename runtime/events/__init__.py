@@ -1,0 +1,25 @@
+"""events.k8s.io/v1 event recording with series aggregation (client-go ``tools/events``)."""
+
+from __future__ import annotations
+
+from kubetyped.events.aggregator import EventAggregator, EventError, ObjectReference
+from kubetyped.events.recorder import (
+    AsyncEventRecorder,
+    AsyncEventSink,
+    AsyncRestEventSink,
+    EventRecorder,
+    EventSink,
+    RestEventSink,
+)
+
+__all__ = [
+    "AsyncEventRecorder",
+    "AsyncEventSink",
+    "AsyncRestEventSink",
+    "EventAggregator",
+    "EventError",
+    "EventRecorder",
+    "EventSink",
+    "ObjectReference",
+    "RestEventSink",
+]

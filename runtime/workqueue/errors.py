@@ -1,0 +1,9 @@
+"""Workqueue errors."""
+
+from __future__ import annotations
+
+from kubetyped.errors import KubetypedError
+
+
+class QueueShutDown(KubetypedError):
+    """``get`` on a queue that is shut down and empty: the worker should exit."""

@@ -1,0 +1,97 @@
+"""Per-item and overall rate limiters for requeues (client-go ``workqueue`` rate limiters).
+
+``default_controller_rate_limiter()`` is the max of a per-item exponential limiter
+(5 ms · 2^failures, capped at 1000 s) and a 10 qps / burst 100 token bucket.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import Protocol
+
+
+class RateLimiter(Protocol):
+    def when(self, item: Hashable) -> float:
+        """Seconds to wait before re-adding ``item`` (and record one more failure)."""
+        ...
+
+    def forget(self, item: Hashable) -> None: ...
+
+    def num_requeues(self, item: Hashable) -> int: ...
+
+
+class ItemExponentialFailureRateLimiter:
+    def __init__(self, base_delay: float = 0.005, max_delay: float = 1000.0) -> None:
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self._failures: dict[Hashable, int] = {}
+        self._lock = threading.Lock()
+
+    def when(self, item: Hashable) -> float:
+        with self._lock:
+            exp = self._failures.get(item, 0)
+            self._failures[item] = exp + 1
+        if exp > 1000:  # avoid float overflow
+            return self.max_delay
+        return float(min(self.base_delay * 2.0**exp, self.max_delay))
+
+    def forget(self, item: Hashable) -> None:
+        with self._lock:
+            self._failures.pop(item, None)
+
+    def num_requeues(self, item: Hashable) -> int:
+        with self._lock:
+            return self._failures.get(item, 0)
+
+
+class BucketRateLimiter:
+    """Token bucket shared by all items: each ``when`` reserves a token (may go negative)."""
+
+    def __init__(
+        self, qps: float = 10.0, burst: int = 100, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.qps = qps
+        self.burst = burst
+        self.clock = clock
+        self._tokens = float(burst)
+        self._last = clock()
+        self._lock = threading.Lock()
+
+    def when(self, item: Hashable) -> float:
+        with self._lock:
+            now = self.clock()
+            self._tokens = min(float(self.burst), self._tokens + (now - self._last) * self.qps)
+            self._last = now
+            self._tokens -= 1.0
+            return 0.0 if self._tokens >= 0 else -self._tokens / self.qps
+
+    def forget(self, item: Hashable) -> None:
+        pass
+
+    def num_requeues(self, item: Hashable) -> int:
+        return 0
+
+
+class MaxOfRateLimiter:
+    """The longest delay of several limiters."""
+
+    def __init__(self, *limiters: RateLimiter) -> None:
+        self.limiters = limiters
+
+    def when(self, item: Hashable) -> float:
+        return max(limiter.when(item) for limiter in self.limiters)
+
+    def forget(self, item: Hashable) -> None:
+        for limiter in self.limiters:
+            limiter.forget(item)
+
+    def num_requeues(self, item: Hashable) -> int:
+        return max(limiter.num_requeues(item) for limiter in self.limiters)
+
+
+def default_controller_rate_limiter(clock: Callable[[], float] = time.monotonic) -> RateLimiter:
+    return MaxOfRateLimiter(
+        ItemExponentialFailureRateLimiter(0.005, 1000.0), BucketRateLimiter(10.0, 100, clock)
+    )

@@ -1,0 +1,51 @@
+"""Run the test cluster in the foreground until interrupted.
+
+    python -m tests.cluster [--kubeconfig PATH]
+
+Prints `export` lines that make pytest reuse this cluster instead of starting its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from tests.cluster.cluster import Cluster, ClusterStartError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.cluster", description=__doc__)
+    parser.add_argument("--kubeconfig", type=Path, help="also copy the kubeconfig here")
+    parser.add_argument("--timeout", type=float, default=60.0, help="startup timeout (s)")
+    args = parser.parse_args(argv)
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    cluster = Cluster(startup_timeout=args.timeout)
+    try:
+        info = cluster.start()
+    except ClusterStartError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    try:
+        kubeconfig = info.kubeconfig_path
+        if args.kubeconfig is not None:
+            shutil.copyfile(kubeconfig, args.kubeconfig)
+            args.kubeconfig.chmod(0o600)
+            kubeconfig = args.kubeconfig.resolve()
+        print(f"cluster ready in {info.started_in:.1f}s at {info.server}", file=sys.stderr)
+        print(f"export KUBETYPED_TEST_KUBECONFIG={kubeconfig}")
+        print(f"export KUBETYPED_TEST_ETCD={info.etcd_url}", flush=True)
+        stop.wait()
+    finally:
+        cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""The API diff on real Kubernetes specs (upstream swagger files and the committed snapshot)."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+import pytest
+
+from kubetyped.codegen.diff import Severity, diff_specs
+from kubetyped.codegen.diff.changes import Change, DiffResult
+from kubetyped.codegen.diff.inputs import load_side, load_snapshot
+from kubetyped.codegen.ir import ApiSpec, Property
+from kubetyped.codegen.load_v2 import load_v2
+from kubetyped.codegen.snapshot import snapshot_from_swagger
+
+UPSTREAM = Path("/work/shared/openapi/kubernetes")
+COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "1.36"
+needs_upstream = pytest.mark.skipif(not UPSTREAM.is_dir(), reason="no upstream specs")
+
+
+def find(
+    result: DiffResult, category: str, api_version: str, kind: str = "", path: str = ""
+) -> Change:
+    for change in result.changes:
+        if (change.category, change.api_version, change.kind, change.path) == (
+            category, api_version, kind, path
+        ):  # fmt: skip
+            return change
+    raise AssertionError(f"no {category} {api_version} {kind}.{path}")
+
+
+@pytest.fixture(scope="module")
+def upstream() -> dict[str, ApiSpec]:
+    if not UPSTREAM.is_dir():
+        pytest.skip("no upstream specs")
+    return {v: load_v2(UPSTREAM / f"swagger-{v}.json") for v in ("1.34", "1.35", "1.36")}
+
+
+@needs_upstream
+def test_1_34_to_1_35(upstream: dict[str, ApiSpec]) -> None:
+    result = diff_specs(upstream["1.34"], upstream["1.35"])
+    added = find(result, "group-version-added", "scheduling.k8s.io/v1alpha1")
+    assert added.severity is Severity.NON_BREAKING and "Workload" in added.message
+    field = find(result, "field-added", "v1", "PodSpec", "workloadRef")
+    assert field.severity is Severity.NON_BREAKING
+    assert "v1 Pod" in field.affected_kinds and "apps/v1 Deployment" in field.affected_kinds
+    removed = find(
+        result, "resource-removed", "certificates.k8s.io/v1alpha1", "PodCertificateRequest"
+    )
+    assert removed.severity is Severity.BREAKING
+    find(result, "resource-added", "certificates.k8s.io/v1beta1", "PodCertificateRequest")
+    find(result, "field-added", "v1", "NodeStatus", "declaredFeatures")
+    assert (
+        find(
+            result, "field-removed", "resource.k8s.io/v1alpha3", "DeviceTaintSelector", "selectors"
+        ).severity
+        is Severity.BREAKING
+    )
+
+
+@needs_upstream
+def test_1_35_to_1_36(upstream: dict[str, ApiSpec]) -> None:
+    result = diff_specs(upstream["1.35"], upstream["1.36"])
+    gone = find(result, "group-version-removed", "scheduling.k8s.io/v1alpha1")
+    assert gone.severity is Severity.BREAKING
+    find(result, "group-version-added", "scheduling.k8s.io/v1alpha2")
+    assert (
+        find(result, "field-added", "v1", "PodSpec", "schedulingGroup").severity
+        is Severity.NON_BREAKING
+    )
+    assert (
+        find(result, "field-removed", "v1", "PodSpec", "workloadRef").severity is Severity.BREAKING
+    )
+    find(result, "field-added", "v1", "VolumeMountStatus", "volumeStatus")
+    find(result, "resource-added", "admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy")
+    required = find(result, "field-now-required", "batch/v1", "CronJob", "spec")
+    assert required.severity is Severity.BREAKING
+    deprecated = find(
+        result,
+        "field-deprecated",
+        "certificates.k8s.io/v1beta1",
+        "PodCertificateRequestSpec",
+        "pkixPublicKey",
+    )
+    assert (
+        deprecated.severity is Severity.INFORMATIONAL and "StubPKCS10Request" in deprecated.message
+    )
+    # nothing inside the removed group-version is reported field by field
+    assert not [
+        c for c in result.changes if c.api_version == "scheduling.k8s.io/v1alpha1" and c.path
+    ]
+
+
+@needs_upstream
+def test_same_api_as_v2_and_v3_has_no_changes(tmp_path: Path, upstream: dict[str, ApiSpec]) -> None:
+    snapshot = snapshot_from_swagger(UPSTREAM / "swagger-1.35.json", tmp_path / "1.35", tmp_path)
+    as_v3 = load_side(snapshot)
+    result = diff_specs(upstream["1.35"], as_v3)
+    assert result.changes == ()
+    assert diff_specs(as_v3, upstream["1.35"]).changes == ()
+
+
+@needs_upstream
+def test_two_full_specs_diff_in_seconds() -> None:
+    started = time.perf_counter()
+    result = diff_specs(
+        load_v2(UPSTREAM / "swagger-1.35.json"), load_v2(UPSTREAM / "swagger-1.36.json")
+    )
+    elapsed = time.perf_counter() - started
+    assert result.changes and elapsed < 5, elapsed
+
+
+def _edit_property(spec: ApiSpec, schema: str, wire: str, **changes: object) -> ApiSpec:
+    target = spec.schemas[schema]
+    props = tuple(
+        dataclasses.replace(p, **changes) if p.wire_name == wire else p
+        for p in target.properties  # type: ignore[arg-type]
+    )
+    return ApiSpec(
+        spec.version_info,
+        spec.groups,
+        {**spec.schemas, schema: dataclasses.replace(target, properties=props)},
+    )
+
+
+@pytest.fixture(scope="module")
+def committed() -> ApiSpec:
+    return load_snapshot(COMMITTED)
+
+
+def test_committed_snapshot_against_itself(committed: ApiSpec) -> None:
+    assert diff_specs(committed, committed).changes == ()
+    assert any(p.enum for s in committed.schemas.values() for p in s.properties)
+
+
+def test_committed_snapshot_field_edits(committed: ApiSpec) -> None:
+    container = "io.k8s.api.core.v1.Container"
+    old = _edit_property(
+        committed,
+        container,
+        "imagePullPolicy",
+        enum=("Always", "IfNotPresent", "Never", "Sometimes"),
+    )
+    new = _edit_property(committed, container, "name", required=False)
+    removed = dataclasses.replace(
+        new.schemas[container],
+        properties=tuple(p for p in new.schemas[container].properties if p.wire_name != "tty"),
+    )
+    extra = Property(
+        "newField", "new_field", committed.schemas[container].properties[0].type, required=True
+    )
+    new = ApiSpec(
+        new.version_info,
+        new.groups,
+        {
+            **new.schemas,
+            container: dataclasses.replace(removed, properties=(*removed.properties, extra)),
+        },
+    )
+    result = diff_specs(old, new)
+    by_category = {c.category: c for c in result.changes}
+    assert (
+        by_category["enum-value-removed"].new is None
+        and by_category["enum-value-removed"].old == "Sometimes"
+    )
+    assert by_category["enum-value-removed"].severity is Severity.BREAKING
+    assert by_category["field-now-optional"].severity is Severity.NON_BREAKING
+    assert by_category["field-removed"].path == "tty"
+    assert by_category["field-added"].severity is Severity.BREAKING  # a required field
+    assert {c.api_version for c in result.changes} == {"v1"}
