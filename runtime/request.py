@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import httpx
 import orjson
+
 from kubetyped.errors import KubetypedError
 
 JSON: Final = "application/json"

@@ -18,6 +18,7 @@ from typing import Any, Final, Self
 
 import httpx
 import orjson
+
 from kubetyped.errors import (
     ApiError,
     ExpiredError,

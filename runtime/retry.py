@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import httpx
+
 from kubetyped.errors import parse_retry_after
 from kubetyped.ratelimit import TokenBucketRateLimiter
 from kubetyped.request import is_watch_request

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+
 from kubetyped.errors import ApiError, WatchDecodeError, api_error_from_response
 
 _SNIPPET = 200

@@ -22,6 +22,7 @@ from functools import partial
 from typing import Any
 
 import httpx
+
 from kubetyped.auth.errors import ExecPluginError, describe
 from kubetyped.auth.flow import (
     CallEffect,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
 from kubetyped.auth.errors import OIDCRefreshError, describe
 from kubetyped.auth.flow import (
     Clock,

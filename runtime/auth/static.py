@@ -6,6 +6,7 @@ import base64
 from collections.abc import Generator
 
 import httpx
+
 from kubetyped.auth.flow import has_authorization, set_bearer
 
 

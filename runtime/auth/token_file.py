@@ -7,6 +7,7 @@ from collections.abc import Generator
 from pathlib import Path
 
 import httpx
+
 from kubetyped.auth.errors import TokenFileError, describe
 from kubetyped.auth.flow import Clock, has_authorization, set_bearer, system_clock
 

@@ -10,6 +10,7 @@ from importlib import metadata
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+
 from kubetyped.auth.exec_plugin import ExecAuth
 from kubetyped.auth.impersonation import Impersonation
 from kubetyped.auth.tls import load_cert_chain_from_memory

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from kubetyped.config.errors import KubeconfigNotFoundError, KubeconfigParseError
 
 PathLike = str | os.PathLike[str]

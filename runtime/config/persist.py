@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from kubetyped.config.errors import InvalidKubeconfigError, KubeconfigParseError
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
 from kubetyped.auth.exec_plugin import (
     DEFAULT_TIMEOUT,
     INTERACTIVE_MODES,

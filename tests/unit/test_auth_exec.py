@@ -15,8 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-from kubetyped.auth import ExecAuth, ExecConfig, ExecCredential, ExecPluginError
-from kubetyped.config import ClientConfig, load_kubeconfig
 from test_config_support import (
     FakeClock,
     b64,
@@ -25,6 +23,9 @@ from test_config_support import (
     tls_server,
     write_kubeconfig,
 )
+
+from kubetyped.auth import ExecAuth, ExecConfig, ExecCredential, ExecPluginError
+from kubetyped.config import ClientConfig, load_kubeconfig
 
 V1 = "client.authentication.k8s.io/v1"
 V1BETA1 = "client.authentication.k8s.io/v1beta1"

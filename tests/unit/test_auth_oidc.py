@@ -11,9 +11,10 @@ import httpx
 import pytest
 import respx
 import yaml
+from test_config_support import FakeClock, kubeconfig, write_kubeconfig
+
 from kubetyped.auth import OIDCAuth, OIDCRefreshError, jwt_expiry
 from kubetyped.config import load_kubeconfig
-from test_config_support import FakeClock, kubeconfig, write_kubeconfig
 
 ISSUER = "https://issuer.example.test/dex"
 TOKEN_ENDPOINT = "https://issuer.example.test/dex/token"

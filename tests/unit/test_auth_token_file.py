@@ -7,9 +7,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from test_config_support import FakeClock, simple_kubeconfig, write_kubeconfig
+
 from kubetyped.auth import BasicAuth, BearerTokenAuth, TokenFileAuth, TokenFileError
 from kubetyped.config import load_kubeconfig
-from test_config_support import FakeClock, simple_kubeconfig, write_kubeconfig
 
 
 def _header(auth: httpx.Auth, request: httpx.Request | None = None) -> str | None:

@@ -10,6 +10,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from test_config_support import (
+    SECRET_TOKEN,
+    FakeClock,
+    b64,
+    make_cert,
+    simple_kubeconfig,
+    tls_server,
+    write_kubeconfig,
+)
+
 from kubetyped.auth import BearerTokenAuth, Impersonation, TokenFileAuth
 from kubetyped.config import (
     ClientConfig,
@@ -21,15 +31,6 @@ from kubetyped.config import (
     load_incluster_config,
     load_kubeconfig,
     load_kubeconfig_dict,
-)
-from test_config_support import (
-    SECRET_TOKEN,
-    FakeClock,
-    b64,
-    make_cert,
-    simple_kubeconfig,
-    tls_server,
-    write_kubeconfig,
 )
 
 

@@ -7,6 +7,14 @@ from typing import Any
 
 import pytest
 import yaml
+from test_config_support import (
+    SECRET_TOKEN,
+    b64,
+    make_cert,
+    simple_kubeconfig,
+    write_kubeconfig,
+)
+
 from kubetyped.config import (
     AuthMethodConflictError,
     ContextNotFoundError,
@@ -16,13 +24,6 @@ from kubetyped.config import (
     load_kubeconfig,
 )
 from kubetyped.errors import ConfigError, KubetypedError
-from test_config_support import (
-    SECRET_TOKEN,
-    b64,
-    make_cert,
-    simple_kubeconfig,
-    write_kubeconfig,
-)
 
 SECRET_PASSWORD = "hunter2-password-do-not-leak"
 

@@ -7,19 +7,20 @@ from pathlib import Path
 
 import httpx
 import pytest
-from kubetyped.auth import BearerTokenAuth, ExecAuth, TokenFileAuth
-from kubetyped.config import (
-    ContextNotFoundError,
-    KubeconfigNotFoundError,
-    load_kubeconfig,
-    load_merged_kubeconfig,
-)
 from test_config_support import (
     SECRET_TOKEN,
     kubeconfig,
     make_cert,
     simple_kubeconfig,
     write_kubeconfig,
+)
+
+from kubetyped.auth import BearerTokenAuth, ExecAuth, TokenFileAuth
+from kubetyped.config import (
+    ContextNotFoundError,
+    KubeconfigNotFoundError,
+    load_kubeconfig,
+    load_merged_kubeconfig,
 )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+
 from kubetyped import errors
 from kubetyped.errors import (
     AlreadyExistsError,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import orjson
 import pytest
+
 from kubetyped.request import (
     STREAM_EXTENSION,
     WATCH_EXTENSION,

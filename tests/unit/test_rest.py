@@ -8,6 +8,20 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from test_rest_support import (
+    MODES,
+    SERVER,
+    Chunks,
+    Server,
+    call,
+    collect,
+    json_response,
+    make_config,
+    make_rest_client,
+    resolve,
+    status_body,
+)
+
 from kubetyped.errors import (
     AlreadyExistsError,
     ApiError,
@@ -33,19 +47,6 @@ from kubetyped.request import (
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.warnings import LoggingWarningHandler
 from kubetyped.watch import EventType
-from test_rest_support import (
-    MODES,
-    SERVER,
-    Chunks,
-    Server,
-    call,
-    collect,
-    json_response,
-    make_config,
-    make_rest_client,
-    resolve,
-    status_body,
-)
 
 PODS = ResourcePath("", "v1", "pods", "default")
 POD = PODS.named("web-0")

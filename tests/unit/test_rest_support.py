@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import orjson
+
 from kubetyped.config import ClientConfig
 from kubetyped.ratelimit import TokenBucketRateLimiter
 from kubetyped.rest import AsyncRESTClient, RESTClient

@@ -7,6 +7,8 @@ import gc
 import httpx
 import pytest
 import respx
+from test_rest_support import SERVER, Server, json_response, make_config
+
 from kubetyped.auth.impersonation import Impersonation
 from kubetyped.request import build_request, watch_request
 from kubetyped.rest import RESTClient
@@ -18,7 +20,6 @@ from kubetyped.transport import (
     resolve_proxy,
     shared_limiter,
 )
-from test_rest_support import SERVER, Server, json_response, make_config
 
 
 def test_default_headers() -> None:

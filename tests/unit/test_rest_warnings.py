@@ -6,6 +6,7 @@ import logging
 
 import httpx
 import pytest
+
 from kubetyped.warnings import (
     LoggingWarningHandler,
     NoWarnings,

@@ -6,6 +6,19 @@ import errno
 
 import httpx
 import pytest
+from test_rest_support import (
+    MODES,
+    FakeClock,
+    Server,
+    Sleeps,
+    call,
+    json_response,
+    make_http_client,
+    make_rest_client,
+    resolve,
+    status_body,
+)
+
 from kubetyped.errors import (
     ServiceUnavailableError,
     TooManyRequestsError,
@@ -19,18 +32,6 @@ from kubetyped.retry import (
     error_retry_delay,
     is_broken_connection,
     retry_after_delay,
-)
-from test_rest_support import (
-    MODES,
-    FakeClock,
-    Server,
-    Sleeps,
-    call,
-    json_response,
-    make_http_client,
-    make_rest_client,
-    resolve,
-    status_body,
 )
 
 OK = json_response(200, {"kind": "Pod"})

@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 import pytest
+
 from kubetyped.errors import ExpiredError, InternalError, WatchDecodeError
 from kubetyped.watch import EventType, WatchDecoder, WatchEvent
 
