@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import inspect
 import sys
 import types
 import typing
@@ -98,7 +97,7 @@ def _field_annotations(cls: type[KubeModel]) -> dict[str, Any]:
     """Evaluates the field annotations of `cls` and its generated bases, each in its module."""
     hints: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
-        own = inspect.get_annotations(klass)
+        own = klass.__dict__.get("__annotations__", {})  # noqa: RUF063 (inspect is slow to import)
         if not own or klass.__module__.startswith(("pydantic", "kubetyped.model")):
             continue
         inject_references(klass)
