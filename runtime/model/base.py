@@ -13,6 +13,7 @@ injected nulls or defaults, and fields unknown to the model are kept and sent ba
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import orjson
@@ -46,6 +47,7 @@ class KubeModel(BaseModel):
     if TYPE_CHECKING:
         __kube_raw__: dict[str, Any] | None
     __kube_plan__: ClassVar[ClassPlan | None] = None
+    __kube_namespace__: ClassVar[dict[str, Any] | None] = None
 
     def model_post_init(self, context: Any, /) -> None:
         _object_setattr(self, RAW_SLOT, None)
@@ -107,6 +109,7 @@ class KubeModel(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         cls.__kube_plan__ = None  # each class builds its own plan on first use
+        cls.__kube_namespace__ = vars(sys.modules[cls.__module__])
 
     @classmethod
     def _plan(cls) -> ClassPlan:
@@ -138,7 +141,7 @@ class KubeModel(BaseModel):
             values[name] = value if decode is None or value is None else decode(value)
         _object_setattr(self, "__dict__", values)
         _object_setattr(self, "__pydantic_fields_set__", plan.fields_set(raw))
-        _object_setattr(self, "__pydantic_extra__", extra if extra is not None else {})
+        _object_setattr(self, "__pydantic_extra__", extra)  # None until an unknown key exists
         _object_setattr(self, "__pydantic_private__", None)
         _object_setattr(self, RAW_SLOT, None)
 
@@ -245,10 +248,13 @@ class KubeModel(BaseModel):
 
 
 def _thaw_fields_set(model: BaseModel) -> None:
-    """Materialised instances share frozen `fields_set`s; pydantic mutates its own copy."""
+    """Materialised instances share frozen `fields_set`s and have no extra dict until needed;
+    pydantic's own code paths expect a mutable set and a dict."""
     fields_set: Any = model.__pydantic_fields_set__
     if type(fields_set) is frozenset:
         _object_setattr(model, "__pydantic_fields_set__", set(fields_set))
+    if model.__pydantic_extra__ is None:
+        _object_setattr(model, "__pydantic_extra__", {})
 
 
 def _materialize_value(value: Any) -> None:

@@ -57,11 +57,19 @@ def inject_references(cls: type) -> None:
     Generated modules import them only under TYPE_CHECKING, so that importing one class
     does not import everything it can reach.
     """
-    module = sys.modules[cls.__module__]
-    references: dict[str, str] = getattr(module, "__kube_refs__", {})
+    namespace = module_namespace(cls)
+    references: dict[str, str] = namespace.get("__kube_refs__", {})
     for alias, module_name in references.items():
-        if alias not in module.__dict__:
-            setattr(module, alias, importlib.import_module(module_name))
+        if alias not in namespace:
+            namespace[alias] = importlib.import_module(module_name)
+
+
+def module_namespace(cls: type) -> dict[str, Any]:
+    """The globals of the module that defined `cls` (kept even if sys.modules drops it)."""
+    namespace: dict[str, Any] | None = cls.__dict__.get("__kube_namespace__")
+    if namespace is None:
+        namespace = vars(sys.modules[cls.__module__])
+    return namespace
 
 
 def build_plan(cls: type[KubeModel]) -> ClassPlan:
@@ -101,7 +109,7 @@ def _field_annotations(cls: type[KubeModel]) -> dict[str, Any]:
         if not own or klass.__module__.startswith(("pydantic", "kubetyped.model")):
             continue
         inject_references(klass)
-        namespace = vars(sys.modules[klass.__module__])
+        namespace = module_namespace(klass)
         for name, annotation in own.items():
             if name in cls.__pydantic_fields__:
                 hints[name] = typing._eval_type(  # type: ignore[attr-defined]

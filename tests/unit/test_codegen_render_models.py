@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import kubetyped.generated
 from kubetyped.codegen.ir import ApiSpec
 from kubetyped.codegen.load_v3 import load_v3
 from kubetyped.codegen.render_context import RenderContext
@@ -83,23 +82,30 @@ def test_docstring_escaping() -> None:
     assert all(len(line) <= 100 for line in long)
 
 
+PROBE = "kt_render_probe"
+
+
 @pytest.fixture
-def importable(tmp_path: Path, files: dict[str, str]) -> Iterator[None]:
-    """Make the rendered models importable as kubetyped.generated.models."""
-    write_files(tmp_path, files)
-    kubetyped.generated.__path__.append(str(tmp_path))
+def importable(tmp_path: Path, spec: ApiSpec) -> Iterator[None]:
+    """Render the models as their own package, importable without touching kubetyped.generated."""
+    root = tmp_path / PROBE
+    write_files(root, render_models(spec, RenderContext(package=PROBE)))
+    (root / "__init__.py").write_text("")
+    sys.path.insert(0, str(tmp_path))
     try:
         yield
     finally:
-        kubetyped.generated.__path__.remove(str(tmp_path))
-        for name in [m for m in sys.modules if m.startswith("kubetyped.generated.models")]:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m == PROBE or m.startswith(f"{PROBE}.")]:
             del sys.modules[name]
         shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 @pytest.mark.usefixtures("importable")
 def test_generated_models_work() -> None:
-    from kubetyped.generated.models import core_v1, meta_v1
+    from kt_render_probe.models import core_v1  # type: ignore[import-not-found]
+
+    from kubetyped.generated.models import meta_v1
 
     raw = {
         "apiVersion": "v1",
