@@ -34,6 +34,9 @@ def _field(meta: Any, snake: str, camel: str) -> Any:
 
 
 def _raw_metadata(obj: Any) -> Any:
+    raw_view = getattr(obj, "raw_view", None)  # a lazily decoded model: read its JSON as is
+    if raw_view is not None and (raw := raw_view()) is not None:
+        obj = raw
     meta = obj.get("metadata") if isinstance(obj, Mapping) else getattr(obj, "metadata", None)
     if meta is None:
         raise ObjectMetaError(f"object of type {type(obj).__name__} has no metadata")
@@ -94,11 +97,20 @@ def drop_managed_fields(obj: Any) -> Any:
             return obj
         new_meta = {k: v for k, v in meta.items() if k != "managedFields"}
         return {**obj, "metadata": new_meta}
+    raw_view = getattr(obj, "raw_view", None)
+    if raw_view is not None and (raw := raw_view()) is not None:  # lazy model: stays lazy
+        slim = drop_managed_fields(raw)
+        return obj if slim is raw else type(obj).from_raw(slim)
     meta = getattr(obj, "metadata", None)
     if meta is None or getattr(meta, "managed_fields", None) is None:
         return obj
     if hasattr(obj, "model_copy") and hasattr(meta, "model_copy"):
-        return obj.model_copy(update={"metadata": meta.model_copy(update={"managed_fields": None})})
+        slim_meta = meta.model_copy()
+        slim_meta.managed_fields = None
+        slim_meta.model_fields_set.discard("managed_fields")  # unset, not null, on the wire
+        slim_obj = obj.model_copy()
+        slim_obj.metadata = slim_meta
+        return slim_obj
     clone: Any = copy.copy(obj)
     meta_copy: Any = copy.copy(meta)
     meta_copy.managed_fields = None

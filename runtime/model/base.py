@@ -119,6 +119,13 @@ class KubeModel(BaseModel):
             cls.__kube_plan__ = plan
         return plan
 
+    def raw_view(self) -> dict[str, Any] | None:
+        """The decoded JSON behind an instance no field of which was read yet, else None.
+
+        Read-only: lets caches read `metadata` without materialising the object.
+        """
+        return self.__kube_raw__
+
     def _is_lazy(self) -> bool:
         return self.__kube_raw__ is not None
 
