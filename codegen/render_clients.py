@@ -51,6 +51,7 @@ _WHOLE_PACKAGE = (
     "listers/__init__.py",
     "informers/__init__.py",
     "informers/factory.py",
+    "fake.py",
 )
 
 

@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-from kubetyped.fake.clientset import AsyncFakeClientsetMixin, FakeClientsetMixin
-from kubetyped.generated.clientset import AsyncClientset, Clientset
+from kubetyped.generated.fake import AsyncFakeClientset, FakeClientset
 
-
-class FakeClientset(FakeClientsetMixin, Clientset):
-    """`kubetyped.generated.Clientset` on an in-memory fake apiserver:
-    `FakeClientset(objects=[...])`."""
-
-
-class AsyncFakeClientset(AsyncFakeClientsetMixin, AsyncClientset):
-    """`kubetyped.generated.AsyncClientset` on an in-memory fake apiserver."""
+__all__ = ["AsyncFakeClientset", "FakeClientset"]

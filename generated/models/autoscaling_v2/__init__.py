@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     )
     from ._external_metric_source import ExternalMetricSource as ExternalMetricSource
     from ._external_metric_status import ExternalMetricStatus as ExternalMetricStatus
-    from ._hpa_scaling_policy import HPAScalingPolicy as HPAScalingPolicy
-    from ._hpa_scaling_rules import HPAScalingRules as HPAScalingRules
     from ._horizontal_pod_autoscaler import HorizontalPodAutoscaler as HorizontalPodAutoscaler
     from ._horizontal_pod_autoscaler_behavior import (
         HorizontalPodAutoscalerBehavior as HorizontalPodAutoscalerBehavior,
@@ -37,6 +35,8 @@ if TYPE_CHECKING:
     from ._horizontal_pod_autoscaler_status import (
         HorizontalPodAutoscalerStatus as HorizontalPodAutoscalerStatus,
     )
+    from ._hpa_scaling_policy import HPAScalingPolicy as HPAScalingPolicy
+    from ._hpa_scaling_rules import HPAScalingRules as HPAScalingRules
     from ._metric_identifier import MetricIdentifier as MetricIdentifier
     from ._metric_spec import MetricSpec as MetricSpec
     from ._metric_status import MetricStatus as MetricStatus

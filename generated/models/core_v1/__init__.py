@@ -8,22 +8,18 @@ from typing import TYPE_CHECKING
 from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
-    from ._aws_elastic_block_store_volume_source import (
-        AWSElasticBlockStoreVolumeSource as AWSElasticBlockStoreVolumeSource,
-    )
     from ._affinity import Affinity as Affinity
     from ._app_armor_profile import AppArmorProfile as AppArmorProfile
     from ._attached_volume import AttachedVolume as AttachedVolume
+    from ._aws_elastic_block_store_volume_source import (
+        AWSElasticBlockStoreVolumeSource as AWSElasticBlockStoreVolumeSource,
+    )
     from ._azure_disk_volume_source import AzureDiskVolumeSource as AzureDiskVolumeSource
     from ._azure_file_persistent_volume_source import (
         AzureFilePersistentVolumeSource as AzureFilePersistentVolumeSource,
     )
     from ._azure_file_volume_source import AzureFileVolumeSource as AzureFileVolumeSource
     from ._binding import Binding as Binding
-    from ._csi_persistent_volume_source import (
-        CSIPersistentVolumeSource as CSIPersistentVolumeSource,
-    )
-    from ._csi_volume_source import CSIVolumeSource as CSIVolumeSource
     from ._capabilities import Capabilities as Capabilities
     from ._ceph_fs_persistent_volume_source import (
         CephFSPersistentVolumeSource as CephFSPersistentVolumeSource,
@@ -66,6 +62,10 @@ if TYPE_CHECKING:
     from ._container_state_waiting import ContainerStateWaiting as ContainerStateWaiting
     from ._container_status import ContainerStatus as ContainerStatus
     from ._container_user import ContainerUser as ContainerUser
+    from ._csi_persistent_volume_source import (
+        CSIPersistentVolumeSource as CSIPersistentVolumeSource,
+    )
+    from ._csi_volume_source import CSIVolumeSource as CSIVolumeSource
     from ._daemon_endpoint import DaemonEndpoint as DaemonEndpoint
     from ._downward_api_projection import DownwardAPIProjection as DownwardAPIProjection
     from ._downward_api_volume_file import DownwardAPIVolumeFile as DownwardAPIVolumeFile
@@ -96,23 +96,23 @@ if TYPE_CHECKING:
     from ._gce_persistent_disk_volume_source import (
         GCEPersistentDiskVolumeSource as GCEPersistentDiskVolumeSource,
     )
-    from ._grpc_action import GRPCAction as GRPCAction
     from ._git_repo_volume_source import GitRepoVolumeSource as GitRepoVolumeSource
     from ._glusterfs_persistent_volume_source import (
         GlusterfsPersistentVolumeSource as GlusterfsPersistentVolumeSource,
     )
     from ._glusterfs_volume_source import GlusterfsVolumeSource as GlusterfsVolumeSource
-    from ._http_get_action import HTTPGetAction as HTTPGetAction
-    from ._http_header import HTTPHeader as HTTPHeader
+    from ._grpc_action import GRPCAction as GRPCAction
     from ._host_alias import HostAlias as HostAlias
     from ._host_ip import HostIP as HostIP
     from ._host_path_volume_source import HostPathVolumeSource as HostPathVolumeSource
+    from ._http_get_action import HTTPGetAction as HTTPGetAction
+    from ._http_header import HTTPHeader as HTTPHeader
+    from ._image_volume_source import ImageVolumeSource as ImageVolumeSource
+    from ._image_volume_status import ImageVolumeStatus as ImageVolumeStatus
     from ._iscsi_persistent_volume_source import (
         ISCSIPersistentVolumeSource as ISCSIPersistentVolumeSource,
     )
     from ._iscsi_volume_source import ISCSIVolumeSource as ISCSIVolumeSource
-    from ._image_volume_source import ImageVolumeSource as ImageVolumeSource
-    from ._image_volume_status import ImageVolumeStatus as ImageVolumeStatus
     from ._key_to_path import KeyToPath as KeyToPath
     from ._lifecycle import Lifecycle as Lifecycle
     from ._lifecycle_handler import LifecycleHandler as LifecycleHandler
@@ -126,12 +126,12 @@ if TYPE_CHECKING:
     from ._local_object_reference import LocalObjectReference as LocalObjectReference
     from ._local_volume_source import LocalVolumeSource as LocalVolumeSource
     from ._modify_volume_status import ModifyVolumeStatus as ModifyVolumeStatus
-    from ._nfs_volume_source import NFSVolumeSource as NFSVolumeSource
     from ._namespace import Namespace as Namespace
     from ._namespace_condition import NamespaceCondition as NamespaceCondition
     from ._namespace_list import NamespaceList as NamespaceList
     from ._namespace_spec import NamespaceSpec as NamespaceSpec
     from ._namespace_status import NamespaceStatus as NamespaceStatus
+    from ._nfs_volume_source import NFSVolumeSource as NFSVolumeSource
     from ._node import Node as Node
     from ._node_address import NodeAddress as NodeAddress
     from ._node_affinity import NodeAffinity as NodeAffinity
@@ -236,7 +236,6 @@ if TYPE_CHECKING:
     from ._resource_quota_status import ResourceQuotaStatus as ResourceQuotaStatus
     from ._resource_requirements import ResourceRequirements as ResourceRequirements
     from ._resource_status import ResourceStatus as ResourceStatus
-    from ._se_linux_options import SELinuxOptions as SELinuxOptions
     from ._scale_io_persistent_volume_source import (
         ScaleIOPersistentVolumeSource as ScaleIOPersistentVolumeSource,
     )
@@ -245,6 +244,7 @@ if TYPE_CHECKING:
     from ._scoped_resource_selector_requirement import (
         ScopedResourceSelectorRequirement as ScopedResourceSelectorRequirement,
     )
+    from ._se_linux_options import SELinuxOptions as SELinuxOptions
     from ._seccomp_profile import SeccompProfile as SeccompProfile
     from ._secret import Secret as Secret
     from ._secret_env_source import SecretEnvSource as SecretEnvSource
@@ -271,8 +271,8 @@ if TYPE_CHECKING:
     )
     from ._storage_os_volume_source import StorageOSVolumeSource as StorageOSVolumeSource
     from ._sysctl import Sysctl as Sysctl
-    from ._tcp_socket_action import TCPSocketAction as TCPSocketAction
     from ._taint import Taint as Taint
+    from ._tcp_socket_action import TCPSocketAction as TCPSocketAction
     from ._toleration import Toleration as Toleration
     from ._topology_selector_label_requirement import (
         TopologySelectorLabelRequirement as TopologySelectorLabelRequirement,

@@ -10,10 +10,6 @@ from kubetyped.model import lazy_exports
 if TYPE_CHECKING:
     from ._http_ingress_path import HTTPIngressPath as HTTPIngressPath
     from ._http_ingress_rule_value import HTTPIngressRuleValue as HTTPIngressRuleValue
-    from ._ip_address import IPAddress as IPAddress
-    from ._ip_address_list import IPAddressList as IPAddressList
-    from ._ip_address_spec import IPAddressSpec as IPAddressSpec
-    from ._ip_block import IPBlock as IPBlock
     from ._ingress import Ingress as Ingress
     from ._ingress_backend import IngressBackend as IngressBackend
     from ._ingress_class import IngressClass as IngressClass
@@ -35,6 +31,10 @@ if TYPE_CHECKING:
     from ._ingress_spec import IngressSpec as IngressSpec
     from ._ingress_status import IngressStatus as IngressStatus
     from ._ingress_tls import IngressTLS as IngressTLS
+    from ._ip_address import IPAddress as IPAddress
+    from ._ip_address_list import IPAddressList as IPAddressList
+    from ._ip_address_spec import IPAddressSpec as IPAddressSpec
+    from ._ip_block import IPBlock as IPBlock
     from ._network_policy import NetworkPolicy as NetworkPolicy
     from ._network_policy_egress_rule import NetworkPolicyEgressRule as NetworkPolicyEgressRule
     from ._network_policy_ingress_rule import NetworkPolicyIngressRule as NetworkPolicyIngressRule

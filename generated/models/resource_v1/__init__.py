@@ -10,12 +10,12 @@ from kubetyped.model import lazy_exports
 if TYPE_CHECKING:
     from ._allocated_device_status import AllocatedDeviceStatus as AllocatedDeviceStatus
     from ._allocation_result import AllocationResult as AllocationResult
-    from ._cel_device_selector import CELDeviceSelector as CELDeviceSelector
     from ._capacity_request_policy import CapacityRequestPolicy as CapacityRequestPolicy
     from ._capacity_request_policy_range import (
         CapacityRequestPolicyRange as CapacityRequestPolicyRange,
     )
     from ._capacity_requirements import CapacityRequirements as CapacityRequirements
+    from ._cel_device_selector import CELDeviceSelector as CELDeviceSelector
     from ._counter import Counter as Counter
     from ._counter_set import CounterSet as CounterSet
     from ._device import Device as Device
