@@ -14,8 +14,10 @@ DEFAULT_PACKAGE = "kubetyped.generated"
 class RenderContext:
     """``package``: the import package of the output folder (``--package``).
 
-    Shared apimachinery models (``meta_v1``) are rendered only into the default package;
-    other packages (CRDs) import them from ``kubetyped.generated.models.meta_v1``.
+    A full package (``local_modules`` None) renders every group-version, shared apimachinery
+    models (``meta_v1``) included, so a clientset generated for another Kubernetes version is
+    self-contained. A CRD package renders only its own modules and imports the rest (ObjectMeta,
+    autoscaling/v1 Scale …) from ``kubetyped.generated``.
     """
 
     package: str = DEFAULT_PACKAGE
@@ -25,13 +27,11 @@ class RenderContext:
 
     @property
     def render_meta(self) -> bool:
-        return self.package == DEFAULT_PACKAGE
+        return self.local_modules is None or "meta_v1" in self.local_modules
 
     def models_module(self, module: str) -> str:
         """The absolute module of a group-version's models (``core_v1`` -> ``...models.core_v1``)."""
-        if module == "meta_v1" or (
-            self.local_modules is not None and module not in self.local_modules
-        ):
+        if self.local_modules is not None and module not in self.local_modules:
             return f"{DEFAULT_PACKAGE}.models.{module}"
         return f"{self.package}.models.{module}"
 

@@ -103,9 +103,7 @@ def importable(tmp_path: Path, spec: ApiSpec) -> Iterator[None]:
 
 @pytest.mark.usefixtures("importable")
 def test_generated_models_work() -> None:
-    from kt_render_probe.models import core_v1  # type: ignore[import-not-found]
-
-    from kubetyped.generated.models import meta_v1
+    from kt_render_probe.models import core_v1, meta_v1  # type: ignore[import-not-found]
 
     raw = {
         "apiVersion": "v1",
