@@ -7,7 +7,6 @@ and async drivers differ only in how they sleep. Waiting callers queue up in res
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -64,6 +63,8 @@ class TokenBucketRateLimiter:
     async def wait_async(self) -> float:
         delay = self.reserve()
         if delay > 0:
+            import asyncio  # sync-only programs never load asyncio
+
             await asyncio.sleep(delay)
         return delay
 

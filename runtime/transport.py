@@ -10,15 +10,15 @@ object shares one token bucket (`shared_limiter(config)`), unless a limiter is p
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import ipaddress
+import socket
 import ssl
 import threading
 import time
 import urllib.request
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from importlib import metadata
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -27,6 +27,7 @@ import httpx
 from kubetyped.ratelimit import TokenBucketRateLimiter, from_config
 from kubetyped.request import DEFAULT_TIMEOUT, JSON, is_stream_request
 from kubetyped.retry import RetryPlan, RetryPolicy
+from kubetyped.version import VERSION
 
 Sleep = Callable[[float], None]
 AsyncSleep = Callable[[float], Awaitable[None]]
@@ -59,12 +60,14 @@ class TransportConfig(Protocol):
     def ssl_context(self) -> ssl.SSLContext | bool: ...
 
 
+async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio  # sync-only programs never load asyncio
+
+    await asyncio.sleep(seconds)
+
+
 def default_user_agent() -> str:
-    try:
-        version = metadata.version("kubetyped")
-    except metadata.PackageNotFoundError:
-        version = "0.0.0"
-    return f"kubetyped/{version} (python)"
+    return f"kubetyped/{VERSION} (python)"
 
 
 # --- one limiter per config object ----------------------------------------------------------
@@ -244,13 +247,13 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         *,
         limiter: TokenBucketRateLimiter | None = None,
         policy: RetryPolicy | None = None,
-        sleep: AsyncSleep = asyncio.sleep,
+        sleep: AsyncSleep | None = None,
         sni_hostname: str | None = None,
     ) -> None:
         self.inner = inner
         self.limiter = limiter
         self.policy = policy or RetryPolicy()
-        self._sleep = sleep
+        self._sleep = sleep or _asyncio_sleep
         self._sni_hostname = sni_hostname
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -278,6 +281,25 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+# --- streams --------------------------------------------------------------------------------
+
+
+def interrupt_response(response: httpx.Response) -> bool:
+    """Shut down the socket under a streaming response, so a read blocked on it in another thread
+    returns now (closing the httpx response does not wake a blocked `recv`).
+
+    False when the transport exposes no socket (a mock transport, for instance).
+    """
+    stream = response.extensions.get("network_stream")
+    get_extra_info = getattr(stream, "get_extra_info", None)
+    sock = get_extra_info("socket") if get_extra_info is not None else None
+    if not isinstance(sock, socket.socket):
+        return False
+    with contextlib.suppress(OSError):  # already closed or shut down
+        sock.shutdown(socket.SHUT_RDWR)
+    return True
 
 
 # --- clients --------------------------------------------------------------------------------
@@ -327,7 +349,7 @@ def build_async_http_client(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     retry_policy: RetryPolicy | None = None,
-    sleep: AsyncSleep = asyncio.sleep,
+    sleep: AsyncSleep | None = None,
 ) -> httpx.AsyncClient:
     """An `httpx.AsyncClient` for `config`; `limiter=None` uses the config's shared limiter."""
     inner = transport or httpx.AsyncHTTPTransport(

@@ -1,14 +1,47 @@
-"""Credentials as `httpx.Auth` flows (sync and async): token, token file, basic, exec, OIDC."""
+"""Credentials as `httpx.Auth` flows (sync and async): token, token file, basic, exec, OIDC.
+
+The exec-plugin and OIDC modules (subprocess, signal, datetime, ...) load on first use of one of
+their names (PEP 562), so clients whose kubeconfig user has a plain token don't pay for them.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from kubetyped.auth.errors import CredentialError, ExecPluginError, OIDCRefreshError, TokenFileError
-from kubetyped.auth.exec_plugin import ExecAuth, ExecConfig, ExecCredential, run_exec_plugin
 from kubetyped.auth.flow import Clock, EffectfulAuth
 from kubetyped.auth.impersonation import Impersonation
-from kubetyped.auth.oidc import OIDCAuth, OIDCConfig, jwt_expiry
 from kubetyped.auth.static import BasicAuth, BearerTokenAuth
 from kubetyped.auth.token_file import TokenFileAuth
+
+if TYPE_CHECKING:
+    from kubetyped.auth.exec_plugin import ExecAuth, ExecConfig, ExecCredential, run_exec_plugin
+    from kubetyped.auth.oidc import OIDCAuth, OIDCConfig, jwt_expiry
+
+_LAZY = {
+    "ExecAuth": "kubetyped.auth.exec_plugin",
+    "ExecConfig": "kubetyped.auth.exec_plugin",
+    "ExecCredential": "kubetyped.auth.exec_plugin",
+    "run_exec_plugin": "kubetyped.auth.exec_plugin",
+    "OIDCAuth": "kubetyped.auth.oidc",
+    "OIDCConfig": "kubetyped.auth.oidc",
+    "jwt_expiry": "kubetyped.auth.oidc",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "BasicAuth",

@@ -24,6 +24,11 @@ from typing import Any
 import httpx
 
 from kubetyped.auth.errors import ExecPluginError, describe
+from kubetyped.auth.exec_constants import DEFAULT_TIMEOUT
+from kubetyped.auth.exec_constants import INTERACTIVE_MODES as INTERACTIVE_MODES
+from kubetyped.auth.exec_constants import SUPPORTED_API_VERSIONS as SUPPORTED_API_VERSIONS
+from kubetyped.auth.exec_constants import V1 as V1
+from kubetyped.auth.exec_constants import V1BETA1 as V1BETA1
 from kubetyped.auth.flow import (
     CallEffect,
     Clock,
@@ -35,11 +40,6 @@ from kubetyped.auth.flow import (
 )
 from kubetyped.auth.tls import load_cert_chain_from_memory
 
-V1 = "client.authentication.k8s.io/v1"
-V1BETA1 = "client.authentication.k8s.io/v1beta1"
-SUPPORTED_API_VERSIONS = (V1, V1BETA1)
-INTERACTIVE_MODES = ("Never", "IfAvailable", "Always")
-DEFAULT_TIMEOUT = 60.0
 _STDERR_EXCERPT = 400
 
 

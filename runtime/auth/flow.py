@@ -7,7 +7,6 @@ sync driver runs `effect.run()`, the async driver awaits `effect.arun()`, so the
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any, Generic, TypeVar
@@ -41,6 +40,8 @@ class CallEffect(Effect[T]):
         return self._fn()
 
     async def arun(self) -> T:
+        import asyncio  # only async clients get here; sync ones never load asyncio
+
         return await asyncio.to_thread(self._fn)
 
 

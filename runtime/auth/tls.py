@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import ssl
-import tempfile
 
 
 def load_cert_chain_from_memory(ctx: ssl.SSLContext, cert_pem: bytes, key_pem: bytes) -> None:
     """Write cert and key to a private (0600) temp file, load it, and delete it at once."""
+    import tempfile  # only client-certificate users need it
+
     fd, name = tempfile.mkstemp(prefix="kubetyped-", suffix=".pem")
     try:
         os.fchmod(fd, 0o600)

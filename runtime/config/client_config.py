@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
-import platform
+import os
 import ssl
 import sys
 from dataclasses import dataclass, field
-from importlib import metadata
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from kubetyped.auth.exec_plugin import ExecAuth
 from kubetyped.auth.impersonation import Impersonation
 from kubetyped.auth.tls import load_cert_chain_from_memory
 from kubetyped.config.errors import InvalidKubeconfigError
+from kubetyped.version import VERSION
 
 DEFAULT_QPS = 5.0
 DEFAULT_BURST = 10
 
 
+def _machine() -> str:
+    if hasattr(os, "uname"):  # what platform.machine() returns on POSIX, without importing it
+        return os.uname().machine
+    import platform
+
+    return platform.machine()
+
+
 def default_user_agent() -> str:
-    try:
-        version = metadata.version("kubetyped")
-    except metadata.PackageNotFoundError:
-        version = "0.0.0"
-    machine = platform.machine().lower() or "unknown"
+    machine = _machine().lower() or "unknown"
     python = ".".join(map(str, sys.version_info[:2]))
-    return f"kubetyped/{version} ({sys.platform}/{machine}) python/{python}"
+    return f"kubetyped/{VERSION} ({sys.platform}/{machine}) python/{python}"
+
+
+def _bind_exec_auth(auth: httpx.Auth | None, ctx: ssl.SSLContext) -> None:
+    """Let an exec plugin's client certificate reach `ctx` (see `ExecAuth.bind_ssl_context`)."""
+    # An ExecAuth can only exist once its module is loaded; don't load it for other auths.
+    exec_plugin = sys.modules.get("kubetyped.auth.exec_plugin")
+    if exec_plugin is not None and isinstance(auth, exec_plugin.ExecAuth):
+        auth.bind_ssl_context(ctx)
 
 
 def redact_url(url: str) -> str:
@@ -124,8 +135,7 @@ class ClientConfig:
                     self.user_name,
                     "client-certificate-data",
                 ) from None
-        if isinstance(self.auth, ExecAuth):
-            self.auth.bind_ssl_context(ctx)
+        _bind_exec_auth(self.auth, ctx)
         return ctx
 
     def __repr__(self) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kubetyped.auth.exec_plugin import DEFAULT_TIMEOUT
+from kubetyped.auth.exec_constants import DEFAULT_TIMEOUT
 from kubetyped.auth.flow import Clock, system_clock
 from kubetyped.config.client_config import ClientConfig
 from kubetyped.config.errors import ContextNotFoundError, InvalidKubeconfigError

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kubetyped.config.errors import KubeconfigNotFoundError, KubeconfigParseError
 
 PathLike = str | os.PathLike[str]
@@ -111,8 +109,12 @@ def _resolve_paths(kind: str, body: dict[str, Any], base: Path) -> dict[str, Any
 
 def parse_kubeconfig(path: Path, text: str) -> dict[str, Any]:
     """Parse one file into a plain mapping; syntax and shape errors name the file."""
+    import yaml  # loaded only when a file is parsed (in-cluster and dict configs skip it)
+
+    # libyaml's parser when PyYAML was built with it: same safe constructor, ~10x faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

@@ -8,27 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from kubetyped.auth.exec_plugin import (
+from kubetyped.auth.exec_constants import (
     DEFAULT_TIMEOUT,
     INTERACTIVE_MODES,
     SUPPORTED_API_VERSIONS,
     V1,
-    ExecAuth,
-    ExecConfig,
 )
 from kubetyped.auth.flow import Clock, system_clock
 from kubetyped.auth.impersonation import Impersonation
-from kubetyped.auth.oidc import OIDCAuth, OIDCConfig
 from kubetyped.auth.static import BasicAuth, BearerTokenAuth
 from kubetyped.auth.token_file import TokenFileAuth
 from kubetyped.config.errors import AuthMethodConflictError
 from kubetyped.config.fields import Fields
 from kubetyped.config.kubeconfig_files import Entry
-from kubetyped.config.persist import update_auth_provider_config
+
+if TYPE_CHECKING:  # loaded on first use: most users have a plain token or certificate
+    from kubetyped.auth.exec_plugin import ExecAuth
+    from kubetyped.auth.oidc import OIDCAuth
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ def _auth_methods(user: Fields) -> list[str]:
 
 
 def _exec_auth(user: Fields, options: AuthOptions) -> ExecAuth:
+    from kubetyped.auth.exec_plugin import ExecAuth, ExecConfig
+
     body = user.mapping("exec") or {}
     ex = Fields(user.entry, body, "exec.")
     command = ex.string("command")
@@ -109,6 +111,9 @@ def _exec_auth(user: Fields, options: AuthOptions) -> ExecAuth:
 
 
 def _oidc_auth(user: Fields, provider: Fields, options: AuthOptions) -> OIDCAuth:
+    from kubetyped.auth.oidc import OIDCAuth, OIDCConfig
+    from kubetyped.config.persist import update_auth_provider_config
+
     cfg = Fields(user.entry, provider.mapping("config") or {}, "auth-provider.config.")
     issuer, client_id = cfg.string("idp-issuer-url"), cfg.string("client-id")
     if issuer is None:
