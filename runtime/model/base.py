@@ -225,6 +225,7 @@ class KubeModel(BaseModel):
     @property
     def model_extra(self) -> dict[str, Any] | None:
         self._materialize()
+        _thaw_fields_set(self)
         return self.__pydantic_extra__
 
     def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
