@@ -4,7 +4,11 @@ v3 schemas are normalised to the v2 shape before the shared schema builder sees 
 ``#/components/schemas/X`` refs become ``#/definitions/X``, a single-``$ref`` ``allOf`` wrapper
 (v3's way of attaching a description or default to a ref) is unwrapped, and the v3 ``oneOf``
 spellings of IntOrString / Quantity become their v2 ``type``/``format`` form.
-Defaults and enums are not part of the IR and are dropped.
+Enums are kept (``Property.enum``); defaults are not part of the IR and are dropped.
+
+Components with nested anonymous object schemas (the CRDs a cluster serves) are flattened by
+the CRD hoister, so their nested types get the names CRD generation gives them
+(``Certificate.spec.privateKey`` -> ``CertificateSpecPrivateKey``).
 
 Without discovery documents resources come from the paths alone, as for v2.
 """
@@ -26,7 +30,7 @@ from kubetyped.codegen.resources import Operation, analyse
 from kubetyped.codegen.schemas import DEFINITIONS_PREFIX, build_schemas
 
 COMPONENTS_PREFIX = "#/components/schemas/"
-_DROPPED = frozenset({"default", "enum", "example"})
+_DROPPED = frozenset({"default", "example"})
 
 
 def _oneof_types(raw: Mapping[str, Any]) -> set[str] | None:
@@ -68,6 +72,44 @@ def normalise(value: Any) -> Any:
         if types == {"integer", "string"}:
             out["format"] = "int-or-string"
     return out
+
+
+def _nests_objects(schema: Any) -> bool:
+    """Whether ``schema`` is or contains an object schema with properties."""
+    if not isinstance(schema, Mapping):
+        return False
+    if schema.get("properties"):
+        return True
+    parts = [schema.get("items"), schema.get("additionalProperties"), *(schema.get("allOf") or ())]
+    return any(_nests_objects(p) for p in parts)
+
+
+def needs_hoisting(raw: Mapping[str, Any]) -> bool:
+    """Whether a component has inline object schemas below it (CRDs do; built-in types never)."""
+    parts = [raw, *(p for p in raw.get("allOf") or () if isinstance(p, Mapping))]
+    return any(
+        _nests_objects(prop) for part in parts for prop in (part.get("properties") or {}).values()
+    )
+
+
+def flatten(
+    components: Mapping[str, Mapping[str, Any]], sources: Mapping[str, str]
+) -> dict[str, dict[str, Any]]:
+    """v2-shaped definitions of every component; nested object schemas hoisted."""
+    # imported here: the CRD package imports this module
+    from kubetyped.codegen.crd.hoist import Hoister
+
+    hoister = Hoister(known=set(components), file="")
+    definitions: dict[str, dict[str, Any]] = {}
+    for name in sorted(components):
+        raw = components[name]
+        if needs_hoisting(raw):
+            hoister.file, hoister.crd = sources.get(name, ""), name
+            hoister.definition(name, raw)
+        else:
+            definitions[name] = normalise(raw)
+    definitions.update(hoister.out)
+    return definitions
 
 
 def _content_schema(content: Any) -> Any:
@@ -126,16 +168,18 @@ def load_v3(snapshot: Path) -> ApiSpec:
     files = sorted(documents_dir.glob("*.json"))
     if not files:
         raise SpecError("no OpenAPI v3 documents", source=str(documents_dir))
-    definitions: dict[str, dict[str, Any]] = {}
+    components: dict[str, Mapping[str, Any]] = {}
+    sources: dict[str, str] = {}
     operations: list[Operation] = []
     for file in files:
         document = read_json(file)
         if not str(document.get("openapi", "")).startswith("3."):
             raise SpecError("not an OpenAPI v3 document", source=str(file))
         for name, raw in document.get("components", {}).get("schemas", {}).items():
-            if name not in definitions:
-                definitions[name] = normalise(raw)
+            components.setdefault(name, raw)
+            sources.setdefault(name, str(file))
         operations.extend(v3_operations(document.get("paths", {})))
+    definitions = flatten(components, sources)
     version = read_version(snapshot)
     apply_fixups(definitions, version)
     schemas = build_schemas(definitions)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +26,18 @@ from kubetyped.codegen.ir import (
     TypeRef,
 )
 from kubetyped.codegen.naming import META_MODULE, NameRegistry, snake_case
+from kubetyped.codegen.pyformat import (
+    Alternatives,
+    Brackets,
+    Doc,
+    fit,
+    import_block,
+    import_line,
+    layout,
+    parse_type,
+    prefixed,
+    sorted_names,
+)
 from kubetyped.codegen.render_context import RenderContext
 
 #: Definitions rendered as runtime scalar types instead of classes.
@@ -69,7 +80,7 @@ def inline_type(schema: Schema) -> str:
 
 @dataclass
 class _Imports:
-    typing: set[str] = field(default_factory=lambda: {"TYPE_CHECKING"})
+    typing: set[str] = field(default_factory=set)
     model: set[str] = field(default_factory=lambda: {"Field", "KubeModel"})
     modules: set[str] = field(default_factory=set)
 
@@ -123,46 +134,34 @@ def _literal(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def call_lines(prefix: str, args: list[str], indent: int, dict_lines: list[str]) -> list[str]:
-    """``<prefix>Field(<args>)`` at ``indent``; ``dict_lines``: the exploded extra dict, if any."""
-    pad, inner = " " * indent, " " * (indent + 4)
-    one_line = f"{pad}{prefix}Field({', '.join(args)})"
-    if not dict_lines and len(one_line) <= _LINE:
-        return [one_line]
-    if not dict_lines and indent + 4 + len(", ".join(args)) <= _LINE:
-        return [f"{pad}{prefix}Field(", inner + ", ".join(args), f"{pad})"]
-    lines = [f"{pad}{prefix}Field(", *[f"{inner}{a}," for a in args]]
-    if dict_lines:  # the last arg opened the dict: its entries, then close it
-        lines[-1] = lines[-1][:-1]
-        lines += [f"{inner}    {d}," for d in dict_lines] + [f"{inner}}},"]
-    return [*lines, f"{pad})"]
-
-
 def field_lines(prop: Property, spec: ApiSpec, imports: _Imports) -> list[str]:
     """One field (and its attribute docstring), laid out as ``ruff format`` would."""
     type_text = annotation(prop.type, spec, imports)
-    args = [f"alias={_literal(prop.wire_name)}"]
+    args: list[Doc] = [f"alias={_literal(prop.wire_name)}"]
     if not prop.required:
         type_text += " | None"
         args.insert(0, "None")
-    dict_lines: list[str] = []
     extra = extension_dict(prop.extensions)
     if extra:
-        entries = [f"{_literal(k)}: {_literal(v)}" for k, v in extra.items()]
-        flat = "{" + ", ".join(entries) + "}"
-        if 8 + len("json_schema_extra=,") + len(flat) <= _LINE:
-            args.append(f"json_schema_extra={flat}")
-        else:
-            args.append("json_schema_extra={")
-            dict_lines = entries
+        entries = tuple(f"{_literal(k)}: {_literal(v)}" for k, v in extra.items())
+        args.append(Brackets("json_schema_extra={", entries, "}", display=True))
+    value = Brackets("Field(", tuple(args), ")")
     head = f"{prop.python_name}: {type_text} = "
     if 4 + len(head) + len("Field(") <= _LINE:
-        lines = call_lines(head, args, 4, dict_lines)
+        lines = layout(prefixed(value, head), 4)
     elif 4 + len(head) + 1 <= _LINE:  # parenthesise the value
-        lines = [f"    {head}(", *call_lines("", args, 8, dict_lines), "    )"]
-    else:  # parenthesise the annotation
-        lines = [f"    {prop.python_name}: (", f"        {type_text}"]
-        lines += call_lines(") = ", args, 4, dict_lines)
+        lines = [f"    {head}(", *layout(value, 8), "    )"]
+    else:  # the annotation itself is too long
+        hint = parse_type(type_text)
+        target = f"{prop.python_name}: "
+        if isinstance(hint, Alternatives):  # parenthesised, split at `|`
+            lines = [f"    {target}(", *layout(hint, 8)]
+            lines += layout(prefixed(value, ") = "), 4)
+        elif isinstance(hint, Brackets):  # split its own brackets
+            lines = layout(prefixed(hint, target), 4, split=True)[:-1]
+            lines += layout(prefixed(value, "] = "), 4)
+        else:  # a name: nothing to split but the call
+            lines = layout(prefixed(value, head), 4, split=True)
     return lines + docstring_lines(prop.description, 4)
 
 
@@ -213,27 +212,18 @@ def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
     by_package: dict[str, list[str]] = {}
     for alias, module in refs:
         by_package.setdefault(module.rsplit(".", 1)[0], []).append(alias)
-    ref_imports = [
-        _import_line(package, aliases) for package, aliases in sorted(by_package.items())
-    ]
+    if refs:
+        imports.typing.add("TYPE_CHECKING")
     return _environment.get_template("model_class.py.jinja").render(
-        typing_imports=_sorted_names(imports.typing),
-        model_imports=_sorted_names(imports.model),
-        ref_imports=ref_imports,
+        typing_imports=", ".join(sorted_names(imports.typing)),
+        model_imports="\n".join(import_line("kubetyped.model", imports.model)),
+        ref_imports=import_block(by_package, 4),
         refs=refs,
-        class_name=schema.class_name,
+        class_header=fit(Brackets(f"class {schema.class_name}(", ("KubeModel",), "):")),
         docstring="\n".join(docstring),
         gvk=gvk,
         fields=fields,
     )
-
-
-def _import_line(package: str, aliases: list[str]) -> str:
-    line = f"from {package} import {', '.join(aliases)}"
-    if 4 + len(line) <= _LINE:
-        return line
-    inner = "\n".join(f"        {a}," for a in aliases)
-    return f"from {package} import (\n{inner}\n    )"
 
 
 def _reexport_line(class_name: str, submodule: str) -> str:
@@ -241,17 +231,6 @@ def _reexport_line(class_name: str, submodule: str) -> str:
     if 4 + len(line) <= _LINE:
         return line
     return f"from .{submodule} import (\n        {class_name} as {class_name},\n    )"
-
-
-def _sorted_names(names: Iterable[str]) -> list[str]:
-    """isort order: CONSTANTS, then Classes, then functions (case-sensitive within each)."""
-
-    def key(name: str) -> tuple[int, str]:
-        if name.isupper():
-            return (0, name)
-        return (1 if name[:1].isupper() else 2, name)
-
-    return sorted(set(names), key=key)
 
 
 def module_file_name(class_name: str) -> str:
@@ -281,7 +260,7 @@ def render_models(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
         ).render(
             docstring=f"Models of {_api_version(module, schemas)}.",
             exports=exports,
-            import_lines=[_reexport_line(c, m) for c, m in exports],
+            import_lines=[_reexport_line(c, m) for c, m in sorted(exports, key=lambda e: e[1])],
         )
     return files
 

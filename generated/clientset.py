@@ -8,27 +8,63 @@ from typing import TYPE_CHECKING
 from kubetyped.typed.clientset import AsyncClientsetBase, ClientsetBase
 
 if TYPE_CHECKING:
-    from kubetyped.generated.clients.admissionregistration_v1 import AsyncAdmissionregistrationV1Client, AdmissionregistrationV1Client
-    from kubetyped.generated.clients.apiextensions_v1 import AsyncApiextensionsV1Client, ApiextensionsV1Client
-    from kubetyped.generated.clients.apiregistration_v1 import AsyncApiregistrationV1Client, ApiregistrationV1Client
-    from kubetyped.generated.clients.apps_v1 import AsyncAppsV1Client, AppsV1Client
-    from kubetyped.generated.clients.authentication_v1 import AsyncAuthenticationV1Client, AuthenticationV1Client
-    from kubetyped.generated.clients.authorization_v1 import AsyncAuthorizationV1Client, AuthorizationV1Client
-    from kubetyped.generated.clients.autoscaling_v1 import AsyncAutoscalingV1Client, AutoscalingV1Client
-    from kubetyped.generated.clients.autoscaling_v2 import AsyncAutoscalingV2Client, AutoscalingV2Client
+    from kubetyped.generated.clients.admissionregistration_v1 import (
+        AdmissionregistrationV1Client,
+        AsyncAdmissionregistrationV1Client,
+    )
+    from kubetyped.generated.clients.apiextensions_v1 import (
+        ApiextensionsV1Client,
+        AsyncApiextensionsV1Client,
+    )
+    from kubetyped.generated.clients.apiregistration_v1 import (
+        ApiregistrationV1Client,
+        AsyncApiregistrationV1Client,
+    )
+    from kubetyped.generated.clients.apps_v1 import AppsV1Client, AsyncAppsV1Client
+    from kubetyped.generated.clients.authentication_v1 import (
+        AsyncAuthenticationV1Client,
+        AuthenticationV1Client,
+    )
+    from kubetyped.generated.clients.authorization_v1 import (
+        AsyncAuthorizationV1Client,
+        AuthorizationV1Client,
+    )
+    from kubetyped.generated.clients.autoscaling_v1 import (
+        AsyncAutoscalingV1Client,
+        AutoscalingV1Client,
+    )
+    from kubetyped.generated.clients.autoscaling_v2 import (
+        AsyncAutoscalingV2Client,
+        AutoscalingV2Client,
+    )
     from kubetyped.generated.clients.batch_v1 import AsyncBatchV1Client, BatchV1Client
-    from kubetyped.generated.clients.certificates_v1 import AsyncCertificatesV1Client, CertificatesV1Client
-    from kubetyped.generated.clients.coordination_v1 import AsyncCoordinationV1Client, CoordinationV1Client
+    from kubetyped.generated.clients.certificates_v1 import (
+        AsyncCertificatesV1Client,
+        CertificatesV1Client,
+    )
+    from kubetyped.generated.clients.coordination_v1 import (
+        AsyncCoordinationV1Client,
+        CoordinationV1Client,
+    )
     from kubetyped.generated.clients.core_v1 import AsyncCoreV1Client, CoreV1Client
     from kubetyped.generated.clients.discovery_v1 import AsyncDiscoveryV1Client, DiscoveryV1Client
     from kubetyped.generated.clients.events_v1 import AsyncEventsV1Client, EventsV1Client
-    from kubetyped.generated.clients.flowcontrol_v1 import AsyncFlowcontrolV1Client, FlowcontrolV1Client
-    from kubetyped.generated.clients.networking_v1 import AsyncNetworkingV1Client, NetworkingV1Client
+    from kubetyped.generated.clients.flowcontrol_v1 import (
+        AsyncFlowcontrolV1Client,
+        FlowcontrolV1Client,
+    )
+    from kubetyped.generated.clients.networking_v1 import (
+        AsyncNetworkingV1Client,
+        NetworkingV1Client,
+    )
     from kubetyped.generated.clients.node_v1 import AsyncNodeV1Client, NodeV1Client
     from kubetyped.generated.clients.policy_v1 import AsyncPolicyV1Client, PolicyV1Client
     from kubetyped.generated.clients.rbac_v1 import AsyncRbacV1Client, RbacV1Client
     from kubetyped.generated.clients.resource_v1 import AsyncResourceV1Client, ResourceV1Client
-    from kubetyped.generated.clients.scheduling_v1 import AsyncSchedulingV1Client, SchedulingV1Client
+    from kubetyped.generated.clients.scheduling_v1 import (
+        AsyncSchedulingV1Client,
+        SchedulingV1Client,
+    )
     from kubetyped.generated.clients.storage_v1 import AsyncStorageV1Client, StorageV1Client
 
 
@@ -62,9 +98,7 @@ class Clientset(ClientsetBase):
     @property
     def apps_v1(self) -> AppsV1Client:
         """apps/v1"""
-        client: AppsV1Client = self._group(
-            "kubetyped.generated.clients.apps_v1:AppsV1Client"
-        )
+        client: AppsV1Client = self._group("kubetyped.generated.clients.apps_v1:AppsV1Client")
         return client
 
     @property
@@ -102,9 +136,7 @@ class Clientset(ClientsetBase):
     @property
     def batch_v1(self) -> BatchV1Client:
         """batch/v1"""
-        client: BatchV1Client = self._group(
-            "kubetyped.generated.clients.batch_v1:BatchV1Client"
-        )
+        client: BatchV1Client = self._group("kubetyped.generated.clients.batch_v1:BatchV1Client")
         return client
 
     @property
@@ -126,9 +158,7 @@ class Clientset(ClientsetBase):
     @property
     def core_v1(self) -> CoreV1Client:
         """v1"""
-        client: CoreV1Client = self._group(
-            "kubetyped.generated.clients.core_v1:CoreV1Client"
-        )
+        client: CoreV1Client = self._group("kubetyped.generated.clients.core_v1:CoreV1Client")
         return client
 
     @property
@@ -142,9 +172,7 @@ class Clientset(ClientsetBase):
     @property
     def events_v1(self) -> EventsV1Client:
         """events.k8s.io/v1"""
-        client: EventsV1Client = self._group(
-            "kubetyped.generated.clients.events_v1:EventsV1Client"
-        )
+        client: EventsV1Client = self._group("kubetyped.generated.clients.events_v1:EventsV1Client")
         return client
 
     @property
@@ -166,25 +194,19 @@ class Clientset(ClientsetBase):
     @property
     def node_v1(self) -> NodeV1Client:
         """node.k8s.io/v1"""
-        client: NodeV1Client = self._group(
-            "kubetyped.generated.clients.node_v1:NodeV1Client"
-        )
+        client: NodeV1Client = self._group("kubetyped.generated.clients.node_v1:NodeV1Client")
         return client
 
     @property
     def policy_v1(self) -> PolicyV1Client:
         """policy/v1"""
-        client: PolicyV1Client = self._group(
-            "kubetyped.generated.clients.policy_v1:PolicyV1Client"
-        )
+        client: PolicyV1Client = self._group("kubetyped.generated.clients.policy_v1:PolicyV1Client")
         return client
 
     @property
     def rbac_v1(self) -> RbacV1Client:
         """rbac.authorization.k8s.io/v1"""
-        client: RbacV1Client = self._group(
-            "kubetyped.generated.clients.rbac_v1:RbacV1Client"
-        )
+        client: RbacV1Client = self._group("kubetyped.generated.clients.rbac_v1:RbacV1Client")
         return client
 
     @property

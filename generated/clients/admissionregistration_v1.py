@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import admissionregistration_v1
 
 MUTATINGADMISSIONPOLICIES = ResourceInfo(
@@ -22,7 +23,9 @@ MUTATINGADMISSIONPOLICIES = ResourceInfo(
     kind="MutatingAdmissionPolicy",
     list_kind="MutatingAdmissionPolicyList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.admissionregistration_v1:MutatingAdmissionPolicy",
     list_model="kubetyped.generated.models.admissionregistration_v1:MutatingAdmissionPolicyList",
     categories=("api-extensions",),
@@ -31,7 +34,10 @@ MUTATINGADMISSIONPOLICIES = ResourceInfo(
 
 class MutatingAdmissionPolicyClient(
     s.Get["admissionregistration_v1.MutatingAdmissionPolicy"],
-    s.List["admissionregistration_v1.MutatingAdmissionPolicy", "admissionregistration_v1.MutatingAdmissionPolicyList"],
+    s.List[
+        "admissionregistration_v1.MutatingAdmissionPolicy",
+        "admissionregistration_v1.MutatingAdmissionPolicyList",
+    ],
     s.Watch["admissionregistration_v1.MutatingAdmissionPolicy"],
     s.Create["admissionregistration_v1.MutatingAdmissionPolicy"],
     s.Update["admissionregistration_v1.MutatingAdmissionPolicy"],
@@ -47,7 +53,10 @@ class MutatingAdmissionPolicyClient(
 
 class AsyncMutatingAdmissionPolicyClient(
     a.Get["admissionregistration_v1.MutatingAdmissionPolicy"],
-    a.List["admissionregistration_v1.MutatingAdmissionPolicy", "admissionregistration_v1.MutatingAdmissionPolicyList"],
+    a.List[
+        "admissionregistration_v1.MutatingAdmissionPolicy",
+        "admissionregistration_v1.MutatingAdmissionPolicyList",
+    ],
     a.Watch["admissionregistration_v1.MutatingAdmissionPolicy"],
     a.Create["admissionregistration_v1.MutatingAdmissionPolicy"],
     a.Update["admissionregistration_v1.MutatingAdmissionPolicy"],
@@ -60,6 +69,7 @@ class AsyncMutatingAdmissionPolicyClient(
 
     resource = MUTATINGADMISSIONPOLICIES
 
+
 MUTATINGADMISSIONPOLICYBINDINGS = ResourceInfo(
     group="admissionregistration.k8s.io",
     version="v1",
@@ -68,7 +78,9 @@ MUTATINGADMISSIONPOLICYBINDINGS = ResourceInfo(
     kind="MutatingAdmissionPolicyBinding",
     list_kind="MutatingAdmissionPolicyBindingList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.admissionregistration_v1:MutatingAdmissionPolicyBinding",
     list_model="kubetyped.generated.models.admissionregistration_v1:MutatingAdmissionPolicyBindingList",
     categories=("api-extensions",),
@@ -77,7 +89,10 @@ MUTATINGADMISSIONPOLICYBINDINGS = ResourceInfo(
 
 class MutatingAdmissionPolicyBindingClient(
     s.Get["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    s.List["admissionregistration_v1.MutatingAdmissionPolicyBinding", "admissionregistration_v1.MutatingAdmissionPolicyBindingList"],
+    s.List[
+        "admissionregistration_v1.MutatingAdmissionPolicyBinding",
+        "admissionregistration_v1.MutatingAdmissionPolicyBindingList",
+    ],
     s.Watch["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
     s.Create["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
     s.Update["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
@@ -93,7 +108,10 @@ class MutatingAdmissionPolicyBindingClient(
 
 class AsyncMutatingAdmissionPolicyBindingClient(
     a.Get["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    a.List["admissionregistration_v1.MutatingAdmissionPolicyBinding", "admissionregistration_v1.MutatingAdmissionPolicyBindingList"],
+    a.List[
+        "admissionregistration_v1.MutatingAdmissionPolicyBinding",
+        "admissionregistration_v1.MutatingAdmissionPolicyBindingList",
+    ],
     a.Watch["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
     a.Create["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
     a.Update["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
@@ -106,6 +124,7 @@ class AsyncMutatingAdmissionPolicyBindingClient(
 
     resource = MUTATINGADMISSIONPOLICYBINDINGS
 
+
 MUTATINGWEBHOOKCONFIGURATIONS = ResourceInfo(
     group="admissionregistration.k8s.io",
     version="v1",
@@ -114,7 +133,9 @@ MUTATINGWEBHOOKCONFIGURATIONS = ResourceInfo(
     kind="MutatingWebhookConfiguration",
     list_kind="MutatingWebhookConfigurationList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.admissionregistration_v1:MutatingWebhookConfiguration",
     list_model="kubetyped.generated.models.admissionregistration_v1:MutatingWebhookConfigurationList",
     categories=("api-extensions",),
@@ -123,7 +144,10 @@ MUTATINGWEBHOOKCONFIGURATIONS = ResourceInfo(
 
 class MutatingWebhookConfigurationClient(
     s.Get["admissionregistration_v1.MutatingWebhookConfiguration"],
-    s.List["admissionregistration_v1.MutatingWebhookConfiguration", "admissionregistration_v1.MutatingWebhookConfigurationList"],
+    s.List[
+        "admissionregistration_v1.MutatingWebhookConfiguration",
+        "admissionregistration_v1.MutatingWebhookConfigurationList",
+    ],
     s.Watch["admissionregistration_v1.MutatingWebhookConfiguration"],
     s.Create["admissionregistration_v1.MutatingWebhookConfiguration"],
     s.Update["admissionregistration_v1.MutatingWebhookConfiguration"],
@@ -139,7 +163,10 @@ class MutatingWebhookConfigurationClient(
 
 class AsyncMutatingWebhookConfigurationClient(
     a.Get["admissionregistration_v1.MutatingWebhookConfiguration"],
-    a.List["admissionregistration_v1.MutatingWebhookConfiguration", "admissionregistration_v1.MutatingWebhookConfigurationList"],
+    a.List[
+        "admissionregistration_v1.MutatingWebhookConfiguration",
+        "admissionregistration_v1.MutatingWebhookConfigurationList",
+    ],
     a.Watch["admissionregistration_v1.MutatingWebhookConfiguration"],
     a.Create["admissionregistration_v1.MutatingWebhookConfiguration"],
     a.Update["admissionregistration_v1.MutatingWebhookConfiguration"],
@@ -152,6 +179,7 @@ class AsyncMutatingWebhookConfigurationClient(
 
     resource = MUTATINGWEBHOOKCONFIGURATIONS
 
+
 VALIDATINGADMISSIONPOLICIES = ResourceInfo(
     group="admissionregistration.k8s.io",
     version="v1",
@@ -160,7 +188,9 @@ VALIDATINGADMISSIONPOLICIES = ResourceInfo(
     kind="ValidatingAdmissionPolicy",
     list_kind="ValidatingAdmissionPolicyList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.admissionregistration_v1:ValidatingAdmissionPolicy",
     list_model="kubetyped.generated.models.admissionregistration_v1:ValidatingAdmissionPolicyList",
     subresources=frozenset({"status"}),
@@ -170,7 +200,10 @@ VALIDATINGADMISSIONPOLICIES = ResourceInfo(
 
 class ValidatingAdmissionPolicyClient(
     s.Get["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    s.List["admissionregistration_v1.ValidatingAdmissionPolicy", "admissionregistration_v1.ValidatingAdmissionPolicyList"],
+    s.List[
+        "admissionregistration_v1.ValidatingAdmissionPolicy",
+        "admissionregistration_v1.ValidatingAdmissionPolicyList",
+    ],
     s.Watch["admissionregistration_v1.ValidatingAdmissionPolicy"],
     s.Create["admissionregistration_v1.ValidatingAdmissionPolicy"],
     s.Update["admissionregistration_v1.ValidatingAdmissionPolicy"],
@@ -187,7 +220,10 @@ class ValidatingAdmissionPolicyClient(
 
 class AsyncValidatingAdmissionPolicyClient(
     a.Get["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    a.List["admissionregistration_v1.ValidatingAdmissionPolicy", "admissionregistration_v1.ValidatingAdmissionPolicyList"],
+    a.List[
+        "admissionregistration_v1.ValidatingAdmissionPolicy",
+        "admissionregistration_v1.ValidatingAdmissionPolicyList",
+    ],
     a.Watch["admissionregistration_v1.ValidatingAdmissionPolicy"],
     a.Create["admissionregistration_v1.ValidatingAdmissionPolicy"],
     a.Update["admissionregistration_v1.ValidatingAdmissionPolicy"],
@@ -201,6 +237,7 @@ class AsyncValidatingAdmissionPolicyClient(
 
     resource = VALIDATINGADMISSIONPOLICIES
 
+
 VALIDATINGADMISSIONPOLICYBINDINGS = ResourceInfo(
     group="admissionregistration.k8s.io",
     version="v1",
@@ -209,7 +246,9 @@ VALIDATINGADMISSIONPOLICYBINDINGS = ResourceInfo(
     kind="ValidatingAdmissionPolicyBinding",
     list_kind="ValidatingAdmissionPolicyBindingList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.admissionregistration_v1:ValidatingAdmissionPolicyBinding",
     list_model="kubetyped.generated.models.admissionregistration_v1:ValidatingAdmissionPolicyBindingList",
     categories=("api-extensions",),
@@ -218,7 +257,10 @@ VALIDATINGADMISSIONPOLICYBINDINGS = ResourceInfo(
 
 class ValidatingAdmissionPolicyBindingClient(
     s.Get["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    s.List["admissionregistration_v1.ValidatingAdmissionPolicyBinding", "admissionregistration_v1.ValidatingAdmissionPolicyBindingList"],
+    s.List[
+        "admissionregistration_v1.ValidatingAdmissionPolicyBinding",
+        "admissionregistration_v1.ValidatingAdmissionPolicyBindingList",
+    ],
     s.Watch["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
     s.Create["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
     s.Update["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
@@ -234,7 +276,10 @@ class ValidatingAdmissionPolicyBindingClient(
 
 class AsyncValidatingAdmissionPolicyBindingClient(
     a.Get["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    a.List["admissionregistration_v1.ValidatingAdmissionPolicyBinding", "admissionregistration_v1.ValidatingAdmissionPolicyBindingList"],
+    a.List[
+        "admissionregistration_v1.ValidatingAdmissionPolicyBinding",
+        "admissionregistration_v1.ValidatingAdmissionPolicyBindingList",
+    ],
     a.Watch["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
     a.Create["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
     a.Update["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
@@ -247,6 +292,7 @@ class AsyncValidatingAdmissionPolicyBindingClient(
 
     resource = VALIDATINGADMISSIONPOLICYBINDINGS
 
+
 VALIDATINGWEBHOOKCONFIGURATIONS = ResourceInfo(
     group="admissionregistration.k8s.io",
     version="v1",
@@ -255,7 +301,9 @@ VALIDATINGWEBHOOKCONFIGURATIONS = ResourceInfo(
     kind="ValidatingWebhookConfiguration",
     list_kind="ValidatingWebhookConfigurationList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.admissionregistration_v1:ValidatingWebhookConfiguration",
     list_model="kubetyped.generated.models.admissionregistration_v1:ValidatingWebhookConfigurationList",
     categories=("api-extensions",),
@@ -264,7 +312,10 @@ VALIDATINGWEBHOOKCONFIGURATIONS = ResourceInfo(
 
 class ValidatingWebhookConfigurationClient(
     s.Get["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    s.List["admissionregistration_v1.ValidatingWebhookConfiguration", "admissionregistration_v1.ValidatingWebhookConfigurationList"],
+    s.List[
+        "admissionregistration_v1.ValidatingWebhookConfiguration",
+        "admissionregistration_v1.ValidatingWebhookConfigurationList",
+    ],
     s.Watch["admissionregistration_v1.ValidatingWebhookConfiguration"],
     s.Create["admissionregistration_v1.ValidatingWebhookConfiguration"],
     s.Update["admissionregistration_v1.ValidatingWebhookConfiguration"],
@@ -280,7 +331,10 @@ class ValidatingWebhookConfigurationClient(
 
 class AsyncValidatingWebhookConfigurationClient(
     a.Get["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    a.List["admissionregistration_v1.ValidatingWebhookConfiguration", "admissionregistration_v1.ValidatingWebhookConfigurationList"],
+    a.List[
+        "admissionregistration_v1.ValidatingWebhookConfiguration",
+        "admissionregistration_v1.ValidatingWebhookConfigurationList",
+    ],
     a.Watch["admissionregistration_v1.ValidatingWebhookConfiguration"],
     a.Create["admissionregistration_v1.ValidatingWebhookConfiguration"],
     a.Update["admissionregistration_v1.ValidatingWebhookConfiguration"],

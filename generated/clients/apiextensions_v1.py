@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import apiextensions_v1
 
 CUSTOMRESOURCEDEFINITIONS = ResourceInfo(
@@ -22,18 +23,22 @@ CUSTOMRESOURCEDEFINITIONS = ResourceInfo(
     kind="CustomResourceDefinition",
     list_kind="CustomResourceDefinitionList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.apiextensions_v1:CustomResourceDefinition",
     list_model="kubetyped.generated.models.apiextensions_v1:CustomResourceDefinitionList",
     subresources=frozenset({"status"}),
-    short_names=("crd", "crds",),
+    short_names=("crd", "crds"),
     categories=("api-extensions",),
 )
 
 
 class CustomResourceDefinitionClient(
     s.Get["apiextensions_v1.CustomResourceDefinition"],
-    s.List["apiextensions_v1.CustomResourceDefinition", "apiextensions_v1.CustomResourceDefinitionList"],
+    s.List[
+        "apiextensions_v1.CustomResourceDefinition", "apiextensions_v1.CustomResourceDefinitionList"
+    ],
     s.Watch["apiextensions_v1.CustomResourceDefinition"],
     s.Create["apiextensions_v1.CustomResourceDefinition"],
     s.Update["apiextensions_v1.CustomResourceDefinition"],
@@ -50,7 +55,9 @@ class CustomResourceDefinitionClient(
 
 class AsyncCustomResourceDefinitionClient(
     a.Get["apiextensions_v1.CustomResourceDefinition"],
-    a.List["apiextensions_v1.CustomResourceDefinition", "apiextensions_v1.CustomResourceDefinitionList"],
+    a.List[
+        "apiextensions_v1.CustomResourceDefinition", "apiextensions_v1.CustomResourceDefinitionList"
+    ],
     a.Watch["apiextensions_v1.CustomResourceDefinition"],
     a.Create["apiextensions_v1.CustomResourceDefinition"],
     a.Update["apiextensions_v1.CustomResourceDefinition"],

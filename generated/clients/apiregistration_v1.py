@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import apiregistration_v1
 
 APISERVICES = ResourceInfo(
@@ -22,7 +23,9 @@ APISERVICES = ResourceInfo(
     kind="APIService",
     list_kind="APIServiceList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.apiregistration_v1:APIService",
     list_model="kubetyped.generated.models.apiregistration_v1:APIServiceList",
     subresources=frozenset({"status"}),

@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import apps_v1, autoscaling_v1
 
 CONTROLLERREVISIONS = ResourceInfo(
@@ -22,7 +23,9 @@ CONTROLLERREVISIONS = ResourceInfo(
     kind="ControllerRevision",
     list_kind="ControllerRevisionList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.apps_v1:ControllerRevision",
     list_model="kubetyped.generated.models.apps_v1:ControllerRevisionList",
 )
@@ -59,6 +62,7 @@ class AsyncControllerRevisionClient(
 
     resource = CONTROLLERREVISIONS
 
+
 DAEMONSETS = ResourceInfo(
     group="apps",
     version="v1",
@@ -67,7 +71,9 @@ DAEMONSETS = ResourceInfo(
     kind="DaemonSet",
     list_kind="DaemonSetList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.apps_v1:DaemonSet",
     list_model="kubetyped.generated.models.apps_v1:DaemonSetList",
     subresources=frozenset({"status"}),
@@ -109,6 +115,7 @@ class AsyncDaemonSetClient(
 
     resource = DAEMONSETS
 
+
 DEPLOYMENTS = ResourceInfo(
     group="apps",
     version="v1",
@@ -117,13 +124,13 @@ DEPLOYMENTS = ResourceInfo(
     kind="Deployment",
     list_kind="DeploymentList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.apps_v1:Deployment",
     list_model="kubetyped.generated.models.apps_v1:DeploymentList",
     subresources=frozenset({"scale", "status"}),
-    subresource_models=(
-        ("scale", "kubetyped.generated.models.autoscaling_v1:Scale"),
-    ),
+    subresource_models=(("scale", "kubetyped.generated.models.autoscaling_v1:Scale"),),
     short_names=("deploy",),
     categories=("all",),
 )
@@ -164,6 +171,7 @@ class AsyncDeploymentClient(
 
     resource = DEPLOYMENTS
 
+
 REPLICASETS = ResourceInfo(
     group="apps",
     version="v1",
@@ -172,13 +180,13 @@ REPLICASETS = ResourceInfo(
     kind="ReplicaSet",
     list_kind="ReplicaSetList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.apps_v1:ReplicaSet",
     list_model="kubetyped.generated.models.apps_v1:ReplicaSetList",
     subresources=frozenset({"scale", "status"}),
-    subresource_models=(
-        ("scale", "kubetyped.generated.models.autoscaling_v1:Scale"),
-    ),
+    subresource_models=(("scale", "kubetyped.generated.models.autoscaling_v1:Scale"),),
     short_names=("rs",),
     categories=("all",),
 )
@@ -219,6 +227,7 @@ class AsyncReplicaSetClient(
 
     resource = REPLICASETS
 
+
 STATEFULSETS = ResourceInfo(
     group="apps",
     version="v1",
@@ -227,13 +236,13 @@ STATEFULSETS = ResourceInfo(
     kind="StatefulSet",
     list_kind="StatefulSetList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.apps_v1:StatefulSet",
     list_model="kubetyped.generated.models.apps_v1:StatefulSetList",
     subresources=frozenset({"scale", "status"}),
-    subresource_models=(
-        ("scale", "kubetyped.generated.models.autoscaling_v1:Scale"),
-    ),
+    subresource_models=(("scale", "kubetyped.generated.models.autoscaling_v1:Scale"),),
     short_names=("sts",),
     categories=("all",),
 )

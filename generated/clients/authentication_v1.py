@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import authentication_v1
 
 SELFSUBJECTREVIEWS = ResourceInfo(
@@ -42,6 +43,7 @@ class AsyncSelfSubjectReviewClient(
     """selfsubjectreviews (authentication.k8s.io/v1, cluster-scoped): SelfSubjectReview contains the user information that the kube-apiserver has about the user making this request."""
 
     resource = SELFSUBJECTREVIEWS
+
 
 TOKENREVIEWS = ResourceInfo(
     group="authentication.k8s.io",

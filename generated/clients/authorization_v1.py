@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import authorization_v1
 
 LOCALSUBJECTACCESSREVIEWS = ResourceInfo(
@@ -43,6 +44,7 @@ class AsyncLocalSubjectAccessReviewClient(
 
     resource = LOCALSUBJECTACCESSREVIEWS
 
+
 SELFSUBJECTACCESSREVIEWS = ResourceInfo(
     group="authorization.k8s.io",
     version="v1",
@@ -72,6 +74,7 @@ class AsyncSelfSubjectAccessReviewClient(
 
     resource = SELFSUBJECTACCESSREVIEWS
 
+
 SELFSUBJECTRULESREVIEWS = ResourceInfo(
     group="authorization.k8s.io",
     version="v1",
@@ -100,6 +103,7 @@ class AsyncSelfSubjectRulesReviewClient(
     """selfsubjectrulesreviews (authorization.k8s.io/v1, cluster-scoped): SelfSubjectRulesReview enumerates the set of actions the current user can perform within a namespace."""
 
     resource = SELFSUBJECTRULESREVIEWS
+
 
 SUBJECTACCESSREVIEWS = ResourceInfo(
     group="authorization.k8s.io",
@@ -134,7 +138,9 @@ class AsyncSubjectAccessReviewClient(
 class AuthorizationV1Client(GroupClient[RESTClient]):
     """The resources of authorization.k8s.io/v1."""
 
-    def local_subject_access_reviews(self, namespace: str | AllNamespaces) -> LocalSubjectAccessReviewClient:
+    def local_subject_access_reviews(
+        self, namespace: str | AllNamespaces
+    ) -> LocalSubjectAccessReviewClient:
         return LocalSubjectAccessReviewClient(self._rest, namespace)
 
     def self_subject_access_reviews(self) -> SelfSubjectAccessReviewClient:
@@ -150,7 +156,9 @@ class AuthorizationV1Client(GroupClient[RESTClient]):
 class AsyncAuthorizationV1Client(GroupClient[AsyncRESTClient]):
     """The resources of authorization.k8s.io/v1."""
 
-    def local_subject_access_reviews(self, namespace: str | AllNamespaces) -> AsyncLocalSubjectAccessReviewClient:
+    def local_subject_access_reviews(
+        self, namespace: str | AllNamespaces
+    ) -> AsyncLocalSubjectAccessReviewClient:
         return AsyncLocalSubjectAccessReviewClient(self._rest, namespace)
 
     def self_subject_access_reviews(self) -> AsyncSelfSubjectAccessReviewClient:

@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import autoscaling_v1
 
 HORIZONTALPODAUTOSCALERS = ResourceInfo(
@@ -22,7 +23,9 @@ HORIZONTALPODAUTOSCALERS = ResourceInfo(
     kind="HorizontalPodAutoscaler",
     list_kind="HorizontalPodAutoscalerList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.autoscaling_v1:HorizontalPodAutoscaler",
     list_model="kubetyped.generated.models.autoscaling_v1:HorizontalPodAutoscalerList",
     subresources=frozenset({"status"}),
@@ -68,12 +71,16 @@ class AsyncHorizontalPodAutoscalerClient(
 class AutoscalingV1Client(GroupClient[RESTClient]):
     """The resources of autoscaling/v1."""
 
-    def horizontal_pod_autoscalers(self, namespace: str | AllNamespaces) -> HorizontalPodAutoscalerClient:
+    def horizontal_pod_autoscalers(
+        self, namespace: str | AllNamespaces
+    ) -> HorizontalPodAutoscalerClient:
         return HorizontalPodAutoscalerClient(self._rest, namespace)
 
 
 class AsyncAutoscalingV1Client(GroupClient[AsyncRESTClient]):
     """The resources of autoscaling/v1."""
 
-    def horizontal_pod_autoscalers(self, namespace: str | AllNamespaces) -> AsyncHorizontalPodAutoscalerClient:
+    def horizontal_pod_autoscalers(
+        self, namespace: str | AllNamespaces
+    ) -> AsyncHorizontalPodAutoscalerClient:
         return AsyncHorizontalPodAutoscalerClient(self._rest, namespace)

@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import batch_v1
 
 CRONJOBS = ResourceInfo(
@@ -22,7 +23,9 @@ CRONJOBS = ResourceInfo(
     kind="CronJob",
     list_kind="CronJobList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.batch_v1:CronJob",
     list_model="kubetyped.generated.models.batch_v1:CronJobList",
     subresources=frozenset({"status"}),
@@ -64,6 +67,7 @@ class AsyncCronJobClient(
 
     resource = CRONJOBS
 
+
 JOBS = ResourceInfo(
     group="batch",
     version="v1",
@@ -72,7 +76,9 @@ JOBS = ResourceInfo(
     kind="Job",
     list_kind="JobList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.batch_v1:Job",
     list_model="kubetyped.generated.models.batch_v1:JobList",
     subresources=frozenset({"status"}),

@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import certificates_v1
 
 CERTIFICATESIGNINGREQUESTS = ResourceInfo(
@@ -22,7 +23,9 @@ CERTIFICATESIGNINGREQUESTS = ResourceInfo(
     kind="CertificateSigningRequest",
     list_kind="CertificateSigningRequestList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.certificates_v1:CertificateSigningRequest",
     list_model="kubetyped.generated.models.certificates_v1:CertificateSigningRequestList",
     subresources=frozenset({"approval", "status"}),
@@ -32,7 +35,9 @@ CERTIFICATESIGNINGREQUESTS = ResourceInfo(
 
 class CertificateSigningRequestClient(
     s.Get["certificates_v1.CertificateSigningRequest"],
-    s.List["certificates_v1.CertificateSigningRequest", "certificates_v1.CertificateSigningRequestList"],
+    s.List[
+        "certificates_v1.CertificateSigningRequest", "certificates_v1.CertificateSigningRequestList"
+    ],
     s.Watch["certificates_v1.CertificateSigningRequest"],
     s.Create["certificates_v1.CertificateSigningRequest"],
     s.Update["certificates_v1.CertificateSigningRequest"],
@@ -50,7 +55,9 @@ class CertificateSigningRequestClient(
 
 class AsyncCertificateSigningRequestClient(
     a.Get["certificates_v1.CertificateSigningRequest"],
-    a.List["certificates_v1.CertificateSigningRequest", "certificates_v1.CertificateSigningRequestList"],
+    a.List[
+        "certificates_v1.CertificateSigningRequest", "certificates_v1.CertificateSigningRequestList"
+    ],
     a.Watch["certificates_v1.CertificateSigningRequest"],
     a.Create["certificates_v1.CertificateSigningRequest"],
     a.Update["certificates_v1.CertificateSigningRequest"],

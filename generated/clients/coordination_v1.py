@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import coordination_v1
 
 LEASES = ResourceInfo(
@@ -22,7 +23,9 @@ LEASES = ResourceInfo(
     kind="Lease",
     list_kind="LeaseList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.coordination_v1:Lease",
     list_model="kubetyped.generated.models.coordination_v1:LeaseList",
 )

@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import authentication_v1, autoscaling_v1, core_v1, policy_v1
 
 BINDINGS = ResourceInfo(
@@ -42,6 +43,7 @@ class AsyncBindingClient(
     """bindings (v1, namespaced): Binding ties one object to another; for example, a pod is bound to a node by a scheduler."""
 
     resource = BINDINGS
+
 
 COMPONENTSTATUSES = ResourceInfo(
     group="",
@@ -75,6 +77,7 @@ class AsyncComponentStatusClient(
 
     resource = COMPONENTSTATUSES
 
+
 CONFIGMAPS = ResourceInfo(
     group="",
     version="v1",
@@ -83,7 +86,9 @@ CONFIGMAPS = ResourceInfo(
     kind="ConfigMap",
     list_kind="ConfigMapList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:ConfigMap",
     list_model="kubetyped.generated.models.core_v1:ConfigMapList",
     short_names=("cm",),
@@ -121,6 +126,7 @@ class AsyncConfigMapClient(
 
     resource = CONFIGMAPS
 
+
 ENDPOINTS = ResourceInfo(
     group="",
     version="v1",
@@ -129,7 +135,9 @@ ENDPOINTS = ResourceInfo(
     kind="Endpoints",
     list_kind="EndpointsList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:Endpoints",
     list_model="kubetyped.generated.models.core_v1:EndpointsList",
     short_names=("ep",),
@@ -167,6 +175,7 @@ class AsyncEndpointsClient(
 
     resource = ENDPOINTS
 
+
 EVENTS = ResourceInfo(
     group="",
     version="v1",
@@ -175,7 +184,9 @@ EVENTS = ResourceInfo(
     kind="Event",
     list_kind="EventList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:Event",
     list_model="kubetyped.generated.models.core_v1:EventList",
     short_names=("ev",),
@@ -213,6 +224,7 @@ class AsyncEventClient(
 
     resource = EVENTS
 
+
 LIMITRANGES = ResourceInfo(
     group="",
     version="v1",
@@ -221,7 +233,9 @@ LIMITRANGES = ResourceInfo(
     kind="LimitRange",
     list_kind="LimitRangeList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:LimitRange",
     list_model="kubetyped.generated.models.core_v1:LimitRangeList",
     short_names=("limits",),
@@ -258,6 +272,7 @@ class AsyncLimitRangeClient(
     """limitranges (v1, namespaced): LimitRange sets resource usage limits for each kind of resource in a Namespace."""
 
     resource = LIMITRANGES
+
 
 NAMESPACES = ResourceInfo(
     group="",
@@ -306,6 +321,7 @@ class AsyncNamespaceClient(
 
     resource = NAMESPACES
 
+
 NODES = ResourceInfo(
     group="",
     version="v1",
@@ -314,7 +330,9 @@ NODES = ResourceInfo(
     kind="Node",
     list_kind="NodeList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:Node",
     list_model="kubetyped.generated.models.core_v1:NodeList",
     subresources=frozenset({"proxy", "status"}),
@@ -355,6 +373,7 @@ class AsyncNodeClient(
 
     resource = NODES
 
+
 PERSISTENTVOLUMECLAIMS = ResourceInfo(
     group="",
     version="v1",
@@ -363,7 +382,9 @@ PERSISTENTVOLUMECLAIMS = ResourceInfo(
     kind="PersistentVolumeClaim",
     list_kind="PersistentVolumeClaimList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:PersistentVolumeClaim",
     list_model="kubetyped.generated.models.core_v1:PersistentVolumeClaimList",
     subresources=frozenset({"status"}),
@@ -404,6 +425,7 @@ class AsyncPersistentVolumeClaimClient(
 
     resource = PERSISTENTVOLUMECLAIMS
 
+
 PERSISTENTVOLUMES = ResourceInfo(
     group="",
     version="v1",
@@ -412,7 +434,9 @@ PERSISTENTVOLUMES = ResourceInfo(
     kind="PersistentVolume",
     list_kind="PersistentVolumeList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:PersistentVolume",
     list_model="kubetyped.generated.models.core_v1:PersistentVolumeList",
     subresources=frozenset({"status"}),
@@ -453,6 +477,7 @@ class AsyncPersistentVolumeClient(
 
     resource = PERSISTENTVOLUMES
 
+
 PODS = ResourceInfo(
     group="",
     version="v1",
@@ -461,10 +486,25 @@ PODS = ResourceInfo(
     kind="Pod",
     list_kind="PodList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:Pod",
     list_model="kubetyped.generated.models.core_v1:PodList",
-    subresources=frozenset({"attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy", "resize", "status"}),
+    subresources=frozenset(
+        {
+            "attach",
+            "binding",
+            "ephemeralcontainers",
+            "eviction",
+            "exec",
+            "log",
+            "portforward",
+            "proxy",
+            "resize",
+            "status",
+        }
+    ),
     subresource_models=(
         ("binding", "kubetyped.generated.models.core_v1:Binding"),
         ("eviction", "kubetyped.generated.models.policy_v1:Eviction"),
@@ -517,6 +557,7 @@ class AsyncPodClient(
 
     resource = PODS
 
+
 PODTEMPLATES = ResourceInfo(
     group="",
     version="v1",
@@ -525,7 +566,9 @@ PODTEMPLATES = ResourceInfo(
     kind="PodTemplate",
     list_kind="PodTemplateList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:PodTemplate",
     list_model="kubetyped.generated.models.core_v1:PodTemplateList",
 )
@@ -562,6 +605,7 @@ class AsyncPodTemplateClient(
 
     resource = PODTEMPLATES
 
+
 REPLICATIONCONTROLLERS = ResourceInfo(
     group="",
     version="v1",
@@ -570,13 +614,13 @@ REPLICATIONCONTROLLERS = ResourceInfo(
     kind="ReplicationController",
     list_kind="ReplicationControllerList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:ReplicationController",
     list_model="kubetyped.generated.models.core_v1:ReplicationControllerList",
     subresources=frozenset({"scale", "status"}),
-    subresource_models=(
-        ("scale", "kubetyped.generated.models.autoscaling_v1:Scale"),
-    ),
+    subresource_models=(("scale", "kubetyped.generated.models.autoscaling_v1:Scale"),),
     short_names=("rc",),
     categories=("all",),
 )
@@ -617,6 +661,7 @@ class AsyncReplicationControllerClient(
 
     resource = REPLICATIONCONTROLLERS
 
+
 RESOURCEQUOTAS = ResourceInfo(
     group="",
     version="v1",
@@ -625,7 +670,9 @@ RESOURCEQUOTAS = ResourceInfo(
     kind="ResourceQuota",
     list_kind="ResourceQuotaList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:ResourceQuota",
     list_model="kubetyped.generated.models.core_v1:ResourceQuotaList",
     subresources=frozenset({"status"}),
@@ -666,6 +713,7 @@ class AsyncResourceQuotaClient(
 
     resource = RESOURCEQUOTAS
 
+
 SECRETS = ResourceInfo(
     group="",
     version="v1",
@@ -674,7 +722,9 @@ SECRETS = ResourceInfo(
     kind="Secret",
     list_kind="SecretList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:Secret",
     list_model="kubetyped.generated.models.core_v1:SecretList",
 )
@@ -711,6 +761,7 @@ class AsyncSecretClient(
 
     resource = SECRETS
 
+
 SERVICEACCOUNTS = ResourceInfo(
     group="",
     version="v1",
@@ -719,13 +770,13 @@ SERVICEACCOUNTS = ResourceInfo(
     kind="ServiceAccount",
     list_kind="ServiceAccountList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:ServiceAccount",
     list_model="kubetyped.generated.models.core_v1:ServiceAccountList",
     subresources=frozenset({"token"}),
-    subresource_models=(
-        ("token", "kubetyped.generated.models.authentication_v1:TokenRequest"),
-    ),
+    subresource_models=(("token", "kubetyped.generated.models.authentication_v1:TokenRequest"),),
     short_names=("sa",),
 )
 
@@ -763,6 +814,7 @@ class AsyncServiceAccountClient(
 
     resource = SERVICEACCOUNTS
 
+
 SERVICES = ResourceInfo(
     group="",
     version="v1",
@@ -771,7 +823,9 @@ SERVICES = ResourceInfo(
     kind="Service",
     list_kind="ServiceList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.core_v1:Service",
     list_model="kubetyped.generated.models.core_v1:ServiceList",
     subresources=frozenset({"proxy", "status"}),
@@ -841,7 +895,9 @@ class CoreV1Client(GroupClient[RESTClient]):
     def nodes(self) -> NodeClient:
         return NodeClient(self._rest)
 
-    def persistent_volume_claims(self, namespace: str | AllNamespaces) -> PersistentVolumeClaimClient:
+    def persistent_volume_claims(
+        self, namespace: str | AllNamespaces
+    ) -> PersistentVolumeClaimClient:
         return PersistentVolumeClaimClient(self._rest, namespace)
 
     def persistent_volumes(self) -> PersistentVolumeClient:
@@ -853,7 +909,9 @@ class CoreV1Client(GroupClient[RESTClient]):
     def pod_templates(self, namespace: str | AllNamespaces) -> PodTemplateClient:
         return PodTemplateClient(self._rest, namespace)
 
-    def replication_controllers(self, namespace: str | AllNamespaces) -> ReplicationControllerClient:
+    def replication_controllers(
+        self, namespace: str | AllNamespaces
+    ) -> ReplicationControllerClient:
         return ReplicationControllerClient(self._rest, namespace)
 
     def resource_quotas(self, namespace: str | AllNamespaces) -> ResourceQuotaClient:
@@ -896,7 +954,9 @@ class AsyncCoreV1Client(GroupClient[AsyncRESTClient]):
     def nodes(self) -> AsyncNodeClient:
         return AsyncNodeClient(self._rest)
 
-    def persistent_volume_claims(self, namespace: str | AllNamespaces) -> AsyncPersistentVolumeClaimClient:
+    def persistent_volume_claims(
+        self, namespace: str | AllNamespaces
+    ) -> AsyncPersistentVolumeClaimClient:
         return AsyncPersistentVolumeClaimClient(self._rest, namespace)
 
     def persistent_volumes(self) -> AsyncPersistentVolumeClient:
@@ -908,7 +968,9 @@ class AsyncCoreV1Client(GroupClient[AsyncRESTClient]):
     def pod_templates(self, namespace: str | AllNamespaces) -> AsyncPodTemplateClient:
         return AsyncPodTemplateClient(self._rest, namespace)
 
-    def replication_controllers(self, namespace: str | AllNamespaces) -> AsyncReplicationControllerClient:
+    def replication_controllers(
+        self, namespace: str | AllNamespaces
+    ) -> AsyncReplicationControllerClient:
         return AsyncReplicationControllerClient(self._rest, namespace)
 
     def resource_quotas(self, namespace: str | AllNamespaces) -> AsyncResourceQuotaClient:

@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import discovery_v1
 
 ENDPOINTSLICES = ResourceInfo(
@@ -22,7 +23,9 @@ ENDPOINTSLICES = ResourceInfo(
     kind="EndpointSlice",
     list_kind="EndpointSliceList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.discovery_v1:EndpointSlice",
     list_model="kubetyped.generated.models.discovery_v1:EndpointSliceList",
 )

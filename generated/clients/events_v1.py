@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import events_v1
 
 EVENTS = ResourceInfo(
@@ -22,7 +23,9 @@ EVENTS = ResourceInfo(
     kind="Event",
     list_kind="EventList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.events_v1:Event",
     list_model="kubetyped.generated.models.events_v1:EventList",
     short_names=("ev",),

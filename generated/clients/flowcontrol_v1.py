@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import flowcontrol_v1
 
 FLOWSCHEMAS = ResourceInfo(
@@ -22,7 +23,9 @@ FLOWSCHEMAS = ResourceInfo(
     kind="FlowSchema",
     list_kind="FlowSchemaList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.flowcontrol_v1:FlowSchema",
     list_model="kubetyped.generated.models.flowcontrol_v1:FlowSchemaList",
     subresources=frozenset({"status"}),
@@ -62,6 +65,7 @@ class AsyncFlowSchemaClient(
 
     resource = FLOWSCHEMAS
 
+
 PRIORITYLEVELCONFIGURATIONS = ResourceInfo(
     group="flowcontrol.apiserver.k8s.io",
     version="v1",
@@ -70,7 +74,9 @@ PRIORITYLEVELCONFIGURATIONS = ResourceInfo(
     kind="PriorityLevelConfiguration",
     list_kind="PriorityLevelConfigurationList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.flowcontrol_v1:PriorityLevelConfiguration",
     list_model="kubetyped.generated.models.flowcontrol_v1:PriorityLevelConfigurationList",
     subresources=frozenset({"status"}),
@@ -79,7 +85,9 @@ PRIORITYLEVELCONFIGURATIONS = ResourceInfo(
 
 class PriorityLevelConfigurationClient(
     s.Get["flowcontrol_v1.PriorityLevelConfiguration"],
-    s.List["flowcontrol_v1.PriorityLevelConfiguration", "flowcontrol_v1.PriorityLevelConfigurationList"],
+    s.List[
+        "flowcontrol_v1.PriorityLevelConfiguration", "flowcontrol_v1.PriorityLevelConfigurationList"
+    ],
     s.Watch["flowcontrol_v1.PriorityLevelConfiguration"],
     s.Create["flowcontrol_v1.PriorityLevelConfiguration"],
     s.Update["flowcontrol_v1.PriorityLevelConfiguration"],
@@ -96,7 +104,9 @@ class PriorityLevelConfigurationClient(
 
 class AsyncPriorityLevelConfigurationClient(
     a.Get["flowcontrol_v1.PriorityLevelConfiguration"],
-    a.List["flowcontrol_v1.PriorityLevelConfiguration", "flowcontrol_v1.PriorityLevelConfigurationList"],
+    a.List[
+        "flowcontrol_v1.PriorityLevelConfiguration", "flowcontrol_v1.PriorityLevelConfigurationList"
+    ],
     a.Watch["flowcontrol_v1.PriorityLevelConfiguration"],
     a.Create["flowcontrol_v1.PriorityLevelConfiguration"],
     a.Update["flowcontrol_v1.PriorityLevelConfiguration"],

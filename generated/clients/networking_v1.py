@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import networking_v1
 
 INGRESSCLASSES = ResourceInfo(
@@ -22,7 +23,9 @@ INGRESSCLASSES = ResourceInfo(
     kind="IngressClass",
     list_kind="IngressClassList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.networking_v1:IngressClass",
     list_model="kubetyped.generated.models.networking_v1:IngressClassList",
 )
@@ -59,6 +62,7 @@ class AsyncIngressClassClient(
 
     resource = INGRESSCLASSES
 
+
 INGRESSES = ResourceInfo(
     group="networking.k8s.io",
     version="v1",
@@ -67,7 +71,9 @@ INGRESSES = ResourceInfo(
     kind="Ingress",
     list_kind="IngressList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.networking_v1:Ingress",
     list_model="kubetyped.generated.models.networking_v1:IngressList",
     subresources=frozenset({"status"}),
@@ -108,6 +114,7 @@ class AsyncIngressClient(
 
     resource = INGRESSES
 
+
 IPADDRESSES = ResourceInfo(
     group="networking.k8s.io",
     version="v1",
@@ -116,7 +123,9 @@ IPADDRESSES = ResourceInfo(
     kind="IPAddress",
     list_kind="IPAddressList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.networking_v1:IPAddress",
     list_model="kubetyped.generated.models.networking_v1:IPAddressList",
     short_names=("ip",),
@@ -154,6 +163,7 @@ class AsyncIPAddressClient(
 
     resource = IPADDRESSES
 
+
 NETWORKPOLICIES = ResourceInfo(
     group="networking.k8s.io",
     version="v1",
@@ -162,7 +172,9 @@ NETWORKPOLICIES = ResourceInfo(
     kind="NetworkPolicy",
     list_kind="NetworkPolicyList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.networking_v1:NetworkPolicy",
     list_model="kubetyped.generated.models.networking_v1:NetworkPolicyList",
     short_names=("netpol",),
@@ -200,6 +212,7 @@ class AsyncNetworkPolicyClient(
 
     resource = NETWORKPOLICIES
 
+
 SERVICECIDRS = ResourceInfo(
     group="networking.k8s.io",
     version="v1",
@@ -208,7 +221,9 @@ SERVICECIDRS = ResourceInfo(
     kind="ServiceCIDR",
     list_kind="ServiceCIDRList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.networking_v1:ServiceCIDR",
     list_model="kubetyped.generated.models.networking_v1:ServiceCIDRList",
     subresources=frozenset({"status"}),

@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import node_v1
 
 RUNTIMECLASSES = ResourceInfo(
@@ -22,7 +23,9 @@ RUNTIMECLASSES = ResourceInfo(
     kind="RuntimeClass",
     list_kind="RuntimeClassList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.node_v1:RuntimeClass",
     list_model="kubetyped.generated.models.node_v1:RuntimeClassList",
 )

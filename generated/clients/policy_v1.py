@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import policy_v1
 
 PODDISRUPTIONBUDGETS = ResourceInfo(
@@ -22,7 +23,9 @@ PODDISRUPTIONBUDGETS = ResourceInfo(
     kind="PodDisruptionBudget",
     list_kind="PodDisruptionBudgetList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.policy_v1:PodDisruptionBudget",
     list_model="kubetyped.generated.models.policy_v1:PodDisruptionBudgetList",
     subresources=frozenset({"status"}),
@@ -74,5 +77,7 @@ class PolicyV1Client(GroupClient[RESTClient]):
 class AsyncPolicyV1Client(GroupClient[AsyncRESTClient]):
     """The resources of policy/v1."""
 
-    def pod_disruption_budgets(self, namespace: str | AllNamespaces) -> AsyncPodDisruptionBudgetClient:
+    def pod_disruption_budgets(
+        self, namespace: str | AllNamespaces
+    ) -> AsyncPodDisruptionBudgetClient:
         return AsyncPodDisruptionBudgetClient(self._rest, namespace)

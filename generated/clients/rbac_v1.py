@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import rbac_v1
 
 CLUSTERROLEBINDINGS = ResourceInfo(
@@ -22,7 +23,9 @@ CLUSTERROLEBINDINGS = ResourceInfo(
     kind="ClusterRoleBinding",
     list_kind="ClusterRoleBindingList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.rbac_v1:ClusterRoleBinding",
     list_model="kubetyped.generated.models.rbac_v1:ClusterRoleBindingList",
 )
@@ -59,6 +62,7 @@ class AsyncClusterRoleBindingClient(
 
     resource = CLUSTERROLEBINDINGS
 
+
 CLUSTERROLES = ResourceInfo(
     group="rbac.authorization.k8s.io",
     version="v1",
@@ -67,7 +71,9 @@ CLUSTERROLES = ResourceInfo(
     kind="ClusterRole",
     list_kind="ClusterRoleList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.rbac_v1:ClusterRole",
     list_model="kubetyped.generated.models.rbac_v1:ClusterRoleList",
 )
@@ -104,6 +110,7 @@ class AsyncClusterRoleClient(
 
     resource = CLUSTERROLES
 
+
 ROLEBINDINGS = ResourceInfo(
     group="rbac.authorization.k8s.io",
     version="v1",
@@ -112,7 +119,9 @@ ROLEBINDINGS = ResourceInfo(
     kind="RoleBinding",
     list_kind="RoleBindingList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.rbac_v1:RoleBinding",
     list_model="kubetyped.generated.models.rbac_v1:RoleBindingList",
 )
@@ -149,6 +158,7 @@ class AsyncRoleBindingClient(
 
     resource = ROLEBINDINGS
 
+
 ROLES = ResourceInfo(
     group="rbac.authorization.k8s.io",
     version="v1",
@@ -157,7 +167,9 @@ ROLES = ResourceInfo(
     kind="Role",
     list_kind="RoleList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.rbac_v1:Role",
     list_model="kubetyped.generated.models.rbac_v1:RoleList",
 )

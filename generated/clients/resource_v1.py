@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import resource_v1
 
 DEVICECLASSES = ResourceInfo(
@@ -22,7 +23,9 @@ DEVICECLASSES = ResourceInfo(
     kind="DeviceClass",
     list_kind="DeviceClassList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.resource_v1:DeviceClass",
     list_model="kubetyped.generated.models.resource_v1:DeviceClassList",
 )
@@ -59,6 +62,7 @@ class AsyncDeviceClassClient(
 
     resource = DEVICECLASSES
 
+
 RESOURCECLAIMS = ResourceInfo(
     group="resource.k8s.io",
     version="v1",
@@ -67,7 +71,9 @@ RESOURCECLAIMS = ResourceInfo(
     kind="ResourceClaim",
     list_kind="ResourceClaimList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.resource_v1:ResourceClaim",
     list_model="kubetyped.generated.models.resource_v1:ResourceClaimList",
     subresources=frozenset({"status"}),
@@ -107,6 +113,7 @@ class AsyncResourceClaimClient(
 
     resource = RESOURCECLAIMS
 
+
 RESOURCECLAIMTEMPLATES = ResourceInfo(
     group="resource.k8s.io",
     version="v1",
@@ -115,7 +122,9 @@ RESOURCECLAIMTEMPLATES = ResourceInfo(
     kind="ResourceClaimTemplate",
     list_kind="ResourceClaimTemplateList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.resource_v1:ResourceClaimTemplate",
     list_model="kubetyped.generated.models.resource_v1:ResourceClaimTemplateList",
 )
@@ -152,6 +161,7 @@ class AsyncResourceClaimTemplateClient(
 
     resource = RESOURCECLAIMTEMPLATES
 
+
 RESOURCESLICES = ResourceInfo(
     group="resource.k8s.io",
     version="v1",
@@ -160,7 +170,9 @@ RESOURCESLICES = ResourceInfo(
     kind="ResourceSlice",
     list_kind="ResourceSliceList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.resource_v1:ResourceSlice",
     list_model="kubetyped.generated.models.resource_v1:ResourceSliceList",
 )
@@ -207,7 +219,9 @@ class ResourceV1Client(GroupClient[RESTClient]):
     def resource_claims(self, namespace: str | AllNamespaces) -> ResourceClaimClient:
         return ResourceClaimClient(self._rest, namespace)
 
-    def resource_claim_templates(self, namespace: str | AllNamespaces) -> ResourceClaimTemplateClient:
+    def resource_claim_templates(
+        self, namespace: str | AllNamespaces
+    ) -> ResourceClaimTemplateClient:
         return ResourceClaimTemplateClient(self._rest, namespace)
 
     def resource_slices(self) -> ResourceSliceClient:
@@ -223,7 +237,9 @@ class AsyncResourceV1Client(GroupClient[AsyncRESTClient]):
     def resource_claims(self, namespace: str | AllNamespaces) -> AsyncResourceClaimClient:
         return AsyncResourceClaimClient(self._rest, namespace)
 
-    def resource_claim_templates(self, namespace: str | AllNamespaces) -> AsyncResourceClaimTemplateClient:
+    def resource_claim_templates(
+        self, namespace: str | AllNamespaces
+    ) -> AsyncResourceClaimTemplateClient:
         return AsyncResourceClaimTemplateClient(self._rest, namespace)
 
     def resource_slices(self) -> AsyncResourceSliceClient:

@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import scheduling_v1
 
 PRIORITYCLASSES = ResourceInfo(
@@ -22,7 +23,9 @@ PRIORITYCLASSES = ResourceInfo(
     kind="PriorityClass",
     list_kind="PriorityClassList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.scheduling_v1:PriorityClass",
     list_model="kubetyped.generated.models.scheduling_v1:PriorityClassList",
     short_names=("pc",),

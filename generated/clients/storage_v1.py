@@ -12,6 +12,7 @@ from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import storage_v1
 
 CSIDRIVERS = ResourceInfo(
@@ -22,7 +23,9 @@ CSIDRIVERS = ResourceInfo(
     kind="CSIDriver",
     list_kind="CSIDriverList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.storage_v1:CSIDriver",
     list_model="kubetyped.generated.models.storage_v1:CSIDriverList",
 )
@@ -59,6 +62,7 @@ class AsyncCSIDriverClient(
 
     resource = CSIDRIVERS
 
+
 CSINODES = ResourceInfo(
     group="storage.k8s.io",
     version="v1",
@@ -67,7 +71,9 @@ CSINODES = ResourceInfo(
     kind="CSINode",
     list_kind="CSINodeList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.storage_v1:CSINode",
     list_model="kubetyped.generated.models.storage_v1:CSINodeList",
 )
@@ -104,6 +110,7 @@ class AsyncCSINodeClient(
 
     resource = CSINODES
 
+
 CSISTORAGECAPACITIES = ResourceInfo(
     group="storage.k8s.io",
     version="v1",
@@ -112,7 +119,9 @@ CSISTORAGECAPACITIES = ResourceInfo(
     kind="CSIStorageCapacity",
     list_kind="CSIStorageCapacityList",
     namespaced=True,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.storage_v1:CSIStorageCapacity",
     list_model="kubetyped.generated.models.storage_v1:CSIStorageCapacityList",
 )
@@ -149,6 +158,7 @@ class AsyncCSIStorageCapacityClient(
 
     resource = CSISTORAGECAPACITIES
 
+
 STORAGECLASSES = ResourceInfo(
     group="storage.k8s.io",
     version="v1",
@@ -157,7 +167,9 @@ STORAGECLASSES = ResourceInfo(
     kind="StorageClass",
     list_kind="StorageClassList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.storage_v1:StorageClass",
     list_model="kubetyped.generated.models.storage_v1:StorageClassList",
     short_names=("sc",),
@@ -175,9 +187,7 @@ class StorageClassClient(
     s.Delete["storage_v1.StorageClass"],
     s.DeleteCollection["storage_v1.StorageClass"],
 ):
-    """storageclasses (storage.k8s.io/v1, cluster-scoped): StorageClass describes the parameters for a class of storage for which PersistentVolumes can be dynamically provisioned.
-
-StorageClasses are non-names…."""
+    """storageclasses (storage.k8s.io/v1, cluster-scoped): StorageClass describes the parameters for a class of storage for which PersistentVolumes can be dynamically provisioned. StorageClasses are non-namesp…."""
 
     resource = STORAGECLASSES
 
@@ -193,11 +203,10 @@ class AsyncStorageClassClient(
     a.Delete["storage_v1.StorageClass"],
     a.DeleteCollection["storage_v1.StorageClass"],
 ):
-    """storageclasses (storage.k8s.io/v1, cluster-scoped): StorageClass describes the parameters for a class of storage for which PersistentVolumes can be dynamically provisioned.
-
-StorageClasses are non-names…."""
+    """storageclasses (storage.k8s.io/v1, cluster-scoped): StorageClass describes the parameters for a class of storage for which PersistentVolumes can be dynamically provisioned. StorageClasses are non-namesp…."""
 
     resource = STORAGECLASSES
+
 
 VOLUMEATTACHMENTS = ResourceInfo(
     group="storage.k8s.io",
@@ -207,7 +216,9 @@ VOLUMEATTACHMENTS = ResourceInfo(
     kind="VolumeAttachment",
     list_kind="VolumeAttachmentList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.storage_v1:VolumeAttachment",
     list_model="kubetyped.generated.models.storage_v1:VolumeAttachmentList",
     subresources=frozenset({"status"}),
@@ -226,9 +237,7 @@ class VolumeAttachmentClient(
     s.DeleteCollection["storage_v1.VolumeAttachment"],
     s.Status["storage_v1.VolumeAttachment"],
 ):
-    """volumeattachments (storage.k8s.io/v1, cluster-scoped): VolumeAttachment captures the intent to attach or detach the specified volume to/from the specified node.
-
-VolumeAttachment objects are non-namespaced."""
+    """volumeattachments (storage.k8s.io/v1, cluster-scoped): VolumeAttachment captures the intent to attach or detach the specified volume to/from the specified node. VolumeAttachment objects are non-namespaced."""
 
     resource = VOLUMEATTACHMENTS
 
@@ -245,11 +254,10 @@ class AsyncVolumeAttachmentClient(
     a.DeleteCollection["storage_v1.VolumeAttachment"],
     a.Status["storage_v1.VolumeAttachment"],
 ):
-    """volumeattachments (storage.k8s.io/v1, cluster-scoped): VolumeAttachment captures the intent to attach or detach the specified volume to/from the specified node.
-
-VolumeAttachment objects are non-namespaced."""
+    """volumeattachments (storage.k8s.io/v1, cluster-scoped): VolumeAttachment captures the intent to attach or detach the specified volume to/from the specified node. VolumeAttachment objects are non-namespaced."""
 
     resource = VOLUMEATTACHMENTS
+
 
 VOLUMEATTRIBUTESCLASSES = ResourceInfo(
     group="storage.k8s.io",
@@ -259,7 +267,9 @@ VOLUMEATTRIBUTESCLASSES = ResourceInfo(
     kind="VolumeAttributesClass",
     list_kind="VolumeAttributesClassList",
     namespaced=False,
-    verbs=frozenset({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
     model="kubetyped.generated.models.storage_v1:VolumeAttributesClass",
     list_model="kubetyped.generated.models.storage_v1:VolumeAttributesClassList",
     short_names=("vac",),
@@ -329,7 +339,9 @@ class AsyncStorageV1Client(GroupClient[AsyncRESTClient]):
     def csi_nodes(self) -> AsyncCSINodeClient:
         return AsyncCSINodeClient(self._rest)
 
-    def csi_storage_capacities(self, namespace: str | AllNamespaces) -> AsyncCSIStorageCapacityClient:
+    def csi_storage_capacities(
+        self, namespace: str | AllNamespaces
+    ) -> AsyncCSIStorageCapacityClient:
         return AsyncCSIStorageCapacityClient(self._rest, namespace)
 
     def storage_classes(self) -> AsyncStorageClassClient:

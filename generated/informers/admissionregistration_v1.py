@@ -14,11 +14,11 @@ from kubetyped.generated.clients.admissionregistration_v1 import (
     VALIDATINGWEBHOOKCONFIGURATIONS,
 )
 from kubetyped.generated.listers.admissionregistration_v1 import (
-    MutatingAdmissionPolicyLister,
     MutatingAdmissionPolicyBindingLister,
+    MutatingAdmissionPolicyLister,
     MutatingWebhookConfigurationLister,
-    ValidatingAdmissionPolicyLister,
     ValidatingAdmissionPolicyBindingLister,
+    ValidatingAdmissionPolicyLister,
     ValidatingWebhookConfigurationLister,
 )
 from kubetyped.typed.informers import (
@@ -30,87 +30,112 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import admissionregistration_v1
 
 
-class MutatingAdmissionPolicyInformer(TypedInformer["admissionregistration_v1.MutatingAdmissionPolicy"]):
+class MutatingAdmissionPolicyInformer(
+    TypedInformer["admissionregistration_v1.MutatingAdmissionPolicy"]
+):
     """The shared informer of mutatingadmissionpolicies."""
 
     resource = MUTATINGADMISSIONPOLICIES
     lister_class = MutatingAdmissionPolicyLister
 
 
-class AsyncMutatingAdmissionPolicyInformer(AsyncTypedInformer["admissionregistration_v1.MutatingAdmissionPolicy"]):
+class AsyncMutatingAdmissionPolicyInformer(
+    AsyncTypedInformer["admissionregistration_v1.MutatingAdmissionPolicy"]
+):
     """The shared asyncio informer of mutatingadmissionpolicies."""
 
     resource = MUTATINGADMISSIONPOLICIES
     lister_class = MutatingAdmissionPolicyLister
 
 
-class MutatingAdmissionPolicyBindingInformer(TypedInformer["admissionregistration_v1.MutatingAdmissionPolicyBinding"]):
+class MutatingAdmissionPolicyBindingInformer(
+    TypedInformer["admissionregistration_v1.MutatingAdmissionPolicyBinding"]
+):
     """The shared informer of mutatingadmissionpolicybindings."""
 
     resource = MUTATINGADMISSIONPOLICYBINDINGS
     lister_class = MutatingAdmissionPolicyBindingLister
 
 
-class AsyncMutatingAdmissionPolicyBindingInformer(AsyncTypedInformer["admissionregistration_v1.MutatingAdmissionPolicyBinding"]):
+class AsyncMutatingAdmissionPolicyBindingInformer(
+    AsyncTypedInformer["admissionregistration_v1.MutatingAdmissionPolicyBinding"]
+):
     """The shared asyncio informer of mutatingadmissionpolicybindings."""
 
     resource = MUTATINGADMISSIONPOLICYBINDINGS
     lister_class = MutatingAdmissionPolicyBindingLister
 
 
-class MutatingWebhookConfigurationInformer(TypedInformer["admissionregistration_v1.MutatingWebhookConfiguration"]):
+class MutatingWebhookConfigurationInformer(
+    TypedInformer["admissionregistration_v1.MutatingWebhookConfiguration"]
+):
     """The shared informer of mutatingwebhookconfigurations."""
 
     resource = MUTATINGWEBHOOKCONFIGURATIONS
     lister_class = MutatingWebhookConfigurationLister
 
 
-class AsyncMutatingWebhookConfigurationInformer(AsyncTypedInformer["admissionregistration_v1.MutatingWebhookConfiguration"]):
+class AsyncMutatingWebhookConfigurationInformer(
+    AsyncTypedInformer["admissionregistration_v1.MutatingWebhookConfiguration"]
+):
     """The shared asyncio informer of mutatingwebhookconfigurations."""
 
     resource = MUTATINGWEBHOOKCONFIGURATIONS
     lister_class = MutatingWebhookConfigurationLister
 
 
-class ValidatingAdmissionPolicyInformer(TypedInformer["admissionregistration_v1.ValidatingAdmissionPolicy"]):
+class ValidatingAdmissionPolicyInformer(
+    TypedInformer["admissionregistration_v1.ValidatingAdmissionPolicy"]
+):
     """The shared informer of validatingadmissionpolicies."""
 
     resource = VALIDATINGADMISSIONPOLICIES
     lister_class = ValidatingAdmissionPolicyLister
 
 
-class AsyncValidatingAdmissionPolicyInformer(AsyncTypedInformer["admissionregistration_v1.ValidatingAdmissionPolicy"]):
+class AsyncValidatingAdmissionPolicyInformer(
+    AsyncTypedInformer["admissionregistration_v1.ValidatingAdmissionPolicy"]
+):
     """The shared asyncio informer of validatingadmissionpolicies."""
 
     resource = VALIDATINGADMISSIONPOLICIES
     lister_class = ValidatingAdmissionPolicyLister
 
 
-class ValidatingAdmissionPolicyBindingInformer(TypedInformer["admissionregistration_v1.ValidatingAdmissionPolicyBinding"]):
+class ValidatingAdmissionPolicyBindingInformer(
+    TypedInformer["admissionregistration_v1.ValidatingAdmissionPolicyBinding"]
+):
     """The shared informer of validatingadmissionpolicybindings."""
 
     resource = VALIDATINGADMISSIONPOLICYBINDINGS
     lister_class = ValidatingAdmissionPolicyBindingLister
 
 
-class AsyncValidatingAdmissionPolicyBindingInformer(AsyncTypedInformer["admissionregistration_v1.ValidatingAdmissionPolicyBinding"]):
+class AsyncValidatingAdmissionPolicyBindingInformer(
+    AsyncTypedInformer["admissionregistration_v1.ValidatingAdmissionPolicyBinding"]
+):
     """The shared asyncio informer of validatingadmissionpolicybindings."""
 
     resource = VALIDATINGADMISSIONPOLICYBINDINGS
     lister_class = ValidatingAdmissionPolicyBindingLister
 
 
-class ValidatingWebhookConfigurationInformer(TypedInformer["admissionregistration_v1.ValidatingWebhookConfiguration"]):
+class ValidatingWebhookConfigurationInformer(
+    TypedInformer["admissionregistration_v1.ValidatingWebhookConfiguration"]
+):
     """The shared informer of validatingwebhookconfigurations."""
 
     resource = VALIDATINGWEBHOOKCONFIGURATIONS
     lister_class = ValidatingWebhookConfigurationLister
 
 
-class AsyncValidatingWebhookConfigurationInformer(AsyncTypedInformer["admissionregistration_v1.ValidatingWebhookConfiguration"]):
+class AsyncValidatingWebhookConfigurationInformer(
+    AsyncTypedInformer["admissionregistration_v1.ValidatingWebhookConfiguration"]
+):
     """The shared asyncio informer of validatingwebhookconfigurations."""
 
     resource = VALIDATINGWEBHOOKCONFIGURATIONS

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.generated.clients.apiextensions_v1 import (
-    CUSTOMRESOURCEDEFINITIONS,
-)
-from kubetyped.generated.listers.apiextensions_v1 import (
-    CustomResourceDefinitionLister,
-)
+from kubetyped.generated.clients.apiextensions_v1 import CUSTOMRESOURCEDEFINITIONS
+from kubetyped.generated.listers.apiextensions_v1 import CustomResourceDefinitionLister
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -20,6 +16,7 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import apiextensions_v1
 
 
@@ -30,7 +27,9 @@ class CustomResourceDefinitionInformer(TypedInformer["apiextensions_v1.CustomRes
     lister_class = CustomResourceDefinitionLister
 
 
-class AsyncCustomResourceDefinitionInformer(AsyncTypedInformer["apiextensions_v1.CustomResourceDefinition"]):
+class AsyncCustomResourceDefinitionInformer(
+    AsyncTypedInformer["apiextensions_v1.CustomResourceDefinition"]
+):
     """The shared asyncio informer of customresourcedefinitions."""
 
     resource = CUSTOMRESOURCEDEFINITIONS

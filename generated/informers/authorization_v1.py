@@ -26,6 +26,7 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import authorization_v1
 
 
@@ -36,7 +37,9 @@ class LocalSubjectAccessReviewInformer(TypedInformer["authorization_v1.LocalSubj
     lister_class = LocalSubjectAccessReviewLister
 
 
-class AsyncLocalSubjectAccessReviewInformer(AsyncTypedInformer["authorization_v1.LocalSubjectAccessReview"]):
+class AsyncLocalSubjectAccessReviewInformer(
+    AsyncTypedInformer["authorization_v1.LocalSubjectAccessReview"]
+):
     """The shared asyncio informer of localsubjectaccessreviews."""
 
     resource = LOCALSUBJECTACCESSREVIEWS
@@ -50,7 +53,9 @@ class SelfSubjectAccessReviewInformer(TypedInformer["authorization_v1.SelfSubjec
     lister_class = SelfSubjectAccessReviewLister
 
 
-class AsyncSelfSubjectAccessReviewInformer(AsyncTypedInformer["authorization_v1.SelfSubjectAccessReview"]):
+class AsyncSelfSubjectAccessReviewInformer(
+    AsyncTypedInformer["authorization_v1.SelfSubjectAccessReview"]
+):
     """The shared asyncio informer of selfsubjectaccessreviews."""
 
     resource = SELFSUBJECTACCESSREVIEWS
@@ -64,7 +69,9 @@ class SelfSubjectRulesReviewInformer(TypedInformer["authorization_v1.SelfSubject
     lister_class = SelfSubjectRulesReviewLister
 
 
-class AsyncSelfSubjectRulesReviewInformer(AsyncTypedInformer["authorization_v1.SelfSubjectRulesReview"]):
+class AsyncSelfSubjectRulesReviewInformer(
+    AsyncTypedInformer["authorization_v1.SelfSubjectRulesReview"]
+):
     """The shared asyncio informer of selfsubjectrulesreviews."""
 
     resource = SELFSUBJECTRULESREVIEWS

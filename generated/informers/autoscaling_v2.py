@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.generated.clients.autoscaling_v2 import (
-    HORIZONTALPODAUTOSCALERS,
-)
-from kubetyped.generated.listers.autoscaling_v2 import (
-    HorizontalPodAutoscalerLister,
-)
+from kubetyped.generated.clients.autoscaling_v2 import HORIZONTALPODAUTOSCALERS
+from kubetyped.generated.listers.autoscaling_v2 import HorizontalPodAutoscalerLister
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -20,6 +16,7 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import autoscaling_v2
 
 
@@ -30,7 +27,9 @@ class HorizontalPodAutoscalerInformer(TypedInformer["autoscaling_v2.HorizontalPo
     lister_class = HorizontalPodAutoscalerLister
 
 
-class AsyncHorizontalPodAutoscalerInformer(AsyncTypedInformer["autoscaling_v2.HorizontalPodAutoscaler"]):
+class AsyncHorizontalPodAutoscalerInformer(
+    AsyncTypedInformer["autoscaling_v2.HorizontalPodAutoscaler"]
+):
     """The shared asyncio informer of horizontalpodautoscalers."""
 
     resource = HORIZONTALPODAUTOSCALERS

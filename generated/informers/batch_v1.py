@@ -5,14 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.generated.clients.batch_v1 import (
-    CRONJOBS,
-    JOBS,
-)
-from kubetyped.generated.listers.batch_v1 import (
-    CronJobLister,
-    JobLister,
-)
+from kubetyped.generated.clients.batch_v1 import CRONJOBS, JOBS
+from kubetyped.generated.listers.batch_v1 import CronJobLister, JobLister
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -22,6 +16,7 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import batch_v1
 
 

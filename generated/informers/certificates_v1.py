@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.generated.clients.certificates_v1 import (
-    CERTIFICATESIGNINGREQUESTS,
-)
-from kubetyped.generated.listers.certificates_v1 import (
-    CertificateSigningRequestLister,
-)
+from kubetyped.generated.clients.certificates_v1 import CERTIFICATESIGNINGREQUESTS
+from kubetyped.generated.listers.certificates_v1 import CertificateSigningRequestLister
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -20,6 +16,7 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import certificates_v1
 
 
@@ -30,7 +27,9 @@ class CertificateSigningRequestInformer(TypedInformer["certificates_v1.Certifica
     lister_class = CertificateSigningRequestLister
 
 
-class AsyncCertificateSigningRequestInformer(AsyncTypedInformer["certificates_v1.CertificateSigningRequest"]):
+class AsyncCertificateSigningRequestInformer(
+    AsyncTypedInformer["certificates_v1.CertificateSigningRequest"]
+):
     """The shared asyncio informer of certificatesigningrequests."""
 
     resource = CERTIFICATESIGNINGREQUESTS

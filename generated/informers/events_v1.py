@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.generated.clients.events_v1 import (
-    EVENTS,
-)
-from kubetyped.generated.listers.events_v1 import (
-    EventLister,
-)
+from kubetyped.generated.clients.events_v1 import EVENTS
+from kubetyped.generated.listers.events_v1 import EventLister
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -20,6 +16,7 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import events_v1
 
 

@@ -9,21 +9,18 @@ from kubetyped.typed.informers import AsyncInformerFactoryBase, InformerFactoryB
 
 if TYPE_CHECKING:
     from kubetyped.generated.informers.admissionregistration_v1 import (
-        AsyncAdmissionregistrationV1Informers,
         AdmissionregistrationV1Informers,
+        AsyncAdmissionregistrationV1Informers,
     )
     from kubetyped.generated.informers.apiextensions_v1 import (
-        AsyncApiextensionsV1Informers,
         ApiextensionsV1Informers,
+        AsyncApiextensionsV1Informers,
     )
     from kubetyped.generated.informers.apiregistration_v1 import (
-        AsyncApiregistrationV1Informers,
         ApiregistrationV1Informers,
+        AsyncApiregistrationV1Informers,
     )
-    from kubetyped.generated.informers.apps_v1 import (
-        AsyncAppsV1Informers,
-        AppsV1Informers,
-    )
+    from kubetyped.generated.informers.apps_v1 import AppsV1Informers, AsyncAppsV1Informers
     from kubetyped.generated.informers.authentication_v1 import (
         AsyncAuthenticationV1Informers,
         AuthenticationV1Informers,
@@ -40,10 +37,7 @@ if TYPE_CHECKING:
         AsyncAutoscalingV2Informers,
         AutoscalingV2Informers,
     )
-    from kubetyped.generated.informers.batch_v1 import (
-        AsyncBatchV1Informers,
-        BatchV1Informers,
-    )
+    from kubetyped.generated.informers.batch_v1 import AsyncBatchV1Informers, BatchV1Informers
     from kubetyped.generated.informers.certificates_v1 import (
         AsyncCertificatesV1Informers,
         CertificatesV1Informers,
@@ -52,18 +46,12 @@ if TYPE_CHECKING:
         AsyncCoordinationV1Informers,
         CoordinationV1Informers,
     )
-    from kubetyped.generated.informers.core_v1 import (
-        AsyncCoreV1Informers,
-        CoreV1Informers,
-    )
+    from kubetyped.generated.informers.core_v1 import AsyncCoreV1Informers, CoreV1Informers
     from kubetyped.generated.informers.discovery_v1 import (
         AsyncDiscoveryV1Informers,
         DiscoveryV1Informers,
     )
-    from kubetyped.generated.informers.events_v1 import (
-        AsyncEventsV1Informers,
-        EventsV1Informers,
-    )
+    from kubetyped.generated.informers.events_v1 import AsyncEventsV1Informers, EventsV1Informers
     from kubetyped.generated.informers.flowcontrol_v1 import (
         AsyncFlowcontrolV1Informers,
         FlowcontrolV1Informers,
@@ -72,18 +60,9 @@ if TYPE_CHECKING:
         AsyncNetworkingV1Informers,
         NetworkingV1Informers,
     )
-    from kubetyped.generated.informers.node_v1 import (
-        AsyncNodeV1Informers,
-        NodeV1Informers,
-    )
-    from kubetyped.generated.informers.policy_v1 import (
-        AsyncPolicyV1Informers,
-        PolicyV1Informers,
-    )
-    from kubetyped.generated.informers.rbac_v1 import (
-        AsyncRbacV1Informers,
-        RbacV1Informers,
-    )
+    from kubetyped.generated.informers.node_v1 import AsyncNodeV1Informers, NodeV1Informers
+    from kubetyped.generated.informers.policy_v1 import AsyncPolicyV1Informers, PolicyV1Informers
+    from kubetyped.generated.informers.rbac_v1 import AsyncRbacV1Informers, RbacV1Informers
     from kubetyped.generated.informers.resource_v1 import (
         AsyncResourceV1Informers,
         ResourceV1Informers,
@@ -92,10 +71,7 @@ if TYPE_CHECKING:
         AsyncSchedulingV1Informers,
         SchedulingV1Informers,
     )
-    from kubetyped.generated.informers.storage_v1 import (
-        AsyncStorageV1Informers,
-        StorageV1Informers,
-    )
+    from kubetyped.generated.informers.storage_v1 import AsyncStorageV1Informers, StorageV1Informers
 
 
 class SharedInformerFactory(InformerFactoryBase):

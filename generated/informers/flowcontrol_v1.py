@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.generated.clients.flowcontrol_v1 import (
-    FLOWSCHEMAS,
-    PRIORITYLEVELCONFIGURATIONS,
-)
+from kubetyped.generated.clients.flowcontrol_v1 import FLOWSCHEMAS, PRIORITYLEVELCONFIGURATIONS
 from kubetyped.generated.listers.flowcontrol_v1 import (
     FlowSchemaLister,
     PriorityLevelConfigurationLister,
@@ -22,6 +19,7 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import flowcontrol_v1
 
 
@@ -39,14 +37,18 @@ class AsyncFlowSchemaInformer(AsyncTypedInformer["flowcontrol_v1.FlowSchema"]):
     lister_class = FlowSchemaLister
 
 
-class PriorityLevelConfigurationInformer(TypedInformer["flowcontrol_v1.PriorityLevelConfiguration"]):
+class PriorityLevelConfigurationInformer(
+    TypedInformer["flowcontrol_v1.PriorityLevelConfiguration"]
+):
     """The shared informer of prioritylevelconfigurations."""
 
     resource = PRIORITYLEVELCONFIGURATIONS
     lister_class = PriorityLevelConfigurationLister
 
 
-class AsyncPriorityLevelConfigurationInformer(AsyncTypedInformer["flowcontrol_v1.PriorityLevelConfiguration"]):
+class AsyncPriorityLevelConfigurationInformer(
+    AsyncTypedInformer["flowcontrol_v1.PriorityLevelConfiguration"]
+):
     """The shared asyncio informer of prioritylevelconfigurations."""
 
     resource = PRIORITYLEVELCONFIGURATIONS

@@ -26,6 +26,7 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import resource_v1
 
 

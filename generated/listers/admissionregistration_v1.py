@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from kubetyped.cache import Lister
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import admissionregistration_v1
 
 
@@ -15,11 +16,15 @@ class MutatingAdmissionPolicyLister(Lister["admissionregistration_v1.MutatingAdm
     """Cached mutatingadmissionpolicies; the objects are shared, do not mutate them."""
 
 
-class MutatingAdmissionPolicyBindingLister(Lister["admissionregistration_v1.MutatingAdmissionPolicyBinding"]):
+class MutatingAdmissionPolicyBindingLister(
+    Lister["admissionregistration_v1.MutatingAdmissionPolicyBinding"]
+):
     """Cached mutatingadmissionpolicybindings; the objects are shared, do not mutate them."""
 
 
-class MutatingWebhookConfigurationLister(Lister["admissionregistration_v1.MutatingWebhookConfiguration"]):
+class MutatingWebhookConfigurationLister(
+    Lister["admissionregistration_v1.MutatingWebhookConfiguration"]
+):
     """Cached mutatingwebhookconfigurations; the objects are shared, do not mutate them."""
 
 
@@ -27,9 +32,13 @@ class ValidatingAdmissionPolicyLister(Lister["admissionregistration_v1.Validatin
     """Cached validatingadmissionpolicies; the objects are shared, do not mutate them."""
 
 
-class ValidatingAdmissionPolicyBindingLister(Lister["admissionregistration_v1.ValidatingAdmissionPolicyBinding"]):
+class ValidatingAdmissionPolicyBindingLister(
+    Lister["admissionregistration_v1.ValidatingAdmissionPolicyBinding"]
+):
     """Cached validatingadmissionpolicybindings; the objects are shared, do not mutate them."""
 
 
-class ValidatingWebhookConfigurationLister(Lister["admissionregistration_v1.ValidatingWebhookConfiguration"]):
+class ValidatingWebhookConfigurationLister(
+    Lister["admissionregistration_v1.ValidatingWebhookConfiguration"]
+):
     """Cached validatingwebhookconfigurations; the objects are shared, do not mutate them."""

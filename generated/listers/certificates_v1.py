@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from kubetyped.cache import Lister
 
 if TYPE_CHECKING:
+    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import certificates_v1
 
 

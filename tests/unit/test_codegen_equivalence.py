@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from kubetyped.codegen.ir import ApiSpec, Schema, VersionInfo
+from kubetyped.codegen.ir import ApiSpec, Property, Schema, VersionInfo
 from kubetyped.codegen.load_v2 import load_v2, load_v2_document
 from kubetyped.codegen.load_v3 import load_v3, normalise
 from kubetyped.codegen.snapshot import snapshot_from_swagger
@@ -160,9 +160,12 @@ def test_v3_normalisation() -> None:
     props = {
         "properties": {"default": {"type": "string"}, "enum": {"type": "string"}},
         "enum": ["a"],
+        "default": "a",
     }
+    # enums are kept (Property.enum), defaults dropped; properties named so are not touched
     assert normalise(props) == {
-        "properties": {"default": {"type": "string"}, "enum": {"type": "string"}}
+        "properties": {"default": {"type": "string"}, "enum": {"type": "string"}},
+        "enum": ["a"],
     }
 
 
@@ -209,6 +212,23 @@ def test_committed_real_snapshot_matches_upstream_swagger() -> None:
                 assert plain == expected_gv.resource(resource.plural), resource.plural
     pods = real.group_version("", "v1").resource("pods")  # type: ignore[union-attr]
     assert pods is not None and pods.short_names == ("po",) and pods.categories == ("all",)
+    # v3 keeps enums, v2 has none (Property.enum is not compared)
+    container = "io.k8s.api.core.v1.Container"
+    policy = _property(real.schemas[container], "imagePullPolicy")
+    assert policy.enum == ("Always", "IfNotPresent", "Never")
+    assert _property(v2.schemas[container], "imagePullPolicy").enum == ()
+
+
+def _property(schema: Schema, wire_name: str) -> Property:
+    return next(p for p in schema.properties if p.wire_name == wire_name)
+
+
+def test_committed_snapshot_keeps_enums() -> None:
+    real = load_v3(COMMITTED)
+    service = _property(real.schemas["io.k8s.api.core.v1.ServiceSpec"], "type")
+    assert service.enum == ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
+    with_enums = sum(1 for s in real.schemas.values() for p in s.properties if p.enum)
+    assert with_enums > 50  # 87 properties of 1.36 have enums
 
 
 def test_loader_does_not_depend_on_input_dict_identity() -> None:

@@ -1,0 +1,187 @@
+"""Lay out generated Python as ``ruff format`` and ruff's isort rules would, without ruff.
+
+Only the shapes the templates produce: bracketed lists (calls, subscripts, displays, class
+bases, parameters) split the black way, ``X | None`` annotations and ``from`` import blocks.
+Output is checked with ``ruff check``/``ruff format --check`` by the unit tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TypeAlias
+
+LINE = 100
+#: The top-level package generated code imports its runtime from: isort's third-party section.
+RUNTIME_PACKAGE = "kubetyped"
+
+
+@dataclass(frozen=True, slots=True)
+class Brackets:
+    """``<open><items, ...><close>``, e.g. ``Field(`` ... ``)`` or ``list[`` ... ``]``.
+
+    ``display``: a collection literal (``{...}``, ``(...)``): split one item per line.
+    ``one_tuple``: a 1-tuple, whose comma is kept (and so always splits one per line).
+    """
+
+    open: str
+    items: tuple[Doc, ...]
+    close: str
+    display: bool = False
+    one_tuple: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Alternatives:
+    """``A | B``: split before each ``|`` when too long (inside parentheses)."""
+
+    parts: tuple[Doc, ...]
+
+
+Doc: TypeAlias = "str | Brackets | Alternatives"
+
+
+def flat(doc: Doc) -> str:
+    if isinstance(doc, str):
+        return doc
+    if isinstance(doc, Alternatives):
+        return " | ".join(flat(p) for p in doc.parts)
+    inner = ", ".join(flat(i) for i in doc.items) + ("," if doc.one_tuple else "")
+    return doc.open + inner + doc.close
+
+
+def prefixed(doc: Doc, prefix: str) -> Doc:
+    """``doc`` with text before its first line (an assignment target, a keyword, ``| ``)."""
+    if isinstance(doc, str):
+        return prefix + doc
+    if isinstance(doc, Alternatives):
+        return Alternatives((prefixed(doc.parts[0], prefix), *doc.parts[1:]))
+    return dataclasses.replace(doc, open=prefix + doc.open)
+
+
+def layout(doc: Doc, indent: int, suffix: str = "", *, split: bool = False) -> list[str]:
+    """The lines of ``doc`` at ``indent`` (``suffix`` after its last line).
+
+    Flat when it fits (unless ``split``); otherwise the outer brackets are split and their
+    content goes on one line if it fits (calls, subscripts, parameters) or one item per line.
+    """
+    pad = " " * indent
+    text = flat(doc) + suffix
+    if isinstance(doc, str) or (not split and indent + len(text) <= LINE):
+        return [pad + text]
+    if isinstance(doc, Alternatives):
+        lines: list[str] = []
+        for number, part in enumerate(doc.parts):
+            lines += layout(prefixed(part, "| ") if number else part, indent)
+        lines[-1] += suffix
+        return lines
+    if not doc.items:
+        return [pad + text]
+    inner = indent + 4
+    joined = ", ".join(flat(i) for i in doc.items)
+    one_per_line = doc.one_tuple or (doc.display and len(doc.items) > 1)
+    if len(doc.items) == 1 and not one_per_line:
+        body = layout(doc.items[0], inner)
+    elif not one_per_line and inner + len(joined) <= LINE:
+        body = [" " * inner + joined]
+    else:
+        body = [line for item in doc.items for line in layout(item, inner, ",")]
+    return [pad + doc.open, *body, pad + doc.close + suffix]
+
+
+def fit(doc: Doc, indent: int = 0, suffix: str = "") -> str:
+    """``layout`` as text (for templates)."""
+    return "\n".join(layout(doc, indent, suffix))
+
+
+def strings(values: Iterable[str]) -> list[str]:
+    return [f'"{v}"' for v in values]
+
+
+def str_set(keyword: str, values: Iterable[str]) -> Brackets:
+    """``keyword=frozenset({"a", "b"})``."""
+    return Brackets(
+        f"{keyword}=frozenset(", (Brackets("{", tuple(strings(values)), "}", display=True),), ")"
+    )
+
+
+def str_tuple(keyword: str, values: Iterable[str]) -> Brackets:
+    """``keyword=("a", "b")``."""
+    items = tuple(strings(values))
+    return Brackets(f"{keyword}=(", items, ")", display=True, one_tuple=len(items) == 1)
+
+
+_TOKEN = re.compile(r"\s*(\[|\]|,|\||[^\[\],|\s]+)")
+
+
+def parse_type(text: str) -> Doc:
+    """An annotation such as ``list[core_v1.Pod] | None`` (names, subscripts, unions)."""
+    tokens = _TOKEN.findall(text)
+    doc, end = _union(tokens, 0)
+    if end != len(tokens):
+        raise ValueError(f"cannot parse annotation {text!r}")
+    return doc
+
+
+def _union(tokens: list[str], at: int) -> tuple[Doc, int]:
+    parts = []
+    while True:
+        part, at = _term(tokens, at)
+        parts.append(part)
+        if at < len(tokens) and tokens[at] == "|":
+            at += 1
+            continue
+        return (parts[0] if len(parts) == 1 else Alternatives(tuple(parts))), at
+
+
+def _term(tokens: list[str], at: int) -> tuple[Doc, int]:
+    name = tokens[at]
+    at += 1
+    if at >= len(tokens) or tokens[at] != "[":
+        return name, at
+    items = []
+    at += 1
+    while tokens[at] != "]":
+        item, at = _union(tokens, at)
+        items.append(item)
+        if tokens[at] == ",":
+            at += 1
+    return Brackets(f"{name}[", tuple(items), "]"), at + 1
+
+
+def subscript(text: str) -> Doc:
+    """``s.List["a", "b"]`` (a class base) as a splittable subscript."""
+    return parse_type(text)
+
+
+def sorted_names(names: Iterable[str]) -> list[str]:
+    """isort order: CONSTANTS, then Classes, then functions (case-insensitive within each)."""
+
+    def key(name: str) -> tuple[int, str, str]:
+        kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+        return (kind, name.lower(), name)
+
+    return sorted(set(names), key=key)
+
+
+def import_line(module: str, names: Iterable[str], indent: int = 0) -> list[str]:
+    """``from module import a, b``; one name per line when too long (isort's wrapping)."""
+    ordered = sorted_names(names)
+    pad = " " * indent
+    line = f"{pad}from {module} import {', '.join(ordered)}"
+    if len(line) <= LINE:
+        return [line]
+    return [f"{pad}from {module} import (", *[f"{pad}    {n}," for n in ordered], f"{pad})"]
+
+
+def import_block(imports: Mapping[str, Iterable[str]], indent: int = 0) -> list[str]:
+    """``from`` imports sorted as isort does: the runtime (third-party) section first, then
+    the generated package's own (first-party) section when it is not ``kubetyped.*``."""
+    sections: dict[bool, list[str]] = {}
+    for module in sorted(imports):
+        own = module.split(".")[0] != RUNTIME_PACKAGE
+        sections.setdefault(own, []).extend(import_line(module, imports[module], indent))
+    blocks = [sections[k] for k in sorted(sections)]
+    return [line for number, b in enumerate(blocks) for line in ([""] if number else []) + b]
