@@ -58,7 +58,7 @@ class KubeModel(BaseModel):
     def from_raw(cls, raw: dict[str, Any]) -> Self:
         """Wraps decoded JSON without validating it (trusted server data); lazy."""
         instance = _new_object(cls)
-        _object_setattr(instance, RAW_SLOT, raw)
+        _set_raw(instance, raw)
         return instance
 
     @classmethod
@@ -147,10 +147,10 @@ class KubeModel(BaseModel):
             name, decode = entry
             values[name] = value if decode is None or value is None else decode(value)
         _object_setattr(self, "__dict__", values)
-        _object_setattr(self, "__pydantic_fields_set__", plan.fields_set(raw))
-        _object_setattr(self, "__pydantic_extra__", extra)  # None until an unknown key exists
-        _object_setattr(self, "__pydantic_private__", None)
-        _object_setattr(self, RAW_SLOT, None)
+        _set_fields_set(self, plan.fields_set(raw))
+        _set_extra(self, extra)  # None until an unknown key exists
+        _set_private(self, None)
+        _set_raw(self, None)
 
     def _materialize_deep(self) -> None:
         self._materialize()
@@ -253,6 +253,13 @@ class KubeModel(BaseModel):
             _parent_namespace_depth=_parent_namespace_depth,
             _types_namespace=_types_namespace,
         )
+
+
+# Slot setters (C descriptors): faster than object.__setattr__ on the decode path.
+_set_raw = KubeModel.__dict__[RAW_SLOT].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _thaw_fields_set(model: BaseModel) -> None:

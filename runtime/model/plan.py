@@ -152,6 +152,9 @@ def _decoder_for(annotation: Any) -> tuple[Decoder | None, tuple[type[KubeModel]
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is list and args:
+        item_model = _model_class(_strip_optional(args[0]))
+        if item_model is not None:
+            return _model_list_decoder(item_model), (item_model,)
         inner, models = _decoder_for(_strip_optional(args[0]))
         if inner is None:
             return None, models
@@ -165,20 +168,26 @@ def _decoder_for(annotation: Any) -> tuple[Decoder | None, tuple[type[KubeModel]
 
 
 _new_object = object.__new__
-_object_setattr = object.__setattr__
 
 
 def _model_decoder(model: type[KubeModel]) -> Decoder:
-    from kubetyped.model.base import RAW_SLOT
+    set_raw = _raw_descriptor(model).__set__
 
     def decode(value: Any) -> Any:
         if type(value) is not dict:
             return value
         instance = _new_object(model)
-        _object_setattr(instance, RAW_SLOT, value)
+        set_raw(instance, value)
         return instance
 
     return decode
+
+
+def _raw_descriptor(model: type[KubeModel]) -> Any:
+    """The `__kube_raw__` slot of KubeModel (every generated model inherits it)."""
+    from kubetyped.model.base import RAW_SLOT, KubeModel
+
+    return KubeModel.__dict__[RAW_SLOT]
 
 
 def _list_decoder(inner: Decoder) -> Decoder:
@@ -186,6 +195,26 @@ def _list_decoder(inner: Decoder) -> Decoder:
         if type(value) is not list:
             return value
         return [item if item is None else inner(item) for item in value]
+
+    return decode
+
+
+def _model_list_decoder(model: type[KubeModel]) -> Decoder:
+    """Lists of models, the commonest nested shape, without a call per item."""
+    set_raw = _raw_descriptor(model).__set__
+
+    def decode(value: Any) -> Any:
+        if type(value) is not list:
+            return value
+        items = []
+        for item in value:
+            if type(item) is dict:
+                instance = _new_object(model)
+                set_raw(instance, item)
+                items.append(instance)
+            else:
+                items.append(item)
+        return items
 
     return decode
 
