@@ -1,0 +1,47 @@
+"""Metadata-only access to any resource (client-go `metadata` + `metadatainformer`)."""
+
+from __future__ import annotations
+
+from kubetyped.metadata.client import (
+    AsyncMetadataClient,
+    AsyncMetadataResource,
+    AsyncMetadataWatch,
+    MetadataClient,
+    MetadataEvent,
+    MetadataResource,
+    MetadataWatch,
+)
+from kubetyped.metadata.informer import (
+    AsyncMetadataInformer,
+    AsyncMetadataInformerFactory,
+    AsyncMetadataListWatch,
+    MetadataInformer,
+    MetadataInformerFactory,
+    MetadataListWatch,
+    new_async_filtered_metadata_informer,
+    new_filtered_metadata_informer,
+)
+from kubetyped.metadata.models import PartialObjectMetadata, PartialObjectMetadataList
+from kubetyped.metadata.negotiate import ACCEPT_LIST, ACCEPT_OBJECT
+
+__all__ = [
+    "ACCEPT_LIST",
+    "ACCEPT_OBJECT",
+    "AsyncMetadataClient",
+    "AsyncMetadataInformer",
+    "AsyncMetadataInformerFactory",
+    "AsyncMetadataListWatch",
+    "AsyncMetadataResource",
+    "AsyncMetadataWatch",
+    "MetadataClient",
+    "MetadataEvent",
+    "MetadataInformer",
+    "MetadataInformerFactory",
+    "MetadataListWatch",
+    "MetadataResource",
+    "MetadataWatch",
+    "PartialObjectMetadata",
+    "PartialObjectMetadataList",
+    "new_async_filtered_metadata_informer",
+    "new_filtered_metadata_informer",
+]

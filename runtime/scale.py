@@ -1,0 +1,318 @@
+"""The scale client: the `/scale` subresource of any scalable resource (client-go `scale`).
+
+Given only a group and resource (`GroupResource("apps", "deployments")`), discovery tells the
+client the resource's preferred version serving `scale`, and its scope. Objects are typed
+`autoscaling/v1` `Scale`s. Resolution and request building are pure functions shared by
+`ScaleClient` (blocking) and `AsyncScaleClient` (asyncio); the classes only drive I/O.
+
+    scales = ScaleClient(rest)
+    scale = scales.scales("default").get(GroupResource("apps", "deployments"), "web")
+    scale.spec.replicas = 3
+    scales.scales("default").update(GroupResource("apps", "deployments"), scale)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import orjson
+
+from kubetyped import request as rq
+from kubetyped.discovery import (
+    APIResource,
+    AsyncDiscoveryClient,
+    DiscoveryClient,
+    GroupVersionResource,
+    NoResourceMatchError,
+    RESTMapper,
+)
+from kubetyped.discovery.model import group_version
+from kubetyped.errors import KubetypedError
+from kubetyped.rest import AsyncRESTClient, RESTClient, decode_json
+
+if TYPE_CHECKING:
+    from kubetyped.generated.models.autoscaling_v1 import Scale
+
+SCALE = "scale"
+
+
+class NoScaleSubresourceError(KubetypedError, LookupError):
+    """The resource exists but no served version of it has a `scale` subresource."""
+
+    def __init__(self, resource: GroupResource) -> None:
+        self.resource = resource
+        super().__init__(f"{resource} has no scale subresource")
+
+
+class ScaleNamespaceError(KubetypedError, ValueError):
+    """A namespaced resource was addressed without a namespace."""
+
+
+@dataclass(frozen=True)
+class GroupResource:
+    """A resource without a version: `GroupResource("apps", "deployments")`; "" is core."""
+
+    group: str
+    resource: str
+
+    @classmethod
+    def parse(cls, value: str) -> GroupResource:
+        """`deployments.apps` → ("apps", "deployments"); `replicationcontrollers` → core."""
+        resource, _, group = value.partition(".")
+        return cls(group, resource)
+
+    def __str__(self) -> str:
+        return f"{self.resource}.{self.group}" if self.group else self.resource
+
+
+ResourceLike = GroupResource | str
+
+
+@dataclass(frozen=True)
+class ScaleTarget:
+    """Where the scale subresource of one resource lives."""
+
+    resource: GroupVersionResource
+    namespaced: bool
+
+    def path(self, namespace: str | None, name: str) -> rq.ResourcePath:
+        if self.namespaced and not namespace:
+            raise ScaleNamespaceError(f"{self.resource} is namespaced: pass a namespace")
+        scope = namespace if self.namespaced else None  # client-go's NamespaceIfScoped
+        r = self.resource
+        return rq.ResourcePath(r.group, r.version, r.resource, scope, name, SCALE)
+
+
+# ---- pure resolution and request building ---------------------------------------------------
+
+
+def _as_group_resource(resource: ResourceLike) -> GroupResource:
+    return GroupResource.parse(resource) if isinstance(resource, str) else resource
+
+
+def resolve_scale_target(mapper: RESTMapper, resource: ResourceLike) -> ScaleTarget:
+    """The preferred version of `resource` that serves `scale`.
+
+    Raises `NoResourceMatchError` when the server has no such resource and
+    `NoScaleSubresourceError` when none of its versions can be scaled."""
+    gr = _as_group_resource(resource)
+    found = mapper.resource_mapping(GroupVersionResource(gr.group, "", gr.resource))
+    name, group = found.resource.resource, found.resource.group
+    api_group = mapper.discovery.group(group)
+    versions = api_group.versions if api_group else (found.resource.version,)
+    for version in versions:
+        for candidate in mapper.discovery.resources.get(group_version(group, version), ()):
+            if candidate.name == name and _has_scale(candidate):
+                return ScaleTarget(candidate.gvr, candidate.namespaced)
+    raise NoScaleSubresourceError(GroupResource(group, name))
+
+
+def _has_scale(resource: APIResource) -> bool:
+    return any(sub.name == SCALE for sub in resource.subresources)
+
+
+def _scale_model() -> Any:
+    from kubetyped.generated.models.autoscaling_v1 import Scale
+
+    return Scale
+
+
+def _scale_body(scale: Scale | dict[str, Any]) -> dict[str, Any]:
+    raw = scale if isinstance(scale, dict) else scale.to_dict()
+    return {"apiVersion": "autoscaling/v1", "kind": "Scale", **raw}
+
+
+def _name_of(body: dict[str, Any]) -> str:
+    name = (body.get("metadata") or {}).get("name")
+    if not isinstance(name, str) or not name:
+        raise rq.RequestBuildError("Scale: metadata.name is required to update a scale")
+    return name
+
+
+def _namespace_of(body: dict[str, Any], namespace: str | None) -> str | None:
+    return namespace or (body.get("metadata") or {}).get("namespace") or None
+
+
+def get_scale_request(target: ScaleTarget, namespace: str | None, name: str) -> httpx.Request:
+    return rq.get_request(target.path(namespace, name))
+
+
+def update_scale_request(
+    target: ScaleTarget,
+    namespace: str | None,
+    scale: Scale | dict[str, Any],
+    options: rq.WriteOptions | None = None,
+) -> httpx.Request:
+    body = _scale_body(scale)
+    path = target.path(_namespace_of(body, namespace), _name_of(body))
+    return rq.write_request("PUT", path, body, options)
+
+
+def patch_scale_request(
+    target: ScaleTarget,
+    namespace: str | None,
+    name: str,
+    patch: Any,
+    patch_type: rq.PatchType | str = rq.PatchType.MERGE,
+    options: rq.WriteOptions | None = None,
+) -> httpx.Request:
+    """A merge, JSON or strategic-merge patch of the Scale object (e.g. `{"spec": {...}}`)."""
+    if isinstance(patch, str):
+        patch = patch.encode()
+    if not isinstance(patch, bytes):
+        patch = orjson.dumps(patch)
+    return rq.patch_request(target.path(namespace, name), patch, patch_type, options)
+
+
+def decode_scale(response: httpx.Response) -> Scale:
+    scale: Scale = _scale_model().from_raw(decode_json(response))
+    return scale
+
+
+# ---- drivers --------------------------------------------------------------------------------
+
+
+#: Errors after which the snapshot may be stale (a CRD installed or changed since discovery).
+_STALE = (NoResourceMatchError, NoScaleSubresourceError)
+
+
+class ScaleClient:
+    """`scales(namespace)` → a `ScaleInterface` (client-go's `ScalesGetter`)."""
+
+    def __init__(self, rest: RESTClient, discovery: DiscoveryClient | None = None) -> None:
+        self.rest = rest
+        self.discovery = discovery if discovery is not None else DiscoveryClient(rest)
+        self._targets: dict[GroupResource, ScaleTarget] = {}
+
+    def target(self, resource: ResourceLike) -> ScaleTarget:
+        """Where `resource`'s scale lives (cached; rediscovers once if the snapshot is stale)."""
+        gr = _as_group_resource(resource)
+        target = self._targets.get(gr)
+        if target is None:
+            try:
+                target = resolve_scale_target(self.discovery.rest_mapper(), gr)
+            except _STALE:
+                target = resolve_scale_target(self.discovery.rest_mapper(refresh=True), gr)
+            self._targets[gr] = target
+        return target
+
+    def scales(self, namespace: str | None = None) -> ScaleInterface:
+        """Scales of one namespace (ignored for cluster-scoped resources)."""
+        return ScaleInterface(self, namespace)
+
+
+class ScaleInterface:
+    """get / update / patch of the scale subresource in one namespace."""
+
+    def __init__(self, client: ScaleClient, namespace: str | None) -> None:
+        self._client = client
+        self.namespace = namespace
+
+    def _send(self, request: httpx.Request) -> Scale:
+        return decode_scale(self._client.rest.send(request))
+
+    def get(self, resource: ResourceLike, name: str) -> Scale:
+        target = self._client.target(resource)
+        return self._send(get_scale_request(target, self.namespace, name))
+
+    def update(
+        self,
+        resource: ResourceLike,
+        scale: Scale | dict[str, Any],
+        options: rq.WriteOptions | None = None,
+    ) -> Scale:
+        """PUT the scale; its `metadata.resourceVersion`, if set, guards against conflicts."""
+        target = self._client.target(resource)
+        return self._send(update_scale_request(target, self.namespace, scale, options))
+
+    def patch(
+        self,
+        resource: ResourceLike,
+        name: str,
+        patch: Any,
+        patch_type: rq.PatchType | str = rq.PatchType.MERGE,
+        options: rq.WriteOptions | None = None,
+    ) -> Scale:
+        target = self._client.target(resource)
+        request = patch_scale_request(target, self.namespace, name, patch, patch_type, options)
+        return self._send(request)
+
+
+class AsyncScaleClient:
+    """The asyncio twin of `ScaleClient`."""
+
+    def __init__(
+        self, rest: AsyncRESTClient, discovery: AsyncDiscoveryClient | None = None
+    ) -> None:
+        self.rest = rest
+        self.discovery = discovery if discovery is not None else AsyncDiscoveryClient(rest)
+        self._targets: dict[GroupResource, ScaleTarget] = {}
+
+    async def target(self, resource: ResourceLike) -> ScaleTarget:
+        gr = _as_group_resource(resource)
+        target = self._targets.get(gr)
+        if target is None:
+            try:
+                target = resolve_scale_target(await self.discovery.rest_mapper(), gr)
+            except _STALE:
+                target = resolve_scale_target(await self.discovery.rest_mapper(refresh=True), gr)
+            self._targets[gr] = target
+        return target
+
+    def scales(self, namespace: str | None = None) -> AsyncScaleInterface:
+        return AsyncScaleInterface(self, namespace)
+
+
+class AsyncScaleInterface:
+    """The asyncio twin of `ScaleInterface`."""
+
+    def __init__(self, client: AsyncScaleClient, namespace: str | None) -> None:
+        self._client = client
+        self.namespace = namespace
+
+    async def _send(self, request: httpx.Request) -> Scale:
+        return decode_scale(await self._client.rest.send(request))
+
+    async def get(self, resource: ResourceLike, name: str) -> Scale:
+        target = await self._client.target(resource)
+        return await self._send(get_scale_request(target, self.namespace, name))
+
+    async def update(
+        self,
+        resource: ResourceLike,
+        scale: Scale | dict[str, Any],
+        options: rq.WriteOptions | None = None,
+    ) -> Scale:
+        target = await self._client.target(resource)
+        return await self._send(update_scale_request(target, self.namespace, scale, options))
+
+    async def patch(
+        self,
+        resource: ResourceLike,
+        name: str,
+        patch: Any,
+        patch_type: rq.PatchType | str = rq.PatchType.MERGE,
+        options: rq.WriteOptions | None = None,
+    ) -> Scale:
+        target = await self._client.target(resource)
+        request = patch_scale_request(target, self.namespace, name, patch, patch_type, options)
+        return await self._send(request)
+
+
+__all__ = [
+    "AsyncScaleClient",
+    "AsyncScaleInterface",
+    "GroupResource",
+    "NoScaleSubresourceError",
+    "ScaleClient",
+    "ScaleInterface",
+    "ScaleNamespaceError",
+    "ScaleTarget",
+    "decode_scale",
+    "get_scale_request",
+    "patch_scale_request",
+    "resolve_scale_target",
+    "update_scale_request",
+]
