@@ -33,6 +33,10 @@ class ResourceClient(Generic[T]):
         scope = f", namespace={self._ops.namespace!r}" if self.resource.namespaced else ""
         return f"{type(self).__name__}({self.resource.api_version}/{self.resource.plural}{scope})"
 
+    async def _put(self, obj: Any, subresource: str | None, options: rq.WriteOptions) -> Any:
+        """PUT the whole object to the resource or to one of its subresources."""
+        return self._ops.decode(await self._rest.send(self._ops.update(obj, options, subresource)))
+
 
 class Get(ResourceClient[T]):
     async def get(self, name: str, *, resource_version: str | None = None) -> T:
@@ -137,7 +141,7 @@ class Update(ResourceClient[T]):
         field_validation: str | None = None,
     ) -> T:
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
-        result: T = self._ops.decode(await self._rest.send(self._ops.update(obj, options)))
+        result: T = await self._put(obj, None, options)
         return result
 
 
@@ -215,9 +219,7 @@ class Status(ResourceClient[T]):
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
         options = rq.WriteOptions(dry_run, field_manager)
-        result: T = self._ops.decode(
-            await self._rest.send(self._ops.update(obj, options, "status"))
-        )
+        result: T = await self._put(obj, "status", options)
         return result
 
     async def patch_status(
@@ -393,31 +395,13 @@ class Log(ResourceClient[T]):
             yield line
 
 
-def _subresource_update(subresource: str) -> Any:
-    """An `update_<subresource>` verb for subresources that take the whole object (PUT)."""
-
-    async def update(
-        self: ResourceClient[Any],
-        obj: Any,
-        *,
-        dry_run: bool = False,
-        field_manager: str | None = None,
-    ) -> Any:
-        options = rq.WriteOptions(dry_run, field_manager)
-        return self._ops.decode(await self._rest.send(self._ops.update(obj, options, subresource)))
-
-    return update
-
-
 class Approval(ResourceClient[T]):
     """`certificatesigningrequests/approval`."""
 
     async def update_approval(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
-        result: T = await _subresource_update("approval")(
-            self, obj, dry_run=dry_run, field_manager=field_manager
-        )
+        result: T = await self._put(obj, "approval", rq.WriteOptions(dry_run, field_manager))
         return result
 
 
@@ -427,8 +411,8 @@ class EphemeralContainers(ResourceClient[T]):
     async def update_ephemeral_containers(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
-        result: T = await _subresource_update("ephemeralcontainers")(
-            self, obj, dry_run=dry_run, field_manager=field_manager
+        result: T = await self._put(
+            obj, "ephemeralcontainers", rq.WriteOptions(dry_run, field_manager)
         )
         return result
 
@@ -439,7 +423,5 @@ class Resize(ResourceClient[T]):
     async def update_resize(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
-        result: T = await _subresource_update("resize")(
-            self, obj, dry_run=dry_run, field_manager=field_manager
-        )
+        result: T = await self._put(obj, "resize", rq.WriteOptions(dry_run, field_manager))
         return result

@@ -33,6 +33,10 @@ class ResourceClient(Generic[T]):
         scope = f", namespace={self._ops.namespace!r}" if self.resource.namespaced else ""
         return f"{type(self).__name__}({self.resource.api_version}/{self.resource.plural}{scope})"
 
+    def _put(self, obj: Any, subresource: str | None, options: rq.WriteOptions) -> Any:
+        """PUT the whole object to the resource or to one of its subresources."""
+        return self._ops.decode(self._rest.send(self._ops.update(obj, options, subresource)))
+
 
 class Get(ResourceClient[T]):
     def get(self, name: str, *, resource_version: str | None = None) -> T:
@@ -137,7 +141,7 @@ class Update(ResourceClient[T]):
         field_validation: str | None = None,
     ) -> T:
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
-        result: T = self._ops.decode(self._rest.send(self._ops.update(obj, options)))
+        result: T = self._put(obj, None, options)
         return result
 
 
@@ -215,7 +219,7 @@ class Status(ResourceClient[T]):
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
         options = rq.WriteOptions(dry_run, field_manager)
-        result: T = self._ops.decode(self._rest.send(self._ops.update(obj, options, "status")))
+        result: T = self._put(obj, "status", options)
         return result
 
     def patch_status(
@@ -390,31 +394,13 @@ class Log(ResourceClient[T]):
         yield from self._rest.stream_lines(self._ops.item(name, "log"), params)
 
 
-def _subresource_update(subresource: str) -> Any:
-    """An `update_<subresource>` verb for subresources that take the whole object (PUT)."""
-
-    def update(
-        self: ResourceClient[Any],
-        obj: Any,
-        *,
-        dry_run: bool = False,
-        field_manager: str | None = None,
-    ) -> Any:
-        options = rq.WriteOptions(dry_run, field_manager)
-        return self._ops.decode(self._rest.send(self._ops.update(obj, options, subresource)))
-
-    return update
-
-
 class Approval(ResourceClient[T]):
     """`certificatesigningrequests/approval`."""
 
     def update_approval(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
-        result: T = _subresource_update("approval")(
-            self, obj, dry_run=dry_run, field_manager=field_manager
-        )
+        result: T = self._put(obj, "approval", rq.WriteOptions(dry_run, field_manager))
         return result
 
 
@@ -424,9 +410,7 @@ class EphemeralContainers(ResourceClient[T]):
     def update_ephemeral_containers(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
-        result: T = _subresource_update("ephemeralcontainers")(
-            self, obj, dry_run=dry_run, field_manager=field_manager
-        )
+        result: T = self._put(obj, "ephemeralcontainers", rq.WriteOptions(dry_run, field_manager))
         return result
 
 
@@ -436,7 +420,5 @@ class Resize(ResourceClient[T]):
     def update_resize(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
-        result: T = _subresource_update("resize")(
-            self, obj, dry_run=dry_run, field_manager=field_manager
-        )
+        result: T = self._put(obj, "resize", rq.WriteOptions(dry_run, field_manager))
         return result
