@@ -6,7 +6,7 @@ SHELL := bash
 VENV      := .venv
 PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
-SOURCES   := runtime codegen tests
+SOURCES   := runtime codegen tests examples benchmarks
 TYPETREE  := build/typecheck
 SPEC      := openapi/1.36
 K8S_VERSION ?= v1.36.3
@@ -63,6 +63,8 @@ typecheck: venv
 	@for pkg in codegen generated openapi; do ln -s "$$PWD/$$pkg" "$(TYPETREE)/kubetyped/$$pkg"; done
 	cd $(TYPETREE) && MYPYPATH= $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml \
 	  --cache-dir $(CURDIR)/build/mypy-cache -p kubetyped
+	MYPYPATH=$(TYPETREE) $(VENV)/bin/mypy --config-file pyproject.toml \
+	  --cache-dir build/mypy-cache examples
 
 # Fails when generated/ is not exactly what the generator renders from the spec snapshot.
 verify: venv
