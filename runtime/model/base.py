@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import orjson
 from pydantic import BaseModel, ConfigDict
 
+from kubetyped.model import jsonio
 from kubetyped.model.plan import ClassPlan, build_plan, encode_value, inject_references
 
 RAW_SLOT = "__kube_raw__"
@@ -45,7 +46,7 @@ class KubeModel(BaseModel):
     # and no pydantic slots until a field is read. Fewer objects, less GC work.
     __slots__ = ("__kube_raw__",)
     if TYPE_CHECKING:
-        __kube_raw__: dict[str, Any] | None
+        __kube_raw__: dict[str, Any] | jsonio.Raw | None
     __kube_plan__: ClassVar[ClassPlan | None] = None
     __kube_namespace__: ClassVar[dict[str, Any] | None] = None
 
@@ -63,26 +64,32 @@ class KubeModel(BaseModel):
 
     @classmethod
     def from_json(cls, data: bytes | str) -> Self:
-        """Decodes JSON from the server (trusted, lazy). Use `model_validate_json` to validate."""
-        raw = orjson.loads(data)
-        if not isinstance(raw, dict):
-            raise ValueError(f"{cls.__name__}: expected a JSON object, got {type(raw).__name__}")
-        return cls.from_raw(raw)
+        """Decodes JSON from the server (trusted, lazy). Use `model_validate_json` to validate.
+
+        The items of a list object are not even parsed until they are read.
+        """
+        if cls._plan().lazy_items:
+            return cls.from_raw(jsonio.loads_list_object(data, cls.__name__))
+        return cls.from_raw(jsonio.loads_object(data, cls.__name__))
 
     # ---- serialisation ------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form (aliases, no unset fields), as a fresh structure."""
-        result: dict[str, Any] = orjson.loads(orjson.dumps(self._to_raw()))
+        result: dict[str, Any] = orjson.loads(jsonio.dumps(self._to_raw()))
         return result
 
     def to_json(self) -> bytes:
         """The wire form as compact JSON bytes."""
-        return orjson.dumps(self._to_raw())
+        raw = self.__kube_raw__
+        if type(raw) is jsonio.Raw:  # never read: the bytes as they came
+            return bytes(raw)
+        return jsonio.dumps(self._to_raw())
 
     def _to_raw(self) -> dict[str, Any]:
-        """The wire form; may share structure with the decoded input. Do not mutate."""
-        raw: dict[str, Any] | None = self.__kube_raw__
+        """The wire form; may share structure with the decoded input (and hold unparsed list
+        items, which `jsonio.dumps` writes through). Do not mutate."""
+        raw = self.raw_view()
         if raw is not None:
             return raw
         plan = type(self)._plan()
@@ -124,15 +131,22 @@ class KubeModel(BaseModel):
 
         Read-only: lets caches read `metadata` without materialising the object.
         """
-        return self.__kube_raw__
+        raw = self.__kube_raw__
+        if raw is None or isinstance(raw, dict):
+            return raw
+        parsed: dict[str, Any] = jsonio.parse(raw)  # an unparsed list item
+        _set_raw(self, parsed)
+        return parsed
 
     def _is_lazy(self) -> bool:
         return self.__kube_raw__ is not None
 
     def _materialize(self) -> None:
-        raw: dict[str, Any] | None = self.__kube_raw__
+        raw: Any = self.__kube_raw__
         if raw is None:
             return
+        if type(raw) is not dict:  # an unparsed list item
+            raw = jsonio.parse(raw)
         plan = type(self).__kube_plan__ or type(self)._plan()
         decoders = plan.decoders
         values = plan.template.copy()
@@ -208,7 +222,13 @@ class KubeModel(BaseModel):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, KubeModel):
             return NotImplemented
-        return type(self) is type(other) and self._to_raw() == other._to_raw()
+        if type(self) is not type(other):
+            return False
+        mine, theirs = self._to_raw(), other._to_raw()
+        # Unparsed list items only compare equal to themselves: compare parsed forms then.
+        return mine == theirs or orjson.loads(jsonio.dumps(mine)) == orjson.loads(
+            jsonio.dumps(theirs)
+        )
 
     __hash__ = None  # type: ignore[assignment]
 

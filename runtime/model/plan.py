@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from kubetyped.model.scalars import MicroTime, Quantity, Time, format_time
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ class ClassPlan:
     decoders: dict[str, tuple[str, Decoder | None]]
     #: every field at its default, copied as the start of a materialised `__dict__`
     template: dict[str, Any]
+    #: a list object (`items` holds models): decode its items only when they are read
+    lazy_items: bool
     _fields_sets: dict[tuple[str, ...], frozenset[str]]
 
     def fields_set(self, raw: dict[str, Any]) -> frozenset[str]:
@@ -97,6 +101,7 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
         defaults=tuple(defaults),
         decoders={wire: (plan.python_name, plan.decode) for wire, plan in by_wire.items()},
         template=dict(defaults),
+        lazy_items="items" in by_wire and bool(by_wire["items"].models),
         _fields_sets={},
     )
 
@@ -168,13 +173,14 @@ def _decoder_for(annotation: Any) -> tuple[Decoder | None, tuple[type[KubeModel]
 
 
 _new_object = object.__new__
+Raw = msgspec.Raw
 
 
 def _model_decoder(model: type[KubeModel]) -> Decoder:
     set_raw = _raw_descriptor(model).__set__
 
     def decode(value: Any) -> Any:
-        if type(value) is not dict:
+        if type(value) is not dict and type(value) is not Raw:
             return value
         instance = _new_object(model)
         set_raw(instance, value)
@@ -208,7 +214,7 @@ def _model_list_decoder(model: type[KubeModel]) -> Decoder:
             return value
         items = []
         for item in value:
-            if type(item) is dict:
+            if type(item) is dict or type(item) is Raw:
                 instance = _new_object(model)
                 set_raw(instance, item)
                 items.append(instance)

@@ -1,0 +1,61 @@
+"""JSON in and out for models: orjson, with list items kept as unparsed JSON until first read.
+
+A list response (`PodList`, …) is split with msgspec into its items without building any Python
+object for them; each item is parsed by orjson when it is first read. Unread items are written
+back verbatim (`orjson.Fragment`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import orjson
+
+from kubetyped.errors import KubetypedError
+
+Raw = msgspec.Raw
+_top_level = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_items = msgspec.json.Decoder(list[msgspec.Raw] | None)
+
+
+class ModelDecodeError(KubetypedError, ValueError):
+    """Bytes that are not the JSON object a model expects (names the model)."""
+
+
+def parse(raw: Raw) -> Any:
+    """The Python value of one unparsed JSON value."""
+    return orjson.loads(memoryview(raw))
+
+
+def loads_object(data: bytes | str, model: str) -> dict[str, Any]:
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ModelDecodeError(f"{model}: response is not JSON ({exc})") from None
+    if not isinstance(value, dict):
+        raise ModelDecodeError(f"{model}: expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def loads_list_object(data: bytes | str, model: str) -> dict[str, Any]:
+    """A list object whose `items` stay unparsed (`Raw`) until read."""
+    try:
+        top = _top_level.decode(data)
+        return {
+            key: _items.decode(value) if key == "items" else parse(value)
+            for key, value in top.items()
+        }
+    except (msgspec.DecodeError, msgspec.ValidationError, orjson.JSONDecodeError) as exc:
+        raise ModelDecodeError(f"{model}: response is not a JSON list object ({exc})") from None
+
+
+def _fragment(value: Any) -> Any:
+    if type(value) is Raw:
+        return orjson.Fragment(bytes(value))
+    raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
+
+
+def dumps(value: Any) -> bytes:
+    """Compact JSON bytes; unread list items are copied through as they came."""
+    return orjson.dumps(value, default=_fragment)
