@@ -7,6 +7,7 @@ of ``series.count`` (total occurrences) and ``series.lastObservedTime`` on the c
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -39,7 +40,10 @@ class ObjectReference:
 
     @classmethod
     def from_object(cls, obj: Any) -> ObjectReference:
-        """Reference a dict or typed model (needs apiVersion, kind and metadata)."""
+        """Reference a dict or typed model (needs apiVersion, kind and metadata).
+
+        Objects from list responses (informer caches) carry no apiVersion/kind; typed models
+        then fall back to their class's ``kube_group``/``kube_version``/``kube_kind``."""
 
         def get(o: Any, snake: str, camel: str) -> str:
             if isinstance(o, Mapping):
@@ -48,8 +52,8 @@ class ObjectReference:
 
         meta = obj.get("metadata", {}) if isinstance(obj, Mapping) else obj.metadata
         return cls(
-            get(obj, "api_version", "apiVersion"),
-            get(obj, "kind", "kind"),
+            get(obj, "api_version", "apiVersion") or _model_api_version(obj),
+            get(obj, "kind", "kind") or str(getattr(type(obj), "kube_kind", "") or ""),
             get(meta, "name", "name"),
             get(meta, "namespace", "namespace"),
             get(meta, "uid", "uid"),
@@ -66,6 +70,14 @@ class ObjectReference:
             "resourceVersion": self.resource_version,
         }
         return {k: v for k, v in out.items() if v}
+
+
+def _model_api_version(obj: Any) -> str:
+    version = getattr(type(obj), "kube_version", None)
+    if not version:
+        return ""
+    group = getattr(type(obj), "kube_group", "") or ""
+    return f"{group}/{version}" if group else str(version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +101,7 @@ class _Series:
     name: str | None  # None until the create returned
     count: int
     last_seen: float
+    event: dict[str, Any]  # the body as first created, for re-creating it
 
 
 @dataclass
@@ -135,12 +148,10 @@ class EventAggregator:
             series.last_seen = now
             patch = {"series": {"count": series.count, "lastObservedTime": micro_time(wall)}}
             return PatchEvent(key, series.namespace, series.name, patch)
-        name = f"{regarding.name}.{int(wall.timestamp() * 1e9):x}{next(self._seq):x}"
-        self._series[key] = _Series(namespace, None, 1, now)
         event: dict[str, Any] = {
             "apiVersion": "events.k8s.io/v1",
             "kind": "Event",
-            "metadata": {"name": name, "namespace": namespace},
+            "metadata": {"name": self._name(regarding.name, wall), "namespace": namespace},
             "eventTime": micro_time(wall),
             "reportingController": self.reporting_controller,
             "reportingInstance": self.reporting_instance,
@@ -152,7 +163,25 @@ class EventAggregator:
         }
         if related is not None:
             event["related"] = related.to_dict()
-        return CreateEvent(key, namespace, event)
+        self._series[key] = _Series(namespace, None, 1, now, event)
+        return CreateEvent(key, namespace, copy.deepcopy(event))
+
+    def _name(self, regarding_name: str, wall: datetime) -> str:
+        return f"{regarding_name}.{int(wall.timestamp() * 1e9):x}{next(self._seq):x}"
+
+    def recreate(self, step: PatchEvent) -> CreateEvent | None:
+        """The event to patch is gone (deleted, or expired by its TTL): create it again under a
+        new name with the series so far, as client-go does when a series patch gets 404."""
+        series = self._series.get(step.key)
+        if series is None or series.name != step.name:
+            return None
+        series.name = None
+        event = copy.deepcopy(series.event)
+        event["metadata"]["name"] = self._name(
+            event["regarding"].get("name", ""), self.wall_clock()
+        )
+        event["series"] = dict(step.patch["series"])
+        return CreateEvent(step.key, series.namespace, event)
 
     def created(self, key: tuple[str, ...], name: str) -> None:
         series = self._series.get(key)

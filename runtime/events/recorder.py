@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from kubetyped.errors import NotFoundError
 from kubetyped.events.aggregator import (
     CreateEvent,
     EventAggregator,
@@ -70,7 +72,8 @@ def _ref(obj: Any) -> ObjectReference:
 
 class EventRecorder:
     """``record(regarding, type, reason, action, note)``; write errors are logged, not raised
-    (events are best effort, as in client-go). Calls the sink synchronously."""
+    (events are best effort, as in client-go). Calls the sink synchronously. A series patch
+    that finds its event gone (404) creates the event again, series included."""
 
     def __init__(
         self,
@@ -102,7 +105,13 @@ class EventRecorder:
             )
             try:
                 if isinstance(step, PatchEvent):
-                    return self.sink.patch(step.namespace, step.name, step.patch)
+                    try:
+                        return self.sink.patch(step.namespace, step.name, step.patch)
+                    except NotFoundError:
+                        recreate = self.aggregator.recreate(step)
+                        if recreate is None:
+                            raise
+                        step = recreate
                 created = self.sink.create(step.namespace, step.event)
                 self.aggregator.created(step.key, created["metadata"]["name"])
                 return created
@@ -114,6 +123,8 @@ class EventRecorder:
 
 
 class AsyncEventRecorder:
+    """The asyncio twin of ``EventRecorder`` (same aggregation, same best-effort writes)."""
+
     def __init__(
         self,
         sink: AsyncEventSink,
@@ -127,6 +138,7 @@ class AsyncEventRecorder:
         self.aggregator = EventAggregator(
             reporting_controller, reporting_instance, clock, wall_clock
         )
+        self._lock = asyncio.Lock()
 
     async def record(
         self,
@@ -137,17 +149,26 @@ class AsyncEventRecorder:
         note: str = "",
         related: Any = None,
     ) -> Event | None:
-        step = self.aggregator.observe(
-            _ref(regarding), _ref(related) if related else None, type, reason, action, note
-        )
-        try:
-            if isinstance(step, PatchEvent):
-                return await self.sink.patch(step.namespace, step.name, step.patch)
-            created = await self.sink.create(step.namespace, step.event)
-            self.aggregator.created(step.key, created["metadata"]["name"])
-            return created
-        except Exception as exc:
-            if isinstance(step, CreateEvent):
-                self.aggregator.failed(step.key)
-            log.warning("could not write event %s/%s: %s", type, reason, exc)
-            return None
+        # Serialised like the thread recorder: a repeat recorded while the first create is
+        # still in flight must patch that event, not create a second one.
+        async with self._lock:
+            step = self.aggregator.observe(
+                _ref(regarding), _ref(related) if related else None, type, reason, action, note
+            )
+            try:
+                if isinstance(step, PatchEvent):
+                    try:
+                        return await self.sink.patch(step.namespace, step.name, step.patch)
+                    except NotFoundError:
+                        recreate = self.aggregator.recreate(step)
+                        if recreate is None:
+                            raise
+                        step = recreate
+                created = await self.sink.create(step.namespace, step.event)
+                self.aggregator.created(step.key, created["metadata"]["name"])
+                return created
+            except Exception as exc:
+                if isinstance(step, CreateEvent):
+                    self.aggregator.failed(step.key)
+                log.warning("could not write event %s/%s: %s", type, reason, exc)
+                return None
