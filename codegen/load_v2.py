@@ -10,7 +10,7 @@ Differences from the v3 snapshot loader, by nature of the input:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,31 +53,54 @@ def operation_gvk(op: Mapping[str, Any]) -> GVK | None:
     return GVK(str(raw.get("group", "")), str(raw["version"]), str(raw["kind"]))
 
 
-def _ref(schema: Any) -> str | None:
+def ref_name(schema: Any, prefix: str) -> str | None:
+    """The schema name of a `{"$ref": "<prefix><name>"}`, None for anything else."""
     if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
         ref: str = schema["$ref"]
-        return ref[len(DEFINITIONS_PREFIX) :] if ref.startswith(DEFINITIONS_PREFIX) else None
+        return ref[len(prefix) :] if ref.startswith(prefix) else None
     return None
 
 
-def v2_operations(paths: Mapping[str, Any]) -> Iterator[Operation]:
+def ok_response(op: Mapping[str, Any]) -> Mapping[str, Any]:
+    responses = op.get("responses", {})
+    ok: Mapping[str, Any] = responses.get("200") or responses.get("201") or {}
+    return ok
+
+
+def kubernetes_operations(
+    paths: Mapping[str, Any],
+    response_schema: Callable[[Mapping[str, Any]], Any],
+    body_schema: Callable[[Mapping[str, Any]], Any],
+    ref_prefix: str,
+) -> Iterator[Operation]:
+    """The operations that carry `x-kubernetes-action`; the two OpenAPI versions differ only in
+    where an operation keeps its response and body schemas and how their `$ref`s start."""
     for path, item in paths.items():
         for method in HTTP_METHODS:
             op = item.get(method)
             if not op or "x-kubernetes-action" not in op:
                 continue
-            ok = op.get("responses", {}).get("200") or op.get("responses", {}).get("201") or {}
-            schema = ok.get("schema")
-            body = next((p for p in op.get("parameters", ()) if p.get("in") == "body"), None)
+            schema = response_schema(op)
             yield Operation(
                 path=path,
                 method=method,
                 action=str(op["x-kubernetes-action"]),
                 gvk=operation_gvk(op),
-                response_ref=_ref(schema),
+                response_ref=ref_name(schema, ref_prefix),
                 response_is_text=isinstance(schema, Mapping) and schema.get("type") == "string",
-                body_ref=_ref(body.get("schema")) if body else None,
+                body_ref=ref_name(body_schema(op), ref_prefix),
             )
+
+
+def _v2_body_schema(op: Mapping[str, Any]) -> Any:
+    body = next((p for p in op.get("parameters", ()) if p.get("in") == "body"), None)
+    return body.get("schema") if body else None
+
+
+def v2_operations(paths: Mapping[str, Any]) -> Iterator[Operation]:
+    return kubernetes_operations(
+        paths, lambda op: ok_response(op).get("schema"), _v2_body_schema, DEFINITIONS_PREFIX
+    )
 
 
 def load_v2_document(

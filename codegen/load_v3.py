@@ -25,7 +25,7 @@ from kubetyped.codegen.errors import SpecError
 from kubetyped.codegen.fixups import apply_fixups
 from kubetyped.codegen.ir import ApiSpec, VersionInfo
 from kubetyped.codegen.layout import DISCOVERY_DIR, DISCOVERY_FILES, OPENAPI_V3_DIR, VERSION_FILE
-from kubetyped.codegen.load_v2 import HTTP_METHODS, operation_gvk, read_json
+from kubetyped.codegen.load_v2 import kubernetes_operations, ok_response, read_json
 from kubetyped.codegen.resources import Operation, analyse
 from kubetyped.codegen.schemas import DEFINITIONS_PREFIX, build_schemas
 
@@ -121,33 +121,16 @@ def _content_schema(content: Any) -> Any:
     return next(iter(content.values())).get("schema")
 
 
-def _ref_name(schema: Any) -> str | None:
-    if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
-        ref: str = schema["$ref"]
-        if ref.startswith(COMPONENTS_PREFIX):
-            return ref[len(COMPONENTS_PREFIX) :]
-    return None
+def _v3_response_schema(op: Mapping[str, Any]) -> Any:
+    return _content_schema(ok_response(op).get("content"))
+
+
+def _v3_body_schema(op: Mapping[str, Any]) -> Any:
+    return _content_schema(op.get("requestBody", {}).get("content"))
 
 
 def v3_operations(paths: Mapping[str, Any]) -> Iterator[Operation]:
-    for path, item in paths.items():
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not op or "x-kubernetes-action" not in op:
-                continue
-            responses = op.get("responses", {})
-            ok = responses.get("200") or responses.get("201") or {}
-            schema = _content_schema(ok.get("content"))
-            body = _content_schema(op.get("requestBody", {}).get("content"))
-            yield Operation(
-                path=path,
-                method=method,
-                action=str(op["x-kubernetes-action"]),
-                gvk=operation_gvk(op),
-                response_ref=_ref_name(schema),
-                response_is_text=isinstance(schema, Mapping) and schema.get("type") == "string",
-                body_ref=_ref_name(body),
-            )
+    return kubernetes_operations(paths, _v3_response_schema, _v3_body_schema, COMPONENTS_PREFIX)
 
 
 def read_version(snapshot: Path) -> VersionInfo:

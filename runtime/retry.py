@@ -17,7 +17,7 @@ from typing import Final
 
 import httpx
 
-from kubetyped.errors import parse_retry_after
+from kubetyped.errors import KubetypedError, parse_retry_after
 from kubetyped.ratelimit import TokenBucketRateLimiter
 from kubetyped.request import is_watch_request
 
@@ -35,6 +35,10 @@ _BROKEN_CONNECTION = (
 _RESET_ERRNOS = frozenset({errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED})
 
 
+class RetryPolicyError(KubetypedError, ValueError):
+    """A `RetryPolicy` whose settings make no sense (e.g. no attempt at all)."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
@@ -43,7 +47,9 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
-            raise ValueError(f"max_attempts must be at least 1, got {self.max_attempts}")
+            raise RetryPolicyError(
+                f"RetryPolicy.max_attempts must be at least 1, got {self.max_attempts}"
+            )
 
 
 def is_broken_connection(exc: BaseException) -> bool:

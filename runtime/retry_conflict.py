@@ -22,9 +22,13 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from kubetyped.errors import ConflictError
+from kubetyped.errors import ConflictError, KubetypedError
 
 T = TypeVar("T")
+
+
+class BackoffError(KubetypedError, ValueError):
+    """A `Backoff` that cannot schedule any attempt."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Backoff:
 
     def __post_init__(self) -> None:
         if self.steps < 1:
-            raise ValueError(f"Backoff.steps must be at least 1, not {self.steps}")
+            raise BackoffError(f"Backoff.steps must be at least 1, not {self.steps}")
 
 
 #: client-go `retry.DefaultRetry`: 5 quick attempts, for conflicts between cooperating writers.
@@ -101,6 +105,7 @@ __all__ = [
     "DEFAULT_BACKOFF",
     "DEFAULT_RETRY",
     "Backoff",
+    "BackoffError",
     "async_retry_on_conflict",
     "delays",
     "retry_on_conflict",

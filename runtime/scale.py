@@ -24,6 +24,7 @@ from kubetyped.discovery import (
     APIResource,
     AsyncDiscoveryClient,
     DiscoveryClient,
+    GroupResource,
     GroupVersionResource,
     NoResourceMatchError,
     RESTMapper,
@@ -48,23 +49,6 @@ class NoScaleSubresourceError(KubetypedError, LookupError):
 
 class ScaleNamespaceError(KubetypedError, ValueError):
     """A namespaced resource was addressed without a namespace."""
-
-
-@dataclass(frozen=True)
-class GroupResource:
-    """A resource without a version: `GroupResource("apps", "deployments")`; "" is core."""
-
-    group: str
-    resource: str
-
-    @classmethod
-    def parse(cls, value: str) -> GroupResource:
-        """`deployments.apps` → ("apps", "deployments"); `replicationcontrollers` → core."""
-        resource, _, group = value.partition(".")
-        return cls(group, resource)
-
-    def __str__(self) -> str:
-        return f"{self.resource}.{self.group}" if self.group else self.resource
 
 
 ResourceLike = GroupResource | str

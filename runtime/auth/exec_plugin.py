@@ -39,6 +39,7 @@ from kubetyped.auth.flow import (
     system_clock,
 )
 from kubetyped.auth.tls import load_cert_chain_from_memory
+from kubetyped.errors import redact
 
 _STDERR_EXCERPT = 400
 
@@ -163,9 +164,10 @@ def _plugin_env(config: ExecConfig, interactive: bool) -> dict[str, str]:
 
 
 def _excerpt(stderr: bytes | None) -> str:
+    """The start of the plugin's stderr for the error message, with credentials redacted."""
     if not stderr:
         return ""
-    text = stderr.decode("utf-8", "replace").strip()
+    text = redact(stderr.decode("utf-8", "replace").strip())
     if len(text) > _STDERR_EXCERPT:
         text = text[:_STDERR_EXCERPT] + "…"
     return f"; stderr: {text}" if text else ""

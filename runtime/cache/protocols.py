@@ -1,8 +1,7 @@
 """What the cache needs from the REST layer: a ListWatch (sync) or AsyncListWatch.
 
 Typed clients and the dynamic client provide adapters; tests provide in-memory fakes.
-``ListOptions`` mirrors the field names of ``kubetyped.request.ListOptions`` so adapters can
-convert with ``dataclasses.asdict``.
+List and watch calls take ``kubetyped.request.ListOptions``, so adapters pass them on as they are.
 """
 
 from __future__ import annotations
@@ -10,6 +9,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
+
+from kubetyped.request import ListOptions as ListOptions  # re-exported: the cache API takes it
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -21,21 +22,6 @@ BOOKMARK = "BOOKMARK"
 ERROR = "ERROR"
 
 INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end"
-
-
-@dataclass(frozen=True, slots=True)
-class ListOptions:
-    """List/watch query options (same field names as ``kubetyped.request.ListOptions``)."""
-
-    label_selector: str | None = None
-    field_selector: str | None = None
-    limit: int | None = None
-    continue_: str | None = None
-    resource_version: str | None = None
-    resource_version_match: str | None = None
-    timeout_seconds: int | None = None
-    allow_watch_bookmarks: bool | None = None
-    send_initial_events: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from kubetyped import request as rq
-from kubetyped.cache.protocols import ListOptions, ListResult, WatchEventLike
+from kubetyped.cache.protocols import ListResult, WatchEventLike
+from kubetyped.request import ListOptions
 from kubetyped.rest import AsyncRESTClient, RESTClient
 
 Obj = dict[str, Any]
-
-
-def to_rest_options(options: ListOptions) -> rq.ListOptions:
-    return rq.ListOptions(**dataclasses.asdict(options))
 
 
 def list_result(body: Obj) -> ListResult[Obj]:
@@ -34,12 +29,12 @@ class RestListWatch:
         self.path = path
 
     def list(self, options: ListOptions) -> ListResult[Obj]:
-        return list_result(self.client.list(self.path, to_rest_options(options)))
+        return list_result(self.client.list(self.path, options))
 
     def watch(self, options: ListOptions) -> Iterator[WatchEventLike[Any]]:
         """ERROR events are yielded (the reflector classifies them); `close()` from another
         thread wakes the reading thread (see `kubetyped.rest.WatchStream`)."""
-        return self.client.watch(self.path, to_rest_options(options), raise_errors=False)
+        return self.client.watch(self.path, options, raise_errors=False)
 
 
 class AsyncRestListWatch:
@@ -50,7 +45,7 @@ class AsyncRestListWatch:
         self.path = path
 
     async def list(self, options: ListOptions) -> ListResult[Obj]:
-        return list_result(await self.client.list(self.path, to_rest_options(options)))
+        return list_result(await self.client.list(self.path, options))
 
     def watch(self, options: ListOptions) -> AsyncIterator[WatchEventLike[Any]]:
-        return self.client.watch(self.path, to_rest_options(options))
+        return self.client.watch(self.path, options, raise_errors=False)

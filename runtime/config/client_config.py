@@ -140,7 +140,7 @@ class ClientConfig:
 
     def __repr__(self) -> str:
         parts = [
-            f"server={self.server!r}",
+            f"server={redact_url(self.server)!r}",
             f"context_name={self.context_name!r}",
             f"namespace={self.namespace!r}",
             f"source={self.source!r}",

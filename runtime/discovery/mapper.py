@@ -16,6 +16,7 @@ from kubetyped.discovery.model import (
     GroupVersionKind,
     GroupVersionResource,
     group_version,
+    split_group_version,
 )
 
 
@@ -85,7 +86,7 @@ class RESTMapper:
 
     def rest_mapping_for(self, api_version: str, kind: str) -> RESTMapping:
         """The mapping of an object's `apiVersion` and `kind`."""
-        group, _, version = api_version.rpartition("/")
+        group, version = split_group_version(api_version)
         return self.rest_mapping(GroupKind(group, kind), version)
 
     def kind_for(self, resource: GroupVersionResource | str) -> GroupVersionKind:

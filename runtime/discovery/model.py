@@ -34,6 +34,23 @@ class GroupKind:
 
 
 @dataclass(frozen=True)
+class GroupResource:
+    """A resource without a version: `GroupResource("apps", "deployments")`; "" is core."""
+
+    group: str
+    resource: str
+
+    @classmethod
+    def parse(cls, value: str) -> GroupResource:
+        """`deployments.apps` → ("apps", "deployments"); `replicationcontrollers` → core."""
+        resource, _, group = value.partition(".")
+        return cls(group, resource)
+
+    def __str__(self) -> str:
+        return f"{self.resource}.{self.group}" if self.group else self.resource
+
+
+@dataclass(frozen=True)
 class GroupVersionKind:
     group: str
     version: str

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubetyped.discovery.model import APIResource, APISubresource, group_version
+from kubetyped.discovery.parse import to_resource_list
 from kubetyped.fake.registry import ResourceRegistry
 from kubetyped.typed.resource import ResourceInfo
 
@@ -29,29 +31,23 @@ def _versions(registry: ResourceRegistry) -> dict[str, list[str]]:
     return groups
 
 
-def _resource(info: ResourceInfo) -> list[dict[str, Any]]:
-    main: dict[str, Any] = {
-        "name": info.plural,
-        "singularName": info.singular,
-        "namespaced": info.namespaced,
-        "kind": info.kind,
-        "verbs": sorted(info.verbs),
-    }
-    if info.short_names:
-        main["shortNames"] = list(info.short_names)
-    if info.categories:
-        main["categories"] = list(info.categories)
-    subs = [
-        {
-            "name": f"{info.plural}/{sub}",
-            "singularName": "",
-            "namespaced": info.namespaced,
-            "kind": info.kind,
-            "verbs": ["get", "patch", "update"],
-        }
+def _api_resource(info: ResourceInfo) -> APIResource:
+    subresources = tuple(
+        APISubresource(sub, info.kind, info.group, info.version, ("get", "patch", "update"))
         for sub in sorted(info.subresources)
-    ]
-    return [main, *subs]
+    )
+    return APIResource(
+        info.group,
+        info.version,
+        info.plural,
+        info.kind,
+        info.namespaced,
+        singular_name=info.singular,
+        verbs=tuple(sorted(info.verbs)),
+        short_names=tuple(info.short_names),
+        categories=tuple(info.categories),
+        subresources=subresources,
+    )
 
 
 def discovery_document(path: str, registry: ResourceRegistry) -> dict[str, Any] | None:
@@ -87,14 +83,5 @@ def discovery_document(path: str, registry: ResourceRegistry) -> dict[str, Any] 
         return None
     if version not in groups.get(group, []):
         return None
-    return {
-        "kind": "APIResourceList",
-        "apiVersion": "v1",
-        "groupVersion": f"{group}/{version}" if group else version,
-        "resources": [
-            entry
-            for info in registry
-            if info.group == group and info.version == version
-            for entry in _resource(info)
-        ],
-    }
+    served = [info for info in registry if info.group == group and info.version == version]
+    return to_resource_list(group_version(group, version), [_api_resource(i) for i in served])

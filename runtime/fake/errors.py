@@ -28,25 +28,10 @@ class FakeSetupError(KubetypedError, ValueError):
     """The fake cannot be set up as asked (an object of an unknown kind, no clientset class)."""
 
 
-def status_body(error: ApiError) -> dict[str, Any]:
-    """The `Status` JSON of an error (its own `status` when it carries one)."""
-    if error.status.get("kind") == "Status":
-        return error.status
-    return {
-        "kind": "Status",
-        "apiVersion": "v1",
-        "metadata": {},
-        "status": "Failure",
-        "message": error.message,
-        "reason": error.reason,
-        "details": error.details,
-        "code": error.code,
-    }
-
-
-def _error(
-    cls: type[ApiError], code: int, reason: str, message: str, details: dict[str, Any] | None
-) -> ApiError:
+def failure_status(
+    code: int, reason: str, message: str, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A `Status` of a failed request, as the apiserver sends it (empty details left out)."""
     status: dict[str, Any] = {
         "kind": "Status",
         "apiVersion": "v1",
@@ -58,7 +43,20 @@ def _error(
     }
     if details:
         status["details"] = details
-    return cls(code, reason, message, status=status)
+    return status
+
+
+def status_body(error: ApiError) -> dict[str, Any]:
+    """The `Status` JSON of an error (its own `status` when it carries one)."""
+    if error.status.get("kind") == "Status":
+        return error.status
+    return failure_status(error.code, error.reason, error.message, error.details)
+
+
+def _error(
+    cls: type[ApiError], code: int, reason: str, message: str, details: dict[str, Any] | None
+) -> ApiError:
+    return cls(code, reason, message, status=failure_status(code, reason, message, details))
 
 
 def _details(group: str, plural: str, name: str | None) -> dict[str, Any]:

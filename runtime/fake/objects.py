@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import orjson
 
 from kubetyped.fake import errors
+from kubetyped.model.scalars import format_time
 from kubetyped.typed.resource import ResourceInfo
 
 Obj = dict[str, Any]
@@ -58,7 +59,8 @@ def name_of(obj: Obj) -> str:
 
 
 def timestamp(now: float) -> str:
-    return datetime.fromtimestamp(int(now), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """A `metav1.Time` (whole seconds) of the epoch time `now`."""
+    return format_time(datetime.fromtimestamp(int(now), UTC), micro=False)
 
 
 def generated_name(prefix: str) -> str:

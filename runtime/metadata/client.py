@@ -12,8 +12,6 @@ send them.
 
 from __future__ import annotations
 
-import contextlib
-import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Self
@@ -87,26 +85,11 @@ def metadata_event(event_type: EventType, obj: dict[str, Any]) -> MetadataEvent:
     return MetadataEvent(event_type, PartialObjectMetadata.from_raw(reduced))
 
 
-def _shutdown_socket(response: httpx.Response | None) -> None:
-    """Wake a read blocked in another thread: closing the response alone does not."""
-    stream = response.extensions.get("network_stream") if response is not None else None
-    sock = stream.get_extra_info("socket") if stream is not None else None
-    if isinstance(sock, socket.socket):
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
-
-
 class MetadataWatch:
     """Iterator of `MetadataEvent`s over one watch; `close()` (from any thread) ends it."""
 
     def __init__(self, open_stream: Callable[[], httpx.Response]) -> None:
-        self._response: httpx.Response | None = None
-
-        def opened() -> httpx.Response:
-            self._response = open_stream()
-            return self._response
-
-        self._stream = WatchStream(opened, raise_errors=False)
+        self._stream = WatchStream(open_stream, raise_errors=False)
 
     @property
     def resource_version(self) -> str | None:
@@ -120,7 +103,6 @@ class MetadataWatch:
         return metadata_event(event.type, event.object)
 
     def close(self) -> None:
-        _shutdown_socket(self._response)
         self._stream.close()
 
     def __enter__(self) -> Self:

@@ -10,11 +10,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from kubetyped import request as rq
 from kubetyped.cache import (
     NAMESPACE_INDEX,
     AsyncSharedIndexInformer,
@@ -46,10 +44,6 @@ from kubetyped.metadata.models import PartialObjectMetadata, PartialObjectMetada
 Item = PartialObjectMetadata
 
 
-def _rest_options(options: ListOptions) -> rq.ListOptions:
-    return rq.ListOptions(**dataclasses.asdict(options))
-
-
 def _list_result(page: PartialObjectMetadataList) -> ListResult[Item]:
     meta = page.metadata
     return ListResult(
@@ -66,10 +60,10 @@ class MetadataListWatch:
         self.resource = resource
 
     def list(self, options: ListOptions) -> ListResult[Item]:
-        return _list_result(self.resource.list(_rest_options(options)))
+        return _list_result(self.resource.list(options))
 
     def watch(self, options: ListOptions) -> MetadataWatch:
-        return self.resource.watch(_rest_options(options))
+        return self.resource.watch(options)
 
 
 class AsyncMetadataListWatch:
@@ -79,10 +73,10 @@ class AsyncMetadataListWatch:
         self.resource = resource
 
     async def list(self, options: ListOptions) -> ListResult[Item]:
-        return _list_result(await self.resource.list(_rest_options(options)))
+        return _list_result(await self.resource.list(options))
 
     def watch(self, options: ListOptions) -> AsyncMetadataWatch:
-        return self.resource.watch(_rest_options(options))
+        return self.resource.watch(options)
 
 
 def _indexers(extra: Mapping[str, IndexFunc] | None) -> dict[str, IndexFunc]:

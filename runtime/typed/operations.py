@@ -60,7 +60,10 @@ class ResourceOperations:
                 "kind": kind or self.info.kind,
                 **raw,
             }
-        return orjson.dumps(raw)
+        try:
+            return rq.encode_json(raw)
+        except rq.RequestBuildError as exc:
+            raise rq.RequestBuildError(f"{self.info.kind}: {exc}") from None
 
     def name_of(self, obj: Body) -> str:
         metadata = wire_form(obj).get("metadata") or {}

@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 import pytest
 import yaml
+from crd_support import CRD_PATH, crd_established
 
 from kubetyped.codegen.cli import main
 from kubetyped.codegen.load_v3 import load_v3
@@ -33,15 +34,12 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 CRDS = ROOT / "tests" / "data" / "crds" / "cert-manager"
-CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
 GROUPS = ("acme.cert-manager.io", "cert-manager.io")
 
 
 def _ready(rest: RESTClient, names: list[str]) -> bool:
-    for name in names:
-        conditions = rest.get(f"{CRD_PATH}/{name}").get("status", {}).get("conditions") or []
-        if not any(c["type"] == "Established" and c["status"] == "True" for c in conditions):
-            return False
+    if not all(crd_established(rest, name) for name in names):
+        return False
     paths = rest.get("/openapi/v3").get("paths", {})
     if not all(f"apis/{g}/v1" in paths for g in GROUPS):
         return False

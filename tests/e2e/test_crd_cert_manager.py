@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
+from crd_support import CRD_PATH, crd_established
 
 from kubetyped.codegen.cli import main
 from kubetyped.config import load_kubeconfig
@@ -31,12 +32,6 @@ pytestmark = pytest.mark.e2e
 
 CRDS = Path(__file__).resolve().parents[1] / "data" / "crds" / "cert-manager"
 FILES = [CRDS / "cert-manager.io_certificates.yaml", CRDS / "cert-manager.io_issuers.yaml"]
-CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
-
-
-def _established(rest: RESTClient, name: str) -> bool:
-    conditions = rest.get(f"{CRD_PATH}/{name}").get("status", {}).get("conditions") or []
-    return any(c["type"] == "Established" and c["status"] == "True" for c in conditions)
 
 
 def _published(rest: RESTClient, kinds: set[str]) -> bool:
@@ -64,7 +59,7 @@ def installed(kubeconfig_path: Path) -> Iterator[RESTClient]:
             rest.create(CRD_PATH, document)
     deadline = time.monotonic() + 60
     while not (
-        all(_established(rest, n) for n in names) and _published(rest, {"Certificate", "Issuer"})
+        all(crd_established(rest, n) for n in names) and _published(rest, {"Certificate", "Issuer"})
     ):
         assert time.monotonic() < deadline, "CRDs not Established/published within 60s"
         time.sleep(0.3)

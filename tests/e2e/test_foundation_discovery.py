@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from crd_support import CRD_PATH, wait_established
 
 from kubetyped.discovery import (
     AsyncDiscoveryClient,
@@ -67,9 +68,8 @@ def widget_crd(rest: RESTClient) -> Iterator[str]:
             "status": {"type": "object", "properties": {"phase": {"type": "string"}}},
         },
     }
-    crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
     rest.create(
-        crds,
+        CRD_PATH,
         {
             "metadata": {"name": name},
             "spec": {
@@ -93,17 +93,11 @@ def widget_crd(rest: RESTClient) -> Iterator[str]:
             },
         },
     )
-    deadline = time.monotonic() + 30
-    while True:
-        conditions = (rest.get(f"{crds}/{name}").get("status") or {}).get("conditions") or []
-        if any(c["type"] == "Established" and c["status"] == "True" for c in conditions):
-            break
-        assert time.monotonic() < deadline, f"CRD {name} not Established: {conditions}"
-        time.sleep(0.2)
+    wait_established(rest, name)
     try:
         yield group
     finally:
-        rest.delete(f"{crds}/{name}")
+        rest.delete(f"{CRD_PATH}/{name}")
 
 
 def test_dynamic_client_on_a_fresh_crd(rest: RESTClient, widget_crd: str, namespace: str) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from crd_support import CRD_PATH, wait_established
 
 from kubetyped.discovery import AsyncDiscoveryClient, DiscoveryClient
 from kubetyped.errors import ConflictError
@@ -22,7 +22,6 @@ from kubetyped.scale import (
 )
 
 DEPLOYMENTS = GroupResource("apps", "deployments")
-CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
 
 
 def deployment(name: str, replicas: int) -> dict[str, Any]:
@@ -40,16 +39,6 @@ def deployment(name: str, replicas: int) -> dict[str, Any]:
             },
         },
     }
-
-
-def wait_established(rest: RESTClient, name: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        conditions = (rest.get(f"{CRDS}/{name}").get("status") or {}).get("conditions") or []
-        if any(c["type"] == "Established" and c["status"] == "True" for c in conditions):
-            return
-        assert time.monotonic() < deadline, f"CRD {name} not Established: {conditions}"
-        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -78,7 +67,7 @@ def scalable_crd(rest: RESTClient) -> Iterator[str]:
         },
     }
     rest.create(
-        CRDS,
+        CRD_PATH,
         {
             "metadata": {"name": name},
             "spec": {
@@ -93,7 +82,7 @@ def scalable_crd(rest: RESTClient) -> Iterator[str]:
         wait_established(rest, name)
         yield group
     finally:
-        rest.delete(f"{CRDS}/{name}")
+        rest.delete(f"{CRD_PATH}/{name}")
 
 
 def test_scale_a_deployment(rest: RESTClient, namespace: str) -> None:

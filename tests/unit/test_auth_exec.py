@@ -44,6 +44,9 @@ mode = os.environ.get("MODE", "ok")
 if mode == "fail":
     print("login failed: bad creds", file=sys.stderr)
     sys.exit(3)
+if mode == "fail-verbose":
+    print("login failed; retried with Authorization: Bearer {PLUGIN_TOKEN}", file=sys.stderr)
+    sys.exit(4)
 if mode == "hang":
     time.sleep(60)
 if mode == "garbage":
@@ -246,6 +249,17 @@ def test_nonzero_exit(tmp_path: Path) -> None:
     message = str(info.value)
     assert "exited with code 3" in message and "login failed: bad creds" in message
     assert 'user "u"' in message and str(tmp_path / "config") in message
+
+
+def test_credentials_on_stderr_are_redacted_from_the_error(tmp_path: Path) -> None:
+    plugin = Plugin(tmp_path)
+    config = plugin.load(plugin.user(mode="fail-verbose"))
+    assert isinstance(config.auth, ExecAuth)
+    with pytest.raises(ExecPluginError) as info:
+        config.auth.credential()
+    message = str(info.value)
+    assert "exited with code 4" in message and "login failed; retried with" in message
+    assert PLUGIN_TOKEN not in message and PLUGIN_TOKEN not in repr(info.value)
 
 
 def test_hung_plugin_is_killed(tmp_path: Path) -> None:

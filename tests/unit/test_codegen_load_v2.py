@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,12 @@ pytestmark = pytest.mark.skipif(not SWAGGER.is_file(), reason="upstream swagger 
 
 
 @pytest.fixture(scope="module")
-def spec() -> ApiSpec:
-    return load_v2(SWAGGER)
+def spec(record_testsuite_property: Callable[[str, object], None]) -> ApiSpec:
+    started = time.perf_counter()
+    loaded = load_v2(SWAGGER)
+    # A measurement for the report (junit XML), not a threshold: tests are not benchmarks.
+    record_testsuite_property("load_v2_1_36_seconds", round(time.perf_counter() - started, 3))
+    return loaded
 
 
 def test_counts(spec: ApiSpec) -> None:
@@ -119,9 +124,3 @@ def test_preferred_versions(spec: ApiSpec) -> None:
     resource = spec.group("resource.k8s.io")
     assert resource is not None
     assert [v.version for v in resource.versions] == ["v1", "v1beta2", "v1beta1", "v1alpha3"]
-
-
-def test_fast() -> None:
-    started = time.perf_counter()
-    load_v2(SWAGGER)
-    assert time.perf_counter() - started < 2.0

@@ -236,3 +236,14 @@ def test_repr_hides_secrets(tmp_path: Path) -> None:
         )
     )
     assert SECRET_PASSWORD not in repr(basic) and "bob" in repr(basic)
+
+
+def test_repr_hides_a_password_in_the_server_url(tmp_path: Path) -> None:
+    cluster = {"server": f"https://admin:{SECRET_PASSWORD}@h:6443"}
+    config = load_kubeconfig(
+        write_kubeconfig(tmp_path / "config", simple_kubeconfig(cluster=cluster))
+    )
+    assert config.server == f"https://admin:{SECRET_PASSWORD}@h:6443"  # the URL itself is kept
+    text = repr(config) + str(config)
+    assert SECRET_PASSWORD not in text
+    assert "'https://admin:<redacted>@h:6443'" in text

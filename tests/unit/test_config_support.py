@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import fake_clock
 import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -20,15 +21,11 @@ from cryptography.x509.oid import NameOID
 SECRET_TOKEN = "s3cr3t-token-value-do-not-leak"
 
 
-class FakeClock:
+class FakeClock(fake_clock.FakeClock):
+    """Starts at a wall-clock-like time, for token expiry timestamps."""
+
     def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+        super().__init__(now)
 
 
 def write_kubeconfig(path: Path, doc: dict[str, Any]) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -103,13 +104,17 @@ def test_same_api_as_v2_and_v3_has_no_changes(tmp_path: Path, upstream: dict[str
 
 
 @needs_upstream
-def test_two_full_specs_diff_in_seconds() -> None:
+def test_two_full_specs_load_and_diff_deterministically(
+    upstream: dict[str, ApiSpec], record_property: Callable[[str, object], None]
+) -> None:
     started = time.perf_counter()
     result = diff_specs(
         load_v2(UPSTREAM / "swagger-1.35.json"), load_v2(UPSTREAM / "swagger-1.36.json")
     )
-    elapsed = time.perf_counter() - started
-    assert result.changes and elapsed < 5, elapsed
+    # A measurement for the report (junit XML), not a threshold: tests are not benchmarks.
+    record_property("load_and_diff_seconds", round(time.perf_counter() - started, 3))
+    assert result.changes
+    assert result.changes == diff_specs(upstream["1.35"], upstream["1.36"]).changes
 
 
 def _edit_property(spec: ApiSpec, schema: str, wire: str, **changes: object) -> ApiSpec:

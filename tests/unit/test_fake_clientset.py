@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -126,8 +127,18 @@ def test_reactors_inject_errors_and_answers() -> None:
     with pytest.raises(PermissionError):
         cms.delete("a")
     fake.append_reactor("*", "*", lambda a: (True, ForbiddenError(403, "Forbidden", "later")))
-    with pytest.raises(ForbiddenError):
+    with pytest.raises(ForbiddenError) as info:
         cms.list()
+    # an ApiError built without a Status reaches the client as the Status the apiserver sends
+    assert info.value.status == {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": "later",
+        "reason": "Forbidden",
+        "code": 403,
+    }
 
 
 def test_status_reactor_matches_subresource() -> None:
@@ -220,15 +231,27 @@ def test_informer_driven_controller_loop() -> None:
         fake.close()
 
 
+def _wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
 def test_closing_the_fake_ends_its_watches() -> None:
     fake = FakeClientset()
     watch = fake.core_v1.config_maps("ns").watch()
     result: list[str] = []
-    thread = threading.Thread(target=lambda: result.extend(e.type.value for e in watch))
+
+    def consume() -> None:
+        for event in watch:
+            result.append(event.type.value)
+
+    thread = threading.Thread(target=consume)
     thread.start()
-    time.sleep(0.1)
+    _wait_until(lambda: fake.tracker.watcher_count == 1)  # the watch opens on first iteration
     fake.core_v1.config_maps("ns").create(_cm("a"))
-    time.sleep(0.1)
+    _wait_until(lambda: result == ["ADDED"])
     assert fake.tracker.watcher_count == 1
     fake.close()
     thread.join(5)

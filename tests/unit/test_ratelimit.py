@@ -5,20 +5,10 @@ from __future__ import annotations
 import threading
 
 import pytest
+from fake_clock import FakeClock
 
 from kubetyped.errors import ConfigError
 from kubetyped.ratelimit import TokenBucketRateLimiter, from_config
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def test_burst_is_free_then_requests_are_spaced_by_qps() -> None:

@@ -111,17 +111,6 @@ class Sleeps:
         self.sync(seconds)
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 def make_http_client(
     mode: str,
     server: Server,

@@ -6,9 +6,9 @@ import errno
 
 import httpx
 import pytest
+from fake_clock import FakeClock
 from test_rest_support import (
     MODES,
-    FakeClock,
     Server,
     Sleeps,
     call,
@@ -20,6 +20,7 @@ from test_rest_support import (
 )
 
 from kubetyped.errors import (
+    KubetypedError,
     ServiceUnavailableError,
     TooManyRequestsError,
     TransportError,
@@ -29,6 +30,7 @@ from kubetyped.request import build_request, watch_request
 from kubetyped.retry import (
     DEFAULT_MAX_ATTEMPTS,
     RetryPolicy,
+    RetryPolicyError,
     error_retry_delay,
     is_broken_connection,
     retry_after_delay,
@@ -242,8 +244,9 @@ def test_pure_decisions() -> None:
         retry_after_delay(httpx.Response(503, headers={"Retry-After": "Wed, 21 Oct 2015"})) is None
     )
     assert retry_after_delay(httpx.Response(200, headers={"Retry-After": "5"})) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(RetryPolicyError, match="max_attempts must be at least 1, got 0") as info:
         RetryPolicy(max_attempts=0)
+    assert isinstance(info.value, KubetypedError) and isinstance(info.value, ValueError)
 
 
 class _closing:

@@ -480,6 +480,15 @@ def test_update_needs_a_name() -> None:
     assert captured == []
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_body_that_is_not_json_is_a_typed_error_naming_the_kind(kind: str) -> None:
+    clientset, captured = capture(kind)
+    maps = clientset.core_v1.config_maps("ns")
+    with pytest.raises(rq.RequestBuildError, match=r"^ConfigMap: .*not JSON-serialisable.*set"):
+        await call(maps.create({"metadata": {"name": "cm"}, "data": {"k": {"a set"}}}))
+    assert captured == []
+
+
 # ---- decoding -------------------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 import pytest
 
-from kubetyped.cache.protocols import ListOptions as CacheListOptions
+from kubetyped.cache.protocols import ListOptions
 from kubetyped.cache.rest_listwatch import RestListWatch
 from kubetyped.config import ClientConfig
 from kubetyped.rest import RESTClient, WatchStream
@@ -177,7 +177,7 @@ def test_informer_list_watch_stream_is_the_interruptible_rest_stream(
     server = BlockingWatchServer([_event("a", "3"), error_event])
     servers.append(server)
     with _client(server) as client:
-        stream = RestListWatch(client, PODS).watch(CacheListOptions(resource_version="1"))
+        stream = RestListWatch(client, PODS).watch(ListOptions(resource_version="1"))
         assert isinstance(stream, WatchStream)
         reader = Reader(stream)
         deadline = time.monotonic() + 5

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from fake_clock import FakeClock
 
 from kubetyped.workqueue import (
     AsyncRateLimitingQueue,
@@ -19,17 +20,6 @@ from kubetyped.workqueue import (
     WorkQueue,
     default_controller_rate_limiter,
 )
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def test_duplicate_adds_collapse() -> None:
