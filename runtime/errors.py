@@ -41,11 +41,15 @@ _SECRET_PATTERNS = (
     (_re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 <redacted>"),
     # user:password@ in URLs (proxy URLs)
     (_re.compile(r"(?i)(\w+://)[^/@\s]+@"), r"\1<redacted>@"),
+    # JWTs (service-account and OIDC tokens) and other long opaque tokens standing alone
+    (_re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "<redacted>"),
+    (_re.compile(r"(?<![\w/.-])[A-Za-z0-9_+/=-]{40,}(?![\w/.-])"), "<redacted>"),
 )
 
 
 def redact(text: str) -> str:
-    """Remove credentials (Authorization values, bearer tokens, URL userinfo) from a message."""
+    """Remove credentials (Authorization values, bearer tokens, URL userinfo, JWTs and long
+    opaque tokens) from a message."""
     for pattern, replacement in _SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
     return text

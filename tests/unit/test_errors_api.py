@@ -244,3 +244,13 @@ def test_every_documented_class_is_exported() -> None:
         "TransportError",
     ]:
         assert issubclass(getattr(errors, name), KubetypedError), name
+
+
+def test_redact_removes_jwts_and_long_opaque_tokens() -> None:
+    from kubetyped.errors import redact
+
+    jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+    opaque = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH"
+    text = redact(f'plugin said {jwt} and {opaque}; configmaps "x" not found')
+    assert jwt not in text and opaque not in text
+    assert 'configmaps "x" not found' in text
