@@ -27,8 +27,8 @@ from kubetyped.rest import RESTClient
 from tests.cluster import ClusterInfo
 
 WRITERS = 4
-OPS_PER_WRITER = 600  # 2400 writes in total
-NAMES_PER_WRITER = 120
+OPS_PER_WRITER = 1000  # 4000 writes in total
+NAMES_PER_WRITER = 500  # 2000 distinct objects
 
 
 @pytest.fixture
