@@ -15,14 +15,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
+from upstream_specs import UPSTREAM, needs_upstream
 
 from kubetyped.codegen.ir import ApiSpec, Property, Schema, VersionInfo
 from kubetyped.codegen.load_v2 import load_v2, load_v2_document
 from kubetyped.codegen.load_v3 import load_v3, normalise
 from kubetyped.codegen.snapshot import snapshot_from_swagger
 
-SWAGGER = Path("/work/shared/openapi/kubernetes/swagger-1.36.json")
+SWAGGER = UPSTREAM / "swagger-1.36.json"
 COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "1.36"
 _REF = "#/definitions/"
 
@@ -169,7 +169,7 @@ def test_v3_normalisation() -> None:
     }
 
 
-@pytest.mark.skipif(not SWAGGER.is_file(), reason="upstream swagger not available")
+@needs_upstream
 def test_full_swagger_v2_equals_imported_snapshot(tmp_path: Path) -> None:
     v2 = load_v2(SWAGGER)
     v3 = load_v3(snapshot_from_swagger(SWAGGER, tmp_path / "1.36", tmp_path))
@@ -187,7 +187,7 @@ def _strip_enum_docs(schema: Schema) -> Schema:
     return dataclasses.replace(schema, description=strip(schema.description), properties=props)
 
 
-@pytest.mark.skipif(not SWAGGER.is_file(), reason="upstream swagger not available")
+@needs_upstream
 def test_committed_real_snapshot_matches_upstream_swagger() -> None:
     v2: ApiSpec = load_v2(SWAGGER)
     real = load_v3(COMMITTED)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from upstream_specs import UPSTREAM, needs_upstream
 
 from kubetyped.codegen.errors import FixupNoLongerAppliesError
 from kubetyped.codegen.fixups import (
@@ -23,7 +23,7 @@ from kubetyped.codegen.fixups import (
 from kubetyped.codegen.ir import VersionInfo
 
 V134, V135, V136, V137 = (VersionInfo("1", m) for m in ("34", "35", "36", "37"))
-SHARED = Path("/work/shared/openapi/kubernetes")
+SHARED = UPSTREAM
 
 
 def fixup(name: str) -> Fixup:
@@ -89,7 +89,7 @@ def test_unknown_version_applies_only_where_defect_is_present() -> None:
     assert apply_fixups(definitions, VersionInfo("0", "0", "unknown")) == ()
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="upstream swagger not available")
+@needs_upstream
 @pytest.mark.parametrize("minor", ["34", "35", "36"])
 def test_upstream_specs(minor: str) -> None:
     definitions = json.loads((SHARED / f"swagger-1.{minor}.json").read_text())["definitions"]
@@ -98,7 +98,7 @@ def test_upstream_specs(minor: str) -> None:
     assert "events_event_time_optional" in applied
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="upstream swagger not available")
+@needs_upstream
 def test_claiming_a_fixed_version_fails_loudly() -> None:
     """EndpointSlice.endpoints became optional in 1.36: claiming 1.36 must raise."""
     definitions = json.loads((SHARED / "swagger-1.36.json").read_text())["definitions"]

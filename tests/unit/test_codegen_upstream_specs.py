@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from upstream_specs import upstream_spec
 
 from kubetyped.codegen.cli import main as kubetyped_main
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "openapi" / "kubernetes"
 ROUND_TRIP = Path(__file__).with_name("test_model_roundtrip.py")
 
 CHECK = """
@@ -39,9 +39,7 @@ print("ok", package)
 
 @pytest.mark.parametrize("minor", ["34", "35"])
 def test_generate_import_and_round_trip_upstream_spec(tmp_path: Path, minor: str) -> None:
-    swagger = SHARED / f"swagger-1.{minor}.json"
-    if not swagger.exists():
-        pytest.skip(f"{swagger} is not available (a user's clone has no ../shared)")
+    swagger = upstream_spec(minor)
     package = f"kt_upstream_1_{minor}"
     out = tmp_path / package
     assert (
@@ -65,9 +63,7 @@ def test_generate_import_and_round_trip_upstream_spec(tmp_path: Path, minor: str
 
 def test_generated_upstream_package_rejects_a_broken_object(tmp_path: Path) -> None:
     """The check above can fail: a Pod without container names does not validate."""
-    swagger = SHARED / "swagger-1.35.json"
-    if not swagger.exists():
-        pytest.skip(f"{swagger} is not available")
+    swagger = upstream_spec("35")
     package = "kt_upstream_broken"
     assert (
         kubetyped_main(
