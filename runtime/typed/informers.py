@@ -29,6 +29,7 @@ from kubetyped.typed.listwatch import AsyncTypedListWatch, TypedListWatch
 from kubetyped.typed.resource import ResourceInfo, resolve_reference
 
 T = TypeVar("T")
+InformerT = TypeVar("InformerT", bound="SharedIndexInformer[Any] | AsyncSharedIndexInformer[Any]")
 F = TypeVar("F", "InformerFactoryBase", "AsyncInformerFactoryBase")
 
 
@@ -40,28 +41,34 @@ def _indexers(info: ResourceInfo) -> dict[str, Any]:
     return {NAMESPACE_INDEX: namespace_index_func} if info.namespaced else {}
 
 
-class TypedInformer(Generic[T]):
-    """The shared informer and lister of one resource (thread mode)."""
+class _TypedInformerBase(Generic[T, InformerT]):
+    """One resource's shared informer (from the factory) and lister; mode-neutral."""
 
     resource: ResourceInfo
     lister_class: type[Lister[Any]] = Lister
+    # the thread or asyncio flavour of each part, set by the two subclasses
+    _list_watch: Any
+    _tweaked: Any
+    _informer: Any
 
-    def __init__(self, factory: InformerFactoryBase) -> None:
+    def __init__(self, factory: Any) -> None:
         self._factory = factory
 
-    def informer(self) -> SharedIndexInformer[T]:
+    def informer(self) -> InformerT:
         info, rest = self.resource, self._factory.rest
 
-        def new(options: InformerOptions) -> SharedIndexInformer[T]:
-            list_watch: TypedListWatch[T] = TypedListWatch(rest, info, options.namespace)
-            return SharedIndexInformer(
-                TweakedListWatch(list_watch, options.tweak),
+        def new(options: InformerOptions) -> InformerT:
+            list_watch = self._list_watch(rest, info, options.namespace)
+            informer: InformerT = self._informer(
+                self._tweaked(list_watch, options.tweak),
                 indexers=_indexers(info),
                 resync_period=options.resync_period,
                 transform=options.transform,
             )
+            return informer
 
-        return self._factory.informer_for(informer_key(info), new)
+        informer: InformerT = self._factory.informer_for(informer_key(info), new)
+        return informer
 
     def lister(self) -> Lister[T]:
         """Read-only views of the cached objects (do not mutate them)."""
@@ -69,32 +76,26 @@ class TypedInformer(Generic[T]):
         return lister
 
 
-class AsyncTypedInformer(Generic[T]):
+class TypedInformer(_TypedInformerBase[T, SharedIndexInformer[T]]):
+    """The shared informer and lister of one resource (thread mode)."""
+
+    _list_watch = TypedListWatch
+    _tweaked = TweakedListWatch
+    _informer = SharedIndexInformer
+
+    def __init__(self, factory: InformerFactoryBase) -> None:
+        super().__init__(factory)
+
+
+class AsyncTypedInformer(_TypedInformerBase[T, AsyncSharedIndexInformer[T]]):
     """The shared informer and lister of one resource (asyncio)."""
 
-    resource: ResourceInfo
-    lister_class: type[Lister[Any]] = Lister
+    _list_watch = AsyncTypedListWatch
+    _tweaked = AsyncTweakedListWatch
+    _informer = AsyncSharedIndexInformer
 
     def __init__(self, factory: AsyncInformerFactoryBase) -> None:
-        self._factory = factory
-
-    def informer(self) -> AsyncSharedIndexInformer[T]:
-        info, rest = self.resource, self._factory.rest
-
-        def new(options: InformerOptions) -> AsyncSharedIndexInformer[T]:
-            list_watch: AsyncTypedListWatch[T] = AsyncTypedListWatch(rest, info, options.namespace)
-            return AsyncSharedIndexInformer(
-                AsyncTweakedListWatch(list_watch, options.tweak),
-                indexers=_indexers(info),
-                resync_period=options.resync_period,
-                transform=options.transform,
-            )
-
-        return self._factory.informer_for(informer_key(info), new)
-
-    def lister(self) -> Lister[T]:
-        lister: Lister[T] = self.lister_class(self.informer().indexer)
-        return lister
+        super().__init__(factory)
 
 
 class GroupInformers(Generic[F]):
