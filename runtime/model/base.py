@@ -20,6 +20,9 @@ import orjson
 from pydantic import BaseModel, ConfigDict
 
 from kubetyped.model import jsonio
+
+if TYPE_CHECKING:
+    from msgspec import Raw
 from kubetyped.model.plan import ClassPlan, build_plan, encode_value, inject_references
 
 RAW_SLOT = "__kube_raw__"
@@ -46,7 +49,7 @@ class KubeModel(BaseModel):
     # and no pydantic slots until a field is read. Fewer objects, less GC work.
     __slots__ = ("__kube_raw__",)
     if TYPE_CHECKING:
-        __kube_raw__: dict[str, Any] | jsonio.Raw | None
+        __kube_raw__: dict[str, Any] | Raw | None
     __kube_plan__: ClassVar[ClassPlan | None] = None
     __kube_namespace__: ClassVar[dict[str, Any] | None] = None
 
@@ -82,8 +85,8 @@ class KubeModel(BaseModel):
     def to_json(self) -> bytes:
         """The wire form as compact JSON bytes."""
         raw = self.__kube_raw__
-        if type(raw) is jsonio.Raw:  # never read: the bytes as they came
-            return bytes(raw)
+        if raw is not None and jsonio.is_raw(raw):  # never read: the bytes as they came
+            return bytes(raw)  # type: ignore[arg-type]
         return jsonio.dumps(self._to_raw())
 
     def _to_raw(self) -> dict[str, Any]:

@@ -7,20 +7,39 @@ back verbatim (`orjson.Fragment`).
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import msgspec
 import orjson
 
 from kubetyped.errors import KubetypedError
 
-Raw = msgspec.Raw
-_top_level = msgspec.json.Decoder(dict[str, msgspec.Raw])
-_items = msgspec.json.Decoder(list[msgspec.Raw] | None)
+if TYPE_CHECKING:
+    import msgspec
+    from msgspec import Raw
 
 
 class ModelDecodeError(KubetypedError, ValueError):
     """Bytes that are not the JSON object a model expects (names the model)."""
+
+
+@cache
+def _decoders() -> tuple[
+    msgspec.json.Decoder[dict[str, Raw]], msgspec.json.Decoder[list[Raw] | None]
+]:
+    import msgspec  # imported on the first list response, not at start-up
+
+    return (
+        msgspec.json.Decoder(dict[str, msgspec.Raw]),
+        msgspec.json.Decoder(list[msgspec.Raw] | None),
+    )
+
+
+def is_raw(value: Any) -> bool:
+    """True for an unparsed list item (msgspec is loaded once any exists)."""
+    msgspec = sys.modules.get("msgspec")
+    return msgspec is not None and type(value) is msgspec.Raw
 
 
 def parse(raw: Raw) -> Any:
@@ -40,10 +59,13 @@ def loads_object(data: bytes | str, model: str) -> dict[str, Any]:
 
 def loads_list_object(data: bytes | str, model: str) -> dict[str, Any]:
     """A list object whose `items` stay unparsed (`Raw`) until read."""
+    import msgspec
+
+    top_level, items = _decoders()
     try:
-        top = _top_level.decode(data)
+        top = top_level.decode(data)
         return {
-            key: _items.decode(value) if key == "items" else parse(value)
+            key: items.decode(value) if key == "items" else parse(value)
             for key, value in top.items()
         }
     except (msgspec.DecodeError, msgspec.ValidationError, orjson.JSONDecodeError) as exc:
@@ -51,7 +73,7 @@ def loads_list_object(data: bytes | str, model: str) -> dict[str, Any]:
 
 
 def _fragment(value: Any) -> Any:
-    if type(value) is Raw:
+    if is_raw(value):
         return orjson.Fragment(bytes(value))
     raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
+from kubetyped.model.jsonio import is_raw
 from kubetyped.model.scalars import MicroTime, Quantity, Time, format_time
 
 if TYPE_CHECKING:
@@ -173,14 +172,13 @@ def _decoder_for(annotation: Any) -> tuple[Decoder | None, tuple[type[KubeModel]
 
 
 _new_object = object.__new__
-Raw = msgspec.Raw
 
 
 def _model_decoder(model: type[KubeModel]) -> Decoder:
     set_raw = _raw_descriptor(model).__set__
 
     def decode(value: Any) -> Any:
-        if type(value) is not dict and type(value) is not Raw:
+        if type(value) is not dict and not is_raw(value):
             return value
         instance = _new_object(model)
         set_raw(instance, value)
@@ -214,7 +212,7 @@ def _model_list_decoder(model: type[KubeModel]) -> Decoder:
             return value
         items = []
         for item in value:
-            if type(item) is dict or type(item) is Raw:
+            if type(item) is dict or is_raw(item):
                 instance = _new_object(model)
                 set_raw(instance, item)
                 items.append(instance)
