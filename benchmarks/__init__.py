@@ -1,0 +1,1 @@
+"""kubetyped benchmarks against its peers and the limit (`make bench`, entry point `run.py`)."""

@@ -1,0 +1,388 @@
+"""Decode (bytes → typed objects, then reading every field) and encode (typed → JSON bytes)."""
+
+from __future__ import annotations
+
+import cProfile
+import gc
+import io
+import json
+import pstats
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+import orjson
+
+from benchmarks import fixtures
+from benchmarks.common import Ratio, Section, Table, fmt_seconds, log
+from benchmarks.walkers import walk_kubetyped, walk_lightkube, walk_official, walk_plain
+
+SLOW_RUN = 1.0  # seconds: a case whose warm-up run takes longer gets SLOW_RUNS runs
+FAST_RUNS, SLOW_RUNS = 5, 3
+
+
+@dataclass
+class Timing:
+    """Medians of one case; `stages` are cumulative times within one run (e.g. decode, +read)."""
+
+    runs: int
+    samples: list[list[float]] = field(default_factory=list)
+    result: Any = None
+
+    def median(self, stage: int = 0) -> float:
+        return statistics.median(sample[stage] for sample in self.samples)
+
+
+Stages = Callable[[], tuple[list[float], Any]]
+
+
+def interleaved(cases: dict[str, Stages]) -> dict[str, Timing]:
+    """Runs every case round-robin (so load drifts hit all alike): one warm-up, then
+    FAST_RUNS runs, or SLOW_RUNS for cases whose warm-up exceeded SLOW_RUN seconds."""
+    timings: dict[str, Timing] = {}
+    for name, case in cases.items():
+        log(f"  warm-up: {name}")
+        stages, result = case()
+        timings[name] = Timing(SLOW_RUNS if stages[-1] > SLOW_RUN else FAST_RUNS, result=result)
+    for round_index in range(max(t.runs for t in timings.values())):
+        for name, case in cases.items():
+            if round_index < timings[name].runs:
+                gc.collect()
+                stages, _ = case()
+                timings[name].samples.append(stages)
+    return timings
+
+
+def read_names(items: Any) -> int:
+    """Reads `metadata.name` of every item (what a typical list consumer touches)."""
+    count = 0
+    for item in items:
+        name = item["metadata"]["name"] if isinstance(item, dict) else item.metadata.name
+        count += bool(name)
+    return count
+
+
+def staged(decode: Callable[[], Any], walk: Callable[[Any], int] | None = None) -> Stages:
+    """One run, cumulative stage times: `decode()`; then (with `walk`) reading every item's
+    name; then walking every field of the same objects."""
+
+    def run() -> tuple[list[float], Any]:
+        start = time.perf_counter()
+        items = decode()
+        decoded = time.perf_counter() - start
+        if walk is None:
+            return [decoded], items
+        read_names(items)
+        named = time.perf_counter() - start
+        leaves = walk(items)
+        return [decoded, named, time.perf_counter() - start], leaves
+
+    return run
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    count: int
+    body: Callable[[int], bytes]
+    kubetyped_list: str  # module:Class
+    lightkube_resource: str
+    official_list: str
+
+
+KINDS = (
+    Kind("Pod", 5000, fixtures.pod_list, "core_v1:PodList", "core_v1:Pod", "V1PodList"),
+    Kind(
+        "Deployment",
+        1000,
+        fixtures.deployment_list,
+        "apps_v1:DeploymentList",
+        "apps_v1:Deployment",
+        "V1DeploymentList",
+    ),
+    Kind(
+        "ConfigMap",
+        5000,
+        fixtures.config_map_list,
+        "core_v1:ConfigMapList",
+        "core_v1:ConfigMap",
+        "V1ConfigMapList",
+    ),
+)
+
+
+def _kubetyped_class(spec: str) -> Any:
+    import importlib
+
+    module, name = spec.split(":")
+    return getattr(importlib.import_module(f"kubetyped.generated.models.{module}"), name)
+
+
+def _lightkube_class(spec: str) -> Any:
+    import importlib
+
+    module, name = spec.split(":")
+    return getattr(importlib.import_module(f"lightkube.resources.{module}"), name)
+
+
+def decode_cases(
+    kind: Kind, data: bytes
+) -> dict[str, tuple[Callable[[], Any], Callable[[Any], int] | None]]:
+    """name → (decode function returning the items, walker for read-all or None)."""
+    from kubernetes.client import ApiClient
+    from lightkube.core.decoders import decode_list
+
+    kt_list = _kubetyped_class(kind.kubetyped_list)
+    lk_res = _lightkube_class(kind.lightkube_resource)
+    api = ApiClient()
+
+    def official() -> Any:
+        # the official client hands `deserialize` the decoded response text
+        return api.deserialize(data.decode(), kind.official_list, "application/json").items
+
+    return {
+        "orjson.loads (dicts, limit)": (lambda: orjson.loads(data)["items"], walk_plain),
+        "msgspec.json.decode (dicts, limit)": (
+            lambda: msgspec.json.decode(data)["items"],
+            walk_plain,
+        ),
+        "kubetyped from_json (trusted, lazy)": (
+            lambda: kt_list.from_json(data).items,
+            walk_kubetyped,
+        ),
+        "kubetyped model_validate_json (validating)": (
+            lambda: kt_list.model_validate_json(data).items,
+            walk_kubetyped,
+        ),
+        "lightkube decode_list (msgspec)": (lambda: decode_list(data, lk_res)[2], walk_lightkube),
+        "official ApiClient.deserialize": (official, walk_official),
+    }
+
+
+def _ratio(times: dict[str, float], a: str, b: str) -> float:
+    return times[a] / times[b]
+
+
+def run_decode() -> Section:
+    section = Section("Decode: JSON bytes → typed objects")
+    section.notes.append(
+        "`decode` = bytes → the list of typed items (for kubetyped that includes `.items`). "
+        "kubetyped's trusted path is lazy all the way down: `from_json` of a list does not even "
+        "parse the items' JSON until an item is read, so its `decode` figure excludes parsing "
+        "and is not comparable on its own; compare the next two columns. `+ read every name` "
+        "adds reading `metadata.name` of every item (a typical list consumer), cumulative "
+        "with decode. `decode + read all` additionally reads every attribute "
+        "recursively with a generic walker (`benchmarks/walkers.py`); its cost includes the "
+        "walker's own Python overhead, the same for all libraries (see the dict rows). Both "
+        "columns come from the same runs (decode timed, then the walk over its result). "
+        f"Median of {FAST_RUNS} runs, or {SLOW_RUNS} for cases whose warm-up took over "
+        f"{SLOW_RUN:.0f} s; cases run round-robin so load changes on the shared machine hit all "
+        "alike; one warm-up run first (not counted)."
+    )
+    for kind in KINDS:
+        log(f"decode: generating {kind.count} {kind.label}s")
+        data = kind.body(kind.count)
+        table = Table(
+            f"{kind.count:,} {kind.label}s ({len(data) / 1e6:.1f} MB JSON)",
+            [
+                "library / path",
+                "decode",
+                "+ read every name",
+                "decode + read all",
+                "leaves read",
+                "runs",
+            ],
+        )
+        cases = decode_cases(kind, data)
+        log(f"decode: {kind.label}")
+        timings = interleaved(
+            {name: staged(decode, walk) for name, (decode, walk) in cases.items()}
+        )
+        decode_times = {name: t.median(0) for name, t in timings.items()}
+        named_times = {name: t.median(1) for name, t in timings.items()}
+        full_times = {name: t.median(2) for name, t in timings.items()}
+        for name, timing in timings.items():
+            table.add(
+                name,
+                fmt_seconds(decode_times[name]),
+                fmt_seconds(named_times[name]),
+                fmt_seconds(full_times[name]),
+                timing.result,
+                timing.runs,
+            )
+        section.tables.append(table)
+        kt, lk, off = (
+            "kubetyped from_json (trusted, lazy)",
+            "lightkube decode_list (msgspec)",
+            "official ApiClient.deserialize",
+        )
+        strict = kind.label == "Pod"
+        section.ratios += [
+            Ratio(
+                f"decode {kind.count} {kind.label}s (items unparsed, see notes): kubetyped / lightkube",
+                _ratio(decode_times, kt, lk),
+                "<= 1.5" if strict else "",
+            ),
+            Ratio(
+                f"decode {kind.count} {kind.label}s (items unparsed): official / kubetyped (speed-up)",
+                _ratio(decode_times, off, kt),
+                ">= 8" if strict else "",
+            ),
+            Ratio(
+                f"decode+read names {kind.count} {kind.label}s: kubetyped / lightkube",
+                _ratio(named_times, kt, lk),
+            ),
+            Ratio(
+                f"decode+read names {kind.count} {kind.label}s: official / kubetyped (speed-up)",
+                _ratio(named_times, off, kt),
+            ),
+            Ratio(
+                f"decode+read-all {kind.count} {kind.label}s: kubetyped / lightkube",
+                _ratio(full_times, kt, lk),
+                "<= 1.5" if strict else "",
+            ),
+            Ratio(
+                f"decode+read-all {kind.count} {kind.label}s: official / kubetyped (speed-up)",
+                _ratio(full_times, off, kt),
+                ">= 8" if strict else "",
+            ),
+            Ratio(
+                f"decode {kind.count} {kind.label}s (items unparsed): kubetyped / orjson.loads (limit)",
+                _ratio(decode_times, kt, "orjson.loads (dicts, limit)"),
+            ),
+            Ratio(
+                f"decode+read-all {kind.count} {kind.label}s: kubetyped / orjson dicts (limit)",
+                _ratio(full_times, kt, "orjson.loads (dicts, limit)"),
+            ),
+        ]
+    return section
+
+
+def run_encode() -> Section:
+    from kubernetes.client import ApiClient
+    from lightkube.core.decoders import decode_list
+    from lightkube.resources.core_v1 import Pod as LightkubePod
+
+    from kubetyped.generated.models.core_v1 import PodList
+
+    section = Section("Encode: typed objects → JSON bytes (5,000 Pods)")
+    data = fixtures.pod_list(5000)
+    raw = orjson.loads(data)
+    validated = PodList.model_validate_json(data)
+    decoded = PodList.from_json(data)
+    touched = PodList.from_json(data)
+    walk_kubetyped(touched.items)  # every field materialised: encodes from the model, not the raw
+    lightkube_items = decode_list(data, LightkubePod)[2]
+    api: Any = ApiClient()
+    official = api.deserialize(data.decode(), "V1PodList", "application/json")
+    cases: dict[str, Callable[[], Any]] = {
+        "orjson.dumps of dicts (limit)": lambda: orjson.dumps(raw),
+        "kubetyped to_json, decoded (untouched)": decoded.to_json,
+        "kubetyped to_json, decoded + every field read": touched.to_json,
+        "kubetyped to_json, validated (model_validate_json)": validated.to_json,
+        "lightkube msgspec.json.encode (its request path)": lambda: msgspec.json.encode(
+            lightkube_items
+        ),
+        "official sanitize_for_serialization + json.dumps": lambda: json.dumps(
+            api.sanitize_for_serialization(official)
+        ).encode(),
+    }
+    table = Table("encode 5,000 Pods", ["library / path", "encode", "output bytes", "runs"])
+    log("encode: 5000 Pods")
+    timings = interleaved({name: staged(fn) for name, fn in cases.items()})
+    times = {name: t.median() for name, t in timings.items()}
+    for name, timing in timings.items():
+        table.add(name, fmt_seconds(times[name]), f"{len(timing.result):,}", timing.runs)
+    section.tables.append(table)
+    lk = "lightkube msgspec.json.encode (its request path)"
+    off = "official sanitize_for_serialization + json.dumps"
+    for name in (
+        "kubetyped to_json, decoded (untouched)",
+        "kubetyped to_json, decoded + every field read",
+        "kubetyped to_json, validated (model_validate_json)",
+    ):
+        section.ratios.append(
+            Ratio(
+                f"encode 5000 Pods: {name.removeprefix('kubetyped ')} / lightkube",
+                times[name] / times[lk],
+            )
+        )
+        section.ratios.append(
+            Ratio(
+                f"encode 5000 Pods: official / {name.removeprefix('kubetyped ')} (speed-up)",
+                times[off] / times[name],
+            )
+        )
+    section.notes.append(
+        "The lightkube row encodes a list of its Structs (what `msgspec.json.encode` does for a "
+        "request body); output sizes differ because libraries omit or keep null/default fields "
+        "differently. kubetyped `to_json` of an untouched decoded object writes back what it "
+        "retained (the received JSON, unparsed parts included) without re-encoding, so that row "
+        "is a pass-through, not a like-for-like encode; the `every field read` and `validated` "
+        "rows encode from the models."
+    )
+    return section
+
+
+def run_profile() -> Section:
+    """cProfile of kubetyped decode + read-all of 5,000 Pods, top 15 by tottime."""
+    from kubetyped.generated.models.core_v1 import PodList
+
+    data = fixtures.pod_list(5000)
+    walk_kubetyped(PodList.from_json(data).items)  # warm-up
+    profiler = cProfile.Profile()
+    profiler.enable()
+    walk_kubetyped(PodList.from_json(data).items)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime").print_stats(15)
+    section = Section(
+        "Profile: kubetyped decode + read every field, 5,000 Pods (cProfile, top 15 by tottime)"
+    )
+    section.extra_markdown = "```\n" + out.getvalue().strip() + "\n```"
+    section.notes.append(
+        "cProfile adds per-call overhead, so absolute times are inflated; read it for shares. "
+        "Time spent in the cyclic garbage collector is charged to whichever function happens to "
+        "allocate when a collection triggers, so a builtin can look expensive here; the table "
+        "below measures the collector's share directly."
+    )
+    section.tables.append(_gc_share(data))
+    return section
+
+
+def _gc_share(data: bytes) -> Table:
+    """decode + read-all of the same Pods with the cyclic GC on and off (median of 3 each)."""
+    from lightkube.core.decoders import decode_list
+    from lightkube.resources.core_v1 import Pod as LightkubePod
+
+    from kubetyped.generated.models.core_v1 import PodList
+
+    cases: dict[str, Callable[[], Any]] = {
+        "kubetyped from_json": lambda: walk_kubetyped(PodList.from_json(data).items),
+        "lightkube decode_list": lambda: walk_lightkube(decode_list(data, LightkubePod)[2]),
+    }
+    table = Table(
+        "decode + read all, 5,000 Pods, cyclic GC on vs off (median of 3)",
+        ["library", "GC on", "GC off", "GC share"],
+    )
+    for name, fn in cases.items():
+        on, off = [], []
+        for _ in range(3):
+            for samples, enabled in ((on, True), (off, False)):
+                gc.collect()
+                if not enabled:
+                    gc.disable()
+                try:
+                    start = time.perf_counter()
+                    fn()
+                    samples.append(time.perf_counter() - start)
+                finally:
+                    gc.enable()
+        with_gc, without_gc = statistics.median(on), statistics.median(off)
+        table.add(
+            name, fmt_seconds(with_gc), fmt_seconds(without_gc), f"{1 - without_gc / with_gc:.0%}"
+        )
+    return table
