@@ -1,0 +1,254 @@
+"""`AsyncRESTClient`: the asyncio REST client, method for method like `RESTClient`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from kubetyped.errors import (
+    ExpiredError,
+)
+from kubetyped.pager import ListAccumulator, Pager
+from kubetyped.ratelimit import TokenBucketRateLimiter
+from kubetyped.request import (
+    DEFAULT_PAGE_SIZE,
+    JSON,
+    ApplyOptions,
+    DeleteOptions,
+    GetOptions,
+    ListOptions,
+    PatchType,
+    PathLike,
+    WriteOptions,
+    apply_request,
+    build_request,
+    delete_request,
+    get_request,
+    list_request,
+    patch_request,
+    watch_request,
+    write_request,
+)
+from kubetyped.rest.common import (
+    Obj,
+    _RestCommon,
+    decode_json,
+    transport_error,
+)
+from kubetyped.rest.streams import AsyncWatchStream
+from kubetyped.transport import (
+    TransportConfig,
+    build_async_http_client,
+)
+from kubetyped.warnings import WarningHandler
+
+
+class AsyncRESTClient(_RestCommon):
+    """asyncio REST client; the same methods as `RESTClient`, awaited."""
+
+    _http: httpx.AsyncClient
+
+    def __init__(
+        self,
+        config: TransportConfig | None = None,
+        *,
+        limiter: TokenBucketRateLimiter | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        warning_handler: WarningHandler | None = None,
+    ) -> None:
+        if http_client is None:
+            if config is None:
+                raise TypeError("AsyncRESTClient needs a config or an http_client")
+            http_client = build_async_http_client(config, limiter)
+            owns = True
+        else:
+            owns = False
+        super().__init__(config, warning_handler, owns)
+        self._http = http_client
+
+    @classmethod
+    def from_config(
+        cls,
+        config: TransportConfig,
+        *,
+        limiter: TokenBucketRateLimiter | None = None,
+        warning_handler: WarningHandler | None = None,
+    ) -> Self:
+        return cls(config, limiter=limiter, warning_handler=warning_handler)
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        return self._http
+
+    # --- low level ---------------------------------------------------------------------------
+
+    async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        request = self._resolve(request)
+        try:
+            response = await self._http.send(request, stream=stream)
+        except httpx.HTTPError as exc:
+            raise transport_error(request, exc) from exc
+        if stream and not response.is_success:
+            try:
+                await response.aread()
+            except httpx.HTTPError as exc:
+                raise transport_error(request, exc) from exc
+            finally:
+                await response.aclose()
+        return self._check(response)
+
+    async def request_json(self, request: httpx.Request) -> Obj:
+        return decode_json(await self.send(request))
+
+    async def request_bytes(self, request: httpx.Request) -> bytes:
+        return (await self.send(request)).content
+
+    # --- verbs -------------------------------------------------------------------------------
+
+    async def get(self, path: PathLike, options: GetOptions | None = None) -> Obj:
+        return await self.request_json(get_request(path, options))
+
+    async def get_bytes(
+        self, path: PathLike, options: GetOptions | None = None, *, accept: str = JSON
+    ) -> bytes:
+        return await self.request_bytes(get_request(path, options, accept=accept))
+
+    async def list(self, path: PathLike, options: ListOptions | None = None) -> Obj:
+        return await self.request_json(list_request(path, options))
+
+    async def list_bytes(
+        self, path: PathLike, options: ListOptions | None = None, *, accept: str = JSON
+    ) -> bytes:
+        return await self.request_bytes(list_request(path, options, accept=accept))
+
+    async def _pages(self, path: PathLike, pager: Pager) -> AsyncIterator[Obj]:
+        while (options := pager.next_options()) is not None:
+            try:
+                page = await self.list(path, options)
+            except ExpiredError as error:
+                if not pager.on_expired(error):
+                    raise
+                continue
+            pager.on_page(page)
+            yield page
+
+    def list_pages(
+        self,
+        path: PathLike,
+        options: ListOptions | None = None,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[Obj]:
+        """See `RESTClient.list_pages`; iterate with `async for`."""
+        return self._pages(path, Pager(options, page_size=page_size))
+
+    async def list_all(
+        self,
+        path: PathLike,
+        options: ListOptions | None = None,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> Obj:
+        pager = Pager(options, page_size=page_size)
+        accumulator = ListAccumulator()
+        async for page in self._pages(path, pager):
+            if pager.fell_back:
+                accumulator.reset()
+            accumulator.add(page)
+        return accumulator.result()
+
+    async def create(
+        self,
+        path: PathLike,
+        body: Obj | bytes,
+        options: WriteOptions | None = None,
+        *,
+        content_type: str = JSON,
+    ) -> Obj:
+        return await self.request_json(
+            write_request("POST", path, body, options, content_type=content_type)
+        )
+
+    async def update(
+        self,
+        path: PathLike,
+        body: Obj | bytes,
+        options: WriteOptions | None = None,
+        *,
+        content_type: str = JSON,
+    ) -> Obj:
+        return await self.request_json(
+            write_request("PUT", path, body, options, content_type=content_type)
+        )
+
+    async def patch(
+        self,
+        path: PathLike,
+        body: Any,
+        patch_type: PatchType | str = PatchType.MERGE,
+        options: WriteOptions | None = None,
+    ) -> Obj:
+        return await self.request_json(patch_request(path, body, patch_type, options))
+
+    async def apply(self, path: PathLike, body: Obj | bytes, options: ApplyOptions) -> Obj:
+        return await self.request_json(apply_request(path, body, options))
+
+    async def delete(self, path: PathLike, options: DeleteOptions | None = None) -> Obj:
+        return await self.request_json(delete_request(path, options))
+
+    async def delete_collection(
+        self,
+        path: PathLike,
+        list_options: ListOptions | None = None,
+        delete_options: DeleteOptions | None = None,
+    ) -> Obj:
+        return await self.request_json(delete_request(path, delete_options, list_options))
+
+    def watch(
+        self,
+        path: PathLike,
+        options: ListOptions | None = None,
+        *,
+        raise_errors: bool = True,
+    ) -> AsyncWatchStream:
+        """See `RESTClient.watch`; iterate with `async for`, end early with `aclose`/`async with`."""
+        request = watch_request(path, options)
+        return AsyncWatchStream(lambda: self.send(request, stream=True), raise_errors)
+
+    async def get_text(self, path: PathLike, params: Mapping[str, str] | None = None) -> str:
+        return (await self.send(build_request("GET", path, params=params, accept="*/*"))).text
+
+    async def stream_lines(
+        self, path: PathLike, params: Mapping[str, str] | None = None
+    ) -> AsyncIterator[str]:
+        request = build_request("GET", path, params=params, accept="*/*", stream=True)
+        response = await self.send(request, stream=True)
+        try:
+            async for line in response.aiter_lines():
+                yield line
+        except httpx.HTTPError as exc:
+            raise transport_error(response.request, exc) from exc
+        finally:
+            await response.aclose()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    aclose = close
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -1,0 +1,100 @@
+"""Response checking and decoding shared by the sync and async REST clients and streams."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import httpx
+import orjson
+
+from kubetyped.errors import (
+    ApiError,
+    ResponseDecodeError,
+    TransportError,
+    api_error_from_response,
+)
+from kubetyped.retry import PREVIOUS_ATTEMPT_EXTENSION
+from kubetyped.transport import (
+    TransportConfig,
+)
+from kubetyped.warnings import WarningHandler, handle_response_warnings
+from kubetyped.watch import EventType, WatchEvent
+
+Obj = dict[str, Any]
+_ERROR_BODY_LIMIT: Final = 64 * 1024
+
+
+def decode_json(response: httpx.Response) -> Obj:
+    """The JSON object of a 2xx answer."""
+    try:
+        decoded = orjson.loads(response.content)
+    except orjson.JSONDecodeError as exc:
+        raise ResponseDecodeError(
+            f"{response.request.method} {response.request.url.path}: answer is not JSON ({exc})"
+        ) from None
+    if not isinstance(decoded, dict):
+        raise ResponseDecodeError(
+            f"{response.request.method} {response.request.url.path}: "
+            f"expected a JSON object, got {type(decoded).__name__}"
+        )
+    return decoded
+
+
+def api_error(response: httpx.Response) -> ApiError:
+    """The typed error of a non-2xx answer whose body has been read."""
+    return api_error_from_response(
+        response.status_code,
+        response.content[:_ERROR_BODY_LIMIT],
+        response.headers,
+        method=response.request.method,
+        path=response.request.url.path,
+    )
+
+
+def transport_error(request: httpx.Request, exc: Exception) -> TransportError:
+    previous = request.extensions.get(PREVIOUS_ATTEMPT_EXTENSION)
+    message = f"{request.method} {request.url.copy_with(query=None)}: {type(exc).__name__}: {exc}"
+    if previous is not None:
+        what = previous if isinstance(previous, str) else f"{type(previous).__name__}: {previous}"
+        message += f" (previous attempt: {what})"
+    return TransportError(message, previous=previous)
+
+
+def _event_or_raise(event: WatchEvent, raise_errors: bool) -> WatchEvent:
+    if raise_errors and event.type is EventType.ERROR:
+        error = event.error()
+        assert error is not None
+        raise error
+    return event
+
+
+class _RestCommon:
+    """What the sync and async clients share: request resolution and response checking."""
+
+    _http: httpx.Client | httpx.AsyncClient
+
+    def __init__(
+        self,
+        config: TransportConfig | None,
+        warning_handler: WarningHandler | None,
+        owns_http: bool,
+    ) -> None:
+        self.config = config
+        self.warning_handler = warning_handler
+        self._owns_http = owns_http
+
+    def _resolve(self, request: httpx.Request) -> httpx.Request:
+        """Apply the http client's base URL, default headers and timeout to a built request."""
+        return self._http.build_request(
+            request.method,
+            request.url,
+            content=request.content or None,
+            headers=request.headers,
+            extensions=dict(request.extensions),
+        )
+
+    def _check(self, response: httpx.Response) -> httpx.Response:
+        handle_response_warnings(response, self.warning_handler)
+        if not response.is_success:
+            raise api_error(response)
+        return response
