@@ -1,0 +1,65 @@
+"""List responses: items stay unparsed until read, come back verbatim, and bad bytes are typed."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from kubetyped.errors import KubetypedError
+from kubetyped.generated.models.core_v1 import ConfigMap, ConfigMapList
+from kubetyped.model.jsonio import ModelDecodeError, is_raw
+
+ITEMS = [
+    {"metadata": {"name": f"cm-{i}", "resourceVersion": str(i)}, "data": {"k": str(i)}}
+    for i in range(3)
+]
+BODY = orjson.dumps(
+    {
+        "apiVersion": "v1",
+        "kind": "ConfigMapList",
+        "metadata": {"resourceVersion": "9"},
+        "items": ITEMS,
+    }
+)
+
+
+def test_items_are_parsed_only_when_read() -> None:
+    listed = ConfigMapList.from_json(BODY)
+    raw = listed.raw_view()
+    assert raw is not None and all(is_raw(item) for item in raw["items"])
+    first = listed.items[0]
+    assert isinstance(first, ConfigMap)
+    assert first.metadata is not None and first.metadata.name == "cm-0"
+    assert listed.items[2].to_json() == orjson.dumps(ITEMS[2])  # never read: verbatim bytes
+
+
+def test_a_list_round_trips_whether_or_not_items_were_read() -> None:
+    untouched = ConfigMapList.from_json(BODY)
+    assert untouched.to_json() == BODY
+    touched = ConfigMapList.from_json(BODY)
+    assert touched.items[1].data == {"k": "1"}
+    assert touched.to_dict() == orjson.loads(BODY)
+    assert touched == untouched == ConfigMapList.model_validate_json(BODY)
+
+
+def test_null_items_decode_as_none() -> None:
+    empty = ConfigMapList.from_json(b'{"kind":"ConfigMapList","items":null}')
+    assert empty.items is None
+
+
+@pytest.mark.parametrize(
+    ("model", "body", "expected"),
+    [
+        (ConfigMapList, b"[1, 2]", "ConfigMapList: response is not a JSON list object"),
+        (ConfigMapList, b'{"items": [1,', "ConfigMapList: response is not a JSON list object"),
+        (ConfigMap, b"not json", "ConfigMap: response is not JSON"),
+        (ConfigMap, b'"a string"', "ConfigMap: expected a JSON object, got str"),
+    ],
+)
+def test_bad_bytes_raise_a_typed_error_naming_the_model(
+    model: type[ConfigMap] | type[ConfigMapList], body: bytes, expected: str
+) -> None:
+    with pytest.raises(ModelDecodeError) as caught:
+        model.from_json(body)
+    assert isinstance(caught.value, KubetypedError)
+    assert str(caught.value).startswith(expected)
