@@ -207,8 +207,9 @@ def accessor_name(plural: str, kind: str) -> str:
 
 
 def _quote(name: ModelName | None) -> str:
+    """A model as a type argument; erased to Any at run time (see kubetyped.typed.erased)."""
     assert name is not None
-    return f'"{name.annotation}"'
+    return name.annotation
 
 
 def _first_sentence(text: str) -> str:
@@ -259,13 +260,16 @@ def render_clients(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
             "gv": gv,
             "views": views,
             "model_imports": model_imports(modules, ctx),
+            "erased_modules": sorted(modules),
             "resource_model_imports": model_imports({view.model.module for view in views}, ctx),
+            "erased_resource_modules": sorted({view.model.module for view in views}),
             "reference": lambda name: _model_reference(ctx, name),
             "subresource_models": lambda view: _subresource_models(ctx, view),
             "group_class": pascal(gv.python_name),
             "informer_imports": {
                 f"{package}.clients.{gv.python_name}": [v.constant for v in views],
                 f"{package}.listers.{gv.python_name}": [f"{v.resource.kind}Lister" for v in views],
+                "kubetyped.typed.erased": ["ERASED"],
                 "kubetyped.typed.informers": _INFORMER_BASES,
             },
         }

@@ -10,10 +10,12 @@ from kubetyped.typed import ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import admissionregistration_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    admissionregistration_v1 = ERASED
 
 MUTATINGADMISSIONPOLICIES = ResourceInfo(
     group="admissionregistration.k8s.io",
@@ -33,18 +35,18 @@ MUTATINGADMISSIONPOLICIES = ResourceInfo(
 
 
 class MutatingAdmissionPolicyClient(
-    s.Get["admissionregistration_v1.MutatingAdmissionPolicy"],
+    s.Get[admissionregistration_v1.MutatingAdmissionPolicy],
     s.List[
-        "admissionregistration_v1.MutatingAdmissionPolicy",
-        "admissionregistration_v1.MutatingAdmissionPolicyList",
+        admissionregistration_v1.MutatingAdmissionPolicy,
+        admissionregistration_v1.MutatingAdmissionPolicyList,
     ],
-    s.Watch["admissionregistration_v1.MutatingAdmissionPolicy"],
-    s.Create["admissionregistration_v1.MutatingAdmissionPolicy"],
-    s.Update["admissionregistration_v1.MutatingAdmissionPolicy"],
-    s.Patch["admissionregistration_v1.MutatingAdmissionPolicy"],
-    s.Apply["admissionregistration_v1.MutatingAdmissionPolicy"],
-    s.Delete["admissionregistration_v1.MutatingAdmissionPolicy"],
-    s.DeleteCollection["admissionregistration_v1.MutatingAdmissionPolicy"],
+    s.Watch[admissionregistration_v1.MutatingAdmissionPolicy],
+    s.Create[admissionregistration_v1.MutatingAdmissionPolicy],
+    s.Update[admissionregistration_v1.MutatingAdmissionPolicy],
+    s.Patch[admissionregistration_v1.MutatingAdmissionPolicy],
+    s.Apply[admissionregistration_v1.MutatingAdmissionPolicy],
+    s.Delete[admissionregistration_v1.MutatingAdmissionPolicy],
+    s.DeleteCollection[admissionregistration_v1.MutatingAdmissionPolicy],
 ):
     """mutatingadmissionpolicies (admissionregistration.k8s.io/v1, cluster-scoped): MutatingAdmissionPolicy describes the definition of an admission mutation policy that mutates the object coming into admission chain."""
 
@@ -52,18 +54,18 @@ class MutatingAdmissionPolicyClient(
 
 
 class AsyncMutatingAdmissionPolicyClient(
-    a.Get["admissionregistration_v1.MutatingAdmissionPolicy"],
+    a.Get[admissionregistration_v1.MutatingAdmissionPolicy],
     a.List[
-        "admissionregistration_v1.MutatingAdmissionPolicy",
-        "admissionregistration_v1.MutatingAdmissionPolicyList",
+        admissionregistration_v1.MutatingAdmissionPolicy,
+        admissionregistration_v1.MutatingAdmissionPolicyList,
     ],
-    a.Watch["admissionregistration_v1.MutatingAdmissionPolicy"],
-    a.Create["admissionregistration_v1.MutatingAdmissionPolicy"],
-    a.Update["admissionregistration_v1.MutatingAdmissionPolicy"],
-    a.Patch["admissionregistration_v1.MutatingAdmissionPolicy"],
-    a.Apply["admissionregistration_v1.MutatingAdmissionPolicy"],
-    a.Delete["admissionregistration_v1.MutatingAdmissionPolicy"],
-    a.DeleteCollection["admissionregistration_v1.MutatingAdmissionPolicy"],
+    a.Watch[admissionregistration_v1.MutatingAdmissionPolicy],
+    a.Create[admissionregistration_v1.MutatingAdmissionPolicy],
+    a.Update[admissionregistration_v1.MutatingAdmissionPolicy],
+    a.Patch[admissionregistration_v1.MutatingAdmissionPolicy],
+    a.Apply[admissionregistration_v1.MutatingAdmissionPolicy],
+    a.Delete[admissionregistration_v1.MutatingAdmissionPolicy],
+    a.DeleteCollection[admissionregistration_v1.MutatingAdmissionPolicy],
 ):
     """mutatingadmissionpolicies (admissionregistration.k8s.io/v1, cluster-scoped): MutatingAdmissionPolicy describes the definition of an admission mutation policy that mutates the object coming into admission chain."""
 
@@ -88,18 +90,18 @@ MUTATINGADMISSIONPOLICYBINDINGS = ResourceInfo(
 
 
 class MutatingAdmissionPolicyBindingClient(
-    s.Get["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
+    s.Get[admissionregistration_v1.MutatingAdmissionPolicyBinding],
     s.List[
-        "admissionregistration_v1.MutatingAdmissionPolicyBinding",
-        "admissionregistration_v1.MutatingAdmissionPolicyBindingList",
+        admissionregistration_v1.MutatingAdmissionPolicyBinding,
+        admissionregistration_v1.MutatingAdmissionPolicyBindingList,
     ],
-    s.Watch["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    s.Create["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    s.Update["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    s.Patch["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    s.Apply["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    s.Delete["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    s.DeleteCollection["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
+    s.Watch[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    s.Create[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    s.Update[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    s.Patch[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    s.Apply[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    s.Delete[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    s.DeleteCollection[admissionregistration_v1.MutatingAdmissionPolicyBinding],
 ):
     """mutatingadmissionpolicybindings (admissionregistration.k8s.io/v1, cluster-scoped): MutatingAdmissionPolicyBinding binds the MutatingAdmissionPolicy with parametrized resources."""
 
@@ -107,18 +109,18 @@ class MutatingAdmissionPolicyBindingClient(
 
 
 class AsyncMutatingAdmissionPolicyBindingClient(
-    a.Get["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
+    a.Get[admissionregistration_v1.MutatingAdmissionPolicyBinding],
     a.List[
-        "admissionregistration_v1.MutatingAdmissionPolicyBinding",
-        "admissionregistration_v1.MutatingAdmissionPolicyBindingList",
+        admissionregistration_v1.MutatingAdmissionPolicyBinding,
+        admissionregistration_v1.MutatingAdmissionPolicyBindingList,
     ],
-    a.Watch["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    a.Create["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    a.Update["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    a.Patch["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    a.Apply["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    a.Delete["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
-    a.DeleteCollection["admissionregistration_v1.MutatingAdmissionPolicyBinding"],
+    a.Watch[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    a.Create[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    a.Update[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    a.Patch[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    a.Apply[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    a.Delete[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    a.DeleteCollection[admissionregistration_v1.MutatingAdmissionPolicyBinding],
 ):
     """mutatingadmissionpolicybindings (admissionregistration.k8s.io/v1, cluster-scoped): MutatingAdmissionPolicyBinding binds the MutatingAdmissionPolicy with parametrized resources."""
 
@@ -143,18 +145,18 @@ MUTATINGWEBHOOKCONFIGURATIONS = ResourceInfo(
 
 
 class MutatingWebhookConfigurationClient(
-    s.Get["admissionregistration_v1.MutatingWebhookConfiguration"],
+    s.Get[admissionregistration_v1.MutatingWebhookConfiguration],
     s.List[
-        "admissionregistration_v1.MutatingWebhookConfiguration",
-        "admissionregistration_v1.MutatingWebhookConfigurationList",
+        admissionregistration_v1.MutatingWebhookConfiguration,
+        admissionregistration_v1.MutatingWebhookConfigurationList,
     ],
-    s.Watch["admissionregistration_v1.MutatingWebhookConfiguration"],
-    s.Create["admissionregistration_v1.MutatingWebhookConfiguration"],
-    s.Update["admissionregistration_v1.MutatingWebhookConfiguration"],
-    s.Patch["admissionregistration_v1.MutatingWebhookConfiguration"],
-    s.Apply["admissionregistration_v1.MutatingWebhookConfiguration"],
-    s.Delete["admissionregistration_v1.MutatingWebhookConfiguration"],
-    s.DeleteCollection["admissionregistration_v1.MutatingWebhookConfiguration"],
+    s.Watch[admissionregistration_v1.MutatingWebhookConfiguration],
+    s.Create[admissionregistration_v1.MutatingWebhookConfiguration],
+    s.Update[admissionregistration_v1.MutatingWebhookConfiguration],
+    s.Patch[admissionregistration_v1.MutatingWebhookConfiguration],
+    s.Apply[admissionregistration_v1.MutatingWebhookConfiguration],
+    s.Delete[admissionregistration_v1.MutatingWebhookConfiguration],
+    s.DeleteCollection[admissionregistration_v1.MutatingWebhookConfiguration],
 ):
     """mutatingwebhookconfigurations (admissionregistration.k8s.io/v1, cluster-scoped): MutatingWebhookConfiguration describes the configuration of and admission webhook that accept or reject and may change the object."""
 
@@ -162,18 +164,18 @@ class MutatingWebhookConfigurationClient(
 
 
 class AsyncMutatingWebhookConfigurationClient(
-    a.Get["admissionregistration_v1.MutatingWebhookConfiguration"],
+    a.Get[admissionregistration_v1.MutatingWebhookConfiguration],
     a.List[
-        "admissionregistration_v1.MutatingWebhookConfiguration",
-        "admissionregistration_v1.MutatingWebhookConfigurationList",
+        admissionregistration_v1.MutatingWebhookConfiguration,
+        admissionregistration_v1.MutatingWebhookConfigurationList,
     ],
-    a.Watch["admissionregistration_v1.MutatingWebhookConfiguration"],
-    a.Create["admissionregistration_v1.MutatingWebhookConfiguration"],
-    a.Update["admissionregistration_v1.MutatingWebhookConfiguration"],
-    a.Patch["admissionregistration_v1.MutatingWebhookConfiguration"],
-    a.Apply["admissionregistration_v1.MutatingWebhookConfiguration"],
-    a.Delete["admissionregistration_v1.MutatingWebhookConfiguration"],
-    a.DeleteCollection["admissionregistration_v1.MutatingWebhookConfiguration"],
+    a.Watch[admissionregistration_v1.MutatingWebhookConfiguration],
+    a.Create[admissionregistration_v1.MutatingWebhookConfiguration],
+    a.Update[admissionregistration_v1.MutatingWebhookConfiguration],
+    a.Patch[admissionregistration_v1.MutatingWebhookConfiguration],
+    a.Apply[admissionregistration_v1.MutatingWebhookConfiguration],
+    a.Delete[admissionregistration_v1.MutatingWebhookConfiguration],
+    a.DeleteCollection[admissionregistration_v1.MutatingWebhookConfiguration],
 ):
     """mutatingwebhookconfigurations (admissionregistration.k8s.io/v1, cluster-scoped): MutatingWebhookConfiguration describes the configuration of and admission webhook that accept or reject and may change the object."""
 
@@ -199,19 +201,19 @@ VALIDATINGADMISSIONPOLICIES = ResourceInfo(
 
 
 class ValidatingAdmissionPolicyClient(
-    s.Get["admissionregistration_v1.ValidatingAdmissionPolicy"],
+    s.Get[admissionregistration_v1.ValidatingAdmissionPolicy],
     s.List[
-        "admissionregistration_v1.ValidatingAdmissionPolicy",
-        "admissionregistration_v1.ValidatingAdmissionPolicyList",
+        admissionregistration_v1.ValidatingAdmissionPolicy,
+        admissionregistration_v1.ValidatingAdmissionPolicyList,
     ],
-    s.Watch["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    s.Create["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    s.Update["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    s.Patch["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    s.Apply["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    s.Delete["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    s.DeleteCollection["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    s.Status["admissionregistration_v1.ValidatingAdmissionPolicy"],
+    s.Watch[admissionregistration_v1.ValidatingAdmissionPolicy],
+    s.Create[admissionregistration_v1.ValidatingAdmissionPolicy],
+    s.Update[admissionregistration_v1.ValidatingAdmissionPolicy],
+    s.Patch[admissionregistration_v1.ValidatingAdmissionPolicy],
+    s.Apply[admissionregistration_v1.ValidatingAdmissionPolicy],
+    s.Delete[admissionregistration_v1.ValidatingAdmissionPolicy],
+    s.DeleteCollection[admissionregistration_v1.ValidatingAdmissionPolicy],
+    s.Status[admissionregistration_v1.ValidatingAdmissionPolicy],
 ):
     """validatingadmissionpolicies (admissionregistration.k8s.io/v1, cluster-scoped): ValidatingAdmissionPolicy describes the definition of an admission validation policy that accepts or rejects an object without changing it."""
 
@@ -219,19 +221,19 @@ class ValidatingAdmissionPolicyClient(
 
 
 class AsyncValidatingAdmissionPolicyClient(
-    a.Get["admissionregistration_v1.ValidatingAdmissionPolicy"],
+    a.Get[admissionregistration_v1.ValidatingAdmissionPolicy],
     a.List[
-        "admissionregistration_v1.ValidatingAdmissionPolicy",
-        "admissionregistration_v1.ValidatingAdmissionPolicyList",
+        admissionregistration_v1.ValidatingAdmissionPolicy,
+        admissionregistration_v1.ValidatingAdmissionPolicyList,
     ],
-    a.Watch["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    a.Create["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    a.Update["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    a.Patch["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    a.Apply["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    a.Delete["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    a.DeleteCollection["admissionregistration_v1.ValidatingAdmissionPolicy"],
-    a.Status["admissionregistration_v1.ValidatingAdmissionPolicy"],
+    a.Watch[admissionregistration_v1.ValidatingAdmissionPolicy],
+    a.Create[admissionregistration_v1.ValidatingAdmissionPolicy],
+    a.Update[admissionregistration_v1.ValidatingAdmissionPolicy],
+    a.Patch[admissionregistration_v1.ValidatingAdmissionPolicy],
+    a.Apply[admissionregistration_v1.ValidatingAdmissionPolicy],
+    a.Delete[admissionregistration_v1.ValidatingAdmissionPolicy],
+    a.DeleteCollection[admissionregistration_v1.ValidatingAdmissionPolicy],
+    a.Status[admissionregistration_v1.ValidatingAdmissionPolicy],
 ):
     """validatingadmissionpolicies (admissionregistration.k8s.io/v1, cluster-scoped): ValidatingAdmissionPolicy describes the definition of an admission validation policy that accepts or rejects an object without changing it."""
 
@@ -256,18 +258,18 @@ VALIDATINGADMISSIONPOLICYBINDINGS = ResourceInfo(
 
 
 class ValidatingAdmissionPolicyBindingClient(
-    s.Get["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
+    s.Get[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
     s.List[
-        "admissionregistration_v1.ValidatingAdmissionPolicyBinding",
-        "admissionregistration_v1.ValidatingAdmissionPolicyBindingList",
+        admissionregistration_v1.ValidatingAdmissionPolicyBinding,
+        admissionregistration_v1.ValidatingAdmissionPolicyBindingList,
     ],
-    s.Watch["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    s.Create["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    s.Update["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    s.Patch["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    s.Apply["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    s.Delete["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    s.DeleteCollection["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
+    s.Watch[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    s.Create[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    s.Update[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    s.Patch[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    s.Apply[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    s.Delete[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    s.DeleteCollection[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
 ):
     """validatingadmissionpolicybindings (admissionregistration.k8s.io/v1, cluster-scoped): ValidatingAdmissionPolicyBinding binds the ValidatingAdmissionPolicy with paramerized resources."""
 
@@ -275,18 +277,18 @@ class ValidatingAdmissionPolicyBindingClient(
 
 
 class AsyncValidatingAdmissionPolicyBindingClient(
-    a.Get["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
+    a.Get[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
     a.List[
-        "admissionregistration_v1.ValidatingAdmissionPolicyBinding",
-        "admissionregistration_v1.ValidatingAdmissionPolicyBindingList",
+        admissionregistration_v1.ValidatingAdmissionPolicyBinding,
+        admissionregistration_v1.ValidatingAdmissionPolicyBindingList,
     ],
-    a.Watch["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    a.Create["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    a.Update["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    a.Patch["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    a.Apply["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    a.Delete["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
-    a.DeleteCollection["admissionregistration_v1.ValidatingAdmissionPolicyBinding"],
+    a.Watch[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    a.Create[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    a.Update[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    a.Patch[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    a.Apply[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    a.Delete[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    a.DeleteCollection[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
 ):
     """validatingadmissionpolicybindings (admissionregistration.k8s.io/v1, cluster-scoped): ValidatingAdmissionPolicyBinding binds the ValidatingAdmissionPolicy with paramerized resources."""
 
@@ -311,18 +313,18 @@ VALIDATINGWEBHOOKCONFIGURATIONS = ResourceInfo(
 
 
 class ValidatingWebhookConfigurationClient(
-    s.Get["admissionregistration_v1.ValidatingWebhookConfiguration"],
+    s.Get[admissionregistration_v1.ValidatingWebhookConfiguration],
     s.List[
-        "admissionregistration_v1.ValidatingWebhookConfiguration",
-        "admissionregistration_v1.ValidatingWebhookConfigurationList",
+        admissionregistration_v1.ValidatingWebhookConfiguration,
+        admissionregistration_v1.ValidatingWebhookConfigurationList,
     ],
-    s.Watch["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    s.Create["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    s.Update["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    s.Patch["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    s.Apply["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    s.Delete["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    s.DeleteCollection["admissionregistration_v1.ValidatingWebhookConfiguration"],
+    s.Watch[admissionregistration_v1.ValidatingWebhookConfiguration],
+    s.Create[admissionregistration_v1.ValidatingWebhookConfiguration],
+    s.Update[admissionregistration_v1.ValidatingWebhookConfiguration],
+    s.Patch[admissionregistration_v1.ValidatingWebhookConfiguration],
+    s.Apply[admissionregistration_v1.ValidatingWebhookConfiguration],
+    s.Delete[admissionregistration_v1.ValidatingWebhookConfiguration],
+    s.DeleteCollection[admissionregistration_v1.ValidatingWebhookConfiguration],
 ):
     """validatingwebhookconfigurations (admissionregistration.k8s.io/v1, cluster-scoped): ValidatingWebhookConfiguration describes the configuration of and admission webhook that accept or reject and object without changing it."""
 
@@ -330,18 +332,18 @@ class ValidatingWebhookConfigurationClient(
 
 
 class AsyncValidatingWebhookConfigurationClient(
-    a.Get["admissionregistration_v1.ValidatingWebhookConfiguration"],
+    a.Get[admissionregistration_v1.ValidatingWebhookConfiguration],
     a.List[
-        "admissionregistration_v1.ValidatingWebhookConfiguration",
-        "admissionregistration_v1.ValidatingWebhookConfigurationList",
+        admissionregistration_v1.ValidatingWebhookConfiguration,
+        admissionregistration_v1.ValidatingWebhookConfigurationList,
     ],
-    a.Watch["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    a.Create["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    a.Update["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    a.Patch["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    a.Apply["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    a.Delete["admissionregistration_v1.ValidatingWebhookConfiguration"],
-    a.DeleteCollection["admissionregistration_v1.ValidatingWebhookConfiguration"],
+    a.Watch[admissionregistration_v1.ValidatingWebhookConfiguration],
+    a.Create[admissionregistration_v1.ValidatingWebhookConfiguration],
+    a.Update[admissionregistration_v1.ValidatingWebhookConfiguration],
+    a.Patch[admissionregistration_v1.ValidatingWebhookConfiguration],
+    a.Apply[admissionregistration_v1.ValidatingWebhookConfiguration],
+    a.Delete[admissionregistration_v1.ValidatingWebhookConfiguration],
+    a.DeleteCollection[admissionregistration_v1.ValidatingWebhookConfiguration],
 ):
     """validatingwebhookconfigurations (admissionregistration.k8s.io/v1, cluster-scoped): ValidatingWebhookConfiguration describes the configuration of and admission webhook that accept or reject and object without changing it."""
 

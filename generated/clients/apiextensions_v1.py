@@ -10,10 +10,12 @@ from kubetyped.typed import ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import apiextensions_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    apiextensions_v1 = ERASED
 
 CUSTOMRESOURCEDEFINITIONS = ResourceInfo(
     group="apiextensions.k8s.io",
@@ -35,18 +37,18 @@ CUSTOMRESOURCEDEFINITIONS = ResourceInfo(
 
 
 class CustomResourceDefinitionClient(
-    s.Get["apiextensions_v1.CustomResourceDefinition"],
+    s.Get[apiextensions_v1.CustomResourceDefinition],
     s.List[
-        "apiextensions_v1.CustomResourceDefinition", "apiextensions_v1.CustomResourceDefinitionList"
+        apiextensions_v1.CustomResourceDefinition, apiextensions_v1.CustomResourceDefinitionList
     ],
-    s.Watch["apiextensions_v1.CustomResourceDefinition"],
-    s.Create["apiextensions_v1.CustomResourceDefinition"],
-    s.Update["apiextensions_v1.CustomResourceDefinition"],
-    s.Patch["apiextensions_v1.CustomResourceDefinition"],
-    s.Apply["apiextensions_v1.CustomResourceDefinition"],
-    s.Delete["apiextensions_v1.CustomResourceDefinition"],
-    s.DeleteCollection["apiextensions_v1.CustomResourceDefinition"],
-    s.Status["apiextensions_v1.CustomResourceDefinition"],
+    s.Watch[apiextensions_v1.CustomResourceDefinition],
+    s.Create[apiextensions_v1.CustomResourceDefinition],
+    s.Update[apiextensions_v1.CustomResourceDefinition],
+    s.Patch[apiextensions_v1.CustomResourceDefinition],
+    s.Apply[apiextensions_v1.CustomResourceDefinition],
+    s.Delete[apiextensions_v1.CustomResourceDefinition],
+    s.DeleteCollection[apiextensions_v1.CustomResourceDefinition],
+    s.Status[apiextensions_v1.CustomResourceDefinition],
 ):
     """customresourcedefinitions (apiextensions.k8s.io/v1, cluster-scoped): CustomResourceDefinition represents a resource that should be exposed on the API server."""
 
@@ -54,18 +56,18 @@ class CustomResourceDefinitionClient(
 
 
 class AsyncCustomResourceDefinitionClient(
-    a.Get["apiextensions_v1.CustomResourceDefinition"],
+    a.Get[apiextensions_v1.CustomResourceDefinition],
     a.List[
-        "apiextensions_v1.CustomResourceDefinition", "apiextensions_v1.CustomResourceDefinitionList"
+        apiextensions_v1.CustomResourceDefinition, apiextensions_v1.CustomResourceDefinitionList
     ],
-    a.Watch["apiextensions_v1.CustomResourceDefinition"],
-    a.Create["apiextensions_v1.CustomResourceDefinition"],
-    a.Update["apiextensions_v1.CustomResourceDefinition"],
-    a.Patch["apiextensions_v1.CustomResourceDefinition"],
-    a.Apply["apiextensions_v1.CustomResourceDefinition"],
-    a.Delete["apiextensions_v1.CustomResourceDefinition"],
-    a.DeleteCollection["apiextensions_v1.CustomResourceDefinition"],
-    a.Status["apiextensions_v1.CustomResourceDefinition"],
+    a.Watch[apiextensions_v1.CustomResourceDefinition],
+    a.Create[apiextensions_v1.CustomResourceDefinition],
+    a.Update[apiextensions_v1.CustomResourceDefinition],
+    a.Patch[apiextensions_v1.CustomResourceDefinition],
+    a.Apply[apiextensions_v1.CustomResourceDefinition],
+    a.Delete[apiextensions_v1.CustomResourceDefinition],
+    a.DeleteCollection[apiextensions_v1.CustomResourceDefinition],
+    a.Status[apiextensions_v1.CustomResourceDefinition],
 ):
     """customresourcedefinitions (apiextensions.k8s.io/v1, cluster-scoped): CustomResourceDefinition represents a resource that should be exposed on the API server."""
 

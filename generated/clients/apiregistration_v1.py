@@ -10,10 +10,12 @@ from kubetyped.typed import ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import apiregistration_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    apiregistration_v1 = ERASED
 
 APISERVICES = ResourceInfo(
     group="apiregistration.k8s.io",
@@ -34,16 +36,16 @@ APISERVICES = ResourceInfo(
 
 
 class APIServiceClient(
-    s.Get["apiregistration_v1.APIService"],
-    s.List["apiregistration_v1.APIService", "apiregistration_v1.APIServiceList"],
-    s.Watch["apiregistration_v1.APIService"],
-    s.Create["apiregistration_v1.APIService"],
-    s.Update["apiregistration_v1.APIService"],
-    s.Patch["apiregistration_v1.APIService"],
-    s.Apply["apiregistration_v1.APIService"],
-    s.Delete["apiregistration_v1.APIService"],
-    s.DeleteCollection["apiregistration_v1.APIService"],
-    s.Status["apiregistration_v1.APIService"],
+    s.Get[apiregistration_v1.APIService],
+    s.List[apiregistration_v1.APIService, apiregistration_v1.APIServiceList],
+    s.Watch[apiregistration_v1.APIService],
+    s.Create[apiregistration_v1.APIService],
+    s.Update[apiregistration_v1.APIService],
+    s.Patch[apiregistration_v1.APIService],
+    s.Apply[apiregistration_v1.APIService],
+    s.Delete[apiregistration_v1.APIService],
+    s.DeleteCollection[apiregistration_v1.APIService],
+    s.Status[apiregistration_v1.APIService],
 ):
     """apiservices (apiregistration.k8s.io/v1, cluster-scoped): APIService represents a server for a particular GroupVersion."""
 
@@ -51,16 +53,16 @@ class APIServiceClient(
 
 
 class AsyncAPIServiceClient(
-    a.Get["apiregistration_v1.APIService"],
-    a.List["apiregistration_v1.APIService", "apiregistration_v1.APIServiceList"],
-    a.Watch["apiregistration_v1.APIService"],
-    a.Create["apiregistration_v1.APIService"],
-    a.Update["apiregistration_v1.APIService"],
-    a.Patch["apiregistration_v1.APIService"],
-    a.Apply["apiregistration_v1.APIService"],
-    a.Delete["apiregistration_v1.APIService"],
-    a.DeleteCollection["apiregistration_v1.APIService"],
-    a.Status["apiregistration_v1.APIService"],
+    a.Get[apiregistration_v1.APIService],
+    a.List[apiregistration_v1.APIService, apiregistration_v1.APIServiceList],
+    a.Watch[apiregistration_v1.APIService],
+    a.Create[apiregistration_v1.APIService],
+    a.Update[apiregistration_v1.APIService],
+    a.Patch[apiregistration_v1.APIService],
+    a.Apply[apiregistration_v1.APIService],
+    a.Delete[apiregistration_v1.APIService],
+    a.DeleteCollection[apiregistration_v1.APIService],
+    a.Status[apiregistration_v1.APIService],
 ):
     """apiservices (apiregistration.k8s.io/v1, cluster-scoped): APIService represents a server for a particular GroupVersion."""
 

@@ -10,10 +10,13 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import apps_v1, autoscaling_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    apps_v1 = ERASED
+    autoscaling_v1 = ERASED
 
 CONTROLLERREVISIONS = ResourceInfo(
     group="apps",
@@ -32,15 +35,15 @@ CONTROLLERREVISIONS = ResourceInfo(
 
 
 class ControllerRevisionClient(
-    s.Get["apps_v1.ControllerRevision"],
-    s.List["apps_v1.ControllerRevision", "apps_v1.ControllerRevisionList"],
-    s.Watch["apps_v1.ControllerRevision"],
-    s.Create["apps_v1.ControllerRevision"],
-    s.Update["apps_v1.ControllerRevision"],
-    s.Patch["apps_v1.ControllerRevision"],
-    s.Apply["apps_v1.ControllerRevision"],
-    s.Delete["apps_v1.ControllerRevision"],
-    s.DeleteCollection["apps_v1.ControllerRevision"],
+    s.Get[apps_v1.ControllerRevision],
+    s.List[apps_v1.ControllerRevision, apps_v1.ControllerRevisionList],
+    s.Watch[apps_v1.ControllerRevision],
+    s.Create[apps_v1.ControllerRevision],
+    s.Update[apps_v1.ControllerRevision],
+    s.Patch[apps_v1.ControllerRevision],
+    s.Apply[apps_v1.ControllerRevision],
+    s.Delete[apps_v1.ControllerRevision],
+    s.DeleteCollection[apps_v1.ControllerRevision],
 ):
     """controllerrevisions (apps/v1, namespaced): ControllerRevision implements an immutable snapshot of state data."""
 
@@ -48,15 +51,15 @@ class ControllerRevisionClient(
 
 
 class AsyncControllerRevisionClient(
-    a.Get["apps_v1.ControllerRevision"],
-    a.List["apps_v1.ControllerRevision", "apps_v1.ControllerRevisionList"],
-    a.Watch["apps_v1.ControllerRevision"],
-    a.Create["apps_v1.ControllerRevision"],
-    a.Update["apps_v1.ControllerRevision"],
-    a.Patch["apps_v1.ControllerRevision"],
-    a.Apply["apps_v1.ControllerRevision"],
-    a.Delete["apps_v1.ControllerRevision"],
-    a.DeleteCollection["apps_v1.ControllerRevision"],
+    a.Get[apps_v1.ControllerRevision],
+    a.List[apps_v1.ControllerRevision, apps_v1.ControllerRevisionList],
+    a.Watch[apps_v1.ControllerRevision],
+    a.Create[apps_v1.ControllerRevision],
+    a.Update[apps_v1.ControllerRevision],
+    a.Patch[apps_v1.ControllerRevision],
+    a.Apply[apps_v1.ControllerRevision],
+    a.Delete[apps_v1.ControllerRevision],
+    a.DeleteCollection[apps_v1.ControllerRevision],
 ):
     """controllerrevisions (apps/v1, namespaced): ControllerRevision implements an immutable snapshot of state data."""
 
@@ -83,16 +86,16 @@ DAEMONSETS = ResourceInfo(
 
 
 class DaemonSetClient(
-    s.Get["apps_v1.DaemonSet"],
-    s.List["apps_v1.DaemonSet", "apps_v1.DaemonSetList"],
-    s.Watch["apps_v1.DaemonSet"],
-    s.Create["apps_v1.DaemonSet"],
-    s.Update["apps_v1.DaemonSet"],
-    s.Patch["apps_v1.DaemonSet"],
-    s.Apply["apps_v1.DaemonSet"],
-    s.Delete["apps_v1.DaemonSet"],
-    s.DeleteCollection["apps_v1.DaemonSet"],
-    s.Status["apps_v1.DaemonSet"],
+    s.Get[apps_v1.DaemonSet],
+    s.List[apps_v1.DaemonSet, apps_v1.DaemonSetList],
+    s.Watch[apps_v1.DaemonSet],
+    s.Create[apps_v1.DaemonSet],
+    s.Update[apps_v1.DaemonSet],
+    s.Patch[apps_v1.DaemonSet],
+    s.Apply[apps_v1.DaemonSet],
+    s.Delete[apps_v1.DaemonSet],
+    s.DeleteCollection[apps_v1.DaemonSet],
+    s.Status[apps_v1.DaemonSet],
 ):
     """daemonsets (apps/v1, namespaced): DaemonSet represents the configuration of a daemon set."""
 
@@ -100,16 +103,16 @@ class DaemonSetClient(
 
 
 class AsyncDaemonSetClient(
-    a.Get["apps_v1.DaemonSet"],
-    a.List["apps_v1.DaemonSet", "apps_v1.DaemonSetList"],
-    a.Watch["apps_v1.DaemonSet"],
-    a.Create["apps_v1.DaemonSet"],
-    a.Update["apps_v1.DaemonSet"],
-    a.Patch["apps_v1.DaemonSet"],
-    a.Apply["apps_v1.DaemonSet"],
-    a.Delete["apps_v1.DaemonSet"],
-    a.DeleteCollection["apps_v1.DaemonSet"],
-    a.Status["apps_v1.DaemonSet"],
+    a.Get[apps_v1.DaemonSet],
+    a.List[apps_v1.DaemonSet, apps_v1.DaemonSetList],
+    a.Watch[apps_v1.DaemonSet],
+    a.Create[apps_v1.DaemonSet],
+    a.Update[apps_v1.DaemonSet],
+    a.Patch[apps_v1.DaemonSet],
+    a.Apply[apps_v1.DaemonSet],
+    a.Delete[apps_v1.DaemonSet],
+    a.DeleteCollection[apps_v1.DaemonSet],
+    a.Status[apps_v1.DaemonSet],
 ):
     """daemonsets (apps/v1, namespaced): DaemonSet represents the configuration of a daemon set."""
 
@@ -137,17 +140,17 @@ DEPLOYMENTS = ResourceInfo(
 
 
 class DeploymentClient(
-    s.Get["apps_v1.Deployment"],
-    s.List["apps_v1.Deployment", "apps_v1.DeploymentList"],
-    s.Watch["apps_v1.Deployment"],
-    s.Create["apps_v1.Deployment"],
-    s.Update["apps_v1.Deployment"],
-    s.Patch["apps_v1.Deployment"],
-    s.Apply["apps_v1.Deployment"],
-    s.Delete["apps_v1.Deployment"],
-    s.DeleteCollection["apps_v1.Deployment"],
-    s.Scale["apps_v1.Deployment", "autoscaling_v1.Scale"],
-    s.Status["apps_v1.Deployment"],
+    s.Get[apps_v1.Deployment],
+    s.List[apps_v1.Deployment, apps_v1.DeploymentList],
+    s.Watch[apps_v1.Deployment],
+    s.Create[apps_v1.Deployment],
+    s.Update[apps_v1.Deployment],
+    s.Patch[apps_v1.Deployment],
+    s.Apply[apps_v1.Deployment],
+    s.Delete[apps_v1.Deployment],
+    s.DeleteCollection[apps_v1.Deployment],
+    s.Scale[apps_v1.Deployment, autoscaling_v1.Scale],
+    s.Status[apps_v1.Deployment],
 ):
     """deployments (apps/v1, namespaced): Deployment enables declarative updates for Pods and ReplicaSets."""
 
@@ -155,17 +158,17 @@ class DeploymentClient(
 
 
 class AsyncDeploymentClient(
-    a.Get["apps_v1.Deployment"],
-    a.List["apps_v1.Deployment", "apps_v1.DeploymentList"],
-    a.Watch["apps_v1.Deployment"],
-    a.Create["apps_v1.Deployment"],
-    a.Update["apps_v1.Deployment"],
-    a.Patch["apps_v1.Deployment"],
-    a.Apply["apps_v1.Deployment"],
-    a.Delete["apps_v1.Deployment"],
-    a.DeleteCollection["apps_v1.Deployment"],
-    a.Scale["apps_v1.Deployment", "autoscaling_v1.Scale"],
-    a.Status["apps_v1.Deployment"],
+    a.Get[apps_v1.Deployment],
+    a.List[apps_v1.Deployment, apps_v1.DeploymentList],
+    a.Watch[apps_v1.Deployment],
+    a.Create[apps_v1.Deployment],
+    a.Update[apps_v1.Deployment],
+    a.Patch[apps_v1.Deployment],
+    a.Apply[apps_v1.Deployment],
+    a.Delete[apps_v1.Deployment],
+    a.DeleteCollection[apps_v1.Deployment],
+    a.Scale[apps_v1.Deployment, autoscaling_v1.Scale],
+    a.Status[apps_v1.Deployment],
 ):
     """deployments (apps/v1, namespaced): Deployment enables declarative updates for Pods and ReplicaSets."""
 
@@ -193,17 +196,17 @@ REPLICASETS = ResourceInfo(
 
 
 class ReplicaSetClient(
-    s.Get["apps_v1.ReplicaSet"],
-    s.List["apps_v1.ReplicaSet", "apps_v1.ReplicaSetList"],
-    s.Watch["apps_v1.ReplicaSet"],
-    s.Create["apps_v1.ReplicaSet"],
-    s.Update["apps_v1.ReplicaSet"],
-    s.Patch["apps_v1.ReplicaSet"],
-    s.Apply["apps_v1.ReplicaSet"],
-    s.Delete["apps_v1.ReplicaSet"],
-    s.DeleteCollection["apps_v1.ReplicaSet"],
-    s.Scale["apps_v1.ReplicaSet", "autoscaling_v1.Scale"],
-    s.Status["apps_v1.ReplicaSet"],
+    s.Get[apps_v1.ReplicaSet],
+    s.List[apps_v1.ReplicaSet, apps_v1.ReplicaSetList],
+    s.Watch[apps_v1.ReplicaSet],
+    s.Create[apps_v1.ReplicaSet],
+    s.Update[apps_v1.ReplicaSet],
+    s.Patch[apps_v1.ReplicaSet],
+    s.Apply[apps_v1.ReplicaSet],
+    s.Delete[apps_v1.ReplicaSet],
+    s.DeleteCollection[apps_v1.ReplicaSet],
+    s.Scale[apps_v1.ReplicaSet, autoscaling_v1.Scale],
+    s.Status[apps_v1.ReplicaSet],
 ):
     """replicasets (apps/v1, namespaced): ReplicaSet ensures that a specified number of pod replicas are running at any given time."""
 
@@ -211,17 +214,17 @@ class ReplicaSetClient(
 
 
 class AsyncReplicaSetClient(
-    a.Get["apps_v1.ReplicaSet"],
-    a.List["apps_v1.ReplicaSet", "apps_v1.ReplicaSetList"],
-    a.Watch["apps_v1.ReplicaSet"],
-    a.Create["apps_v1.ReplicaSet"],
-    a.Update["apps_v1.ReplicaSet"],
-    a.Patch["apps_v1.ReplicaSet"],
-    a.Apply["apps_v1.ReplicaSet"],
-    a.Delete["apps_v1.ReplicaSet"],
-    a.DeleteCollection["apps_v1.ReplicaSet"],
-    a.Scale["apps_v1.ReplicaSet", "autoscaling_v1.Scale"],
-    a.Status["apps_v1.ReplicaSet"],
+    a.Get[apps_v1.ReplicaSet],
+    a.List[apps_v1.ReplicaSet, apps_v1.ReplicaSetList],
+    a.Watch[apps_v1.ReplicaSet],
+    a.Create[apps_v1.ReplicaSet],
+    a.Update[apps_v1.ReplicaSet],
+    a.Patch[apps_v1.ReplicaSet],
+    a.Apply[apps_v1.ReplicaSet],
+    a.Delete[apps_v1.ReplicaSet],
+    a.DeleteCollection[apps_v1.ReplicaSet],
+    a.Scale[apps_v1.ReplicaSet, autoscaling_v1.Scale],
+    a.Status[apps_v1.ReplicaSet],
 ):
     """replicasets (apps/v1, namespaced): ReplicaSet ensures that a specified number of pod replicas are running at any given time."""
 
@@ -249,17 +252,17 @@ STATEFULSETS = ResourceInfo(
 
 
 class StatefulSetClient(
-    s.Get["apps_v1.StatefulSet"],
-    s.List["apps_v1.StatefulSet", "apps_v1.StatefulSetList"],
-    s.Watch["apps_v1.StatefulSet"],
-    s.Create["apps_v1.StatefulSet"],
-    s.Update["apps_v1.StatefulSet"],
-    s.Patch["apps_v1.StatefulSet"],
-    s.Apply["apps_v1.StatefulSet"],
-    s.Delete["apps_v1.StatefulSet"],
-    s.DeleteCollection["apps_v1.StatefulSet"],
-    s.Scale["apps_v1.StatefulSet", "autoscaling_v1.Scale"],
-    s.Status["apps_v1.StatefulSet"],
+    s.Get[apps_v1.StatefulSet],
+    s.List[apps_v1.StatefulSet, apps_v1.StatefulSetList],
+    s.Watch[apps_v1.StatefulSet],
+    s.Create[apps_v1.StatefulSet],
+    s.Update[apps_v1.StatefulSet],
+    s.Patch[apps_v1.StatefulSet],
+    s.Apply[apps_v1.StatefulSet],
+    s.Delete[apps_v1.StatefulSet],
+    s.DeleteCollection[apps_v1.StatefulSet],
+    s.Scale[apps_v1.StatefulSet, autoscaling_v1.Scale],
+    s.Status[apps_v1.StatefulSet],
 ):
     """statefulsets (apps/v1, namespaced): StatefulSet represents a set of pods with consistent identities."""
 
@@ -267,17 +270,17 @@ class StatefulSetClient(
 
 
 class AsyncStatefulSetClient(
-    a.Get["apps_v1.StatefulSet"],
-    a.List["apps_v1.StatefulSet", "apps_v1.StatefulSetList"],
-    a.Watch["apps_v1.StatefulSet"],
-    a.Create["apps_v1.StatefulSet"],
-    a.Update["apps_v1.StatefulSet"],
-    a.Patch["apps_v1.StatefulSet"],
-    a.Apply["apps_v1.StatefulSet"],
-    a.Delete["apps_v1.StatefulSet"],
-    a.DeleteCollection["apps_v1.StatefulSet"],
-    a.Scale["apps_v1.StatefulSet", "autoscaling_v1.Scale"],
-    a.Status["apps_v1.StatefulSet"],
+    a.Get[apps_v1.StatefulSet],
+    a.List[apps_v1.StatefulSet, apps_v1.StatefulSetList],
+    a.Watch[apps_v1.StatefulSet],
+    a.Create[apps_v1.StatefulSet],
+    a.Update[apps_v1.StatefulSet],
+    a.Patch[apps_v1.StatefulSet],
+    a.Apply[apps_v1.StatefulSet],
+    a.Delete[apps_v1.StatefulSet],
+    a.DeleteCollection[apps_v1.StatefulSet],
+    a.Scale[apps_v1.StatefulSet, autoscaling_v1.Scale],
+    a.Status[apps_v1.StatefulSet],
 ):
     """statefulsets (apps/v1, namespaced): StatefulSet represents a set of pods with consistent identities."""
 

@@ -10,10 +10,12 @@ from kubetyped.typed import ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import authentication_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    authentication_v1 = ERASED
 
 SELFSUBJECTREVIEWS = ResourceInfo(
     group="authentication.k8s.io",
@@ -30,7 +32,7 @@ SELFSUBJECTREVIEWS = ResourceInfo(
 
 
 class SelfSubjectReviewClient(
-    s.Create["authentication_v1.SelfSubjectReview"],
+    s.Create[authentication_v1.SelfSubjectReview],
 ):
     """selfsubjectreviews (authentication.k8s.io/v1, cluster-scoped): SelfSubjectReview contains the user information that the kube-apiserver has about the user making this request."""
 
@@ -38,7 +40,7 @@ class SelfSubjectReviewClient(
 
 
 class AsyncSelfSubjectReviewClient(
-    a.Create["authentication_v1.SelfSubjectReview"],
+    a.Create[authentication_v1.SelfSubjectReview],
 ):
     """selfsubjectreviews (authentication.k8s.io/v1, cluster-scoped): SelfSubjectReview contains the user information that the kube-apiserver has about the user making this request."""
 
@@ -60,7 +62,7 @@ TOKENREVIEWS = ResourceInfo(
 
 
 class TokenReviewClient(
-    s.Create["authentication_v1.TokenReview"],
+    s.Create[authentication_v1.TokenReview],
 ):
     """tokenreviews (authentication.k8s.io/v1, cluster-scoped): TokenReview attempts to authenticate a token to a known user."""
 
@@ -68,7 +70,7 @@ class TokenReviewClient(
 
 
 class AsyncTokenReviewClient(
-    a.Create["authentication_v1.TokenReview"],
+    a.Create[authentication_v1.TokenReview],
 ):
     """tokenreviews (authentication.k8s.io/v1, cluster-scoped): TokenReview attempts to authenticate a token to a known user."""
 

@@ -10,10 +10,12 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import authorization_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    authorization_v1 = ERASED
 
 LOCALSUBJECTACCESSREVIEWS = ResourceInfo(
     group="authorization.k8s.io",
@@ -30,7 +32,7 @@ LOCALSUBJECTACCESSREVIEWS = ResourceInfo(
 
 
 class LocalSubjectAccessReviewClient(
-    s.Create["authorization_v1.LocalSubjectAccessReview"],
+    s.Create[authorization_v1.LocalSubjectAccessReview],
 ):
     """localsubjectaccessreviews (authorization.k8s.io/v1, namespaced): LocalSubjectAccessReview checks whether or not a user or group can perform an action in a given namespace."""
 
@@ -38,7 +40,7 @@ class LocalSubjectAccessReviewClient(
 
 
 class AsyncLocalSubjectAccessReviewClient(
-    a.Create["authorization_v1.LocalSubjectAccessReview"],
+    a.Create[authorization_v1.LocalSubjectAccessReview],
 ):
     """localsubjectaccessreviews (authorization.k8s.io/v1, namespaced): LocalSubjectAccessReview checks whether or not a user or group can perform an action in a given namespace."""
 
@@ -60,7 +62,7 @@ SELFSUBJECTACCESSREVIEWS = ResourceInfo(
 
 
 class SelfSubjectAccessReviewClient(
-    s.Create["authorization_v1.SelfSubjectAccessReview"],
+    s.Create[authorization_v1.SelfSubjectAccessReview],
 ):
     """selfsubjectaccessreviews (authorization.k8s.io/v1, cluster-scoped): SelfSubjectAccessReview checks whether or the current user can perform an action."""
 
@@ -68,7 +70,7 @@ class SelfSubjectAccessReviewClient(
 
 
 class AsyncSelfSubjectAccessReviewClient(
-    a.Create["authorization_v1.SelfSubjectAccessReview"],
+    a.Create[authorization_v1.SelfSubjectAccessReview],
 ):
     """selfsubjectaccessreviews (authorization.k8s.io/v1, cluster-scoped): SelfSubjectAccessReview checks whether or the current user can perform an action."""
 
@@ -90,7 +92,7 @@ SELFSUBJECTRULESREVIEWS = ResourceInfo(
 
 
 class SelfSubjectRulesReviewClient(
-    s.Create["authorization_v1.SelfSubjectRulesReview"],
+    s.Create[authorization_v1.SelfSubjectRulesReview],
 ):
     """selfsubjectrulesreviews (authorization.k8s.io/v1, cluster-scoped): SelfSubjectRulesReview enumerates the set of actions the current user can perform within a namespace."""
 
@@ -98,7 +100,7 @@ class SelfSubjectRulesReviewClient(
 
 
 class AsyncSelfSubjectRulesReviewClient(
-    a.Create["authorization_v1.SelfSubjectRulesReview"],
+    a.Create[authorization_v1.SelfSubjectRulesReview],
 ):
     """selfsubjectrulesreviews (authorization.k8s.io/v1, cluster-scoped): SelfSubjectRulesReview enumerates the set of actions the current user can perform within a namespace."""
 
@@ -120,7 +122,7 @@ SUBJECTACCESSREVIEWS = ResourceInfo(
 
 
 class SubjectAccessReviewClient(
-    s.Create["authorization_v1.SubjectAccessReview"],
+    s.Create[authorization_v1.SubjectAccessReview],
 ):
     """subjectaccessreviews (authorization.k8s.io/v1, cluster-scoped): SubjectAccessReview checks whether or not a user or group can perform an action."""
 
@@ -128,7 +130,7 @@ class SubjectAccessReviewClient(
 
 
 class AsyncSubjectAccessReviewClient(
-    a.Create["authorization_v1.SubjectAccessReview"],
+    a.Create[authorization_v1.SubjectAccessReview],
 ):
     """subjectaccessreviews (authorization.k8s.io/v1, cluster-scoped): SubjectAccessReview checks whether or not a user or group can perform an action."""
 

@@ -10,10 +10,12 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import autoscaling_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    autoscaling_v1 = ERASED
 
 HORIZONTALPODAUTOSCALERS = ResourceInfo(
     group="autoscaling",
@@ -35,16 +37,16 @@ HORIZONTALPODAUTOSCALERS = ResourceInfo(
 
 
 class HorizontalPodAutoscalerClient(
-    s.Get["autoscaling_v1.HorizontalPodAutoscaler"],
-    s.List["autoscaling_v1.HorizontalPodAutoscaler", "autoscaling_v1.HorizontalPodAutoscalerList"],
-    s.Watch["autoscaling_v1.HorizontalPodAutoscaler"],
-    s.Create["autoscaling_v1.HorizontalPodAutoscaler"],
-    s.Update["autoscaling_v1.HorizontalPodAutoscaler"],
-    s.Patch["autoscaling_v1.HorizontalPodAutoscaler"],
-    s.Apply["autoscaling_v1.HorizontalPodAutoscaler"],
-    s.Delete["autoscaling_v1.HorizontalPodAutoscaler"],
-    s.DeleteCollection["autoscaling_v1.HorizontalPodAutoscaler"],
-    s.Status["autoscaling_v1.HorizontalPodAutoscaler"],
+    s.Get[autoscaling_v1.HorizontalPodAutoscaler],
+    s.List[autoscaling_v1.HorizontalPodAutoscaler, autoscaling_v1.HorizontalPodAutoscalerList],
+    s.Watch[autoscaling_v1.HorizontalPodAutoscaler],
+    s.Create[autoscaling_v1.HorizontalPodAutoscaler],
+    s.Update[autoscaling_v1.HorizontalPodAutoscaler],
+    s.Patch[autoscaling_v1.HorizontalPodAutoscaler],
+    s.Apply[autoscaling_v1.HorizontalPodAutoscaler],
+    s.Delete[autoscaling_v1.HorizontalPodAutoscaler],
+    s.DeleteCollection[autoscaling_v1.HorizontalPodAutoscaler],
+    s.Status[autoscaling_v1.HorizontalPodAutoscaler],
 ):
     """horizontalpodautoscalers (autoscaling/v1, namespaced): configuration of a horizontal pod autoscaler."""
 
@@ -52,16 +54,16 @@ class HorizontalPodAutoscalerClient(
 
 
 class AsyncHorizontalPodAutoscalerClient(
-    a.Get["autoscaling_v1.HorizontalPodAutoscaler"],
-    a.List["autoscaling_v1.HorizontalPodAutoscaler", "autoscaling_v1.HorizontalPodAutoscalerList"],
-    a.Watch["autoscaling_v1.HorizontalPodAutoscaler"],
-    a.Create["autoscaling_v1.HorizontalPodAutoscaler"],
-    a.Update["autoscaling_v1.HorizontalPodAutoscaler"],
-    a.Patch["autoscaling_v1.HorizontalPodAutoscaler"],
-    a.Apply["autoscaling_v1.HorizontalPodAutoscaler"],
-    a.Delete["autoscaling_v1.HorizontalPodAutoscaler"],
-    a.DeleteCollection["autoscaling_v1.HorizontalPodAutoscaler"],
-    a.Status["autoscaling_v1.HorizontalPodAutoscaler"],
+    a.Get[autoscaling_v1.HorizontalPodAutoscaler],
+    a.List[autoscaling_v1.HorizontalPodAutoscaler, autoscaling_v1.HorizontalPodAutoscalerList],
+    a.Watch[autoscaling_v1.HorizontalPodAutoscaler],
+    a.Create[autoscaling_v1.HorizontalPodAutoscaler],
+    a.Update[autoscaling_v1.HorizontalPodAutoscaler],
+    a.Patch[autoscaling_v1.HorizontalPodAutoscaler],
+    a.Apply[autoscaling_v1.HorizontalPodAutoscaler],
+    a.Delete[autoscaling_v1.HorizontalPodAutoscaler],
+    a.DeleteCollection[autoscaling_v1.HorizontalPodAutoscaler],
+    a.Status[autoscaling_v1.HorizontalPodAutoscaler],
 ):
     """horizontalpodautoscalers (autoscaling/v1, namespaced): configuration of a horizontal pod autoscaler."""
 

@@ -10,10 +10,12 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import batch_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    batch_v1 = ERASED
 
 CRONJOBS = ResourceInfo(
     group="batch",
@@ -35,16 +37,16 @@ CRONJOBS = ResourceInfo(
 
 
 class CronJobClient(
-    s.Get["batch_v1.CronJob"],
-    s.List["batch_v1.CronJob", "batch_v1.CronJobList"],
-    s.Watch["batch_v1.CronJob"],
-    s.Create["batch_v1.CronJob"],
-    s.Update["batch_v1.CronJob"],
-    s.Patch["batch_v1.CronJob"],
-    s.Apply["batch_v1.CronJob"],
-    s.Delete["batch_v1.CronJob"],
-    s.DeleteCollection["batch_v1.CronJob"],
-    s.Status["batch_v1.CronJob"],
+    s.Get[batch_v1.CronJob],
+    s.List[batch_v1.CronJob, batch_v1.CronJobList],
+    s.Watch[batch_v1.CronJob],
+    s.Create[batch_v1.CronJob],
+    s.Update[batch_v1.CronJob],
+    s.Patch[batch_v1.CronJob],
+    s.Apply[batch_v1.CronJob],
+    s.Delete[batch_v1.CronJob],
+    s.DeleteCollection[batch_v1.CronJob],
+    s.Status[batch_v1.CronJob],
 ):
     """cronjobs (batch/v1, namespaced): CronJob represents the configuration of a single cron job."""
 
@@ -52,16 +54,16 @@ class CronJobClient(
 
 
 class AsyncCronJobClient(
-    a.Get["batch_v1.CronJob"],
-    a.List["batch_v1.CronJob", "batch_v1.CronJobList"],
-    a.Watch["batch_v1.CronJob"],
-    a.Create["batch_v1.CronJob"],
-    a.Update["batch_v1.CronJob"],
-    a.Patch["batch_v1.CronJob"],
-    a.Apply["batch_v1.CronJob"],
-    a.Delete["batch_v1.CronJob"],
-    a.DeleteCollection["batch_v1.CronJob"],
-    a.Status["batch_v1.CronJob"],
+    a.Get[batch_v1.CronJob],
+    a.List[batch_v1.CronJob, batch_v1.CronJobList],
+    a.Watch[batch_v1.CronJob],
+    a.Create[batch_v1.CronJob],
+    a.Update[batch_v1.CronJob],
+    a.Patch[batch_v1.CronJob],
+    a.Apply[batch_v1.CronJob],
+    a.Delete[batch_v1.CronJob],
+    a.DeleteCollection[batch_v1.CronJob],
+    a.Status[batch_v1.CronJob],
 ):
     """cronjobs (batch/v1, namespaced): CronJob represents the configuration of a single cron job."""
 
@@ -87,16 +89,16 @@ JOBS = ResourceInfo(
 
 
 class JobClient(
-    s.Get["batch_v1.Job"],
-    s.List["batch_v1.Job", "batch_v1.JobList"],
-    s.Watch["batch_v1.Job"],
-    s.Create["batch_v1.Job"],
-    s.Update["batch_v1.Job"],
-    s.Patch["batch_v1.Job"],
-    s.Apply["batch_v1.Job"],
-    s.Delete["batch_v1.Job"],
-    s.DeleteCollection["batch_v1.Job"],
-    s.Status["batch_v1.Job"],
+    s.Get[batch_v1.Job],
+    s.List[batch_v1.Job, batch_v1.JobList],
+    s.Watch[batch_v1.Job],
+    s.Create[batch_v1.Job],
+    s.Update[batch_v1.Job],
+    s.Patch[batch_v1.Job],
+    s.Apply[batch_v1.Job],
+    s.Delete[batch_v1.Job],
+    s.DeleteCollection[batch_v1.Job],
+    s.Status[batch_v1.Job],
 ):
     """jobs (batch/v1, namespaced): Job represents the configuration of a single job."""
 
@@ -104,16 +106,16 @@ class JobClient(
 
 
 class AsyncJobClient(
-    a.Get["batch_v1.Job"],
-    a.List["batch_v1.Job", "batch_v1.JobList"],
-    a.Watch["batch_v1.Job"],
-    a.Create["batch_v1.Job"],
-    a.Update["batch_v1.Job"],
-    a.Patch["batch_v1.Job"],
-    a.Apply["batch_v1.Job"],
-    a.Delete["batch_v1.Job"],
-    a.DeleteCollection["batch_v1.Job"],
-    a.Status["batch_v1.Job"],
+    a.Get[batch_v1.Job],
+    a.List[batch_v1.Job, batch_v1.JobList],
+    a.Watch[batch_v1.Job],
+    a.Create[batch_v1.Job],
+    a.Update[batch_v1.Job],
+    a.Patch[batch_v1.Job],
+    a.Apply[batch_v1.Job],
+    a.Delete[batch_v1.Job],
+    a.DeleteCollection[batch_v1.Job],
+    a.Status[batch_v1.Job],
 ):
     """jobs (batch/v1, namespaced): Job represents the configuration of a single job."""
 

@@ -10,10 +10,12 @@ from kubetyped.typed import ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import certificates_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    certificates_v1 = ERASED
 
 CERTIFICATESIGNINGREQUESTS = ResourceInfo(
     group="certificates.k8s.io",
@@ -34,19 +36,19 @@ CERTIFICATESIGNINGREQUESTS = ResourceInfo(
 
 
 class CertificateSigningRequestClient(
-    s.Get["certificates_v1.CertificateSigningRequest"],
+    s.Get[certificates_v1.CertificateSigningRequest],
     s.List[
-        "certificates_v1.CertificateSigningRequest", "certificates_v1.CertificateSigningRequestList"
+        certificates_v1.CertificateSigningRequest, certificates_v1.CertificateSigningRequestList
     ],
-    s.Watch["certificates_v1.CertificateSigningRequest"],
-    s.Create["certificates_v1.CertificateSigningRequest"],
-    s.Update["certificates_v1.CertificateSigningRequest"],
-    s.Patch["certificates_v1.CertificateSigningRequest"],
-    s.Apply["certificates_v1.CertificateSigningRequest"],
-    s.Delete["certificates_v1.CertificateSigningRequest"],
-    s.DeleteCollection["certificates_v1.CertificateSigningRequest"],
-    s.Approval["certificates_v1.CertificateSigningRequest"],
-    s.Status["certificates_v1.CertificateSigningRequest"],
+    s.Watch[certificates_v1.CertificateSigningRequest],
+    s.Create[certificates_v1.CertificateSigningRequest],
+    s.Update[certificates_v1.CertificateSigningRequest],
+    s.Patch[certificates_v1.CertificateSigningRequest],
+    s.Apply[certificates_v1.CertificateSigningRequest],
+    s.Delete[certificates_v1.CertificateSigningRequest],
+    s.DeleteCollection[certificates_v1.CertificateSigningRequest],
+    s.Approval[certificates_v1.CertificateSigningRequest],
+    s.Status[certificates_v1.CertificateSigningRequest],
 ):
     """certificatesigningrequests (certificates.k8s.io/v1, cluster-scoped): CertificateSigningRequest objects provide a mechanism to obtain x509 certificates by submitting a certificate signing request, and having it asynchron…."""
 
@@ -54,19 +56,19 @@ class CertificateSigningRequestClient(
 
 
 class AsyncCertificateSigningRequestClient(
-    a.Get["certificates_v1.CertificateSigningRequest"],
+    a.Get[certificates_v1.CertificateSigningRequest],
     a.List[
-        "certificates_v1.CertificateSigningRequest", "certificates_v1.CertificateSigningRequestList"
+        certificates_v1.CertificateSigningRequest, certificates_v1.CertificateSigningRequestList
     ],
-    a.Watch["certificates_v1.CertificateSigningRequest"],
-    a.Create["certificates_v1.CertificateSigningRequest"],
-    a.Update["certificates_v1.CertificateSigningRequest"],
-    a.Patch["certificates_v1.CertificateSigningRequest"],
-    a.Apply["certificates_v1.CertificateSigningRequest"],
-    a.Delete["certificates_v1.CertificateSigningRequest"],
-    a.DeleteCollection["certificates_v1.CertificateSigningRequest"],
-    a.Approval["certificates_v1.CertificateSigningRequest"],
-    a.Status["certificates_v1.CertificateSigningRequest"],
+    a.Watch[certificates_v1.CertificateSigningRequest],
+    a.Create[certificates_v1.CertificateSigningRequest],
+    a.Update[certificates_v1.CertificateSigningRequest],
+    a.Patch[certificates_v1.CertificateSigningRequest],
+    a.Apply[certificates_v1.CertificateSigningRequest],
+    a.Delete[certificates_v1.CertificateSigningRequest],
+    a.DeleteCollection[certificates_v1.CertificateSigningRequest],
+    a.Approval[certificates_v1.CertificateSigningRequest],
+    a.Status[certificates_v1.CertificateSigningRequest],
 ):
     """certificatesigningrequests (certificates.k8s.io/v1, cluster-scoped): CertificateSigningRequest objects provide a mechanism to obtain x509 certificates by submitting a certificate signing request, and having it asynchron…."""
 

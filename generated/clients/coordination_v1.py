@@ -10,10 +10,12 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import coordination_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    coordination_v1 = ERASED
 
 LEASES = ResourceInfo(
     group="coordination.k8s.io",
@@ -32,15 +34,15 @@ LEASES = ResourceInfo(
 
 
 class LeaseClient(
-    s.Get["coordination_v1.Lease"],
-    s.List["coordination_v1.Lease", "coordination_v1.LeaseList"],
-    s.Watch["coordination_v1.Lease"],
-    s.Create["coordination_v1.Lease"],
-    s.Update["coordination_v1.Lease"],
-    s.Patch["coordination_v1.Lease"],
-    s.Apply["coordination_v1.Lease"],
-    s.Delete["coordination_v1.Lease"],
-    s.DeleteCollection["coordination_v1.Lease"],
+    s.Get[coordination_v1.Lease],
+    s.List[coordination_v1.Lease, coordination_v1.LeaseList],
+    s.Watch[coordination_v1.Lease],
+    s.Create[coordination_v1.Lease],
+    s.Update[coordination_v1.Lease],
+    s.Patch[coordination_v1.Lease],
+    s.Apply[coordination_v1.Lease],
+    s.Delete[coordination_v1.Lease],
+    s.DeleteCollection[coordination_v1.Lease],
 ):
     """leases (coordination.k8s.io/v1, namespaced): Lease defines a lease concept."""
 
@@ -48,15 +50,15 @@ class LeaseClient(
 
 
 class AsyncLeaseClient(
-    a.Get["coordination_v1.Lease"],
-    a.List["coordination_v1.Lease", "coordination_v1.LeaseList"],
-    a.Watch["coordination_v1.Lease"],
-    a.Create["coordination_v1.Lease"],
-    a.Update["coordination_v1.Lease"],
-    a.Patch["coordination_v1.Lease"],
-    a.Apply["coordination_v1.Lease"],
-    a.Delete["coordination_v1.Lease"],
-    a.DeleteCollection["coordination_v1.Lease"],
+    a.Get[coordination_v1.Lease],
+    a.List[coordination_v1.Lease, coordination_v1.LeaseList],
+    a.Watch[coordination_v1.Lease],
+    a.Create[coordination_v1.Lease],
+    a.Update[coordination_v1.Lease],
+    a.Patch[coordination_v1.Lease],
+    a.Apply[coordination_v1.Lease],
+    a.Delete[coordination_v1.Lease],
+    a.DeleteCollection[coordination_v1.Lease],
 ):
     """leases (coordination.k8s.io/v1, namespaced): Lease defines a lease concept."""
 

@@ -10,10 +10,15 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import authentication_v1, autoscaling_v1, core_v1, policy_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    authentication_v1 = ERASED
+    autoscaling_v1 = ERASED
+    core_v1 = ERASED
+    policy_v1 = ERASED
 
 BINDINGS = ResourceInfo(
     group="",
@@ -30,7 +35,7 @@ BINDINGS = ResourceInfo(
 
 
 class BindingClient(
-    s.Create["core_v1.Binding"],
+    s.Create[core_v1.Binding],
 ):
     """bindings (v1, namespaced): Binding ties one object to another; for example, a pod is bound to a node by a scheduler."""
 
@@ -38,7 +43,7 @@ class BindingClient(
 
 
 class AsyncBindingClient(
-    a.Create["core_v1.Binding"],
+    a.Create[core_v1.Binding],
 ):
     """bindings (v1, namespaced): Binding ties one object to another; for example, a pod is bound to a node by a scheduler."""
 
@@ -61,8 +66,8 @@ COMPONENTSTATUSES = ResourceInfo(
 
 
 class ComponentStatusClient(
-    s.Get["core_v1.ComponentStatus"],
-    s.List["core_v1.ComponentStatus", "core_v1.ComponentStatusList"],
+    s.Get[core_v1.ComponentStatus],
+    s.List[core_v1.ComponentStatus, core_v1.ComponentStatusList],
 ):
     """componentstatuses (v1, cluster-scoped): ComponentStatus (and ComponentStatusList) holds the cluster validation info."""
 
@@ -70,8 +75,8 @@ class ComponentStatusClient(
 
 
 class AsyncComponentStatusClient(
-    a.Get["core_v1.ComponentStatus"],
-    a.List["core_v1.ComponentStatus", "core_v1.ComponentStatusList"],
+    a.Get[core_v1.ComponentStatus],
+    a.List[core_v1.ComponentStatus, core_v1.ComponentStatusList],
 ):
     """componentstatuses (v1, cluster-scoped): ComponentStatus (and ComponentStatusList) holds the cluster validation info."""
 
@@ -96,15 +101,15 @@ CONFIGMAPS = ResourceInfo(
 
 
 class ConfigMapClient(
-    s.Get["core_v1.ConfigMap"],
-    s.List["core_v1.ConfigMap", "core_v1.ConfigMapList"],
-    s.Watch["core_v1.ConfigMap"],
-    s.Create["core_v1.ConfigMap"],
-    s.Update["core_v1.ConfigMap"],
-    s.Patch["core_v1.ConfigMap"],
-    s.Apply["core_v1.ConfigMap"],
-    s.Delete["core_v1.ConfigMap"],
-    s.DeleteCollection["core_v1.ConfigMap"],
+    s.Get[core_v1.ConfigMap],
+    s.List[core_v1.ConfigMap, core_v1.ConfigMapList],
+    s.Watch[core_v1.ConfigMap],
+    s.Create[core_v1.ConfigMap],
+    s.Update[core_v1.ConfigMap],
+    s.Patch[core_v1.ConfigMap],
+    s.Apply[core_v1.ConfigMap],
+    s.Delete[core_v1.ConfigMap],
+    s.DeleteCollection[core_v1.ConfigMap],
 ):
     """configmaps (v1, namespaced): ConfigMap holds configuration data for pods to consume."""
 
@@ -112,15 +117,15 @@ class ConfigMapClient(
 
 
 class AsyncConfigMapClient(
-    a.Get["core_v1.ConfigMap"],
-    a.List["core_v1.ConfigMap", "core_v1.ConfigMapList"],
-    a.Watch["core_v1.ConfigMap"],
-    a.Create["core_v1.ConfigMap"],
-    a.Update["core_v1.ConfigMap"],
-    a.Patch["core_v1.ConfigMap"],
-    a.Apply["core_v1.ConfigMap"],
-    a.Delete["core_v1.ConfigMap"],
-    a.DeleteCollection["core_v1.ConfigMap"],
+    a.Get[core_v1.ConfigMap],
+    a.List[core_v1.ConfigMap, core_v1.ConfigMapList],
+    a.Watch[core_v1.ConfigMap],
+    a.Create[core_v1.ConfigMap],
+    a.Update[core_v1.ConfigMap],
+    a.Patch[core_v1.ConfigMap],
+    a.Apply[core_v1.ConfigMap],
+    a.Delete[core_v1.ConfigMap],
+    a.DeleteCollection[core_v1.ConfigMap],
 ):
     """configmaps (v1, namespaced): ConfigMap holds configuration data for pods to consume."""
 
@@ -145,15 +150,15 @@ ENDPOINTS = ResourceInfo(
 
 
 class EndpointsClient(
-    s.Get["core_v1.Endpoints"],
-    s.List["core_v1.Endpoints", "core_v1.EndpointsList"],
-    s.Watch["core_v1.Endpoints"],
-    s.Create["core_v1.Endpoints"],
-    s.Update["core_v1.Endpoints"],
-    s.Patch["core_v1.Endpoints"],
-    s.Apply["core_v1.Endpoints"],
-    s.Delete["core_v1.Endpoints"],
-    s.DeleteCollection["core_v1.Endpoints"],
+    s.Get[core_v1.Endpoints],
+    s.List[core_v1.Endpoints, core_v1.EndpointsList],
+    s.Watch[core_v1.Endpoints],
+    s.Create[core_v1.Endpoints],
+    s.Update[core_v1.Endpoints],
+    s.Patch[core_v1.Endpoints],
+    s.Apply[core_v1.Endpoints],
+    s.Delete[core_v1.Endpoints],
+    s.DeleteCollection[core_v1.Endpoints],
 ):
     """endpoints (v1, namespaced): Endpoints is a collection of endpoints that implement the actual service."""
 
@@ -161,15 +166,15 @@ class EndpointsClient(
 
 
 class AsyncEndpointsClient(
-    a.Get["core_v1.Endpoints"],
-    a.List["core_v1.Endpoints", "core_v1.EndpointsList"],
-    a.Watch["core_v1.Endpoints"],
-    a.Create["core_v1.Endpoints"],
-    a.Update["core_v1.Endpoints"],
-    a.Patch["core_v1.Endpoints"],
-    a.Apply["core_v1.Endpoints"],
-    a.Delete["core_v1.Endpoints"],
-    a.DeleteCollection["core_v1.Endpoints"],
+    a.Get[core_v1.Endpoints],
+    a.List[core_v1.Endpoints, core_v1.EndpointsList],
+    a.Watch[core_v1.Endpoints],
+    a.Create[core_v1.Endpoints],
+    a.Update[core_v1.Endpoints],
+    a.Patch[core_v1.Endpoints],
+    a.Apply[core_v1.Endpoints],
+    a.Delete[core_v1.Endpoints],
+    a.DeleteCollection[core_v1.Endpoints],
 ):
     """endpoints (v1, namespaced): Endpoints is a collection of endpoints that implement the actual service."""
 
@@ -194,15 +199,15 @@ EVENTS = ResourceInfo(
 
 
 class EventClient(
-    s.Get["core_v1.Event"],
-    s.List["core_v1.Event", "core_v1.EventList"],
-    s.Watch["core_v1.Event"],
-    s.Create["core_v1.Event"],
-    s.Update["core_v1.Event"],
-    s.Patch["core_v1.Event"],
-    s.Apply["core_v1.Event"],
-    s.Delete["core_v1.Event"],
-    s.DeleteCollection["core_v1.Event"],
+    s.Get[core_v1.Event],
+    s.List[core_v1.Event, core_v1.EventList],
+    s.Watch[core_v1.Event],
+    s.Create[core_v1.Event],
+    s.Update[core_v1.Event],
+    s.Patch[core_v1.Event],
+    s.Apply[core_v1.Event],
+    s.Delete[core_v1.Event],
+    s.DeleteCollection[core_v1.Event],
 ):
     """events (v1, namespaced): Event is a report of an event somewhere in the cluster."""
 
@@ -210,15 +215,15 @@ class EventClient(
 
 
 class AsyncEventClient(
-    a.Get["core_v1.Event"],
-    a.List["core_v1.Event", "core_v1.EventList"],
-    a.Watch["core_v1.Event"],
-    a.Create["core_v1.Event"],
-    a.Update["core_v1.Event"],
-    a.Patch["core_v1.Event"],
-    a.Apply["core_v1.Event"],
-    a.Delete["core_v1.Event"],
-    a.DeleteCollection["core_v1.Event"],
+    a.Get[core_v1.Event],
+    a.List[core_v1.Event, core_v1.EventList],
+    a.Watch[core_v1.Event],
+    a.Create[core_v1.Event],
+    a.Update[core_v1.Event],
+    a.Patch[core_v1.Event],
+    a.Apply[core_v1.Event],
+    a.Delete[core_v1.Event],
+    a.DeleteCollection[core_v1.Event],
 ):
     """events (v1, namespaced): Event is a report of an event somewhere in the cluster."""
 
@@ -243,15 +248,15 @@ LIMITRANGES = ResourceInfo(
 
 
 class LimitRangeClient(
-    s.Get["core_v1.LimitRange"],
-    s.List["core_v1.LimitRange", "core_v1.LimitRangeList"],
-    s.Watch["core_v1.LimitRange"],
-    s.Create["core_v1.LimitRange"],
-    s.Update["core_v1.LimitRange"],
-    s.Patch["core_v1.LimitRange"],
-    s.Apply["core_v1.LimitRange"],
-    s.Delete["core_v1.LimitRange"],
-    s.DeleteCollection["core_v1.LimitRange"],
+    s.Get[core_v1.LimitRange],
+    s.List[core_v1.LimitRange, core_v1.LimitRangeList],
+    s.Watch[core_v1.LimitRange],
+    s.Create[core_v1.LimitRange],
+    s.Update[core_v1.LimitRange],
+    s.Patch[core_v1.LimitRange],
+    s.Apply[core_v1.LimitRange],
+    s.Delete[core_v1.LimitRange],
+    s.DeleteCollection[core_v1.LimitRange],
 ):
     """limitranges (v1, namespaced): LimitRange sets resource usage limits for each kind of resource in a Namespace."""
 
@@ -259,15 +264,15 @@ class LimitRangeClient(
 
 
 class AsyncLimitRangeClient(
-    a.Get["core_v1.LimitRange"],
-    a.List["core_v1.LimitRange", "core_v1.LimitRangeList"],
-    a.Watch["core_v1.LimitRange"],
-    a.Create["core_v1.LimitRange"],
-    a.Update["core_v1.LimitRange"],
-    a.Patch["core_v1.LimitRange"],
-    a.Apply["core_v1.LimitRange"],
-    a.Delete["core_v1.LimitRange"],
-    a.DeleteCollection["core_v1.LimitRange"],
+    a.Get[core_v1.LimitRange],
+    a.List[core_v1.LimitRange, core_v1.LimitRangeList],
+    a.Watch[core_v1.LimitRange],
+    a.Create[core_v1.LimitRange],
+    a.Update[core_v1.LimitRange],
+    a.Patch[core_v1.LimitRange],
+    a.Apply[core_v1.LimitRange],
+    a.Delete[core_v1.LimitRange],
+    a.DeleteCollection[core_v1.LimitRange],
 ):
     """limitranges (v1, namespaced): LimitRange sets resource usage limits for each kind of resource in a Namespace."""
 
@@ -291,15 +296,15 @@ NAMESPACES = ResourceInfo(
 
 
 class NamespaceClient(
-    s.Get["core_v1.Namespace"],
-    s.List["core_v1.Namespace", "core_v1.NamespaceList"],
-    s.Watch["core_v1.Namespace"],
-    s.Create["core_v1.Namespace"],
-    s.Update["core_v1.Namespace"],
-    s.Patch["core_v1.Namespace"],
-    s.Apply["core_v1.Namespace"],
-    s.Delete["core_v1.Namespace"],
-    s.Status["core_v1.Namespace"],
+    s.Get[core_v1.Namespace],
+    s.List[core_v1.Namespace, core_v1.NamespaceList],
+    s.Watch[core_v1.Namespace],
+    s.Create[core_v1.Namespace],
+    s.Update[core_v1.Namespace],
+    s.Patch[core_v1.Namespace],
+    s.Apply[core_v1.Namespace],
+    s.Delete[core_v1.Namespace],
+    s.Status[core_v1.Namespace],
 ):
     """namespaces (v1, cluster-scoped): Namespace provides a scope for Names."""
 
@@ -307,15 +312,15 @@ class NamespaceClient(
 
 
 class AsyncNamespaceClient(
-    a.Get["core_v1.Namespace"],
-    a.List["core_v1.Namespace", "core_v1.NamespaceList"],
-    a.Watch["core_v1.Namespace"],
-    a.Create["core_v1.Namespace"],
-    a.Update["core_v1.Namespace"],
-    a.Patch["core_v1.Namespace"],
-    a.Apply["core_v1.Namespace"],
-    a.Delete["core_v1.Namespace"],
-    a.Status["core_v1.Namespace"],
+    a.Get[core_v1.Namespace],
+    a.List[core_v1.Namespace, core_v1.NamespaceList],
+    a.Watch[core_v1.Namespace],
+    a.Create[core_v1.Namespace],
+    a.Update[core_v1.Namespace],
+    a.Patch[core_v1.Namespace],
+    a.Apply[core_v1.Namespace],
+    a.Delete[core_v1.Namespace],
+    a.Status[core_v1.Namespace],
 ):
     """namespaces (v1, cluster-scoped): Namespace provides a scope for Names."""
 
@@ -341,16 +346,16 @@ NODES = ResourceInfo(
 
 
 class NodeClient(
-    s.Get["core_v1.Node"],
-    s.List["core_v1.Node", "core_v1.NodeList"],
-    s.Watch["core_v1.Node"],
-    s.Create["core_v1.Node"],
-    s.Update["core_v1.Node"],
-    s.Patch["core_v1.Node"],
-    s.Apply["core_v1.Node"],
-    s.Delete["core_v1.Node"],
-    s.DeleteCollection["core_v1.Node"],
-    s.Status["core_v1.Node"],
+    s.Get[core_v1.Node],
+    s.List[core_v1.Node, core_v1.NodeList],
+    s.Watch[core_v1.Node],
+    s.Create[core_v1.Node],
+    s.Update[core_v1.Node],
+    s.Patch[core_v1.Node],
+    s.Apply[core_v1.Node],
+    s.Delete[core_v1.Node],
+    s.DeleteCollection[core_v1.Node],
+    s.Status[core_v1.Node],
 ):
     """nodes (v1, cluster-scoped): Node is a worker node in Kubernetes."""
 
@@ -358,16 +363,16 @@ class NodeClient(
 
 
 class AsyncNodeClient(
-    a.Get["core_v1.Node"],
-    a.List["core_v1.Node", "core_v1.NodeList"],
-    a.Watch["core_v1.Node"],
-    a.Create["core_v1.Node"],
-    a.Update["core_v1.Node"],
-    a.Patch["core_v1.Node"],
-    a.Apply["core_v1.Node"],
-    a.Delete["core_v1.Node"],
-    a.DeleteCollection["core_v1.Node"],
-    a.Status["core_v1.Node"],
+    a.Get[core_v1.Node],
+    a.List[core_v1.Node, core_v1.NodeList],
+    a.Watch[core_v1.Node],
+    a.Create[core_v1.Node],
+    a.Update[core_v1.Node],
+    a.Patch[core_v1.Node],
+    a.Apply[core_v1.Node],
+    a.Delete[core_v1.Node],
+    a.DeleteCollection[core_v1.Node],
+    a.Status[core_v1.Node],
 ):
     """nodes (v1, cluster-scoped): Node is a worker node in Kubernetes."""
 
@@ -393,16 +398,16 @@ PERSISTENTVOLUMECLAIMS = ResourceInfo(
 
 
 class PersistentVolumeClaimClient(
-    s.Get["core_v1.PersistentVolumeClaim"],
-    s.List["core_v1.PersistentVolumeClaim", "core_v1.PersistentVolumeClaimList"],
-    s.Watch["core_v1.PersistentVolumeClaim"],
-    s.Create["core_v1.PersistentVolumeClaim"],
-    s.Update["core_v1.PersistentVolumeClaim"],
-    s.Patch["core_v1.PersistentVolumeClaim"],
-    s.Apply["core_v1.PersistentVolumeClaim"],
-    s.Delete["core_v1.PersistentVolumeClaim"],
-    s.DeleteCollection["core_v1.PersistentVolumeClaim"],
-    s.Status["core_v1.PersistentVolumeClaim"],
+    s.Get[core_v1.PersistentVolumeClaim],
+    s.List[core_v1.PersistentVolumeClaim, core_v1.PersistentVolumeClaimList],
+    s.Watch[core_v1.PersistentVolumeClaim],
+    s.Create[core_v1.PersistentVolumeClaim],
+    s.Update[core_v1.PersistentVolumeClaim],
+    s.Patch[core_v1.PersistentVolumeClaim],
+    s.Apply[core_v1.PersistentVolumeClaim],
+    s.Delete[core_v1.PersistentVolumeClaim],
+    s.DeleteCollection[core_v1.PersistentVolumeClaim],
+    s.Status[core_v1.PersistentVolumeClaim],
 ):
     """persistentvolumeclaims (v1, namespaced): PersistentVolumeClaim is a user's request for and claim to a persistent volume."""
 
@@ -410,16 +415,16 @@ class PersistentVolumeClaimClient(
 
 
 class AsyncPersistentVolumeClaimClient(
-    a.Get["core_v1.PersistentVolumeClaim"],
-    a.List["core_v1.PersistentVolumeClaim", "core_v1.PersistentVolumeClaimList"],
-    a.Watch["core_v1.PersistentVolumeClaim"],
-    a.Create["core_v1.PersistentVolumeClaim"],
-    a.Update["core_v1.PersistentVolumeClaim"],
-    a.Patch["core_v1.PersistentVolumeClaim"],
-    a.Apply["core_v1.PersistentVolumeClaim"],
-    a.Delete["core_v1.PersistentVolumeClaim"],
-    a.DeleteCollection["core_v1.PersistentVolumeClaim"],
-    a.Status["core_v1.PersistentVolumeClaim"],
+    a.Get[core_v1.PersistentVolumeClaim],
+    a.List[core_v1.PersistentVolumeClaim, core_v1.PersistentVolumeClaimList],
+    a.Watch[core_v1.PersistentVolumeClaim],
+    a.Create[core_v1.PersistentVolumeClaim],
+    a.Update[core_v1.PersistentVolumeClaim],
+    a.Patch[core_v1.PersistentVolumeClaim],
+    a.Apply[core_v1.PersistentVolumeClaim],
+    a.Delete[core_v1.PersistentVolumeClaim],
+    a.DeleteCollection[core_v1.PersistentVolumeClaim],
+    a.Status[core_v1.PersistentVolumeClaim],
 ):
     """persistentvolumeclaims (v1, namespaced): PersistentVolumeClaim is a user's request for and claim to a persistent volume."""
 
@@ -445,16 +450,16 @@ PERSISTENTVOLUMES = ResourceInfo(
 
 
 class PersistentVolumeClient(
-    s.Get["core_v1.PersistentVolume"],
-    s.List["core_v1.PersistentVolume", "core_v1.PersistentVolumeList"],
-    s.Watch["core_v1.PersistentVolume"],
-    s.Create["core_v1.PersistentVolume"],
-    s.Update["core_v1.PersistentVolume"],
-    s.Patch["core_v1.PersistentVolume"],
-    s.Apply["core_v1.PersistentVolume"],
-    s.Delete["core_v1.PersistentVolume"],
-    s.DeleteCollection["core_v1.PersistentVolume"],
-    s.Status["core_v1.PersistentVolume"],
+    s.Get[core_v1.PersistentVolume],
+    s.List[core_v1.PersistentVolume, core_v1.PersistentVolumeList],
+    s.Watch[core_v1.PersistentVolume],
+    s.Create[core_v1.PersistentVolume],
+    s.Update[core_v1.PersistentVolume],
+    s.Patch[core_v1.PersistentVolume],
+    s.Apply[core_v1.PersistentVolume],
+    s.Delete[core_v1.PersistentVolume],
+    s.DeleteCollection[core_v1.PersistentVolume],
+    s.Status[core_v1.PersistentVolume],
 ):
     """persistentvolumes (v1, cluster-scoped): PersistentVolume (PV) is a storage resource provisioned by an administrator."""
 
@@ -462,16 +467,16 @@ class PersistentVolumeClient(
 
 
 class AsyncPersistentVolumeClient(
-    a.Get["core_v1.PersistentVolume"],
-    a.List["core_v1.PersistentVolume", "core_v1.PersistentVolumeList"],
-    a.Watch["core_v1.PersistentVolume"],
-    a.Create["core_v1.PersistentVolume"],
-    a.Update["core_v1.PersistentVolume"],
-    a.Patch["core_v1.PersistentVolume"],
-    a.Apply["core_v1.PersistentVolume"],
-    a.Delete["core_v1.PersistentVolume"],
-    a.DeleteCollection["core_v1.PersistentVolume"],
-    a.Status["core_v1.PersistentVolume"],
+    a.Get[core_v1.PersistentVolume],
+    a.List[core_v1.PersistentVolume, core_v1.PersistentVolumeList],
+    a.Watch[core_v1.PersistentVolume],
+    a.Create[core_v1.PersistentVolume],
+    a.Update[core_v1.PersistentVolume],
+    a.Patch[core_v1.PersistentVolume],
+    a.Apply[core_v1.PersistentVolume],
+    a.Delete[core_v1.PersistentVolume],
+    a.DeleteCollection[core_v1.PersistentVolume],
+    a.Status[core_v1.PersistentVolume],
 ):
     """persistentvolumes (v1, cluster-scoped): PersistentVolume (PV) is a storage resource provisioned by an administrator."""
 
@@ -515,21 +520,21 @@ PODS = ResourceInfo(
 
 
 class PodClient(
-    s.Get["core_v1.Pod"],
-    s.List["core_v1.Pod", "core_v1.PodList"],
-    s.Watch["core_v1.Pod"],
-    s.Create["core_v1.Pod"],
-    s.Update["core_v1.Pod"],
-    s.Patch["core_v1.Pod"],
-    s.Apply["core_v1.Pod"],
-    s.Delete["core_v1.Pod"],
-    s.DeleteCollection["core_v1.Pod"],
-    s.Bind["core_v1.Pod", "core_v1.Binding"],
-    s.EphemeralContainers["core_v1.Pod"],
-    s.Evict["core_v1.Pod", "policy_v1.Eviction"],
-    s.Log["core_v1.Pod"],
-    s.Resize["core_v1.Pod"],
-    s.Status["core_v1.Pod"],
+    s.Get[core_v1.Pod],
+    s.List[core_v1.Pod, core_v1.PodList],
+    s.Watch[core_v1.Pod],
+    s.Create[core_v1.Pod],
+    s.Update[core_v1.Pod],
+    s.Patch[core_v1.Pod],
+    s.Apply[core_v1.Pod],
+    s.Delete[core_v1.Pod],
+    s.DeleteCollection[core_v1.Pod],
+    s.Bind[core_v1.Pod, core_v1.Binding],
+    s.EphemeralContainers[core_v1.Pod],
+    s.Evict[core_v1.Pod, policy_v1.Eviction],
+    s.Log[core_v1.Pod],
+    s.Resize[core_v1.Pod],
+    s.Status[core_v1.Pod],
 ):
     """pods (v1, namespaced): Pod is a collection of containers that can run on a host."""
 
@@ -537,21 +542,21 @@ class PodClient(
 
 
 class AsyncPodClient(
-    a.Get["core_v1.Pod"],
-    a.List["core_v1.Pod", "core_v1.PodList"],
-    a.Watch["core_v1.Pod"],
-    a.Create["core_v1.Pod"],
-    a.Update["core_v1.Pod"],
-    a.Patch["core_v1.Pod"],
-    a.Apply["core_v1.Pod"],
-    a.Delete["core_v1.Pod"],
-    a.DeleteCollection["core_v1.Pod"],
-    a.Bind["core_v1.Pod", "core_v1.Binding"],
-    a.EphemeralContainers["core_v1.Pod"],
-    a.Evict["core_v1.Pod", "policy_v1.Eviction"],
-    a.Log["core_v1.Pod"],
-    a.Resize["core_v1.Pod"],
-    a.Status["core_v1.Pod"],
+    a.Get[core_v1.Pod],
+    a.List[core_v1.Pod, core_v1.PodList],
+    a.Watch[core_v1.Pod],
+    a.Create[core_v1.Pod],
+    a.Update[core_v1.Pod],
+    a.Patch[core_v1.Pod],
+    a.Apply[core_v1.Pod],
+    a.Delete[core_v1.Pod],
+    a.DeleteCollection[core_v1.Pod],
+    a.Bind[core_v1.Pod, core_v1.Binding],
+    a.EphemeralContainers[core_v1.Pod],
+    a.Evict[core_v1.Pod, policy_v1.Eviction],
+    a.Log[core_v1.Pod],
+    a.Resize[core_v1.Pod],
+    a.Status[core_v1.Pod],
 ):
     """pods (v1, namespaced): Pod is a collection of containers that can run on a host."""
 
@@ -575,15 +580,15 @@ PODTEMPLATES = ResourceInfo(
 
 
 class PodTemplateClient(
-    s.Get["core_v1.PodTemplate"],
-    s.List["core_v1.PodTemplate", "core_v1.PodTemplateList"],
-    s.Watch["core_v1.PodTemplate"],
-    s.Create["core_v1.PodTemplate"],
-    s.Update["core_v1.PodTemplate"],
-    s.Patch["core_v1.PodTemplate"],
-    s.Apply["core_v1.PodTemplate"],
-    s.Delete["core_v1.PodTemplate"],
-    s.DeleteCollection["core_v1.PodTemplate"],
+    s.Get[core_v1.PodTemplate],
+    s.List[core_v1.PodTemplate, core_v1.PodTemplateList],
+    s.Watch[core_v1.PodTemplate],
+    s.Create[core_v1.PodTemplate],
+    s.Update[core_v1.PodTemplate],
+    s.Patch[core_v1.PodTemplate],
+    s.Apply[core_v1.PodTemplate],
+    s.Delete[core_v1.PodTemplate],
+    s.DeleteCollection[core_v1.PodTemplate],
 ):
     """podtemplates (v1, namespaced): PodTemplate describes a template for creating copies of a predefined pod."""
 
@@ -591,15 +596,15 @@ class PodTemplateClient(
 
 
 class AsyncPodTemplateClient(
-    a.Get["core_v1.PodTemplate"],
-    a.List["core_v1.PodTemplate", "core_v1.PodTemplateList"],
-    a.Watch["core_v1.PodTemplate"],
-    a.Create["core_v1.PodTemplate"],
-    a.Update["core_v1.PodTemplate"],
-    a.Patch["core_v1.PodTemplate"],
-    a.Apply["core_v1.PodTemplate"],
-    a.Delete["core_v1.PodTemplate"],
-    a.DeleteCollection["core_v1.PodTemplate"],
+    a.Get[core_v1.PodTemplate],
+    a.List[core_v1.PodTemplate, core_v1.PodTemplateList],
+    a.Watch[core_v1.PodTemplate],
+    a.Create[core_v1.PodTemplate],
+    a.Update[core_v1.PodTemplate],
+    a.Patch[core_v1.PodTemplate],
+    a.Apply[core_v1.PodTemplate],
+    a.Delete[core_v1.PodTemplate],
+    a.DeleteCollection[core_v1.PodTemplate],
 ):
     """podtemplates (v1, namespaced): PodTemplate describes a template for creating copies of a predefined pod."""
 
@@ -627,17 +632,17 @@ REPLICATIONCONTROLLERS = ResourceInfo(
 
 
 class ReplicationControllerClient(
-    s.Get["core_v1.ReplicationController"],
-    s.List["core_v1.ReplicationController", "core_v1.ReplicationControllerList"],
-    s.Watch["core_v1.ReplicationController"],
-    s.Create["core_v1.ReplicationController"],
-    s.Update["core_v1.ReplicationController"],
-    s.Patch["core_v1.ReplicationController"],
-    s.Apply["core_v1.ReplicationController"],
-    s.Delete["core_v1.ReplicationController"],
-    s.DeleteCollection["core_v1.ReplicationController"],
-    s.Scale["core_v1.ReplicationController", "autoscaling_v1.Scale"],
-    s.Status["core_v1.ReplicationController"],
+    s.Get[core_v1.ReplicationController],
+    s.List[core_v1.ReplicationController, core_v1.ReplicationControllerList],
+    s.Watch[core_v1.ReplicationController],
+    s.Create[core_v1.ReplicationController],
+    s.Update[core_v1.ReplicationController],
+    s.Patch[core_v1.ReplicationController],
+    s.Apply[core_v1.ReplicationController],
+    s.Delete[core_v1.ReplicationController],
+    s.DeleteCollection[core_v1.ReplicationController],
+    s.Scale[core_v1.ReplicationController, autoscaling_v1.Scale],
+    s.Status[core_v1.ReplicationController],
 ):
     """replicationcontrollers (v1, namespaced): ReplicationController represents the configuration of a replication controller."""
 
@@ -645,17 +650,17 @@ class ReplicationControllerClient(
 
 
 class AsyncReplicationControllerClient(
-    a.Get["core_v1.ReplicationController"],
-    a.List["core_v1.ReplicationController", "core_v1.ReplicationControllerList"],
-    a.Watch["core_v1.ReplicationController"],
-    a.Create["core_v1.ReplicationController"],
-    a.Update["core_v1.ReplicationController"],
-    a.Patch["core_v1.ReplicationController"],
-    a.Apply["core_v1.ReplicationController"],
-    a.Delete["core_v1.ReplicationController"],
-    a.DeleteCollection["core_v1.ReplicationController"],
-    a.Scale["core_v1.ReplicationController", "autoscaling_v1.Scale"],
-    a.Status["core_v1.ReplicationController"],
+    a.Get[core_v1.ReplicationController],
+    a.List[core_v1.ReplicationController, core_v1.ReplicationControllerList],
+    a.Watch[core_v1.ReplicationController],
+    a.Create[core_v1.ReplicationController],
+    a.Update[core_v1.ReplicationController],
+    a.Patch[core_v1.ReplicationController],
+    a.Apply[core_v1.ReplicationController],
+    a.Delete[core_v1.ReplicationController],
+    a.DeleteCollection[core_v1.ReplicationController],
+    a.Scale[core_v1.ReplicationController, autoscaling_v1.Scale],
+    a.Status[core_v1.ReplicationController],
 ):
     """replicationcontrollers (v1, namespaced): ReplicationController represents the configuration of a replication controller."""
 
@@ -681,16 +686,16 @@ RESOURCEQUOTAS = ResourceInfo(
 
 
 class ResourceQuotaClient(
-    s.Get["core_v1.ResourceQuota"],
-    s.List["core_v1.ResourceQuota", "core_v1.ResourceQuotaList"],
-    s.Watch["core_v1.ResourceQuota"],
-    s.Create["core_v1.ResourceQuota"],
-    s.Update["core_v1.ResourceQuota"],
-    s.Patch["core_v1.ResourceQuota"],
-    s.Apply["core_v1.ResourceQuota"],
-    s.Delete["core_v1.ResourceQuota"],
-    s.DeleteCollection["core_v1.ResourceQuota"],
-    s.Status["core_v1.ResourceQuota"],
+    s.Get[core_v1.ResourceQuota],
+    s.List[core_v1.ResourceQuota, core_v1.ResourceQuotaList],
+    s.Watch[core_v1.ResourceQuota],
+    s.Create[core_v1.ResourceQuota],
+    s.Update[core_v1.ResourceQuota],
+    s.Patch[core_v1.ResourceQuota],
+    s.Apply[core_v1.ResourceQuota],
+    s.Delete[core_v1.ResourceQuota],
+    s.DeleteCollection[core_v1.ResourceQuota],
+    s.Status[core_v1.ResourceQuota],
 ):
     """resourcequotas (v1, namespaced): ResourceQuota sets aggregate quota restrictions enforced per namespace."""
 
@@ -698,16 +703,16 @@ class ResourceQuotaClient(
 
 
 class AsyncResourceQuotaClient(
-    a.Get["core_v1.ResourceQuota"],
-    a.List["core_v1.ResourceQuota", "core_v1.ResourceQuotaList"],
-    a.Watch["core_v1.ResourceQuota"],
-    a.Create["core_v1.ResourceQuota"],
-    a.Update["core_v1.ResourceQuota"],
-    a.Patch["core_v1.ResourceQuota"],
-    a.Apply["core_v1.ResourceQuota"],
-    a.Delete["core_v1.ResourceQuota"],
-    a.DeleteCollection["core_v1.ResourceQuota"],
-    a.Status["core_v1.ResourceQuota"],
+    a.Get[core_v1.ResourceQuota],
+    a.List[core_v1.ResourceQuota, core_v1.ResourceQuotaList],
+    a.Watch[core_v1.ResourceQuota],
+    a.Create[core_v1.ResourceQuota],
+    a.Update[core_v1.ResourceQuota],
+    a.Patch[core_v1.ResourceQuota],
+    a.Apply[core_v1.ResourceQuota],
+    a.Delete[core_v1.ResourceQuota],
+    a.DeleteCollection[core_v1.ResourceQuota],
+    a.Status[core_v1.ResourceQuota],
 ):
     """resourcequotas (v1, namespaced): ResourceQuota sets aggregate quota restrictions enforced per namespace."""
 
@@ -731,15 +736,15 @@ SECRETS = ResourceInfo(
 
 
 class SecretClient(
-    s.Get["core_v1.Secret"],
-    s.List["core_v1.Secret", "core_v1.SecretList"],
-    s.Watch["core_v1.Secret"],
-    s.Create["core_v1.Secret"],
-    s.Update["core_v1.Secret"],
-    s.Patch["core_v1.Secret"],
-    s.Apply["core_v1.Secret"],
-    s.Delete["core_v1.Secret"],
-    s.DeleteCollection["core_v1.Secret"],
+    s.Get[core_v1.Secret],
+    s.List[core_v1.Secret, core_v1.SecretList],
+    s.Watch[core_v1.Secret],
+    s.Create[core_v1.Secret],
+    s.Update[core_v1.Secret],
+    s.Patch[core_v1.Secret],
+    s.Apply[core_v1.Secret],
+    s.Delete[core_v1.Secret],
+    s.DeleteCollection[core_v1.Secret],
 ):
     """secrets (v1, namespaced): Secret holds secret data of a certain type."""
 
@@ -747,15 +752,15 @@ class SecretClient(
 
 
 class AsyncSecretClient(
-    a.Get["core_v1.Secret"],
-    a.List["core_v1.Secret", "core_v1.SecretList"],
-    a.Watch["core_v1.Secret"],
-    a.Create["core_v1.Secret"],
-    a.Update["core_v1.Secret"],
-    a.Patch["core_v1.Secret"],
-    a.Apply["core_v1.Secret"],
-    a.Delete["core_v1.Secret"],
-    a.DeleteCollection["core_v1.Secret"],
+    a.Get[core_v1.Secret],
+    a.List[core_v1.Secret, core_v1.SecretList],
+    a.Watch[core_v1.Secret],
+    a.Create[core_v1.Secret],
+    a.Update[core_v1.Secret],
+    a.Patch[core_v1.Secret],
+    a.Apply[core_v1.Secret],
+    a.Delete[core_v1.Secret],
+    a.DeleteCollection[core_v1.Secret],
 ):
     """secrets (v1, namespaced): Secret holds secret data of a certain type."""
 
@@ -782,16 +787,16 @@ SERVICEACCOUNTS = ResourceInfo(
 
 
 class ServiceAccountClient(
-    s.Get["core_v1.ServiceAccount"],
-    s.List["core_v1.ServiceAccount", "core_v1.ServiceAccountList"],
-    s.Watch["core_v1.ServiceAccount"],
-    s.Create["core_v1.ServiceAccount"],
-    s.Update["core_v1.ServiceAccount"],
-    s.Patch["core_v1.ServiceAccount"],
-    s.Apply["core_v1.ServiceAccount"],
-    s.Delete["core_v1.ServiceAccount"],
-    s.DeleteCollection["core_v1.ServiceAccount"],
-    s.CreateToken["core_v1.ServiceAccount", "authentication_v1.TokenRequest"],
+    s.Get[core_v1.ServiceAccount],
+    s.List[core_v1.ServiceAccount, core_v1.ServiceAccountList],
+    s.Watch[core_v1.ServiceAccount],
+    s.Create[core_v1.ServiceAccount],
+    s.Update[core_v1.ServiceAccount],
+    s.Patch[core_v1.ServiceAccount],
+    s.Apply[core_v1.ServiceAccount],
+    s.Delete[core_v1.ServiceAccount],
+    s.DeleteCollection[core_v1.ServiceAccount],
+    s.CreateToken[core_v1.ServiceAccount, authentication_v1.TokenRequest],
 ):
     """serviceaccounts (v1, namespaced): ServiceAccount binds together: * a name, understood by users, and perhaps by peripheral systems, for an identity * a principal that can be authenticat…."""
 
@@ -799,16 +804,16 @@ class ServiceAccountClient(
 
 
 class AsyncServiceAccountClient(
-    a.Get["core_v1.ServiceAccount"],
-    a.List["core_v1.ServiceAccount", "core_v1.ServiceAccountList"],
-    a.Watch["core_v1.ServiceAccount"],
-    a.Create["core_v1.ServiceAccount"],
-    a.Update["core_v1.ServiceAccount"],
-    a.Patch["core_v1.ServiceAccount"],
-    a.Apply["core_v1.ServiceAccount"],
-    a.Delete["core_v1.ServiceAccount"],
-    a.DeleteCollection["core_v1.ServiceAccount"],
-    a.CreateToken["core_v1.ServiceAccount", "authentication_v1.TokenRequest"],
+    a.Get[core_v1.ServiceAccount],
+    a.List[core_v1.ServiceAccount, core_v1.ServiceAccountList],
+    a.Watch[core_v1.ServiceAccount],
+    a.Create[core_v1.ServiceAccount],
+    a.Update[core_v1.ServiceAccount],
+    a.Patch[core_v1.ServiceAccount],
+    a.Apply[core_v1.ServiceAccount],
+    a.Delete[core_v1.ServiceAccount],
+    a.DeleteCollection[core_v1.ServiceAccount],
+    a.CreateToken[core_v1.ServiceAccount, authentication_v1.TokenRequest],
 ):
     """serviceaccounts (v1, namespaced): ServiceAccount binds together: * a name, understood by users, and perhaps by peripheral systems, for an identity * a principal that can be authenticat…."""
 
@@ -835,16 +840,16 @@ SERVICES = ResourceInfo(
 
 
 class ServiceClient(
-    s.Get["core_v1.Service"],
-    s.List["core_v1.Service", "core_v1.ServiceList"],
-    s.Watch["core_v1.Service"],
-    s.Create["core_v1.Service"],
-    s.Update["core_v1.Service"],
-    s.Patch["core_v1.Service"],
-    s.Apply["core_v1.Service"],
-    s.Delete["core_v1.Service"],
-    s.DeleteCollection["core_v1.Service"],
-    s.Status["core_v1.Service"],
+    s.Get[core_v1.Service],
+    s.List[core_v1.Service, core_v1.ServiceList],
+    s.Watch[core_v1.Service],
+    s.Create[core_v1.Service],
+    s.Update[core_v1.Service],
+    s.Patch[core_v1.Service],
+    s.Apply[core_v1.Service],
+    s.Delete[core_v1.Service],
+    s.DeleteCollection[core_v1.Service],
+    s.Status[core_v1.Service],
 ):
     """services (v1, namespaced): Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the…."""
 
@@ -852,16 +857,16 @@ class ServiceClient(
 
 
 class AsyncServiceClient(
-    a.Get["core_v1.Service"],
-    a.List["core_v1.Service", "core_v1.ServiceList"],
-    a.Watch["core_v1.Service"],
-    a.Create["core_v1.Service"],
-    a.Update["core_v1.Service"],
-    a.Patch["core_v1.Service"],
-    a.Apply["core_v1.Service"],
-    a.Delete["core_v1.Service"],
-    a.DeleteCollection["core_v1.Service"],
-    a.Status["core_v1.Service"],
+    a.Get[core_v1.Service],
+    a.List[core_v1.Service, core_v1.ServiceList],
+    a.Watch[core_v1.Service],
+    a.Create[core_v1.Service],
+    a.Update[core_v1.Service],
+    a.Patch[core_v1.Service],
+    a.Apply[core_v1.Service],
+    a.Delete[core_v1.Service],
+    a.DeleteCollection[core_v1.Service],
+    a.Status[core_v1.Service],
 ):
     """services (v1, namespaced): Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the…."""
 

@@ -10,10 +10,12 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import discovery_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    discovery_v1 = ERASED
 
 ENDPOINTSLICES = ResourceInfo(
     group="discovery.k8s.io",
@@ -32,15 +34,15 @@ ENDPOINTSLICES = ResourceInfo(
 
 
 class EndpointSliceClient(
-    s.Get["discovery_v1.EndpointSlice"],
-    s.List["discovery_v1.EndpointSlice", "discovery_v1.EndpointSliceList"],
-    s.Watch["discovery_v1.EndpointSlice"],
-    s.Create["discovery_v1.EndpointSlice"],
-    s.Update["discovery_v1.EndpointSlice"],
-    s.Patch["discovery_v1.EndpointSlice"],
-    s.Apply["discovery_v1.EndpointSlice"],
-    s.Delete["discovery_v1.EndpointSlice"],
-    s.DeleteCollection["discovery_v1.EndpointSlice"],
+    s.Get[discovery_v1.EndpointSlice],
+    s.List[discovery_v1.EndpointSlice, discovery_v1.EndpointSliceList],
+    s.Watch[discovery_v1.EndpointSlice],
+    s.Create[discovery_v1.EndpointSlice],
+    s.Update[discovery_v1.EndpointSlice],
+    s.Patch[discovery_v1.EndpointSlice],
+    s.Apply[discovery_v1.EndpointSlice],
+    s.Delete[discovery_v1.EndpointSlice],
+    s.DeleteCollection[discovery_v1.EndpointSlice],
 ):
     """endpointslices (discovery.k8s.io/v1, namespaced): EndpointSlice represents a set of service endpoints."""
 
@@ -48,15 +50,15 @@ class EndpointSliceClient(
 
 
 class AsyncEndpointSliceClient(
-    a.Get["discovery_v1.EndpointSlice"],
-    a.List["discovery_v1.EndpointSlice", "discovery_v1.EndpointSliceList"],
-    a.Watch["discovery_v1.EndpointSlice"],
-    a.Create["discovery_v1.EndpointSlice"],
-    a.Update["discovery_v1.EndpointSlice"],
-    a.Patch["discovery_v1.EndpointSlice"],
-    a.Apply["discovery_v1.EndpointSlice"],
-    a.Delete["discovery_v1.EndpointSlice"],
-    a.DeleteCollection["discovery_v1.EndpointSlice"],
+    a.Get[discovery_v1.EndpointSlice],
+    a.List[discovery_v1.EndpointSlice, discovery_v1.EndpointSliceList],
+    a.Watch[discovery_v1.EndpointSlice],
+    a.Create[discovery_v1.EndpointSlice],
+    a.Update[discovery_v1.EndpointSlice],
+    a.Patch[discovery_v1.EndpointSlice],
+    a.Apply[discovery_v1.EndpointSlice],
+    a.Delete[discovery_v1.EndpointSlice],
+    a.DeleteCollection[discovery_v1.EndpointSlice],
 ):
     """endpointslices (discovery.k8s.io/v1, namespaced): EndpointSlice represents a set of service endpoints."""
 

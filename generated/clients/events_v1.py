@@ -10,10 +10,12 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import events_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    events_v1 = ERASED
 
 EVENTS = ResourceInfo(
     group="events.k8s.io",
@@ -33,15 +35,15 @@ EVENTS = ResourceInfo(
 
 
 class EventClient(
-    s.Get["events_v1.Event"],
-    s.List["events_v1.Event", "events_v1.EventList"],
-    s.Watch["events_v1.Event"],
-    s.Create["events_v1.Event"],
-    s.Update["events_v1.Event"],
-    s.Patch["events_v1.Event"],
-    s.Apply["events_v1.Event"],
-    s.Delete["events_v1.Event"],
-    s.DeleteCollection["events_v1.Event"],
+    s.Get[events_v1.Event],
+    s.List[events_v1.Event, events_v1.EventList],
+    s.Watch[events_v1.Event],
+    s.Create[events_v1.Event],
+    s.Update[events_v1.Event],
+    s.Patch[events_v1.Event],
+    s.Apply[events_v1.Event],
+    s.Delete[events_v1.Event],
+    s.DeleteCollection[events_v1.Event],
 ):
     """events (events.k8s.io/v1, namespaced): Event is a report of an event somewhere in the cluster."""
 
@@ -49,15 +51,15 @@ class EventClient(
 
 
 class AsyncEventClient(
-    a.Get["events_v1.Event"],
-    a.List["events_v1.Event", "events_v1.EventList"],
-    a.Watch["events_v1.Event"],
-    a.Create["events_v1.Event"],
-    a.Update["events_v1.Event"],
-    a.Patch["events_v1.Event"],
-    a.Apply["events_v1.Event"],
-    a.Delete["events_v1.Event"],
-    a.DeleteCollection["events_v1.Event"],
+    a.Get[events_v1.Event],
+    a.List[events_v1.Event, events_v1.EventList],
+    a.Watch[events_v1.Event],
+    a.Create[events_v1.Event],
+    a.Update[events_v1.Event],
+    a.Patch[events_v1.Event],
+    a.Apply[events_v1.Event],
+    a.Delete[events_v1.Event],
+    a.DeleteCollection[events_v1.Event],
 ):
     """events (events.k8s.io/v1, namespaced): Event is a report of an event somewhere in the cluster."""
 

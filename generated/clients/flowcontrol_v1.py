@@ -10,10 +10,12 @@ from kubetyped.typed import ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import flowcontrol_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    flowcontrol_v1 = ERASED
 
 FLOWSCHEMAS = ResourceInfo(
     group="flowcontrol.apiserver.k8s.io",
@@ -33,16 +35,16 @@ FLOWSCHEMAS = ResourceInfo(
 
 
 class FlowSchemaClient(
-    s.Get["flowcontrol_v1.FlowSchema"],
-    s.List["flowcontrol_v1.FlowSchema", "flowcontrol_v1.FlowSchemaList"],
-    s.Watch["flowcontrol_v1.FlowSchema"],
-    s.Create["flowcontrol_v1.FlowSchema"],
-    s.Update["flowcontrol_v1.FlowSchema"],
-    s.Patch["flowcontrol_v1.FlowSchema"],
-    s.Apply["flowcontrol_v1.FlowSchema"],
-    s.Delete["flowcontrol_v1.FlowSchema"],
-    s.DeleteCollection["flowcontrol_v1.FlowSchema"],
-    s.Status["flowcontrol_v1.FlowSchema"],
+    s.Get[flowcontrol_v1.FlowSchema],
+    s.List[flowcontrol_v1.FlowSchema, flowcontrol_v1.FlowSchemaList],
+    s.Watch[flowcontrol_v1.FlowSchema],
+    s.Create[flowcontrol_v1.FlowSchema],
+    s.Update[flowcontrol_v1.FlowSchema],
+    s.Patch[flowcontrol_v1.FlowSchema],
+    s.Apply[flowcontrol_v1.FlowSchema],
+    s.Delete[flowcontrol_v1.FlowSchema],
+    s.DeleteCollection[flowcontrol_v1.FlowSchema],
+    s.Status[flowcontrol_v1.FlowSchema],
 ):
     """flowschemas (flowcontrol.apiserver.k8s.io/v1, cluster-scoped): FlowSchema defines the schema of a group of flows."""
 
@@ -50,16 +52,16 @@ class FlowSchemaClient(
 
 
 class AsyncFlowSchemaClient(
-    a.Get["flowcontrol_v1.FlowSchema"],
-    a.List["flowcontrol_v1.FlowSchema", "flowcontrol_v1.FlowSchemaList"],
-    a.Watch["flowcontrol_v1.FlowSchema"],
-    a.Create["flowcontrol_v1.FlowSchema"],
-    a.Update["flowcontrol_v1.FlowSchema"],
-    a.Patch["flowcontrol_v1.FlowSchema"],
-    a.Apply["flowcontrol_v1.FlowSchema"],
-    a.Delete["flowcontrol_v1.FlowSchema"],
-    a.DeleteCollection["flowcontrol_v1.FlowSchema"],
-    a.Status["flowcontrol_v1.FlowSchema"],
+    a.Get[flowcontrol_v1.FlowSchema],
+    a.List[flowcontrol_v1.FlowSchema, flowcontrol_v1.FlowSchemaList],
+    a.Watch[flowcontrol_v1.FlowSchema],
+    a.Create[flowcontrol_v1.FlowSchema],
+    a.Update[flowcontrol_v1.FlowSchema],
+    a.Patch[flowcontrol_v1.FlowSchema],
+    a.Apply[flowcontrol_v1.FlowSchema],
+    a.Delete[flowcontrol_v1.FlowSchema],
+    a.DeleteCollection[flowcontrol_v1.FlowSchema],
+    a.Status[flowcontrol_v1.FlowSchema],
 ):
     """flowschemas (flowcontrol.apiserver.k8s.io/v1, cluster-scoped): FlowSchema defines the schema of a group of flows."""
 
@@ -84,18 +86,18 @@ PRIORITYLEVELCONFIGURATIONS = ResourceInfo(
 
 
 class PriorityLevelConfigurationClient(
-    s.Get["flowcontrol_v1.PriorityLevelConfiguration"],
+    s.Get[flowcontrol_v1.PriorityLevelConfiguration],
     s.List[
-        "flowcontrol_v1.PriorityLevelConfiguration", "flowcontrol_v1.PriorityLevelConfigurationList"
+        flowcontrol_v1.PriorityLevelConfiguration, flowcontrol_v1.PriorityLevelConfigurationList
     ],
-    s.Watch["flowcontrol_v1.PriorityLevelConfiguration"],
-    s.Create["flowcontrol_v1.PriorityLevelConfiguration"],
-    s.Update["flowcontrol_v1.PriorityLevelConfiguration"],
-    s.Patch["flowcontrol_v1.PriorityLevelConfiguration"],
-    s.Apply["flowcontrol_v1.PriorityLevelConfiguration"],
-    s.Delete["flowcontrol_v1.PriorityLevelConfiguration"],
-    s.DeleteCollection["flowcontrol_v1.PriorityLevelConfiguration"],
-    s.Status["flowcontrol_v1.PriorityLevelConfiguration"],
+    s.Watch[flowcontrol_v1.PriorityLevelConfiguration],
+    s.Create[flowcontrol_v1.PriorityLevelConfiguration],
+    s.Update[flowcontrol_v1.PriorityLevelConfiguration],
+    s.Patch[flowcontrol_v1.PriorityLevelConfiguration],
+    s.Apply[flowcontrol_v1.PriorityLevelConfiguration],
+    s.Delete[flowcontrol_v1.PriorityLevelConfiguration],
+    s.DeleteCollection[flowcontrol_v1.PriorityLevelConfiguration],
+    s.Status[flowcontrol_v1.PriorityLevelConfiguration],
 ):
     """prioritylevelconfigurations (flowcontrol.apiserver.k8s.io/v1, cluster-scoped): PriorityLevelConfiguration represents the configuration of a priority level."""
 
@@ -103,18 +105,18 @@ class PriorityLevelConfigurationClient(
 
 
 class AsyncPriorityLevelConfigurationClient(
-    a.Get["flowcontrol_v1.PriorityLevelConfiguration"],
+    a.Get[flowcontrol_v1.PriorityLevelConfiguration],
     a.List[
-        "flowcontrol_v1.PriorityLevelConfiguration", "flowcontrol_v1.PriorityLevelConfigurationList"
+        flowcontrol_v1.PriorityLevelConfiguration, flowcontrol_v1.PriorityLevelConfigurationList
     ],
-    a.Watch["flowcontrol_v1.PriorityLevelConfiguration"],
-    a.Create["flowcontrol_v1.PriorityLevelConfiguration"],
-    a.Update["flowcontrol_v1.PriorityLevelConfiguration"],
-    a.Patch["flowcontrol_v1.PriorityLevelConfiguration"],
-    a.Apply["flowcontrol_v1.PriorityLevelConfiguration"],
-    a.Delete["flowcontrol_v1.PriorityLevelConfiguration"],
-    a.DeleteCollection["flowcontrol_v1.PriorityLevelConfiguration"],
-    a.Status["flowcontrol_v1.PriorityLevelConfiguration"],
+    a.Watch[flowcontrol_v1.PriorityLevelConfiguration],
+    a.Create[flowcontrol_v1.PriorityLevelConfiguration],
+    a.Update[flowcontrol_v1.PriorityLevelConfiguration],
+    a.Patch[flowcontrol_v1.PriorityLevelConfiguration],
+    a.Apply[flowcontrol_v1.PriorityLevelConfiguration],
+    a.Delete[flowcontrol_v1.PriorityLevelConfiguration],
+    a.DeleteCollection[flowcontrol_v1.PriorityLevelConfiguration],
+    a.Status[flowcontrol_v1.PriorityLevelConfiguration],
 ):
     """prioritylevelconfigurations (flowcontrol.apiserver.k8s.io/v1, cluster-scoped): PriorityLevelConfiguration represents the configuration of a priority level."""
 

@@ -10,10 +10,12 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import networking_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    networking_v1 = ERASED
 
 INGRESSCLASSES = ResourceInfo(
     group="networking.k8s.io",
@@ -32,15 +34,15 @@ INGRESSCLASSES = ResourceInfo(
 
 
 class IngressClassClient(
-    s.Get["networking_v1.IngressClass"],
-    s.List["networking_v1.IngressClass", "networking_v1.IngressClassList"],
-    s.Watch["networking_v1.IngressClass"],
-    s.Create["networking_v1.IngressClass"],
-    s.Update["networking_v1.IngressClass"],
-    s.Patch["networking_v1.IngressClass"],
-    s.Apply["networking_v1.IngressClass"],
-    s.Delete["networking_v1.IngressClass"],
-    s.DeleteCollection["networking_v1.IngressClass"],
+    s.Get[networking_v1.IngressClass],
+    s.List[networking_v1.IngressClass, networking_v1.IngressClassList],
+    s.Watch[networking_v1.IngressClass],
+    s.Create[networking_v1.IngressClass],
+    s.Update[networking_v1.IngressClass],
+    s.Patch[networking_v1.IngressClass],
+    s.Apply[networking_v1.IngressClass],
+    s.Delete[networking_v1.IngressClass],
+    s.DeleteCollection[networking_v1.IngressClass],
 ):
     """ingressclasses (networking.k8s.io/v1, cluster-scoped): IngressClass represents the class of the Ingress, referenced by the Ingress Spec."""
 
@@ -48,15 +50,15 @@ class IngressClassClient(
 
 
 class AsyncIngressClassClient(
-    a.Get["networking_v1.IngressClass"],
-    a.List["networking_v1.IngressClass", "networking_v1.IngressClassList"],
-    a.Watch["networking_v1.IngressClass"],
-    a.Create["networking_v1.IngressClass"],
-    a.Update["networking_v1.IngressClass"],
-    a.Patch["networking_v1.IngressClass"],
-    a.Apply["networking_v1.IngressClass"],
-    a.Delete["networking_v1.IngressClass"],
-    a.DeleteCollection["networking_v1.IngressClass"],
+    a.Get[networking_v1.IngressClass],
+    a.List[networking_v1.IngressClass, networking_v1.IngressClassList],
+    a.Watch[networking_v1.IngressClass],
+    a.Create[networking_v1.IngressClass],
+    a.Update[networking_v1.IngressClass],
+    a.Patch[networking_v1.IngressClass],
+    a.Apply[networking_v1.IngressClass],
+    a.Delete[networking_v1.IngressClass],
+    a.DeleteCollection[networking_v1.IngressClass],
 ):
     """ingressclasses (networking.k8s.io/v1, cluster-scoped): IngressClass represents the class of the Ingress, referenced by the Ingress Spec."""
 
@@ -82,16 +84,16 @@ INGRESSES = ResourceInfo(
 
 
 class IngressClient(
-    s.Get["networking_v1.Ingress"],
-    s.List["networking_v1.Ingress", "networking_v1.IngressList"],
-    s.Watch["networking_v1.Ingress"],
-    s.Create["networking_v1.Ingress"],
-    s.Update["networking_v1.Ingress"],
-    s.Patch["networking_v1.Ingress"],
-    s.Apply["networking_v1.Ingress"],
-    s.Delete["networking_v1.Ingress"],
-    s.DeleteCollection["networking_v1.Ingress"],
-    s.Status["networking_v1.Ingress"],
+    s.Get[networking_v1.Ingress],
+    s.List[networking_v1.Ingress, networking_v1.IngressList],
+    s.Watch[networking_v1.Ingress],
+    s.Create[networking_v1.Ingress],
+    s.Update[networking_v1.Ingress],
+    s.Patch[networking_v1.Ingress],
+    s.Apply[networking_v1.Ingress],
+    s.Delete[networking_v1.Ingress],
+    s.DeleteCollection[networking_v1.Ingress],
+    s.Status[networking_v1.Ingress],
 ):
     """ingresses (networking.k8s.io/v1, namespaced): Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend."""
 
@@ -99,16 +101,16 @@ class IngressClient(
 
 
 class AsyncIngressClient(
-    a.Get["networking_v1.Ingress"],
-    a.List["networking_v1.Ingress", "networking_v1.IngressList"],
-    a.Watch["networking_v1.Ingress"],
-    a.Create["networking_v1.Ingress"],
-    a.Update["networking_v1.Ingress"],
-    a.Patch["networking_v1.Ingress"],
-    a.Apply["networking_v1.Ingress"],
-    a.Delete["networking_v1.Ingress"],
-    a.DeleteCollection["networking_v1.Ingress"],
-    a.Status["networking_v1.Ingress"],
+    a.Get[networking_v1.Ingress],
+    a.List[networking_v1.Ingress, networking_v1.IngressList],
+    a.Watch[networking_v1.Ingress],
+    a.Create[networking_v1.Ingress],
+    a.Update[networking_v1.Ingress],
+    a.Patch[networking_v1.Ingress],
+    a.Apply[networking_v1.Ingress],
+    a.Delete[networking_v1.Ingress],
+    a.DeleteCollection[networking_v1.Ingress],
+    a.Status[networking_v1.Ingress],
 ):
     """ingresses (networking.k8s.io/v1, namespaced): Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend."""
 
@@ -133,15 +135,15 @@ IPADDRESSES = ResourceInfo(
 
 
 class IPAddressClient(
-    s.Get["networking_v1.IPAddress"],
-    s.List["networking_v1.IPAddress", "networking_v1.IPAddressList"],
-    s.Watch["networking_v1.IPAddress"],
-    s.Create["networking_v1.IPAddress"],
-    s.Update["networking_v1.IPAddress"],
-    s.Patch["networking_v1.IPAddress"],
-    s.Apply["networking_v1.IPAddress"],
-    s.Delete["networking_v1.IPAddress"],
-    s.DeleteCollection["networking_v1.IPAddress"],
+    s.Get[networking_v1.IPAddress],
+    s.List[networking_v1.IPAddress, networking_v1.IPAddressList],
+    s.Watch[networking_v1.IPAddress],
+    s.Create[networking_v1.IPAddress],
+    s.Update[networking_v1.IPAddress],
+    s.Patch[networking_v1.IPAddress],
+    s.Apply[networking_v1.IPAddress],
+    s.Delete[networking_v1.IPAddress],
+    s.DeleteCollection[networking_v1.IPAddress],
 ):
     """ipaddresses (networking.k8s.io/v1, cluster-scoped): IPAddress represents a single IP of a single IP Family."""
 
@@ -149,15 +151,15 @@ class IPAddressClient(
 
 
 class AsyncIPAddressClient(
-    a.Get["networking_v1.IPAddress"],
-    a.List["networking_v1.IPAddress", "networking_v1.IPAddressList"],
-    a.Watch["networking_v1.IPAddress"],
-    a.Create["networking_v1.IPAddress"],
-    a.Update["networking_v1.IPAddress"],
-    a.Patch["networking_v1.IPAddress"],
-    a.Apply["networking_v1.IPAddress"],
-    a.Delete["networking_v1.IPAddress"],
-    a.DeleteCollection["networking_v1.IPAddress"],
+    a.Get[networking_v1.IPAddress],
+    a.List[networking_v1.IPAddress, networking_v1.IPAddressList],
+    a.Watch[networking_v1.IPAddress],
+    a.Create[networking_v1.IPAddress],
+    a.Update[networking_v1.IPAddress],
+    a.Patch[networking_v1.IPAddress],
+    a.Apply[networking_v1.IPAddress],
+    a.Delete[networking_v1.IPAddress],
+    a.DeleteCollection[networking_v1.IPAddress],
 ):
     """ipaddresses (networking.k8s.io/v1, cluster-scoped): IPAddress represents a single IP of a single IP Family."""
 
@@ -182,15 +184,15 @@ NETWORKPOLICIES = ResourceInfo(
 
 
 class NetworkPolicyClient(
-    s.Get["networking_v1.NetworkPolicy"],
-    s.List["networking_v1.NetworkPolicy", "networking_v1.NetworkPolicyList"],
-    s.Watch["networking_v1.NetworkPolicy"],
-    s.Create["networking_v1.NetworkPolicy"],
-    s.Update["networking_v1.NetworkPolicy"],
-    s.Patch["networking_v1.NetworkPolicy"],
-    s.Apply["networking_v1.NetworkPolicy"],
-    s.Delete["networking_v1.NetworkPolicy"],
-    s.DeleteCollection["networking_v1.NetworkPolicy"],
+    s.Get[networking_v1.NetworkPolicy],
+    s.List[networking_v1.NetworkPolicy, networking_v1.NetworkPolicyList],
+    s.Watch[networking_v1.NetworkPolicy],
+    s.Create[networking_v1.NetworkPolicy],
+    s.Update[networking_v1.NetworkPolicy],
+    s.Patch[networking_v1.NetworkPolicy],
+    s.Apply[networking_v1.NetworkPolicy],
+    s.Delete[networking_v1.NetworkPolicy],
+    s.DeleteCollection[networking_v1.NetworkPolicy],
 ):
     """networkpolicies (networking.k8s.io/v1, namespaced): NetworkPolicy describes what network traffic is allowed for a set of Pods."""
 
@@ -198,15 +200,15 @@ class NetworkPolicyClient(
 
 
 class AsyncNetworkPolicyClient(
-    a.Get["networking_v1.NetworkPolicy"],
-    a.List["networking_v1.NetworkPolicy", "networking_v1.NetworkPolicyList"],
-    a.Watch["networking_v1.NetworkPolicy"],
-    a.Create["networking_v1.NetworkPolicy"],
-    a.Update["networking_v1.NetworkPolicy"],
-    a.Patch["networking_v1.NetworkPolicy"],
-    a.Apply["networking_v1.NetworkPolicy"],
-    a.Delete["networking_v1.NetworkPolicy"],
-    a.DeleteCollection["networking_v1.NetworkPolicy"],
+    a.Get[networking_v1.NetworkPolicy],
+    a.List[networking_v1.NetworkPolicy, networking_v1.NetworkPolicyList],
+    a.Watch[networking_v1.NetworkPolicy],
+    a.Create[networking_v1.NetworkPolicy],
+    a.Update[networking_v1.NetworkPolicy],
+    a.Patch[networking_v1.NetworkPolicy],
+    a.Apply[networking_v1.NetworkPolicy],
+    a.Delete[networking_v1.NetworkPolicy],
+    a.DeleteCollection[networking_v1.NetworkPolicy],
 ):
     """networkpolicies (networking.k8s.io/v1, namespaced): NetworkPolicy describes what network traffic is allowed for a set of Pods."""
 
@@ -231,16 +233,16 @@ SERVICECIDRS = ResourceInfo(
 
 
 class ServiceCIDRClient(
-    s.Get["networking_v1.ServiceCIDR"],
-    s.List["networking_v1.ServiceCIDR", "networking_v1.ServiceCIDRList"],
-    s.Watch["networking_v1.ServiceCIDR"],
-    s.Create["networking_v1.ServiceCIDR"],
-    s.Update["networking_v1.ServiceCIDR"],
-    s.Patch["networking_v1.ServiceCIDR"],
-    s.Apply["networking_v1.ServiceCIDR"],
-    s.Delete["networking_v1.ServiceCIDR"],
-    s.DeleteCollection["networking_v1.ServiceCIDR"],
-    s.Status["networking_v1.ServiceCIDR"],
+    s.Get[networking_v1.ServiceCIDR],
+    s.List[networking_v1.ServiceCIDR, networking_v1.ServiceCIDRList],
+    s.Watch[networking_v1.ServiceCIDR],
+    s.Create[networking_v1.ServiceCIDR],
+    s.Update[networking_v1.ServiceCIDR],
+    s.Patch[networking_v1.ServiceCIDR],
+    s.Apply[networking_v1.ServiceCIDR],
+    s.Delete[networking_v1.ServiceCIDR],
+    s.DeleteCollection[networking_v1.ServiceCIDR],
+    s.Status[networking_v1.ServiceCIDR],
 ):
     """servicecidrs (networking.k8s.io/v1, cluster-scoped): ServiceCIDR defines a range of IP addresses using CIDR format (e.g."""
 
@@ -248,16 +250,16 @@ class ServiceCIDRClient(
 
 
 class AsyncServiceCIDRClient(
-    a.Get["networking_v1.ServiceCIDR"],
-    a.List["networking_v1.ServiceCIDR", "networking_v1.ServiceCIDRList"],
-    a.Watch["networking_v1.ServiceCIDR"],
-    a.Create["networking_v1.ServiceCIDR"],
-    a.Update["networking_v1.ServiceCIDR"],
-    a.Patch["networking_v1.ServiceCIDR"],
-    a.Apply["networking_v1.ServiceCIDR"],
-    a.Delete["networking_v1.ServiceCIDR"],
-    a.DeleteCollection["networking_v1.ServiceCIDR"],
-    a.Status["networking_v1.ServiceCIDR"],
+    a.Get[networking_v1.ServiceCIDR],
+    a.List[networking_v1.ServiceCIDR, networking_v1.ServiceCIDRList],
+    a.Watch[networking_v1.ServiceCIDR],
+    a.Create[networking_v1.ServiceCIDR],
+    a.Update[networking_v1.ServiceCIDR],
+    a.Patch[networking_v1.ServiceCIDR],
+    a.Apply[networking_v1.ServiceCIDR],
+    a.Delete[networking_v1.ServiceCIDR],
+    a.DeleteCollection[networking_v1.ServiceCIDR],
+    a.Status[networking_v1.ServiceCIDR],
 ):
     """servicecidrs (networking.k8s.io/v1, cluster-scoped): ServiceCIDR defines a range of IP addresses using CIDR format (e.g."""
 

@@ -10,10 +10,12 @@ from kubetyped.typed import ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import node_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    node_v1 = ERASED
 
 RUNTIMECLASSES = ResourceInfo(
     group="node.k8s.io",
@@ -32,15 +34,15 @@ RUNTIMECLASSES = ResourceInfo(
 
 
 class RuntimeClassClient(
-    s.Get["node_v1.RuntimeClass"],
-    s.List["node_v1.RuntimeClass", "node_v1.RuntimeClassList"],
-    s.Watch["node_v1.RuntimeClass"],
-    s.Create["node_v1.RuntimeClass"],
-    s.Update["node_v1.RuntimeClass"],
-    s.Patch["node_v1.RuntimeClass"],
-    s.Apply["node_v1.RuntimeClass"],
-    s.Delete["node_v1.RuntimeClass"],
-    s.DeleteCollection["node_v1.RuntimeClass"],
+    s.Get[node_v1.RuntimeClass],
+    s.List[node_v1.RuntimeClass, node_v1.RuntimeClassList],
+    s.Watch[node_v1.RuntimeClass],
+    s.Create[node_v1.RuntimeClass],
+    s.Update[node_v1.RuntimeClass],
+    s.Patch[node_v1.RuntimeClass],
+    s.Apply[node_v1.RuntimeClass],
+    s.Delete[node_v1.RuntimeClass],
+    s.DeleteCollection[node_v1.RuntimeClass],
 ):
     """runtimeclasses (node.k8s.io/v1, cluster-scoped): RuntimeClass defines a class of container runtime supported in the cluster."""
 
@@ -48,15 +50,15 @@ class RuntimeClassClient(
 
 
 class AsyncRuntimeClassClient(
-    a.Get["node_v1.RuntimeClass"],
-    a.List["node_v1.RuntimeClass", "node_v1.RuntimeClassList"],
-    a.Watch["node_v1.RuntimeClass"],
-    a.Create["node_v1.RuntimeClass"],
-    a.Update["node_v1.RuntimeClass"],
-    a.Patch["node_v1.RuntimeClass"],
-    a.Apply["node_v1.RuntimeClass"],
-    a.Delete["node_v1.RuntimeClass"],
-    a.DeleteCollection["node_v1.RuntimeClass"],
+    a.Get[node_v1.RuntimeClass],
+    a.List[node_v1.RuntimeClass, node_v1.RuntimeClassList],
+    a.Watch[node_v1.RuntimeClass],
+    a.Create[node_v1.RuntimeClass],
+    a.Update[node_v1.RuntimeClass],
+    a.Patch[node_v1.RuntimeClass],
+    a.Apply[node_v1.RuntimeClass],
+    a.Delete[node_v1.RuntimeClass],
+    a.DeleteCollection[node_v1.RuntimeClass],
 ):
     """runtimeclasses (node.k8s.io/v1, cluster-scoped): RuntimeClass defines a class of container runtime supported in the cluster."""
 

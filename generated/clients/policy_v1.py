@@ -10,10 +10,12 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import policy_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    policy_v1 = ERASED
 
 PODDISRUPTIONBUDGETS = ResourceInfo(
     group="policy",
@@ -34,16 +36,16 @@ PODDISRUPTIONBUDGETS = ResourceInfo(
 
 
 class PodDisruptionBudgetClient(
-    s.Get["policy_v1.PodDisruptionBudget"],
-    s.List["policy_v1.PodDisruptionBudget", "policy_v1.PodDisruptionBudgetList"],
-    s.Watch["policy_v1.PodDisruptionBudget"],
-    s.Create["policy_v1.PodDisruptionBudget"],
-    s.Update["policy_v1.PodDisruptionBudget"],
-    s.Patch["policy_v1.PodDisruptionBudget"],
-    s.Apply["policy_v1.PodDisruptionBudget"],
-    s.Delete["policy_v1.PodDisruptionBudget"],
-    s.DeleteCollection["policy_v1.PodDisruptionBudget"],
-    s.Status["policy_v1.PodDisruptionBudget"],
+    s.Get[policy_v1.PodDisruptionBudget],
+    s.List[policy_v1.PodDisruptionBudget, policy_v1.PodDisruptionBudgetList],
+    s.Watch[policy_v1.PodDisruptionBudget],
+    s.Create[policy_v1.PodDisruptionBudget],
+    s.Update[policy_v1.PodDisruptionBudget],
+    s.Patch[policy_v1.PodDisruptionBudget],
+    s.Apply[policy_v1.PodDisruptionBudget],
+    s.Delete[policy_v1.PodDisruptionBudget],
+    s.DeleteCollection[policy_v1.PodDisruptionBudget],
+    s.Status[policy_v1.PodDisruptionBudget],
 ):
     """poddisruptionbudgets (policy/v1, namespaced): PodDisruptionBudget is an object to define the max disruption that can be caused to a collection of pods."""
 
@@ -51,16 +53,16 @@ class PodDisruptionBudgetClient(
 
 
 class AsyncPodDisruptionBudgetClient(
-    a.Get["policy_v1.PodDisruptionBudget"],
-    a.List["policy_v1.PodDisruptionBudget", "policy_v1.PodDisruptionBudgetList"],
-    a.Watch["policy_v1.PodDisruptionBudget"],
-    a.Create["policy_v1.PodDisruptionBudget"],
-    a.Update["policy_v1.PodDisruptionBudget"],
-    a.Patch["policy_v1.PodDisruptionBudget"],
-    a.Apply["policy_v1.PodDisruptionBudget"],
-    a.Delete["policy_v1.PodDisruptionBudget"],
-    a.DeleteCollection["policy_v1.PodDisruptionBudget"],
-    a.Status["policy_v1.PodDisruptionBudget"],
+    a.Get[policy_v1.PodDisruptionBudget],
+    a.List[policy_v1.PodDisruptionBudget, policy_v1.PodDisruptionBudgetList],
+    a.Watch[policy_v1.PodDisruptionBudget],
+    a.Create[policy_v1.PodDisruptionBudget],
+    a.Update[policy_v1.PodDisruptionBudget],
+    a.Patch[policy_v1.PodDisruptionBudget],
+    a.Apply[policy_v1.PodDisruptionBudget],
+    a.Delete[policy_v1.PodDisruptionBudget],
+    a.DeleteCollection[policy_v1.PodDisruptionBudget],
+    a.Status[policy_v1.PodDisruptionBudget],
 ):
     """poddisruptionbudgets (policy/v1, namespaced): PodDisruptionBudget is an object to define the max disruption that can be caused to a collection of pods."""
 

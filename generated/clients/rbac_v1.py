@@ -10,10 +10,12 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import rbac_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    rbac_v1 = ERASED
 
 CLUSTERROLEBINDINGS = ResourceInfo(
     group="rbac.authorization.k8s.io",
@@ -32,15 +34,15 @@ CLUSTERROLEBINDINGS = ResourceInfo(
 
 
 class ClusterRoleBindingClient(
-    s.Get["rbac_v1.ClusterRoleBinding"],
-    s.List["rbac_v1.ClusterRoleBinding", "rbac_v1.ClusterRoleBindingList"],
-    s.Watch["rbac_v1.ClusterRoleBinding"],
-    s.Create["rbac_v1.ClusterRoleBinding"],
-    s.Update["rbac_v1.ClusterRoleBinding"],
-    s.Patch["rbac_v1.ClusterRoleBinding"],
-    s.Apply["rbac_v1.ClusterRoleBinding"],
-    s.Delete["rbac_v1.ClusterRoleBinding"],
-    s.DeleteCollection["rbac_v1.ClusterRoleBinding"],
+    s.Get[rbac_v1.ClusterRoleBinding],
+    s.List[rbac_v1.ClusterRoleBinding, rbac_v1.ClusterRoleBindingList],
+    s.Watch[rbac_v1.ClusterRoleBinding],
+    s.Create[rbac_v1.ClusterRoleBinding],
+    s.Update[rbac_v1.ClusterRoleBinding],
+    s.Patch[rbac_v1.ClusterRoleBinding],
+    s.Apply[rbac_v1.ClusterRoleBinding],
+    s.Delete[rbac_v1.ClusterRoleBinding],
+    s.DeleteCollection[rbac_v1.ClusterRoleBinding],
 ):
     """clusterrolebindings (rbac.authorization.k8s.io/v1, cluster-scoped): ClusterRoleBinding references a ClusterRole, but not contain it."""
 
@@ -48,15 +50,15 @@ class ClusterRoleBindingClient(
 
 
 class AsyncClusterRoleBindingClient(
-    a.Get["rbac_v1.ClusterRoleBinding"],
-    a.List["rbac_v1.ClusterRoleBinding", "rbac_v1.ClusterRoleBindingList"],
-    a.Watch["rbac_v1.ClusterRoleBinding"],
-    a.Create["rbac_v1.ClusterRoleBinding"],
-    a.Update["rbac_v1.ClusterRoleBinding"],
-    a.Patch["rbac_v1.ClusterRoleBinding"],
-    a.Apply["rbac_v1.ClusterRoleBinding"],
-    a.Delete["rbac_v1.ClusterRoleBinding"],
-    a.DeleteCollection["rbac_v1.ClusterRoleBinding"],
+    a.Get[rbac_v1.ClusterRoleBinding],
+    a.List[rbac_v1.ClusterRoleBinding, rbac_v1.ClusterRoleBindingList],
+    a.Watch[rbac_v1.ClusterRoleBinding],
+    a.Create[rbac_v1.ClusterRoleBinding],
+    a.Update[rbac_v1.ClusterRoleBinding],
+    a.Patch[rbac_v1.ClusterRoleBinding],
+    a.Apply[rbac_v1.ClusterRoleBinding],
+    a.Delete[rbac_v1.ClusterRoleBinding],
+    a.DeleteCollection[rbac_v1.ClusterRoleBinding],
 ):
     """clusterrolebindings (rbac.authorization.k8s.io/v1, cluster-scoped): ClusterRoleBinding references a ClusterRole, but not contain it."""
 
@@ -80,15 +82,15 @@ CLUSTERROLES = ResourceInfo(
 
 
 class ClusterRoleClient(
-    s.Get["rbac_v1.ClusterRole"],
-    s.List["rbac_v1.ClusterRole", "rbac_v1.ClusterRoleList"],
-    s.Watch["rbac_v1.ClusterRole"],
-    s.Create["rbac_v1.ClusterRole"],
-    s.Update["rbac_v1.ClusterRole"],
-    s.Patch["rbac_v1.ClusterRole"],
-    s.Apply["rbac_v1.ClusterRole"],
-    s.Delete["rbac_v1.ClusterRole"],
-    s.DeleteCollection["rbac_v1.ClusterRole"],
+    s.Get[rbac_v1.ClusterRole],
+    s.List[rbac_v1.ClusterRole, rbac_v1.ClusterRoleList],
+    s.Watch[rbac_v1.ClusterRole],
+    s.Create[rbac_v1.ClusterRole],
+    s.Update[rbac_v1.ClusterRole],
+    s.Patch[rbac_v1.ClusterRole],
+    s.Apply[rbac_v1.ClusterRole],
+    s.Delete[rbac_v1.ClusterRole],
+    s.DeleteCollection[rbac_v1.ClusterRole],
 ):
     """clusterroles (rbac.authorization.k8s.io/v1, cluster-scoped): ClusterRole is a cluster level, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding or ClusterRoleBinding."""
 
@@ -96,15 +98,15 @@ class ClusterRoleClient(
 
 
 class AsyncClusterRoleClient(
-    a.Get["rbac_v1.ClusterRole"],
-    a.List["rbac_v1.ClusterRole", "rbac_v1.ClusterRoleList"],
-    a.Watch["rbac_v1.ClusterRole"],
-    a.Create["rbac_v1.ClusterRole"],
-    a.Update["rbac_v1.ClusterRole"],
-    a.Patch["rbac_v1.ClusterRole"],
-    a.Apply["rbac_v1.ClusterRole"],
-    a.Delete["rbac_v1.ClusterRole"],
-    a.DeleteCollection["rbac_v1.ClusterRole"],
+    a.Get[rbac_v1.ClusterRole],
+    a.List[rbac_v1.ClusterRole, rbac_v1.ClusterRoleList],
+    a.Watch[rbac_v1.ClusterRole],
+    a.Create[rbac_v1.ClusterRole],
+    a.Update[rbac_v1.ClusterRole],
+    a.Patch[rbac_v1.ClusterRole],
+    a.Apply[rbac_v1.ClusterRole],
+    a.Delete[rbac_v1.ClusterRole],
+    a.DeleteCollection[rbac_v1.ClusterRole],
 ):
     """clusterroles (rbac.authorization.k8s.io/v1, cluster-scoped): ClusterRole is a cluster level, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding or ClusterRoleBinding."""
 
@@ -128,15 +130,15 @@ ROLEBINDINGS = ResourceInfo(
 
 
 class RoleBindingClient(
-    s.Get["rbac_v1.RoleBinding"],
-    s.List["rbac_v1.RoleBinding", "rbac_v1.RoleBindingList"],
-    s.Watch["rbac_v1.RoleBinding"],
-    s.Create["rbac_v1.RoleBinding"],
-    s.Update["rbac_v1.RoleBinding"],
-    s.Patch["rbac_v1.RoleBinding"],
-    s.Apply["rbac_v1.RoleBinding"],
-    s.Delete["rbac_v1.RoleBinding"],
-    s.DeleteCollection["rbac_v1.RoleBinding"],
+    s.Get[rbac_v1.RoleBinding],
+    s.List[rbac_v1.RoleBinding, rbac_v1.RoleBindingList],
+    s.Watch[rbac_v1.RoleBinding],
+    s.Create[rbac_v1.RoleBinding],
+    s.Update[rbac_v1.RoleBinding],
+    s.Patch[rbac_v1.RoleBinding],
+    s.Apply[rbac_v1.RoleBinding],
+    s.Delete[rbac_v1.RoleBinding],
+    s.DeleteCollection[rbac_v1.RoleBinding],
 ):
     """rolebindings (rbac.authorization.k8s.io/v1, namespaced): RoleBinding references a role, but does not contain it."""
 
@@ -144,15 +146,15 @@ class RoleBindingClient(
 
 
 class AsyncRoleBindingClient(
-    a.Get["rbac_v1.RoleBinding"],
-    a.List["rbac_v1.RoleBinding", "rbac_v1.RoleBindingList"],
-    a.Watch["rbac_v1.RoleBinding"],
-    a.Create["rbac_v1.RoleBinding"],
-    a.Update["rbac_v1.RoleBinding"],
-    a.Patch["rbac_v1.RoleBinding"],
-    a.Apply["rbac_v1.RoleBinding"],
-    a.Delete["rbac_v1.RoleBinding"],
-    a.DeleteCollection["rbac_v1.RoleBinding"],
+    a.Get[rbac_v1.RoleBinding],
+    a.List[rbac_v1.RoleBinding, rbac_v1.RoleBindingList],
+    a.Watch[rbac_v1.RoleBinding],
+    a.Create[rbac_v1.RoleBinding],
+    a.Update[rbac_v1.RoleBinding],
+    a.Patch[rbac_v1.RoleBinding],
+    a.Apply[rbac_v1.RoleBinding],
+    a.Delete[rbac_v1.RoleBinding],
+    a.DeleteCollection[rbac_v1.RoleBinding],
 ):
     """rolebindings (rbac.authorization.k8s.io/v1, namespaced): RoleBinding references a role, but does not contain it."""
 
@@ -176,15 +178,15 @@ ROLES = ResourceInfo(
 
 
 class RoleClient(
-    s.Get["rbac_v1.Role"],
-    s.List["rbac_v1.Role", "rbac_v1.RoleList"],
-    s.Watch["rbac_v1.Role"],
-    s.Create["rbac_v1.Role"],
-    s.Update["rbac_v1.Role"],
-    s.Patch["rbac_v1.Role"],
-    s.Apply["rbac_v1.Role"],
-    s.Delete["rbac_v1.Role"],
-    s.DeleteCollection["rbac_v1.Role"],
+    s.Get[rbac_v1.Role],
+    s.List[rbac_v1.Role, rbac_v1.RoleList],
+    s.Watch[rbac_v1.Role],
+    s.Create[rbac_v1.Role],
+    s.Update[rbac_v1.Role],
+    s.Patch[rbac_v1.Role],
+    s.Apply[rbac_v1.Role],
+    s.Delete[rbac_v1.Role],
+    s.DeleteCollection[rbac_v1.Role],
 ):
     """roles (rbac.authorization.k8s.io/v1, namespaced): Role is a namespaced, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding."""
 
@@ -192,15 +194,15 @@ class RoleClient(
 
 
 class AsyncRoleClient(
-    a.Get["rbac_v1.Role"],
-    a.List["rbac_v1.Role", "rbac_v1.RoleList"],
-    a.Watch["rbac_v1.Role"],
-    a.Create["rbac_v1.Role"],
-    a.Update["rbac_v1.Role"],
-    a.Patch["rbac_v1.Role"],
-    a.Apply["rbac_v1.Role"],
-    a.Delete["rbac_v1.Role"],
-    a.DeleteCollection["rbac_v1.Role"],
+    a.Get[rbac_v1.Role],
+    a.List[rbac_v1.Role, rbac_v1.RoleList],
+    a.Watch[rbac_v1.Role],
+    a.Create[rbac_v1.Role],
+    a.Update[rbac_v1.Role],
+    a.Patch[rbac_v1.Role],
+    a.Apply[rbac_v1.Role],
+    a.Delete[rbac_v1.Role],
+    a.DeleteCollection[rbac_v1.Role],
 ):
     """roles (rbac.authorization.k8s.io/v1, namespaced): Role is a namespaced, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding."""
 

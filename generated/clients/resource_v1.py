@@ -10,10 +10,12 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import resource_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    resource_v1 = ERASED
 
 DEVICECLASSES = ResourceInfo(
     group="resource.k8s.io",
@@ -32,15 +34,15 @@ DEVICECLASSES = ResourceInfo(
 
 
 class DeviceClassClient(
-    s.Get["resource_v1.DeviceClass"],
-    s.List["resource_v1.DeviceClass", "resource_v1.DeviceClassList"],
-    s.Watch["resource_v1.DeviceClass"],
-    s.Create["resource_v1.DeviceClass"],
-    s.Update["resource_v1.DeviceClass"],
-    s.Patch["resource_v1.DeviceClass"],
-    s.Apply["resource_v1.DeviceClass"],
-    s.Delete["resource_v1.DeviceClass"],
-    s.DeleteCollection["resource_v1.DeviceClass"],
+    s.Get[resource_v1.DeviceClass],
+    s.List[resource_v1.DeviceClass, resource_v1.DeviceClassList],
+    s.Watch[resource_v1.DeviceClass],
+    s.Create[resource_v1.DeviceClass],
+    s.Update[resource_v1.DeviceClass],
+    s.Patch[resource_v1.DeviceClass],
+    s.Apply[resource_v1.DeviceClass],
+    s.Delete[resource_v1.DeviceClass],
+    s.DeleteCollection[resource_v1.DeviceClass],
 ):
     """deviceclasses (resource.k8s.io/v1, cluster-scoped): DeviceClass is a vendor- or admin-provided resource that contains device configuration and selectors."""
 
@@ -48,15 +50,15 @@ class DeviceClassClient(
 
 
 class AsyncDeviceClassClient(
-    a.Get["resource_v1.DeviceClass"],
-    a.List["resource_v1.DeviceClass", "resource_v1.DeviceClassList"],
-    a.Watch["resource_v1.DeviceClass"],
-    a.Create["resource_v1.DeviceClass"],
-    a.Update["resource_v1.DeviceClass"],
-    a.Patch["resource_v1.DeviceClass"],
-    a.Apply["resource_v1.DeviceClass"],
-    a.Delete["resource_v1.DeviceClass"],
-    a.DeleteCollection["resource_v1.DeviceClass"],
+    a.Get[resource_v1.DeviceClass],
+    a.List[resource_v1.DeviceClass, resource_v1.DeviceClassList],
+    a.Watch[resource_v1.DeviceClass],
+    a.Create[resource_v1.DeviceClass],
+    a.Update[resource_v1.DeviceClass],
+    a.Patch[resource_v1.DeviceClass],
+    a.Apply[resource_v1.DeviceClass],
+    a.Delete[resource_v1.DeviceClass],
+    a.DeleteCollection[resource_v1.DeviceClass],
 ):
     """deviceclasses (resource.k8s.io/v1, cluster-scoped): DeviceClass is a vendor- or admin-provided resource that contains device configuration and selectors."""
 
@@ -81,16 +83,16 @@ RESOURCECLAIMS = ResourceInfo(
 
 
 class ResourceClaimClient(
-    s.Get["resource_v1.ResourceClaim"],
-    s.List["resource_v1.ResourceClaim", "resource_v1.ResourceClaimList"],
-    s.Watch["resource_v1.ResourceClaim"],
-    s.Create["resource_v1.ResourceClaim"],
-    s.Update["resource_v1.ResourceClaim"],
-    s.Patch["resource_v1.ResourceClaim"],
-    s.Apply["resource_v1.ResourceClaim"],
-    s.Delete["resource_v1.ResourceClaim"],
-    s.DeleteCollection["resource_v1.ResourceClaim"],
-    s.Status["resource_v1.ResourceClaim"],
+    s.Get[resource_v1.ResourceClaim],
+    s.List[resource_v1.ResourceClaim, resource_v1.ResourceClaimList],
+    s.Watch[resource_v1.ResourceClaim],
+    s.Create[resource_v1.ResourceClaim],
+    s.Update[resource_v1.ResourceClaim],
+    s.Patch[resource_v1.ResourceClaim],
+    s.Apply[resource_v1.ResourceClaim],
+    s.Delete[resource_v1.ResourceClaim],
+    s.DeleteCollection[resource_v1.ResourceClaim],
+    s.Status[resource_v1.ResourceClaim],
 ):
     """resourceclaims (resource.k8s.io/v1, namespaced): ResourceClaim describes a request for access to resources in the cluster, for use by workloads."""
 
@@ -98,16 +100,16 @@ class ResourceClaimClient(
 
 
 class AsyncResourceClaimClient(
-    a.Get["resource_v1.ResourceClaim"],
-    a.List["resource_v1.ResourceClaim", "resource_v1.ResourceClaimList"],
-    a.Watch["resource_v1.ResourceClaim"],
-    a.Create["resource_v1.ResourceClaim"],
-    a.Update["resource_v1.ResourceClaim"],
-    a.Patch["resource_v1.ResourceClaim"],
-    a.Apply["resource_v1.ResourceClaim"],
-    a.Delete["resource_v1.ResourceClaim"],
-    a.DeleteCollection["resource_v1.ResourceClaim"],
-    a.Status["resource_v1.ResourceClaim"],
+    a.Get[resource_v1.ResourceClaim],
+    a.List[resource_v1.ResourceClaim, resource_v1.ResourceClaimList],
+    a.Watch[resource_v1.ResourceClaim],
+    a.Create[resource_v1.ResourceClaim],
+    a.Update[resource_v1.ResourceClaim],
+    a.Patch[resource_v1.ResourceClaim],
+    a.Apply[resource_v1.ResourceClaim],
+    a.Delete[resource_v1.ResourceClaim],
+    a.DeleteCollection[resource_v1.ResourceClaim],
+    a.Status[resource_v1.ResourceClaim],
 ):
     """resourceclaims (resource.k8s.io/v1, namespaced): ResourceClaim describes a request for access to resources in the cluster, for use by workloads."""
 
@@ -131,15 +133,15 @@ RESOURCECLAIMTEMPLATES = ResourceInfo(
 
 
 class ResourceClaimTemplateClient(
-    s.Get["resource_v1.ResourceClaimTemplate"],
-    s.List["resource_v1.ResourceClaimTemplate", "resource_v1.ResourceClaimTemplateList"],
-    s.Watch["resource_v1.ResourceClaimTemplate"],
-    s.Create["resource_v1.ResourceClaimTemplate"],
-    s.Update["resource_v1.ResourceClaimTemplate"],
-    s.Patch["resource_v1.ResourceClaimTemplate"],
-    s.Apply["resource_v1.ResourceClaimTemplate"],
-    s.Delete["resource_v1.ResourceClaimTemplate"],
-    s.DeleteCollection["resource_v1.ResourceClaimTemplate"],
+    s.Get[resource_v1.ResourceClaimTemplate],
+    s.List[resource_v1.ResourceClaimTemplate, resource_v1.ResourceClaimTemplateList],
+    s.Watch[resource_v1.ResourceClaimTemplate],
+    s.Create[resource_v1.ResourceClaimTemplate],
+    s.Update[resource_v1.ResourceClaimTemplate],
+    s.Patch[resource_v1.ResourceClaimTemplate],
+    s.Apply[resource_v1.ResourceClaimTemplate],
+    s.Delete[resource_v1.ResourceClaimTemplate],
+    s.DeleteCollection[resource_v1.ResourceClaimTemplate],
 ):
     """resourceclaimtemplates (resource.k8s.io/v1, namespaced): ResourceClaimTemplate is used to produce ResourceClaim objects."""
 
@@ -147,15 +149,15 @@ class ResourceClaimTemplateClient(
 
 
 class AsyncResourceClaimTemplateClient(
-    a.Get["resource_v1.ResourceClaimTemplate"],
-    a.List["resource_v1.ResourceClaimTemplate", "resource_v1.ResourceClaimTemplateList"],
-    a.Watch["resource_v1.ResourceClaimTemplate"],
-    a.Create["resource_v1.ResourceClaimTemplate"],
-    a.Update["resource_v1.ResourceClaimTemplate"],
-    a.Patch["resource_v1.ResourceClaimTemplate"],
-    a.Apply["resource_v1.ResourceClaimTemplate"],
-    a.Delete["resource_v1.ResourceClaimTemplate"],
-    a.DeleteCollection["resource_v1.ResourceClaimTemplate"],
+    a.Get[resource_v1.ResourceClaimTemplate],
+    a.List[resource_v1.ResourceClaimTemplate, resource_v1.ResourceClaimTemplateList],
+    a.Watch[resource_v1.ResourceClaimTemplate],
+    a.Create[resource_v1.ResourceClaimTemplate],
+    a.Update[resource_v1.ResourceClaimTemplate],
+    a.Patch[resource_v1.ResourceClaimTemplate],
+    a.Apply[resource_v1.ResourceClaimTemplate],
+    a.Delete[resource_v1.ResourceClaimTemplate],
+    a.DeleteCollection[resource_v1.ResourceClaimTemplate],
 ):
     """resourceclaimtemplates (resource.k8s.io/v1, namespaced): ResourceClaimTemplate is used to produce ResourceClaim objects."""
 
@@ -179,15 +181,15 @@ RESOURCESLICES = ResourceInfo(
 
 
 class ResourceSliceClient(
-    s.Get["resource_v1.ResourceSlice"],
-    s.List["resource_v1.ResourceSlice", "resource_v1.ResourceSliceList"],
-    s.Watch["resource_v1.ResourceSlice"],
-    s.Create["resource_v1.ResourceSlice"],
-    s.Update["resource_v1.ResourceSlice"],
-    s.Patch["resource_v1.ResourceSlice"],
-    s.Apply["resource_v1.ResourceSlice"],
-    s.Delete["resource_v1.ResourceSlice"],
-    s.DeleteCollection["resource_v1.ResourceSlice"],
+    s.Get[resource_v1.ResourceSlice],
+    s.List[resource_v1.ResourceSlice, resource_v1.ResourceSliceList],
+    s.Watch[resource_v1.ResourceSlice],
+    s.Create[resource_v1.ResourceSlice],
+    s.Update[resource_v1.ResourceSlice],
+    s.Patch[resource_v1.ResourceSlice],
+    s.Apply[resource_v1.ResourceSlice],
+    s.Delete[resource_v1.ResourceSlice],
+    s.DeleteCollection[resource_v1.ResourceSlice],
 ):
     """resourceslices (resource.k8s.io/v1, cluster-scoped): ResourceSlice represents one or more resources in a pool of similar resources, managed by a common driver."""
 
@@ -195,15 +197,15 @@ class ResourceSliceClient(
 
 
 class AsyncResourceSliceClient(
-    a.Get["resource_v1.ResourceSlice"],
-    a.List["resource_v1.ResourceSlice", "resource_v1.ResourceSliceList"],
-    a.Watch["resource_v1.ResourceSlice"],
-    a.Create["resource_v1.ResourceSlice"],
-    a.Update["resource_v1.ResourceSlice"],
-    a.Patch["resource_v1.ResourceSlice"],
-    a.Apply["resource_v1.ResourceSlice"],
-    a.Delete["resource_v1.ResourceSlice"],
-    a.DeleteCollection["resource_v1.ResourceSlice"],
+    a.Get[resource_v1.ResourceSlice],
+    a.List[resource_v1.ResourceSlice, resource_v1.ResourceSliceList],
+    a.Watch[resource_v1.ResourceSlice],
+    a.Create[resource_v1.ResourceSlice],
+    a.Update[resource_v1.ResourceSlice],
+    a.Patch[resource_v1.ResourceSlice],
+    a.Apply[resource_v1.ResourceSlice],
+    a.Delete[resource_v1.ResourceSlice],
+    a.DeleteCollection[resource_v1.ResourceSlice],
 ):
     """resourceslices (resource.k8s.io/v1, cluster-scoped): ResourceSlice represents one or more resources in a pool of similar resources, managed by a common driver."""
 

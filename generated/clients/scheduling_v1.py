@@ -10,10 +10,12 @@ from kubetyped.typed import ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import scheduling_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    scheduling_v1 = ERASED
 
 PRIORITYCLASSES = ResourceInfo(
     group="scheduling.k8s.io",
@@ -33,15 +35,15 @@ PRIORITYCLASSES = ResourceInfo(
 
 
 class PriorityClassClient(
-    s.Get["scheduling_v1.PriorityClass"],
-    s.List["scheduling_v1.PriorityClass", "scheduling_v1.PriorityClassList"],
-    s.Watch["scheduling_v1.PriorityClass"],
-    s.Create["scheduling_v1.PriorityClass"],
-    s.Update["scheduling_v1.PriorityClass"],
-    s.Patch["scheduling_v1.PriorityClass"],
-    s.Apply["scheduling_v1.PriorityClass"],
-    s.Delete["scheduling_v1.PriorityClass"],
-    s.DeleteCollection["scheduling_v1.PriorityClass"],
+    s.Get[scheduling_v1.PriorityClass],
+    s.List[scheduling_v1.PriorityClass, scheduling_v1.PriorityClassList],
+    s.Watch[scheduling_v1.PriorityClass],
+    s.Create[scheduling_v1.PriorityClass],
+    s.Update[scheduling_v1.PriorityClass],
+    s.Patch[scheduling_v1.PriorityClass],
+    s.Apply[scheduling_v1.PriorityClass],
+    s.Delete[scheduling_v1.PriorityClass],
+    s.DeleteCollection[scheduling_v1.PriorityClass],
 ):
     """priorityclasses (scheduling.k8s.io/v1, cluster-scoped): PriorityClass defines mapping from a priority class name to the priority integer value."""
 
@@ -49,15 +51,15 @@ class PriorityClassClient(
 
 
 class AsyncPriorityClassClient(
-    a.Get["scheduling_v1.PriorityClass"],
-    a.List["scheduling_v1.PriorityClass", "scheduling_v1.PriorityClassList"],
-    a.Watch["scheduling_v1.PriorityClass"],
-    a.Create["scheduling_v1.PriorityClass"],
-    a.Update["scheduling_v1.PriorityClass"],
-    a.Patch["scheduling_v1.PriorityClass"],
-    a.Apply["scheduling_v1.PriorityClass"],
-    a.Delete["scheduling_v1.PriorityClass"],
-    a.DeleteCollection["scheduling_v1.PriorityClass"],
+    a.Get[scheduling_v1.PriorityClass],
+    a.List[scheduling_v1.PriorityClass, scheduling_v1.PriorityClassList],
+    a.Watch[scheduling_v1.PriorityClass],
+    a.Create[scheduling_v1.PriorityClass],
+    a.Update[scheduling_v1.PriorityClass],
+    a.Patch[scheduling_v1.PriorityClass],
+    a.Apply[scheduling_v1.PriorityClass],
+    a.Delete[scheduling_v1.PriorityClass],
+    a.DeleteCollection[scheduling_v1.PriorityClass],
 ):
     """priorityclasses (scheduling.k8s.io/v1, cluster-scoped): PriorityClass defines mapping from a priority class name to the priority integer value."""
 

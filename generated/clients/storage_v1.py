@@ -10,10 +10,12 @@ from kubetyped.typed import AllNamespaces, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import storage_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    storage_v1 = ERASED
 
 CSIDRIVERS = ResourceInfo(
     group="storage.k8s.io",
@@ -32,15 +34,15 @@ CSIDRIVERS = ResourceInfo(
 
 
 class CSIDriverClient(
-    s.Get["storage_v1.CSIDriver"],
-    s.List["storage_v1.CSIDriver", "storage_v1.CSIDriverList"],
-    s.Watch["storage_v1.CSIDriver"],
-    s.Create["storage_v1.CSIDriver"],
-    s.Update["storage_v1.CSIDriver"],
-    s.Patch["storage_v1.CSIDriver"],
-    s.Apply["storage_v1.CSIDriver"],
-    s.Delete["storage_v1.CSIDriver"],
-    s.DeleteCollection["storage_v1.CSIDriver"],
+    s.Get[storage_v1.CSIDriver],
+    s.List[storage_v1.CSIDriver, storage_v1.CSIDriverList],
+    s.Watch[storage_v1.CSIDriver],
+    s.Create[storage_v1.CSIDriver],
+    s.Update[storage_v1.CSIDriver],
+    s.Patch[storage_v1.CSIDriver],
+    s.Apply[storage_v1.CSIDriver],
+    s.Delete[storage_v1.CSIDriver],
+    s.DeleteCollection[storage_v1.CSIDriver],
 ):
     """csidrivers (storage.k8s.io/v1, cluster-scoped): CSIDriver captures information about a Container Storage Interface (CSI) volume driver deployed on the cluster."""
 
@@ -48,15 +50,15 @@ class CSIDriverClient(
 
 
 class AsyncCSIDriverClient(
-    a.Get["storage_v1.CSIDriver"],
-    a.List["storage_v1.CSIDriver", "storage_v1.CSIDriverList"],
-    a.Watch["storage_v1.CSIDriver"],
-    a.Create["storage_v1.CSIDriver"],
-    a.Update["storage_v1.CSIDriver"],
-    a.Patch["storage_v1.CSIDriver"],
-    a.Apply["storage_v1.CSIDriver"],
-    a.Delete["storage_v1.CSIDriver"],
-    a.DeleteCollection["storage_v1.CSIDriver"],
+    a.Get[storage_v1.CSIDriver],
+    a.List[storage_v1.CSIDriver, storage_v1.CSIDriverList],
+    a.Watch[storage_v1.CSIDriver],
+    a.Create[storage_v1.CSIDriver],
+    a.Update[storage_v1.CSIDriver],
+    a.Patch[storage_v1.CSIDriver],
+    a.Apply[storage_v1.CSIDriver],
+    a.Delete[storage_v1.CSIDriver],
+    a.DeleteCollection[storage_v1.CSIDriver],
 ):
     """csidrivers (storage.k8s.io/v1, cluster-scoped): CSIDriver captures information about a Container Storage Interface (CSI) volume driver deployed on the cluster."""
 
@@ -80,15 +82,15 @@ CSINODES = ResourceInfo(
 
 
 class CSINodeClient(
-    s.Get["storage_v1.CSINode"],
-    s.List["storage_v1.CSINode", "storage_v1.CSINodeList"],
-    s.Watch["storage_v1.CSINode"],
-    s.Create["storage_v1.CSINode"],
-    s.Update["storage_v1.CSINode"],
-    s.Patch["storage_v1.CSINode"],
-    s.Apply["storage_v1.CSINode"],
-    s.Delete["storage_v1.CSINode"],
-    s.DeleteCollection["storage_v1.CSINode"],
+    s.Get[storage_v1.CSINode],
+    s.List[storage_v1.CSINode, storage_v1.CSINodeList],
+    s.Watch[storage_v1.CSINode],
+    s.Create[storage_v1.CSINode],
+    s.Update[storage_v1.CSINode],
+    s.Patch[storage_v1.CSINode],
+    s.Apply[storage_v1.CSINode],
+    s.Delete[storage_v1.CSINode],
+    s.DeleteCollection[storage_v1.CSINode],
 ):
     """csinodes (storage.k8s.io/v1, cluster-scoped): CSINode holds information about all CSI drivers installed on a node."""
 
@@ -96,15 +98,15 @@ class CSINodeClient(
 
 
 class AsyncCSINodeClient(
-    a.Get["storage_v1.CSINode"],
-    a.List["storage_v1.CSINode", "storage_v1.CSINodeList"],
-    a.Watch["storage_v1.CSINode"],
-    a.Create["storage_v1.CSINode"],
-    a.Update["storage_v1.CSINode"],
-    a.Patch["storage_v1.CSINode"],
-    a.Apply["storage_v1.CSINode"],
-    a.Delete["storage_v1.CSINode"],
-    a.DeleteCollection["storage_v1.CSINode"],
+    a.Get[storage_v1.CSINode],
+    a.List[storage_v1.CSINode, storage_v1.CSINodeList],
+    a.Watch[storage_v1.CSINode],
+    a.Create[storage_v1.CSINode],
+    a.Update[storage_v1.CSINode],
+    a.Patch[storage_v1.CSINode],
+    a.Apply[storage_v1.CSINode],
+    a.Delete[storage_v1.CSINode],
+    a.DeleteCollection[storage_v1.CSINode],
 ):
     """csinodes (storage.k8s.io/v1, cluster-scoped): CSINode holds information about all CSI drivers installed on a node."""
 
@@ -128,15 +130,15 @@ CSISTORAGECAPACITIES = ResourceInfo(
 
 
 class CSIStorageCapacityClient(
-    s.Get["storage_v1.CSIStorageCapacity"],
-    s.List["storage_v1.CSIStorageCapacity", "storage_v1.CSIStorageCapacityList"],
-    s.Watch["storage_v1.CSIStorageCapacity"],
-    s.Create["storage_v1.CSIStorageCapacity"],
-    s.Update["storage_v1.CSIStorageCapacity"],
-    s.Patch["storage_v1.CSIStorageCapacity"],
-    s.Apply["storage_v1.CSIStorageCapacity"],
-    s.Delete["storage_v1.CSIStorageCapacity"],
-    s.DeleteCollection["storage_v1.CSIStorageCapacity"],
+    s.Get[storage_v1.CSIStorageCapacity],
+    s.List[storage_v1.CSIStorageCapacity, storage_v1.CSIStorageCapacityList],
+    s.Watch[storage_v1.CSIStorageCapacity],
+    s.Create[storage_v1.CSIStorageCapacity],
+    s.Update[storage_v1.CSIStorageCapacity],
+    s.Patch[storage_v1.CSIStorageCapacity],
+    s.Apply[storage_v1.CSIStorageCapacity],
+    s.Delete[storage_v1.CSIStorageCapacity],
+    s.DeleteCollection[storage_v1.CSIStorageCapacity],
 ):
     """csistoragecapacities (storage.k8s.io/v1, namespaced): CSIStorageCapacity stores the result of one CSI GetCapacity call."""
 
@@ -144,15 +146,15 @@ class CSIStorageCapacityClient(
 
 
 class AsyncCSIStorageCapacityClient(
-    a.Get["storage_v1.CSIStorageCapacity"],
-    a.List["storage_v1.CSIStorageCapacity", "storage_v1.CSIStorageCapacityList"],
-    a.Watch["storage_v1.CSIStorageCapacity"],
-    a.Create["storage_v1.CSIStorageCapacity"],
-    a.Update["storage_v1.CSIStorageCapacity"],
-    a.Patch["storage_v1.CSIStorageCapacity"],
-    a.Apply["storage_v1.CSIStorageCapacity"],
-    a.Delete["storage_v1.CSIStorageCapacity"],
-    a.DeleteCollection["storage_v1.CSIStorageCapacity"],
+    a.Get[storage_v1.CSIStorageCapacity],
+    a.List[storage_v1.CSIStorageCapacity, storage_v1.CSIStorageCapacityList],
+    a.Watch[storage_v1.CSIStorageCapacity],
+    a.Create[storage_v1.CSIStorageCapacity],
+    a.Update[storage_v1.CSIStorageCapacity],
+    a.Patch[storage_v1.CSIStorageCapacity],
+    a.Apply[storage_v1.CSIStorageCapacity],
+    a.Delete[storage_v1.CSIStorageCapacity],
+    a.DeleteCollection[storage_v1.CSIStorageCapacity],
 ):
     """csistoragecapacities (storage.k8s.io/v1, namespaced): CSIStorageCapacity stores the result of one CSI GetCapacity call."""
 
@@ -177,15 +179,15 @@ STORAGECLASSES = ResourceInfo(
 
 
 class StorageClassClient(
-    s.Get["storage_v1.StorageClass"],
-    s.List["storage_v1.StorageClass", "storage_v1.StorageClassList"],
-    s.Watch["storage_v1.StorageClass"],
-    s.Create["storage_v1.StorageClass"],
-    s.Update["storage_v1.StorageClass"],
-    s.Patch["storage_v1.StorageClass"],
-    s.Apply["storage_v1.StorageClass"],
-    s.Delete["storage_v1.StorageClass"],
-    s.DeleteCollection["storage_v1.StorageClass"],
+    s.Get[storage_v1.StorageClass],
+    s.List[storage_v1.StorageClass, storage_v1.StorageClassList],
+    s.Watch[storage_v1.StorageClass],
+    s.Create[storage_v1.StorageClass],
+    s.Update[storage_v1.StorageClass],
+    s.Patch[storage_v1.StorageClass],
+    s.Apply[storage_v1.StorageClass],
+    s.Delete[storage_v1.StorageClass],
+    s.DeleteCollection[storage_v1.StorageClass],
 ):
     """storageclasses (storage.k8s.io/v1, cluster-scoped): StorageClass describes the parameters for a class of storage for which PersistentVolumes can be dynamically provisioned. StorageClasses are non-namesp…."""
 
@@ -193,15 +195,15 @@ class StorageClassClient(
 
 
 class AsyncStorageClassClient(
-    a.Get["storage_v1.StorageClass"],
-    a.List["storage_v1.StorageClass", "storage_v1.StorageClassList"],
-    a.Watch["storage_v1.StorageClass"],
-    a.Create["storage_v1.StorageClass"],
-    a.Update["storage_v1.StorageClass"],
-    a.Patch["storage_v1.StorageClass"],
-    a.Apply["storage_v1.StorageClass"],
-    a.Delete["storage_v1.StorageClass"],
-    a.DeleteCollection["storage_v1.StorageClass"],
+    a.Get[storage_v1.StorageClass],
+    a.List[storage_v1.StorageClass, storage_v1.StorageClassList],
+    a.Watch[storage_v1.StorageClass],
+    a.Create[storage_v1.StorageClass],
+    a.Update[storage_v1.StorageClass],
+    a.Patch[storage_v1.StorageClass],
+    a.Apply[storage_v1.StorageClass],
+    a.Delete[storage_v1.StorageClass],
+    a.DeleteCollection[storage_v1.StorageClass],
 ):
     """storageclasses (storage.k8s.io/v1, cluster-scoped): StorageClass describes the parameters for a class of storage for which PersistentVolumes can be dynamically provisioned. StorageClasses are non-namesp…."""
 
@@ -226,16 +228,16 @@ VOLUMEATTACHMENTS = ResourceInfo(
 
 
 class VolumeAttachmentClient(
-    s.Get["storage_v1.VolumeAttachment"],
-    s.List["storage_v1.VolumeAttachment", "storage_v1.VolumeAttachmentList"],
-    s.Watch["storage_v1.VolumeAttachment"],
-    s.Create["storage_v1.VolumeAttachment"],
-    s.Update["storage_v1.VolumeAttachment"],
-    s.Patch["storage_v1.VolumeAttachment"],
-    s.Apply["storage_v1.VolumeAttachment"],
-    s.Delete["storage_v1.VolumeAttachment"],
-    s.DeleteCollection["storage_v1.VolumeAttachment"],
-    s.Status["storage_v1.VolumeAttachment"],
+    s.Get[storage_v1.VolumeAttachment],
+    s.List[storage_v1.VolumeAttachment, storage_v1.VolumeAttachmentList],
+    s.Watch[storage_v1.VolumeAttachment],
+    s.Create[storage_v1.VolumeAttachment],
+    s.Update[storage_v1.VolumeAttachment],
+    s.Patch[storage_v1.VolumeAttachment],
+    s.Apply[storage_v1.VolumeAttachment],
+    s.Delete[storage_v1.VolumeAttachment],
+    s.DeleteCollection[storage_v1.VolumeAttachment],
+    s.Status[storage_v1.VolumeAttachment],
 ):
     """volumeattachments (storage.k8s.io/v1, cluster-scoped): VolumeAttachment captures the intent to attach or detach the specified volume to/from the specified node. VolumeAttachment objects are non-namespaced."""
 
@@ -243,16 +245,16 @@ class VolumeAttachmentClient(
 
 
 class AsyncVolumeAttachmentClient(
-    a.Get["storage_v1.VolumeAttachment"],
-    a.List["storage_v1.VolumeAttachment", "storage_v1.VolumeAttachmentList"],
-    a.Watch["storage_v1.VolumeAttachment"],
-    a.Create["storage_v1.VolumeAttachment"],
-    a.Update["storage_v1.VolumeAttachment"],
-    a.Patch["storage_v1.VolumeAttachment"],
-    a.Apply["storage_v1.VolumeAttachment"],
-    a.Delete["storage_v1.VolumeAttachment"],
-    a.DeleteCollection["storage_v1.VolumeAttachment"],
-    a.Status["storage_v1.VolumeAttachment"],
+    a.Get[storage_v1.VolumeAttachment],
+    a.List[storage_v1.VolumeAttachment, storage_v1.VolumeAttachmentList],
+    a.Watch[storage_v1.VolumeAttachment],
+    a.Create[storage_v1.VolumeAttachment],
+    a.Update[storage_v1.VolumeAttachment],
+    a.Patch[storage_v1.VolumeAttachment],
+    a.Apply[storage_v1.VolumeAttachment],
+    a.Delete[storage_v1.VolumeAttachment],
+    a.DeleteCollection[storage_v1.VolumeAttachment],
+    a.Status[storage_v1.VolumeAttachment],
 ):
     """volumeattachments (storage.k8s.io/v1, cluster-scoped): VolumeAttachment captures the intent to attach or detach the specified volume to/from the specified node. VolumeAttachment objects are non-namespaced."""
 
@@ -277,15 +279,15 @@ VOLUMEATTRIBUTESCLASSES = ResourceInfo(
 
 
 class VolumeAttributesClassClient(
-    s.Get["storage_v1.VolumeAttributesClass"],
-    s.List["storage_v1.VolumeAttributesClass", "storage_v1.VolumeAttributesClassList"],
-    s.Watch["storage_v1.VolumeAttributesClass"],
-    s.Create["storage_v1.VolumeAttributesClass"],
-    s.Update["storage_v1.VolumeAttributesClass"],
-    s.Patch["storage_v1.VolumeAttributesClass"],
-    s.Apply["storage_v1.VolumeAttributesClass"],
-    s.Delete["storage_v1.VolumeAttributesClass"],
-    s.DeleteCollection["storage_v1.VolumeAttributesClass"],
+    s.Get[storage_v1.VolumeAttributesClass],
+    s.List[storage_v1.VolumeAttributesClass, storage_v1.VolumeAttributesClassList],
+    s.Watch[storage_v1.VolumeAttributesClass],
+    s.Create[storage_v1.VolumeAttributesClass],
+    s.Update[storage_v1.VolumeAttributesClass],
+    s.Patch[storage_v1.VolumeAttributesClass],
+    s.Apply[storage_v1.VolumeAttributesClass],
+    s.Delete[storage_v1.VolumeAttributesClass],
+    s.DeleteCollection[storage_v1.VolumeAttributesClass],
 ):
     """volumeattributesclasses (storage.k8s.io/v1, cluster-scoped): VolumeAttributesClass represents a specification of mutable volume attributes defined by the CSI driver."""
 
@@ -293,15 +295,15 @@ class VolumeAttributesClassClient(
 
 
 class AsyncVolumeAttributesClassClient(
-    a.Get["storage_v1.VolumeAttributesClass"],
-    a.List["storage_v1.VolumeAttributesClass", "storage_v1.VolumeAttributesClassList"],
-    a.Watch["storage_v1.VolumeAttributesClass"],
-    a.Create["storage_v1.VolumeAttributesClass"],
-    a.Update["storage_v1.VolumeAttributesClass"],
-    a.Patch["storage_v1.VolumeAttributesClass"],
-    a.Apply["storage_v1.VolumeAttributesClass"],
-    a.Delete["storage_v1.VolumeAttributesClass"],
-    a.DeleteCollection["storage_v1.VolumeAttributesClass"],
+    a.Get[storage_v1.VolumeAttributesClass],
+    a.List[storage_v1.VolumeAttributesClass, storage_v1.VolumeAttributesClassList],
+    a.Watch[storage_v1.VolumeAttributesClass],
+    a.Create[storage_v1.VolumeAttributesClass],
+    a.Update[storage_v1.VolumeAttributesClass],
+    a.Patch[storage_v1.VolumeAttributesClass],
+    a.Apply[storage_v1.VolumeAttributesClass],
+    a.Delete[storage_v1.VolumeAttributesClass],
+    a.DeleteCollection[storage_v1.VolumeAttributesClass],
 ):
     """volumeattributesclasses (storage.k8s.io/v1, cluster-scoped): VolumeAttributesClass represents a specification of mutable volume attributes defined by the CSI driver."""
 

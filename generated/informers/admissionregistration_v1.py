@@ -21,6 +21,7 @@ from kubetyped.generated.listers.admissionregistration_v1 import (
     ValidatingAdmissionPolicyLister,
     ValidatingWebhookConfigurationLister,
 )
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -30,12 +31,13 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import admissionregistration_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    admissionregistration_v1 = ERASED
 
 
 class MutatingAdmissionPolicyInformer(
-    TypedInformer["admissionregistration_v1.MutatingAdmissionPolicy"]
+    TypedInformer[admissionregistration_v1.MutatingAdmissionPolicy]
 ):
     """The shared informer of mutatingadmissionpolicies."""
 
@@ -44,7 +46,7 @@ class MutatingAdmissionPolicyInformer(
 
 
 class AsyncMutatingAdmissionPolicyInformer(
-    AsyncTypedInformer["admissionregistration_v1.MutatingAdmissionPolicy"]
+    AsyncTypedInformer[admissionregistration_v1.MutatingAdmissionPolicy]
 ):
     """The shared asyncio informer of mutatingadmissionpolicies."""
 
@@ -53,7 +55,7 @@ class AsyncMutatingAdmissionPolicyInformer(
 
 
 class MutatingAdmissionPolicyBindingInformer(
-    TypedInformer["admissionregistration_v1.MutatingAdmissionPolicyBinding"]
+    TypedInformer[admissionregistration_v1.MutatingAdmissionPolicyBinding]
 ):
     """The shared informer of mutatingadmissionpolicybindings."""
 
@@ -62,7 +64,7 @@ class MutatingAdmissionPolicyBindingInformer(
 
 
 class AsyncMutatingAdmissionPolicyBindingInformer(
-    AsyncTypedInformer["admissionregistration_v1.MutatingAdmissionPolicyBinding"]
+    AsyncTypedInformer[admissionregistration_v1.MutatingAdmissionPolicyBinding]
 ):
     """The shared asyncio informer of mutatingadmissionpolicybindings."""
 
@@ -71,7 +73,7 @@ class AsyncMutatingAdmissionPolicyBindingInformer(
 
 
 class MutatingWebhookConfigurationInformer(
-    TypedInformer["admissionregistration_v1.MutatingWebhookConfiguration"]
+    TypedInformer[admissionregistration_v1.MutatingWebhookConfiguration]
 ):
     """The shared informer of mutatingwebhookconfigurations."""
 
@@ -80,7 +82,7 @@ class MutatingWebhookConfigurationInformer(
 
 
 class AsyncMutatingWebhookConfigurationInformer(
-    AsyncTypedInformer["admissionregistration_v1.MutatingWebhookConfiguration"]
+    AsyncTypedInformer[admissionregistration_v1.MutatingWebhookConfiguration]
 ):
     """The shared asyncio informer of mutatingwebhookconfigurations."""
 
@@ -89,7 +91,7 @@ class AsyncMutatingWebhookConfigurationInformer(
 
 
 class ValidatingAdmissionPolicyInformer(
-    TypedInformer["admissionregistration_v1.ValidatingAdmissionPolicy"]
+    TypedInformer[admissionregistration_v1.ValidatingAdmissionPolicy]
 ):
     """The shared informer of validatingadmissionpolicies."""
 
@@ -98,7 +100,7 @@ class ValidatingAdmissionPolicyInformer(
 
 
 class AsyncValidatingAdmissionPolicyInformer(
-    AsyncTypedInformer["admissionregistration_v1.ValidatingAdmissionPolicy"]
+    AsyncTypedInformer[admissionregistration_v1.ValidatingAdmissionPolicy]
 ):
     """The shared asyncio informer of validatingadmissionpolicies."""
 
@@ -107,7 +109,7 @@ class AsyncValidatingAdmissionPolicyInformer(
 
 
 class ValidatingAdmissionPolicyBindingInformer(
-    TypedInformer["admissionregistration_v1.ValidatingAdmissionPolicyBinding"]
+    TypedInformer[admissionregistration_v1.ValidatingAdmissionPolicyBinding]
 ):
     """The shared informer of validatingadmissionpolicybindings."""
 
@@ -116,7 +118,7 @@ class ValidatingAdmissionPolicyBindingInformer(
 
 
 class AsyncValidatingAdmissionPolicyBindingInformer(
-    AsyncTypedInformer["admissionregistration_v1.ValidatingAdmissionPolicyBinding"]
+    AsyncTypedInformer[admissionregistration_v1.ValidatingAdmissionPolicyBinding]
 ):
     """The shared asyncio informer of validatingadmissionpolicybindings."""
 
@@ -125,7 +127,7 @@ class AsyncValidatingAdmissionPolicyBindingInformer(
 
 
 class ValidatingWebhookConfigurationInformer(
-    TypedInformer["admissionregistration_v1.ValidatingWebhookConfiguration"]
+    TypedInformer[admissionregistration_v1.ValidatingWebhookConfiguration]
 ):
     """The shared informer of validatingwebhookconfigurations."""
 
@@ -134,7 +136,7 @@ class ValidatingWebhookConfigurationInformer(
 
 
 class AsyncValidatingWebhookConfigurationInformer(
-    AsyncTypedInformer["admissionregistration_v1.ValidatingWebhookConfiguration"]
+    AsyncTypedInformer[admissionregistration_v1.ValidatingWebhookConfiguration]
 ):
     """The shared asyncio informer of validatingwebhookconfigurations."""
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.apiextensions_v1 import CUSTOMRESOURCEDEFINITIONS
 from kubetyped.generated.listers.apiextensions_v1 import CustomResourceDefinitionLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,11 +17,12 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import apiextensions_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    apiextensions_v1 = ERASED
 
 
-class CustomResourceDefinitionInformer(TypedInformer["apiextensions_v1.CustomResourceDefinition"]):
+class CustomResourceDefinitionInformer(TypedInformer[apiextensions_v1.CustomResourceDefinition]):
     """The shared informer of customresourcedefinitions."""
 
     resource = CUSTOMRESOURCEDEFINITIONS
@@ -28,7 +30,7 @@ class CustomResourceDefinitionInformer(TypedInformer["apiextensions_v1.CustomRes
 
 
 class AsyncCustomResourceDefinitionInformer(
-    AsyncTypedInformer["apiextensions_v1.CustomResourceDefinition"]
+    AsyncTypedInformer[apiextensions_v1.CustomResourceDefinition]
 ):
     """The shared asyncio informer of customresourcedefinitions."""
 

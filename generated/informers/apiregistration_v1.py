@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.apiregistration_v1 import APISERVICES
 from kubetyped.generated.listers.apiregistration_v1 import APIServiceLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,18 +17,19 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import apiregistration_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    apiregistration_v1 = ERASED
 
 
-class APIServiceInformer(TypedInformer["apiregistration_v1.APIService"]):
+class APIServiceInformer(TypedInformer[apiregistration_v1.APIService]):
     """The shared informer of apiservices."""
 
     resource = APISERVICES
     lister_class = APIServiceLister
 
 
-class AsyncAPIServiceInformer(AsyncTypedInformer["apiregistration_v1.APIService"]):
+class AsyncAPIServiceInformer(AsyncTypedInformer[apiregistration_v1.APIService]):
     """The shared asyncio informer of apiservices."""
 
     resource = APISERVICES

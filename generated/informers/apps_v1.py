@@ -19,6 +19,7 @@ from kubetyped.generated.listers.apps_v1 import (
     ReplicaSetLister,
     StatefulSetLister,
 )
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -28,74 +29,75 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import apps_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    apps_v1 = ERASED
 
 
-class ControllerRevisionInformer(TypedInformer["apps_v1.ControllerRevision"]):
+class ControllerRevisionInformer(TypedInformer[apps_v1.ControllerRevision]):
     """The shared informer of controllerrevisions."""
 
     resource = CONTROLLERREVISIONS
     lister_class = ControllerRevisionLister
 
 
-class AsyncControllerRevisionInformer(AsyncTypedInformer["apps_v1.ControllerRevision"]):
+class AsyncControllerRevisionInformer(AsyncTypedInformer[apps_v1.ControllerRevision]):
     """The shared asyncio informer of controllerrevisions."""
 
     resource = CONTROLLERREVISIONS
     lister_class = ControllerRevisionLister
 
 
-class DaemonSetInformer(TypedInformer["apps_v1.DaemonSet"]):
+class DaemonSetInformer(TypedInformer[apps_v1.DaemonSet]):
     """The shared informer of daemonsets."""
 
     resource = DAEMONSETS
     lister_class = DaemonSetLister
 
 
-class AsyncDaemonSetInformer(AsyncTypedInformer["apps_v1.DaemonSet"]):
+class AsyncDaemonSetInformer(AsyncTypedInformer[apps_v1.DaemonSet]):
     """The shared asyncio informer of daemonsets."""
 
     resource = DAEMONSETS
     lister_class = DaemonSetLister
 
 
-class DeploymentInformer(TypedInformer["apps_v1.Deployment"]):
+class DeploymentInformer(TypedInformer[apps_v1.Deployment]):
     """The shared informer of deployments."""
 
     resource = DEPLOYMENTS
     lister_class = DeploymentLister
 
 
-class AsyncDeploymentInformer(AsyncTypedInformer["apps_v1.Deployment"]):
+class AsyncDeploymentInformer(AsyncTypedInformer[apps_v1.Deployment]):
     """The shared asyncio informer of deployments."""
 
     resource = DEPLOYMENTS
     lister_class = DeploymentLister
 
 
-class ReplicaSetInformer(TypedInformer["apps_v1.ReplicaSet"]):
+class ReplicaSetInformer(TypedInformer[apps_v1.ReplicaSet]):
     """The shared informer of replicasets."""
 
     resource = REPLICASETS
     lister_class = ReplicaSetLister
 
 
-class AsyncReplicaSetInformer(AsyncTypedInformer["apps_v1.ReplicaSet"]):
+class AsyncReplicaSetInformer(AsyncTypedInformer[apps_v1.ReplicaSet]):
     """The shared asyncio informer of replicasets."""
 
     resource = REPLICASETS
     lister_class = ReplicaSetLister
 
 
-class StatefulSetInformer(TypedInformer["apps_v1.StatefulSet"]):
+class StatefulSetInformer(TypedInformer[apps_v1.StatefulSet]):
     """The shared informer of statefulsets."""
 
     resource = STATEFULSETS
     lister_class = StatefulSetLister
 
 
-class AsyncStatefulSetInformer(AsyncTypedInformer["apps_v1.StatefulSet"]):
+class AsyncStatefulSetInformer(AsyncTypedInformer[apps_v1.StatefulSet]):
     """The shared asyncio informer of statefulsets."""
 
     resource = STATEFULSETS

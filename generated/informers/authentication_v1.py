@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.authentication_v1 import SELFSUBJECTREVIEWS, TOKENREVIEWS
 from kubetyped.generated.listers.authentication_v1 import SelfSubjectReviewLister, TokenReviewLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,32 +17,33 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import authentication_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    authentication_v1 = ERASED
 
 
-class SelfSubjectReviewInformer(TypedInformer["authentication_v1.SelfSubjectReview"]):
+class SelfSubjectReviewInformer(TypedInformer[authentication_v1.SelfSubjectReview]):
     """The shared informer of selfsubjectreviews."""
 
     resource = SELFSUBJECTREVIEWS
     lister_class = SelfSubjectReviewLister
 
 
-class AsyncSelfSubjectReviewInformer(AsyncTypedInformer["authentication_v1.SelfSubjectReview"]):
+class AsyncSelfSubjectReviewInformer(AsyncTypedInformer[authentication_v1.SelfSubjectReview]):
     """The shared asyncio informer of selfsubjectreviews."""
 
     resource = SELFSUBJECTREVIEWS
     lister_class = SelfSubjectReviewLister
 
 
-class TokenReviewInformer(TypedInformer["authentication_v1.TokenReview"]):
+class TokenReviewInformer(TypedInformer[authentication_v1.TokenReview]):
     """The shared informer of tokenreviews."""
 
     resource = TOKENREVIEWS
     lister_class = TokenReviewLister
 
 
-class AsyncTokenReviewInformer(AsyncTypedInformer["authentication_v1.TokenReview"]):
+class AsyncTokenReviewInformer(AsyncTypedInformer[authentication_v1.TokenReview]):
     """The shared asyncio informer of tokenreviews."""
 
     resource = TOKENREVIEWS

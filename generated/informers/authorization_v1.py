@@ -17,6 +17,7 @@ from kubetyped.generated.listers.authorization_v1 import (
     SelfSubjectRulesReviewLister,
     SubjectAccessReviewLister,
 )
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -26,11 +27,12 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import authorization_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    authorization_v1 = ERASED
 
 
-class LocalSubjectAccessReviewInformer(TypedInformer["authorization_v1.LocalSubjectAccessReview"]):
+class LocalSubjectAccessReviewInformer(TypedInformer[authorization_v1.LocalSubjectAccessReview]):
     """The shared informer of localsubjectaccessreviews."""
 
     resource = LOCALSUBJECTACCESSREVIEWS
@@ -38,7 +40,7 @@ class LocalSubjectAccessReviewInformer(TypedInformer["authorization_v1.LocalSubj
 
 
 class AsyncLocalSubjectAccessReviewInformer(
-    AsyncTypedInformer["authorization_v1.LocalSubjectAccessReview"]
+    AsyncTypedInformer[authorization_v1.LocalSubjectAccessReview]
 ):
     """The shared asyncio informer of localsubjectaccessreviews."""
 
@@ -46,7 +48,7 @@ class AsyncLocalSubjectAccessReviewInformer(
     lister_class = LocalSubjectAccessReviewLister
 
 
-class SelfSubjectAccessReviewInformer(TypedInformer["authorization_v1.SelfSubjectAccessReview"]):
+class SelfSubjectAccessReviewInformer(TypedInformer[authorization_v1.SelfSubjectAccessReview]):
     """The shared informer of selfsubjectaccessreviews."""
 
     resource = SELFSUBJECTACCESSREVIEWS
@@ -54,7 +56,7 @@ class SelfSubjectAccessReviewInformer(TypedInformer["authorization_v1.SelfSubjec
 
 
 class AsyncSelfSubjectAccessReviewInformer(
-    AsyncTypedInformer["authorization_v1.SelfSubjectAccessReview"]
+    AsyncTypedInformer[authorization_v1.SelfSubjectAccessReview]
 ):
     """The shared asyncio informer of selfsubjectaccessreviews."""
 
@@ -62,7 +64,7 @@ class AsyncSelfSubjectAccessReviewInformer(
     lister_class = SelfSubjectAccessReviewLister
 
 
-class SelfSubjectRulesReviewInformer(TypedInformer["authorization_v1.SelfSubjectRulesReview"]):
+class SelfSubjectRulesReviewInformer(TypedInformer[authorization_v1.SelfSubjectRulesReview]):
     """The shared informer of selfsubjectrulesreviews."""
 
     resource = SELFSUBJECTRULESREVIEWS
@@ -70,7 +72,7 @@ class SelfSubjectRulesReviewInformer(TypedInformer["authorization_v1.SelfSubject
 
 
 class AsyncSelfSubjectRulesReviewInformer(
-    AsyncTypedInformer["authorization_v1.SelfSubjectRulesReview"]
+    AsyncTypedInformer[authorization_v1.SelfSubjectRulesReview]
 ):
     """The shared asyncio informer of selfsubjectrulesreviews."""
 
@@ -78,14 +80,14 @@ class AsyncSelfSubjectRulesReviewInformer(
     lister_class = SelfSubjectRulesReviewLister
 
 
-class SubjectAccessReviewInformer(TypedInformer["authorization_v1.SubjectAccessReview"]):
+class SubjectAccessReviewInformer(TypedInformer[authorization_v1.SubjectAccessReview]):
     """The shared informer of subjectaccessreviews."""
 
     resource = SUBJECTACCESSREVIEWS
     lister_class = SubjectAccessReviewLister
 
 
-class AsyncSubjectAccessReviewInformer(AsyncTypedInformer["authorization_v1.SubjectAccessReview"]):
+class AsyncSubjectAccessReviewInformer(AsyncTypedInformer[authorization_v1.SubjectAccessReview]):
     """The shared asyncio informer of subjectaccessreviews."""
 
     resource = SUBJECTACCESSREVIEWS

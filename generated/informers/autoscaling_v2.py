@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.autoscaling_v2 import HORIZONTALPODAUTOSCALERS
 from kubetyped.generated.listers.autoscaling_v2 import HorizontalPodAutoscalerLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,11 +17,12 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import autoscaling_v2
+else:  # model type arguments are erased at run time: no model is imported here
+    autoscaling_v2 = ERASED
 
 
-class HorizontalPodAutoscalerInformer(TypedInformer["autoscaling_v2.HorizontalPodAutoscaler"]):
+class HorizontalPodAutoscalerInformer(TypedInformer[autoscaling_v2.HorizontalPodAutoscaler]):
     """The shared informer of horizontalpodautoscalers."""
 
     resource = HORIZONTALPODAUTOSCALERS
@@ -28,7 +30,7 @@ class HorizontalPodAutoscalerInformer(TypedInformer["autoscaling_v2.HorizontalPo
 
 
 class AsyncHorizontalPodAutoscalerInformer(
-    AsyncTypedInformer["autoscaling_v2.HorizontalPodAutoscaler"]
+    AsyncTypedInformer[autoscaling_v2.HorizontalPodAutoscaler]
 ):
     """The shared asyncio informer of horizontalpodautoscalers."""
 

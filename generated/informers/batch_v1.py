@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.batch_v1 import CRONJOBS, JOBS
 from kubetyped.generated.listers.batch_v1 import CronJobLister, JobLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,32 +17,33 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import batch_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    batch_v1 = ERASED
 
 
-class CronJobInformer(TypedInformer["batch_v1.CronJob"]):
+class CronJobInformer(TypedInformer[batch_v1.CronJob]):
     """The shared informer of cronjobs."""
 
     resource = CRONJOBS
     lister_class = CronJobLister
 
 
-class AsyncCronJobInformer(AsyncTypedInformer["batch_v1.CronJob"]):
+class AsyncCronJobInformer(AsyncTypedInformer[batch_v1.CronJob]):
     """The shared asyncio informer of cronjobs."""
 
     resource = CRONJOBS
     lister_class = CronJobLister
 
 
-class JobInformer(TypedInformer["batch_v1.Job"]):
+class JobInformer(TypedInformer[batch_v1.Job]):
     """The shared informer of jobs."""
 
     resource = JOBS
     lister_class = JobLister
 
 
-class AsyncJobInformer(AsyncTypedInformer["batch_v1.Job"]):
+class AsyncJobInformer(AsyncTypedInformer[batch_v1.Job]):
     """The shared asyncio informer of jobs."""
 
     resource = JOBS

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.certificates_v1 import CERTIFICATESIGNINGREQUESTS
 from kubetyped.generated.listers.certificates_v1 import CertificateSigningRequestLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,11 +17,12 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import certificates_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    certificates_v1 = ERASED
 
 
-class CertificateSigningRequestInformer(TypedInformer["certificates_v1.CertificateSigningRequest"]):
+class CertificateSigningRequestInformer(TypedInformer[certificates_v1.CertificateSigningRequest]):
     """The shared informer of certificatesigningrequests."""
 
     resource = CERTIFICATESIGNINGREQUESTS
@@ -28,7 +30,7 @@ class CertificateSigningRequestInformer(TypedInformer["certificates_v1.Certifica
 
 
 class AsyncCertificateSigningRequestInformer(
-    AsyncTypedInformer["certificates_v1.CertificateSigningRequest"]
+    AsyncTypedInformer[certificates_v1.CertificateSigningRequest]
 ):
     """The shared asyncio informer of certificatesigningrequests."""
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.coordination_v1 import LEASES
 from kubetyped.generated.listers.coordination_v1 import LeaseLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,18 +17,19 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import coordination_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    coordination_v1 = ERASED
 
 
-class LeaseInformer(TypedInformer["coordination_v1.Lease"]):
+class LeaseInformer(TypedInformer[coordination_v1.Lease]):
     """The shared informer of leases."""
 
     resource = LEASES
     lister_class = LeaseLister
 
 
-class AsyncLeaseInformer(AsyncTypedInformer["coordination_v1.Lease"]):
+class AsyncLeaseInformer(AsyncTypedInformer[coordination_v1.Lease]):
     """The shared asyncio informer of leases."""
 
     resource = LEASES

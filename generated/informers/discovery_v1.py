@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.discovery_v1 import ENDPOINTSLICES
 from kubetyped.generated.listers.discovery_v1 import EndpointSliceLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,18 +17,19 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import discovery_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    discovery_v1 = ERASED
 
 
-class EndpointSliceInformer(TypedInformer["discovery_v1.EndpointSlice"]):
+class EndpointSliceInformer(TypedInformer[discovery_v1.EndpointSlice]):
     """The shared informer of endpointslices."""
 
     resource = ENDPOINTSLICES
     lister_class = EndpointSliceLister
 
 
-class AsyncEndpointSliceInformer(AsyncTypedInformer["discovery_v1.EndpointSlice"]):
+class AsyncEndpointSliceInformer(AsyncTypedInformer[discovery_v1.EndpointSlice]):
     """The shared asyncio informer of endpointslices."""
 
     resource = ENDPOINTSLICES

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.events_v1 import EVENTS
 from kubetyped.generated.listers.events_v1 import EventLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,18 +17,19 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import events_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    events_v1 = ERASED
 
 
-class EventInformer(TypedInformer["events_v1.Event"]):
+class EventInformer(TypedInformer[events_v1.Event]):
     """The shared informer of events."""
 
     resource = EVENTS
     lister_class = EventLister
 
 
-class AsyncEventInformer(AsyncTypedInformer["events_v1.Event"]):
+class AsyncEventInformer(AsyncTypedInformer[events_v1.Event]):
     """The shared asyncio informer of events."""
 
     resource = EVENTS

@@ -10,6 +10,7 @@ from kubetyped.generated.listers.flowcontrol_v1 import (
     FlowSchemaLister,
     PriorityLevelConfigurationLister,
 )
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -19,27 +20,26 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import flowcontrol_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    flowcontrol_v1 = ERASED
 
 
-class FlowSchemaInformer(TypedInformer["flowcontrol_v1.FlowSchema"]):
+class FlowSchemaInformer(TypedInformer[flowcontrol_v1.FlowSchema]):
     """The shared informer of flowschemas."""
 
     resource = FLOWSCHEMAS
     lister_class = FlowSchemaLister
 
 
-class AsyncFlowSchemaInformer(AsyncTypedInformer["flowcontrol_v1.FlowSchema"]):
+class AsyncFlowSchemaInformer(AsyncTypedInformer[flowcontrol_v1.FlowSchema]):
     """The shared asyncio informer of flowschemas."""
 
     resource = FLOWSCHEMAS
     lister_class = FlowSchemaLister
 
 
-class PriorityLevelConfigurationInformer(
-    TypedInformer["flowcontrol_v1.PriorityLevelConfiguration"]
-):
+class PriorityLevelConfigurationInformer(TypedInformer[flowcontrol_v1.PriorityLevelConfiguration]):
     """The shared informer of prioritylevelconfigurations."""
 
     resource = PRIORITYLEVELCONFIGURATIONS
@@ -47,7 +47,7 @@ class PriorityLevelConfigurationInformer(
 
 
 class AsyncPriorityLevelConfigurationInformer(
-    AsyncTypedInformer["flowcontrol_v1.PriorityLevelConfiguration"]
+    AsyncTypedInformer[flowcontrol_v1.PriorityLevelConfiguration]
 ):
     """The shared asyncio informer of prioritylevelconfigurations."""
 

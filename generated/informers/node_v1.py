@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.node_v1 import RUNTIMECLASSES
 from kubetyped.generated.listers.node_v1 import RuntimeClassLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,18 +17,19 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import node_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    node_v1 = ERASED
 
 
-class RuntimeClassInformer(TypedInformer["node_v1.RuntimeClass"]):
+class RuntimeClassInformer(TypedInformer[node_v1.RuntimeClass]):
     """The shared informer of runtimeclasses."""
 
     resource = RUNTIMECLASSES
     lister_class = RuntimeClassLister
 
 
-class AsyncRuntimeClassInformer(AsyncTypedInformer["node_v1.RuntimeClass"]):
+class AsyncRuntimeClassInformer(AsyncTypedInformer[node_v1.RuntimeClass]):
     """The shared asyncio informer of runtimeclasses."""
 
     resource = RUNTIMECLASSES

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.policy_v1 import PODDISRUPTIONBUDGETS
 from kubetyped.generated.listers.policy_v1 import PodDisruptionBudgetLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,18 +17,19 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import policy_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    policy_v1 = ERASED
 
 
-class PodDisruptionBudgetInformer(TypedInformer["policy_v1.PodDisruptionBudget"]):
+class PodDisruptionBudgetInformer(TypedInformer[policy_v1.PodDisruptionBudget]):
     """The shared informer of poddisruptionbudgets."""
 
     resource = PODDISRUPTIONBUDGETS
     lister_class = PodDisruptionBudgetLister
 
 
-class AsyncPodDisruptionBudgetInformer(AsyncTypedInformer["policy_v1.PodDisruptionBudget"]):
+class AsyncPodDisruptionBudgetInformer(AsyncTypedInformer[policy_v1.PodDisruptionBudget]):
     """The shared asyncio informer of poddisruptionbudgets."""
 
     resource = PODDISRUPTIONBUDGETS

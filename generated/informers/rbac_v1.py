@@ -17,6 +17,7 @@ from kubetyped.generated.listers.rbac_v1 import (
     RoleBindingLister,
     RoleLister,
 )
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -26,60 +27,61 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import rbac_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    rbac_v1 = ERASED
 
 
-class ClusterRoleBindingInformer(TypedInformer["rbac_v1.ClusterRoleBinding"]):
+class ClusterRoleBindingInformer(TypedInformer[rbac_v1.ClusterRoleBinding]):
     """The shared informer of clusterrolebindings."""
 
     resource = CLUSTERROLEBINDINGS
     lister_class = ClusterRoleBindingLister
 
 
-class AsyncClusterRoleBindingInformer(AsyncTypedInformer["rbac_v1.ClusterRoleBinding"]):
+class AsyncClusterRoleBindingInformer(AsyncTypedInformer[rbac_v1.ClusterRoleBinding]):
     """The shared asyncio informer of clusterrolebindings."""
 
     resource = CLUSTERROLEBINDINGS
     lister_class = ClusterRoleBindingLister
 
 
-class ClusterRoleInformer(TypedInformer["rbac_v1.ClusterRole"]):
+class ClusterRoleInformer(TypedInformer[rbac_v1.ClusterRole]):
     """The shared informer of clusterroles."""
 
     resource = CLUSTERROLES
     lister_class = ClusterRoleLister
 
 
-class AsyncClusterRoleInformer(AsyncTypedInformer["rbac_v1.ClusterRole"]):
+class AsyncClusterRoleInformer(AsyncTypedInformer[rbac_v1.ClusterRole]):
     """The shared asyncio informer of clusterroles."""
 
     resource = CLUSTERROLES
     lister_class = ClusterRoleLister
 
 
-class RoleBindingInformer(TypedInformer["rbac_v1.RoleBinding"]):
+class RoleBindingInformer(TypedInformer[rbac_v1.RoleBinding]):
     """The shared informer of rolebindings."""
 
     resource = ROLEBINDINGS
     lister_class = RoleBindingLister
 
 
-class AsyncRoleBindingInformer(AsyncTypedInformer["rbac_v1.RoleBinding"]):
+class AsyncRoleBindingInformer(AsyncTypedInformer[rbac_v1.RoleBinding]):
     """The shared asyncio informer of rolebindings."""
 
     resource = ROLEBINDINGS
     lister_class = RoleBindingLister
 
 
-class RoleInformer(TypedInformer["rbac_v1.Role"]):
+class RoleInformer(TypedInformer[rbac_v1.Role]):
     """The shared informer of roles."""
 
     resource = ROLES
     lister_class = RoleLister
 
 
-class AsyncRoleInformer(AsyncTypedInformer["rbac_v1.Role"]):
+class AsyncRoleInformer(AsyncTypedInformer[rbac_v1.Role]):
     """The shared asyncio informer of roles."""
 
     resource = ROLES

@@ -17,6 +17,7 @@ from kubetyped.generated.listers.resource_v1 import (
     ResourceClaimTemplateLister,
     ResourceSliceLister,
 )
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -26,60 +27,61 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import resource_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    resource_v1 = ERASED
 
 
-class DeviceClassInformer(TypedInformer["resource_v1.DeviceClass"]):
+class DeviceClassInformer(TypedInformer[resource_v1.DeviceClass]):
     """The shared informer of deviceclasses."""
 
     resource = DEVICECLASSES
     lister_class = DeviceClassLister
 
 
-class AsyncDeviceClassInformer(AsyncTypedInformer["resource_v1.DeviceClass"]):
+class AsyncDeviceClassInformer(AsyncTypedInformer[resource_v1.DeviceClass]):
     """The shared asyncio informer of deviceclasses."""
 
     resource = DEVICECLASSES
     lister_class = DeviceClassLister
 
 
-class ResourceClaimInformer(TypedInformer["resource_v1.ResourceClaim"]):
+class ResourceClaimInformer(TypedInformer[resource_v1.ResourceClaim]):
     """The shared informer of resourceclaims."""
 
     resource = RESOURCECLAIMS
     lister_class = ResourceClaimLister
 
 
-class AsyncResourceClaimInformer(AsyncTypedInformer["resource_v1.ResourceClaim"]):
+class AsyncResourceClaimInformer(AsyncTypedInformer[resource_v1.ResourceClaim]):
     """The shared asyncio informer of resourceclaims."""
 
     resource = RESOURCECLAIMS
     lister_class = ResourceClaimLister
 
 
-class ResourceClaimTemplateInformer(TypedInformer["resource_v1.ResourceClaimTemplate"]):
+class ResourceClaimTemplateInformer(TypedInformer[resource_v1.ResourceClaimTemplate]):
     """The shared informer of resourceclaimtemplates."""
 
     resource = RESOURCECLAIMTEMPLATES
     lister_class = ResourceClaimTemplateLister
 
 
-class AsyncResourceClaimTemplateInformer(AsyncTypedInformer["resource_v1.ResourceClaimTemplate"]):
+class AsyncResourceClaimTemplateInformer(AsyncTypedInformer[resource_v1.ResourceClaimTemplate]):
     """The shared asyncio informer of resourceclaimtemplates."""
 
     resource = RESOURCECLAIMTEMPLATES
     lister_class = ResourceClaimTemplateLister
 
 
-class ResourceSliceInformer(TypedInformer["resource_v1.ResourceSlice"]):
+class ResourceSliceInformer(TypedInformer[resource_v1.ResourceSlice]):
     """The shared informer of resourceslices."""
 
     resource = RESOURCESLICES
     lister_class = ResourceSliceLister
 
 
-class AsyncResourceSliceInformer(AsyncTypedInformer["resource_v1.ResourceSlice"]):
+class AsyncResourceSliceInformer(AsyncTypedInformer[resource_v1.ResourceSlice]):
     """The shared asyncio informer of resourceslices."""
 
     resource = RESOURCESLICES

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kubetyped.generated.clients.scheduling_v1 import PRIORITYCLASSES
 from kubetyped.generated.listers.scheduling_v1 import PriorityClassLister
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -16,18 +17,19 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import scheduling_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    scheduling_v1 = ERASED
 
 
-class PriorityClassInformer(TypedInformer["scheduling_v1.PriorityClass"]):
+class PriorityClassInformer(TypedInformer[scheduling_v1.PriorityClass]):
     """The shared informer of priorityclasses."""
 
     resource = PRIORITYCLASSES
     lister_class = PriorityClassLister
 
 
-class AsyncPriorityClassInformer(AsyncTypedInformer["scheduling_v1.PriorityClass"]):
+class AsyncPriorityClassInformer(AsyncTypedInformer[scheduling_v1.PriorityClass]):
     """The shared asyncio informer of priorityclasses."""
 
     resource = PRIORITYCLASSES

@@ -21,6 +21,7 @@ from kubetyped.generated.listers.storage_v1 import (
     VolumeAttachmentLister,
     VolumeAttributesClassLister,
 )
+from kubetyped.typed.erased import ERASED
 from kubetyped.typed.informers import (
     AsyncInformerFactoryBase,
     AsyncTypedInformer,
@@ -30,88 +31,89 @@ from kubetyped.typed.informers import (
 )
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import storage_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    storage_v1 = ERASED
 
 
-class CSIDriverInformer(TypedInformer["storage_v1.CSIDriver"]):
+class CSIDriverInformer(TypedInformer[storage_v1.CSIDriver]):
     """The shared informer of csidrivers."""
 
     resource = CSIDRIVERS
     lister_class = CSIDriverLister
 
 
-class AsyncCSIDriverInformer(AsyncTypedInformer["storage_v1.CSIDriver"]):
+class AsyncCSIDriverInformer(AsyncTypedInformer[storage_v1.CSIDriver]):
     """The shared asyncio informer of csidrivers."""
 
     resource = CSIDRIVERS
     lister_class = CSIDriverLister
 
 
-class CSINodeInformer(TypedInformer["storage_v1.CSINode"]):
+class CSINodeInformer(TypedInformer[storage_v1.CSINode]):
     """The shared informer of csinodes."""
 
     resource = CSINODES
     lister_class = CSINodeLister
 
 
-class AsyncCSINodeInformer(AsyncTypedInformer["storage_v1.CSINode"]):
+class AsyncCSINodeInformer(AsyncTypedInformer[storage_v1.CSINode]):
     """The shared asyncio informer of csinodes."""
 
     resource = CSINODES
     lister_class = CSINodeLister
 
 
-class CSIStorageCapacityInformer(TypedInformer["storage_v1.CSIStorageCapacity"]):
+class CSIStorageCapacityInformer(TypedInformer[storage_v1.CSIStorageCapacity]):
     """The shared informer of csistoragecapacities."""
 
     resource = CSISTORAGECAPACITIES
     lister_class = CSIStorageCapacityLister
 
 
-class AsyncCSIStorageCapacityInformer(AsyncTypedInformer["storage_v1.CSIStorageCapacity"]):
+class AsyncCSIStorageCapacityInformer(AsyncTypedInformer[storage_v1.CSIStorageCapacity]):
     """The shared asyncio informer of csistoragecapacities."""
 
     resource = CSISTORAGECAPACITIES
     lister_class = CSIStorageCapacityLister
 
 
-class StorageClassInformer(TypedInformer["storage_v1.StorageClass"]):
+class StorageClassInformer(TypedInformer[storage_v1.StorageClass]):
     """The shared informer of storageclasses."""
 
     resource = STORAGECLASSES
     lister_class = StorageClassLister
 
 
-class AsyncStorageClassInformer(AsyncTypedInformer["storage_v1.StorageClass"]):
+class AsyncStorageClassInformer(AsyncTypedInformer[storage_v1.StorageClass]):
     """The shared asyncio informer of storageclasses."""
 
     resource = STORAGECLASSES
     lister_class = StorageClassLister
 
 
-class VolumeAttachmentInformer(TypedInformer["storage_v1.VolumeAttachment"]):
+class VolumeAttachmentInformer(TypedInformer[storage_v1.VolumeAttachment]):
     """The shared informer of volumeattachments."""
 
     resource = VOLUMEATTACHMENTS
     lister_class = VolumeAttachmentLister
 
 
-class AsyncVolumeAttachmentInformer(AsyncTypedInformer["storage_v1.VolumeAttachment"]):
+class AsyncVolumeAttachmentInformer(AsyncTypedInformer[storage_v1.VolumeAttachment]):
     """The shared asyncio informer of volumeattachments."""
 
     resource = VOLUMEATTACHMENTS
     lister_class = VolumeAttachmentLister
 
 
-class VolumeAttributesClassInformer(TypedInformer["storage_v1.VolumeAttributesClass"]):
+class VolumeAttributesClassInformer(TypedInformer[storage_v1.VolumeAttributesClass]):
     """The shared informer of volumeattributesclasses."""
 
     resource = VOLUMEATTRIBUTESCLASSES
     lister_class = VolumeAttributesClassLister
 
 
-class AsyncVolumeAttributesClassInformer(AsyncTypedInformer["storage_v1.VolumeAttributesClass"]):
+class AsyncVolumeAttributesClassInformer(AsyncTypedInformer[storage_v1.VolumeAttributesClass]):
     """The shared asyncio informer of volumeattributesclasses."""
 
     resource = VOLUMEATTRIBUTESCLASSES

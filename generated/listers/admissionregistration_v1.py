@@ -6,39 +6,41 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import admissionregistration_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    admissionregistration_v1 = ERASED
 
 
-class MutatingAdmissionPolicyLister(Lister["admissionregistration_v1.MutatingAdmissionPolicy"]):
+class MutatingAdmissionPolicyLister(Lister[admissionregistration_v1.MutatingAdmissionPolicy]):
     """Cached mutatingadmissionpolicies; the objects are shared, do not mutate them."""
 
 
 class MutatingAdmissionPolicyBindingLister(
-    Lister["admissionregistration_v1.MutatingAdmissionPolicyBinding"]
+    Lister[admissionregistration_v1.MutatingAdmissionPolicyBinding]
 ):
     """Cached mutatingadmissionpolicybindings; the objects are shared, do not mutate them."""
 
 
 class MutatingWebhookConfigurationLister(
-    Lister["admissionregistration_v1.MutatingWebhookConfiguration"]
+    Lister[admissionregistration_v1.MutatingWebhookConfiguration]
 ):
     """Cached mutatingwebhookconfigurations; the objects are shared, do not mutate them."""
 
 
-class ValidatingAdmissionPolicyLister(Lister["admissionregistration_v1.ValidatingAdmissionPolicy"]):
+class ValidatingAdmissionPolicyLister(Lister[admissionregistration_v1.ValidatingAdmissionPolicy]):
     """Cached validatingadmissionpolicies; the objects are shared, do not mutate them."""
 
 
 class ValidatingAdmissionPolicyBindingLister(
-    Lister["admissionregistration_v1.ValidatingAdmissionPolicyBinding"]
+    Lister[admissionregistration_v1.ValidatingAdmissionPolicyBinding]
 ):
     """Cached validatingadmissionpolicybindings; the objects are shared, do not mutate them."""
 
 
 class ValidatingWebhookConfigurationLister(
-    Lister["admissionregistration_v1.ValidatingWebhookConfiguration"]
+    Lister[admissionregistration_v1.ValidatingWebhookConfiguration]
 ):
     """Cached validatingwebhookconfigurations; the objects are shared, do not mutate them."""

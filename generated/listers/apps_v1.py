@@ -6,27 +6,29 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import apps_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    apps_v1 = ERASED
 
 
-class ControllerRevisionLister(Lister["apps_v1.ControllerRevision"]):
+class ControllerRevisionLister(Lister[apps_v1.ControllerRevision]):
     """Cached controllerrevisions; the objects are shared, do not mutate them."""
 
 
-class DaemonSetLister(Lister["apps_v1.DaemonSet"]):
+class DaemonSetLister(Lister[apps_v1.DaemonSet]):
     """Cached daemonsets; the objects are shared, do not mutate them."""
 
 
-class DeploymentLister(Lister["apps_v1.Deployment"]):
+class DeploymentLister(Lister[apps_v1.Deployment]):
     """Cached deployments; the objects are shared, do not mutate them."""
 
 
-class ReplicaSetLister(Lister["apps_v1.ReplicaSet"]):
+class ReplicaSetLister(Lister[apps_v1.ReplicaSet]):
     """Cached replicasets; the objects are shared, do not mutate them."""
 
 
-class StatefulSetLister(Lister["apps_v1.StatefulSet"]):
+class StatefulSetLister(Lister[apps_v1.StatefulSet]):
     """Cached statefulsets; the objects are shared, do not mutate them."""

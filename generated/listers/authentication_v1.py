@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import authentication_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    authentication_v1 = ERASED
 
 
-class SelfSubjectReviewLister(Lister["authentication_v1.SelfSubjectReview"]):
+class SelfSubjectReviewLister(Lister[authentication_v1.SelfSubjectReview]):
     """Cached selfsubjectreviews; the objects are shared, do not mutate them."""
 
 
-class TokenReviewLister(Lister["authentication_v1.TokenReview"]):
+class TokenReviewLister(Lister[authentication_v1.TokenReview]):
     """Cached tokenreviews; the objects are shared, do not mutate them."""

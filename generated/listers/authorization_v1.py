@@ -6,23 +6,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import authorization_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    authorization_v1 = ERASED
 
 
-class LocalSubjectAccessReviewLister(Lister["authorization_v1.LocalSubjectAccessReview"]):
+class LocalSubjectAccessReviewLister(Lister[authorization_v1.LocalSubjectAccessReview]):
     """Cached localsubjectaccessreviews; the objects are shared, do not mutate them."""
 
 
-class SelfSubjectAccessReviewLister(Lister["authorization_v1.SelfSubjectAccessReview"]):
+class SelfSubjectAccessReviewLister(Lister[authorization_v1.SelfSubjectAccessReview]):
     """Cached selfsubjectaccessreviews; the objects are shared, do not mutate them."""
 
 
-class SelfSubjectRulesReviewLister(Lister["authorization_v1.SelfSubjectRulesReview"]):
+class SelfSubjectRulesReviewLister(Lister[authorization_v1.SelfSubjectRulesReview]):
     """Cached selfsubjectrulesreviews; the objects are shared, do not mutate them."""
 
 
-class SubjectAccessReviewLister(Lister["authorization_v1.SubjectAccessReview"]):
+class SubjectAccessReviewLister(Lister[authorization_v1.SubjectAccessReview]):
     """Cached subjectaccessreviews; the objects are shared, do not mutate them."""

@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import batch_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    batch_v1 = ERASED
 
 
-class CronJobLister(Lister["batch_v1.CronJob"]):
+class CronJobLister(Lister[batch_v1.CronJob]):
     """Cached cronjobs; the objects are shared, do not mutate them."""
 
 
-class JobLister(Lister["batch_v1.Job"]):
+class JobLister(Lister[batch_v1.Job]):
     """Cached jobs; the objects are shared, do not mutate them."""

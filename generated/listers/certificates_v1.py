@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import certificates_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    certificates_v1 = ERASED
 
 
-class CertificateSigningRequestLister(Lister["certificates_v1.CertificateSigningRequest"]):
+class CertificateSigningRequestLister(Lister[certificates_v1.CertificateSigningRequest]):
     """Cached certificatesigningrequests; the objects are shared, do not mutate them."""

@@ -6,75 +6,77 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import core_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    core_v1 = ERASED
 
 
-class BindingLister(Lister["core_v1.Binding"]):
+class BindingLister(Lister[core_v1.Binding]):
     """Cached bindings; the objects are shared, do not mutate them."""
 
 
-class ComponentStatusLister(Lister["core_v1.ComponentStatus"]):
+class ComponentStatusLister(Lister[core_v1.ComponentStatus]):
     """Cached componentstatuses; the objects are shared, do not mutate them."""
 
 
-class ConfigMapLister(Lister["core_v1.ConfigMap"]):
+class ConfigMapLister(Lister[core_v1.ConfigMap]):
     """Cached configmaps; the objects are shared, do not mutate them."""
 
 
-class EndpointsLister(Lister["core_v1.Endpoints"]):
+class EndpointsLister(Lister[core_v1.Endpoints]):
     """Cached endpoints; the objects are shared, do not mutate them."""
 
 
-class EventLister(Lister["core_v1.Event"]):
+class EventLister(Lister[core_v1.Event]):
     """Cached events; the objects are shared, do not mutate them."""
 
 
-class LimitRangeLister(Lister["core_v1.LimitRange"]):
+class LimitRangeLister(Lister[core_v1.LimitRange]):
     """Cached limitranges; the objects are shared, do not mutate them."""
 
 
-class NamespaceLister(Lister["core_v1.Namespace"]):
+class NamespaceLister(Lister[core_v1.Namespace]):
     """Cached namespaces; the objects are shared, do not mutate them."""
 
 
-class NodeLister(Lister["core_v1.Node"]):
+class NodeLister(Lister[core_v1.Node]):
     """Cached nodes; the objects are shared, do not mutate them."""
 
 
-class PersistentVolumeClaimLister(Lister["core_v1.PersistentVolumeClaim"]):
+class PersistentVolumeClaimLister(Lister[core_v1.PersistentVolumeClaim]):
     """Cached persistentvolumeclaims; the objects are shared, do not mutate them."""
 
 
-class PersistentVolumeLister(Lister["core_v1.PersistentVolume"]):
+class PersistentVolumeLister(Lister[core_v1.PersistentVolume]):
     """Cached persistentvolumes; the objects are shared, do not mutate them."""
 
 
-class PodLister(Lister["core_v1.Pod"]):
+class PodLister(Lister[core_v1.Pod]):
     """Cached pods; the objects are shared, do not mutate them."""
 
 
-class PodTemplateLister(Lister["core_v1.PodTemplate"]):
+class PodTemplateLister(Lister[core_v1.PodTemplate]):
     """Cached podtemplates; the objects are shared, do not mutate them."""
 
 
-class ReplicationControllerLister(Lister["core_v1.ReplicationController"]):
+class ReplicationControllerLister(Lister[core_v1.ReplicationController]):
     """Cached replicationcontrollers; the objects are shared, do not mutate them."""
 
 
-class ResourceQuotaLister(Lister["core_v1.ResourceQuota"]):
+class ResourceQuotaLister(Lister[core_v1.ResourceQuota]):
     """Cached resourcequotas; the objects are shared, do not mutate them."""
 
 
-class SecretLister(Lister["core_v1.Secret"]):
+class SecretLister(Lister[core_v1.Secret]):
     """Cached secrets; the objects are shared, do not mutate them."""
 
 
-class ServiceAccountLister(Lister["core_v1.ServiceAccount"]):
+class ServiceAccountLister(Lister[core_v1.ServiceAccount]):
     """Cached serviceaccounts; the objects are shared, do not mutate them."""
 
 
-class ServiceLister(Lister["core_v1.Service"]):
+class ServiceLister(Lister[core_v1.Service]):
     """Cached services; the objects are shared, do not mutate them."""

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import discovery_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    discovery_v1 = ERASED
 
 
-class EndpointSliceLister(Lister["discovery_v1.EndpointSlice"]):
+class EndpointSliceLister(Lister[discovery_v1.EndpointSlice]):
     """Cached endpointslices; the objects are shared, do not mutate them."""

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import events_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    events_v1 = ERASED
 
 
-class EventLister(Lister["events_v1.Event"]):
+class EventLister(Lister[events_v1.Event]):
     """Cached events; the objects are shared, do not mutate them."""

@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import flowcontrol_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    flowcontrol_v1 = ERASED
 
 
-class FlowSchemaLister(Lister["flowcontrol_v1.FlowSchema"]):
+class FlowSchemaLister(Lister[flowcontrol_v1.FlowSchema]):
     """Cached flowschemas; the objects are shared, do not mutate them."""
 
 
-class PriorityLevelConfigurationLister(Lister["flowcontrol_v1.PriorityLevelConfiguration"]):
+class PriorityLevelConfigurationLister(Lister[flowcontrol_v1.PriorityLevelConfiguration]):
     """Cached prioritylevelconfigurations; the objects are shared, do not mutate them."""

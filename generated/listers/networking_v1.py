@@ -6,27 +6,29 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import networking_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    networking_v1 = ERASED
 
 
-class IngressClassLister(Lister["networking_v1.IngressClass"]):
+class IngressClassLister(Lister[networking_v1.IngressClass]):
     """Cached ingressclasses; the objects are shared, do not mutate them."""
 
 
-class IngressLister(Lister["networking_v1.Ingress"]):
+class IngressLister(Lister[networking_v1.Ingress]):
     """Cached ingresses; the objects are shared, do not mutate them."""
 
 
-class IPAddressLister(Lister["networking_v1.IPAddress"]):
+class IPAddressLister(Lister[networking_v1.IPAddress]):
     """Cached ipaddresses; the objects are shared, do not mutate them."""
 
 
-class NetworkPolicyLister(Lister["networking_v1.NetworkPolicy"]):
+class NetworkPolicyLister(Lister[networking_v1.NetworkPolicy]):
     """Cached networkpolicies; the objects are shared, do not mutate them."""
 
 
-class ServiceCIDRLister(Lister["networking_v1.ServiceCIDR"]):
+class ServiceCIDRLister(Lister[networking_v1.ServiceCIDR]):
     """Cached servicecidrs; the objects are shared, do not mutate them."""

@@ -6,23 +6,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import rbac_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    rbac_v1 = ERASED
 
 
-class ClusterRoleBindingLister(Lister["rbac_v1.ClusterRoleBinding"]):
+class ClusterRoleBindingLister(Lister[rbac_v1.ClusterRoleBinding]):
     """Cached clusterrolebindings; the objects are shared, do not mutate them."""
 
 
-class ClusterRoleLister(Lister["rbac_v1.ClusterRole"]):
+class ClusterRoleLister(Lister[rbac_v1.ClusterRole]):
     """Cached clusterroles; the objects are shared, do not mutate them."""
 
 
-class RoleBindingLister(Lister["rbac_v1.RoleBinding"]):
+class RoleBindingLister(Lister[rbac_v1.RoleBinding]):
     """Cached rolebindings; the objects are shared, do not mutate them."""
 
 
-class RoleLister(Lister["rbac_v1.Role"]):
+class RoleLister(Lister[rbac_v1.Role]):
     """Cached roles; the objects are shared, do not mutate them."""

@@ -6,23 +6,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import resource_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    resource_v1 = ERASED
 
 
-class DeviceClassLister(Lister["resource_v1.DeviceClass"]):
+class DeviceClassLister(Lister[resource_v1.DeviceClass]):
     """Cached deviceclasses; the objects are shared, do not mutate them."""
 
 
-class ResourceClaimLister(Lister["resource_v1.ResourceClaim"]):
+class ResourceClaimLister(Lister[resource_v1.ResourceClaim]):
     """Cached resourceclaims; the objects are shared, do not mutate them."""
 
 
-class ResourceClaimTemplateLister(Lister["resource_v1.ResourceClaimTemplate"]):
+class ResourceClaimTemplateLister(Lister[resource_v1.ResourceClaimTemplate]):
     """Cached resourceclaimtemplates; the objects are shared, do not mutate them."""
 
 
-class ResourceSliceLister(Lister["resource_v1.ResourceSlice"]):
+class ResourceSliceLister(Lister[resource_v1.ResourceSlice]):
     """Cached resourceslices; the objects are shared, do not mutate them."""

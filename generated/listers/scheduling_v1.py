@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import scheduling_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    scheduling_v1 = ERASED
 
 
-class PriorityClassLister(Lister["scheduling_v1.PriorityClass"]):
+class PriorityClassLister(Lister[scheduling_v1.PriorityClass]):
     """Cached priorityclasses; the objects are shared, do not mutate them."""

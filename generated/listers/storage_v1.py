@@ -6,31 +6,33 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.cache import Lister
+from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
-    # ruff: noqa: F401 - the models are named in string type arguments only
     from kubetyped.generated.models import storage_v1
+else:  # model type arguments are erased at run time: no model is imported here
+    storage_v1 = ERASED
 
 
-class CSIDriverLister(Lister["storage_v1.CSIDriver"]):
+class CSIDriverLister(Lister[storage_v1.CSIDriver]):
     """Cached csidrivers; the objects are shared, do not mutate them."""
 
 
-class CSINodeLister(Lister["storage_v1.CSINode"]):
+class CSINodeLister(Lister[storage_v1.CSINode]):
     """Cached csinodes; the objects are shared, do not mutate them."""
 
 
-class CSIStorageCapacityLister(Lister["storage_v1.CSIStorageCapacity"]):
+class CSIStorageCapacityLister(Lister[storage_v1.CSIStorageCapacity]):
     """Cached csistoragecapacities; the objects are shared, do not mutate them."""
 
 
-class StorageClassLister(Lister["storage_v1.StorageClass"]):
+class StorageClassLister(Lister[storage_v1.StorageClass]):
     """Cached storageclasses; the objects are shared, do not mutate them."""
 
 
-class VolumeAttachmentLister(Lister["storage_v1.VolumeAttachment"]):
+class VolumeAttachmentLister(Lister[storage_v1.VolumeAttachment]):
     """Cached volumeattachments; the objects are shared, do not mutate them."""
 
 
-class VolumeAttributesClassLister(Lister["storage_v1.VolumeAttributesClass"]):
+class VolumeAttributesClassLister(Lister[storage_v1.VolumeAttributesClass]):
     """Cached volumeattributesclasses; the objects are shared, do not mutate them."""
