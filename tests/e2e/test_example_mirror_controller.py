@@ -28,6 +28,7 @@ from kubetyped.generated.models.core_v1 import ConfigMap, Secret
 from kubetyped.generated.models.events_v1 import Event
 from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.request import PatchType
+from kubetyped.retry_conflict import retry_on_conflict
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "configmap_secret_mirror.py"
 LEASE_NAME = "mirror-e2e"
@@ -327,10 +328,14 @@ def test_lost_lease_stops_work_and_the_replica_campaigns_again(
         # Someone else takes the Lease over (as after a partition): renewals fail, and after
         # the renew deadline the replica stops working and campaigns again.
         leases = cs.coordination_v1.leases(namespace)
-        lease = leases.get(LEASE_NAME)
-        lease.spec.holder_identity = "intruder"
-        lease.spec.lease_duration_seconds = 5
-        leases.update(lease)
+
+        def take_over() -> None:  # the replica renews concurrently: retry on 409
+            lease = leases.get(LEASE_NAME)
+            lease.spec.holder_identity = "intruder"
+            lease.spec.lease_duration_seconds = 5
+            leases.update(lease)
+
+        retry_on_conflict(take_over)
         lost = time.monotonic()
         wait_until(lambda: not replica.controller.is_leader(), 2 * TIMING.renew_deadline, "loss")
         lost_after = time.monotonic() - lost
