@@ -1,4 +1,4 @@
-"""The ``kubetyped`` command: snapshot, generate, verify (and diff, once it exists).
+"""The ``kubetyped`` command: snapshot, generate, verify and diff.
 
 Exit codes: 0 ok, 1 verify/diff found differences, 2 usage or input errors.
 """
@@ -6,21 +6,24 @@ Exit codes: 0 ok, 1 verify/diff found differences, 2 usage or input errors.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import kubetyped.generated
 import kubetyped.openapi
+from kubetyped.codegen.crd.cli import extend_generate
+from kubetyped.codegen.diff import register_cli as register_diff_cli
 from kubetyped.codegen.errors import CodegenError
 from kubetyped.codegen.ir import ApiSpec, VersionInfo
 from kubetyped.codegen.layout import is_snapshot
 from kubetyped.codegen.load_v2 import load_v2
 from kubetyped.codegen.load_v3 import load_v3
+from kubetyped.codegen.render_clients import render_clients
 from kubetyped.codegen.render_context import DEFAULT_PACKAGE, RenderContext, Renderer
+from kubetyped.codegen.render_models import render_models
 from kubetyped.codegen.writer import generated_files, write_files
 from kubetyped.errors import KubetypedError
 
@@ -29,28 +32,11 @@ EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
 SNAPSHOTS = Path(kubetyped.openapi.__file__).resolve().parent
 DEFAULT_OUT = Path(kubetyped.generated.__file__).resolve().parent
 
-#: "module:function" of every renderer ``generate`` runs, when importable. A renderer is
-#: ``(ApiSpec, RenderContext) -> {relative path: text}``.
-RENDERERS: tuple[str, ...] = (
-    "kubetyped.codegen.render_models:render_models",
-    "kubetyped.codegen.render_clients:render_clients",
+#: Every renderer ``generate`` runs: ``(ApiSpec, RenderContext) -> {relative path: text}``.
+RENDERERS: tuple[tuple[str, Renderer], ...] = (
+    ("models", render_models),
+    ("clients", render_clients),
 )
-
-
-def load_renderers(names: Sequence[str] = RENDERERS) -> list[tuple[str, Renderer]]:
-    found = []
-    for name in names:
-        module_name, _, attribute = name.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            continue
-        renderer = getattr(module, attribute, None)
-        if renderer is not None:
-            found.append((name, renderer))
-    return found
 
 
 def progress(message: str) -> None:
@@ -85,7 +71,7 @@ def load_spec(spec: Path | None, kubernetes_version: str | None = None) -> ApiSp
 
 def render(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
     files: dict[str, str] = {}
-    for name, renderer in load_renderers():
+    for name, renderer in RENDERERS:
         for path, text in renderer(spec, ctx).items():
             if path in files:
                 raise CodegenError(f"{path}: rendered by two renderers (second: {name})")
@@ -189,27 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser("generate", help="render models and clients from a spec")
     _add_spec_options(generate)
     generate.set_defaults(run=cmd_generate)
-    importlib.import_module("kubetyped.codegen.crd.cli").extend_generate(generate)
+    extend_generate(generate)
 
     verify = commands.add_parser("verify", help="fail if generated files are out of date")
     _add_spec_options(verify)
     verify.set_defaults(run=cmd_verify)
 
-    _register_diff(commands)
+    register_diff_cli(commands)
     return parser
-
-
-def _register_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The ``diff`` subcommand lives in ``kubetyped.codegen.diff`` (added when it exists)."""
-    try:
-        diff = importlib.import_module("kubetyped.codegen.diff")
-    except ModuleNotFoundError as error:
-        if error.name in ("kubetyped.codegen.diff",):
-            return
-        raise
-    register: Callable[..., None] | None = getattr(diff, "register_cli", None)
-    if register is not None:
-        register(commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
