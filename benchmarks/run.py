@@ -162,7 +162,7 @@ def _markdown(sections: list[Section], elapsed: float, argv: list[str]) -> str:
         f"Generated {time.strftime('%Y-%m-%d %H:%M:%S %Z')} by `{' '.join(['python benchmarks/run.py', *argv])}` "
         f"in {elapsed / 60:.1f} min. Every figure is a median over several runs (counts per table); "
         "every comparison is a ratio of figures measured in this same run on this machine. "
-        "Nothing here is a pass/fail test; the targets are context for the lead."
+        "Nothing here is a pass/fail test; the targets are the ones the project set itself."
     )
     out += ["", "## Machine", "", "| | |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in machine().items()]
