@@ -6,6 +6,7 @@ import os
 from typing import Any, Generic, Self, TypeVar
 
 from kubetyped.config import ClientConfig, load_incluster_config, load_kubeconfig
+from kubetyped.config.client_config import redact_url
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.typed.resource import resolve_reference
 
@@ -52,6 +53,10 @@ class _ClientsetBase(Generic[R]):
     @property
     def rest(self) -> R:
         return self._rest
+
+    def __repr__(self) -> str:
+        server = redact_url(str(self._rest.http_client.base_url))
+        return f"{type(self).__name__}(server={server!r})"
 
     def _group(self, reference: str) -> Any:
         group = self._groups.get(reference)

@@ -704,3 +704,16 @@ async def test_async_watch_closes_the_stream_when_abandoned() -> None:
     assert not stream.closed
     await events.aclose()
     assert stream.closed
+
+
+def test_clientset_repr_names_the_server_without_credentials() -> None:
+    from kubetyped.config import ClientConfig
+    from kubetyped.generated import Clientset
+
+    cs = Clientset.from_config(ClientConfig(server="https://user:hunter2@127.0.0.1:6443"))
+    try:
+        text = repr(cs)
+        assert text.startswith("Clientset(server='https://user:") and "127.0.0.1:6443" in text
+        assert "hunter2" not in text
+    finally:
+        cs.close()
