@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kubetyped.cache import (
     NAMESPACE_INDEX,
@@ -42,6 +42,7 @@ from kubetyped.metadata.client import (
 from kubetyped.metadata.models import PartialObjectMetadata, PartialObjectMetadataList
 
 Item = PartialObjectMetadata
+InformerT = TypeVar("InformerT", bound="SharedIndexInformer[Item] | AsyncSharedIndexInformer[Item]")
 
 
 def _list_result(page: PartialObjectMetadataList) -> ListResult[Item]:
@@ -133,56 +134,52 @@ def _key(gvr: GroupVersionResource) -> Hashable:
     return ("metadata", gvr)
 
 
-class MetadataInformer:
+class _MetadataInformerBase(Generic[InformerT]):
+    """One resource's shared metadata informer (from the factory) and lister; mode-neutral."""
+
+    _build: Any  # new_filtered_metadata_informer or its asyncio twin
+
+    def __init__(self, factory: Any, gvr: GroupVersionResource) -> None:
+        self._factory = factory
+        self.gvr = gvr
+
+    def informer(self) -> InformerT:
+        client, gvr = self._factory.client, self.gvr
+
+        def new(options: InformerOptions) -> InformerT:
+            informer: InformerT = self._build(
+                client,
+                gvr,
+                options.namespace,
+                resync_period=options.resync_period,
+                tweak_list_options=options.tweak,
+                transform=options.transform,
+            )
+            return informer
+
+        informer: InformerT = self._factory.informer_for(_key(gvr), new)
+        return informer
+
+    def lister(self) -> Lister[Item]:
+        return Lister(self.informer().indexer)
+
+
+class MetadataInformer(_MetadataInformerBase[SharedIndexInformer[Item]]):
     """The shared metadata informer and lister of one resource (client-go `GenericInformer`)."""
 
+    _build = staticmethod(new_filtered_metadata_informer)
+
     def __init__(self, factory: MetadataInformerFactory, gvr: GroupVersionResource) -> None:
-        self._factory = factory
-        self.gvr = gvr
-
-    def informer(self) -> SharedIndexInformer[Item]:
-        client, gvr = self._factory.client, self.gvr
-
-        def new(options: InformerOptions) -> SharedIndexInformer[Item]:
-            return new_filtered_metadata_informer(
-                client,
-                gvr,
-                options.namespace,
-                resync_period=options.resync_period,
-                tweak_list_options=options.tweak,
-                transform=options.transform,
-            )
-
-        return self._factory.informer_for(_key(gvr), new)
-
-    def lister(self) -> Lister[Item]:
-        return Lister(self.informer().indexer)
+        super().__init__(factory, gvr)
 
 
-class AsyncMetadataInformer:
+class AsyncMetadataInformer(_MetadataInformerBase[AsyncSharedIndexInformer[Item]]):
     """The asyncio twin of `MetadataInformer`."""
 
+    _build = staticmethod(new_async_filtered_metadata_informer)
+
     def __init__(self, factory: AsyncMetadataInformerFactory, gvr: GroupVersionResource) -> None:
-        self._factory = factory
-        self.gvr = gvr
-
-    def informer(self) -> AsyncSharedIndexInformer[Item]:
-        client, gvr = self._factory.client, self.gvr
-
-        def new(options: InformerOptions) -> AsyncSharedIndexInformer[Item]:
-            return new_async_filtered_metadata_informer(
-                client,
-                gvr,
-                options.namespace,
-                resync_period=options.resync_period,
-                tweak_list_options=options.tweak,
-                transform=options.transform,
-            )
-
-        return self._factory.informer_for(_key(gvr), new)
-
-    def lister(self) -> Lister[Item]:
-        return Lister(self.informer().indexer)
+        super().__init__(factory, gvr)
 
 
 class MetadataInformerFactory(SharedInformerFactory):
