@@ -84,10 +84,9 @@ class List(ResourceClient[T], Generic[T, L]):
             limit=page_size,
             resource_version=resource_version,
         )
-        model = self.resource.model_class()
         async for page in self._rest.list_pages(self._ops.collection(), options):
-            for item in page.get("items") or ():
-                yield model.from_raw(item)
+            for item in self._ops.page_items(page):
+                yield item
 
 
 class Watch(ResourceClient[T]):

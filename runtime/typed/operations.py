@@ -160,6 +160,11 @@ class ResourceOperations:
     def decode_list(self, response: httpx.Response) -> Any:
         return self.info.list_model_class().from_json(response.content)
 
+    def page_items(self, page: dict[str, Any]) -> list[Any]:
+        """The items of one list page (plain JSON) as lazily decoded models."""
+        from_raw = self.info.model_class().from_raw
+        return [from_raw(item) for item in page.get("items") or ()]
+
     def decode_as(self, model: Any, response: httpx.Response) -> Any:
         return model.from_json(response.content)
 

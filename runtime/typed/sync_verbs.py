@@ -84,10 +84,8 @@ class List(ResourceClient[T], Generic[T, L]):
             limit=page_size,
             resource_version=resource_version,
         )
-        model = self.resource.model_class()
         for page in self._rest.list_pages(self._ops.collection(), options):
-            for item in page.get("items") or ():
-                yield model.from_raw(item)
+            yield from self._ops.page_items(page)
 
 
 class Watch(ResourceClient[T]):
