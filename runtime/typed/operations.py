@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any
 
@@ -160,7 +161,7 @@ class ResourceOperations:
     def decode_list(self, response: httpx.Response) -> Any:
         return self.info.list_model_class().from_json(response.content)
 
-    def page_items(self, page: dict[str, Any]) -> list[Any]:
+    def page_items(self, page: dict[str, Any]) -> builtins.list[Any]:
         """The items of one list page (plain JSON) as lazily decoded models."""
         from_raw = self.info.model_class().from_raw
         return [from_raw(item) for item in page.get("items") or ()]
