@@ -292,9 +292,7 @@ class OIDCIssuer:
     refresh_token: str
     accept: str = "basic"
     error: str = "invalid_client"
-    token_requests: list[tuple[dict[str, str], dict[str, list[str]]]] = field(
-        default_factory=list
-    )
+    token_requests: list[tuple[dict[str, str], dict[str, list[str]]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         issuer = self
@@ -340,6 +338,8 @@ class OIDCIssuer:
             raw = f"{self.client_id}:{self.client_secret}".encode()
             expected = "Basic " + base64.b64encode(raw).decode()
             return headers.get("authorization") == expected and "client_secret" not in form
+        if self.accept != "form":
+            return False
         return (
             "authorization" not in headers
             and form.get("client_id") == [self.client_id]
