@@ -1,0 +1,82 @@
+"""Driver seams where threads and asyncio genuinely differ, in both spellings.
+
+The runtime's asyncio modules are the source of their blocking twins (``codegen/unasync.py``).
+Where a thread and a task need different primitives, the asyncio source calls the ``Async``
+spelling here and its generated twin calls the blocking spelling of the same name (``AsyncSignal``
+→ ``Signal``, ``async_sleep`` → ``sleep``). Everything else is shared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from typing import Self
+
+
+class Signal:
+    """A condition for worker threads: hold it (``with``) to read state, ``wait`` for a change.
+
+    ``threading.Condition`` underneath: ``wait`` releases the lock while it waits.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+
+    def __enter__(self) -> Self:
+        self._cond.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cond.release()
+
+    def notify(self) -> None:
+        """Wake one waiter (hold the signal)."""
+        self._cond.notify()
+
+    def notify_all(self) -> None:
+        """Wake every waiter (hold the signal)."""
+        self._cond.notify_all()
+
+    def wait(self, timeout: float | None) -> None:
+        """Wait (holding the signal) until notified or ``timeout`` seconds passed (None: forever)."""
+        self._cond.wait(timeout)
+
+
+class AsyncSignal:
+    """The asyncio ``Signal``: tasks of one event loop never interleave between awaits, so holding
+    it is free and ``wait`` is an ``asyncio.Event`` cleared just before waiting."""
+
+    def __init__(self) -> None:
+        self._changed = asyncio.Event()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def notify(self) -> None:
+        """Wake the waiters (call from the event loop's thread)."""
+        self._changed.set()
+
+    def notify_all(self) -> None:
+        """Wake the waiters (call from the event loop's thread)."""
+        self._changed.set()
+
+    async def wait(self, timeout: float | None) -> None:
+        """Wait until notified or ``timeout`` seconds passed (None: forever)."""
+        self._changed.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout)
+
+
+def sleep(seconds: float) -> None:
+    """Block the calling thread for ``seconds``."""
+    time.sleep(seconds)
+
+
+async def async_sleep(seconds: float) -> None:
+    """Suspend the calling task for ``seconds``."""
+    await asyncio.sleep(seconds)
