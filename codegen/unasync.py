@@ -38,6 +38,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/typed/async_verbs.py", "runtime/typed/sync_verbs.py"),
     ("runtime/rest/async_client.py", "runtime/rest/sync_client.py"),
     ("runtime/workqueue/aio.py", "runtime/workqueue/queue.py"),
+    ("runtime/dynamic/async_client.py", "runtime/dynamic/sync_client.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"
