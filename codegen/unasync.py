@@ -39,6 +39,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/rest/async_client.py", "runtime/rest/sync_client.py"),
     ("runtime/workqueue/aio.py", "runtime/workqueue/queue.py"),
     ("runtime/dynamic/async_client.py", "runtime/dynamic/sync_client.py"),
+    ("runtime/metadata/async_client.py", "runtime/metadata/sync_client.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"
@@ -73,6 +74,7 @@ _ASYNC_CLASS = re.compile(r"Async(?=[A-Z])")
 _ASYNC_WORD = re.compile(r"(?<![A-Za-z])async_|_async(?=_|\b)")
 _TEXT_WORD = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 _TEXT_KEYWORDS = re.compile(r"\b(?:async|await) (?=[A-Za-z_`(])")
+_AWAITABLE = re.compile(r"\bAwaitable\[([^\[\]]+(?:\[[^\[\]]*\])?[^\[\]]*)\]")
 _GENERATOR = re.compile(r"\bGenerator\[([^\[\]]+(?:\[[^\[\]]*\])?[^\[\]]*), None\]")
 
 
@@ -156,6 +158,7 @@ def unasync_source(source: str) -> str:
     for start, end, new in sorted(edits, reverse=True):
         out = out[:start] + new + out[end:]
     out = _GENERATOR.sub(r"Generator[\1, None, None]", out)
+    out = _AWAITABLE.sub(r"\1", out)
     kept = [line for line in out.splitlines(keepends=True) if not line.rstrip().endswith(REMOVE_PRAGMA)]
     return "".join(kept)
 
