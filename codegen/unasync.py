@@ -40,13 +40,15 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/workqueue/aio.py", "runtime/workqueue/queue.py"),
     ("runtime/dynamic/async_client.py", "runtime/dynamic/sync_client.py"),
     ("runtime/metadata/async_client.py", "runtime/metadata/sync_client.py"),
+    ("runtime/discovery/async_client.py", "runtime/discovery/sync_client.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"
 
 # Phrases of docstrings and comments that say something different for threads.
 PHRASES = {
-    "asyncio ": "blocking ",
+    "the asyncio REST client": "the blocking REST client",
+    "documents are fetched concurrently.": "documents are fetched one after the other.",
     "(call from the event loop's thread)": "(thread-safe)",
     "call it from the event loop's thread": "it is thread-safe",
     "a task of the running loop": "a daemon thread",

@@ -12,7 +12,16 @@ import asyncio
 import contextlib
 import threading
 import time
-from typing import Self
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Self, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: A mutual-exclusion lock for threads (``with lock:``).
+Lock = threading.Lock
+#: The asyncio lock (``async with lock:``), for tasks of one event loop.
+AsyncLock = asyncio.Lock
 
 
 class Signal:
@@ -80,3 +89,13 @@ def sleep(seconds: float) -> None:
 async def async_sleep(seconds: float) -> None:
     """Suspend the calling task for ``seconds``."""
     await asyncio.sleep(seconds)
+
+
+def gather_each(call: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """``call`` on each item, one after the other; the results in order."""
+    return [call(item) for item in items]
+
+
+async def async_gather_each(call: Callable[[T], Awaitable[R]], items: Iterable[T]) -> list[R]:
+    """``call`` on each item concurrently (``asyncio.gather``); the results in order."""
+    return list(await asyncio.gather(*(call(item) for item in items)))
