@@ -41,6 +41,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/dynamic/async_client.py", "runtime/dynamic/sync_client.py"),
     ("runtime/metadata/async_client.py", "runtime/metadata/sync_client.py"),
     ("runtime/discovery/async_client.py", "runtime/discovery/sync_client.py"),
+    ("runtime/scale/async_client.py", "runtime/scale/sync_client.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"
