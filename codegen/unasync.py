@@ -42,14 +42,16 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/metadata/async_client.py", "runtime/metadata/sync_client.py"),
     ("runtime/discovery/async_client.py", "runtime/discovery/sync_client.py"),
     ("runtime/scale/async_client.py", "runtime/scale/sync_client.py"),
+    ("runtime/events/async_recorder.py", "runtime/events/sync_recorder.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"
 
 # Phrases of docstrings and comments that say something different for threads.
 PHRASES = {
-    "the asyncio REST client": "the blocking REST client",
     "documents are fetched concurrently.": "documents are fetched one after the other.",
+    "The asyncio ": "The blocking ",
+    "the asyncio ": "the blocking ",
     "(call from the event loop's thread)": "(thread-safe)",
     "call it from the event loop's thread": "it is thread-safe",
     "a task of the running loop": "a daemon thread",
