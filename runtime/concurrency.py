@@ -4,24 +4,53 @@ The runtime's asyncio modules are the source of their blocking twins (``codegen/
 Where a thread and a task need different primitives, the asyncio source calls the ``Async``
 spelling here and its generated twin calls the blocking spelling of the same name (``AsyncSignal``
 → ``Signal``, ``async_sleep`` → ``sleep``). Everything else is shared.
+
+asyncio is imported only when an asyncio primitive is used, so blocking programs never load it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
+
+if TYPE_CHECKING:
+    import asyncio
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: A mutual-exclusion lock for threads (``with lock:``).
-Lock = threading.Lock
-#: The asyncio lock (``async with lock:``), for tasks of one event loop.
-AsyncLock = asyncio.Lock
+
+class Lock:
+    """A mutual-exclusion lock for threads (``with lock:``); ``threading.Lock`` underneath."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Self:
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+class AsyncLock:
+    """A mutual-exclusion lock for tasks of one event loop (``async with lock:``)."""
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> Self:
+        await self._lock.acquire()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._lock.release()
 
 
 class Signal:
@@ -58,7 +87,9 @@ class AsyncSignal:
     it is free and ``wait`` is an ``asyncio.Event`` cleared just before waiting."""
 
     def __init__(self) -> None:
-        self._changed = asyncio.Event()
+        import asyncio
+
+        self._changed: asyncio.Event = asyncio.Event()
 
     def __enter__(self) -> Self:
         return self
@@ -76,6 +107,8 @@ class AsyncSignal:
 
     async def wait(self, timeout: float | None) -> None:
         """Wait until notified or ``timeout`` seconds passed (None: forever)."""
+        import asyncio
+
         self._changed.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._changed.wait(), timeout)
@@ -88,6 +121,8 @@ def sleep(seconds: float) -> None:
 
 async def async_sleep(seconds: float) -> None:
     """Suspend the calling task for ``seconds``."""
+    import asyncio
+
     await asyncio.sleep(seconds)
 
 
@@ -98,4 +133,6 @@ def gather_each(call: Callable[[T], R], items: Iterable[T]) -> list[R]:
 
 async def async_gather_each(call: Callable[[T], Awaitable[R]], items: Iterable[T]) -> list[R]:
     """``call`` on each item concurrently (``asyncio.gather``); the results in order."""
+    import asyncio
+
     return list(await asyncio.gather(*(call(item) for item in items)))
