@@ -115,7 +115,11 @@ def _redundant_parens(tokens: list[tokenize.TokenInfo], index: int) -> bool:
     if index + 1 >= len(tokens) or tokens[index + 1].string != "await":
         return False
     previous = tokens[index - 1] if index else None
-    if previous is not None and previous.type == tokenize.NAME and not keyword.iskeyword(previous.string):
+    if (
+        previous is not None
+        and previous.type == tokenize.NAME
+        and not keyword.iskeyword(previous.string)
+    ):
         return False  # a call: f(await x)
     close = _matching(tokens, index)
     depth = 0
@@ -164,7 +168,9 @@ def unasync_source(source: str) -> str:
         out = out[:start] + new + out[end:]
     out = _GENERATOR.sub(r"Generator[\1, None, None]", out)
     out = _AWAITABLE.sub(r"\1", out)
-    kept = [line for line in out.splitlines(keepends=True) if not line.rstrip().endswith(REMOVE_PRAGMA)]
+    kept = [
+        line for line in out.splitlines(keepends=True) if not line.rstrip().endswith(REMOVE_PRAGMA)
+    ]
     return "".join(kept)
 
 
@@ -184,7 +190,10 @@ def header(source: str) -> str:
 
 def _format(text: str, target: Path, root: Path, ruff: str) -> str:
     """`ruff check --fix` (import order) then `ruff format`, with the project's settings."""
-    for args in (["check", "--fix-only", "--unsafe-fixes", "--select", "I,F401,UP", "--quiet"], ["format"]):
+    for args in (
+        ["check", "--fix-only", "--unsafe-fixes", "--select", "I,F401,UP", "--quiet"],
+        ["format"],
+    ):
         result = subprocess.run(
             [ruff, *args, "--stdin-filename", str(target.relative_to(root)), "-"],
             input=text,

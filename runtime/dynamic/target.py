@@ -80,5 +80,3 @@ def target_from_mapping(mapping: RESTMapping) -> Target:
 
 def map_kind(mapper: RESTMapper, api_version: str, kind: str) -> Target:
     return target_from_mapping(mapper.rest_mapping_for(api_version, kind))
-
-
