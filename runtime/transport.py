@@ -386,8 +386,10 @@ def _network_kwargs(config: TransportConfig) -> dict[str, Any]:
                 field="proxy-url",
             )
         proxy_tls = urlsplit(proxy_url).scheme == "https"
-        ssl_context = config.ssl_context(for_proxy=True) if proxy_tls else None
-        proxy = httpx.Proxy(proxy_url, ssl_context=ssl_context if ssl_context else None)
+        proxy_ctx = config.ssl_context(for_proxy=True) if proxy_tls else None
+        proxy = httpx.Proxy(
+            proxy_url, ssl_context=proxy_ctx if isinstance(proxy_ctx, ssl.SSLContext) else None
+        )
     return {"verify": config.ssl_context(), "proxy": proxy, "trust_env": False}
 
 

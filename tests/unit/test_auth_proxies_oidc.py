@@ -8,6 +8,7 @@ and SOCKS5 proxies, an OIDC issuer, shell exec plugins.
 from __future__ import annotations
 
 import base64
+import importlib.metadata
 import json
 import logging
 import stat
@@ -381,6 +382,10 @@ def test_bad_server_urls_are_typed_errors(server: str) -> None:
 
 
 def test_socks5_proxy_url_builds_a_client() -> None:
+    """client-go supports socks5 proxy-url since 1.19; httpx needs socksio, which kubetyped
+    declares (httpx[socks]) so every install has it."""
+    requires = importlib.metadata.requires("kubetyped") or []
+    assert any(r.replace(" ", "").startswith("httpx[socks]") for r in requires), requires
     config = load_kubeconfig_dict(
         _doc({"server": "https://h:1", "proxy-url": "socks5://127.0.0.1:1"})
     )
