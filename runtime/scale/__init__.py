@@ -11,10 +11,10 @@ client the resource's preferred version serving `scale`, and its scope. Objects 
     scales.scales("default").update(GroupResource("apps", "deployments"), scale)
 """
 
+from kubetyped.discovery import GroupResource
 from kubetyped.scale.async_client import AsyncScaleClient, AsyncScaleInterface
 from kubetyped.scale.sync_client import ScaleClient, ScaleInterface
 from kubetyped.scale.target import (
-    GroupResource,
     NoScaleSubresourceError,
     ScaleNamespaceError,
     ScaleTarget,
