@@ -43,6 +43,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/discovery/async_client.py", "runtime/discovery/sync_client.py"),
     ("runtime/scale/async_client.py", "runtime/scale/sync_client.py"),
     ("runtime/events/async_recorder.py", "runtime/events/sync_recorder.py"),
+    ("runtime/fake/async_clientset.py", "runtime/fake/sync_clientset.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"
