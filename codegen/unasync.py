@@ -44,6 +44,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/scale/async_client.py", "runtime/scale/sync_client.py"),
     ("runtime/events/async_recorder.py", "runtime/events/sync_recorder.py"),
     ("runtime/fake/async_clientset.py", "runtime/fake/sync_clientset.py"),
+    ("runtime/retry_conflict/async_retry.py", "runtime/retry_conflict/sync_retry.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"
