@@ -8,10 +8,11 @@ from typing import Any, TypeVar
 
 import httpx
 
+from kubetyped.fake.async_transport import AsyncFakeTransport
 from kubetyped.fake.clientset import FakeControls, fake_class, generated_class
 from kubetyped.fake.errors import FakeSetupError
 from kubetyped.fake.tracker import ObjectTracker
-from kubetyped.fake.transport import FAKE_BASE_URL, AsyncFakeTransport
+from kubetyped.fake.transport import FAKE_BASE_URL
 from kubetyped.rest import AsyncRESTClient
 from kubetyped.typed.clientset import AsyncClientsetBase
 from kubetyped.typed.resource import ResourceInfo

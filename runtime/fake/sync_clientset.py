@@ -12,8 +12,9 @@ import httpx
 
 from kubetyped.fake.clientset import FakeControls, fake_class, generated_class
 from kubetyped.fake.errors import FakeSetupError
+from kubetyped.fake.sync_transport import FakeTransport
 from kubetyped.fake.tracker import ObjectTracker
-from kubetyped.fake.transport import FAKE_BASE_URL, FakeTransport
+from kubetyped.fake.transport import FAKE_BASE_URL
 from kubetyped.rest import RESTClient
 from kubetyped.typed.clientset import ClientsetBase
 from kubetyped.typed.resource import ResourceInfo
