@@ -46,6 +46,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/fake/async_clientset.py", "runtime/fake/sync_clientset.py"),
     ("runtime/retry_conflict/async_retry.py", "runtime/retry_conflict/sync_retry.py"),
     ("runtime/fake/async_transport.py", "runtime/fake/sync_transport.py"),
+    ("runtime/typed/async_clientset.py", "runtime/typed/sync_clientset.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"
