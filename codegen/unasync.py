@@ -47,6 +47,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/retry_conflict/async_retry.py", "runtime/retry_conflict/sync_retry.py"),
     ("runtime/fake/async_transport.py", "runtime/fake/sync_transport.py"),
     ("runtime/typed/async_clientset.py", "runtime/typed/sync_clientset.py"),
+    ("runtime/async_transport.py", "runtime/sync_transport.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"
@@ -79,6 +80,7 @@ _NAMES = {
     "asynccontextmanager": "contextmanager",
     "StopAsyncIteration": "StopIteration",
     "AsyncByteStream": "SyncByteStream",
+    "AsyncHTTPTransport": "HTTPTransport",
     "handle_async_request": "handle_request",
 }
 _ASYNC_CLASS = re.compile(r"Async(?=[A-Z])")
