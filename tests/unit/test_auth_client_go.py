@@ -3,6 +3,9 @@
 Issue 13 items 1-5: exec client-certificate rotation on kept-alive connections, plugin stderr and
 interactive prompts (a pty), no credentials over plain http, client-go's auth precedence, and the
 process-wide exec credential cache.
+
+Provenance: tests/unit/fixtures/kubeconfig/token-exec-user.yaml is the shared case
+cases/kubeconfig/token-exec-user.yaml (a user with a token and an exec plugin).
 """
 
 from __future__ import annotations
