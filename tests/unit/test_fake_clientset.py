@@ -20,15 +20,14 @@ from kubetyped.errors import (
     NotFoundError,
     UnsupportedMediaTypeError,
 )
-from kubetyped.fake import (
-    Action,
-    AsyncFakeClientset,
-    FakeClientset,
-    FakeClientsetMixin,
-    fake_clientset,
-)
+from kubetyped.fake import Action, FakeClientsetMixin, fake_clientset
 from kubetyped.fake.errors import conflict
-from kubetyped.generated import Clientset, SharedInformerFactory
+from kubetyped.generated import (
+    AsyncFakeClientset,
+    Clientset,
+    FakeClientset,
+    SharedInformerFactory,
+)
 from kubetyped.generated.models.core_v1 import ConfigMap
 from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.request import PatchType
