@@ -72,9 +72,14 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> argparse.ArgumentPa
     for side in ("old", "new"):
         parser.add_argument(f"--{side}-kubeconfig", type=Path, help=f"the {side} API's cluster")
         parser.add_argument(f"--{side}-context", help=f"context in --{side}-kubeconfig")
-    parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
     parser.add_argument(
-        "--fail-on", choices=FAIL_ON, default="breaking", help="exit 1 on these changes"
+        "--format", choices=sorted(RENDERERS), default="text", help="(default: %(default)s)"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="breaking",
+        help="exit 1 on these changes (default: %(default)s)",
     )
     parser.add_argument("--github", action="store_true", help="emit ::error/::warning lines")
     parser.add_argument("--output", type=Path, help="write the report here instead of stdout")

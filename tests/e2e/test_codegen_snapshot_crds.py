@@ -175,7 +175,7 @@ def test_generate_from_kubeconfig_in_one_step(
     assert found, summary
     groups, versions, kinds, files = map(int, found.groups())
     # the cluster serves the built-in API of the committed snapshot plus the 2 CRD groups
-    builtin = load_v3(ROOT / "openapi" / "1.36")
+    builtin = load_v3(ROOT / "openapi" / "1.36.tar.xz")
     builtin_gvs = [gv for g in builtin.groups for gv in g.versions]
     builtin_kinds = {(gv.group, gv.version, r.kind) for gv in builtin_gvs for r in gv.resources}
     assert (groups, versions) == (len(builtin.groups) + 2, len(builtin_gvs) + 2), summary

@@ -50,7 +50,7 @@ def test_ci_recipe_commands(fresh_kubeconfig: Path, tmp_path: Path) -> None:
         **os.environ,
         "KUBECONFIG": str(kubeconfig_path),
         "KUBE_CONTEXT": "admin",
-        "PREVIOUS": str(ROOT / "openapi" / "1.36"),
+        "PREVIOUS": str(ROOT / "openapi" / "1.36.tar.xz"),
         "SNAPSHOT": str(tmp_path / "snapshot" / "1.36"),
         "OUT": str(tmp_path / "generated"),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",

@@ -17,7 +17,7 @@ from kubetyped.codegen.ir import ApiSpec, Property
 from kubetyped.codegen.load_v2 import load_v2
 from kubetyped.codegen.snapshot import snapshot_from_swagger
 
-COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "1.36"
+COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "1.36.tar.xz"
 
 
 def find(
