@@ -88,7 +88,10 @@ def read_snapshot(path: Path) -> dict[str, bytes]:
 def write_archive(target: Path, files: Mapping[str, str]) -> None:
     """Pack ``{relative path: text}`` into a reproducible ``.tar.xz`` (written atomically)."""
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:xz", preset=9 | lzma.PRESET_EXTREME) as archive:
+    with (
+        lzma.LZMAFile(buffer, "w", preset=9 | lzma.PRESET_EXTREME) as packed,
+        tarfile.open(fileobj=packed, mode="w", format=tarfile.PAX_FORMAT) as archive,
+    ):
         for relative, text in sorted(files.items()):
             data = text.encode("utf-8")
             info = tarfile.TarInfo(relative)

@@ -47,6 +47,22 @@ class GroupFilter:
         return self.builtin or group not in KNOWN_GROUPS
 
 
+def check_included(selection: GroupFilter, available: Iterable[str], file: str, where: str) -> None:
+    """``CrdError`` naming each ``--include-group`` missing from ``available`` and listing
+    the groups there are (``where``: "the server serves", "the files define")."""
+    present = set(available)
+    missing = sorted(selection.include - present)
+    if not missing:
+        return
+    offered = [g for g in sorted(present) if selection.builtin or g not in KNOWN_GROUPS]
+    listing = ", ".join(offered) if offered else "no custom resource group"
+    hint = "" if selection.builtin else " (built-in groups need --include-builtin-groups)"
+    raise CrdError(
+        f"--include-group {', '.join(missing)}: {where} no such group; it has: {listing}{hint}",
+        file=file,
+    )
+
+
 @dataclass
 class CrdInputs:
     """Everything the pipeline needs, whatever the source."""
@@ -98,7 +114,11 @@ def inputs_from_crd_files(
 ) -> CrdInputs:
     from kubetyped.codegen.specs import latest_snapshot
 
-    crds = [c for c in read_crds(paths) if selection.selects(c.group)]
+    every = read_crds(paths)
+    check_included(
+        selection, [c.group for c in every], ", ".join(map(str, paths)), "the files define"
+    )
+    crds = [c for c in every if selection.selects(c.group)]
     if not crds:
         raise CrdError(
             "no CustomResourceDefinition of the selected groups", file=", ".join(map(str, paths))

@@ -24,7 +24,7 @@ def test_generate_summary(
 ) -> None:
     assert main(["generate", "--spec", str(SNAPSHOT), "--out", str(tmp_path)]) == EXIT_OK
     captured = capsys.readouterr()
-    assert f"generated Kubernetes 1.36 as {tmp_path.name}: 21 groups, 22 versions" in captured.out
+    assert f"generated Kubernetes 1.36 as {tmp_path.name}: 23 groups, 36 versions" in captured.out
     assert "rendering" in captured.err
     assert (tmp_path / "models" / "core_v1" / "_pod.py").is_file()
 
@@ -96,7 +96,7 @@ def test_package_derived_from_out_in_generate_and_verify(
     assert "from nopkg.models" in (out / "clients" / "core_v1.py").read_text()
     assert "kubetyped.generated" not in (out / "clients" / "core_v1.py").read_text()
     assert main(["verify", "--spec", "1.36", "--out", str(out)]) == EXIT_OK
-    assert "669 generated files of nopkg up to date" in capsys.readouterr().out
+    assert "910 generated files of nopkg up to date" in capsys.readouterr().out
     # a folder inside a package is that package's subpackage
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").write_text("")

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen.errors import SnapshotError
+from kubetyped.codegen.errors import CodegenError, SnapshotError
 from kubetyped.codegen.ir import VersionInfo
-from kubetyped.codegen.errors import CodegenError
 from kubetyped.codegen.layout import read_snapshot, v3_file_name
 from kubetyped.codegen.load_v3 import load_v3
 from kubetyped.codegen.snapshot import fetch_snapshot_documents, resolve_out, write_snapshot
