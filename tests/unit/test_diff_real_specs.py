@@ -49,10 +49,15 @@ def test_1_34_to_1_35(upstream: dict[str, ApiSpec]) -> None:
     )
     assert removed.severity is Severity.BREAKING
     find(result, "resource-added", "certificates.k8s.io/v1beta1", "PodCertificateRequest")
-    find(result, "field-added", "v1", "NodeStatus", "declaredFeatures")
+    # a type inside one kind is named by its field path in that kind
+    find(result, "field-added", "v1", "Node", "status.declaredFeatures")
     assert (
         find(
-            result, "field-removed", "resource.k8s.io/v1alpha3", "DeviceTaintSelector", "selectors"
+            result,
+            "field-removed",
+            "resource.k8s.io/v1alpha3",
+            "DeviceTaintRule",
+            "spec.deviceSelector.selectors",
         ).severity
         is Severity.BREAKING
     )
@@ -70,7 +75,13 @@ def test_1_35_to_1_36(upstream: dict[str, ApiSpec]) -> None:
     assert (
         find(result, "field-removed", "v1", "PodSpec", "workloadRef").severity is Severity.BREAKING
     )
-    find(result, "field-added", "v1", "VolumeMountStatus", "volumeStatus")
+    find(result, "field-added", "v1", "Pod", "status.containerStatuses.volumeMounts.volumeStatus")
+    # oasdiff reports response fields that became optional as errors; so do we, for readers
+    optional = find(
+        result, "field-now-optional", "authentication.k8s.io/v1", "TokenRequest", "spec"
+    )
+    assert optional.severity is Severity.BREAKING
+    assert [a.value for a in optional.breaks] == ["readers", "typed"]
     find(result, "resource-added", "admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy")
     required = find(result, "field-now-required", "batch/v1", "CronJob", "spec")
     assert required.severity is Severity.BREAKING
@@ -78,8 +89,8 @@ def test_1_35_to_1_36(upstream: dict[str, ApiSpec]) -> None:
         result,
         "field-deprecated",
         "certificates.k8s.io/v1beta1",
-        "PodCertificateRequestSpec",
-        "pkixPublicKey",
+        "PodCertificateRequest",
+        "spec.pkixPublicKey",
     )
     assert (
         deprecated.severity is Severity.INFORMATIONAL and "StubPKCS10Request" in deprecated.message
@@ -177,7 +188,9 @@ def test_committed_snapshot_field_edits(committed: ApiSpec) -> None:
         and by_category["enum-value-removed"].old == "Sometimes"
     )
     assert by_category["enum-value-removed"].severity is Severity.BREAKING
-    assert by_category["field-now-optional"].severity is Severity.NON_BREAKING
+    assert by_category["field-now-optional"].severity is Severity.BREAKING
+    assert [a.value for a in by_category["field-now-optional"].breaks] == ["readers", "typed"]
+    assert [a.value for a in by_category["field-added"].breaks] == ["writers", "typed"]
     assert by_category["field-removed"].path == "tty"
     assert by_category["field-added"].severity is Severity.BREAKING  # a required field
     assert {c.api_version for c in result.changes} == {"v1"}
