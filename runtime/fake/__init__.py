@@ -14,15 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kubetyped.fake.actions import Action, Reaction, ReactionFunc
-from kubetyped.fake.clientset import (
-    AsyncFakeClientsetMixin,
-    FakeClientsetMixin,
-    async_fake_clientset,
-    fake_clientset,
-)
+from kubetyped.fake.async_clientset import AsyncFakeClientsetMixin, async_fake_clientset
 from kubetyped.fake.errors import FakeSetupError
 from kubetyped.fake.registry import ResourceRegistry
 from kubetyped.fake.selection import Selection
+from kubetyped.fake.sync_clientset import FakeClientsetMixin, fake_clientset
 from kubetyped.fake.tracker import ObjectTracker
 
 if TYPE_CHECKING:
