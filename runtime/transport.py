@@ -305,7 +305,7 @@ def network_transport(config: TransportConfig, factory: Callable[..., _T]) -> _T
     except ImportError as exc:  # e.g. socksio missing from a trimmed install
         raise ConfigError(
             f"proxy {redact_url(config.proxy_url or '')!r} needs a package that is not "
-            f"installed ({exc.name}); install httpx[socks]",
+            f"installed ({exc.name or 'socksio'}); install httpx[socks]",
             path=getattr(config, "source", None),
             field="proxy-url",
         ) from None
