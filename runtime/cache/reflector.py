@@ -80,8 +80,12 @@ class Reflector(Generic[T]):
                 stream.close()
 
     def run(self) -> None:
+        """Loop until ``stop()``; an unexpected error is reported and followed by a relist."""
         while not self._stopped.is_set():
-            self.step()
+            try:
+                self.step()
+            except Exception as exc:
+                self.core.step_failed(exc)
 
     def step(self) -> None:
         """Perform one action of the state machine (public for tests)."""
@@ -152,8 +156,12 @@ class AsyncReflector(Generic[T]):
         return self.core.last_sync_resource_version
 
     async def run(self) -> None:
+        """Loop until cancelled; an unexpected error is reported and followed by a relist."""
         while True:
-            await self.step()
+            try:
+                await self.step()
+            except Exception as exc:
+                self.core.step_failed(exc)
 
     async def step(self) -> None:
         action = self.core.next_action()
