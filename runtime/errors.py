@@ -67,6 +67,16 @@ class TransportError(KubetypedError):
         self.previous = previous
 
 
+class WatchIdleTimeoutError(TransportError):
+    """A watch received no byte for `idle_timeout` seconds (see
+    `kubetyped.request.watch_idle_timeout`): the connection is presumed dead and was closed.
+    Resume with a new watch from the last resourceVersion (or relist)."""
+
+    def __init__(self, message: str, *, idle_timeout: float | None) -> None:
+        super().__init__(message)
+        self.idle_timeout = idle_timeout
+
+
 class ResponseDecodeError(KubetypedError):
     """A 2xx answer whose body is not the JSON that was asked for."""
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from kubetyped.ratelimit import TokenBucketRateLimiter, from_config
-from kubetyped.request import DEFAULT_TIMEOUT, JSON, is_stream_request
+from kubetyped.request import DEFAULT_TIMEOUT, IDLE_TIMEOUT_EXTENSION, JSON, is_stream_request
 from kubetyped.retry import RetryPlan, RetryPolicy
 from kubetyped.version import VERSION
 
@@ -181,13 +181,37 @@ def default_timeout(config: TransportConfig) -> httpx.Timeout:
 
 
 def prepare_extensions(request: httpx.Request, sni_hostname: str | None) -> None:
-    """SNI override for every request; no read timeout for watches and log streams."""
+    """SNI override for every request; streams read with their idle timeout (watches) or none."""
     if sni_hostname and "sni_hostname" not in request.extensions:
         request.extensions["sni_hostname"] = sni_hostname
     if is_stream_request(request):
         timeout = request.extensions.get("timeout")
-        if isinstance(timeout, dict) and timeout.get("read") is not None:
-            request.extensions["timeout"] = {**timeout, "read": None}
+        idle = request.extensions.get(IDLE_TIMEOUT_EXTENSION)
+        if isinstance(timeout, dict) and timeout.get("read") != idle:
+            request.extensions["timeout"] = {**timeout, "read": idle}
+
+
+# --- TCP keepalive --------------------------------------------------------------------------
+
+#: Go's dialer defaults, which client-go uses (`net.Dialer{KeepAlive: 30s}`): first probe after
+#: 30 s idle, then every 30 s, 9 unanswered probes drop the connection. A peer that vanished
+#: (host down, NAT entry gone) is then noticed instead of a read blocking for ever.
+KEEPALIVE_IDLE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT = 30, 30, 9
+
+
+def keepalive_socket_options() -> list[tuple[int, int, int]]:
+    """`socket_options` for httpx transports: SO_KEEPALIVE plus the timings where supported."""
+    options = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+    for name, value in (
+        ("TCP_KEEPIDLE", KEEPALIVE_IDLE),
+        ("TCP_KEEPALIVE", KEEPALIVE_IDLE),  # macOS name of TCP_KEEPIDLE
+        ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL),
+        ("TCP_KEEPCNT", KEEPALIVE_COUNT),
+    ):
+        option = getattr(socket, name, None)
+        if option is not None and not (name == "TCP_KEEPALIVE" and hasattr(socket, "TCP_KEEPIDLE")):
+            options.append((socket.IPPROTO_TCP, option, value))
+    return options
 
 
 # --- transports -----------------------------------------------------------------------------
@@ -332,6 +356,7 @@ def build_http_client(
         verify=config.ssl_context(),
         proxy=resolve_proxy(config.server, config.proxy_url),
         trust_env=False,
+        socket_options=keepalive_socket_options(),
     )
     retrying = RetryTransport(
         inner,
@@ -356,6 +381,7 @@ def build_async_http_client(
         verify=config.ssl_context(),
         proxy=resolve_proxy(config.server, config.proxy_url),
         trust_env=False,
+        socket_options=keepalive_socket_options(),
     )
     retrying = AsyncRetryTransport(
         inner,

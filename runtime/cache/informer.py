@@ -85,8 +85,16 @@ class _InformerBase(Generic[T]):
         self._page_size = page_size
         self._clock = clock
         self._rand = rand
+        self._watch_idle_timeout: float | None = None
 
     # ---- configuration (before start) --------------------------------------------------
+    def set_watch_idle_timeout(self, seconds: float | None) -> None:
+        """Abandon a watch that receives no byte for ``seconds`` and relist (0: never; None,
+        the default: 150 s, the watch asks for bookmarks, which arrive about every minute).
+        Raises ``InformerStateError`` after start."""
+        self._before_start("set_watch_idle_timeout")
+        self._watch_idle_timeout = seconds
+
     def set_transform(self, transform: Transform | None) -> None:
         self._before_start("set_transform")
         self._transform = transform
@@ -269,6 +277,7 @@ class SharedIndexInformer(_InformerBase[T]):
             on_error=self._on_error,
             clock=self._clock,
             rand=self._rand,
+            watch_idle_timeout=self._watch_idle_timeout,
         )
         for listener in self.core.listeners():
             self._start_listener(listener)
@@ -410,6 +419,7 @@ class AsyncSharedIndexInformer(_InformerBase[T]):
             on_error=self._on_error,
             clock=self._clock,
             rand=self._rand,
+            watch_idle_timeout=self._watch_idle_timeout,
         )
         for listener in self.core.listeners():
             self._start_listener(listener)

@@ -33,6 +33,7 @@ def _new_core(
     on_error: Callable[[BaseException], None] | None,
     clock: Callable[[], float],
     rand: Callable[[], float],
+    watch_idle_timeout: float | None,
 ) -> ReflectorCore:
     return ReflectorCore(
         sink=sink,
@@ -42,6 +43,7 @@ def _new_core(
         clock=clock,
         rand=rand,
         on_error=on_error,
+        watch_idle_timeout=watch_idle_timeout,
     )
 
 
@@ -60,9 +62,12 @@ class Reflector(Generic[T]):
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         sleep: Callable[[float], None] | None = None,
+        watch_idle_timeout: float | None = None,
     ) -> None:
         self.list_watch = list_watch
-        self.core = _new_core(sink, page_size, use_watch_list, transform, on_error, clock, rand)
+        self.core = _new_core(
+            sink, page_size, use_watch_list, transform, on_error, clock, rand, watch_idle_timeout
+        )
         self._stopped = threading.Event()
         self._sleep = sleep
         self._stream: Any = None
@@ -146,9 +151,12 @@ class AsyncReflector(Generic[T]):
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        watch_idle_timeout: float | None = None,
     ) -> None:
         self.list_watch = list_watch
-        self.core = _new_core(sink, page_size, use_watch_list, transform, on_error, clock, rand)
+        self.core = _new_core(
+            sink, page_size, use_watch_list, transform, on_error, clock, rand, watch_idle_timeout
+        )
         self._sleep = sleep
 
     @property

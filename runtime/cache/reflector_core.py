@@ -102,6 +102,9 @@ class ReflectorCore:
     rand: Callable[[], float] = field(default=random.random)
     on_error: Callable[[BaseException], None] | None = None
     backoff: Backoff | None = None
+    #: seconds without any byte before a watch is abandoned (and the informer relists);
+    #: None: ``kubetyped.request.watch_idle_timeout``'s default (150 s, bookmarks are on)
+    watch_idle_timeout: float | None = None
 
     last_sync_resource_version: str = field(init=False, default="")
     rv_unavailable: bool = field(init=False, default=False)
@@ -163,7 +166,11 @@ class ReflectorCore:
         timeout = int(MIN_WATCH_TIMEOUT * (1.0 + self.rand()))
         timeout = min(timeout, int(2 * MIN_WATCH_TIMEOUT) - 1)
         return ListOptions(
-            resource_version=rv, allow_watch_bookmarks=True, timeout_seconds=timeout, **extra
+            resource_version=rv,
+            allow_watch_bookmarks=True,
+            timeout_seconds=timeout,
+            idle_timeout=self.watch_idle_timeout,
+            **extra,
         )
 
     # ---- list results -------------------------------------------------------------------

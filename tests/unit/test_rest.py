@@ -317,7 +317,8 @@ async def test_watch_streams_events_across_chunks(mode: str) -> None:
         "timeoutSeconds": "60",
         "watch": "true",
     }
-    assert request.extensions["timeout"]["read"] is None
+    # the watch's idle timeout is its read timeout: min(150 s with bookmarks, timeoutSeconds + 30)
+    assert request.extensions["timeout"]["read"] == 90.0
 
 
 @pytest.mark.parametrize("mode", MODES)
