@@ -117,7 +117,9 @@ def server() -> Any:
 def test_default_idle_timeout_follows_bookmarks_and_timeout_seconds() -> None:
     assert watch_idle_timeout(None) is None
     assert watch_idle_timeout(ListOptions()) is None  # nothing promises traffic: no limit
-    assert watch_idle_timeout(ListOptions(allow_watch_bookmarks=True)) == BOOKMARK_WATCH_IDLE_TIMEOUT
+    assert (
+        watch_idle_timeout(ListOptions(allow_watch_bookmarks=True)) == BOOKMARK_WATCH_IDLE_TIMEOUT
+    )
     assert watch_idle_timeout(ListOptions(timeout_seconds=10)) == 10 + WATCH_TIMEOUT_GRACE
     assert watch_idle_timeout(ListOptions(idle_timeout=2.5, allow_watch_bookmarks=True)) == 2.5
     assert watch_idle_timeout(ListOptions(idle_timeout=0, timeout_seconds=5)) is None
