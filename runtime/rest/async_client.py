@@ -143,7 +143,7 @@ class AsyncRESTClient(_RestCommon):
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[Obj]:
         """See `RESTClient.list_pages`; iterate with `async for`."""
-        return self._pages(path, Pager(options, page_size=page_size))
+        return self._pages(path, Pager(options, page_size=page_size, full_list_if_expired=False))
 
     async def list_all(
         self,

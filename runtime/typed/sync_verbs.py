@@ -77,7 +77,9 @@ class List(ResourceClient[T], Generic[T, L]):
         page_size: int = rq.DEFAULT_PAGE_SIZE,
         resource_version: str | None = None,
     ) -> Generator[T, None, None]:
-        """Every item, page by page (`limit`/`continue`; a 410 continue falls back to a full list)."""
+        """Every item, page by page (`limit`/`continue`). Each item comes once: if the continue
+        token expires mid-way, `ExpiredError` is raised after the items already yielded
+        (client-go `ListPager.EachListItem`); start over for a fresh list."""
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
