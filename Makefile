@@ -12,7 +12,7 @@ SPEC      := openapi/1.36
 K8S_VERSION ?= v1.36.3
 CLUSTER_CACHE ?= $(HOME)/.cache/kubetyped/k8s/$(K8S_VERSION)
 
-.PHONY: venv cluster-binaries cluster test pytest lint typecheck verify generate bench clean
+.PHONY: venv cluster-binaries cluster test pytest lint typecheck verify generate unasync bench clean
 
 venv: $(STAMP)
 
@@ -66,9 +66,15 @@ typecheck: venv
 	MYPYPATH=$(TYPETREE) $(VENV)/bin/mypy --config-file pyproject.toml \
 	  --cache-dir build/mypy-cache examples
 
-# Fails when generated/ is not exactly what the generator renders from the spec snapshot.
+# Fails when generated/ is not exactly what the generator renders from the spec snapshot, or
+# when a blocking runtime module differs from what `make unasync` derives from its asyncio source.
 verify: venv
 	$(VENV)/bin/kubetyped verify --spec $(SPEC) --out generated
+	$(PY) -m kubetyped.codegen.unasync --check
+
+# Regenerates the blocking twins of the asyncio runtime modules (codegen/unasync.py lists them).
+unasync: venv
+	$(PY) -m kubetyped.codegen.unasync
 
 generate: venv
 	$(VENV)/bin/kubetyped generate --spec $(SPEC) --out generated

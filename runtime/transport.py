@@ -19,15 +19,21 @@ import time
 import urllib.request
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
+from kubetyped.auth.static import BasicAuth
+from kubetyped.auth.tls import CertRotation
+from kubetyped.errors import ConfigError
 from kubetyped.ratelimit import TokenBucketRateLimiter, from_config
 from kubetyped.request import DEFAULT_TIMEOUT, IDLE_TIMEOUT_EXTENSION, JSON, is_stream_request
 from kubetyped.retry import RetryPlan, RetryPolicy
+from kubetyped.urls import check_url, redact_url, split_userinfo
 from kubetyped.version import VERSION
+
+_T = TypeVar("_T")
 
 Sleep = Callable[[float], None]
 AsyncSleep = Callable[[float], Awaitable[None]]
@@ -57,7 +63,7 @@ class TransportConfig(Protocol):
 
     def impersonation_headers(self) -> Iterable[tuple[str, str]] | Mapping[str, str]: ...
 
-    def ssl_context(self) -> ssl.SSLContext | bool: ...
+    def ssl_context(self, *, for_proxy: bool = False) -> ssl.SSLContext | bool: ...
 
 
 async def _asyncio_sleep(seconds: float) -> None:
@@ -180,10 +186,11 @@ def default_timeout(config: TransportConfig) -> httpx.Timeout:
     return httpx.Timeout(config.timeout if config.timeout is not None else DEFAULT_TIMEOUT)
 
 
-def prepare_extensions(request: httpx.Request, sni_hostname: str | None) -> None:
-    """SNI override for every request; streams read with their idle timeout (watches) or none."""
-    if sni_hostname and "sni_hostname" not in request.extensions:
-        request.extensions["sni_hostname"] = sni_hostname
+def prepare_extensions(request: httpx.Request) -> None:
+    """Streams read with their idle timeout (watches, `IDLE_TIMEOUT_EXTENSION`) or none (logs).
+
+    (The `tls-server-name` override lives in the TLS context, see `ServerNameSSLContext`.)
+    """
     if is_stream_request(request):
         timeout = request.extensions.get("timeout")
         idle = request.extensions.get(IDLE_TIMEOUT_EXTENSION)
@@ -217,6 +224,25 @@ def keepalive_socket_options() -> list[tuple[int, int, int]]:
 # --- transports -----------------------------------------------------------------------------
 
 
+class RotationWatch:
+    """Whether a `CertRotation` moved since this transport last looked (thread-safe)."""
+
+    def __init__(self, rotation: CertRotation | None) -> None:
+        self._rotation = rotation
+        self._seen = rotation.generation if rotation is not None else 0
+        self._lock = threading.Lock()
+
+    def moved(self) -> bool:
+        if self._rotation is None:
+            return False
+        current = self._rotation.generation
+        with self._lock:
+            if current == self._seen:
+                return False
+            self._seen = current
+            return True
+
+
 class RetryTransport(httpx.BaseTransport):
     """Rate limiting + retries around another transport (sync driver of `RetryPlan`)."""
 
@@ -227,19 +253,21 @@ class RetryTransport(httpx.BaseTransport):
         limiter: TokenBucketRateLimiter | None = None,
         policy: RetryPolicy | None = None,
         sleep: Sleep = time.sleep,
-        sni_hostname: str | None = None,
+        cert_rotation: CertRotation | None = None,
     ) -> None:
         self.inner = inner
         self.limiter = limiter
         self.policy = policy or RetryPolicy()
         self._sleep = sleep
-        self._sni_hostname = sni_hostname
+        self._rotation = RotationWatch(cert_rotation)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        prepare_extensions(request, self._sni_hostname)
+        prepare_extensions(request)
         plan = RetryPlan(request, self.limiter, self.policy)
         while True:
             self._pause(plan.before_attempt())
+            if self._rotation.moved():
+                self.inner.close()  # pooled connections still present the old certificate
             try:
                 response = self.inner.handle_request(request)
             except httpx.TransportError as exc:
@@ -272,19 +300,21 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         limiter: TokenBucketRateLimiter | None = None,
         policy: RetryPolicy | None = None,
         sleep: AsyncSleep | None = None,
-        sni_hostname: str | None = None,
+        cert_rotation: CertRotation | None = None,
     ) -> None:
         self.inner = inner
         self.limiter = limiter
         self.policy = policy or RetryPolicy()
         self._sleep = sleep or _asyncio_sleep
-        self._sni_hostname = sni_hostname
+        self._rotation = RotationWatch(cert_rotation)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        prepare_extensions(request, self._sni_hostname)
+        prepare_extensions(request)
         plan = RetryPlan(request, self.limiter, self.policy)
         while True:
             await self._pause(plan.before_attempt())
+            if self._rotation.moved():
+                await self.inner.aclose()  # pooled connections still present the old certificate
             try:
                 response = await self.inner.handle_async_request(request)
             except httpx.TransportError as exc:
@@ -329,15 +359,79 @@ def interrupt_response(response: httpx.Response) -> bool:
 # --- clients --------------------------------------------------------------------------------
 
 
+def _server_and_auth(config: TransportConfig) -> tuple[str, httpx.Auth | None]:
+    """The base URL without userinfo, and the auth: basic from the userinfo when there is one
+    (Go's `http.Client` sets it before any round tripper, which then all keep it)."""
+    problem = check_url(config.server, ("http", "https"))
+    if problem is not None:
+        raise ConfigError(
+            f"server {redact_url(config.server)!r} {problem}",
+            path=getattr(config, "source", None),
+            field="server",
+        )
+    server, userinfo = split_userinfo(config.server)
+    if userinfo is not None:
+        return server, BasicAuth(*userinfo)
+    return server, config.auth
+
+
 def _client_kwargs(config: TransportConfig) -> dict[str, Any]:
+    server, auth = _server_and_auth(config)
     return {
-        "base_url": config.server,
-        "auth": config.auth,
+        "base_url": server,
+        "auth": auth,
         "headers": default_headers(config),
         "timeout": default_timeout(config),
         "trust_env": False,  # the proxy is resolved once, by `resolve_proxy`
         "follow_redirects": False,
     }
+
+
+def _cert_rotation(config: TransportConfig) -> CertRotation | None:
+    rotation = getattr(config.auth, "cert_rotation", None)
+    return rotation if isinstance(rotation, CertRotation) else None
+
+
+def _network_kwargs(config: TransportConfig) -> dict[str, Any]:
+    """`verify` and `proxy` for httpx's network transports.
+
+    An `https://` proxy is verified with the same TLS settings as the apiserver (CA, insecure,
+    client certificate), without `tls-server-name`; SOCKS5 needs `socksio` (httpx[socks]).
+    """
+    server, _ = split_userinfo(config.server)
+    proxy_url = resolve_proxy(server, config.proxy_url)
+    proxy: httpx.Proxy | None = None
+    if proxy_url is not None:
+        problem = check_url(proxy_url, ("http", "https", "socks5", "socks5h"))
+        if problem is not None:
+            raise ConfigError(
+                f"proxy {redact_url(proxy_url)!r} {problem}",
+                path=getattr(config, "source", None),
+                field="proxy-url",
+            )
+        proxy_tls = urlsplit(proxy_url).scheme == "https"
+        proxy_ctx = config.ssl_context(for_proxy=True) if proxy_tls else None
+        proxy = httpx.Proxy(
+            proxy_url, ssl_context=proxy_ctx if isinstance(proxy_ctx, ssl.SSLContext) else None
+        )
+    return {
+        "verify": config.ssl_context(),
+        "proxy": proxy,
+        "trust_env": False,
+        "socket_options": keepalive_socket_options(),
+    }
+
+
+def _network_transport(config: TransportConfig, factory: Callable[..., _T]) -> _T:
+    try:
+        return factory(**_network_kwargs(config))
+    except ImportError as exc:  # e.g. socksio missing from a trimmed install
+        raise ConfigError(
+            f"proxy {redact_url(config.proxy_url or '')!r} needs a package that is not "
+            f"installed ({exc.name}); install httpx[socks]",
+            path=getattr(config, "source", None),
+            field="proxy-url",
+        ) from None
 
 
 def build_http_client(
@@ -351,21 +445,18 @@ def build_http_client(
     """An `httpx.Client` for `config`; `limiter=None` uses the config's shared limiter.
 
     `transport` replaces the network transport under the retry layer (tests: `MockTransport`).
+    Raises `ConfigError` for a server or proxy URL httpx cannot use.
     """
-    inner = transport or httpx.HTTPTransport(
-        verify=config.ssl_context(),
-        proxy=resolve_proxy(config.server, config.proxy_url),
-        trust_env=False,
-        socket_options=keepalive_socket_options(),
-    )
+    kwargs = _client_kwargs(config)
+    inner = transport or _network_transport(config, httpx.HTTPTransport)
     retrying = RetryTransport(
         inner,
         limiter=limiter if limiter is not None else shared_limiter(config),
         policy=retry_policy,
         sleep=sleep,
-        sni_hostname=config.tls_server_name,
+        cert_rotation=_cert_rotation(config),
     )
-    return httpx.Client(transport=retrying, **_client_kwargs(config))
+    return httpx.Client(transport=retrying, **kwargs)
 
 
 def build_async_http_client(
@@ -376,18 +467,17 @@ def build_async_http_client(
     retry_policy: RetryPolicy | None = None,
     sleep: AsyncSleep | None = None,
 ) -> httpx.AsyncClient:
-    """An `httpx.AsyncClient` for `config`; `limiter=None` uses the config's shared limiter."""
-    inner = transport or httpx.AsyncHTTPTransport(
-        verify=config.ssl_context(),
-        proxy=resolve_proxy(config.server, config.proxy_url),
-        trust_env=False,
-        socket_options=keepalive_socket_options(),
-    )
+    """An `httpx.AsyncClient` for `config`; `limiter=None` uses the config's shared limiter.
+
+    Raises `ConfigError` for a server or proxy URL httpx cannot use.
+    """
+    kwargs = _client_kwargs(config)
+    inner = transport or _network_transport(config, httpx.AsyncHTTPTransport)
     retrying = AsyncRetryTransport(
         inner,
         limiter=limiter if limiter is not None else shared_limiter(config),
         policy=retry_policy,
         sleep=sleep,
-        sni_hostname=config.tls_server_name,
+        cert_rotation=_cert_rotation(config),
     )
-    return httpx.AsyncClient(transport=retrying, **_client_kwargs(config))
+    return httpx.AsyncClient(transport=retrying, **kwargs)

@@ -213,7 +213,8 @@ def selector_from_label_selector(spec: Mapping[str, Any]) -> Selector:
         key, values = expr.get("key"), expr.get("values") or []
         if not isinstance(key, str) or not key:
             raise SelectorParseError(f"{where}.key must be a non-empty string, got {key!r}")
-        op = _EXPR_OPS.get(expr.get("operator")) if isinstance(expr.get("operator"), str) else None
+        operator = expr.get("operator")
+        op = _EXPR_OPS.get(operator) if isinstance(operator, str) else None
         if op is None:
             raise SelectorParseError(
                 f"{where}: unknown operator {expr.get('operator')!r} for key {key!r}"

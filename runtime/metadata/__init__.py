@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from kubetyped.metadata.client import (
+from kubetyped.metadata.async_client import (
     AsyncMetadataClient,
     AsyncMetadataResource,
     AsyncMetadataWatch,
-    MetadataClient,
-    MetadataEvent,
-    MetadataResource,
-    MetadataWatch,
 )
+from kubetyped.metadata.common import MetadataEvent
 from kubetyped.metadata.informer import (
     AsyncMetadataInformer,
     AsyncMetadataInformerFactory,
@@ -23,6 +20,7 @@ from kubetyped.metadata.informer import (
 )
 from kubetyped.metadata.models import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.metadata.negotiate import ACCEPT_LIST, ACCEPT_OBJECT
+from kubetyped.metadata.sync_client import MetadataClient, MetadataResource, MetadataWatch
 
 __all__ = [
     "ACCEPT_LIST",

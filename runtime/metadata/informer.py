@@ -31,15 +31,13 @@ from kubetyped.cache.protocols import TweakListOptions
 from kubetyped.cache.reflector_core import Transform
 from kubetyped.cache.store import IndexFunc
 from kubetyped.discovery import GroupVersionResource
-from kubetyped.metadata.client import (
+from kubetyped.metadata.async_client import (
     AsyncMetadataClient,
     AsyncMetadataResource,
     AsyncMetadataWatch,
-    MetadataClient,
-    MetadataResource,
-    MetadataWatch,
 )
 from kubetyped.metadata.models import PartialObjectMetadata, PartialObjectMetadataList
+from kubetyped.metadata.sync_client import MetadataClient, MetadataResource, MetadataWatch
 
 Item = PartialObjectMetadata
 InformerT = TypeVar("InformerT", bound="SharedIndexInformer[Item] | AsyncSharedIndexInformer[Item]")

@@ -6,9 +6,9 @@ import os
 from typing import Any, Generic, Self, TypeVar
 
 from kubetyped.config import ClientConfig, load_incluster_config, load_kubeconfig
-from kubetyped.config.client_config import redact_url
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.typed.resource import resolve_reference
+from kubetyped.urls import redact_url
 
 R = TypeVar("R", RESTClient, AsyncRESTClient)
 

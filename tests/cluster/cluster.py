@@ -57,6 +57,9 @@ class ClusterInfo:
     alice_token: str = field(repr=False)
     etcd_url: str | None = None
     started_in: float | None = None
+    #: the client CA's private key (PEM), to sign more client certificates; None when the
+    #: cluster was started elsewhere
+    ca_key_path: Path | None = None
 
     def http(self, user: str = "admin", **kwargs: Any) -> httpx.Client:
         """A plain httpx client authenticated as `admin` (cert), `admin-token` or `alice`."""
@@ -286,6 +289,9 @@ class Cluster:
         ca = CertificateAuthority()
         ca_path = directory / "ca.crt"
         ca_path.write_bytes(ca.cert_pem)
+        ca_key_path = directory / "ca.key"
+        ca_key_path.write_bytes(ca.key_pem)
+        ca_key_path.chmod(0o600)
         serving_cert, serving_key = ca.serving_cert(["127.0.0.1", "localhost"]).write(
             directory, "serving"
         )
@@ -338,6 +344,7 @@ class Cluster:
             admin_token=admin_token,
             alice_token=alice_token,
             etcd_url=etcd_url,
+            ca_key_path=ca_key_path,
         )
         deadline = time.monotonic() + self._startup_timeout
         with info.http("admin", timeout=5) as http:

@@ -140,8 +140,12 @@ def test_stalled_leader_steps_down_before_the_follower_takes_over() -> None:
         view_a.stalled = True
         stalled_at = time.monotonic()
         wait_for(b.is_leader, timeout=10)
+        b_leads_at = time.monotonic()
         assert not a.is_leader()
         # the stalled leader gave up first, within the renew deadline of its last renewal
+        # (b's on_started_leading runs in its own thread: wait for it to be recorded)
+        wait_for(lambda: len(timeline.events) >= 4)
+        assert timeline.at("a", "stopped") < b_leads_at
         assert timeline.at("a", "stopped") < timeline.at("b", "started")
         assert timeline.at("a", "stopped") - stalled_at < RENEW + RETRY
         # every request carried the time left to the renew deadline as its timeout
@@ -193,5 +197,6 @@ def test_wall_clocks_an_hour_apart_never_give_two_leaders() -> None:
     assert a.is_leader() and not b.is_leader()
     a.stop()  # no release: b takes over after the lease expires
     wait_for(b.is_leader, timeout=10)
+    wait_for(lambda: len(timeline.events) >= 4)
     assert timeline.at("a", "stopped") < timeline.at("b", "started")
     b.stop()
