@@ -43,6 +43,11 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/discovery/async_client.py", "runtime/discovery/sync_client.py"),
     ("runtime/scale/async_client.py", "runtime/scale/sync_client.py"),
     ("runtime/events/async_recorder.py", "runtime/events/sync_recorder.py"),
+    ("runtime/fake/async_clientset.py", "runtime/fake/sync_clientset.py"),
+    ("runtime/retry_conflict/async_retry.py", "runtime/retry_conflict/sync_retry.py"),
+    ("runtime/fake/async_transport.py", "runtime/fake/sync_transport.py"),
+    ("runtime/typed/async_clientset.py", "runtime/typed/sync_clientset.py"),
+    ("runtime/async_transport.py", "runtime/sync_transport.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"
@@ -74,6 +79,9 @@ _NAMES = {
     "aiter": "iter",
     "asynccontextmanager": "contextmanager",
     "StopAsyncIteration": "StopIteration",
+    "AsyncByteStream": "SyncByteStream",
+    "AsyncHTTPTransport": "HTTPTransport",
+    "handle_async_request": "handle_request",
 }
 _ASYNC_CLASS = re.compile(r"Async(?=[A-Z])")
 _ASYNC_WORD = re.compile(r"(?<![A-Za-z])async_|_async(?=_|\b)")
@@ -83,10 +91,18 @@ _AWAITABLE = re.compile(r"\bAwaitable\[([^\[\]]+(?:\[[^\[\]]*\])?[^\[\]]*)\]")
 _GENERATOR = re.compile(r"\bGenerator\[([^\[\]]+(?:\[[^\[\]]*\])?[^\[\]]*), None\]")
 
 
+def _module_names() -> dict[str, str]:
+    """`async_client` → `sync_client`, `aio` → `queue`: a source module's name → its twin's."""
+    return {Path(source).stem: Path(target).stem for source, target in PAIRS}
+
+
 def rewrite_name(name: str) -> str:
     """The blocking spelling of one identifier (unchanged when it has no async spelling)."""
     if name in _NAMES:
         return _NAMES[name]
+    modules = _module_names()
+    if name in modules:
+        return modules[name]
     name = _ASYNC_CLASS.sub("", name)
     return _ASYNC_WORD.sub("", name) or name
 

@@ -11,10 +11,11 @@ asyncio is imported only when an asyncio primitive is used, so blocking programs
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 if TYPE_CHECKING:
     import asyncio
@@ -112,6 +113,45 @@ class AsyncSignal:
         self._changed.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._changed.wait(), timeout)
+
+
+class Channel(Generic[T]):
+    """A FIFO that any thread may ``put`` to and one consumer ``get``s from (``queue.Queue``)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[T] = queue.Queue()
+
+    def put(self, item: T) -> None:
+        """Append ``item`` (from any thread)."""
+        self._queue.put(item)
+
+    def get(self, timeout: float | None) -> T:
+        """The next item; raises ``TimeoutError`` after ``timeout`` seconds (None: forever)."""
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError("no item arrived in time") from None
+
+
+class AsyncChannel(Generic[T]):
+    """The asyncio ``Channel``: made in the consumer's event loop; ``put`` from any thread goes
+    through ``call_soon_threadsafe``, so items arrive in order."""
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self._loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[T] = asyncio.Queue()
+
+    def put(self, item: T) -> None:
+        """Append ``item`` (from any thread)."""
+        self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+
+    async def get(self, timeout: float | None) -> T:
+        """The next item; raises ``TimeoutError`` after ``timeout`` seconds (None: forever)."""
+        import asyncio
+
+        return await asyncio.wait_for(self._queue.get(), timeout)
 
 
 def sleep(seconds: float) -> None:

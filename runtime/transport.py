@@ -2,7 +2,9 @@
 
 `build_http_client(config)` / `build_async_http_client(config)` return an `httpx.Client` /
 `httpx.AsyncClient` whose transport waits on the rate limiter before every attempt (watches
-excepted) and retries as `kubetyped.retry` decides.
+excepted) and retries as `kubetyped.retry` decides. They and the retrying transports live in
+`kubetyped.async_transport` (the source) and `kubetyped.sync_transport` (generated from it by
+`make unasync`); this module holds what both share and re-exports them.
 
 Rate limiting is per config, like a client-go clientset: every client built from one `ClientConfig`
 object shares one token bucket (`shared_limiter(config)`), unless a limiter is passed explicitly.
@@ -15,11 +17,10 @@ import ipaddress
 import socket
 import ssl
 import threading
-import time
 import urllib.request
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -29,9 +30,11 @@ from kubetyped.auth.tls import CertRotation
 from kubetyped.errors import ConfigError
 from kubetyped.ratelimit import TokenBucketRateLimiter, from_config
 from kubetyped.request import DEFAULT_TIMEOUT, IDLE_TIMEOUT_EXTENSION, JSON, is_stream_request
-from kubetyped.retry import RetryPlan, RetryPolicy
 from kubetyped.urls import check_url, redact_url, split_userinfo
 from kubetyped.version import VERSION
+
+if TYPE_CHECKING:
+    pass
 
 _T = TypeVar("_T")
 
@@ -64,12 +67,6 @@ class TransportConfig(Protocol):
     def impersonation_headers(self) -> Iterable[tuple[str, str]] | Mapping[str, str]: ...
 
     def ssl_context(self, *, for_proxy: bool = False) -> ssl.SSLContext | bool: ...
-
-
-async def _asyncio_sleep(seconds: float) -> None:
-    import asyncio  # sync-only programs never load asyncio
-
-    await asyncio.sleep(seconds)
 
 
 def default_user_agent() -> str:
@@ -243,100 +240,6 @@ class RotationWatch:
             return True
 
 
-class RetryTransport(httpx.BaseTransport):
-    """Rate limiting + retries around another transport (sync driver of `RetryPlan`)."""
-
-    def __init__(
-        self,
-        inner: httpx.BaseTransport,
-        *,
-        limiter: TokenBucketRateLimiter | None = None,
-        policy: RetryPolicy | None = None,
-        sleep: Sleep = time.sleep,
-        cert_rotation: CertRotation | None = None,
-    ) -> None:
-        self.inner = inner
-        self.limiter = limiter
-        self.policy = policy or RetryPolicy()
-        self._sleep = sleep
-        self._rotation = RotationWatch(cert_rotation)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        prepare_extensions(request)
-        plan = RetryPlan(request, self.limiter, self.policy)
-        while True:
-            self._pause(plan.before_attempt())
-            if self._rotation.moved():
-                self.inner.close()  # pooled connections still present the old certificate
-            try:
-                response = self.inner.handle_request(request)
-            except httpx.TransportError as exc:
-                delay = plan.after_error(exc)
-                if delay is None:
-                    raise
-                self._pause(delay)
-                continue
-            delay = plan.after_response(response)
-            if delay is None:
-                return response
-            response.close()
-            self._pause(delay)
-
-    def _pause(self, seconds: float) -> None:
-        if seconds > 0:
-            self._sleep(seconds)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """Rate limiting + retries around another transport (async driver of `RetryPlan`)."""
-
-    def __init__(
-        self,
-        inner: httpx.AsyncBaseTransport,
-        *,
-        limiter: TokenBucketRateLimiter | None = None,
-        policy: RetryPolicy | None = None,
-        sleep: AsyncSleep | None = None,
-        cert_rotation: CertRotation | None = None,
-    ) -> None:
-        self.inner = inner
-        self.limiter = limiter
-        self.policy = policy or RetryPolicy()
-        self._sleep = sleep or _asyncio_sleep
-        self._rotation = RotationWatch(cert_rotation)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        prepare_extensions(request)
-        plan = RetryPlan(request, self.limiter, self.policy)
-        while True:
-            await self._pause(plan.before_attempt())
-            if self._rotation.moved():
-                await self.inner.aclose()  # pooled connections still present the old certificate
-            try:
-                response = await self.inner.handle_async_request(request)
-            except httpx.TransportError as exc:
-                delay = plan.after_error(exc)
-                if delay is None:
-                    raise
-                await self._pause(delay)
-                continue
-            delay = plan.after_response(response)
-            if delay is None:
-                return response
-            await response.aclose()
-            await self._pause(delay)
-
-    async def _pause(self, seconds: float) -> None:
-        if seconds > 0:
-            await self._sleep(seconds)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
 # --- streams --------------------------------------------------------------------------------
 
 
@@ -375,7 +278,8 @@ def _server_and_auth(config: TransportConfig) -> tuple[str, httpx.Auth | None]:
     return server, config.auth
 
 
-def _client_kwargs(config: TransportConfig) -> dict[str, Any]:
+def client_kwargs(config: TransportConfig) -> dict[str, Any]:
+    """The `httpx.Client`/`httpx.AsyncClient` keyword arguments for `config`."""
     server, auth = _server_and_auth(config)
     return {
         "base_url": server,
@@ -387,7 +291,8 @@ def _client_kwargs(config: TransportConfig) -> dict[str, Any]:
     }
 
 
-def _cert_rotation(config: TransportConfig) -> CertRotation | None:
+def cert_rotation(config: TransportConfig) -> CertRotation | None:
+    """The client-certificate rotation of the config's auth, if it has one."""
     rotation = getattr(config.auth, "cert_rotation", None)
     return rotation if isinstance(rotation, CertRotation) else None
 
@@ -422,7 +327,8 @@ def _network_kwargs(config: TransportConfig) -> dict[str, Any]:
     }
 
 
-def _network_transport(config: TransportConfig, factory: Callable[..., _T]) -> _T:
+def network_transport(config: TransportConfig, factory: Callable[..., _T]) -> _T:
+    """`factory` (an httpx network transport class) with the config's TLS and proxy settings."""
     try:
         return factory(**_network_kwargs(config))
     except ImportError as exc:  # e.g. socksio missing from a trimmed install
@@ -434,50 +340,18 @@ def _network_transport(config: TransportConfig, factory: Callable[..., _T]) -> _
         ) from None
 
 
-def build_http_client(
-    config: TransportConfig,
-    limiter: TokenBucketRateLimiter | None = None,
-    *,
-    transport: httpx.BaseTransport | None = None,
-    retry_policy: RetryPolicy | None = None,
-    sleep: Sleep = time.sleep,
-) -> httpx.Client:
-    """An `httpx.Client` for `config`; `limiter=None` uses the config's shared limiter.
-
-    `transport` replaces the network transport under the retry layer (tests: `MockTransport`).
-    Raises `ConfigError` for a server or proxy URL httpx cannot use.
-    """
-    kwargs = _client_kwargs(config)
-    inner = transport or _network_transport(config, httpx.HTTPTransport)
-    retrying = RetryTransport(
-        inner,
-        limiter=limiter if limiter is not None else shared_limiter(config),
-        policy=retry_policy,
-        sleep=sleep,
-        cert_rotation=_cert_rotation(config),
-    )
-    return httpx.Client(transport=retrying, **kwargs)
+_TWINS = {
+    "AsyncRetryTransport": "kubetyped.async_transport",
+    "build_async_http_client": "kubetyped.async_transport",
+    "RetryTransport": "kubetyped.sync_transport",
+    "build_http_client": "kubetyped.sync_transport",
+}
 
 
-def build_async_http_client(
-    config: TransportConfig,
-    limiter: TokenBucketRateLimiter | None = None,
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
-    retry_policy: RetryPolicy | None = None,
-    sleep: AsyncSleep | None = None,
-) -> httpx.AsyncClient:
-    """An `httpx.AsyncClient` for `config`; `limiter=None` uses the config's shared limiter.
+def __getattr__(name: str) -> Any:
+    # the transports import this module, so they are re-exported lazily
+    if name in _TWINS:
+        import importlib
 
-    Raises `ConfigError` for a server or proxy URL httpx cannot use.
-    """
-    kwargs = _client_kwargs(config)
-    inner = transport or _network_transport(config, httpx.AsyncHTTPTransport)
-    retrying = AsyncRetryTransport(
-        inner,
-        limiter=limiter if limiter is not None else shared_limiter(config),
-        policy=retry_policy,
-        sleep=sleep,
-        cert_rotation=_cert_rotation(config),
-    )
-    return httpx.AsyncClient(transport=retrying, **kwargs)
+        return getattr(importlib.import_module(_TWINS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

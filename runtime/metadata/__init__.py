@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.metadata.async_client import (
     AsyncMetadataClient,
     AsyncMetadataResource,
@@ -18,7 +19,6 @@ from kubetyped.metadata.informer import (
     new_async_filtered_metadata_informer,
     new_filtered_metadata_informer,
 )
-from kubetyped.metadata.models import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.metadata.negotiate import ACCEPT_LIST, ACCEPT_OBJECT
 from kubetyped.metadata.sync_client import MetadataClient, MetadataResource, MetadataWatch
 

@@ -18,6 +18,7 @@ from typing import Any, Self
 import httpx
 
 from kubetyped import request as rq
+from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.discovery import GroupVersionResource
 from kubetyped.metadata.common import (
     MetadataEvent,
@@ -26,7 +27,6 @@ from kubetyped.metadata.common import (
     decode_object,
     metadata_event,
 )
-from kubetyped.metadata.models import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 
 from kubetyped import request as rq
+from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.discovery import GroupVersionResource
-from kubetyped.metadata.models import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.metadata.negotiate import (
     ACCEPT_LIST,
     ACCEPT_OBJECT,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from typing import Any, Generic, TypeVar
 
+from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.cache import (
     NAMESPACE_INDEX,
     AsyncSharedIndexInformer,
@@ -36,7 +37,6 @@ from kubetyped.metadata.async_client import (
     AsyncMetadataResource,
     AsyncMetadataWatch,
 )
-from kubetyped.metadata.models import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.metadata.sync_client import MetadataClient, MetadataResource, MetadataWatch
 
 Item = PartialObjectMetadata

@@ -8,6 +8,7 @@ from typing import Any, Self
 
 import httpx
 
+from kubetyped.async_transport import build_async_http_client
 from kubetyped.errors import (
     ExpiredError,
 )
@@ -39,10 +40,7 @@ from kubetyped.rest.common import (
     transport_error,
 )
 from kubetyped.rest.streams import AsyncWatchStream
-from kubetyped.transport import (
-    TransportConfig,
-    build_async_http_client,
-)
+from kubetyped.transport import TransportConfig
 from kubetyped.warnings import WarningHandler
 
 

@@ -41,10 +41,8 @@ from kubetyped.rest.common import (
     transport_error,
 )
 from kubetyped.rest.streams import WatchStream
-from kubetyped.transport import (
-    TransportConfig,
-    build_http_client,
-)
+from kubetyped.sync_transport import build_http_client
+from kubetyped.transport import TransportConfig
 from kubetyped.warnings import WarningHandler
 
 

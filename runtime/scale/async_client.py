@@ -22,7 +22,7 @@ from kubetyped.scale.target import (
 )
 
 if TYPE_CHECKING:
-    from kubetyped.generated.models.autoscaling_v1 import Scale
+    from kubetyped.api import Scale
 
 
 class AsyncScaleClient:

@@ -21,7 +21,7 @@ from kubetyped.errors import KubetypedError
 from kubetyped.rest import decode_json
 
 if TYPE_CHECKING:
-    from kubetyped.generated.models.autoscaling_v1 import Scale
+    from kubetyped.api import Scale
 
 SCALE = "scale"
 
@@ -85,9 +85,9 @@ def _has_scale(resource: APIResource) -> bool:
 
 
 def _scale_model() -> Any:
-    from kubetyped.generated.models.autoscaling_v1 import Scale
+    from kubetyped import api
 
-    return Scale
+    return api.Scale
 
 
 def _scale_body(scale: Scale | dict[str, Any]) -> dict[str, Any]:

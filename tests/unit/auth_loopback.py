@@ -219,7 +219,10 @@ class _Proxy:
 
 
 class ConnectProxy(_Proxy):
-    """HTTP CONNECT proxy; with `tls` it is an `https://` proxy."""
+    """HTTP CONNECT proxy; with `tls` it is an `https://` proxy. `upstream_host`, when set,
+    replaces the host of every CONNECT target (a stand-in for DNS the test machine lacks)."""
+
+    upstream_host: str | None = None
 
     @property
     def url(self) -> str:
@@ -238,7 +241,8 @@ class ConnectProxy(_Proxy):
             raise OSError("not CONNECT")
         self.targets.append(target)
         host, port = target.rsplit(":", 1)
-        upstream = socket.create_connection((host.strip("[]"), int(port)))
+        host = self.upstream_host or host.strip("[]")
+        upstream = socket.create_connection((host, int(port)))
         conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
         return upstream
 

@@ -3,6 +3,11 @@
 Issue 13 items 6-17 and issue 18 items 4(a), 4(b), 4(c) (OIDC), 5 (config) and 7, against real
 loopback servers: an apiserver stub that records SNI and headers, HTTP CONNECT (plain and TLS)
 and SOCKS5 proxies, an OIDC issuer, shell exec plugins.
+
+Provenance: shared failing cases re-expressed here (a user's clone has no ../shared):
+cases/proxy/ (proxy.py, socks5.py, variant.py, try_list.py: tls-server-name behind a CONNECT
+proxy, socks5 proxy-url), cases/reliability/case_url_password_leaks.py,
+case_exec_plugin_echoes_token.py and the kubeconfig part of case_untyped_errors.py.
 """
 
 from __future__ import annotations
@@ -106,6 +111,31 @@ async def test_tls_server_name_holds_through_proxies_async(kind: str) -> None:
         async with build_async_http_client(config) as http:
             assert (await http.get("/version")).status_code == 200
     assert proxy.targets == [f"127.0.0.1:{api.port}"]
+    assert api.requests[0].sni == SERVER_NAME
+
+
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy"])
+def test_tls_server_name_holds_through_an_environment_proxy(
+    variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proxy comes from HTTPS_PROXY (a non-loopback server name; loopback is never
+    proxied from the environment, as in Go's `http.ProxyFromEnvironment`)."""
+    ca = test_ca()
+    proxy = ConnectProxy()
+    proxy.upstream_host = "127.0.0.1"
+    api = _named_stub(ca)
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with serving(api, proxy):
+        monkeypatch.setenv(variable, proxy.url)
+        cluster = {
+            "server": f"https://apiserver.example.test:{api.port}",
+            "certificate-authority-data": b64(ca.cert_pem),
+            "tls-server-name": SERVER_NAME,
+        }
+        with build_http_client(load_kubeconfig_dict(_doc(cluster))) as http:
+            assert http.get("/version").status_code == 200
+    assert proxy.targets == [f"apiserver.example.test:{api.port}"]
     assert api.requests[0].sni == SERVER_NAME
 
 
