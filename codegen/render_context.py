@@ -25,6 +25,10 @@ class RenderContext:
     #: ``autoscaling_v1`` for Scale) are imported from ``kubetyped.generated``. None: all.
     local_modules: frozenset[str] | None = None
 
+    def renders(self, module: str) -> bool:
+        """Whether ``module``'s models are rendered into ``package`` (else imported)."""
+        return self.local_modules is None or module in self.local_modules
+
     @property
     def render_meta(self) -> bool:
         return self.local_modules is None or "meta_v1" in self.local_modules

@@ -15,7 +15,7 @@ Used for CRDs (codegen), kubeconfig files, manifests and the fake apiserver's YA
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Any, ClassVar
 
 import yaml
@@ -46,12 +46,70 @@ class KubernetesLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # plain scalars repeat a lot in Kubernetes documents ("type", "string", "object")
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
+_RESOLVED: dict[str, str] = {}
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
 
 def _value(loader: yaml.SafeLoader, node: yaml.Node) -> str:
     return str(loader.construct_scalar(node))  # type: ignore[arg-type]
 
 
 KubernetesLoader.add_constructor("tag:yaml.org,2002:value", _value)
+
+
+def _construct(loader: KubernetesLoader, node: yaml.Node, memo: dict[int, Any]) -> Any:
+    """Plain data of a node: PyYAML's safe constructors, with a fast path for the common tags."""
+    found = memo.get(id(node))
+    if found is not None:
+        return found
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    if tag == _SEQ:
+        items: list[Any] = []
+        memo[id(node)] = items
+        items.extend(_construct(loader, child, memo) for child in node.value)
+        return items
+    if tag == _MAP and not any(key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value):
+        mapping: dict[Any, Any] = {}
+        memo[id(node)] = mapping
+        for key_node, value_node in node.value:
+            key = _construct(loader, key_node, memo)
+            if not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found unhashable key",
+                    key_node.start_mark,
+                )
+            mapping[key] = _construct(loader, value_node, memo)
+        return mapping
+    value = loader.construct_object(node, deep=True)
+    if isinstance(node, yaml.CollectionNode):
+        memo[id(node)] = value
+    return value
+
+
+def _documents(text: str | bytes) -> Iterator[Any]:
+    loader = KubernetesLoader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            yield _construct(loader, node, {}) if node is not None else None
+    finally:
+        loader.dispose()
 
 
 def _error(error: yaml.YAMLError, source: str) -> YamlError:
@@ -68,9 +126,12 @@ def load(text: str | bytes, *, source: str = "<yaml>") -> Any:
     Raises ``YamlError`` naming ``source`` and the line for invalid YAML.
     """
     try:
-        return yaml.load(text, Loader=KubernetesLoader)
+        documents = [d for d in _documents(text)]
     except yaml.YAMLError as error:
         raise _error(error, source) from None
+    if len(documents) > 1:
+        raise YamlError("expected a single document", source=source, line=None, column=None)
+    return documents[0] if documents else None
 
 
 def load_all(text: str | bytes, *, source: str = "<yaml>") -> list[Any]:
@@ -78,8 +139,7 @@ def load_all(text: str | bytes, *, source: str = "<yaml>") -> list[Any]:
 
     Raises ``YamlError`` naming ``source`` and the line for invalid YAML.
     """
-    documents: Iterator[Any] = yaml.load_all(text, Loader=KubernetesLoader)
     try:
-        return [d for d in documents if d is not None]
+        return [d for d in _documents(text) if d is not None]
     except yaml.YAMLError as error:
         raise _error(error, source) from None

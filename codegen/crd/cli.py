@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kubetyped.codegen.crd.errors import CrdError
-from kubetyped.codegen.crd.generate import render_crd_package
+from kubetyped.codegen.crd.generate import explainer, render_crd_package
 from kubetyped.codegen.crd.spec import GroupFilter, spec_from_crd_files
 from kubetyped.codegen.ir import ApiSpec
 from kubetyped.codegen.render_context import DEFAULT_PACKAGE
-from kubetyped.codegen.writer import write_files
+from kubetyped.codegen.writer import publish
 
 
 def crd_mode(args: argparse.Namespace) -> bool:
@@ -49,7 +49,7 @@ def cmd_generate_crds(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     spec = crd_spec(args)
     files = render_crd_package(spec, args.package)
-    report = write_files(args.out, files)
+    report = publish(args.out, files, args.package, explain=explainer(spec))
     kinds = sorted(r.kind for g in spec.groups for gv in g.versions for r in gv.resources)
     print(
         f"generated {args.package} ({', '.join(g.name for g in spec.groups)}): "

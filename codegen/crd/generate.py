@@ -6,6 +6,8 @@ autoscaling_v1, ...) resolves to ``kubetyped.generated`` through ``RenderContext
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kubetyped.codegen.ir import ApiSpec
 from kubetyped.codegen.render_context import RenderContext
 
@@ -14,6 +16,24 @@ MODELS_ROOT = "models/__init__.py"
 
 def local_modules(spec: ApiSpec) -> frozenset[str]:
     return frozenset(gv.python_name for g in spec.groups for gv in g.versions)
+
+
+def explainer(spec: ApiSpec) -> Callable[[str, str], str]:
+    """Where a rendered model file came from: ``file: CRD: version v: $.json.path``."""
+    from kubetyped.codegen.crd.spec import ORIGINS
+    from kubetyped.codegen.render_models import module_file_name
+
+    origins = ORIGINS.get(id(spec), {})
+    by_file = {
+        f"models/{s.module}/{module_file_name(s.class_name)}.py": origins[name]
+        for name, s in spec.schemas.items()
+        if name in origins
+    }
+
+    def explain(relative: str, error: str) -> str:
+        return by_file.get(relative, "")
+
+    return explain
 
 
 def render_crd_package(spec: ApiSpec, package: str) -> dict[str, str]:

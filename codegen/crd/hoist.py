@@ -131,12 +131,13 @@ class Hoister:
         occurrence = _Occurrence([pascal(kind) or kind], "$", -1, origin, prefix)
         index = len(self._occurrences)
         self._occurrences.append(occurrence)
+        self._roots.append((name, module))
         self._fill(index, raw, 0)
         occurrence.key = f"root:{name}"
-        self._roots.append((name, module))
 
     def _error(self, message: str, path: str) -> CrdError:
-        return CrdError(message, file=self.file, crd=self.crd, path=path)
+        version = self._roots[-1][0].rpartition(".")[0].rpartition(".")[2] if self._roots else ""
+        return CrdError(message, file=self.file, crd=self.crd, path=path, version=version)
 
     def _fill(self, index: int, raw: Mapping[str, Any], depth: int) -> None:
         occurrence = self._occurrences[index]
@@ -163,10 +164,12 @@ class Hoister:
             if (prop.get("nullable") or "default" in prop) and wire in required:
                 required.remove(wire)
         result: dict[str, Any] = {"type": "object", "properties": properties}
-        if merged.get("description") or _notes(merged):
-            result["description"] = _describe(merged)
-        if _notes(merged):
-            result[_NOTES] = _notes(merged)
+        notes = _notes(merged)
+        description = _describe(merged, notes)
+        if description:
+            result["description"] = description
+        if notes:
+            result[_NOTES] = notes
         if required:
             result["required"] = sorted(set(required), key=required.index)
         result.update({k: merged[k] for k in _EXTENSIONS if k in merged})
@@ -183,11 +186,12 @@ class Hoister:
     ) -> dict[str, Any]:
         merged = _merge_all_of(raw, self, path)
         out: dict[str, Any] = {}
-        description = _describe(merged)
+        notes = _notes(merged)
+        description = _describe(merged, notes)
         if description:
             out["description"] = description
-        if _notes(merged):
-            out[_NOTES] = _notes(merged)
+        if notes:
+            out[_NOTES] = notes
         out.update({k: merged[k] for k in _EXTENSIONS if k in merged})
         if isinstance(merged.get("enum"), list):
             out["enum"] = list(merged["enum"])
@@ -259,8 +263,7 @@ class Hoister:
         by_key: dict[str, list[_Occurrence]] = {}
         for occurrence in self._occurrences:
             parent_live = occurrence.parent < 0 or (
-                live[occurrence.parent]
-                and self._occurrences[occurrence.parent].key not in resolved
+                live[occurrence.parent] and self._occurrences[occurrence.parent].key not in resolved
             )
             live.append(parent_live)
             if parent_live and occurrence.key not in resolved:
@@ -304,8 +307,12 @@ def _key(definition: Mapping[str, Any]) -> str:
 
 
 def _structure(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _structure(v) for k, v in value.items() if k != "description"}
+    if isinstance(value, dict):
+        return {
+            k: _structure(v) if isinstance(v, dict | list) else v
+            for k, v in value.items()
+            if k != "description"
+        }
     if isinstance(value, list):
         return [_structure(v) for v in value]
     return value
@@ -459,6 +466,8 @@ def _kind(schema: Mapping[str, Any]) -> str:
 
 def _merge_all_of(raw: Mapping[str, Any], hoister: Hoister, path: str) -> dict[str, Any]:
     """``allOf`` parts merged into the schema (a lone ``$ref`` part becomes the ``$ref``)."""
+    if "allOf" not in raw:
+        return dict(raw)
     merged = {k: v for k, v in raw.items() if k != "allOf"}
     parts = raw.get("allOf") or []
     if not isinstance(parts, list):
@@ -483,8 +492,15 @@ def _short(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+_NOTE_KEYS = frozenset(
+    {"enum", "default", "nullable", "oneOf", "anyOf", "not", "x-kubernetes-validations"}
+)
+
+
 def _notes(raw: Mapping[str, Any]) -> list[str]:
     """Documentation of what the types cannot say."""
+    if not _NOTE_KEYS.intersection(raw):
+        return []
     notes = []
     if isinstance(raw.get("enum"), list):
         notes.append("Allowed values: " + ", ".join(_short(v) for v in raw["enum"]) + ".")
@@ -503,6 +519,6 @@ def _notes(raw: Mapping[str, Any]) -> list[str]:
     return notes
 
 
-def _describe(raw: Mapping[str, Any]) -> str:
-    parts = [str(raw.get("description") or "").strip(), *_notes(raw)]
+def _describe(raw: Mapping[str, Any], notes: list[str]) -> str:
+    parts = [str(raw.get("description") or "").strip(), *notes]
     return "\n\n".join(p for p in parts if p)

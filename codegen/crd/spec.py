@@ -11,7 +11,6 @@ autoscaling/v1 Scale) are only referenced: the generated CRD package imports the
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
