@@ -181,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="fail if generated files are out of date")
     _add_spec_options(verify)
     verify.set_defaults(run=cmd_verify)
+    extend_generate(verify, verify=True)
 
     register_diff_cli(commands)
     return parser

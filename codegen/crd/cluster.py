@@ -59,6 +59,28 @@ def _kinds_only(components: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+def snapshot_fetch(snapshot: Path) -> Fetch:
+    """A fetch over a snapshot folder (``kubetyped snapshot`` output): same documents, no server."""
+    from kubetyped.codegen.layout import DISCOVERY_DIR, OPENAPI_V3_DIR, v3_file_name
+
+    def fetch(path: str, accept: str) -> bytes:
+        if path == "/apis":
+            file = snapshot / DISCOVERY_DIR / "apis.json"
+        else:
+            file = snapshot / OPENAPI_V3_DIR / v3_file_name(path.removeprefix("/openapi/v3/"))
+        try:
+            return file.read_bytes()
+        except OSError as error:
+            raise CrdError(f"cannot read: {error.strerror}", file=str(file)) from None
+
+    return fetch
+
+
+def spec_from_snapshot(snapshot: Path, selection: GroupFilter) -> ApiSpec:
+    """The CRD groups of a snapshot folder (``generate --spec SNAPSHOT --include-group G``)."""
+    return build_spec(inputs_from_server(snapshot_fetch(snapshot), selection))
+
+
 def spec_from_cluster(
     kubeconfig: Path | None, context: str | None, selection: GroupFilter
 ) -> ApiSpec:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kubetyped.codegen.ir import ApiSpec
-from kubetyped.codegen.render_context import RenderContext
+from kubetyped.codegen.render_context import DEFAULT_PACKAGE, RenderContext
 
 MODELS_ROOT = "models/__init__.py"
 
@@ -36,11 +36,15 @@ def explainer(spec: ApiSpec) -> Callable[[str, str], str]:
     return explain
 
 
-def render_crd_package(spec: ApiSpec, package: str) -> dict[str, str]:
+def render_crd_package(
+    spec: ApiSpec, package: str, base_package: str = DEFAULT_PACKAGE
+) -> dict[str, str]:
+    """The files of a CRD package; built-in types come from ``base_package``'s models."""
     from kubetyped.codegen.cli import render
 
     local = local_modules(spec)
-    files = render(spec, RenderContext(package=package, local_modules=local))
+    context = RenderContext(package=package, local_modules=local, base_package=base_package)
+    files = render(spec, context)
     kept = {
         path: text
         for path, text in files.items()
