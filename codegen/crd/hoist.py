@@ -374,8 +374,10 @@ class _BuiltinMatcher:
             if not (same_docs * 2 >= len(properties) or (ratio >= 0.8 and len(properties) >= 3)):
                 continue
             if self._object(key, name):
-                scored.append((-same_docs, -ratio, name))
-        return min(scored)[2] if scored else None
+                # ``resources`` -> ResourceRequirements rather than VolumeResourceRequirements
+                hint = name.rpartition(".")[2].startswith(occurrence.segments[-1].rstrip("s"))
+                scored.append((-same_docs, not hint, -ratio, name))
+        return min(scored)[-1] if scored else None
 
     def _object(self, key: str, name: str) -> bool:
         memo_key = (key, name)
