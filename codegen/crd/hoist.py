@@ -7,8 +7,10 @@ Every nested object with properties becomes a class, with three rules that keep 
 - **Built-in types.** An object that is structurally a built-in type of the committed snapshot
   (``core_v1.Container``, ``PodSpec``, ``meta_v1.LabelSelector`` ...) is that type: its properties
   are a subset of the built-in's with compatible types, the built-in requires nothing the CRD
-  does not, and most property descriptions are the built-in's (the same Go type) or nearly all
-  of its properties are present. Descriptions, ``x-kubernetes-*`` markers and
+  does not, and at least half of its property descriptions are the built-in's (the same Go
+  type, perhaps of an older Kubernetes) or it has all of the built-in's properties (3 or more).
+  Ties go to the most shared descriptions, then to the name the path suggests (``resources`` ->
+  ``ResourceRequirements``). Descriptions, ``x-kubernetes-*`` markers and
   preserve-unknown-fields (a free-form object where the built-in has a typed one) are ignored.
 - **Stable, bounded names.** A class is named after the shortest path that uses it:
   ``Certificate.spec.privateKey`` -> ``CertificateSpecPrivateKey`` (array items keep the
@@ -371,7 +373,7 @@ class _BuiltinMatcher:
                 if text and text == _words(builtin[wire].get("description"))
             )
             ratio = len(properties) / len(builtin)
-            if not (same_docs * 2 >= len(properties) or (ratio >= 0.8 and len(properties) >= 3)):
+            if not (same_docs * 2 >= len(properties) or (ratio == 1 and len(properties) >= 3)):
                 continue
             if self._object(key, name):
                 # ``resources`` -> ResourceRequirements rather than VolumeResourceRequirements
