@@ -60,6 +60,7 @@ _PRIMITIVES = frozenset({"string", "integer", "number", "boolean"})
 _PLACEHOLDER = "\0"
 _NOTES = "x-kubetyped-notes"  # structural notes (enum, default, rules): part of the key only
 _QUANTITY_PATTERN = "KMGTPE"
+_UNSTABLE = re.compile(r"\.v\d+(alpha|beta)\d*\.")
 
 
 def pascal(wire_name: str) -> str:
@@ -378,7 +379,8 @@ class _BuiltinMatcher:
             if self._object(key, name):
                 # ``resources`` -> ResourceRequirements rather than VolumeResourceRequirements
                 hint = name.rpartition(".")[2].startswith(occurrence.segments[-1].rstrip("s"))
-                scored.append((-same_docs, not hint, -ratio, name))
+                unstable = _UNSTABLE.search(name) is not None  # prefer core_v1 to *_v1beta1
+                scored.append((-same_docs, not hint, -ratio, unstable, name))
         return min(scored)[-1] if scored else None
 
     def _object(self, key: str, name: str) -> bool:

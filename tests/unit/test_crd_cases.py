@@ -442,8 +442,10 @@ def test_builtin_types_are_reused(importable: Path) -> None:
 
 
 def _builtin_descriptions() -> dict[str, str]:
-    root = Path(__file__).resolve().parents[2] / "openapi" / "1.36" / "openapi-v3"
-    schemas = json.loads((root / "api__v1.json").read_text())["components"]["schemas"]
+    from kubetyped.codegen.layout import read_snapshot
+
+    files = read_snapshot(Path(__file__).resolve().parents[2] / "openapi" / "1.36.tar.xz")
+    schemas = json.loads(files["openapi-v3/api__v1.json"])["components"]["schemas"]
     found = {}
     for name in ("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector",
                  "io.k8s.api.core.v1.ResourceRequirements"):  # fmt: skip
