@@ -231,7 +231,17 @@ from pathlib import Path
 package, folder = sys.argv[1], Path(sys.argv[2])
 parent, _, _ = package.rpartition(".")
 if parent:
-    importlib.import_module(parent)
+    try:
+        importlib.import_module(parent)
+    except ImportError:  # a parent folder that is not importable from here: empty stand-ins
+        import types
+        parts = parent.split(".")
+        for end in range(1, len(parts) + 1):
+            name = ".".join(parts[:end])
+            if name not in sys.modules:
+                stub = types.ModuleType(name)
+                stub.__path__ = []
+                sys.modules[name] = stub
 spec = importlib.util.spec_from_file_location(
     package, folder / "__init__.py", submodule_search_locations=[str(folder)]
 )
