@@ -107,7 +107,7 @@ def hoist_crds(
 
 
 def build_spec(inputs: CrdInputs) -> ApiSpec:
-    from kubetyped.codegen.cli import latest_snapshot
+    from kubetyped.codegen.specs import latest_snapshot
 
     for name, raw in builtin_definitions(latest_snapshot()).items():
         inputs.components.setdefault(name, raw)
