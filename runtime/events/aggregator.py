@@ -143,7 +143,9 @@ class EventAggregator:
         if series is not None and series.name is not None:
             series.count += 1
             series.last_seen = now
-            patch = {"series": {"count": series.count, "lastObservedTime": format_time(wall, micro=True)}}
+            patch = {
+                "series": {"count": series.count, "lastObservedTime": format_time(wall, micro=True)}
+            }
             return PatchEvent(key, series.namespace, series.name, patch)
         event: dict[str, Any] = {
             "apiVersion": "events.k8s.io/v1",
