@@ -8,7 +8,7 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 SOURCES   := runtime codegen tests examples benchmarks
 TYPETREE  := build/typecheck
-SPEC      := openapi/1.36
+SPEC      := openapi/1.36.tar.xz
 K8S_VERSION ?= v1.36.3
 CLUSTER_CACHE ?= $(HOME)/.cache/kubetyped/k8s/$(K8S_VERSION)
 
@@ -16,11 +16,12 @@ CLUSTER_CACHE ?= $(HOME)/.cache/kubetyped/k8s/$(K8S_VERSION)
 
 venv: $(STAMP)
 
-# Create the venv with the first python3 >= 3.11 found; re-install when pyproject.toml changes.
+# Create the venv with the first python3 >= 3.11 found (probe errors, e.g. pyenv shims of
+# uninstalled versions, are silenced); re-install when pyproject.toml changes.
 $(STAMP): pyproject.toml
 	@if [[ ! -x $(PY) ]]; then \
 	  for candidate in python3.13 python3.12 python3.11 python3; do \
-	    if command -v $$candidate >/dev/null && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+	    if command -v $$candidate >/dev/null && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
 	      echo "creating $(VENV) with $$candidate"; $$candidate -m venv $(VENV); break; \
 	    fi; \
 	  done; \

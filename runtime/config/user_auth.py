@@ -164,9 +164,23 @@ def _oidc_auth(user: Fields, provider: Fields, options: AuthOptions) -> OIDCAuth
     )
 
 
+def _provider_auth(user: Fields, options: AuthOptions) -> OIDCAuth | None:
+    if not user.has("auth-provider"):
+        return None
+    provider = Fields(user.entry, user.mapping("auth-provider"), "auth-provider.")
+    name = provider.string("name")
+    if name != "oidc":
+        raise provider.error(
+            "name", f"auth-provider {name!r} is not supported (only oidc); use an exec plugin"
+        )
+    return _oidc_auth(user, provider, options)
+
+
 def _auth(user: Fields, options: AuthOptions, has_client_cert: bool) -> httpx.Auth | None:
     _check_methods(user)
-    exec_auth = _exec_auth(user, options) if user.has("exec") else None  # validated always
+    # Built (so validated) even when another method wins, as client-go builds both.
+    exec_auth = _exec_auth(user, options) if user.has("exec") else None
+    provider_auth = _provider_auth(user, options)
     token = user.string("token")
     if user.has("tokenFile"):  # the file's content wins while it can be read (client-go)
         path = user.string("tokenFile")
@@ -184,15 +198,7 @@ def _auth(user: Fields, options: AuthOptions, has_client_cert: bool) -> httpx.Au
         return BasicAuth(user.string("username") or "", user.string("password") or "")
     if exec_auth is not None:
         return None if has_client_cert else exec_auth
-    if user.has("auth-provider"):
-        provider = Fields(user.entry, user.mapping("auth-provider"), "auth-provider.")
-        name = provider.string("name")
-        if name != "oidc":
-            raise provider.error(
-                "name", f"auth-provider {name!r} is not supported (only oidc); use an exec plugin"
-            )
-        return _oidc_auth(user, provider, options)
-    return None
+    return provider_auth
 
 
 def _impersonation(user: Fields) -> Impersonation | None:

@@ -169,8 +169,16 @@ class Cluster:
     Use as a context manager, or call `start()` / `stop()`.
     """
 
-    def __init__(self, *, startup_timeout: float = 60.0, keep_dir: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        startup_timeout: float = 60.0,
+        keep_dir: bool = False,
+        apiserver_args: tuple[str, ...] = (),
+    ) -> None:
         self._startup_timeout = startup_timeout
+        # extra kube-apiserver flags, e.g. --runtime-config=api/all=true for the 1.36 snapshot
+        self._apiserver_args = apiserver_args
         self._keep_dir = keep_dir
         self._processes: list[tuple[str, subprocess.Popen[bytes]]] = []
         self._logs: dict[str, Path] = {}
@@ -332,6 +340,7 @@ class Cluster:
                 # etcd gets 410 Gone deterministically (the cache would replay its history).
                 "--watch-cache-sizes=podtemplates#0",
                 *advertise_address_args(),
+                *self._apiserver_args,
             ],
             directory,
         )

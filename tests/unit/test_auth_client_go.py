@@ -26,7 +26,7 @@ import yaml
 from auth_loopback import ApiServerStub, server_context, test_ca
 from test_config_support import FakeClock, b64, kubeconfig, write_kubeconfig
 
-from kubetyped.config import load_kubeconfig
+from kubetyped.config import InvalidKubeconfigError, load_kubeconfig
 from kubetyped.transport import build_async_http_client, build_http_client
 from tests.cluster.pki import CertificateAuthority
 
@@ -197,7 +197,7 @@ printf '"status":{"token":"%s"}}' "$code"
 
 DRIVER = """
 import sys
-from kubetyped.config import load_kubeconfig
+from kubetyped.config import InvalidKubeconfigError, load_kubeconfig
 config = load_kubeconfig(sys.argv[1], exec_timeout=float(sys.argv[2]))
 print("TOKEN=" + config.auth.credential().token, flush=True)
 """
@@ -359,6 +359,24 @@ def test_token_wins_over_the_oidc_auth_provider(tmp_path: Path) -> None:
         with build_http_client(config) as http:
             assert http.get("/api").status_code == 200
     assert api.requests[0].headers["authorization"] == "Bearer inline"
+
+
+@pytest.mark.parametrize(
+    ("user", "field"),
+    [
+        ({"token": "t", "auth-provider": {"name": "gcp"}}, "auth-provider.name"),
+        ({"token": "t", "auth-provider": {"name": "oidc"}}, "auth-provider.config.idp-issuer-url"),
+        ({"token": "t", "exec": {"command": "p", "apiVersion": "nope"}}, "exec.apiVersion"),
+    ],
+)
+def test_a_method_that_loses_is_still_validated(
+    tmp_path: Path, user: dict[str, Any], field: str
+) -> None:
+    """client-go builds the exec and auth-provider round trippers even when a token wins
+    (rest/transport.go `TransportConfig`), so their errors surface."""
+    with pytest.raises(InvalidKubeconfigError) as info:
+        load_kubeconfig(_config_file(tmp_path, "https://127.0.0.1:1", user))
+    assert info.value.field == field
 
 
 def test_inline_token_is_the_fallback_for_a_missing_token_file(tmp_path: Path) -> None:

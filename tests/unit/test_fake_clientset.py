@@ -18,6 +18,7 @@ from kubetyped.errors import (
     ForbiddenError,
     MethodNotAllowedError,
     NotFoundError,
+    NotServedError,
     UnsupportedMediaTypeError,
 )
 from kubetyped.fake import Action, FakeClientsetMixin, fake_clientset
@@ -68,7 +69,7 @@ def test_bad_requests_are_typed() -> None:
     assert garbage.status_code == 400
     with pytest.raises(BadRequestError):
         fake.rest.create("/api/v1/namespaces/ns/configmaps", b"{nope")
-    with pytest.raises(NotFoundError, match="could not find the requested resource"):
+    with pytest.raises(NotServedError, match=r"does not serve widgets in example\.com/v1"):
         fake.rest.get("/apis/example.com/v1/widgets")
     with pytest.raises(UnsupportedMediaTypeError):
         fake.rest.send(
