@@ -95,7 +95,9 @@ class List(ResourceClient[T], Generic[T, L]):
         page_size: int = rq.DEFAULT_PAGE_SIZE,
         resource_version: str | None = None,
     ) -> Generator[T, None, None]:
-        """Every item, page by page (`limit`/`continue`; a 410 continue falls back to a full list)."""
+        """Every item, page by page (`limit`/`continue`). Each item comes once: if the continue
+        token expires mid-way, `ExpiredError` is raised after the items already yielded
+        (client-go `ListPager.EachListItem`); start over for a fresh list."""
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
@@ -119,8 +121,12 @@ class Watch(ResourceClient[T]):
         allow_watch_bookmarks: bool = True,
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
+        idle_timeout: float | None = None,
     ) -> Generator[Event[T], None, None]:
-        """Typed events until the server ends the watch; an ERROR event raises its typed error."""
+        """Typed events until the server ends the watch; an ERROR event raises its typed error.
+
+        `idle_timeout`: seconds without any byte before `WatchIdleTimeoutError` (0: never; None:
+        `kubetyped.request.watch_idle_timeout`, 150 s with bookmarks)."""
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
@@ -129,6 +135,7 @@ class Watch(ResourceClient[T]):
             allow_watch_bookmarks=allow_watch_bookmarks,
             send_initial_events=send_initial_events,
             resource_version_match=resource_version_match,
+            idle_timeout=idle_timeout,
         )
         with self._rest.watch(self._ops.collection(), options) as stream:  # closed on exit
             for event in stream:
