@@ -38,8 +38,8 @@ def crd_spec(args: argparse.Namespace) -> ApiSpec:
     from kubetyped.codegen.crd.cluster import spec_from_cluster, spec_from_snapshot
 
     if args.spec is not None:
-        from kubetyped.codegen.specs import resolve_spec
         from kubetyped.codegen.layout import is_snapshot
+        from kubetyped.codegen.specs import resolve_spec
 
         snapshot = resolve_spec(args.spec)
         if not is_snapshot(snapshot):
