@@ -63,6 +63,7 @@ func rssBytes() int64 {
 func main() {
 	kubeconfig := flag.String("kubeconfig", "", "kubeconfig path")
 	kubeContext := flag.String("context", "admin", "kubeconfig context")
+	namespace := flag.String("namespace", "", "namespace to cache (empty: all)")
 	resource := flag.String("resource", "configmaps", "configmaps or pods")
 	mode := flag.String("mode", "full", "full (typed informer) or metadata (metadata informer)")
 	protobuf := flag.Bool("protobuf", false, "protobuf wire format (as kube-controller-manager)")
@@ -100,7 +101,7 @@ func main() {
 	switch *mode {
 	case "full":
 		client := kubernetes.NewForConfigOrDie(config)
-		factory := informers.NewSharedInformerFactory(client, 0)
+		factory := informers.NewSharedInformerFactoryWithOptions(client, 0, informers.WithNamespace(*namespace))
 		if *resource == "pods" {
 			informer = factory.Core().V1().Pods().Informer()
 		} else {
@@ -110,7 +111,7 @@ func main() {
 		factory.Start(stop)
 	case "metadata":
 		client := metadata.NewForConfigOrDie(config)
-		factory := metadatainformer.NewSharedInformerFactory(client, 0)
+		factory := metadatainformer.NewFilteredSharedInformerFactory(client, 0, *namespace, nil)
 		gvr := schema.GroupVersionResource{Version: "v1", Resource: *resource}
 		informer = factory.ForResource(gvr).Informer()
 		_, _ = informer.AddEventHandler(handler)
