@@ -163,9 +163,6 @@ class KubeModel(BaseModel):
             return None
         return memoryview(raw)
 
-    def _is_lazy(self) -> bool:
-        return self.__kube_raw__ is not None
-
     def _materialize(self) -> None:
         raw: Any = self.__kube_raw__
         if raw is None:
