@@ -20,12 +20,14 @@ import orjson
 from pydantic import BaseModel, ConfigDict
 
 from kubetyped.model import jsonio
+from kubetyped.model.jsonio import ModelDecodeError
 
 if TYPE_CHECKING:
     from msgspec import Raw
 from kubetyped.model.plan import ClassPlan, build_plan, encode_value, inject_references
 
 RAW_SLOT = "__kube_raw__"
+_DECODE_ERRORS = "__kube_decode_errors__"
 _object_setattr = object.__setattr__
 _object_getattribute = object.__getattribute__
 _new_object = object.__new__
@@ -123,6 +125,8 @@ class KubeModel(BaseModel):
         if extra:
             for key, value in extra.items():
                 result[key] = encode_value(value)
+        for wire_name, value, _ in self._decode_errors().values():
+            result[wire_name] = value  # written back as it came
         return result
 
     # ---- laziness -----------------------------------------------------------------------
@@ -169,10 +173,16 @@ class KubeModel(BaseModel):
             return
         if type(raw) is not dict:  # an unparsed list item
             raw = jsonio.parse(raw)
+            if type(raw) is not dict:
+                raise ModelDecodeError(
+                    f"{type(self).__name__}: expected a JSON object, got {_json_type(raw)}",
+                    path="",
+                )
         plan = type(self).__kube_plan__ or type(self)._plan()
         decoders = plan.decoders
         values = plan.template.copy()
         extra: dict[str, Any] | None = None
+        errors: dict[str, tuple[str, Any, ModelDecodeError]] | None = None
         for key, value in raw.items():
             entry = decoders.get(key)
             if entry is None:
@@ -181,15 +191,34 @@ class KubeModel(BaseModel):
                 extra[key] = value
                 continue
             name, decode = entry
-            values[name] = value if decode is None or value is None else decode(value)
+            if decode is None or value is None:
+                values[name] = value
+                continue
+            try:
+                values[name] = decode(value)
+            except Exception as exc:  # one bad field: the others stay readable
+                del values[name]
+                if errors is None:
+                    errors = {}
+                message = f"{type(self).__name__}.{key}: {exc}"
+                errors[name] = (key, value, ModelDecodeError(message, path=key))
         _object_setattr(self, "__dict__", values)
         _set_fields_set(self, plan.fields_set(raw))
         _set_extra(self, extra)  # None until an unknown key exists
-        _set_private(self, None)
+        _set_private(self, None if errors is None else {_DECODE_ERRORS: errors})
         _set_raw(self, None)
+
+    def _decode_errors(self) -> dict[str, tuple[str, Any, ModelDecodeError]]:
+        private = self.__pydantic_private__
+        return private.get(_DECODE_ERRORS) or {} if private else {}
+
+    def _raise_decode_errors(self) -> None:
+        for _, _, error in self._decode_errors().values():
+            raise error
 
     def _materialize_deep(self) -> None:
         self._materialize()
+        self._raise_decode_errors()
         _thaw_fields_set(self)
         for value in self.__dict__.values():
             _materialize_value(value)
@@ -209,12 +238,16 @@ class KubeModel(BaseModel):
                     return _object_getattribute(self, name)
                 except AttributeError:
                     pass
+            failed = self._decode_errors().get(name)
+            if failed is not None:
+                raise failed[2]
             return super().__getattr__(name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         self._materialize()
         _thaw_fields_set(self)
         super().__setattr__(name, value)
+        self._decode_errors().pop(name, None)
 
     def __delattr__(self, name: str) -> None:
         self._materialize()
@@ -302,6 +335,10 @@ _set_raw = KubeModel.__dict__[RAW_SLOT].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _json_type(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
 
 
 def _thaw_fields_set(model: BaseModel) -> None:

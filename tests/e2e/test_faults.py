@@ -15,6 +15,7 @@ must never lead together; the handover time is measured.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -60,13 +61,10 @@ def fault_cluster(request: pytest.FixtureRequest) -> Iterator[tuple[FaultCluster
     info = cluster.start()
     yield cluster, info
     cluster.stop()
-    reporter = request.config.pluginmanager.getplugin("terminalreporter")
     REPORT.faults = REPORT.faults + len(cluster.kills)
-    for line in REPORT.render():
-        if reporter is not None:
-            reporter.write_line(line)
-        else:
-            print(line)
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        print("\n" + "\n".join(REPORT.render()))
 
 
 @pytest.fixture(scope="module")
