@@ -153,9 +153,14 @@ class KubeModel(BaseModel):
         raw = self.__kube_raw__
         if raw is None or isinstance(raw, dict):
             return raw
-        parsed: dict[str, Any] = jsonio.parse(raw)  # an unparsed list item
+        parsed: Any = jsonio.parse(raw)  # an unparsed list item
+        if type(parsed) is not dict:
+            raise ModelDecodeError(
+                f"{type(self).__name__}: expected a JSON object, got {_json_type(parsed)}", path=""
+            )
         _set_raw(self, parsed)
-        return parsed
+        result: dict[str, Any] = parsed
+        return result
 
     def unparsed_json(self) -> memoryview | None:
         """The JSON bytes behind an instance not parsed yet (see `from_unparsed`), else None.
@@ -172,12 +177,7 @@ class KubeModel(BaseModel):
         if raw is None:
             return
         if type(raw) is not dict:  # an unparsed list item
-            raw = jsonio.parse(raw)
-            if type(raw) is not dict:
-                raise ModelDecodeError(
-                    f"{type(self).__name__}: expected a JSON object, got {_json_type(raw)}",
-                    path="",
-                )
+            raw = self.raw_view()
         plan = type(self).__kube_plan__ or type(self)._plan()
         decoders = plan.decoders
         values = plan.template.copy()
@@ -209,7 +209,10 @@ class KubeModel(BaseModel):
         _set_raw(self, None)
 
     def _decode_errors(self) -> dict[str, tuple[str, Any, ModelDecodeError]]:
-        private = self.__pydantic_private__
+        try:
+            private = _object_getattribute(self, "__pydantic_private__")
+        except AttributeError:  # never materialised
+            return {}
         return private.get(_DECODE_ERRORS) or {} if private else {}
 
     def _raise_decode_errors(self) -> None:
