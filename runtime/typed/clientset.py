@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar
 
 from kubetyped.config import ClientConfig, load_incluster_config, load_kubeconfig
 from kubetyped.config.client_config import redact_url
@@ -11,6 +11,9 @@ from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.typed.resource import resolve_reference
 
 R = TypeVar("R", RESTClient, AsyncRESTClient)
+# `cls: type[C] -> C` rather than `Self`: jedi (and so editors built on it) resolves a TypeVar
+# but not `Self`, and would complete `Clientset.from_kubeconfig()` as the private base.
+C = TypeVar("C", bound="_ClientsetBase[Any]")
 
 
 class GroupClient(Generic[R]):
@@ -32,22 +35,22 @@ class _ClientsetBase(Generic[R]):
         self._groups: dict[str, Any] = {}
 
     @classmethod
-    def from_config(cls, config: ClientConfig) -> Self:
+    def from_config(cls: type[C], config: ClientConfig) -> C:
         """One REST client, and so one rate limiter, for every group of the clientset."""
         return cls(cls._rest_class.from_config(config))
 
     @classmethod
     def from_kubeconfig(
-        cls,
+        cls: type[C],
         path: str | os.PathLike[str] | None = None,
         *,
         context: str | None = None,
         namespace: str | None = None,
-    ) -> Self:
+    ) -> C:
         return cls.from_config(load_kubeconfig(path, context=context, namespace=namespace))
 
     @classmethod
-    def from_incluster(cls) -> Self:
+    def from_incluster(cls: type[C]) -> C:
         return cls.from_config(load_incluster_config())
 
     @property
@@ -72,7 +75,7 @@ class ClientsetBase(_ClientsetBase[RESTClient]):
     def close(self) -> None:
         self._rest.close()
 
-    def __enter__(self) -> Self:
+    def __enter__(self: C) -> C:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -85,7 +88,7 @@ class AsyncClientsetBase(_ClientsetBase[AsyncRESTClient]):
     async def close(self) -> None:
         await self._rest.close()
 
-    async def __aenter__(self) -> Self:
+    async def __aenter__(self: C) -> C:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
