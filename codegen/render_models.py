@@ -227,6 +227,8 @@ def _assignment(target: str, type_text: str, value: Doc | None, indent: int) -> 
         hint = parse_type(type_text)
         if isinstance(hint, Brackets):
             return layout(prefixed(hint, f"{target}: "), indent, split=True)
+        if isinstance(hint, str) and indent + 4 + len(hint) > _LINE:
+            return [pad + line]  # ruff parenthesises only when that makes it fit
         return [f"{pad}{target}: (", *layout(hint, indent + 4), f"{pad})"]
     head = f"{target}: {type_text} = "
     opening = value.open if isinstance(value, Brackets) else flat(value)
@@ -247,6 +249,15 @@ def _assignment(target: str, type_text: str, value: Doc | None, indent: int) -> 
     return layout(prefixed(value, head), indent, split=True)
 
 
+def _assignment_value(target: str, value: str, indent: int) -> list[str]:
+    """``target = value``; ruff parenthesises the value when that makes the line fit."""
+    pad = " " * indent
+    line = f"{pad}{target} = {value}"
+    if len(line) <= _LINE or len(f"{pad}{target} = (") > _LINE:
+        return [line]
+    return [f"{pad}{target} = (", f"{pad}    {value}", f"{pad})"]
+
+
 def apply_configuration_lines(schema: Schema, spec: ApiSpec, imports: _Imports) -> list[str]:
     """The ``TypedDict`` of a model's apply configuration (only for type checkers)."""
     name = apply_name(schema.class_name)
@@ -257,7 +268,8 @@ def apply_configuration_lines(schema: Schema, spec: ApiSpec, imports: _Imports) 
         8,
     )
     if all(k.isidentifier() and not keyword.iskeyword(k) for k, _ in keys):
-        lines = ["", f"    class {name}(TypedDict, total=False):", *docstring]
+        header = layout(Brackets(f"class {name}(", ("TypedDict", "total=False"), "):"), 4)
+        lines = ["", *header, *docstring]
         if keys:
             lines.append("")
         for key, type_text in keys:
@@ -331,7 +343,7 @@ def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
         gvk=gvk,
         fields=fields,
         apply_configuration="\n".join(apply_lines),
-        apply_name=apply_name(schema.class_name),
+        apply_fallback="\n".join(_assignment_value(apply_name(schema.class_name), "dict", 4)),
     )
 
 
