@@ -256,9 +256,13 @@ class KubeModel(BaseModel):
         self._materialize()
         fields_set = self.__pydantic_fields_set__
         values = self.__dict__
+        secret = _is_secret(type(self))
         for name in type(self).__pydantic_fields__:
             if name in fields_set:
-                yield name, values.get(name)
+                value = values.get(name)
+                if secret and name in _SECRET_FIELDS and isinstance(value, dict):
+                    value = dict.fromkeys(value, "<redacted>")  # the keys, never the values
+                yield name, value
         if self.__pydantic_extra__:
             yield from self.__pydantic_extra__.items()
 
@@ -316,6 +320,14 @@ def _thaw_fields_set(model: BaseModel) -> None:
         _object_setattr(model, "__pydantic_fields_set__", set(fields_set))
     if model.__pydantic_extra__ is None:
         _object_setattr(model, "__pydantic_extra__", {})
+
+
+_SECRET_FIELDS = frozenset({"data", "string_data"})
+
+
+def _is_secret(cls: type[KubeModel]) -> bool:
+    """core/v1 Secret: its values never appear in a repr (project rule)."""
+    return getattr(cls, "kube_kind", None) == "Secret" and getattr(cls, "kube_group", None) == ""
 
 
 def _settable_extra(model: BaseModel, name: str) -> bool:

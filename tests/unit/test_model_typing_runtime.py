@@ -15,7 +15,7 @@ from kubetyped.generated.models.apps_v1 import (
     DeploymentApplyConfiguration,
     DeploymentList,
 )
-from kubetyped.generated.models.core_v1 import Container, ContainerPort, Pod, PodSpec
+from kubetyped.generated.models.core_v1 import Container, ContainerPort, Pod, PodSpec, Secret
 from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.model import strict_construction
 
@@ -177,3 +177,15 @@ def test_repr_shows_the_set_fields_only() -> None:
     assert repr(container) == "Container(name='a', imagee='x')"  # unknown fields are shown
     container.image = "nginx"
     assert repr(container) == "Container(image='nginx', name='a', imagee='x')"
+
+
+def test_repr_of_a_secret_shows_its_keys_not_its_values() -> None:
+    secret = Secret(
+        metadata=ObjectMeta(name="db"), data={"password": "aHVudGVyMg=="}, string_data={"t": "s3"}
+    )
+    text = repr(secret)
+    assert "aHVudGVyMg==" not in text and "s3" not in text
+    assert "data={'password': '<redacted>'}" in text and "string_data={'t': '<redacted>'}" in text
+    lazy = Secret.from_json(b'{"kind":"Secret","data":{"token":"c2VjcmV0"}}')
+    assert "c2VjcmV0" not in repr(lazy) and "token" in repr(lazy)
+    assert lazy.data == {"token": "c2VjcmV0"}  # only the repr is redacted
