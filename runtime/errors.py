@@ -158,6 +158,55 @@ class NotFoundError(ApiError):
     """404 NotFound."""
 
 
+class NotServedError(NotFoundError):
+    """404 for a path the cluster does not serve: its group-version is not enabled (an alpha or
+    beta API without ``--runtime-config``, one removed in this release) or its CRD is not
+    installed. A missing object is a plain `NotFoundError` (its `Status` names the object).
+
+    `group_version` (``"resource.k8s.io/v1alpha3"``, ``"v1"``) and `resource` (the plural, with
+    ``/subresource``) come from the request path.
+    """
+
+    @property
+    def group_version(self) -> str | None:
+        return _path_parts(self.path)[0]
+
+    @property
+    def resource(self) -> str | None:
+        return _path_parts(self.path)[1]
+
+
+_NOT_SERVED_MESSAGE = "the server could not find the requested resource"
+
+
+def _path_parts(path: str | None) -> tuple[str | None, str | None]:
+    """``(group-version, resource[/subresource])`` of an API path, ``(None, None)`` otherwise."""
+    parts = [p for p in (path or "").split("/") if p]
+    if parts[:1] == ["api"] and len(parts) >= 2:
+        group_version, rest = parts[1], parts[2:]
+    elif parts[:1] == ["apis"] and len(parts) >= 3:
+        group_version, rest = f"{parts[1]}/{parts[2]}", parts[3:]
+    else:
+        return None, None
+    if len(rest) >= 3 and rest[0] == "namespaces":
+        rest = rest[2:]  # namespaces/<ns>/<resource>/...
+    if not rest:
+        return group_version, None
+    resource = rest[0] if len(rest) < 3 else f"{rest[0]}/{rest[2]}"
+    return group_version, resource
+
+
+def _not_served_message(path: str | None) -> str | None:
+    group_version, resource = _path_parts(path)
+    if group_version is None:
+        return None
+    what = f"{resource} in {group_version}" if resource else group_version
+    return (
+        f"the cluster does not serve {what} (the group-version is not enabled in this "
+        "cluster, or its CRD is not installed; `kubectl api-resources` lists what it serves)"
+    )
+
+
 class MethodNotAllowedError(ApiError):
     """405 MethodNotAllowed."""
 
@@ -358,6 +407,11 @@ def api_error_from_response(
             text += "…"
         message = text or "(empty body)"
     cls = _error_class(code, reason, status)
+    if cls is NotFoundError and message == _NOT_SERVED_MESSAGE and not status.get("details"):
+        # the apiserver's answer for a path nothing serves (no object named in `details`)
+        not_served = _not_served_message(path)
+        if not_served is not None:
+            cls, message = NotServedError, not_served
     reason = reason or _REASON_PHRASES.get(code, "Unknown")
     return cls(
         code,

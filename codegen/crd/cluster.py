@@ -10,7 +10,7 @@ import orjson
 
 from kubetyped.codegen import discovery
 from kubetyped.codegen.crd.errors import CrdError
-from kubetyped.codegen.crd.spec import CrdInputs, GroupFilter, build_spec
+from kubetyped.codegen.crd.spec import CrdInputs, GroupFilter, build_spec, check_included
 from kubetyped.codegen.ir import ApiSpec
 from kubetyped.codegen.load_v3 import v3_operations
 from kubetyped.codegen.resources import Operation, analyse
@@ -29,6 +29,8 @@ def inputs_from_server(fetch: Fetch, selection: GroupFilter) -> CrdInputs:
     apis = _json(fetch, "/apis", discovery.DISCOVERY_ACCEPT)
     if apis.get("kind") != "APIGroupDiscoveryList":
         raise CrdError("the server does not serve aggregated discovery", file="/apis")
+    served = [str(i.get("metadata", {}).get("name", "")) for i in apis.get("items", ())]
+    check_included(selection, served, "/apis", "the server serves")
     items = [
         i for i in apis.get("items", ()) if selection.selects(i.get("metadata", {}).get("name", ""))
     ]

@@ -22,9 +22,8 @@ from kubetyped.codegen.crd.hoist import Hoister
 from kubetyped.codegen.crd.publish import discovery_document, path_facts, published_schemas
 from kubetyped.codegen.crd.source import read_crds
 from kubetyped.codegen.ir import ApiSpec, Resource, VersionInfo
-from kubetyped.codegen.layout import OPENAPI_V3_DIR
-from kubetyped.codegen.load_v2 import read_json
-from kubetyped.codegen.load_v3 import normalise
+from kubetyped.codegen.layout import read_snapshot
+from kubetyped.codegen.load_v3 import normalise, v3_documents
 from kubetyped.codegen.naming import KNOWN_GROUPS
 from kubetyped.codegen.schemas import build_schemas
 
@@ -46,6 +45,22 @@ class GroupFilter:
         if self.include:
             return group in self.include
         return self.builtin or group not in KNOWN_GROUPS
+
+
+def check_included(selection: GroupFilter, available: Iterable[str], file: str, where: str) -> None:
+    """``CrdError`` naming each ``--include-group`` missing from ``available`` and listing
+    the groups there are (``where``: "the server serves", "the files define")."""
+    present = set(available)
+    missing = sorted(selection.include - present)
+    if not missing:
+        return
+    offered = [g for g in sorted(present) if selection.builtin or g not in KNOWN_GROUPS]
+    listing = ", ".join(offered) if offered else "no custom resource group"
+    hint = "" if selection.builtin else " (built-in groups need --include-builtin-groups)"
+    raise CrdError(
+        f"--include-group {', '.join(missing)}: {where} no such group; it has: {listing}{hint}",
+        file=file,
+    )
 
 
 @dataclass
@@ -87,8 +102,8 @@ def build_spec(inputs: CrdInputs) -> ApiSpec:
 def builtin_definitions(snapshot: Path) -> dict[str, Mapping[str, Any]]:
     """ObjectMeta, ListMeta, Scale, ... as served by the apiserver of a committed snapshot."""
     found: dict[str, Mapping[str, Any]] = {}
-    for file in sorted((snapshot / OPENAPI_V3_DIR).glob("*.json")):
-        for name, raw in read_json(file).get("components", {}).get("schemas", {}).items():
+    for _, document in v3_documents(snapshot, read_snapshot(snapshot)):
+        for name, raw in document.get("components", {}).get("schemas", {}).items():
             if name.startswith(BUILTIN_PREFIXES):
                 found.setdefault(name, raw)
     return found
@@ -97,9 +112,13 @@ def builtin_definitions(snapshot: Path) -> dict[str, Mapping[str, Any]]:
 def inputs_from_crd_files(
     paths: Sequence[Path], selection: GroupFilter, snapshot: Path | None = None
 ) -> CrdInputs:
-    from kubetyped.codegen.cli import latest_snapshot
+    from kubetyped.codegen.specs import latest_snapshot
 
-    crds = [c for c in read_crds(paths) if selection.selects(c.group)]
+    every = read_crds(paths)
+    check_included(
+        selection, [c.group for c in every], ", ".join(map(str, paths)), "the files define"
+    )
+    crds = [c for c in every if selection.selects(c.group)]
     if not crds:
         raise CrdError(
             "no CustomResourceDefinition of the selected groups", file=", ".join(map(str, paths))

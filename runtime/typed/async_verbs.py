@@ -1,7 +1,7 @@
-"""Typed verbs for the async clientset: one mixin per verb, combined by generated classes.
+"""Typed verbs for the AsyncClientset: one mixin per verb, combined by generated classes.
 
-Every method builds its request with `ResourceOperations` (shared with the async verbs) and
-only awaits it here; this module mirrors `sync_verbs` name for name.
+Every method builds its request with `ResourceOperations` (shared by both clientsets) and only
+sends it here.
 """
 
 from __future__ import annotations

@@ -21,12 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.cluster", description=__doc__)
     parser.add_argument("--kubeconfig", type=Path, help="also copy the kubeconfig here")
     parser.add_argument("--timeout", type=float, default=60.0, help="startup timeout (s)")
+    parser.add_argument(
+        "--apiserver-arg",
+        action="append",
+        default=[],
+        help="extra kube-apiserver flag (repeat), e.g. --apiserver-arg=--runtime-config=api/all=true",
+    )
     args = parser.parse_args(argv)
 
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    cluster = Cluster(startup_timeout=args.timeout)
+    cluster = Cluster(startup_timeout=args.timeout, apiserver_args=tuple(args.apiserver_arg))
     try:
         info = cluster.start()
     except ClusterStartError as exc:

@@ -57,6 +57,9 @@ class ClusterInfo:
     alice_token: str = field(repr=False)
     etcd_url: str | None = None
     started_in: float | None = None
+    #: the client CA's private key (PEM), to sign more client certificates; None when the
+    #: cluster was started elsewhere
+    ca_key_path: Path | None = None
 
     def http(self, user: str = "admin", **kwargs: Any) -> httpx.Client:
         """A plain httpx client authenticated as `admin` (cert), `admin-token` or `alice`."""
@@ -166,8 +169,16 @@ class Cluster:
     Use as a context manager, or call `start()` / `stop()`.
     """
 
-    def __init__(self, *, startup_timeout: float = 60.0, keep_dir: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        startup_timeout: float = 60.0,
+        keep_dir: bool = False,
+        apiserver_args: tuple[str, ...] = (),
+    ) -> None:
         self._startup_timeout = startup_timeout
+        # extra kube-apiserver flags, e.g. --runtime-config=api/all=true for the 1.36 snapshot
+        self._apiserver_args = apiserver_args
         self._keep_dir = keep_dir
         self._processes: list[tuple[str, subprocess.Popen[bytes]]] = []
         self._logs: dict[str, Path] = {}
@@ -286,6 +297,9 @@ class Cluster:
         ca = CertificateAuthority()
         ca_path = directory / "ca.crt"
         ca_path.write_bytes(ca.cert_pem)
+        ca_key_path = directory / "ca.key"
+        ca_key_path.write_bytes(ca.key_pem)
+        ca_key_path.chmod(0o600)
         serving_cert, serving_key = ca.serving_cert(["127.0.0.1", "localhost"]).write(
             directory, "serving"
         )
@@ -326,6 +340,7 @@ class Cluster:
                 # etcd gets 410 Gone deterministically (the cache would replay its history).
                 "--watch-cache-sizes=podtemplates#0",
                 *advertise_address_args(),
+                *self._apiserver_args,
             ],
             directory,
         )
@@ -338,6 +353,7 @@ class Cluster:
             admin_token=admin_token,
             alice_token=alice_token,
             etcd_url=etcd_url,
+            ca_key_path=ca_key_path,
         )
         deadline = time.monotonic() + self._startup_timeout
         with info.http("admin", timeout=5) as http:

@@ -1,0 +1,73 @@
+"""What generated clientsets and group-version clients share: construction and lazy groups."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Generic, TypeVar
+
+from kubetyped.config import ClientConfig, load_incluster_config, load_kubeconfig
+from kubetyped.rest import AsyncRESTClient, RESTClient
+from kubetyped.typed.resource import resolve_reference
+from kubetyped.urls import redact_url
+
+R = TypeVar("R", RESTClient, AsyncRESTClient)
+# `cls: type[C] -> C` rather than `Self`: jedi (and so editors built on it) resolves a TypeVar
+# but not `Self`, and would complete `Clientset.from_kubeconfig()` as the private base.
+C = TypeVar("C", bound="ClientsetCore[Any]")
+
+
+class GroupClient(Generic[R]):
+    """A group-version's resource accessors share the clientset's REST client."""
+
+    def __init__(self, rest: R) -> None:
+        self._rest: R = rest
+
+    @property
+    def rest(self) -> R:
+        return self._rest
+
+
+class ClientsetCore(Generic[R]):
+    """Construction, lazy group clients and repr: what both clientset bases share."""
+
+    _rest_class: type[R]
+
+    def __init__(self, rest: R) -> None:
+        self._rest: R = rest
+        self._groups: dict[str, Any] = {}
+
+    @classmethod
+    def from_config(cls: type[C], config: ClientConfig) -> C:
+        """One REST client, and so one rate limiter, for every group of the clientset."""
+        return cls(cls._rest_class.from_config(config))
+
+    @classmethod
+    def from_kubeconfig(
+        cls: type[C],
+        path: str | os.PathLike[str] | None = None,
+        *,
+        context: str | None = None,
+        namespace: str | None = None,
+    ) -> C:
+        """A clientset for a kubeconfig context (client-go `clientcmd` loading rules)."""
+        return cls.from_config(load_kubeconfig(path, context=context, namespace=namespace))
+
+    @classmethod
+    def from_incluster(cls: type[C]) -> C:
+        """A clientset from the pod's service account (client-go `rest.InClusterConfig`)."""
+        return cls.from_config(load_incluster_config())
+
+    @property
+    def rest(self) -> R:
+        return self._rest
+
+    def __repr__(self) -> str:
+        server = redact_url(str(self._rest.http_client.base_url))
+        return f"{type(self).__name__}(server={server!r})"
+
+    def _group(self, reference: str) -> Any:
+        group = self._groups.get(reference)
+        if group is None:
+            group = resolve_reference(reference)(self._rest)
+            self._groups[reference] = group
+        return group
