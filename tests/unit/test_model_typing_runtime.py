@@ -189,3 +189,14 @@ def test_repr_of_a_secret_shows_its_keys_not_its_values() -> None:
     lazy = Secret.from_json(b'{"kind":"Secret","data":{"token":"c2VjcmV0"}}')
     assert "c2VjcmV0" not in repr(lazy) and "token" in repr(lazy)
     assert lazy.data == {"token": "c2VjcmV0"}  # only the repr is redacted
+
+
+def test_enum_values_come_from_enum_or_the_description_of_swagger_documents() -> None:
+    from kubetyped.codegen.schemas import string_enum
+
+    assert string_enum({"type": "string", "enum": ["Always", "Never"]}) == ("Always", "Never")
+    described = 'Policy.\n\nPossible enum values:\n - `"Always"` always.\n - `"If\\"Q"` quoted.'
+    assert string_enum({"type": "string", "description": described}) == ("Always", 'If"Q')
+    assert string_enum({"type": "integer", "enum": [1, 2]}) == ()  # only strings are Literals
+    assert string_enum({"type": "string", "enum": ["a", 1]}) == ()
+    assert string_enum({"type": "string", "format": "int-or-string", "enum": ["a"]}) == ()
