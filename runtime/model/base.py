@@ -153,9 +153,6 @@ class KubeModel(BaseModel):
         _set_raw(self, parsed)
         return parsed
 
-    def _is_lazy(self) -> bool:
-        return self.__kube_raw__ is not None
-
     def _materialize(self) -> None:
         raw: Any = self.__kube_raw__
         if raw is None:
