@@ -264,10 +264,8 @@ def read_everything(value: Any, depth: int = 0) -> None:
         return
     if isinstance(value, KubeModel):
         for name in type(value).model_fields:
-            try:
+            with contextlib.suppress(KubetypedError):
                 read_everything(getattr(value, name), depth + 1)
-            except KubetypedError:
-                pass
         only_typed(value.to_dict)
         only_typed(value.to_json)
         only_typed(repr, value)
