@@ -251,8 +251,8 @@ def test_hook_errors_never_kill_informers(rig: dict[str, Any]) -> None:
             time.sleep(0.1)
         assert any(type(e).__name__ == "IndexFuncError" for e in errors)
         assert any(type(e).__name__ == "TransformError" for e in errors)
-        assert sync_informer._run_thread is not None and sync_informer._run_thread.is_alive()
-        assert async_informer._run_task is not None and not async_informer._run_task.done()
+        assert sync_informer._runner is not None and sync_informer._runner.handle.is_alive()
+        assert async_informer._runner is not None and not async_informer._runner.handle.done()
         assert crashes == []
         assert errors  # the rejections were reported
     finally:
