@@ -51,8 +51,13 @@ def _cluster_sections(selected: set[str], args: argparse.Namespace) -> list[Sect
         sections = _peer_sections(info) if "cluster" in selected else []
         if "scale" in selected:
             sizes = bench_scale.parse_sizes(args.scale_sizes)
+            done = list(sections)
+
+            def progress(partial: Section) -> None:  # partial results survive an interrupted run
+                Path(args.output).write_text(_markdown([*done, partial], 0.0, ["(partial)"]))
+
             sections.append(
-                _guarded("scale", lambda: bench_scale.run(info, sizes, args.churn_events))
+                _guarded("scale", lambda: bench_scale.run(info, sizes, args.churn_events, progress))
             )
         return sections
 
