@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kubetyped.cache.backoff import Backoff
-from kubetyped.cache.errors import CacheError, NotCachedError, TransformError, WatchErrorStatus
+from kubetyped.cache.errors import CacheError, NotCachedError, TransformError, WatchClosedError
 from kubetyped.cache.factory import (
     AsyncSharedInformerFactory,
     FactoryShutDownError,
@@ -81,7 +81,7 @@ __all__ = [
     "SharedInformerFactory",
     "TransformError",
     "TweakedListWatch",
-    "WatchErrorStatus",
+    "WatchClosedError",
     "WatchEvent",
     "drop_managed_fields",
     "meta_namespace_key",

@@ -36,7 +36,7 @@ from kubetyped.cache.backoff import Backoff
 from kubetyped.cache.errors import (
     ErrorKind,
     TransformError,
-    WatchErrorStatus,
+    WatchClosedError,
     classify_error,
 )
 from kubetyped.cache.meta import meta_namespace_key, object_meta, resource_version_of
@@ -52,6 +52,7 @@ from kubetyped.cache.protocols import (
     WatchEventLike,
 )
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown
+from kubetyped.errors import WatchDecodeError, api_error_from_status
 
 Transform = Callable[[Any], Any]
 log = logging.getLogger("kubetyped.cache")
@@ -228,7 +229,7 @@ class ReflectorCore:
         self._stream_items = {} if call.streaming else None
 
     def watch_event(self, event: WatchEventLike[Any]) -> None:
-        """Apply one event; raises ``WatchErrorStatus`` for ERROR events.
+        """Apply one event; an ERROR event raises the typed ``ApiError`` of its ``Status``.
 
         An object the transform or the store rejects is reported and skipped (a DELETED one is
         still removed by key); the watch goes on."""
@@ -237,13 +238,13 @@ class ReflectorCore:
         self._watch_events += 1
         self.last_watch_progress = self.clock()
         etype = event.type
-        if etype == ERROR:
-            raise WatchErrorStatus.from_status(event.object)
+        if etype == ERROR:  # client-go apierrors.FromObject: 410 → ExpiredError, ...
+            raise api_error_from_status(event.object)
         if etype == BOOKMARK:
             self._bookmark(event.object)
             return
         if etype not in (ADDED, MODIFIED, DELETED):
-            raise WatchErrorStatus(0, "UnknownEventType", f"unknown watch event type {etype!r}")
+            raise WatchDecodeError(f"unknown watch event type {etype!r}")
         raw = event.object
         try:
             obj = self._transform_or_raise(raw)
@@ -296,8 +297,8 @@ class ReflectorCore:
         if exc is None:
             lasted = self.clock() - self._watch_started
             if self._watch_events == 0 and lasted < SHORT_WATCH:
-                exc = WatchErrorStatus(
-                    0, "VeryShortWatch", "watch closed immediately without any event"
+                exc = WatchClosedError(
+                    "VeryShortWatch", "watch closed immediately without any event"
                 )
             else:
                 return  # timeout: re-watch from the last RV at once
@@ -310,8 +311,7 @@ class ReflectorCore:
     def _streaming_failed(self, exc: BaseException | None) -> None:
         self.phase = "list"
         if exc is None:
-            exc = WatchErrorStatus(
-                0,
+            exc = WatchClosedError(
                 "InitialEventsIncomplete",
                 "streaming list ended before the initial-events-end bookmark",
             )
