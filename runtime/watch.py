@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 
-from kubetyped.errors import ApiError, WatchDecodeError, api_error_from_response
+from kubetyped.errors import ApiError, WatchDecodeError, api_error_from_status
 
 _SNIPPET = 200
+T = TypeVar("T")
 
 
 class EventType(enum.StrEnum):
+    """The type of a watch event (API convention: watch events)."""
+
     ADDED = "ADDED"
     MODIFIED = "MODIFIED"
     DELETED = "DELETED"
@@ -28,29 +31,41 @@ class EventType(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class WatchEvent:
-    type: EventType
-    object: dict[str, Any] = field(repr=False)
+class WatchEvent(Generic[T]):
+    """One watch event, the one event type of every client family: the REST and dynamic clients
+    (``object`` a dict), typed clients (a model), the metadata client (``PartialObjectMetadata``)
+    and the cache (client-go ``watch.Event``).
 
-    @property
-    def resource_version(self) -> str | None:
-        metadata = self.object.get("metadata")
-        if isinstance(metadata, dict):
-            rv = metadata.get("resourceVersion")
-            if isinstance(rv, str) and rv:
-                return rv
-        return None
+    ``resource_version`` is the object's ``metadata.resourceVersion`` (for a BOOKMARK the only
+    thing it carries). An ERROR event's object is a ``Status``; ``error()`` is its typed
+    ``ApiError``, which the streams raise rather than yield.
+    """
+
+    type: EventType
+    object: T = field(repr=False)
+    resource_version: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.resource_version is None and isinstance(self.object, dict):
+            object.__setattr__(self, "resource_version", _resource_version(self.object))
 
     def error(self) -> ApiError | None:
         """The typed error of an ERROR event (its object is a `Status`), else None."""
-        if self.type is not EventType.ERROR:
+        if self.type != EventType.ERROR:
             return None
-        raw_code = self.object.get("code")
-        code = raw_code if isinstance(raw_code, int) else 500
-        return api_error_from_response(code, orjson.dumps(self.object))
+        return api_error_from_status(self.object)
 
 
-def decode_event(line: bytes) -> WatchEvent:
+def _resource_version(obj: dict[str, Any]) -> str | None:
+    metadata = obj.get("metadata")
+    if isinstance(metadata, dict):
+        rv = metadata.get("resourceVersion")
+        if isinstance(rv, str) and rv:
+            return rv
+    return None
+
+
+def decode_event(line: bytes) -> WatchEvent[dict[str, Any]]:
     """One watch event from one JSON line."""
     try:
         decoded = orjson.loads(line)
@@ -80,7 +95,7 @@ class WatchDecoder:
         self._buffer = bytearray()
         self.resource_version = resource_version
 
-    def feed(self, chunk: bytes) -> list[WatchEvent]:
+    def feed(self, chunk: bytes) -> list[WatchEvent[dict[str, Any]]]:
         self._buffer += chunk
         end = self._buffer.rfind(b"\n")
         if end < 0:
@@ -89,14 +104,14 @@ class WatchDecoder:
         del self._buffer[: end + 1]
         return self._decode_lines(complete.split(b"\n"))
 
-    def finish(self) -> list[WatchEvent]:
+    def finish(self) -> list[WatchEvent[dict[str, Any]]]:
         """The stream ended: decode what is left (a last event without a newline)."""
         rest = bytes(self._buffer)
         self._buffer.clear()
         return self._decode_lines([rest])
 
-    def _decode_lines(self, lines: list[bytes]) -> list[WatchEvent]:
-        events: list[WatchEvent] = []
+    def _decode_lines(self, lines: list[bytes]) -> list[WatchEvent[dict[str, Any]]]:
+        events: list[WatchEvent[dict[str, Any]]] = []
         for line in lines:
             if not line.strip():
                 continue

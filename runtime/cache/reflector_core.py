@@ -40,19 +40,13 @@ from kubetyped.cache.errors import (
     classify_error,
 )
 from kubetyped.cache.meta import meta_namespace_key, object_meta, resource_version_of
-from kubetyped.cache.protocols import (
-    ADDED,
-    BOOKMARK,
-    DELETED,
-    ERROR,
-    INITIAL_EVENTS_END_ANNOTATION,
-    MODIFIED,
-    ListOptions,
-    ListResult,
-    WatchEventLike,
-)
+from kubetyped.cache.protocols import INITIAL_EVENTS_END_ANNOTATION, ListOptions, ListResult
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown
 from kubetyped.errors import WatchDecodeError, api_error_from_status
+from kubetyped.watch import EventType, WatchEvent
+
+ADDED, MODIFIED, DELETED = EventType.ADDED, EventType.MODIFIED, EventType.DELETED
+BOOKMARK, ERROR = EventType.BOOKMARK, EventType.ERROR
 
 Transform = Callable[[Any], Any]
 log = logging.getLogger("kubetyped.cache")
@@ -228,7 +222,7 @@ class ReflectorCore:
         self._watch_events = 0
         self._stream_items = {} if call.streaming else None
 
-    def watch_event(self, event: WatchEventLike[Any]) -> None:
+    def watch_event(self, event: WatchEvent[Any]) -> None:
         """Apply one event; an ERROR event raises the typed ``ApiError`` of its ``Status``.
 
         An object the transform or the store rejects is reported and skipped (a DELETED one is

@@ -6,7 +6,7 @@ import contextlib
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Self
+from typing import Any, Self
 
 import httpx
 
@@ -24,7 +24,7 @@ from kubetyped.watch import EventType, WatchDecoder, WatchEvent
 
 
 class WatchStream:
-    """Iterator of `WatchEvent`s over one watch request; opened on first iteration.
+    """Iterator of `WatchEvent`s (plain dicts) over one watch request; opened on first iteration.
 
     Use as a context manager (or call `close()`) to end the watch early. `close()` may be called
     from another thread: it shuts the connection's socket down, so a read blocked in the iterating
@@ -41,7 +41,7 @@ class WatchStream:
         self._open = open_stream
         self._raise_errors = raise_errors
         self._decoder = WatchDecoder()
-        self._pending: deque[WatchEvent] = deque()
+        self._pending: deque[WatchEvent[dict[str, Any]]] = deque()
         self._response: httpx.Response | None = None
         self._chunks: Iterator[bytes] | None = None
         self._lock = threading.Lock()  # guards _response, _reading and _closed across threads
@@ -56,7 +56,7 @@ class WatchStream:
     def __iter__(self) -> Self:
         return self
 
-    def __next__(self) -> WatchEvent:
+    def __next__(self) -> WatchEvent[dict[str, Any]]:
         while not self._pending:
             if self._closed or self._exhausted:
                 raise StopIteration
@@ -137,7 +137,7 @@ class WatchStream:
 
 
 class AsyncWatchStream:
-    """Async iterator of `WatchEvent`s; see `WatchStream`."""
+    """Async iterator of `WatchEvent`s (plain dicts); see `WatchStream`."""
 
     def __init__(
         self, open_stream: Callable[[], Awaitable[httpx.Response]], raise_errors: bool
@@ -145,7 +145,7 @@ class AsyncWatchStream:
         self._open = open_stream
         self._raise_errors = raise_errors
         self._decoder = WatchDecoder()
-        self._pending: deque[WatchEvent] = deque()
+        self._pending: deque[WatchEvent[dict[str, Any]]] = deque()
         self._response: httpx.Response | None = None
         self._chunks: AsyncIterator[bytes] | None = None
         self._done = False
@@ -157,7 +157,7 @@ class AsyncWatchStream:
     def __aiter__(self) -> Self:
         return self
 
-    async def __anext__(self) -> WatchEvent:
+    async def __anext__(self) -> WatchEvent[dict[str, Any]]:
         while not self._pending:
             if self._done:
                 raise StopAsyncIteration
