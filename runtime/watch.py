@@ -9,7 +9,9 @@ An ERROR event carries a `Status`; `WatchEvent.error()` turns it into the typed 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -34,7 +36,9 @@ class EventType(enum.StrEnum):
 class WatchEvent(Generic[T]):
     """One watch event, the one event type of every client family: the REST and dynamic clients
     (``object`` a dict), typed clients (a model), the metadata client (``PartialObjectMetadata``)
-    and the cache (client-go ``watch.Event``).
+    and the cache (client-go ``watch.Event``). For informer caches the object of an
+    ADDED/MODIFIED/DELETED event may still be its JSON (a ``msgspec.Raw``, see
+    ``decode_event_unparsed``; ``KubeModel.from_unparsed`` wraps it).
 
     ``resource_version`` is the object's ``metadata.resourceVersion`` (for a BOOKMARK the only
     thing it carries). An ERROR event's object is a ``Status``; ``error()`` is its typed
@@ -83,19 +87,66 @@ def decode_event(line: bytes) -> WatchEvent[dict[str, Any]]:
     return WatchEvent(event_type, obj)
 
 
+@cache
+def _unparsed_decoders() -> tuple[Any, Any]:
+    import msgspec
+
+    event = msgspec.defstruct(
+        "_Event", [("type", str | None, None), ("object", msgspec.Raw, msgspec.Raw())]
+    )
+    meta = msgspec.defstruct("_Meta", [("resourceVersion", str | None, None)])
+    head = msgspec.defstruct("_Head", [("metadata", meta | None, None)])
+    return msgspec.json.Decoder(event), msgspec.json.Decoder(head)
+
+
+def decode_event_unparsed(line: bytes) -> WatchEvent[Any]:
+    """One watch event from one JSON line; an ADDED/MODIFIED/DELETED object is left unparsed (a
+    ``msgspec.Raw``), BOOKMARK and ERROR objects are parsed (``dict``)."""
+    import msgspec
+
+    events, heads = _unparsed_decoders()
+    try:
+        decoded = events.decode(line)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise WatchDecodeError(
+            f"watch stream line is not a watch event ({exc}): {_snippet(line)}"
+        ) from None
+    raw_type, obj = decoded.type, decoded.object
+    try:
+        event_type = EventType(raw_type if isinstance(raw_type, str) else "")
+    except ValueError:
+        raise WatchDecodeError(f"unknown watch event type {raw_type!r}") from None
+    if bytes(memoryview(obj)[:1]) != b"{":
+        raise WatchDecodeError(f"{event_type.value} watch event without an object")
+    if event_type in (EventType.ERROR, EventType.BOOKMARK):
+        return WatchEvent(event_type, orjson.loads(memoryview(obj)))
+    try:
+        meta = heads.decode(obj).metadata
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise WatchDecodeError(f"{event_type.value} watch event object: {exc}") from None
+    rv = meta.resourceVersion if meta is not None else None
+    return WatchEvent(event_type, obj, rv or None)
+
+
 def _snippet(data: bytes) -> str:
     text = data[:_SNIPPET].decode("utf-8", errors="replace")
     return text + ("…" if len(data) > _SNIPPET else "")
 
 
 class WatchDecoder:
-    """Feed it bytes, get events back; `resource_version` is the last one seen."""
+    """Feed it bytes, get events back; `resource_version` is the last one seen.
 
-    def __init__(self, resource_version: str | None = None) -> None:
+    `unparsed=True`: ADDED/MODIFIED/DELETED objects are kept as JSON (see
+    `decode_event_unparsed`)."""
+
+    def __init__(self, resource_version: str | None = None, *, unparsed: bool = False) -> None:
         self._buffer = bytearray()
         self.resource_version = resource_version
+        self._decode: Callable[[bytes], WatchEvent[Any]] = (
+            decode_event_unparsed if unparsed else decode_event
+        )
 
-    def feed(self, chunk: bytes) -> list[WatchEvent[dict[str, Any]]]:
+    def feed(self, chunk: bytes) -> list[WatchEvent[Any]]:
         self._buffer += chunk
         end = self._buffer.rfind(b"\n")
         if end < 0:
@@ -104,18 +155,18 @@ class WatchDecoder:
         del self._buffer[: end + 1]
         return self._decode_lines(complete.split(b"\n"))
 
-    def finish(self) -> list[WatchEvent[dict[str, Any]]]:
+    def finish(self) -> list[WatchEvent[Any]]:
         """The stream ended: decode what is left (a last event without a newline)."""
         rest = bytes(self._buffer)
         self._buffer.clear()
         return self._decode_lines([rest])
 
-    def _decode_lines(self, lines: list[bytes]) -> list[WatchEvent[dict[str, Any]]]:
-        events: list[WatchEvent[dict[str, Any]]] = []
+    def _decode_lines(self, lines: list[bytes]) -> list[WatchEvent[Any]]:
+        events: list[WatchEvent[Any]] = []
         for line in lines:
             if not line.strip():
                 continue
-            event = decode_event(line)
+            event = self._decode(line)
             if event.type is not EventType.ERROR:
                 rv = event.resource_version
                 if rv is not None:

@@ -24,7 +24,7 @@ from kubetyped.watch import EventType, WatchDecoder, WatchEvent
 
 
 class WatchStream:
-    """Iterator of `WatchEvent`s (plain dicts) over one watch request; opened on first iteration.
+    """Iterator of `WatchEvent`s over one watch request; opened on first iteration.
 
     Use as a context manager (or call `close()`) to end the watch early. `close()` may be called
     from another thread: it shuts the connection's socket down, so a read blocked in the iterating
@@ -35,13 +35,20 @@ class WatchStream:
     `raise_errors=False`. A watch that receives no byte for its idle timeout
     (`kubetyped.request.watch_idle_timeout`: 150 s with bookmarks, `timeoutSeconds` + 30 s, or
     `ListOptions.idle_timeout`) raises `WatchIdleTimeoutError` (a `TransportError`).
+    `unparsed=True` keeps ADDED/MODIFIED/DELETED objects as JSON (`decode_event_unparsed`).
     """
 
-    def __init__(self, open_stream: Callable[[], httpx.Response], raise_errors: bool) -> None:
+    def __init__(
+        self,
+        open_stream: Callable[[], httpx.Response],
+        raise_errors: bool,
+        *,
+        unparsed: bool = False,
+    ) -> None:
         self._open = open_stream
         self._raise_errors = raise_errors
-        self._decoder = WatchDecoder()
-        self._pending: deque[WatchEvent[dict[str, Any]]] = deque()
+        self._decoder = WatchDecoder(unparsed=unparsed)
+        self._pending: deque[WatchEvent[Any]] = deque()
         self._response: httpx.Response | None = None
         self._chunks: Iterator[bytes] | None = None
         self._lock = threading.Lock()  # guards _response, _reading and _closed across threads
@@ -56,7 +63,7 @@ class WatchStream:
     def __iter__(self) -> Self:
         return self
 
-    def __next__(self) -> WatchEvent[dict[str, Any]]:
+    def __next__(self) -> WatchEvent[Any]:
         while not self._pending:
             if self._closed or self._exhausted:
                 raise StopIteration
@@ -137,15 +144,19 @@ class WatchStream:
 
 
 class AsyncWatchStream:
-    """Async iterator of `WatchEvent`s (plain dicts); see `WatchStream`."""
+    """Async iterator of `WatchEvent`s; see `WatchStream`."""
 
     def __init__(
-        self, open_stream: Callable[[], Awaitable[httpx.Response]], raise_errors: bool
+        self,
+        open_stream: Callable[[], Awaitable[httpx.Response]],
+        raise_errors: bool,
+        *,
+        unparsed: bool = False,
     ) -> None:
         self._open = open_stream
         self._raise_errors = raise_errors
-        self._decoder = WatchDecoder()
-        self._pending: deque[WatchEvent[dict[str, Any]]] = deque()
+        self._decoder = WatchDecoder(unparsed=unparsed)
+        self._pending: deque[WatchEvent[Any]] = deque()
         self._response: httpx.Response | None = None
         self._chunks: AsyncIterator[bytes] | None = None
         self._done = False
@@ -157,7 +168,7 @@ class AsyncWatchStream:
     def __aiter__(self) -> Self:
         return self
 
-    async def __anext__(self) -> WatchEvent[dict[str, Any]]:
+    async def __anext__(self) -> WatchEvent[Any]:
         while not self._pending:
             if self._done:
                 raise StopAsyncIteration

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, Generic, Self, TypeVar
 
-from kubetyped.cache.async_listwatch import AsyncRestListWatch
 from kubetyped.cache.protocols import ListOptions, ListResult, WatchEvent
 from kubetyped.concurrency import async_close_quietly
 from kubetyped.rest import AsyncRESTClient
@@ -41,12 +40,14 @@ class AsyncTypedListWatch(Generic[T]):
         self, rest: AsyncRESTClient, info: ResourceInfo, namespace: str | None = None
     ) -> None:
         self._decoding: Decoding[T] = Decoding(info, namespace)
-        self._inner = AsyncRestListWatch(rest, self._decoding.path)
+        self._rest = rest
 
     async def list(self, options: ListOptions) -> ListResult[T]:
-        """One list call, items decoded lazily."""
-        return self._decoding.result(await self._inner.list(options))
+        """One list call, items kept unparsed until read."""
+        return self._decoding.result(await self._rest.list_bytes(self._decoding.path, options))
 
     def watch(self, options: ListOptions) -> AsyncIterator[WatchEvent[Any]]:
-        """Typed events; an ERROR event raises its typed ``ApiError``."""
-        return _AsyncTypedEvents(self._inner.watch(options), self._decoding)
+        """Typed events, objects kept unparsed until read; an ERROR event raises its typed
+        ``ApiError``; ``close()`` ends the stream."""
+        stream = self._rest.watch(self._decoding.path, options, unparsed=True)
+        return _AsyncTypedEvents(stream, self._decoding)

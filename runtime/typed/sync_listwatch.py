@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any, Generic, Self, TypeVar
 
 from kubetyped.cache.protocols import ListOptions, ListResult, WatchEvent
-from kubetyped.cache.sync_listwatch import RestListWatch
 from kubetyped.concurrency import close_quietly
 from kubetyped.rest import RESTClient
 from kubetyped.typed.listwatch_decoding import Decoding
@@ -41,12 +40,14 @@ class TypedListWatch(Generic[T]):
 
     def __init__(self, rest: RESTClient, info: ResourceInfo, namespace: str | None = None) -> None:
         self._decoding: Decoding[T] = Decoding(info, namespace)
-        self._inner = RestListWatch(rest, self._decoding.path)
+        self._rest = rest
 
     def list(self, options: ListOptions) -> ListResult[T]:
-        """One list call, items decoded lazily."""
-        return self._decoding.result(self._inner.list(options))
+        """One list call, items kept unparsed until read."""
+        return self._decoding.result(self._rest.list_bytes(self._decoding.path, options))
 
     def watch(self, options: ListOptions) -> Iterator[WatchEvent[Any]]:
-        """Typed events; an ERROR event raises its typed ``ApiError``."""
-        return _TypedEvents(self._inner.watch(options), self._decoding)
+        """Typed events, objects kept unparsed until read; an ERROR event raises its typed
+        ``ApiError``; ``close()`` ends the stream."""
+        stream = self._rest.watch(self._decoding.path, options, unparsed=True)
+        return _TypedEvents(stream, self._decoding)
