@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -39,8 +40,8 @@ from kubetyped.metadata.async_client import (
     AsyncMetadataResource,
     AsyncMetadataWatch,
 )
-from kubetyped.metadata.common import MetadataEvent
 from kubetyped.metadata.sync_client import MetadataClient, MetadataResource, MetadataWatch
+from kubetyped.watch import WatchEvent
 
 Item = PartialObjectMetadata
 InformerT = TypeVar("InformerT", bound="SharedIndexInformer[Item] | AsyncSharedIndexInformer[Item]")
@@ -62,9 +63,9 @@ class _UnparsedEvents:
     def __iter__(self) -> _UnparsedEvents:
         return self
 
-    def __next__(self) -> MetadataEvent:
+    def __next__(self) -> WatchEvent[Item]:
         event = next(self._inner)
-        return MetadataEvent(event.type, _unparsed(event.object))
+        return dataclasses.replace(event, object=_unparsed(event.object))
 
     def close(self) -> None:
         self._inner.close()
@@ -79,9 +80,9 @@ class _AsyncUnparsedEvents:
     def __aiter__(self) -> _AsyncUnparsedEvents:
         return self
 
-    async def __anext__(self) -> MetadataEvent:
+    async def __anext__(self) -> WatchEvent[Item]:
         event = await anext(self._inner)
-        return MetadataEvent(event.type, _unparsed(event.object))
+        return dataclasses.replace(event, object=_unparsed(event.object))
 
     async def aclose(self) -> None:
         await self._inner.aclose()
