@@ -11,9 +11,9 @@ from typing import Any, Generic, TypeVar
 
 from kubetyped import request as rq
 from kubetyped.rest import AsyncRESTClient
-from kubetyped.typed.events import Event
 from kubetyped.typed.operations import Body, ResourceOperations, log_params
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
+from kubetyped.watch import WatchEvent
 
 T = TypeVar("T")
 L = TypeVar("L")
@@ -124,7 +124,7 @@ class Watch(ResourceClient[T]):
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
         idle_timeout: float | None = None,
-    ) -> AsyncGenerator[Event[T], None]:
+    ) -> AsyncGenerator[WatchEvent[T], None]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
 
         `idle_timeout`: seconds without any byte before `WatchIdleTimeoutError` (0: never; None:

@@ -13,9 +13,9 @@ from typing import Any, Generic, TypeVar
 
 from kubetyped import request as rq
 from kubetyped.rest import RESTClient
-from kubetyped.typed.events import Event
 from kubetyped.typed.operations import Body, ResourceOperations, log_params
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
+from kubetyped.watch import WatchEvent
 
 T = TypeVar("T")
 L = TypeVar("L")
@@ -125,7 +125,7 @@ class Watch(ResourceClient[T]):
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
         idle_timeout: float | None = None,
-    ) -> Generator[Event[T], None, None]:
+    ) -> Generator[WatchEvent[T], None, None]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
 
         `idle_timeout`: seconds without any byte before `WatchIdleTimeoutError` (0: never; None:
