@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kubetyped.cache.async_listwatch import AsyncListWatch, AsyncTweakedListWatch
-from kubetyped.cache.backoff import Backoff
 from kubetyped.cache.errors import CacheError, NotCachedError, TransformError, WatchClosedError
 from kubetyped.cache.factory import (
     AsyncSharedInformerFactory,
@@ -47,7 +46,6 @@ __all__ = [
     "AsyncSharedIndexInformer",
     "AsyncSharedInformerFactory",
     "AsyncTweakedListWatch",
-    "Backoff",
     "CacheError",
     "DeletedFinalStateUnknown",
     "FactoryShutDownError",
