@@ -17,7 +17,7 @@ from kubetyped.cache.informer import (
     InformerStateError,
     SharedIndexInformer,
 )
-from kubetyped.cache.lister import Lister
+from kubetyped.cache.lister import ClusterLister, Lister, NamespacedLister, NamespaceLister
 from kubetyped.cache.meta import (
     ObjectMeta,
     ObjectMetaError,
@@ -47,6 +47,7 @@ __all__ = [
     "AsyncSharedInformerFactory",
     "AsyncTweakedListWatch",
     "CacheError",
+    "ClusterLister",
     "DeletedFinalStateUnknown",
     "FactoryShutDownError",
     "FuncHandler",
@@ -59,6 +60,8 @@ __all__ = [
     "ListResult",
     "ListWatch",
     "Lister",
+    "NamespaceLister",
+    "NamespacedLister",
     "NotCachedError",
     "ObjectMeta",
     "ObjectMetaError",
