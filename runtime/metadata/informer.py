@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 
-from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
+from kubetyped.api import PartialObjectMetadata
 from kubetyped.cache import (
     NAMESPACE_INDEX,
     AsyncSharedIndexInformer,
@@ -40,6 +40,7 @@ from kubetyped.metadata.async_client import (
     AsyncMetadataResource,
     AsyncMetadataWatch,
 )
+from kubetyped.metadata.common import UnparsedPage
 from kubetyped.metadata.sync_client import MetadataClient, MetadataResource, MetadataWatch
 from kubetyped.watch import WatchEvent
 
@@ -88,12 +89,12 @@ class _AsyncUnparsedEvents:
         await self._inner.aclose()
 
 
-def _list_result(page: PartialObjectMetadataList) -> ListResult[Item]:
-    meta = page.metadata
+def _list_result(page: UnparsedPage) -> ListResult[Item]:
+    items, meta = page
     return ListResult(
-        items=[_unparsed(item) for item in page.items or []],  # `items: null` when empty
-        resource_version=(meta.resource_version or "") if meta else "",
-        continue_token=(meta.continue_ or None) if meta else None,
+        items=items,
+        resource_version=str(meta.get("resourceVersion") or ""),
+        continue_token=meta.get("continue") or None,
     )
 
 
@@ -104,7 +105,7 @@ class MetadataListWatch:
         self.resource = resource
 
     def list(self, options: ListOptions) -> ListResult[Item]:
-        return _list_result(self.resource.list(options))
+        return _list_result(self.resource.list_unparsed(options))
 
     def watch(self, options: ListOptions) -> _UnparsedEvents:
         return _UnparsedEvents(self.resource.watch(options))
@@ -117,7 +118,7 @@ class AsyncMetadataListWatch:
         self.resource = resource
 
     async def list(self, options: ListOptions) -> ListResult[Item]:
-        return _list_result(await self.resource.list(options))
+        return _list_result(await self.resource.list_unparsed(options))
 
     def watch(self, options: ListOptions) -> _AsyncUnparsedEvents:
         return _AsyncUnparsedEvents(self.resource.watch(options))
