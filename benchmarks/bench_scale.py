@@ -275,8 +275,9 @@ def measure(
     finally:
         stderr = child.finish()
         result.peak_rss = child.peak_rss
-        if result.failure and stderr:
-            result.failure += f": {stderr}"
+        last = [line for line in stderr.splitlines() if line.strip()][-1:]
+        if result.failure and last:
+            result.failure += f" ({last[0].strip()[:300]})"
 
 
 # ---- the section -------------------------------------------------------------------------
