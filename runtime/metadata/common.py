@@ -86,6 +86,10 @@ def unparsed_list(data: bytes) -> UnparsedPage:
     if page.get("kind") == PARTIAL_LIST:
         objs = [from_unparsed(bytes(item)) for item in items]
     else:
-        objs = [from_unparsed(orjson.dumps(partial_object(jsonio.parse(i)))) for i in items]
+        # exact-size copies: orjson's output keeps its >= 4 KiB buffer
+        objs = [
+            from_unparsed(bytes(memoryview(orjson.dumps(partial_object(jsonio.parse(i))))))
+            for i in items
+        ]
     meta = page.get("metadata")
     return objs, meta if isinstance(meta, dict) else {}

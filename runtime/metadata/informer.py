@@ -52,7 +52,10 @@ def _unparsed(obj: Any) -> Any:
     """The object as the cache keeps it: its JSON, parsed again on first read (a parsed
     `PartialObjectMetadata` costs several times its JSON; see `KubeModel.from_unparsed`)."""
     raw = obj.raw_view() if isinstance(obj, PartialObjectMetadata) else None
-    return obj if raw is None else PartialObjectMetadata.from_unparsed(orjson.dumps(raw))
+    if raw is None:
+        return obj
+    # orjson's output keeps its >= 4 KiB buffer: cache an exact-size copy
+    return PartialObjectMetadata.from_unparsed(bytes(memoryview(orjson.dumps(raw))))
 
 
 class _UnparsedEvents:
