@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kubetyped.cache.backoff import Backoff
+from kubetyped.backoff import BackoffManager as Backoff
 from kubetyped.cache.protocols import ListResult
 from kubetyped.cache.reflector_core import (
     CONNECTION_BACKOFF_CAP,
