@@ -298,7 +298,7 @@ def apply_configuration_lines(schema: Schema, spec: ApiSpec, imports: _Imports) 
         for key, type_text in keys:
             lines += _assignment(key, type_text, None, 8)
         return lines
-    entries = tuple(f"{_literal(k)}: {t}" for k, t in keys)
+    entries = tuple(prefixed(parse_type(t), f"{_literal(k)}: ") for k, t in keys)
     call = Brackets(
         "TypedDict(",
         (_literal(name), Brackets("{", entries, "}", display=True), "total=False"),
@@ -407,7 +407,7 @@ def render_models(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
             "models_package.py.jinja"
         ).render(
             docstring=f"Models of {_api_version(module, schemas)}.",
-            exports=sorted(exports),
+            exports=sorted(exports, key=lambda e: (not e[0].isupper(), e)),  # ruff's RUF022
             import_lines=[_reexport_line(c, m) for c, m in sorted(exports, key=lambda e: e[1])],
         )
     return files
