@@ -38,6 +38,7 @@ from kubetyped.cache.reflector import AsyncReflector, Reflector
 from kubetyped.cache.reflector_core import ReflectorCore, ReflectorSink
 from kubetyped.cache.selectors import Selector, SelectorParseError, parse_selector
 from kubetyped.cache.store import NAMESPACE_INDEX, Indexer, namespace_index_func
+from kubetyped.cache.sync_result import CacheSyncResult
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown, unwrap_tombstone
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "AsyncTweakedListWatch",
     "Backoff",
     "CacheError",
+    "CacheSyncResult",
     "DeletedFinalStateUnknown",
     "FactoryShutDownError",
     "FuncHandler",

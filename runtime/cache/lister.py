@@ -7,6 +7,7 @@ them (copy first, e.g. ``model.model_copy(deep=True)`` or ``copy.deepcopy(d)``).
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping
 from typing import Generic, TypeVar
 
 from kubetyped.cache.errors import NotCachedError
@@ -28,8 +29,9 @@ class Lister(Generic[T]):
         """A view restricted to ``namespace``."""
         return Lister(self.indexer, namespace)
 
-    def list(self, selector: str | Selector | None = None) -> builtins.list[T]:
-        """Cached objects matching a label selector (``"app=web,tier in (a,b),!canary"``)."""
+    def list(self, selector: str | Mapping[str, str] | Selector | None = None) -> builtins.list[T]:
+        """Cached objects matching a label selector (``"app=web,tier in (a,b),!canary"``, or
+        ``{"app": "web"}``)."""
         sel = parse_selector(selector)
         if self.namespace is not None and NAMESPACE_INDEX in self.indexer.index_names():
             objs = self.indexer.by_index(NAMESPACE_INDEX, self.namespace)

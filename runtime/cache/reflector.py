@@ -124,6 +124,8 @@ class Reflector(Generic[T]):
             if hasattr(stream, "close"):
                 with contextlib.suppress(Exception):
                     stream.close()
+        if self._stopped.is_set():
+            return  # stop() closed the stream: a clean shutdown, not a short watch to report
         self.core.watch_ended(error)
 
 

@@ -8,9 +8,21 @@ mixins its resource grants, from `sync_verbs` (for `Clientset`) or `async_verbs`
 from kubetyped.typed.events import Event
 from kubetyped.typed.resource import (
     ALL_NAMESPACES,
+    CONTEXT_NAMESPACE,
     AllNamespaces,
+    ContextNamespace,
+    NamespaceArg,
     NamespaceRequiredError,
     ResourceInfo,
 )
 
-__all__ = ["ALL_NAMESPACES", "AllNamespaces", "Event", "NamespaceRequiredError", "ResourceInfo"]
+__all__ = [
+    "ALL_NAMESPACES",
+    "CONTEXT_NAMESPACE",
+    "AllNamespaces",
+    "ContextNamespace",
+    "Event",
+    "NamespaceArg",
+    "NamespaceRequiredError",
+    "ResourceInfo",
+]

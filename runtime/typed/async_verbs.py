@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 from kubetyped import request as rq
 from kubetyped.rest import AsyncRESTClient
 from kubetyped.typed.events import Event
-from kubetyped.typed.operations import Body, ResourceOperations, log_params
+from kubetyped.typed.operations import Body, ResourceOperations, is_bookmark, log_params
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
 
 T = TypeVar("T")
@@ -49,8 +49,8 @@ class List(ResourceClient[T], Generic[T, L]):
     async def list(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         limit: int | None = None,
         continue_: str | None = None,
         resource_version: str | None = None,
@@ -72,8 +72,8 @@ class List(ResourceClient[T], Generic[T, L]):
     async def iterate(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         page_size: int = rq.DEFAULT_PAGE_SIZE,
         resource_version: str | None = None,
     ) -> AsyncGenerator[T, None]:
@@ -93,27 +93,35 @@ class Watch(ResourceClient[T]):
     async def watch(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         resource_version: str | None = None,
         timeout_seconds: int | None = None,
-        allow_watch_bookmarks: bool = True,
+        allow_watch_bookmarks: bool | None = None,
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
     ) -> AsyncGenerator[Event[T], None]:
-        """Typed events until the server ends the watch; an ERROR event raises its typed error."""
+        """Typed events until the server ends the watch; an ERROR event raises its typed error.
+
+        BOOKMARK events come only when asked for: ``allow_watch_bookmarks=True``, or
+        ``send_initial_events=True`` (its end is a bookmark). Informers use them regardless.
+        """
+        if allow_watch_bookmarks is None:
+            allow_watch_bookmarks = bool(send_initial_events)
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
             resource_version=resource_version,
             timeout_seconds=timeout_seconds,
-            allow_watch_bookmarks=allow_watch_bookmarks,
+            allow_watch_bookmarks=allow_watch_bookmarks or None,
             send_initial_events=send_initial_events,
             resource_version_match=resource_version_match,
         )
         async with self._rest.watch(self._ops.collection(), options) as stream:  # closed on exit
             async for event in stream:
-                yield self._ops.event(event)
+                typed = self._ops.event(event)
+                if allow_watch_bookmarks or not is_bookmark(typed):
+                    yield typed
 
 
 class Create(ResourceClient[T]):
@@ -196,8 +204,8 @@ class DeleteCollection(ResourceClient[T]):
     async def delete_collection(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         propagation_policy: str | None = None,
         grace_period_seconds: int | None = None,
         dry_run: bool = False,

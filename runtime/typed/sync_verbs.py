@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 from kubetyped import request as rq
 from kubetyped.rest import RESTClient
 from kubetyped.typed.events import Event
-from kubetyped.typed.operations import Body, ResourceOperations, log_params
+from kubetyped.typed.operations import Body, ResourceOperations, is_bookmark, log_params
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
 
 T = TypeVar("T")
@@ -51,8 +51,8 @@ class List(ResourceClient[T], Generic[T, L]):
     def list(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         limit: int | None = None,
         continue_: str | None = None,
         resource_version: str | None = None,
@@ -74,8 +74,8 @@ class List(ResourceClient[T], Generic[T, L]):
     def iterate(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         page_size: int = rq.DEFAULT_PAGE_SIZE,
         resource_version: str | None = None,
     ) -> Generator[T, None, None]:
@@ -94,27 +94,35 @@ class Watch(ResourceClient[T]):
     def watch(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         resource_version: str | None = None,
         timeout_seconds: int | None = None,
-        allow_watch_bookmarks: bool = True,
+        allow_watch_bookmarks: bool | None = None,
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
     ) -> Generator[Event[T], None, None]:
-        """Typed events until the server ends the watch; an ERROR event raises its typed error."""
+        """Typed events until the server ends the watch; an ERROR event raises its typed error.
+
+        BOOKMARK events come only when asked for: ``allow_watch_bookmarks=True``, or
+        ``send_initial_events=True`` (its end is a bookmark). Informers use them regardless.
+        """
+        if allow_watch_bookmarks is None:
+            allow_watch_bookmarks = bool(send_initial_events)
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
             resource_version=resource_version,
             timeout_seconds=timeout_seconds,
-            allow_watch_bookmarks=allow_watch_bookmarks,
+            allow_watch_bookmarks=allow_watch_bookmarks or None,
             send_initial_events=send_initial_events,
             resource_version_match=resource_version_match,
         )
         with self._rest.watch(self._ops.collection(), options) as stream:  # closed on exit
             for event in stream:
-                yield self._ops.event(event)
+                typed = self._ops.event(event)
+                if allow_watch_bookmarks or not is_bookmark(typed):
+                    yield typed
 
 
 class Create(ResourceClient[T]):
@@ -197,8 +205,8 @@ class DeleteCollection(ResourceClient[T]):
     def delete_collection(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         propagation_policy: str | None = None,
         grace_period_seconds: int | None = None,
         dry_run: bool = False,
