@@ -29,7 +29,7 @@ from kubetyped.auth.static import BasicAuth
 from kubetyped.auth.tls import CertRotation
 from kubetyped.errors import ConfigError
 from kubetyped.ratelimit import TokenBucketRateLimiter, from_config
-from kubetyped.request import DEFAULT_TIMEOUT, JSON, is_stream_request
+from kubetyped.request import DEFAULT_TIMEOUT, IDLE_TIMEOUT_EXTENSION, JSON, is_stream_request
 from kubetyped.urls import check_url, redact_url, split_userinfo
 from kubetyped.version import VERSION
 
@@ -184,14 +184,38 @@ def default_timeout(config: TransportConfig) -> httpx.Timeout:
 
 
 def prepare_extensions(request: httpx.Request) -> None:
-    """No read timeout for watches and log streams.
+    """Streams read with their idle timeout (watches, `IDLE_TIMEOUT_EXTENSION`) or none (logs).
 
     (The `tls-server-name` override lives in the TLS context, see `ServerNameSSLContext`.)
     """
     if is_stream_request(request):
         timeout = request.extensions.get("timeout")
-        if isinstance(timeout, dict) and timeout.get("read") is not None:
-            request.extensions["timeout"] = {**timeout, "read": None}
+        idle = request.extensions.get(IDLE_TIMEOUT_EXTENSION)
+        if isinstance(timeout, dict) and timeout.get("read") != idle:
+            request.extensions["timeout"] = {**timeout, "read": idle}
+
+
+# --- TCP keepalive --------------------------------------------------------------------------
+
+#: Go's dialer defaults, which client-go uses (`net.Dialer{KeepAlive: 30s}`): first probe after
+#: 30 s idle, then every 30 s, 9 unanswered probes drop the connection. A peer that vanished
+#: (host down, NAT entry gone) is then noticed instead of a read blocking for ever.
+KEEPALIVE_IDLE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT = 30, 30, 9
+
+
+def keepalive_socket_options() -> list[tuple[int, int, int]]:
+    """`socket_options` for httpx transports: SO_KEEPALIVE plus the timings where supported."""
+    options = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+    for name, value in (
+        ("TCP_KEEPIDLE", KEEPALIVE_IDLE),
+        ("TCP_KEEPALIVE", KEEPALIVE_IDLE),  # macOS name of TCP_KEEPIDLE
+        ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL),
+        ("TCP_KEEPCNT", KEEPALIVE_COUNT),
+    ):
+        option = getattr(socket, name, None)
+        if option is not None and not (name == "TCP_KEEPALIVE" and hasattr(socket, "TCP_KEEPIDLE")):
+            options.append((socket.IPPROTO_TCP, option, value))
+    return options
 
 
 # --- transports -----------------------------------------------------------------------------
@@ -295,7 +319,12 @@ def _network_kwargs(config: TransportConfig) -> dict[str, Any]:
         proxy = httpx.Proxy(
             proxy_url, ssl_context=proxy_ctx if isinstance(proxy_ctx, ssl.SSLContext) else None
         )
-    return {"verify": config.ssl_context(), "proxy": proxy, "trust_env": False}
+    return {
+        "verify": config.ssl_context(),
+        "proxy": proxy,
+        "trust_env": False,
+        "socket_options": keepalive_socket_options(),
+    }
 
 
 def network_transport(config: TransportConfig, factory: Callable[..., _T]) -> _T:
@@ -305,7 +334,7 @@ def network_transport(config: TransportConfig, factory: Callable[..., _T]) -> _T
     except ImportError as exc:  # e.g. socksio missing from a trimmed install
         raise ConfigError(
             f"proxy {redact_url(config.proxy_url or '')!r} needs a package that is not "
-            f"installed ({exc.name}); install httpx[socks]",
+            f"installed ({exc.name or 'socksio'}); install httpx[socks]",
             path=getattr(config, "source", None),
             field="proxy-url",
         ) from None

@@ -13,6 +13,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from kubetyped.cache.errors import CacheError
@@ -27,7 +28,7 @@ from kubetyped.cache.informer_core import InformerCore
 from kubetyped.cache.lister import Lister
 from kubetyped.cache.protocols import AsyncListWatch, ListWatch
 from kubetyped.cache.reflector import AsyncReflector, Reflector
-from kubetyped.cache.reflector_core import PAGE_SIZE, Transform
+from kubetyped.cache.reflector_core import PAGE_SIZE, ReflectorCore, Transform
 from kubetyped.cache.store import Indexer, IndexFunc
 
 T = TypeVar("T")
@@ -39,6 +40,27 @@ MIN_RESYNC_PERIOD = 1.0
 
 class InformerStateError(CacheError, RuntimeError):
     """An informer method was used in the wrong lifecycle state (e.g. transform after start)."""
+
+
+@dataclass(frozen=True, slots=True)
+class InformerHealth:
+    """What a liveness probe needs to see a stuck cache (times are the informer's clock,
+    ``time.monotonic()`` seconds by default; None: never happened).
+
+    ``last_sync``: the last successful list; ``last_watch_progress``: the last list or watch
+    event (bookmarks included; with bookmarks the apiserver sends one about every minute);
+    ``last_error``/``last_error_time``: the last list/watch/store error reported.
+    """
+
+    synced: bool
+    last_sync: float | None
+    last_watch_progress: float | None
+    last_error: BaseException | None
+    last_error_time: float | None
+
+    def stale_for(self, now: float) -> float | None:
+        """Seconds since the last progress at ``now`` (same clock), None before the first."""
+        return None if self.last_watch_progress is None else now - self.last_watch_progress
 
 
 class _InformerBase(Generic[T]):
@@ -63,8 +85,16 @@ class _InformerBase(Generic[T]):
         self._page_size = page_size
         self._clock = clock
         self._rand = rand
+        self._watch_idle_timeout: float | None = None
 
     # ---- configuration (before start) --------------------------------------------------
+    def set_watch_idle_timeout(self, seconds: float | None) -> None:
+        """Abandon a watch that receives no byte for ``seconds`` and relist (0: never; None,
+        the default: 150 s, the watch asks for bookmarks, which arrive about every minute).
+        Raises ``InformerStateError`` after start."""
+        self._before_start("set_watch_idle_timeout")
+        self._watch_idle_timeout = seconds
+
     def set_transform(self, transform: Transform | None) -> None:
         self._before_start("set_transform")
         self._transform = transform
@@ -81,10 +111,34 @@ class _InformerBase(Generic[T]):
             raise InformerStateError(f"{what} must be called before the informer starts")
 
     def _on_error(self, exc: BaseException) -> None:
-        if self._watch_error_handler is not None:
-            self._watch_error_handler(exc)
-        else:
+        """Report a list/watch/store error (client-go ``WatchErrorHandler``); never raises."""
+        if self._watch_error_handler is None:
             log.warning("list/watch failed: %s", exc)
+            return
+        try:
+            self._watch_error_handler(exc)
+        except Exception as handler_exc:
+            log.error(
+                "watch error handler raised %r while handling %r",
+                handler_exc,
+                exc,
+                exc_info=handler_exc,
+            )
+
+    def health(self) -> InformerHealth:
+        """Sync state, last list / watch progress and last error (see ``InformerHealth``)."""
+        core = self._reflector_core()
+        return InformerHealth(
+            synced=self.has_synced(),
+            last_sync=core.last_sync_time if core else None,
+            last_watch_progress=core.last_watch_progress if core else None,
+            last_error=core.last_error if core else None,
+            last_error_time=core.last_error_time if core else None,
+        )
+
+    def _reflector_core(self) -> ReflectorCore | None:
+        reflector = getattr(self, "_reflector", None)
+        return reflector.core if reflector is not None else None
 
     # ---- state -------------------------------------------------------------------------
     def has_synced(self) -> bool:
@@ -223,6 +277,7 @@ class SharedIndexInformer(_InformerBase[T]):
             on_error=self._on_error,
             clock=self._clock,
             rand=self._rand,
+            watch_idle_timeout=self._watch_idle_timeout,
         )
         for listener in self.core.listeners():
             self._start_listener(listener)
@@ -364,6 +419,7 @@ class AsyncSharedIndexInformer(_InformerBase[T]):
             on_error=self._on_error,
             clock=self._clock,
             rand=self._rand,
+            watch_idle_timeout=self._watch_idle_timeout,
         )
         for listener in self.core.listeners():
             self._start_listener(listener)

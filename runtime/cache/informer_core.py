@@ -88,9 +88,14 @@ class InformerCore(Generic[T]):
             self._fan_out(Added(obj, False) if prev is None else Updated(prev, obj))
 
     def remove(self, obj: Any) -> None:
+        """Delete ``obj`` (or a tombstone: then handlers get the last cached state)."""
         with self._lock:
-            if self.indexer.delete(obj) is not None:
-                self._fan_out(Deleted(obj))
+            old = self.indexer.delete(obj)
+            if old is None:
+                return
+            if isinstance(obj, DeletedFinalStateUnknown):
+                obj = DeletedFinalStateUnknown(obj.key, old)
+            self._fan_out(Deleted(obj))
 
     # ---- resync ------------------------------------------------------------------------
     def resync_due(self) -> float | None:

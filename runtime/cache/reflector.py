@@ -33,6 +33,7 @@ def _new_core(
     on_error: Callable[[BaseException], None] | None,
     clock: Callable[[], float],
     rand: Callable[[], float],
+    watch_idle_timeout: float | None,
 ) -> ReflectorCore:
     return ReflectorCore(
         sink=sink,
@@ -42,6 +43,7 @@ def _new_core(
         clock=clock,
         rand=rand,
         on_error=on_error,
+        watch_idle_timeout=watch_idle_timeout,
     )
 
 
@@ -60,9 +62,12 @@ class Reflector(Generic[T]):
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         sleep: Callable[[float], None] | None = None,
+        watch_idle_timeout: float | None = None,
     ) -> None:
         self.list_watch = list_watch
-        self.core = _new_core(sink, page_size, use_watch_list, transform, on_error, clock, rand)
+        self.core = _new_core(
+            sink, page_size, use_watch_list, transform, on_error, clock, rand, watch_idle_timeout
+        )
         self._stopped = threading.Event()
         self._sleep = sleep
         self._stream: Any = None
@@ -80,8 +85,12 @@ class Reflector(Generic[T]):
                 stream.close()
 
     def run(self) -> None:
+        """Loop until ``stop()``; an unexpected error is reported and followed by a relist."""
         while not self._stopped.is_set():
-            self.step()
+            try:
+                self.step()
+            except Exception as exc:
+                self.core.step_failed(exc)
 
     def step(self) -> None:
         """Perform one action of the state machine (public for tests)."""
@@ -144,9 +153,12 @@ class AsyncReflector(Generic[T]):
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        watch_idle_timeout: float | None = None,
     ) -> None:
         self.list_watch = list_watch
-        self.core = _new_core(sink, page_size, use_watch_list, transform, on_error, clock, rand)
+        self.core = _new_core(
+            sink, page_size, use_watch_list, transform, on_error, clock, rand, watch_idle_timeout
+        )
         self._sleep = sleep
 
     @property
@@ -154,8 +166,12 @@ class AsyncReflector(Generic[T]):
         return self.core.last_sync_resource_version
 
     async def run(self) -> None:
+        """Loop until cancelled; an unexpected error is reported and followed by a relist."""
         while True:
-            await self.step()
+            try:
+                await self.step()
+            except Exception as exc:
+                self.core.step_failed(exc)
 
     async def step(self) -> None:
         action = self.core.next_action()

@@ -15,7 +15,7 @@ from kubetyped.errors import (
 )
 from kubetyped.rest.common import (
     _event_or_raise,
-    transport_error,
+    watch_transport_error,
 )
 from kubetyped.transport import (
     interrupt_response,
@@ -32,7 +32,9 @@ class WatchStream:
     not wake a blocked `recv`). A close while the request is still connecting takes effect when
     the response headers arrive. `resource_version` is the last resourceVersion seen, for
     resuming. ERROR events raise their `ApiError` unless the watch was made with
-    `raise_errors=False`.
+    `raise_errors=False`. A watch that receives no byte for its idle timeout
+    (`kubetyped.request.watch_idle_timeout`: 150 s with bookmarks, `timeoutSeconds` + 30 s, or
+    `ListOptions.idle_timeout`) raises `WatchIdleTimeoutError` (a `TransportError`).
     """
 
     def __init__(self, open_stream: Callable[[], httpx.Response], raise_errors: bool) -> None:
@@ -101,7 +103,7 @@ class WatchStream:
             if self._closed:
                 return  # the read was interrupted by close(): not an error
             if isinstance(exc, httpx.HTTPError) and request is not None:
-                raise transport_error(request, exc) from exc
+                raise watch_transport_error(request, exc) from exc
             raise
         self._pending.extend(self._decoder.feed(chunk))
 
@@ -177,8 +179,9 @@ class AsyncWatchStream:
             self._pending.extend(self._decoder.finish())
             return
         except httpx.HTTPError as exc:
+            request = self._response.request
             await self.close()
-            raise transport_error(self._response.request, exc) from exc
+            raise watch_transport_error(request, exc) from exc
         except KubetypedError:
             await self.close()
             raise

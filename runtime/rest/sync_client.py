@@ -149,10 +149,11 @@ class RESTClient(_RestCommon):
         *,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> Iterator[Obj]:
-        """Each page of a paginated list. If a continue token expires (410) the pager relists in
-        full without `limit` and yields that whole list as the last page, so items already seen
-        may come again; use `list_all` for an exact result."""
-        return self._pages(path, Pager(options, page_size=page_size))
+        """Each page of a paginated list. If a continue token expires mid-way the 410 is raised
+        (`ExpiredError`) after the pages already yielded, as client-go's `ListPager.EachListItem`
+        does: restarting would yield items twice. Start over, or use `list_all`, which falls
+        back to one full list (client-go `ListPager.List`)."""
+        return self._pages(path, Pager(options, page_size=page_size, full_list_if_expired=False))
 
     def list_all(
         self,

@@ -79,7 +79,9 @@ class List(ResourceClient[T], Generic[T, L]):
         page_size: int = rq.DEFAULT_PAGE_SIZE,
         resource_version: str | None = None,
     ) -> Generator[T, None, None]:
-        """Every item, page by page (`limit`/`continue`; a 410 continue falls back to a full list)."""
+        """Every item, page by page (`limit`/`continue`). Each item comes once: if the continue
+        token expires mid-way, `ExpiredError` is raised after the items already yielded
+        (client-go `ListPager.EachListItem`); start over for a fresh list."""
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
@@ -101,27 +103,33 @@ class Watch(ResourceClient[T]):
         allow_watch_bookmarks: bool | None = None,
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
+        idle_timeout: float | None = None,
     ) -> Generator[Event[T], None, None]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
 
-        BOOKMARK events come only when asked for: ``allow_watch_bookmarks=True``, or
-        ``send_initial_events=True`` (its end is a bookmark). Informers use them regardless.
-        """
-        if allow_watch_bookmarks is None:
-            allow_watch_bookmarks = bool(send_initial_events)
+        BOOKMARK events are yielded only when asked for: ``allow_watch_bookmarks=True``, or
+        ``send_initial_events=True`` (its end is a bookmark). By default they are still
+        requested, so a silent connection is noticed (`idle_timeout`), and dropped here;
+        ``False`` neither requests nor yields them. Informers use them regardless.
+        `idle_timeout`: seconds without any byte before `WatchIdleTimeoutError` (0: never; None:
+        `kubetyped.request.watch_idle_timeout`, 150 s with bookmarks)."""
+        yield_bookmarks = (
+            bool(send_initial_events) if allow_watch_bookmarks is None else allow_watch_bookmarks
+        )
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
             resource_version=resource_version,
             timeout_seconds=timeout_seconds,
-            allow_watch_bookmarks=allow_watch_bookmarks or None,
+            allow_watch_bookmarks=allow_watch_bookmarks is not False,
             send_initial_events=send_initial_events,
             resource_version_match=resource_version_match,
+            idle_timeout=idle_timeout,
         )
         with self._rest.watch(self._ops.collection(), options) as stream:  # closed on exit
             for event in stream:
                 typed = self._ops.event(event)
-                if allow_watch_bookmarks or not is_bookmark(typed):
+                if yield_bookmarks or not is_bookmark(typed):
                     yield typed
 
 

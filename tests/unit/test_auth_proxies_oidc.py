@@ -17,6 +17,7 @@ import importlib.metadata
 import json
 import logging
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -423,6 +424,16 @@ def test_socks5_proxy_url_builds_a_client() -> None:
         build_http_client(config).close()
     except KubetypedError as exc:  # pragma: no cover - the failure being tested
         pytest.fail(f"socks5 proxy-url: {exc}")
+
+
+def test_socks5_without_socksio_is_a_typed_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "socksio", None)  # as in an install without httpx[socks]
+    config = load_kubeconfig_dict(
+        _doc({"server": "https://h:1", "proxy-url": "socks5://127.0.0.1:1"})
+    )
+    with pytest.raises(ConfigError, match=r"install httpx\[socks\]") as info:
+        build_http_client(config)
+    assert info.value.field == "proxy-url"
 
 
 @pytest.mark.parametrize("proxy", ["http://p:abc", "socks5://[::1", "https://p/\x01"])
