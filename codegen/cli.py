@@ -1,6 +1,7 @@
 """The ``kubetyped`` command: snapshot, generate, verify and diff.
 
-Exit codes: 0 ok, 1 verify/diff found differences, 2 usage or input errors.
+Exit codes: 0 ok; 1 verify/diff found differences, or generation failed (a CRD that cannot be
+typed, a package that fails its import check; nothing is written then); 2 usage or input errors.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from kubetyped.codegen.specs import (
     shipped_snapshot,
     shipped_versions,
 )
-from kubetyped.codegen.writer import generated_files, write_files
+from kubetyped.codegen.writer import generated_files, publish
 from kubetyped.errors import KubetypedError
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
@@ -149,7 +150,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     progress(f"rendering package {package} ...")
     files = render(spec, RenderContext(package=package))
     progress(f"writing {plural(len(files), 'file')} to {args.out} ...")
-    report = write_files(args.out, files)
+    report = publish(args.out, files, package)
     versions = [gv for g in spec.groups for gv in g.versions]
     kinds = {(gv.group, gv.version, r.kind) for gv in versions for r in gv.resources}
     print(
@@ -269,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.run(args)
     except KubetypedError as error:
         print(f"kubetyped {args.command}: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return int(getattr(error, "exit_code", EXIT_USAGE))
     return result
 
 

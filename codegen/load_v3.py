@@ -102,22 +102,16 @@ def needs_hoisting(raw: Mapping[str, Any]) -> bool:
 
 def flatten(
     components: Mapping[str, Mapping[str, Any]], sources: Mapping[str, str]
-) -> dict[str, dict[str, Any]]:
-    """v2-shaped definitions of every component; nested object schemas hoisted."""
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """v2-shaped definitions of every component (nested object schemas hoisted) and the
+    modules of the CRD definitions (by their group and version)."""
     # imported here: the CRD package imports this module
-    from kubetyped.codegen.crd.hoist import Hoister
+    from kubetyped.codegen.crd.spec import hoist_crds
 
-    hoister = Hoister(known=set(components), file="")
-    definitions: dict[str, dict[str, Any]] = {}
-    for name in sorted(components):
-        raw = components[name]
-        if needs_hoisting(raw):
-            hoister.file, hoister.crd = sources.get(name, ""), name
-            hoister.definition(name, raw)
-        else:
-            definitions[name] = normalise(raw)
-    definitions.update(hoister.out)
-    return definitions
+    roots = [name for name, raw in components.items() if needs_hoisting(raw)]
+    origins = {name: (sources.get(name, ""), name) for name in roots}
+    result = hoist_crds(components, roots, origins)
+    return result.definitions, result.modules
 
 
 def _content_schema(content: Any) -> Any:
@@ -188,10 +182,10 @@ def load_v3(snapshot: Path) -> ApiSpec:
             components.setdefault(name, raw)
             sources.setdefault(name, source)
         operations.extend(v3_operations(document.get("paths", {})))
-    definitions = flatten(components, sources)
+    definitions, modules = flatten(components, sources)
     version = read_version(snapshot, files)
     apply_fixups(definitions, version)
-    schemas = build_schemas(definitions)
+    schemas = build_schemas(definitions, modules)
     path_resources = analyse(operations, schemas)
     discovery_names = [f"{DISCOVERY_DIR}/{n}" for n in DISCOVERY_FILES]
     if all(n in files for n in discovery_names):

@@ -48,6 +48,8 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/fake/async_transport.py", "runtime/fake/sync_transport.py"),
     ("runtime/typed/async_clientset.py", "runtime/typed/sync_clientset.py"),
     ("runtime/async_transport.py", "runtime/sync_transport.py"),
+    ("runtime/cache/async_reflector.py", "runtime/cache/sync_reflector.py"),
+    ("runtime/cache/async_informer.py", "runtime/cache/sync_informer.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"

@@ -11,12 +11,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kubetyped.codegen.crd.generate import render_crd_package
+from kubetyped.codegen.crd.errors import CrdError
+from kubetyped.codegen.crd.generate import explainer, render_crd_package
 from kubetyped.codegen.crd.spec import GroupFilter, spec_from_crd_files
 from kubetyped.codegen.errors import CodegenError
 from kubetyped.codegen.ir import ApiSpec
 from kubetyped.codegen.render_context import DEFAULT_PACKAGE
-from kubetyped.codegen.writer import write_files
+from kubetyped.codegen.writer import publish
 
 
 def crd_mode(args: argparse.Namespace) -> bool:
@@ -34,10 +35,18 @@ def selection(args: argparse.Namespace) -> GroupFilter:
 def crd_spec(args: argparse.Namespace) -> ApiSpec:
     if args.crd:
         return spec_from_crd_files(args.crd, selection(args))
-    from kubetyped.codegen.crd.cluster import spec_from_cluster
+    from kubetyped.codegen.crd.cluster import spec_from_cluster, spec_from_snapshot
 
+    if args.spec is not None:
+        from kubetyped.codegen.layout import is_snapshot
+        from kubetyped.codegen.specs import resolve_spec
+
+        snapshot = resolve_spec(args.spec)
+        if not is_snapshot(snapshot):
+            raise CrdError("--include-group needs a snapshot (folder or archive)", file=args.spec)
+        return spec_from_snapshot(snapshot, selection(args))
     if args.kubeconfig is None:
-        raise CodegenError("give --crd FILES or --kubeconfig to read CRDs from")
+        raise CodegenError("give --crd FILES, --spec SNAPSHOT or --kubeconfig to read CRDs from")
     return spec_from_cluster(args.kubeconfig, args.context, selection(args))
 
 
@@ -50,7 +59,7 @@ def render_crd_files(args: argparse.Namespace, package: str) -> tuple[ApiSpec, d
             "a CRD package needs its own --out folder (its package name is derived from it)"
         )
     spec = crd_spec(args)
-    return spec, render_crd_package(spec, package)
+    return spec, render_crd_package(spec, package, args.base_package)
 
 
 def cmd_generate_crds(args: argparse.Namespace) -> int:
@@ -59,7 +68,7 @@ def cmd_generate_crds(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     package = package_for_out(args.out, args.package)
     spec, files = render_crd_files(args, package)
-    report = write_files(args.out, files)
+    report = publish(args.out, files, package, explain=explainer(spec))
     kinds = sorted(r.kind for g in spec.groups for gv in g.versions for r in gv.resources)
     print(
         f"generated {package} ({', '.join(g.name for g in spec.groups)}): "
@@ -78,6 +87,11 @@ def add_crd_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--exclude-group", action="append", help="API group to skip (repeat)")
     group.add_argument(
         "--include-builtin-groups", action="store_true", help="allow built-in groups too"
+    )
+    group.add_argument(
+        "--base-package",
+        default=DEFAULT_PACKAGE,
+        help="package whose models the CRD package uses for built-in types (default: %(default)s)",
     )
 
 

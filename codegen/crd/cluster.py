@@ -61,6 +61,35 @@ def _kinds_only(components: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+def snapshot_fetch(snapshot: Path) -> Fetch:
+    """A fetch over a snapshot (``kubetyped snapshot`` output, folder or archive): the same
+    documents as the server's, offline."""
+    from kubetyped.codegen.layout import (
+        DISCOVERY_DIR,
+        OPENAPI_V3_DIR,
+        read_snapshot,
+        v3_file_name,
+    )
+
+    files = read_snapshot(snapshot)
+
+    def fetch(path: str, accept: str) -> bytes:
+        if path == "/apis":
+            name = f"{DISCOVERY_DIR}/apis.json"
+        else:
+            name = f"{OPENAPI_V3_DIR}/{v3_file_name(path.removeprefix('/openapi/v3/'))}"
+        if name not in files:
+            raise CrdError("not in the snapshot", file=f"{snapshot}/{name}")
+        return files[name]
+
+    return fetch
+
+
+def spec_from_snapshot(snapshot: Path, selection: GroupFilter) -> ApiSpec:
+    """The CRD groups of a snapshot folder (``generate --spec SNAPSHOT --include-group G``)."""
+    return build_spec(inputs_from_server(snapshot_fetch(snapshot), selection))
+
+
 def spec_from_cluster(
     kubeconfig: Path | None, context: str | None, selection: GroupFilter
 ) -> ApiSpec:

@@ -56,11 +56,20 @@ _Values = dict[str, dict[str, tuple[str, ...]]]
 
 
 def _index_values(key: str, obj: Any, funcs: Mapping[str, IndexFunc]) -> dict[str, tuple[str, ...]]:
-    """Every index function applied to ``obj``; raises ``IndexFuncError`` naming the index."""
+    """Every index function applied to ``obj``; raises ``IndexFuncError`` naming the index.
+
+    An object still held as its JSON stays so: index functions that read more than its
+    metadata get a throwaway parsed twin (the cache keeps the JSON, not the parse)."""
     out: dict[str, tuple[str, ...]] = {}
+    twin: Any = None
     for name, func in funcs.items():
+        target = obj
+        if func is not namespace_index_func:
+            if twin is None:
+                twin = _parsed_twin(obj)
+            target = twin
         try:
-            values = func(obj)
+            values = func(target)
         except Exception as exc:
             raise IndexFuncError(key, name, f"{type(exc).__name__}: {exc}") from exc
         if not isinstance(values, list | tuple | set | frozenset) or not all(
@@ -69,6 +78,13 @@ def _index_values(key: str, obj: Any, funcs: Mapping[str, IndexFunc]) -> dict[st
             raise IndexFuncError(key, name, f"returned {values!r}, not a list of strings")
         out[name] = tuple(values)
     return out
+
+
+def _parsed_twin(obj: Any) -> Any:
+    """A parsed copy of an object held as its JSON (to run user functions on), else ``obj``."""
+    unparsed_json = getattr(obj, "unparsed_json", None)
+    data = unparsed_json() if unparsed_json is not None else None
+    return obj if data is None else type(obj).from_unparsed(bytes(data))
 
 
 def _build_indices(values: _Values, names: Iterable[str]) -> _Indices:
@@ -142,9 +158,13 @@ class Indexer(Generic[T]):
 
         Raises ``IndexFuncError`` (store unchanged) when a key or index function rejects an
         object."""
-        items = {self.key_of(obj): obj for obj in objs}
+        items: dict[str, T] = {}
+        values: _Values = {}
         with self._lock:
-            values = {key: _index_values(key, obj, self._funcs) for key, obj in items.items()}
+            for obj in objs:  # key and index values together: metadata is read once
+                key = self.key_of(obj)
+                items[key] = obj
+                values[key] = _index_values(key, obj, self._funcs)
             indices = _build_indices(values, self._funcs)
             old = self._items
             self._items, self._values, self._indices = items, values, indices

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from kubetyped import yamlio
 from kubetyped.config.errors import InvalidKubeconfigError, KubeconfigParseError
 
 
@@ -22,8 +23,8 @@ def update_auth_provider_config(path: Path, user: str, updates: Mapping[str, str
     file's mode kept.
     """
     try:
-        doc: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        doc: Any = yamlio.load(path.read_text(encoding="utf-8"), source=str(path))
+    except (OSError, yamlio.YamlError) as exc:
         raise KubeconfigParseError(
             f'cannot re-read {path} to save refreshed tokens of user "{user}": '
             f"{type(exc).__name__}",

@@ -224,10 +224,15 @@ class AsyncRESTClient(_RestCommon):
         options: ListOptions | None = None,
         *,
         raise_errors: bool = True,
+        unparsed: bool = False,
     ) -> AsyncWatchStream:
-        """Watch events (`watch=true`); not rate limited, no read timeout. Opened lazily."""
+        """Watch events (`watch=true`); not rate limited, no read timeout. Opened lazily.
+
+        `unparsed=True`: objects stay JSON (`kubetyped.watch.UnparsedWatchEvent`), for caches."""
         request = watch_request(path, options)
-        return AsyncWatchStream(lambda: self.send(request, stream=True), raise_errors)
+        return AsyncWatchStream(
+            lambda: self.send(request, stream=True), raise_errors, unparsed=unparsed
+        )
 
     async def get_text(self, path: PathLike, params: Mapping[str, str] | None = None) -> str:
         """A text body, e.g. `pods/<name>/log`."""

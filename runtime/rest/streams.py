@@ -35,12 +35,19 @@ class WatchStream:
     `raise_errors=False`. A watch that receives no byte for its idle timeout
     (`kubetyped.request.watch_idle_timeout`: 150 s with bookmarks, `timeoutSeconds` + 30 s, or
     `ListOptions.idle_timeout`) raises `WatchIdleTimeoutError` (a `TransportError`).
+    `unparsed=True` keeps event objects as JSON (`kubetyped.watch.UnparsedWatchEvent`).
     """
 
-    def __init__(self, open_stream: Callable[[], httpx.Response], raise_errors: bool) -> None:
+    def __init__(
+        self,
+        open_stream: Callable[[], httpx.Response],
+        raise_errors: bool,
+        *,
+        unparsed: bool = False,
+    ) -> None:
         self._open = open_stream
         self._raise_errors = raise_errors
-        self._decoder = WatchDecoder()
+        self._decoder = WatchDecoder(unparsed=unparsed)
         self._pending: deque[WatchEvent] = deque()
         self._response: httpx.Response | None = None
         self._chunks: Iterator[bytes] | None = None
@@ -140,11 +147,15 @@ class AsyncWatchStream:
     """Async iterator of `WatchEvent`s; see `WatchStream`."""
 
     def __init__(
-        self, open_stream: Callable[[], Awaitable[httpx.Response]], raise_errors: bool
+        self,
+        open_stream: Callable[[], Awaitable[httpx.Response]],
+        raise_errors: bool,
+        *,
+        unparsed: bool = False,
     ) -> None:
         self._open = open_stream
         self._raise_errors = raise_errors
-        self._decoder = WatchDecoder()
+        self._decoder = WatchDecoder(unparsed=unparsed)
         self._pending: deque[WatchEvent] = deque()
         self._response: httpx.Response | None = None
         self._chunks: AsyncIterator[bytes] | None = None

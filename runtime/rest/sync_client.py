@@ -226,10 +226,13 @@ class RESTClient(_RestCommon):
         options: ListOptions | None = None,
         *,
         raise_errors: bool = True,
+        unparsed: bool = False,
     ) -> WatchStream:
-        """Watch events (`watch=true`); not rate limited, no read timeout. Opened lazily."""
+        """Watch events (`watch=true`); not rate limited, no read timeout. Opened lazily.
+
+        `unparsed=True`: objects stay JSON (`kubetyped.watch.UnparsedWatchEvent`), for caches."""
         request = watch_request(path, options)
-        return WatchStream(lambda: self.send(request, stream=True), raise_errors)
+        return WatchStream(lambda: self.send(request, stream=True), raise_errors, unparsed=unparsed)
 
     def get_text(self, path: PathLike, params: Mapping[str, str] | None = None) -> str:
         """A text body, e.g. `pods/<name>/log`."""

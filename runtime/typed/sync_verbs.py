@@ -14,8 +14,9 @@ from typing import Any, Generic, TypeVar
 from kubetyped import request as rq
 from kubetyped.rest import RESTClient
 from kubetyped.typed.events import Event
-from kubetyped.typed.operations import Body, ResourceOperations, is_bookmark, log_params
+from kubetyped.typed.operations import Body, ResourceOperations, log_params
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
+from kubetyped.watch import EventType
 
 T = TypeVar("T")
 L = TypeVar("L")
@@ -41,13 +42,22 @@ class ResourceClient(Generic[T]):
 
 
 class Get(ResourceClient[T]):
+    """The `get` verb."""
+
     def get(self, name: str, *, resource_version: str | None = None) -> T:
+        """The object `name` (client-go `Get`).
+
+        `resource_version`: "" or None reads the latest (quorum read); "0" allows any cached
+        version. Raises `NotFoundError` (404), `ForbiddenError`, or another `ApiError` from the
+        server's `Status`; `TransportError` when no answer arrives."""
         response = self._rest.send(self._ops.get(name, resource_version))
         result: T = self._ops.decode(response)
         return result
 
 
 class List(ResourceClient[T], Generic[T, L]):
+    """The `list` verb: one call, or every item page by page."""
+
     def list(
         self,
         *,
@@ -59,6 +69,13 @@ class List(ResourceClient[T], Generic[T, L]):
         resource_version_match: str | None = None,
         timeout_seconds: int | None = None,
     ) -> L:
+        """One list call (client-go `List`): the typed list object, `items` decoded lazily.
+
+        Selectors use the API's string syntax (`"app=web,tier!=db"`); `limit` and `continue_` page
+        by hand (`iterate` pages for you); `resource_version`/`resource_version_match` choose the
+        consistency (API convention "resourceVersion semantics"); `timeout_seconds` bounds the call
+        on the server. Raises `ExpiredError` (410) for an expired `continue_`, else the typed
+        `ApiError`."""
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
@@ -93,6 +110,8 @@ class List(ResourceClient[T], Generic[T, L]):
 
 
 class Watch(ResourceClient[T]):
+    """The `watch` verb."""
+
     def watch(
         self,
         *,
@@ -129,11 +148,13 @@ class Watch(ResourceClient[T]):
         with self._rest.watch(self._ops.collection(), options) as stream:  # closed on exit
             for event in stream:
                 typed = self._ops.event(event)
-                if yield_bookmarks or not is_bookmark(typed):
+                if yield_bookmarks or typed.type is not EventType.BOOKMARK:
                     yield typed
 
 
 class Create(ResourceClient[T]):
+    """The `create` verb."""
+
     def create(
         self,
         obj: T | dict[str, Any],
@@ -142,12 +163,20 @@ class Create(ResourceClient[T]):
         field_manager: str | None = None,
         field_validation: str | None = None,
     ) -> T:
+        """POST `obj` (a model or a dict; apiVersion/kind filled in) and return the created object.
+
+        `dry_run` validates without persisting; `field_manager` names the writer in managedFields;
+        `field_validation` is "Strict", "Warn" or "Ignore" (unknown fields). Raises
+        `AlreadyExistsError` (409), `InvalidError` with field causes (422), or another `ApiError`
+        (client-go `Create`)."""
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
         result: T = self._ops.decode(self._rest.send(self._ops.create(obj, options)))
         return result
 
 
 class Update(ResourceClient[T]):
+    """The `update` verb."""
+
     def update(
         self,
         obj: T | dict[str, Any],
@@ -156,12 +185,19 @@ class Update(ResourceClient[T]):
         field_manager: str | None = None,
         field_validation: str | None = None,
     ) -> T:
+        """PUT the whole object (client-go `Update`) and return the stored object.
+
+        The object's `metadata.resourceVersion`, when set, must match the stored one, else
+        `ConflictError` (409; see `retry_on_conflict`). Options as for `create`.
+        """
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
         result: T = self._put(obj, None, options)
         return result
 
 
 class Patch(ResourceClient[T]):
+    """The `patch` verb."""
+
     def patch(
         self,
         name: str,
@@ -180,6 +216,8 @@ class Patch(ResourceClient[T]):
 
 
 class Apply(ResourceClient[T]):
+    """Server-side apply (a `patch` with `application/apply-patch+yaml`)."""
+
     def apply(
         self,
         obj: T | dict[str, Any],
@@ -196,6 +234,8 @@ class Apply(ResourceClient[T]):
 
 
 class Delete(ResourceClient[T]):
+    """The `delete` verb."""
+
     def delete(
         self,
         name: str,
@@ -205,11 +245,18 @@ class Delete(ResourceClient[T]):
         preconditions: rq.Preconditions | None = None,
         dry_run: bool = False,
     ) -> None:
+        """DELETE the object `name` (client-go `Delete`); returns nothing.
+
+        `propagation_policy`: "Orphan", "Background" or "Foreground"; `grace_period_seconds`
+        overrides the object's; `preconditions` (uid / resourceVersion) make the delete conditional
+        (409 on mismatch). Raises `NotFoundError` (404) when it does not exist."""
         options = rq.DeleteOptions(propagation_policy, grace_period_seconds, preconditions, dry_run)
         self._rest.send(self._ops.delete(name, options))
 
 
 class DeleteCollection(ResourceClient[T]):
+    """The `deletecollection` verb."""
+
     def delete_collection(
         self,
         *,
@@ -219,6 +266,10 @@ class DeleteCollection(ResourceClient[T]):
         grace_period_seconds: int | None = None,
         dry_run: bool = False,
     ) -> None:
+        """DELETE every object matching the selectors (client-go `DeleteCollection`).
+
+        Options as for `delete`; the server deletes them one by one (no atomicity).
+        """
         list_options = rq.ListOptions(label_selector=label_selector, field_selector=field_selector)
         options = rq.DeleteOptions(propagation_policy, grace_period_seconds, None, dry_run)
         self._rest.send(self._ops.delete_collection(list_options, options))
@@ -228,12 +279,17 @@ class Status(ResourceClient[T]):
     """The `status` subresource."""
 
     def get_status(self, name: str) -> T:
+        """The object `name` read through its `status` subresource."""
         result: T = self._ops.decode(self._rest.send(self._ops.get(name, None, "status")))
         return result
 
     def update_status(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
+        """PUT the object's `status` (client-go `UpdateStatus`); changes outside status are ignored.
+
+        Raises `ConflictError` (409) when `metadata.resourceVersion` is stale.
+        """
         options = rq.WriteOptions(dry_run, field_manager)
         result: T = self._put(obj, "status", options)
         return result
@@ -247,6 +303,7 @@ class Status(ResourceClient[T]):
         dry_run: bool = False,
         field_manager: str | None = None,
     ) -> T:
+        """Patch the `status` subresource (see `patch` for `patch_type`)."""
         options = rq.WriteOptions(dry_run, field_manager)
         request = self._ops.patch(name, patch, patch_type, options, "status")
         result: T = self._ops.decode(self._rest.send(request))
@@ -260,6 +317,7 @@ class Status(ResourceClient[T]):
         force: bool = False,
         dry_run: bool = False,
     ) -> T:
+        """Server-side apply to the `status` subresource as `field_manager` (see `apply`)."""
         options = rq.ApplyOptions(field_manager, force, dry_run)
         result: T = self._ops.decode(self._rest.send(self._ops.apply(obj, options, "status")))
         return result
@@ -269,6 +327,9 @@ class Scale(ResourceClient[T], Generic[T, S]):
     """The `scale` subresource (autoscaling/v1 Scale)."""
 
     def get_scale(self, name: str) -> S:
+        """The `scale` subresource of `name`, as the scale model the resource names (autoscaling/v1
+        `Scale`; client-go `GetScale`).
+        """
         model = self.resource.subresource_model("scale")
         response = self._rest.send(self._ops.get(name, None, "scale"))
         result: S = self._ops.decode_as(model, response)
@@ -282,6 +343,10 @@ class Scale(ResourceClient[T], Generic[T, S]):
         dry_run: bool = False,
         field_manager: str | None = None,
     ) -> S:
+        """PUT the `scale` subresource (e.g. `spec.replicas`); returns the stored scale.
+
+        Raises `ConflictError` (409) when the scale's `metadata.resourceVersion` is stale.
+        """
         model = self.resource.subresource_model("scale")
         options = rq.WriteOptions(dry_run, field_manager)
         body = self._ops.body(scale, kind="Scale", api_version="autoscaling/v1")
@@ -300,6 +365,7 @@ class Scale(ResourceClient[T], Generic[T, S]):
         dry_run: bool = False,
         field_manager: str | None = None,
     ) -> S:
+        """Patch the `scale` subresource (see `patch` for `patch_type`)."""
         model = self.resource.subresource_model("scale")
         options = rq.WriteOptions(dry_run, field_manager)
         request = self._ops.patch(name, patch, patch_type, options, "scale")
@@ -309,6 +375,7 @@ class Scale(ResourceClient[T], Generic[T, S]):
     def apply_scale(
         self, name: str, scale: S | dict[str, Any], *, field_manager: str, force: bool = False
     ) -> S:
+        """Server-side apply of `scale` to the `scale` subresource as `field_manager`."""
         model = self.resource.subresource_model("scale")
         options = rq.ApplyOptions(field_manager, force)
         request = self._ops.apply(
@@ -324,6 +391,10 @@ class Evict(ResourceClient[T], Generic[T, S]):
     def evict(
         self, name: str, eviction: S | dict[str, Any] | None = None, *, dry_run: bool = False
     ) -> None:
+        """POST an Eviction for pod `name` (policy/v1; client-go `EvictV1`).
+
+        Raises `TooManyRequestsError` (429) while a PodDisruptionBudget forbids it; retry later.
+        """
         body: Any = (
             eviction
             if eviction is not None
@@ -339,6 +410,7 @@ class Bind(ResourceClient[T], Generic[T, S]):
     """`pods/binding`: binds a pod to a node."""
 
     def bind(self, name: str, binding: S | dict[str, Any], *, dry_run: bool = False) -> None:
+        """POST a Binding that assigns pod `name` to a node (what a scheduler does)."""
         request = self._ops.post_subresource(
             name, "binding", binding, "Binding", "v1", rq.WriteOptions(dry_run)
         )
@@ -351,6 +423,9 @@ class CreateToken(ResourceClient[T], Generic[T, S]):
     def create_token(
         self, name: str, token_request: S | dict[str, Any], *, dry_run: bool = False
     ) -> S:
+        """Request a bound token for service account `name` (authentication.k8s.io/v1 TokenRequest);
+        returns the TokenRequest with `status.token` and its expiry.
+        """
         model = self.resource.subresource_model("token")
         request = self._ops.post_subresource(
             name,
@@ -378,6 +453,10 @@ class Log(ResourceClient[T]):
         timestamps: bool = False,
         limit_bytes: int | None = None,
     ) -> str:
+        """The container log of pod `name` as text (`pods/log`).
+
+        `container` is required when the pod has several; `previous` reads the last terminated
+        instance; `since_seconds`, `tail_lines` and `limit_bytes` bound what is returned."""
         params = log_params(
             container=container,
             follow=False,
@@ -398,6 +477,9 @@ class Log(ResourceClient[T]):
         tail_lines: int | None = None,
         timestamps: bool = False,
     ) -> Iterator[str]:
+        """Lines of the container log as written (`follow=true`), until the container ends or
+        the iteration is closed.
+        """
         params = log_params(
             container=container,
             follow=True,
@@ -416,6 +498,7 @@ class Approval(ResourceClient[T]):
     def update_approval(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
+        """PUT the CertificateSigningRequest's `approval` subresource (approve or deny it)."""
         result: T = self._put(obj, "approval", rq.WriteOptions(dry_run, field_manager))
         return result
 
@@ -426,6 +509,7 @@ class EphemeralContainers(ResourceClient[T]):
     def update_ephemeral_containers(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
+        """PUT the pod's `ephemeralcontainers` subresource (adds debug containers)."""
         result: T = self._put(obj, "ephemeralcontainers", rq.WriteOptions(dry_run, field_manager))
         return result
 
@@ -436,5 +520,6 @@ class Resize(ResourceClient[T]):
     def update_resize(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
+        """PUT the pod's `resize` subresource (in-place resource changes)."""
         result: T = self._put(obj, "resize", rq.WriteOptions(dry_run, field_manager))
         return result

@@ -90,7 +90,8 @@ def test_transform_rejecting_one_watched_object_is_reported_and_skipped(crashes:
         wait_until(lambda: names(inf.lister()) == ["b"])
         err = next(e for e in errors if isinstance(e, TransformError))
         assert err.key == "d/odd-one" and isinstance(err.__cause__, ValueError)
-        assert inf.informer()._run_thread is not None and inf.informer()._run_thread.is_alive()
+        runner = inf.informer()._runner
+        assert runner is not None and runner.handle.is_alive()
         health = inf.informer().health()
         assert health.synced and isinstance(health.last_error, TransformError)
         assert health.last_sync is not None and health.last_watch_progress is not None
@@ -175,8 +176,8 @@ async def test_async_informer_survives_transform_and_handler_errors() -> None:
         await fake.core_v1.config_maps("d").create(cm("b"))
         await fake.core_v1.config_maps("d").delete("a")
         await async_wait_until(lambda: names(inf.lister()) == ["b"])
-        task = inf.informer()._run_task
-        assert task is not None and not task.done()
+        runner = inf.informer()._runner
+        assert runner is not None and not runner.handle.done()
         assert isinstance(inf.informer().health().last_error, TransformError)
     finally:
         await factory.shutdown()

@@ -81,7 +81,7 @@ def crd_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_crd_package_is_ruff_clean(crd_tree: Path) -> None:
-    assert len(list((crd_tree / PACKAGE).rglob("*.py"))) > 400
+    assert len(list((crd_tree / PACKAGE).rglob("*.py"))) > 100
     assert ruff_problems(crd_tree / PACKAGE) == ""
 
 
