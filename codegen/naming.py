@@ -66,6 +66,7 @@ _MODEL_ATTRIBUTES = frozenset(
         "construct", "copy", "dict", "fields", "from_orm", "json", "parse_file", "parse_obj",
         "parse_raw", "schema", "schema_json", "update_forward_refs", "validate",
         "from_json", "from_raw", "to_dict", "to_json", "raw_view",  # kubetyped.model.KubeModel
+        "from_unparsed", "unparsed_json",
         "mro", "register",  # the metaclass's (pydantic refuses fields that shadow them)
     }
 )  # fmt: skip

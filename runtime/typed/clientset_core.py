@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar
 
 from kubetyped.config import ClientConfig, load_incluster_config, load_kubeconfig
 from kubetyped.rest import AsyncRESTClient, RESTClient
@@ -16,6 +16,9 @@ from kubetyped.typed.resource import (
 from kubetyped.urls import redact_url
 
 R = TypeVar("R", RESTClient, AsyncRESTClient)
+# `cls: type[C] -> C` rather than `Self`: jedi (and so editors built on it) resolves a TypeVar
+# but not `Self`, and would complete `Clientset.from_kubeconfig()` as the private base.
+C = TypeVar("C", bound="ClientsetCore[Any]")
 
 
 class GroupClient(Generic[R]):
@@ -45,7 +48,7 @@ class ClientsetCore(Generic[R]):
         self._groups: dict[str, Any] = {}
 
     @classmethod
-    def from_config(cls, config: ClientConfig) -> Self:
+    def from_config(cls: type[C], config: ClientConfig) -> C:
         """One REST client, and so one rate limiter, for every group of the clientset.
 
         ``config.namespace`` (the kubeconfig context's namespace, or the pod's) becomes the
@@ -54,7 +57,7 @@ class ClientsetCore(Generic[R]):
         return cls(cls._rest_class.from_config(config), namespace=config.namespace)
 
     @classmethod
-    def load(cls, context: str | None = None, *, namespace: str | None = None) -> Self:
+    def load(cls: type[C], context: str | None = None, *, namespace: str | None = None) -> C:
         """A clientset for the kubeconfig (``$KUBECONFIG`` or ``~/.kube/config``), else for the
         pod's service account in a cluster: ``kubetyped.config.load_config`` (kubectl's order).
         """
@@ -64,17 +67,17 @@ class ClientsetCore(Generic[R]):
 
     @classmethod
     def from_kubeconfig(
-        cls,
+        cls: type[C],
         path: str | os.PathLike[str] | None = None,
         *,
         context: str | None = None,
         namespace: str | None = None,
-    ) -> Self:
+    ) -> C:
         """A clientset for a kubeconfig context (client-go `clientcmd` loading rules)."""
         return cls.from_config(load_kubeconfig(path, context=context, namespace=namespace))
 
     @classmethod
-    def from_incluster(cls) -> Self:
+    def from_incluster(cls: type[C]) -> C:
         """A clientset from the pod's service account (client-go `rest.InClusterConfig`)."""
         return cls.from_config(load_incluster_config())
 

@@ -21,6 +21,9 @@ from kubetyped.watch import EventType
 T = TypeVar("T")
 L = TypeVar("L")
 S = TypeVar("S")
+#: an apply configuration: the TypedDict generated next to a model (partial, wire names)
+A = TypeVar("A")
+SA = TypeVar("SA")
 
 
 class ResourceClient(Generic[T]):
@@ -215,19 +218,24 @@ class Patch(ResourceClient[T]):
         return result
 
 
-class Apply(ResourceClient[T]):
+class Apply(ResourceClient[T], Generic[T, A]):
     """Server-side apply (a `patch` with `application/apply-patch+yaml`)."""
 
     def apply(
         self,
-        obj: T | dict[str, Any],
+        obj: T | A,
         *,
         field_manager: str,
         force: bool = False,
         dry_run: bool = False,
         field_validation: str | None = None,
     ) -> T:
-        """Server-side apply of the fields set in `obj` (apiVersion and kind are filled in)."""
+        """Server-side apply of the fields set in `obj` (apiVersion and kind are filled in).
+
+        `obj` is a model or its apply configuration (`<Kind>ApplyConfiguration`, a TypedDict
+        with wire-name keys, every key optional: client-go's applyconfigurations); a dict
+        literal is checked against it by type checkers. Returns the object the server stored.
+        """
         options = rq.ApplyOptions(field_manager, force, dry_run, field_validation)
         result: T = self._ops.decode(self._rest.send(self._ops.apply(obj, options)))
         return result
@@ -275,7 +283,7 @@ class DeleteCollection(ResourceClient[T]):
         self._rest.send(self._ops.delete_collection(list_options, options))
 
 
-class Status(ResourceClient[T]):
+class Status(ResourceClient[T], Generic[T, A]):
     """The `status` subresource."""
 
     def get_status(self, name: str) -> T:
@@ -311,7 +319,7 @@ class Status(ResourceClient[T]):
 
     def apply_status(
         self,
-        obj: T | dict[str, Any],
+        obj: T | A,
         *,
         field_manager: str,
         force: bool = False,
@@ -323,7 +331,7 @@ class Status(ResourceClient[T]):
         return result
 
 
-class Scale(ResourceClient[T], Generic[T, S]):
+class Scale(ResourceClient[T], Generic[T, S, SA]):
     """The `scale` subresource (autoscaling/v1 Scale)."""
 
     def get_scale(self, name: str) -> S:
@@ -373,7 +381,7 @@ class Scale(ResourceClient[T], Generic[T, S]):
         return result
 
     def apply_scale(
-        self, name: str, scale: S | dict[str, Any], *, field_manager: str, force: bool = False
+        self, name: str, scale: S | SA, *, field_manager: str, force: bool = False
     ) -> S:
         """Server-side apply of `scale` to the `scale` subresource as `field_manager`."""
         model = self.resource.subresource_model("scale")
