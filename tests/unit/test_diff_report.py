@@ -64,7 +64,7 @@ def test_markdown_breaking_table_then_collapsed_sections() -> None:
     assert "<summary>1 non-breaking change</summary>" in markdown
     assert "<summary>30 informational changes</summary>" in markdown
     assert markdown.count("types only matter") == 1
-    assert markdown.index("#### Breaking") < markdown.index("non-breaking changes</summary>")
+    assert markdown.index("#### Breaking") < markdown.index("non-breaking change</summary>")
 
 
 def test_json_follows_the_documented_schema() -> None:
