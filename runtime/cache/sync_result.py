@@ -18,6 +18,7 @@ class CacheSyncResult(dict[Hashable, bool]):
 
     @property
     def unsynced(self) -> list[Hashable]:
+        """The keys of the informers that had not synced when the wait ended."""
         return [key for key, synced in self.items() if not synced]
 
     def __repr__(self) -> str:

@@ -6,7 +6,7 @@ import contextlib
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Self
+from typing import Any, Self
 
 import httpx
 
@@ -35,7 +35,7 @@ class WatchStream:
     `raise_errors=False`. A watch that receives no byte for its idle timeout
     (`kubetyped.request.watch_idle_timeout`: 150 s with bookmarks, `timeoutSeconds` + 30 s, or
     `ListOptions.idle_timeout`) raises `WatchIdleTimeoutError` (a `TransportError`).
-    `unparsed=True` keeps event objects as JSON (`kubetyped.watch.UnparsedWatchEvent`).
+    `unparsed=True` keeps ADDED/MODIFIED/DELETED objects as JSON (`decode_event_unparsed`).
     """
 
     def __init__(
@@ -48,7 +48,7 @@ class WatchStream:
         self._open = open_stream
         self._raise_errors = raise_errors
         self._decoder = WatchDecoder(unparsed=unparsed)
-        self._pending: deque[WatchEvent] = deque()
+        self._pending: deque[WatchEvent[Any]] = deque()
         self._response: httpx.Response | None = None
         self._chunks: Iterator[bytes] | None = None
         self._lock = threading.Lock()  # guards _response, _reading and _closed across threads
@@ -63,7 +63,7 @@ class WatchStream:
     def __iter__(self) -> Self:
         return self
 
-    def __next__(self) -> WatchEvent:
+    def __next__(self) -> WatchEvent[Any]:
         while not self._pending:
             if self._closed or self._exhausted:
                 raise StopIteration
@@ -156,7 +156,7 @@ class AsyncWatchStream:
         self._open = open_stream
         self._raise_errors = raise_errors
         self._decoder = WatchDecoder(unparsed=unparsed)
-        self._pending: deque[WatchEvent] = deque()
+        self._pending: deque[WatchEvent[Any]] = deque()
         self._response: httpx.Response | None = None
         self._chunks: AsyncIterator[bytes] | None = None
         self._done = False
@@ -168,7 +168,7 @@ class AsyncWatchStream:
     def __aiter__(self) -> Self:
         return self
 
-    async def __anext__(self) -> WatchEvent:
+    async def __anext__(self) -> WatchEvent[Any]:
         while not self._pending:
             if self._done:
                 raise StopAsyncIteration

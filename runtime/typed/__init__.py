@@ -5,7 +5,6 @@ mixins its resource grants, from `sync_verbs` (for `Clientset`) or `async_verbs`
 `AsyncClientset`); see docs/GENERATED.md.
 """
 
-from kubetyped.typed.events import Event
 from kubetyped.typed.resource import (
     ALL_NAMESPACES,
     CONTEXT_NAMESPACE,
@@ -15,6 +14,7 @@ from kubetyped.typed.resource import (
     NamespaceRequiredError,
     ResourceInfo,
 )
+from kubetyped.watch import WatchEvent as Event  # the one watch event type (kubetyped.watch)
 
 __all__ = [
     "ALL_NAMESPACES",

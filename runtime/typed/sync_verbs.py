@@ -13,10 +13,9 @@ from typing import Any, Generic, TypeVar
 
 from kubetyped import request as rq
 from kubetyped.rest import RESTClient
-from kubetyped.typed.events import Event
 from kubetyped.typed.operations import Body, ResourceOperations, log_params
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
-from kubetyped.watch import EventType
+from kubetyped.watch import EventType, WatchEvent
 
 T = TypeVar("T")
 L = TypeVar("L")
@@ -126,7 +125,7 @@ class Watch(ResourceClient[T]):
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
         idle_timeout: float | None = None,
-    ) -> Generator[Event[T], None, None]:
+    ) -> Generator[WatchEvent[T], None, None]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
 
         BOOKMARK events are yielded only when asked for: ``allow_watch_bookmarks=True``, or
