@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kubetyped.cache.async_listwatch import AsyncListWatch, AsyncTweakedListWatch
-from kubetyped.cache.backoff import Backoff
 from kubetyped.cache.errors import CacheError, NotCachedError, TransformError, WatchClosedError
 from kubetyped.cache.factory import (
     AsyncSharedInformerFactory,
@@ -18,7 +17,7 @@ from kubetyped.cache.informer import (
     InformerStateError,
     SharedIndexInformer,
 )
-from kubetyped.cache.lister import Lister
+from kubetyped.cache.lister import ClusterLister, Lister, NamespacedLister, NamespaceLister
 from kubetyped.cache.meta import (
     ObjectMeta,
     ObjectMetaError,
@@ -48,9 +47,9 @@ __all__ = [
     "AsyncSharedIndexInformer",
     "AsyncSharedInformerFactory",
     "AsyncTweakedListWatch",
-    "Backoff",
     "CacheError",
     "CacheSyncResult",
+    "ClusterLister",
     "DeletedFinalStateUnknown",
     "FactoryShutDownError",
     "FuncHandler",
@@ -63,6 +62,8 @@ __all__ = [
     "ListResult",
     "ListWatch",
     "Lister",
+    "NamespaceLister",
+    "NamespacedLister",
     "NotCachedError",
     "ObjectMeta",
     "ObjectMetaError",
