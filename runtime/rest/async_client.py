@@ -38,7 +38,7 @@ from kubetyped.rest.common import (
     decode_json,
     transport_error,
 )
-from kubetyped.rest.streams import AsyncWatchStream
+from kubetyped.rest.streams import AsyncLogStream, AsyncWatchStream
 from kubetyped.transport import (
     TransportConfig,
     build_async_http_client,
@@ -221,18 +221,13 @@ class AsyncRESTClient(_RestCommon):
     async def get_text(self, path: PathLike, params: Mapping[str, str] | None = None) -> str:
         return (await self.send(build_request("GET", path, params=params, accept="*/*"))).text
 
-    async def stream_lines(
+    def stream_lines(
         self, path: PathLike, params: Mapping[str, str] | None = None
-    ) -> AsyncIterator[str]:
+    ) -> AsyncLogStream:
+        """Lines of a streamed text body as they arrive; see `RESTClient.stream_lines`.
+        Cancelling the iterating task closes the connection."""
         request = build_request("GET", path, params=params, accept="*/*", stream=True)
-        response = await self.send(request, stream=True)
-        try:
-            async for line in response.aiter_lines():
-                yield line
-        except httpx.HTTPError as exc:
-            raise transport_error(response.request, exc) from exc
-        finally:
-            await response.aclose()
+        return AsyncLogStream(lambda: self.send(request, stream=True))
 
     # --- lifecycle ---------------------------------------------------------------------------
 

@@ -1,4 +1,9 @@
-"""Watch streams: newline-delimited events decoded incrementally (sync and asyncio)."""
+"""Streamed response bodies decoded incrementally (sync and asyncio): watch events, and the
+lines of a followed container log.
+
+`ChunkStream` / `AsyncChunkStream` hold the I/O (open on first iteration, read chunks, close
+from any thread or on task cancellation); a decoder (`feed(chunk)` / `finish()`) turns chunks
+into items: `WatchDecoder` for `WatchStream`, `LineDecoder` for `LogStream`."""
 
 from __future__ import annotations
 
@@ -6,13 +11,10 @@ import contextlib
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Self
+from typing import Generic, Protocol, Self, TypeVar
 
 import httpx
 
-from kubetyped.errors import (
-    KubetypedError,
-)
 from kubetyped.rest.common import (
     _event_or_raise,
     transport_error,
@@ -22,24 +24,49 @@ from kubetyped.transport import (
 )
 from kubetyped.watch import EventType, WatchDecoder, WatchEvent
 
+T = TypeVar("T")
 
-class WatchStream:
-    """Iterator of `WatchEvent`s over one watch request; opened on first iteration.
 
-    Use as a context manager (or call `close()`) to end the watch early. `close()` may be called
+class StreamDecoder(Protocol[T]):
+    """Incremental decoder of a streamed body."""
+
+    def feed(self, chunk: bytes) -> list[T]: ...
+
+    def finish(self) -> list[T]: ...
+
+
+class LineDecoder:
+    """Splits a byte stream into text lines (UTF-8, `\n` or `\r\n`, terminators removed)."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+
+    def feed(self, chunk: bytes) -> list[str]:
+        self._buffer += chunk
+        *lines, self._buffer = self._buffer.split(b"\n")
+        return [line.removesuffix(b"\r").decode("utf-8", "replace") for line in lines]
+
+    def finish(self) -> list[str]:
+        rest, self._buffer = self._buffer, b""
+        return [rest.removesuffix(b"\r").decode("utf-8", "replace")] if rest else []
+
+
+class ChunkStream(Generic[T]):
+    """Iterator of decoded items over one streamed request; opened on first iteration.
+
+    Use as a context manager (or call `close()`) to end the stream early. `close()` may be called
     from another thread: it shuts the connection's socket down, so a read blocked in the iterating
     thread returns at once and the iteration ends quietly (closing an httpx response alone does
     not wake a blocked `recv`). A close while the request is still connecting takes effect when
-    the response headers arrive. `resource_version` is the last resourceVersion seen, for
-    resuming. ERROR events raise their `ApiError` unless the watch was made with
-    `raise_errors=False`.
+    the response headers arrive.
     """
 
-    def __init__(self, open_stream: Callable[[], httpx.Response], raise_errors: bool) -> None:
+    def __init__(
+        self, open_stream: Callable[[], httpx.Response], decoder: StreamDecoder[T]
+    ) -> None:
         self._open = open_stream
-        self._raise_errors = raise_errors
-        self._decoder = WatchDecoder()
-        self._pending: deque[WatchEvent] = deque()
+        self._decoder = decoder
+        self._pending: deque[T] = deque()
         self._response: httpx.Response | None = None
         self._chunks: Iterator[bytes] | None = None
         self._lock = threading.Lock()  # guards _response, _reading and _closed across threads
@@ -47,24 +74,17 @@ class WatchStream:
         self._closed = False  # close() was called: no more events
         self._exhausted = False  # the stream ended; buffered events may remain
 
-    @property
-    def resource_version(self) -> str | None:
-        return self._decoder.resource_version
-
     def __iter__(self) -> Self:
         return self
 
-    def __next__(self) -> WatchEvent:
+    def __next__(self) -> T:
         while not self._pending:
             if self._closed or self._exhausted:
                 raise StopIteration
             self._read()
         if self._closed:
             raise StopIteration
-        event = self._pending.popleft()
-        if event.type is EventType.ERROR and self._raise_errors:
-            self.close()
-        return _event_or_raise(event, self._raise_errors)
+        return self._pending.popleft()
 
     def _read(self) -> None:
         with self._lock:
@@ -134,36 +154,59 @@ class WatchStream:
         self.close()
 
 
-class AsyncWatchStream:
-    """Async iterator of `WatchEvent`s; see `WatchStream`."""
+class WatchStream(ChunkStream[WatchEvent]):
+    """Iterator of `WatchEvent`s over one watch request; see `ChunkStream` for opening and
+    closing. `resource_version` is the last resourceVersion seen, for resuming. ERROR events
+    raise their `ApiError` unless the watch was made with `raise_errors=False`.
+    """
+
+    def __init__(self, open_stream: Callable[[], httpx.Response], raise_errors: bool) -> None:
+        self._watch_decoder = WatchDecoder()
+        super().__init__(open_stream, self._watch_decoder)
+        self._raise_errors = raise_errors
+
+    @property
+    def resource_version(self) -> str | None:
+        return self._watch_decoder.resource_version
+
+    def __next__(self) -> WatchEvent:
+        event = super().__next__()
+        if event.type is EventType.ERROR and self._raise_errors:
+            self.close()
+        return _event_or_raise(event, self._raise_errors)
+
+
+class LogStream(ChunkStream[str]):
+    """The lines of a container log as they arrive (`pods/<name>/log?follow=true`), without
+    their line terminators; see `ChunkStream` for closing from another thread."""
+
+    def __init__(self, open_stream: Callable[[], httpx.Response]) -> None:
+        super().__init__(open_stream, LineDecoder())
+
+
+class AsyncChunkStream(Generic[T]):
+    """Async iterator of decoded items; see `ChunkStream`. Cancelling the iterating task closes
+    the response (the read is an await point)."""
 
     def __init__(
-        self, open_stream: Callable[[], Awaitable[httpx.Response]], raise_errors: bool
+        self, open_stream: Callable[[], Awaitable[httpx.Response]], decoder: StreamDecoder[T]
     ) -> None:
         self._open = open_stream
-        self._raise_errors = raise_errors
-        self._decoder = WatchDecoder()
-        self._pending: deque[WatchEvent] = deque()
+        self._decoder = decoder
+        self._pending: deque[T] = deque()
         self._response: httpx.Response | None = None
         self._chunks: AsyncIterator[bytes] | None = None
         self._done = False
 
-    @property
-    def resource_version(self) -> str | None:
-        return self._decoder.resource_version
-
     def __aiter__(self) -> Self:
         return self
 
-    async def __anext__(self) -> WatchEvent:
+    async def __anext__(self) -> T:
         while not self._pending:
             if self._done:
                 raise StopAsyncIteration
             await self._read()
-        event = self._pending.popleft()
-        if event.type is EventType.ERROR and self._raise_errors:
-            await self.close()
-        return _event_or_raise(event, self._raise_errors)
+        return self._pending.popleft()
 
     async def _read(self) -> None:
         if self._chunks is None:
@@ -179,7 +222,7 @@ class AsyncWatchStream:
         except httpx.HTTPError as exc:
             await self.close()
             raise transport_error(self._response.request, exc) from exc
-        except KubetypedError:
+        except BaseException:  # typed errors, and cancellation: release the connection
             await self.close()
             raise
         self._pending.extend(self._decoder.feed(chunk))
@@ -194,3 +237,31 @@ class AsyncWatchStream:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+
+class AsyncWatchStream(AsyncChunkStream[WatchEvent]):
+    """Async iterator of `WatchEvent`s; see `WatchStream`."""
+
+    def __init__(
+        self, open_stream: Callable[[], Awaitable[httpx.Response]], raise_errors: bool
+    ) -> None:
+        self._watch_decoder = WatchDecoder()
+        super().__init__(open_stream, self._watch_decoder)
+        self._raise_errors = raise_errors
+
+    @property
+    def resource_version(self) -> str | None:
+        return self._watch_decoder.resource_version
+
+    async def __anext__(self) -> WatchEvent:
+        event = await super().__anext__()
+        if event.type is EventType.ERROR and self._raise_errors:
+            await self.close()
+        return _event_or_raise(event, self._raise_errors)
+
+
+class AsyncLogStream(AsyncChunkStream[str]):
+    """Async iterator of container log lines; see `LogStream`."""
+
+    def __init__(self, open_stream: Callable[[], Awaitable[httpx.Response]]) -> None:
+        super().__init__(open_stream, LineDecoder())

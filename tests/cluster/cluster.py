@@ -447,7 +447,7 @@ class Cluster:
         )
         kwok_info.save(directory)
         deadline = time.monotonic() + self._startup_timeout
-        with httpx.Client(verify=False, timeout=5) as local:  # noqa: S501 health checks only
+        with httpx.Client(verify=False, timeout=5) as local:
 
             def healthy(url: str) -> Callable[[], str | None]:
                 def probe() -> str | None:
