@@ -8,19 +8,20 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 SOURCES   := runtime codegen tests examples benchmarks
 TYPETREE  := build/typecheck
-SPEC      := openapi/1.36
+SPEC      := openapi/1.36.tar.xz
 K8S_VERSION ?= v1.36.3
 CLUSTER_CACHE ?= $(HOME)/.cache/kubetyped/k8s/$(K8S_VERSION)
 
-.PHONY: venv cluster-binaries cluster test pytest lint typecheck verify generate bench clean
+.PHONY: venv cluster-binaries cluster test pytest lint typecheck verify generate unasync bench clean
 
 venv: $(STAMP)
 
-# Create the venv with the first python3 >= 3.11 found; re-install when pyproject.toml changes.
+# Create the venv with the first python3 >= 3.11 found (probe errors, e.g. pyenv shims of
+# uninstalled versions, are silenced); re-install when pyproject.toml changes.
 $(STAMP): pyproject.toml
 	@if [[ ! -x $(PY) ]]; then \
 	  for candidate in python3.13 python3.12 python3.11 python3; do \
-	    if command -v $$candidate >/dev/null && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+	    if command -v $$candidate >/dev/null && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
 	      echo "creating $(VENV) with $$candidate"; $$candidate -m venv $(VENV); break; \
 	    fi; \
 	  done; \
@@ -67,9 +68,15 @@ typecheck: venv
 	MYPYPATH=$(TYPETREE) $(VENV)/bin/mypy --config-file pyproject.toml \
 	  --cache-dir build/mypy-cache examples
 
-# Fails when generated/ is not exactly what the generator renders from the spec snapshot.
+# Fails when generated/ is not exactly what the generator renders from the spec snapshot, or
+# when a blocking runtime module differs from what `make unasync` derives from its asyncio source.
 verify: venv
 	$(VENV)/bin/kubetyped verify --spec $(SPEC) --out generated
+	$(PY) -m kubetyped.codegen.unasync --check
+
+# Regenerates the blocking twins of the asyncio runtime modules (codegen/unasync.py lists them).
+unasync: venv
+	$(PY) -m kubetyped.codegen.unasync
 
 generate: venv
 	$(VENV)/bin/kubetyped generate --spec $(SPEC) --out generated

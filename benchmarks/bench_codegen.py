@@ -14,7 +14,7 @@ from benchmarks.common import PYTHON, REPO, Ratio, Section, Table, fmt_bytes, fm
 from kubetyped.codegen.writer import is_generated
 
 RUNS = 3
-SPEC = "openapi/1.36"
+SPEC = "openapi/1.36.tar.xz"
 TIME = "/usr/bin/time"
 
 

@@ -112,14 +112,17 @@ def populate_config_maps(info: ClusterInfo, namespace: str, count: int, start: i
     asyncio.run(main())
 
 
-def populate_pods(info: ClusterInfo, namespace: str, count: int) -> None:
+def populate_pods(info: ClusterInfo, namespace: str, count: int, start: int = 0) -> None:
     """Pods that never run (no scheduler/kubelet); their status is then written like a kubelet's."""
     from kubetyped.generated import AsyncClientset
     from kubetyped.request import PatchType
 
     async def main() -> None:
         async with AsyncClientset.from_config(admin_config(info)) as cs:
-            await cs.core_v1.service_accounts(namespace).create({"metadata": {"name": "default"}})
+            if start == 0:
+                await cs.core_v1.service_accounts(namespace).create(
+                    {"metadata": {"name": "default"}}
+                )
             pods = cs.core_v1.pods(namespace)
 
             async def one(i: int) -> None:
@@ -132,7 +135,7 @@ def populate_pods(info: ClusterInfo, namespace: str, count: int) -> None:
                     field_manager="kubelet",
                 )
 
-            await _gather_limited([partial(one, i) for i in range(count)])
+            await _gather_limited([partial(one, i) for i in range(start, start + count)])
 
     log(f"cluster: creating {count} Pods (+ status) in {namespace}")
     asyncio.run(main())

@@ -140,6 +140,9 @@ def machine() -> dict[str, str]:
         "memory": memory,
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
+        "load average (1/5/15 min, at the end)": " / ".join(
+            f"{x:.1f}" for x in (os.getloadavg() if hasattr(os, "getloadavg") else ())
+        ),
     }
 
 

@@ -17,6 +17,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -31,14 +32,14 @@ from benchmarks.common import (
     render_table,
 )
 
-SECTIONS = ("import", "decode", "encode", "profile", "codegen", "cluster", "metadata")
+SECTIONS = ("import", "decode", "encode", "profile", "codegen", "cluster", "metadata", "scale")
 LIST_NS, EXTRA_CM_NS, POD_NS = "bench-list", "bench-cm", "bench-pods"
 METADATA_TIMEOUT = 180
 LIST_COUNT, EXTRA_CM_COUNT, POD_COUNT, WATCH_EVENTS = 5000, 5000, 5000, 2000
 
 
-def _cluster_sections() -> list[Section]:
-    from benchmarks import bench_cluster, bench_informer, cluster_env
+def _cluster_sections(selected: set[str], args: argparse.Namespace) -> list[Section]:
+    from benchmarks import bench_scale, cluster_env
 
     with cluster_env.cluster() as info:
         if info is None:
@@ -47,33 +48,45 @@ def _cluster_sections() -> list[Section]:
                 "kube-apiserver/etcd binaries missing (`make cluster-binaries`): skipped"
             )
             return [skipped]
-        started = time.perf_counter()
-        for namespace in (LIST_NS, EXTRA_CM_NS, POD_NS):
-            cluster_env.create_namespace(info, namespace)
-        cluster_env.populate_config_maps(info, LIST_NS, LIST_COUNT)
-        cluster_env.populate_config_maps(info, EXTRA_CM_NS, EXTRA_CM_COUNT, start=LIST_COUNT)
-        cluster_env.populate_pods(info, POD_NS, POD_COUNT)
-        populate = Section("Cluster set-up")
-        populate.notes.append(
-            f"Created {LIST_COUNT + EXTRA_CM_COUNT:,} ConfigMaps and {POD_COUNT:,} Pods (+ a status "
-            f"write each) with kubetyped's AsyncClientset, 48 requests in flight, rate limiter off "
-            f"(qps=-1), in {time.perf_counter() - started:.1f} s."
-        )
-        sections = [populate]
-        for name, fn in (
-            ("list", lambda: bench_cluster.run_list(info, LIST_NS, LIST_COUNT)),
-            (
-                "informer",
-                lambda: bench_informer.run(
-                    info, {"ConfigMap": LIST_COUNT + EXTRA_CM_COUNT, "Pod": POD_COUNT}
-                ),
-            ),
-            ("watch", lambda: bench_cluster.run_watch(info, LIST_NS, WATCH_EVENTS)),
-            ("rate limiter", lambda: bench_cluster.run_rate_limiter(info, LIST_NS)),
-        ):
-            sections.append(_guarded(name, fn))
-        sections.append(_guarded("metadata", lambda: _metadata_memory(str(info.kubeconfig_path))))
+        sections = _peer_sections(info) if "cluster" in selected else []
+        if "scale" in selected:
+            sizes = bench_scale.parse_sizes(args.scale_sizes)
+            sections.append(
+                _guarded("scale", lambda: bench_scale.run(info, sizes, args.churn_events))
+            )
         return sections
+
+
+def _peer_sections(info: Any) -> list[Section]:
+    from benchmarks import bench_cluster, bench_informer, cluster_env
+
+    started = time.perf_counter()
+    for namespace in (LIST_NS, EXTRA_CM_NS, POD_NS):
+        cluster_env.create_namespace(info, namespace)
+    cluster_env.populate_config_maps(info, LIST_NS, LIST_COUNT)
+    cluster_env.populate_config_maps(info, EXTRA_CM_NS, EXTRA_CM_COUNT, start=LIST_COUNT)
+    cluster_env.populate_pods(info, POD_NS, POD_COUNT)
+    populate = Section("Cluster set-up")
+    populate.notes.append(
+        f"Created {LIST_COUNT + EXTRA_CM_COUNT:,} ConfigMaps and {POD_COUNT:,} Pods (+ a status "
+        f"write each) with kubetyped's AsyncClientset, 48 requests in flight, rate limiter off "
+        f"(qps=-1), in {time.perf_counter() - started:.1f} s."
+    )
+    sections = [populate]
+    for name, fn in (
+        ("list", lambda: bench_cluster.run_list(info, LIST_NS, LIST_COUNT)),
+        (
+            "informer",
+            lambda: bench_informer.run(
+                info, {"ConfigMap": LIST_COUNT + EXTRA_CM_COUNT, "Pod": POD_COUNT}
+            ),
+        ),
+        ("watch", lambda: bench_cluster.run_watch(info, LIST_NS, WATCH_EVENTS)),
+        ("rate limiter", lambda: bench_cluster.run_rate_limiter(info, LIST_NS)),
+    ):
+        sections.append(_guarded(name, fn))
+    sections.append(_guarded("metadata", lambda: _metadata_memory(str(info.kubeconfig_path))))
+    return sections
 
 
 def _metadata_memory(kubeconfig: str) -> Section:
@@ -121,7 +134,7 @@ def _guarded(name: str, fn: Callable[[], Section]) -> Section:
     return section
 
 
-def _run_selected(selected: set[str]) -> list[Section]:
+def _run_selected(selected: set[str], args: argparse.Namespace) -> list[Section]:
     from benchmarks import bench_codec, bench_codegen, bench_import
 
     plan: list[tuple[str, Callable[[], list[Section]]]] = [
@@ -136,13 +149,15 @@ def _run_selected(selected: set[str]) -> list[Section]:
             ],
         ),
         ("codegen", lambda: [_guarded("codegen", bench_codegen.run)]),
-        ("cluster", _cluster_sections),
     ]
     sections: list[Section] = []
     for name, fn in plan:
         if name in selected:
             log(f"=== {name}")
             sections.extend(fn())
+    if selected & {"cluster", "scale"}:
+        log("=== cluster" if "cluster" in selected else "=== scale")
+        sections.extend(_cluster_sections(selected, args))
     return sections
 
 
@@ -206,6 +221,18 @@ def main(argv: list[str] | None = None) -> int:
         "--only", default=",".join(SECTIONS), help=f"comma-separated subset of {SECTIONS}"
     )
     parser.add_argument("--output", default=str(Path(REPO) / "benchmarks" / "results.md"))
+    parser.add_argument(
+        "--scale-sizes",
+        default=os.environ.get("KUBETYPED_BENCH_SCALE", "full"),
+        help='informer scale sizes: "full" (10k/50k/100k ConfigMaps, 10k/50k Pods), "quick" '
+        '(a smoke run), or e.g. "ConfigMap=10000,50000;Pod=10000" (env KUBETYPED_BENCH_SCALE)',
+    )
+    parser.add_argument(
+        "--churn-events",
+        type=int,
+        default=2000,
+        help="patches per scale measurement for the watch events/s column (0: skip churn)",
+    )
     args = parser.parse_args(argv)
     selected = {part.strip() for part in args.only.split(",") if part.strip()}
     unknown = selected - set(SECTIONS)
@@ -214,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     if "metadata" in selected and "cluster" not in selected:
         selected.add("cluster")
     started = time.perf_counter()
-    sections = _run_selected(selected)
+    sections = _run_selected(selected, args)
     elapsed = time.perf_counter() - started
     _print(sections)
     Path(args.output).write_text(

@@ -120,10 +120,6 @@ class Schema:
     deprecated: bool = False
     extensions: Extensions = NO_EXTENSIONS
 
-    @property
-    def is_object(self) -> bool:
-        return bool(self.properties) or self.type == "object"
-
 
 # --- resources --------------------------------------------------------------------------
 

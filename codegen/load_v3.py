@@ -19,13 +19,21 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from kubetyped.codegen import discovery
 from kubetyped.codegen.assemble import build_groups
 from kubetyped.codegen.errors import SpecError
 from kubetyped.codegen.fixups import apply_fixups
 from kubetyped.codegen.ir import ApiSpec, VersionInfo
-from kubetyped.codegen.layout import DISCOVERY_DIR, DISCOVERY_FILES, OPENAPI_V3_DIR, VERSION_FILE
-from kubetyped.codegen.load_v2 import kubernetes_operations, ok_response, read_json
+from kubetyped.codegen.layout import (
+    DISCOVERY_DIR,
+    DISCOVERY_FILES,
+    OPENAPI_V3_DIR,
+    VERSION_FILE,
+    read_snapshot,
+)
+from kubetyped.codegen.load_v2 import kubernetes_operations, ok_response
 from kubetyped.codegen.resources import Operation, analyse
 from kubetyped.codegen.schemas import DEFINITIONS_PREFIX, build_schemas
 
@@ -94,22 +102,16 @@ def needs_hoisting(raw: Mapping[str, Any]) -> bool:
 
 def flatten(
     components: Mapping[str, Mapping[str, Any]], sources: Mapping[str, str]
-) -> dict[str, dict[str, Any]]:
-    """v2-shaped definitions of every component; nested object schemas hoisted."""
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """v2-shaped definitions of every component (nested object schemas hoisted) and the
+    modules of the CRD definitions (by their group and version)."""
     # imported here: the CRD package imports this module
-    from kubetyped.codegen.crd.hoist import Hoister
+    from kubetyped.codegen.crd.spec import hoist_crds
 
-    hoister = Hoister(known=set(components), file="")
-    definitions: dict[str, dict[str, Any]] = {}
-    for name in sorted(components):
-        raw = components[name]
-        if needs_hoisting(raw):
-            hoister.file, hoister.crd = sources.get(name, ""), name
-            hoister.definition(name, raw)
-        else:
-            definitions[name] = normalise(raw)
-    definitions.update(hoister.out)
-    return definitions
+    roots = [name for name, raw in components.items() if needs_hoisting(raw)]
+    origins = {name: (sources.get(name, ""), name) for name in roots}
+    result = hoist_crds(components, roots, origins)
+    return result.definitions, result.modules
 
 
 def _content_schema(content: Any) -> Any:
@@ -133,43 +135,61 @@ def v3_operations(paths: Mapping[str, Any]) -> Iterator[Operation]:
     return kubernetes_operations(paths, _v3_response_schema, _v3_body_schema, COMPONENTS_PREFIX)
 
 
-def read_version(snapshot: Path) -> VersionInfo:
-    raw = read_json(snapshot / VERSION_FILE)
+def _parse(data: bytes, source: str) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise SpecError(f"invalid JSON: {error}", source=source) from None
+
+
+def read_version(snapshot: Path, files: Mapping[str, bytes] | None = None) -> VersionInfo:
+    """The Kubernetes version a snapshot (folder or archive) was taken from."""
+    files = read_snapshot(snapshot) if files is None else files
+    source = str(snapshot / VERSION_FILE)
+    if VERSION_FILE not in files:
+        raise SpecError("no version.json", source=str(snapshot))
+    raw = _parse(files[VERSION_FILE], source)
     try:
         return VersionInfo(
             str(raw["major"]), str(raw["minor"]).rstrip("+"), str(raw.get("gitVersion", ""))
         )
     except (KeyError, TypeError):
-        raise SpecError(
-            "version.json lacks major/minor", source=str(snapshot / VERSION_FILE)
-        ) from None
+        raise SpecError("version.json lacks major/minor", source=source) from None
+
+
+def v3_documents(snapshot: Path, files: Mapping[str, bytes]) -> Iterator[tuple[str, Any]]:
+    """``(source, document)`` of each OpenAPI v3 document of a snapshot, in name order."""
+    prefix = OPENAPI_V3_DIR + "/"
+    names = sorted(n for n in files if n.startswith(prefix) and n.endswith(".json"))
+    if not names:
+        raise SpecError("no OpenAPI v3 documents", source=str(snapshot / OPENAPI_V3_DIR))
+    for name in names:
+        source = str(snapshot / name)
+        document = _parse(files[name], source)
+        if not str(document.get("openapi", "")).startswith("3."):
+            raise SpecError("not an OpenAPI v3 document", source=source)
+        yield source, document
 
 
 def load_v3(snapshot: Path) -> ApiSpec:
-    """Load a snapshot folder written by ``kubetyped snapshot``."""
-    documents_dir = snapshot / OPENAPI_V3_DIR
-    files = sorted(documents_dir.glob("*.json"))
-    if not files:
-        raise SpecError("no OpenAPI v3 documents", source=str(documents_dir))
+    """Load a snapshot folder or archive written by ``kubetyped snapshot``."""
+    files = read_snapshot(snapshot)
     components: dict[str, Mapping[str, Any]] = {}
     sources: dict[str, str] = {}
     operations: list[Operation] = []
-    for file in files:
-        document = read_json(file)
-        if not str(document.get("openapi", "")).startswith("3."):
-            raise SpecError("not an OpenAPI v3 document", source=str(file))
+    for source, document in v3_documents(snapshot, files):
         for name, raw in document.get("components", {}).get("schemas", {}).items():
             components.setdefault(name, raw)
-            sources.setdefault(name, str(file))
+            sources.setdefault(name, source)
         operations.extend(v3_operations(document.get("paths", {})))
-    definitions = flatten(components, sources)
-    version = read_version(snapshot)
+    definitions, modules = flatten(components, sources)
+    version = read_version(snapshot, files)
     apply_fixups(definitions, version)
-    schemas = build_schemas(definitions)
+    schemas = build_schemas(definitions, modules)
     path_resources = analyse(operations, schemas)
-    discovery_paths = [snapshot / DISCOVERY_DIR / n for n in DISCOVERY_FILES]
-    if all(p.is_file() for p in discovery_paths):
-        docs = [read_json(p) for p in discovery_paths]
+    discovery_names = [f"{DISCOVERY_DIR}/{n}" for n in DISCOVERY_FILES]
+    if all(n in files for n in discovery_names):
+        docs = [_parse(files[n], str(snapshot / n)) for n in discovery_names]
         found = discovery.parse(docs, path_resources, schemas, str(snapshot / DISCOVERY_DIR))
         groups = build_groups(found.resources, found.version_order)
     else:

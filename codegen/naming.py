@@ -1,13 +1,18 @@
 """Python names for groups, group-versions, definitions and properties.
 
-Group names come from an explicit table for the built-in API groups. Unknown (CRD) groups use
-their first DNS label (``cert-manager.io`` -> ``cert_manager``); when that label collides with
-another group's name (built-in or not), every colliding unknown group uses its full name with
-dots and dashes turned into underscores (``apps.example.com`` -> ``apps_example_com``).
+Group names come from an explicit table for the built-in API groups. Any other group's name
+depends on that group alone (never on the other groups of a run, so imports stay put): a
+two-label group is its first label (``cert-manager.io`` -> ``cert_manager``) unless that is a
+built-in group's name; every other group is its full name with dots and dashes turned into
+underscores (``acme.cert-manager.io`` -> ``acme_cert_manager_io``, ``apps.example.com`` ->
+``apps_example_com``). Versions are any DNS label (``v1alpha``, ``stable``, ``v1-beta``).
 
-Property names are snake_case with acronyms kept whole (``podIPs`` -> ``pod_ips``); keywords
-and names that would shadow pydantic ``BaseModel`` attributes get a trailing underscore.
-Any two sources claiming one Python name in one scope raise ``NamingConflictError``.
+Property names are snake_case with acronyms kept whole (``podIPs`` -> ``pod_ips``); keywords,
+names that would shadow ``KubeModel``/pydantic attributes and module aliases the class uses get
+a trailing underscore; a leading digit gets an ``n`` (``2xx`` -> ``n2xx``). Two wire names with
+one Python name in one class are both kept: the one already in snake_case (``mirror_percent``
+next to ``mirrorPercent``) gets trailing underscores. Other clashes raise
+``NamingConflictError``.
 """
 
 from __future__ import annotations
@@ -60,7 +65,9 @@ _MODEL_ATTRIBUTES = frozenset(
     {
         "construct", "copy", "dict", "fields", "from_orm", "json", "parse_file", "parse_obj",
         "parse_raw", "schema", "schema_json", "update_forward_refs", "validate",
-        "from_json", "from_raw", "to_dict", "to_json",  # kubetyped.model.KubeModel
+        "from_json", "from_raw", "to_dict", "to_json", "raw_view",  # kubetyped.model.KubeModel
+        "from_unparsed", "unparsed_json",
+        "mro", "register",  # the metaclass's (pydantic refuses fields that shadow them)
     }
 )  # fmt: skip
 # builtins the generated annotations use: a field named `int` would shadow them in the class
@@ -80,15 +87,19 @@ def snake_case(name: str) -> str:
         for word in _WORD_RE.findall(chunk):
             if word.isdigit() and words:
                 words[-1] += word  # keep digits on their word: int32 / ipv4
+            elif words and words[-1].isdigit():
+                words[-1] += word.lower()  # a leading number keeps its word: 2xx, 3scale
             else:
                 words.append(word.lower())
     return "_".join(words)
 
 
 def safe_identifier(name: str) -> str:
-    """A usable identifier: keywords and BaseModel attributes get a trailing underscore."""
-    if not name or name[0].isdigit():
-        name = f"_{name}"
+    """A usable identifier: a leading digit gets ``n``; keywords and model attributes ``_``."""
+    if not name:
+        name = "field"
+    if name[0].isdigit():
+        name = f"n{name}"
     if name in _RESERVED or name.startswith("model_"):
         return f"{name}_"
     return name
@@ -106,42 +117,39 @@ def class_name(definition: str) -> str:
     return safe_identifier(cleaned[:1].upper() + cleaned[1:])
 
 
-def _first_label(group: str) -> str:
-    return re.sub(r"[^0-9a-z_]", "_", group.split(".", 1)[0].lower())
-
-
-def _full_name(group: str) -> str:
-    return re.sub(r"[^0-9a-z_]", "_", group.lower())
-
-
-def group_python_names(groups: Iterable[str]) -> dict[str, str]:
-    """The Python name of every group, applying the collision rule for unknown groups."""
-    unique = sorted(set(groups))
-    builtin_names = set(KNOWN_GROUPS.values())
-    unknown = [g for g in unique if g not in KNOWN_GROUPS]
-    label_count: dict[str, int] = {}
-    for group in unknown:
-        label_count[_first_label(group)] = label_count.get(_first_label(group), 0) + 1
-    result = {g: KNOWN_GROUPS[g] for g in unique if g in KNOWN_GROUPS}
-    registry = NameRegistry("group accessors")
-    for group, python in result.items():
-        registry.claim(python, group)
-    for group in unknown:
-        label = _first_label(group)
-        collides = label in builtin_names or label_count[label] > 1
-        name = safe_identifier(_full_name(group) if collides else label)
-        registry.claim(name, group)
-        result[group] = name
-    return result
+def _identifier(text: str) -> str:
+    return re.sub(r"[^0-9a-z_]", "_", text.lower())
 
 
 def group_python_name(group: str) -> str:
-    """The Python name of one group taken alone (see ``group_python_names`` for sets)."""
-    return group_python_names([group])[group]
+    """The Python name of one group; it depends on ``group`` alone (see the module docstring)."""
+    if group in KNOWN_GROUPS:
+        return KNOWN_GROUPS[group]
+    labels = group.split(".")
+    if len(labels) == 2 and _identifier(labels[0]) not in _BUILTIN_GROUP_NAMES:
+        return safe_identifier(_identifier(labels[0]))
+    return safe_identifier(_identifier(group))
+
+
+_BUILTIN_GROUP_NAMES = frozenset(KNOWN_GROUPS.values()) | {"extensions"}
+
+
+def group_python_names(groups: Iterable[str]) -> dict[str, str]:
+    """The Python name of every group; two groups with one name raise ``NamingConflictError``."""
+    registry = NameRegistry("group accessors")
+    result = {}
+    for group in sorted(set(groups)):
+        result[group] = registry.claim(group_python_name(group), group)
+    return result
+
+
+def version_python_name(version: str) -> str:
+    """A version (any DNS label: ``v1``, ``v1alpha``, ``stable``, ``v1-beta``) as a name part."""
+    return _identifier(version) or "unversioned"
 
 
 def group_version_python_name(group_python: str, version: str) -> str:
-    return f"{group_python}_{version}"
+    return f"{group_python}_{version_python_name(version)}"
 
 
 def definition_module(definition: str, group_names: dict[str, str] | None = None) -> str:

@@ -79,6 +79,8 @@ class ModelName:
 @dataclass(frozen=True)
 class ResourceView:
     resource: Resource
+    #: the kind as an identifier (the model's class name: ``My-Kind`` -> ``My_Kind``)
+    type_name: str
     class_name: str
     constant: str
     accessor: str
@@ -168,12 +170,13 @@ def resource_views(spec: ApiSpec, gv: GroupVersion) -> list[ResourceView]:
         clash = next((v for v in views if v.resource.kind == resource.kind), None)
         if clash is not None:
             raise NamingConflictError(
-                gv.api_version, f"{resource.kind}Client", clash.resource.plural, resource.plural
+                gv.api_version, f"{model.class_name}Client", clash.resource.plural, resource.plural
             )
         views.append(
             ResourceView(
                 resource=resource,
-                class_name=f"{resource.kind}Client",
+                type_name=model.class_name,
+                class_name=f"{model.class_name}Client",
                 constant=resource.plural.upper().replace("-", "_"),
                 accessor=accessor_name(resource.plural, resource.kind),
                 model=model,
@@ -271,7 +274,7 @@ def render_clients(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
             "group_class": pascal(gv.python_name),
             "informer_imports": {
                 f"{package}.clients.{gv.python_name}": [v.constant for v in views],
-                f"{package}.listers.{gv.python_name}": [f"{v.resource.kind}Lister" for v in views],
+                f"{package}.listers.{gv.python_name}": [f"{v.type_name}Lister" for v in views],
                 "kubetyped.typed.erased": ["ERASED"],
                 "kubetyped.typed.informers": _INFORMER_BASES,
             },

@@ -24,6 +24,12 @@ class RenderContext:
     #: modules rendered into ``package``; the others (built-in group-versions such as
     #: ``autoscaling_v1`` for Scale) are imported from ``kubetyped.generated``. None: all.
     local_modules: frozenset[str] | None = None
+    #: where the modules that are not rendered come from (``generate --base-package``)
+    base_package: str = DEFAULT_PACKAGE
+
+    def renders(self, module: str) -> bool:
+        """Whether ``module``'s models are rendered into ``package`` (else imported)."""
+        return self.local_modules is None or module in self.local_modules
 
     @property
     def render_meta(self) -> bool:
@@ -32,7 +38,7 @@ class RenderContext:
     def models_module(self, module: str) -> str:
         """The absolute module of a group-version's models (``core_v1`` -> ``...models.core_v1``)."""
         if self.local_modules is not None and module not in self.local_modules:
-            return f"{DEFAULT_PACKAGE}.models.{module}"
+            return f"{self.base_package}.models.{module}"
         return f"{self.package}.models.{module}"
 
 

@@ -246,7 +246,7 @@ def render_models(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
     }
     modules: dict[str, list[Schema]] = {}
     for schema in spec.schemas.values():
-        if is_class(schema) and (schema.module != META_MODULE or ctx.render_meta):
+        if is_class(schema) and ctx.renders(schema.module):
             modules.setdefault(schema.module, []).append(schema)
     for module, schemas in sorted(modules.items()):
         registry = NameRegistry(f"package models/{module}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Set
 from typing import Any, cast
 
 from kubetyped.codegen.errors import SpecError
@@ -93,11 +93,38 @@ def gvks(raw: Mapping[str, Any]) -> tuple[GVK, ...]:
     return tuple(sorted(found, key=lambda g: (g.group, g.version, g.kind)))
 
 
-def build_schema(name: str, raw: Mapping[str, Any], module: str) -> Schema:
+def property_names(wire_names: Iterable[str], reserved: Set[str] = frozenset()) -> dict[str, str]:
+    """Python attribute per wire name; never a refusal (see ``kubetyped.codegen.naming``).
+
+    Wire names already in snake_case yield to the others (``mirrorPercent`` keeps
+    ``mirror_percent``, the deprecated ``mirror_percent`` becomes ``mirror_percent_``); ties in
+    sorted order. Names in ``reserved`` (module aliases of the class) get a trailing underscore.
+    """
+
+    def attribute(wire: str) -> str:
+        name = python_attribute(wire)
+        return f"{name}_" if name in reserved else name
+
+    order = sorted(wire_names, key=lambda w: (attribute(w) == w, w))
+    taken: set[str] = set()
+    names = {}
+    for wire in order:
+        name = attribute(wire)
+        while name in taken or name in reserved:
+            name += "_"
+        taken.add(name)
+        names[wire] = name
+    return names
+
+
+def build_schema(
+    name: str, raw: Mapping[str, Any], module: str, reserved: Set[str] = frozenset()
+) -> Schema:
     required = tuple(raw.get("required", ()))
-    registry = NameRegistry(f"class {name}")
     properties: list[Property] = []
-    for wire_name, prop in sorted(raw.get("properties", {}).items()):
+    raw_properties = raw.get("properties", {})
+    names = property_names(raw_properties, reserved)
+    for wire_name, prop in sorted(raw_properties.items()):
         source = f"{name}.{wire_name}"
         if not isinstance(prop, Mapping):
             raise SpecError("property schema is not an object", source=source)
@@ -105,7 +132,7 @@ def build_schema(name: str, raw: Mapping[str, Any], module: str) -> Schema:
         properties.append(
             Property(
                 wire_name=wire_name,
-                python_name=registry.claim(python_attribute(wire_name), wire_name),
+                python_name=names[wire_name],
                 type=type_ref(prop, source),
                 description=description,
                 required=wire_name in required,
@@ -130,15 +157,25 @@ def build_schema(name: str, raw: Mapping[str, Any], module: str) -> Schema:
     )
 
 
-def build_schemas(definitions: Mapping[str, Mapping[str, Any]]) -> dict[str, Schema]:
-    """Every definition as a Schema, checking class names are unique within their module."""
+def build_schemas(
+    definitions: Mapping[str, Mapping[str, Any]], modules: Mapping[str, str] | None = None
+) -> dict[str, Schema]:
+    """Every definition as a Schema, checking class names are unique within their module.
+
+    ``modules`` places definitions explicitly (CRDs: by their group and version); the others
+    are placed by their name (``definition_module``).
+    """
     groups = {g.group for raw in definitions.values() for g in gvks(raw)}
     group_names = group_python_names(groups)
+    placed = {
+        name: (modules or {}).get(name) or definition_module(name, group_names)
+        for name in sorted(definitions)
+    }
+    reserved = frozenset(placed.values())  # module aliases used in annotations
     registries: dict[str, NameRegistry] = {}
     schemas: dict[str, Schema] = {}
-    for name in sorted(definitions):
-        module = definition_module(name, group_names)
-        schema = build_schema(name, definitions[name], module)
+    for name, module in placed.items():
+        schema = build_schema(name, definitions[name], module, reserved)
         registry = registries.setdefault(module, NameRegistry(f"module {module}"))
         registry.claim(schema.class_name, name)
         schemas[name] = schema

@@ -24,7 +24,10 @@ from kubetyped.codegen.layout import (
     OPENAPI_V3_DIR,
     VERSION_FILE,
     dump_json,
+    is_archive_name,
+    snapshot_name,
     v3_file_name,
+    write_archive,
 )
 from kubetyped.codegen.load_v2 import load_v2_document, read_json, version_from_filename
 from kubetyped.codegen.v2_to_v3 import convert
@@ -42,12 +45,20 @@ def write_snapshot(
     discovery_documents: tuple[Mapping[str, Any], Mapping[str, Any]],
     v3_documents: Mapping[str, Mapping[str, Any]],
 ) -> list[Path]:
-    """Write every snapshot file (stable JSON); drop v3 documents no longer served."""
-    files: dict[Path, str] = {out / VERSION_FILE: dump_json(version)}
+    """Write every snapshot file (stable JSON) into a folder, or one ``.tar.xz`` archive.
+
+    A folder keeps its other files but loses the v3 documents no longer served.
+    Returns the paths written (the archive alone for an archive).
+    """
+    texts: dict[str, str] = {VERSION_FILE: dump_json(version)}
     for name, document in zip(("api.json", "apis.json"), discovery_documents, strict=True):
-        files[out / DISCOVERY_DIR / name] = dump_json(document)
+        texts[f"{DISCOVERY_DIR}/{name}"] = dump_json(document)
     for gv_path, document in v3_documents.items():
-        files[out / OPENAPI_V3_DIR / v3_file_name(gv_path)] = dump_json(document)
+        texts[f"{OPENAPI_V3_DIR}/{v3_file_name(gv_path)}"] = dump_json(document)
+    if is_archive_name(out):
+        write_archive(out, texts)
+        return [out]
+    files = {out / relative: text for relative, text in texts.items()}
     for stale in sorted((out / OPENAPI_V3_DIR).glob("*.json")):
         if stale not in files:
             stale.unlink()
@@ -67,10 +78,25 @@ def _json(fetch: Fetch, path: str, accept: str = "application/json") -> Any:
 
 
 def resolve_out(out: Path | None, version: VersionInfo, base: Path) -> Path:
-    """``--out openapi/1.36`` as given; a parent dir (or nothing) gets ``<major.minor>`` added."""
+    """Where a snapshot of ``version`` goes.
+
+    ``--out x/1.36`` or ``x/1.36.tar.xz`` as given (``SnapshotError`` when the name is another
+    version: a 1.36 snapshot is never written into ``1.30``); another ``.tar.xz`` name as given;
+    any other folder (or nothing: ``base``) gets ``<major.minor>/`` added.
+    """
     if out is None:
         return base / version.major_minor
-    if re.fullmatch(r"\d+\.\d+", out.name):
+    named = snapshot_name(out)
+    if re.fullmatch(r"\d+\.\d+", named):
+        if named != version.major_minor:
+            raise SnapshotError(
+                f"--out {out} names Kubernetes {named}, but the API is Kubernetes "
+                f"{version.major_minor} ({version.git_version or 'version.json'}); pass "
+                f"--out {out.parent} (writes {out.parent / version.major_minor}) or name it "
+                f"{version.major_minor}"
+            )
+        return out
+    if is_archive_name(out):
         return out
     return out / version.major_minor
 

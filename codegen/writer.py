@@ -10,14 +10,24 @@ Marker forms (the first line of the file):
 Renderers produce the marker themselves (it is part of the reviewed output); the writer
 checks it. It writes files only when their bytes change, removes generated files of earlier
 runs that were not produced this run, and never touches a file without the marker.
+
+``publish`` makes a generation atomic: the new package is built in a sibling folder (a hard-link
+copy of the current one, then ``write_files``), checked by importing it and building every
+model class in a fresh interpreter, and only then swapped in with one ``renameat2(EXCHANGE)``
+(two renames where the system lacks it). A failure or a kill before the swap leaves the
+previous package as it was; leftovers of killed runs are removed by the next run.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
-from collections.abc import Mapping
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -106,13 +116,20 @@ def write_files(root: Path, files: Mapping[str, str]) -> WriteReport:
             report.unchanged.append(relative)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        _replace(target, data)
         report.written.append(relative)
     for relative in sorted(generated_files(root) - set(files)):
         (root / relative).unlink()
         report.removed.append(relative)
         _remove_empty_parents((root / relative).parent, root)
     return report
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write through a new file (never into the old inode: ``publish`` hard-links them)."""
+    temporary = target.with_name(f".{target.name}.kubetyped-tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
 
 
 def _remove_empty_parents(directory: Path, root: Path) -> None:
@@ -122,3 +139,185 @@ def _remove_empty_parents(directory: Path, root: Path) -> None:
             return
         shutil.rmtree(directory)
         directory = directory.parent
+
+
+#: Called with (staged package folder, failures) to turn import-check failures into an error.
+Explain = Callable[[str, str], str]
+
+_STAGE = ".kubetyped-stage-"
+_OLD = ".kubetyped-old-"
+
+
+def publish(
+    root: Path,
+    files: Mapping[str, str],
+    package: str,
+    *,
+    explain: Explain | None = None,
+) -> WriteReport:
+    """``write_files`` into ``root`` atomically, after an import check of the new package.
+
+    ``package`` is the import name of ``root``; ``explain(relative_file, error)`` may add where
+    a failing class came from (the CRD, version and JSON path). Raises ``CodegenError`` (the
+    previous package untouched) when the package does not import or a model does not build.
+    """
+    root = root.resolve()
+    for relative in sorted(files):
+        _check_relative(relative)
+        target = root / relative
+        if target.exists() and not is_generated(target):
+            raise HandwrittenFileError(
+                f"{target}: exists without the generated marker; refusing to overwrite it"
+            )
+    root.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in root.parent.glob(f".{root.name}{_STAGE}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in root.parent.glob(f".{root.name}{_OLD}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{root.name}{_STAGE}", dir=root.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    stage.chmod(0o777 & ~umask)  # mkdtemp's 0700 would become the package's mode
+    try:
+        if root.is_dir():
+            shutil.rmtree(stage)
+            shutil.copytree(
+                root,
+                stage,
+                symlinks=True,
+                copy_function=os.link,
+                ignore=shutil.ignore_patterns(*_SKIP_DIRS),
+            )
+        report = write_files(stage, files)
+        check_package(stage, package, explain)
+        _swap(stage, root)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return report
+
+
+def _swap(stage: Path, root: Path) -> None:
+    """Put ``stage`` in place of ``root``; ``stage`` then holds the previous package (if any)."""
+    if not root.exists():
+        os.rename(stage, root)
+        return
+    if _exchange(stage, root):
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{root.name}{_OLD}", dir=root.parent))
+    os.rmdir(old)
+    os.rename(root, old)
+    os.rename(stage, root)
+    os.rename(old, stage)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Linux ``renameat2(RENAME_EXCHANGE)``: both paths swapped in one step; False if absent."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return bool(result == 0)
+
+
+_CHECK = """
+import importlib, importlib.util, json, pkgutil, sys
+from pathlib import Path
+
+package, folder = sys.argv[1], Path(sys.argv[2])
+parent, _, _ = package.rpartition(".")
+if parent:
+    try:
+        importlib.import_module(parent)
+    except ImportError:  # a parent folder that is not importable from here: empty stand-ins
+        import types
+        parts = parent.split(".")
+        for end in range(1, len(parts) + 1):
+            name = ".".join(parts[:end])
+            if name not in sys.modules:
+                stub = types.ModuleType(name)
+                stub.__path__ = []
+                sys.modules[name] = stub
+spec = importlib.util.spec_from_file_location(
+    package, folder / "__init__.py", submodule_search_locations=[str(folder)]
+)
+module = importlib.util.module_from_spec(spec)
+sys.modules[package] = module
+failures = []
+
+def record(relative, error):
+    failures.append([relative, f"{type(error).__name__}: {error}"])
+
+try:
+    spec.loader.exec_module(module)
+except Exception as error:
+    record("__init__.py", error)
+for name in sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__"):
+    try:
+        importlib.import_module(f"{package}.{name}")
+    except Exception as error:
+        record(f"{name}.py", error)
+for sub in sorted(p.name for p in folder.iterdir() if (p / "__init__.py").is_file()):
+    try:
+        subpackage = importlib.import_module(f"{package}.{sub}")
+    except Exception as error:
+        record(f"{sub}/__init__.py", error)
+        continue
+    for info in pkgutil.walk_packages(subpackage.__path__, f"{package}.{sub}."):
+        relative = info.name[len(package) + 1 :].replace(".", "/")
+        relative += "/__init__.py" if info.ispkg else ".py"
+        try:
+            found = importlib.import_module(info.name)
+        except Exception as error:
+            record(relative, error)
+            continue
+        for value in list(vars(found).values()):
+            rebuild = getattr(value, "model_rebuild", None)
+            if isinstance(value, type) and value.__module__ == info.name and rebuild:
+                try:
+                    rebuild(force=True)
+                except Exception as error:
+                    record(relative, error)
+print(json.dumps(failures))
+"""
+
+
+def check_package(folder: Path, package: str, explain: Explain | None = None) -> None:
+    """Import every module of the package in ``folder`` as ``package`` and build each model.
+
+    Runs in a fresh interpreter (no bytecode written). Raises ``CodegenError`` listing the
+    failing files (with ``explain``'s note on where each came from).
+    """
+    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", _CHECK, package, str(folder)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise CodegenError(f"the generated package {package} cannot be checked: {tail[0]}")
+    failures: list[list[str]] = json.loads(done.stdout.strip().splitlines()[-1])
+    if failures:
+        lines = []
+        for relative, error in failures[:20]:
+            where = explain(relative, error) if explain else ""
+            lines.append(f"  {relative}: {error[:300]}" + (f" ({where})" if where else ""))
+        more = f"\n  ... and {len(failures) - 20} more" if len(failures) > 20 else ""
+        raise GeneratedCodeError(
+            f"the generated package {package} does not import cleanly; nothing was written:\n"
+            + "\n".join(lines)
+            + more
+        )
+
+
+class GeneratedCodeError(CodegenError):
+    """The rendered package failed its import check (a generator bug or an odd schema)."""
+
+    exit_code = 1

@@ -72,18 +72,22 @@ def main(argv: list[str] | None = None) -> int:
 
     out = args.out or Path(tempfile.mkdtemp(prefix="kubetyped-widgets-"))
     widgets_client = generate(out)
-    examples_v1 = importlib.import_module(f"{PACKAGE}.models.examples_v1")  # generated models
+    examples_kubetyped_io_v1 = importlib.import_module(
+        f"{PACKAGE}.models.examples_kubetyped_io_v1"
+    )  # generated models
 
     print(f"generated {PACKAGE} in {out}")
 
     with Clientset.from_kubeconfig(args.kubeconfig, context=args.context) as clientset:
         install_crd(clientset)
         # The generated clientset shares the REST client (and rate limiter) of the built-ins.
-        widgets = widgets_client.Clientset(clientset.rest).examples_v1.widgets(args.namespace)
+        widgets = widgets_client.Clientset(clientset.rest).examples_kubetyped_io_v1.widgets(
+            args.namespace
+        )
 
-        widget = examples_v1.Widget(
+        widget = examples_kubetyped_io_v1.Widget(
             metadata=meta_v1.ObjectMeta(name=args.name),
-            spec=examples_v1.WidgetSpec(color="green", size=2, replicas=1),
+            spec=examples_kubetyped_io_v1.WidgetSpec(color="green", size=2, replicas=1),
         )
         created = widgets.create(widget)
         print(f"created {created.kind} {created.metadata.name}: color {created.spec.color}")

@@ -12,6 +12,14 @@ if TYPE_CHECKING:
         AdmissionregistrationV1Client,
         AsyncAdmissionregistrationV1Client,
     )
+    from kubetyped.generated.clients.admissionregistration_v1alpha1 import (
+        AdmissionregistrationV1alpha1Client,
+        AsyncAdmissionregistrationV1alpha1Client,
+    )
+    from kubetyped.generated.clients.admissionregistration_v1beta1 import (
+        AdmissionregistrationV1beta1Client,
+        AsyncAdmissionregistrationV1beta1Client,
+    )
     from kubetyped.generated.clients.apiextensions_v1 import (
         ApiextensionsV1Client,
         AsyncApiextensionsV1Client,
@@ -19,6 +27,10 @@ if TYPE_CHECKING:
     from kubetyped.generated.clients.apiregistration_v1 import (
         ApiregistrationV1Client,
         AsyncApiregistrationV1Client,
+    )
+    from kubetyped.generated.clients.apiserverinternal_v1alpha1 import (
+        ApiserverinternalV1alpha1Client,
+        AsyncApiserverinternalV1alpha1Client,
     )
     from kubetyped.generated.clients.apps_v1 import AppsV1Client, AsyncAppsV1Client
     from kubetyped.generated.clients.authentication_v1 import (
@@ -42,9 +54,25 @@ if TYPE_CHECKING:
         AsyncCertificatesV1Client,
         CertificatesV1Client,
     )
+    from kubetyped.generated.clients.certificates_v1alpha1 import (
+        AsyncCertificatesV1alpha1Client,
+        CertificatesV1alpha1Client,
+    )
+    from kubetyped.generated.clients.certificates_v1beta1 import (
+        AsyncCertificatesV1beta1Client,
+        CertificatesV1beta1Client,
+    )
     from kubetyped.generated.clients.coordination_v1 import (
         AsyncCoordinationV1Client,
         CoordinationV1Client,
+    )
+    from kubetyped.generated.clients.coordination_v1alpha2 import (
+        AsyncCoordinationV1alpha2Client,
+        CoordinationV1alpha2Client,
+    )
+    from kubetyped.generated.clients.coordination_v1beta1 import (
+        AsyncCoordinationV1beta1Client,
+        CoordinationV1beta1Client,
     )
     from kubetyped.generated.clients.core_v1 import AsyncCoreV1Client, CoreV1Client
     from kubetyped.generated.clients.discovery_v1 import AsyncDiscoveryV1Client, DiscoveryV1Client
@@ -57,15 +85,43 @@ if TYPE_CHECKING:
         AsyncNetworkingV1Client,
         NetworkingV1Client,
     )
+    from kubetyped.generated.clients.networking_v1beta1 import (
+        AsyncNetworkingV1beta1Client,
+        NetworkingV1beta1Client,
+    )
     from kubetyped.generated.clients.node_v1 import AsyncNodeV1Client, NodeV1Client
     from kubetyped.generated.clients.policy_v1 import AsyncPolicyV1Client, PolicyV1Client
     from kubetyped.generated.clients.rbac_v1 import AsyncRbacV1Client, RbacV1Client
     from kubetyped.generated.clients.resource_v1 import AsyncResourceV1Client, ResourceV1Client
+    from kubetyped.generated.clients.resource_v1alpha3 import (
+        AsyncResourceV1alpha3Client,
+        ResourceV1alpha3Client,
+    )
+    from kubetyped.generated.clients.resource_v1beta1 import (
+        AsyncResourceV1beta1Client,
+        ResourceV1beta1Client,
+    )
+    from kubetyped.generated.clients.resource_v1beta2 import (
+        AsyncResourceV1beta2Client,
+        ResourceV1beta2Client,
+    )
     from kubetyped.generated.clients.scheduling_v1 import (
         AsyncSchedulingV1Client,
         SchedulingV1Client,
     )
+    from kubetyped.generated.clients.scheduling_v1alpha2 import (
+        AsyncSchedulingV1alpha2Client,
+        SchedulingV1alpha2Client,
+    )
     from kubetyped.generated.clients.storage_v1 import AsyncStorageV1Client, StorageV1Client
+    from kubetyped.generated.clients.storage_v1beta1 import (
+        AsyncStorageV1beta1Client,
+        StorageV1beta1Client,
+    )
+    from kubetyped.generated.clients.storagemigration_v1beta1 import (
+        AsyncStoragemigrationV1beta1Client,
+        StoragemigrationV1beta1Client,
+    )
 
 
 class Clientset(ClientsetBase):
@@ -76,6 +132,22 @@ class Clientset(ClientsetBase):
         """admissionregistration.k8s.io/v1"""
         client: AdmissionregistrationV1Client = self._group(
             "kubetyped.generated.clients.admissionregistration_v1:AdmissionregistrationV1Client"
+        )
+        return client
+
+    @property
+    def admissionregistration_v1alpha1(self) -> AdmissionregistrationV1alpha1Client:
+        """admissionregistration.k8s.io/v1alpha1"""
+        client: AdmissionregistrationV1alpha1Client = self._group(
+            "kubetyped.generated.clients.admissionregistration_v1alpha1:AdmissionregistrationV1alpha1Client"
+        )
+        return client
+
+    @property
+    def admissionregistration_v1beta1(self) -> AdmissionregistrationV1beta1Client:
+        """admissionregistration.k8s.io/v1beta1"""
+        client: AdmissionregistrationV1beta1Client = self._group(
+            "kubetyped.generated.clients.admissionregistration_v1beta1:AdmissionregistrationV1beta1Client"
         )
         return client
 
@@ -92,6 +164,14 @@ class Clientset(ClientsetBase):
         """apiregistration.k8s.io/v1"""
         client: ApiregistrationV1Client = self._group(
             "kubetyped.generated.clients.apiregistration_v1:ApiregistrationV1Client"
+        )
+        return client
+
+    @property
+    def apiserverinternal_v1alpha1(self) -> ApiserverinternalV1alpha1Client:
+        """internal.apiserver.k8s.io/v1alpha1"""
+        client: ApiserverinternalV1alpha1Client = self._group(
+            "kubetyped.generated.clients.apiserverinternal_v1alpha1:ApiserverinternalV1alpha1Client"
         )
         return client
 
@@ -148,10 +228,42 @@ class Clientset(ClientsetBase):
         return client
 
     @property
+    def certificates_v1alpha1(self) -> CertificatesV1alpha1Client:
+        """certificates.k8s.io/v1alpha1"""
+        client: CertificatesV1alpha1Client = self._group(
+            "kubetyped.generated.clients.certificates_v1alpha1:CertificatesV1alpha1Client"
+        )
+        return client
+
+    @property
+    def certificates_v1beta1(self) -> CertificatesV1beta1Client:
+        """certificates.k8s.io/v1beta1"""
+        client: CertificatesV1beta1Client = self._group(
+            "kubetyped.generated.clients.certificates_v1beta1:CertificatesV1beta1Client"
+        )
+        return client
+
+    @property
     def coordination_v1(self) -> CoordinationV1Client:
         """coordination.k8s.io/v1"""
         client: CoordinationV1Client = self._group(
             "kubetyped.generated.clients.coordination_v1:CoordinationV1Client"
+        )
+        return client
+
+    @property
+    def coordination_v1alpha2(self) -> CoordinationV1alpha2Client:
+        """coordination.k8s.io/v1alpha2"""
+        client: CoordinationV1alpha2Client = self._group(
+            "kubetyped.generated.clients.coordination_v1alpha2:CoordinationV1alpha2Client"
+        )
+        return client
+
+    @property
+    def coordination_v1beta1(self) -> CoordinationV1beta1Client:
+        """coordination.k8s.io/v1beta1"""
+        client: CoordinationV1beta1Client = self._group(
+            "kubetyped.generated.clients.coordination_v1beta1:CoordinationV1beta1Client"
         )
         return client
 
@@ -192,6 +304,14 @@ class Clientset(ClientsetBase):
         return client
 
     @property
+    def networking_v1beta1(self) -> NetworkingV1beta1Client:
+        """networking.k8s.io/v1beta1"""
+        client: NetworkingV1beta1Client = self._group(
+            "kubetyped.generated.clients.networking_v1beta1:NetworkingV1beta1Client"
+        )
+        return client
+
+    @property
     def node_v1(self) -> NodeV1Client:
         """node.k8s.io/v1"""
         client: NodeV1Client = self._group("kubetyped.generated.clients.node_v1:NodeV1Client")
@@ -218,6 +338,30 @@ class Clientset(ClientsetBase):
         return client
 
     @property
+    def resource_v1alpha3(self) -> ResourceV1alpha3Client:
+        """resource.k8s.io/v1alpha3"""
+        client: ResourceV1alpha3Client = self._group(
+            "kubetyped.generated.clients.resource_v1alpha3:ResourceV1alpha3Client"
+        )
+        return client
+
+    @property
+    def resource_v1beta1(self) -> ResourceV1beta1Client:
+        """resource.k8s.io/v1beta1"""
+        client: ResourceV1beta1Client = self._group(
+            "kubetyped.generated.clients.resource_v1beta1:ResourceV1beta1Client"
+        )
+        return client
+
+    @property
+    def resource_v1beta2(self) -> ResourceV1beta2Client:
+        """resource.k8s.io/v1beta2"""
+        client: ResourceV1beta2Client = self._group(
+            "kubetyped.generated.clients.resource_v1beta2:ResourceV1beta2Client"
+        )
+        return client
+
+    @property
     def scheduling_v1(self) -> SchedulingV1Client:
         """scheduling.k8s.io/v1"""
         client: SchedulingV1Client = self._group(
@@ -226,10 +370,34 @@ class Clientset(ClientsetBase):
         return client
 
     @property
+    def scheduling_v1alpha2(self) -> SchedulingV1alpha2Client:
+        """scheduling.k8s.io/v1alpha2"""
+        client: SchedulingV1alpha2Client = self._group(
+            "kubetyped.generated.clients.scheduling_v1alpha2:SchedulingV1alpha2Client"
+        )
+        return client
+
+    @property
     def storage_v1(self) -> StorageV1Client:
         """storage.k8s.io/v1"""
         client: StorageV1Client = self._group(
             "kubetyped.generated.clients.storage_v1:StorageV1Client"
+        )
+        return client
+
+    @property
+    def storage_v1beta1(self) -> StorageV1beta1Client:
+        """storage.k8s.io/v1beta1"""
+        client: StorageV1beta1Client = self._group(
+            "kubetyped.generated.clients.storage_v1beta1:StorageV1beta1Client"
+        )
+        return client
+
+    @property
+    def storagemigration_v1beta1(self) -> StoragemigrationV1beta1Client:
+        """storagemigration.k8s.io/v1beta1"""
+        client: StoragemigrationV1beta1Client = self._group(
+            "kubetyped.generated.clients.storagemigration_v1beta1:StoragemigrationV1beta1Client"
         )
         return client
 
@@ -246,6 +414,22 @@ class AsyncClientset(AsyncClientsetBase):
         return client
 
     @property
+    def admissionregistration_v1alpha1(self) -> AsyncAdmissionregistrationV1alpha1Client:
+        """admissionregistration.k8s.io/v1alpha1"""
+        client: AsyncAdmissionregistrationV1alpha1Client = self._group(
+            "kubetyped.generated.clients.admissionregistration_v1alpha1:AsyncAdmissionregistrationV1alpha1Client"
+        )
+        return client
+
+    @property
+    def admissionregistration_v1beta1(self) -> AsyncAdmissionregistrationV1beta1Client:
+        """admissionregistration.k8s.io/v1beta1"""
+        client: AsyncAdmissionregistrationV1beta1Client = self._group(
+            "kubetyped.generated.clients.admissionregistration_v1beta1:AsyncAdmissionregistrationV1beta1Client"
+        )
+        return client
+
+    @property
     def apiextensions_v1(self) -> AsyncApiextensionsV1Client:
         """apiextensions.k8s.io/v1"""
         client: AsyncApiextensionsV1Client = self._group(
@@ -258,6 +442,14 @@ class AsyncClientset(AsyncClientsetBase):
         """apiregistration.k8s.io/v1"""
         client: AsyncApiregistrationV1Client = self._group(
             "kubetyped.generated.clients.apiregistration_v1:AsyncApiregistrationV1Client"
+        )
+        return client
+
+    @property
+    def apiserverinternal_v1alpha1(self) -> AsyncApiserverinternalV1alpha1Client:
+        """internal.apiserver.k8s.io/v1alpha1"""
+        client: AsyncApiserverinternalV1alpha1Client = self._group(
+            "kubetyped.generated.clients.apiserverinternal_v1alpha1:AsyncApiserverinternalV1alpha1Client"
         )
         return client
 
@@ -318,10 +510,42 @@ class AsyncClientset(AsyncClientsetBase):
         return client
 
     @property
+    def certificates_v1alpha1(self) -> AsyncCertificatesV1alpha1Client:
+        """certificates.k8s.io/v1alpha1"""
+        client: AsyncCertificatesV1alpha1Client = self._group(
+            "kubetyped.generated.clients.certificates_v1alpha1:AsyncCertificatesV1alpha1Client"
+        )
+        return client
+
+    @property
+    def certificates_v1beta1(self) -> AsyncCertificatesV1beta1Client:
+        """certificates.k8s.io/v1beta1"""
+        client: AsyncCertificatesV1beta1Client = self._group(
+            "kubetyped.generated.clients.certificates_v1beta1:AsyncCertificatesV1beta1Client"
+        )
+        return client
+
+    @property
     def coordination_v1(self) -> AsyncCoordinationV1Client:
         """coordination.k8s.io/v1"""
         client: AsyncCoordinationV1Client = self._group(
             "kubetyped.generated.clients.coordination_v1:AsyncCoordinationV1Client"
+        )
+        return client
+
+    @property
+    def coordination_v1alpha2(self) -> AsyncCoordinationV1alpha2Client:
+        """coordination.k8s.io/v1alpha2"""
+        client: AsyncCoordinationV1alpha2Client = self._group(
+            "kubetyped.generated.clients.coordination_v1alpha2:AsyncCoordinationV1alpha2Client"
+        )
+        return client
+
+    @property
+    def coordination_v1beta1(self) -> AsyncCoordinationV1beta1Client:
+        """coordination.k8s.io/v1beta1"""
+        client: AsyncCoordinationV1beta1Client = self._group(
+            "kubetyped.generated.clients.coordination_v1beta1:AsyncCoordinationV1beta1Client"
         )
         return client
 
@@ -366,6 +590,14 @@ class AsyncClientset(AsyncClientsetBase):
         return client
 
     @property
+    def networking_v1beta1(self) -> AsyncNetworkingV1beta1Client:
+        """networking.k8s.io/v1beta1"""
+        client: AsyncNetworkingV1beta1Client = self._group(
+            "kubetyped.generated.clients.networking_v1beta1:AsyncNetworkingV1beta1Client"
+        )
+        return client
+
+    @property
     def node_v1(self) -> AsyncNodeV1Client:
         """node.k8s.io/v1"""
         client: AsyncNodeV1Client = self._group(
@@ -398,6 +630,30 @@ class AsyncClientset(AsyncClientsetBase):
         return client
 
     @property
+    def resource_v1alpha3(self) -> AsyncResourceV1alpha3Client:
+        """resource.k8s.io/v1alpha3"""
+        client: AsyncResourceV1alpha3Client = self._group(
+            "kubetyped.generated.clients.resource_v1alpha3:AsyncResourceV1alpha3Client"
+        )
+        return client
+
+    @property
+    def resource_v1beta1(self) -> AsyncResourceV1beta1Client:
+        """resource.k8s.io/v1beta1"""
+        client: AsyncResourceV1beta1Client = self._group(
+            "kubetyped.generated.clients.resource_v1beta1:AsyncResourceV1beta1Client"
+        )
+        return client
+
+    @property
+    def resource_v1beta2(self) -> AsyncResourceV1beta2Client:
+        """resource.k8s.io/v1beta2"""
+        client: AsyncResourceV1beta2Client = self._group(
+            "kubetyped.generated.clients.resource_v1beta2:AsyncResourceV1beta2Client"
+        )
+        return client
+
+    @property
     def scheduling_v1(self) -> AsyncSchedulingV1Client:
         """scheduling.k8s.io/v1"""
         client: AsyncSchedulingV1Client = self._group(
@@ -406,9 +662,33 @@ class AsyncClientset(AsyncClientsetBase):
         return client
 
     @property
+    def scheduling_v1alpha2(self) -> AsyncSchedulingV1alpha2Client:
+        """scheduling.k8s.io/v1alpha2"""
+        client: AsyncSchedulingV1alpha2Client = self._group(
+            "kubetyped.generated.clients.scheduling_v1alpha2:AsyncSchedulingV1alpha2Client"
+        )
+        return client
+
+    @property
     def storage_v1(self) -> AsyncStorageV1Client:
         """storage.k8s.io/v1"""
         client: AsyncStorageV1Client = self._group(
             "kubetyped.generated.clients.storage_v1:AsyncStorageV1Client"
+        )
+        return client
+
+    @property
+    def storage_v1beta1(self) -> AsyncStorageV1beta1Client:
+        """storage.k8s.io/v1beta1"""
+        client: AsyncStorageV1beta1Client = self._group(
+            "kubetyped.generated.clients.storage_v1beta1:AsyncStorageV1beta1Client"
+        )
+        return client
+
+    @property
+    def storagemigration_v1beta1(self) -> AsyncStoragemigrationV1beta1Client:
+        """storagemigration.k8s.io/v1beta1"""
+        client: AsyncStoragemigrationV1beta1Client = self._group(
+            "kubetyped.generated.clients.storagemigration_v1beta1:AsyncStoragemigrationV1beta1Client"
         )
         return client

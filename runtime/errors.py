@@ -29,30 +29,105 @@ class ConfigError(KubetypedError):
 # the most specific class: by the Status `reason` first, then by the HTTP code (like client-go's
 # `k8s.io/apimachinery/pkg/api/errors`).
 
+import base64 as _base64  # noqa: E402
 import re as _re  # noqa: E402
+import threading as _threading  # noqa: E402
 from typing import Any as _Any  # noqa: E402
 
 import orjson as _orjson  # noqa: E402
 
 _MAX_TEXT = 512
-_SECRET_PATTERNS = (
-    # "Authorization: Bearer xyz", "authorization=xyz", "Bearer xyz", "Basic xyz"
-    (_re.compile(r"(?i)(authorization\s*[:=]\s*)(\S+(\s+\S+)?)"), r"\1<redacted>"),
-    (_re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 <redacted>"),
-    # user:password@ in URLs (proxy URLs)
-    (_re.compile(r"(?i)(\w+://)[^/@\s]+@"), r"\1<redacted>@"),
-    # JWTs (service-account and OIDC tokens) and other long opaque tokens standing alone
-    (_re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "<redacted>"),
-    (_re.compile(r"(?<![\w/.-])[A-Za-z0-9_+/=-]{40,}(?![\w/.-])"), "<redacted>"),
+
+# Redaction knows where secrets are rather than guessing by length (a 52-character object name
+# or a port must survive): (1) the credential values this process holds (`register_secret`,
+# called by the auth flows), (2) the places credentials go (Authorization headers, `token=` /
+# `"password": ...` fields, URL userinfo), (3) known token shapes (JWTs, EKS `k8s-aws-v1.`,
+# Google `ya29.`, bootstrap tokens, PEM private keys).
+_KEY_NAMES = (
+    r"(?:access_?token|id_?token|refresh_?token|client_?secret|token|password|passwd|secret"
+    r"|client-key-data|client_key_data|apikey|api_key)"
 )
+_SECRET_PATTERNS = (
+    # "Authorization: Bearer xyz", "authorization=xyz", "Proxy-Authorization: Basic xyz"
+    (
+        _re.compile(
+            r"(?i)((?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?)([^\s\"',}]+(\s+[^\s\"',}]+)?)"
+        ),
+        r"\1<redacted>",
+    ),
+    (_re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 <redacted>"),
+    # token=xyz, password: xyz, "id_token": "xyz", refresh_token='xyz' (any length)
+    (
+        _re.compile(r"(?i)((?<![\w/.-])" + _KEY_NAMES + r"[\"']?\s*[:=]\s*[\"']?)([^\s\"'&,;}]+)"),
+        r"\1<redacted>",
+    ),
+    # user:password@ in URLs (proxy URLs, server URLs)
+    (_re.compile(r"(?i)(\w+://)[^/@\s]+@"), r"\1<redacted>@"),
+    # JWTs (service-account and OIDC tokens)
+    (_re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "<redacted>"),
+    # EKS (aws-iam-authenticator) and Google OAuth access tokens
+    (_re.compile(r"\bk8s-aws-v1\.[A-Za-z0-9_=-]+"), "<redacted>"),
+    (_re.compile(r"\bya29\.[A-Za-z0-9._-]+"), "<redacted>"),
+    # bootstrap tokens: [a-z0-9]{6}.[a-z0-9]{16}
+    (_re.compile(r"\b[a-z0-9]{6}\.[a-z0-9]{16}\b"), "<redacted>"),
+    # PEM private keys
+    (
+        _re.compile(
+            r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", _re.S
+        ),
+        "<redacted private key>",
+    ),
+)
+
+_MIN_SECRET = 8  # shorter values would redact ordinary words
+_MAX_SECRETS = 256
+_secrets: dict[str, None] = {}  # insertion-ordered set, newest last
+_secrets_lock = _threading.Lock()
+
+
+def register_secret(value: str | bytes | None) -> None:
+    """Remember a credential this process holds (a token, a password, a basic-auth header
+    value) so `redact` removes it, and its base64 form, wherever it shows up. Values shorter than
+    8 characters are ignored (they would hide ordinary words; the field and header rules still
+    apply); the newest 256 are kept."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not value or len(value) < _MIN_SECRET:
+        return
+    forms = {value, _base64.b64encode(value.encode()).decode("ascii")}
+    with _secrets_lock:
+        for form in forms:
+            _secrets.pop(form, None)
+            _secrets[form] = None
+        while len(_secrets) > _MAX_SECRETS:
+            del _secrets[next(iter(_secrets))]
 
 
 def redact(text: str) -> str:
-    """Remove credentials (Authorization values, bearer tokens, URL userinfo, JWTs and long
-    opaque tokens) from a message."""
+    """Remove credentials from a message: values registered with `register_secret` (and their
+    base64), Authorization values, `token=`/`password:`-style fields, URL userinfo, JWTs, EKS and
+    Google tokens, bootstrap tokens and PEM private keys. Object names, ports and paths stay."""
+    if not isinstance(text, str):
+        text = str(text)
+    with _secrets_lock:
+        known = sorted(_secrets, key=len, reverse=True)
+    for value in known:
+        if value in text:
+            text = text.replace(value, "<redacted>")
     for pattern, replacement in _SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def redact_object(value: _Any) -> _Any:
+    """`redact` applied to every string in a JSON-like value (a `Status` body); a copy."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: redact_object(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_object(v) for v in value]
+    return value
 
 
 class TransportError(KubetypedError):
@@ -65,6 +140,16 @@ class TransportError(KubetypedError):
     def __init__(self, message: str, *, previous: BaseException | str | None = None) -> None:
         super().__init__(redact(message))
         self.previous = previous
+
+
+class WatchIdleTimeoutError(TransportError):
+    """A watch received no byte for `idle_timeout` seconds (see
+    `kubetyped.request.watch_idle_timeout`): the connection is presumed dead and was closed.
+    Resume with a new watch from the last resourceVersion (or relist)."""
+
+    def __init__(self, message: str, *, idle_timeout: float | None) -> None:
+        super().__init__(message)
+        self.idle_timeout = idle_timeout
 
 
 class ResponseDecodeError(KubetypedError):
@@ -92,7 +177,7 @@ class ApiError(KubetypedError):
         self.code = code
         self.reason = reason
         self.message = redact(message)
-        self.status: dict[str, _Any] = status if status is not None else {}
+        self.status: dict[str, _Any] = redact_object(status) if status is not None else {}
         details = self.status.get("details")
         self.details: dict[str, _Any] = details if isinstance(details, dict) else {}
         causes = self.details.get("causes")
@@ -156,6 +241,55 @@ class ForbiddenError(ApiError):
 
 class NotFoundError(ApiError):
     """404 NotFound."""
+
+
+class NotServedError(NotFoundError):
+    """404 for a path the cluster does not serve: its group-version is not enabled (an alpha or
+    beta API without ``--runtime-config``, one removed in this release) or its CRD is not
+    installed. A missing object is a plain `NotFoundError` (its `Status` names the object).
+
+    `group_version` (``"resource.k8s.io/v1alpha3"``, ``"v1"``) and `resource` (the plural, with
+    ``/subresource``) come from the request path.
+    """
+
+    @property
+    def group_version(self) -> str | None:
+        return _path_parts(self.path)[0]
+
+    @property
+    def resource(self) -> str | None:
+        return _path_parts(self.path)[1]
+
+
+_NOT_SERVED_MESSAGE = "the server could not find the requested resource"
+
+
+def _path_parts(path: str | None) -> tuple[str | None, str | None]:
+    """``(group-version, resource[/subresource])`` of an API path, ``(None, None)`` otherwise."""
+    parts = [p for p in (path or "").split("/") if p]
+    if parts[:1] == ["api"] and len(parts) >= 2:
+        group_version, rest = parts[1], parts[2:]
+    elif parts[:1] == ["apis"] and len(parts) >= 3:
+        group_version, rest = f"{parts[1]}/{parts[2]}", parts[3:]
+    else:
+        return None, None
+    if len(rest) >= 3 and rest[0] == "namespaces":
+        rest = rest[2:]  # namespaces/<ns>/<resource>/...
+    if not rest:
+        return group_version, None
+    resource = rest[0] if len(rest) < 3 else f"{rest[0]}/{rest[2]}"
+    return group_version, resource
+
+
+def _not_served_message(path: str | None) -> str | None:
+    group_version, resource = _path_parts(path)
+    if group_version is None:
+        return None
+    what = f"{resource} in {group_version}" if resource else group_version
+    return (
+        f"the cluster does not serve {what} (the group-version is not enabled in this "
+        "cluster, or its CRD is not installed; `kubectl api-resources` lists what it serves)"
+    )
 
 
 class MethodNotAllowedError(ApiError):
@@ -358,6 +492,11 @@ def api_error_from_response(
             text += "…"
         message = text or "(empty body)"
     cls = _error_class(code, reason, status)
+    if cls is NotFoundError and message == _NOT_SERVED_MESSAGE and not status.get("details"):
+        # the apiserver's answer for a path nothing serves (no object named in `details`)
+        not_served = _not_served_message(path)
+        if not_served is not None:
+            cls, message = NotServedError, not_served
     reason = reason or _REASON_PHRASES.get(code, "Unknown")
     return cls(
         code,

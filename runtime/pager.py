@@ -1,8 +1,10 @@
 """List pagination (client-go `tools/pager`), sans-IO: which page to ask for next, and when to relist.
 
 Pages are asked for with `limit` and the `continue` token of the previous page; continue requests
-carry no resourceVersion (the token pins it). If a continue token has expired (410), the pager
-falls back once to a full list without `limit`, at the resourceVersion first asked for.
+carry no resourceVersion (the token pins it). If a continue token has expired (410), a pager made
+with `full_list_if_expired` (client-go `ListPager.List`, which returns one joined list) falls back
+once to a full list without `limit`, at the resourceVersion first asked for; without it (page and
+item walkers, client-go `EachListItem`) the 410 is raised, so no item is yielded twice.
 """
 
 from __future__ import annotations

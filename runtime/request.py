@@ -24,6 +24,14 @@ JSON: Final = "application/json"
 #: `request.extensions` keys understood by kubetyped's transport and REST client.
 WATCH_EXTENSION: Final = "kubetyped.watch"
 STREAM_EXTENSION: Final = "kubetyped.stream"
+#: seconds without any byte after which a watch is abandoned (its read timeout); None: never
+IDLE_TIMEOUT_EXTENSION: Final = "kubetyped.idle_timeout"
+
+#: Idle timeout of a watch with bookmarks: the apiserver's watch cache sends a BOOKMARK to such
+#: watchers about once a minute, so 2.5 minutes without a byte means the connection is dead.
+BOOKMARK_WATCH_IDLE_TIMEOUT: Final = 150.0
+#: Added to `timeoutSeconds` for the idle timeout: the server ends the watch by then.
+WATCH_TIMEOUT_GRACE: Final = 30.0
 
 #: Client-side request timeout when the config sets none.
 DEFAULT_TIMEOUT: Final = 30.0
@@ -147,6 +155,9 @@ class ListOptions:
     allow_watch_bookmarks: bool | None = None
     send_initial_events: bool | None = None
     watch: bool | None = None
+    #: client side, watches only: seconds without any byte before the watch is abandoned with
+    #: `WatchIdleTimeoutError`; 0 disables; None: `watch_idle_timeout`'s default
+    idle_timeout: float | None = None
 
     def params(self) -> dict[str, str]:
         params: dict[str, str] = {}
@@ -354,8 +365,36 @@ def list_request(
 def watch_request(
     path: PathLike, options: ListOptions | None = None, *, accept: str | None = JSON
 ) -> httpx.Request:
+    """A watch; its idle timeout (`watch_idle_timeout`) becomes the read timeout."""
     params = _merge(options.params() if options else None, {"watch": "true"})
-    return build_request("GET", path, params=params, accept=accept, is_watch=True)
+    request = build_request("GET", path, params=params, accept=accept, is_watch=True)
+    request.extensions[IDLE_TIMEOUT_EXTENSION] = watch_idle_timeout(options)
+    return request
+
+
+def watch_idle_timeout(options: ListOptions | None) -> float | None:
+    """Seconds a watch may go without receiving any byte before it is abandoned.
+
+    `options.idle_timeout` when set (0: never). Otherwise the smallest of
+    `BOOKMARK_WATCH_IDLE_TIMEOUT` (with `allow_watch_bookmarks`: the apiserver sends a bookmark
+    about every minute) and `timeout_seconds + WATCH_TIMEOUT_GRACE` (the server closes the watch
+    by then); None (no limit) for a watch with neither, which the server may keep silent for as
+    long as nothing changes. This stands in for client-go's HTTP/2 health pings
+    (`ReadIdleTimeout`), which httpx does not send: a connection that stays open but forwards
+    nothing is otherwise never noticed.
+    """
+    if options is None:
+        return None
+    if options.idle_timeout is not None:
+        if options.idle_timeout < 0:
+            raise RequestBuildError(f"idle_timeout must not be negative: {options.idle_timeout}")
+        return float(options.idle_timeout) or None
+    candidates: list[float] = []
+    if options.allow_watch_bookmarks:
+        candidates.append(BOOKMARK_WATCH_IDLE_TIMEOUT)
+    if options.timeout_seconds:
+        candidates.append(options.timeout_seconds + WATCH_TIMEOUT_GRACE)
+    return min(candidates) if candidates else None
 
 
 def write_request(

@@ -10,8 +10,6 @@
 from __future__ import annotations
 
 import errno
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -150,7 +148,3 @@ def _describe(previous: BaseException | str) -> str:
     if isinstance(previous, str):
         return previous
     return f"{type(previous).__name__}: {previous}"
-
-
-Sleep = Callable[[float], None]
-default_sleep: Sleep = time.sleep

@@ -2,7 +2,9 @@
 
 `build_http_client(config)` / `build_async_http_client(config)` return an `httpx.Client` /
 `httpx.AsyncClient` whose transport waits on the rate limiter before every attempt (watches
-excepted) and retries as `kubetyped.retry` decides.
+excepted) and retries as `kubetyped.retry` decides. They and the retrying transports live in
+`kubetyped.async_transport` (the source) and `kubetyped.sync_transport` (generated from it by
+`make unasync`); this module holds what both share and re-exports them.
 
 Rate limiting is per config, like a client-go clientset: every client built from one `ClientConfig`
 object shares one token bucket (`shared_limiter(config)`), unless a limiter is passed explicitly.
@@ -15,19 +17,26 @@ import ipaddress
 import socket
 import ssl
 import threading
-import time
 import urllib.request
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
+from kubetyped.auth.static import BasicAuth
+from kubetyped.auth.tls import CertRotation
+from kubetyped.errors import ConfigError
 from kubetyped.ratelimit import TokenBucketRateLimiter, from_config
-from kubetyped.request import DEFAULT_TIMEOUT, JSON, is_stream_request
-from kubetyped.retry import RetryPlan, RetryPolicy
+from kubetyped.request import DEFAULT_TIMEOUT, IDLE_TIMEOUT_EXTENSION, JSON, is_stream_request
+from kubetyped.urls import check_url, redact_url, split_userinfo
 from kubetyped.version import VERSION
+
+if TYPE_CHECKING:
+    pass
+
+_T = TypeVar("_T")
 
 Sleep = Callable[[float], None]
 AsyncSleep = Callable[[float], Awaitable[None]]
@@ -57,13 +66,7 @@ class TransportConfig(Protocol):
 
     def impersonation_headers(self) -> Iterable[tuple[str, str]] | Mapping[str, str]: ...
 
-    def ssl_context(self) -> ssl.SSLContext | bool: ...
-
-
-async def _asyncio_sleep(seconds: float) -> None:
-    import asyncio  # sync-only programs never load asyncio
-
-    await asyncio.sleep(seconds)
+    def ssl_context(self, *, for_proxy: bool = False) -> ssl.SSLContext | bool: ...
 
 
 def default_user_agent() -> str:
@@ -180,107 +183,61 @@ def default_timeout(config: TransportConfig) -> httpx.Timeout:
     return httpx.Timeout(config.timeout if config.timeout is not None else DEFAULT_TIMEOUT)
 
 
-def prepare_extensions(request: httpx.Request, sni_hostname: str | None) -> None:
-    """SNI override for every request; no read timeout for watches and log streams."""
-    if sni_hostname and "sni_hostname" not in request.extensions:
-        request.extensions["sni_hostname"] = sni_hostname
+def prepare_extensions(request: httpx.Request) -> None:
+    """Streams read with their idle timeout (watches, `IDLE_TIMEOUT_EXTENSION`) or none (logs).
+
+    (The `tls-server-name` override lives in the TLS context, see `ServerNameSSLContext`.)
+    """
     if is_stream_request(request):
         timeout = request.extensions.get("timeout")
-        if isinstance(timeout, dict) and timeout.get("read") is not None:
-            request.extensions["timeout"] = {**timeout, "read": None}
+        idle = request.extensions.get(IDLE_TIMEOUT_EXTENSION)
+        if isinstance(timeout, dict) and timeout.get("read") != idle:
+            request.extensions["timeout"] = {**timeout, "read": idle}
+
+
+# --- TCP keepalive --------------------------------------------------------------------------
+
+#: Go's dialer defaults, which client-go uses (`net.Dialer{KeepAlive: 30s}`): first probe after
+#: 30 s idle, then every 30 s, 9 unanswered probes drop the connection. A peer that vanished
+#: (host down, NAT entry gone) is then noticed instead of a read blocking for ever.
+KEEPALIVE_IDLE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT = 30, 30, 9
+
+
+def keepalive_socket_options() -> list[tuple[int, int, int]]:
+    """`socket_options` for httpx transports: SO_KEEPALIVE plus the timings where supported."""
+    options = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+    for name, value in (
+        ("TCP_KEEPIDLE", KEEPALIVE_IDLE),
+        ("TCP_KEEPALIVE", KEEPALIVE_IDLE),  # macOS name of TCP_KEEPIDLE
+        ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL),
+        ("TCP_KEEPCNT", KEEPALIVE_COUNT),
+    ):
+        option = getattr(socket, name, None)
+        if option is not None and not (name == "TCP_KEEPALIVE" and hasattr(socket, "TCP_KEEPIDLE")):
+            options.append((socket.IPPROTO_TCP, option, value))
+    return options
 
 
 # --- transports -----------------------------------------------------------------------------
 
 
-class RetryTransport(httpx.BaseTransport):
-    """Rate limiting + retries around another transport (sync driver of `RetryPlan`)."""
+class RotationWatch:
+    """Whether a `CertRotation` moved since this transport last looked (thread-safe)."""
 
-    def __init__(
-        self,
-        inner: httpx.BaseTransport,
-        *,
-        limiter: TokenBucketRateLimiter | None = None,
-        policy: RetryPolicy | None = None,
-        sleep: Sleep = time.sleep,
-        sni_hostname: str | None = None,
-    ) -> None:
-        self.inner = inner
-        self.limiter = limiter
-        self.policy = policy or RetryPolicy()
-        self._sleep = sleep
-        self._sni_hostname = sni_hostname
+    def __init__(self, rotation: CertRotation | None) -> None:
+        self._rotation = rotation
+        self._seen = rotation.generation if rotation is not None else 0
+        self._lock = threading.Lock()
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        prepare_extensions(request, self._sni_hostname)
-        plan = RetryPlan(request, self.limiter, self.policy)
-        while True:
-            self._pause(plan.before_attempt())
-            try:
-                response = self.inner.handle_request(request)
-            except httpx.TransportError as exc:
-                delay = plan.after_error(exc)
-                if delay is None:
-                    raise
-                self._pause(delay)
-                continue
-            delay = plan.after_response(response)
-            if delay is None:
-                return response
-            response.close()
-            self._pause(delay)
-
-    def _pause(self, seconds: float) -> None:
-        if seconds > 0:
-            self._sleep(seconds)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """Rate limiting + retries around another transport (async driver of `RetryPlan`)."""
-
-    def __init__(
-        self,
-        inner: httpx.AsyncBaseTransport,
-        *,
-        limiter: TokenBucketRateLimiter | None = None,
-        policy: RetryPolicy | None = None,
-        sleep: AsyncSleep | None = None,
-        sni_hostname: str | None = None,
-    ) -> None:
-        self.inner = inner
-        self.limiter = limiter
-        self.policy = policy or RetryPolicy()
-        self._sleep = sleep or _asyncio_sleep
-        self._sni_hostname = sni_hostname
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        prepare_extensions(request, self._sni_hostname)
-        plan = RetryPlan(request, self.limiter, self.policy)
-        while True:
-            await self._pause(plan.before_attempt())
-            try:
-                response = await self.inner.handle_async_request(request)
-            except httpx.TransportError as exc:
-                delay = plan.after_error(exc)
-                if delay is None:
-                    raise
-                await self._pause(delay)
-                continue
-            delay = plan.after_response(response)
-            if delay is None:
-                return response
-            await response.aclose()
-            await self._pause(delay)
-
-    async def _pause(self, seconds: float) -> None:
-        if seconds > 0:
-            await self._sleep(seconds)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
+    def moved(self) -> bool:
+        if self._rotation is None:
+            return False
+        current = self._rotation.generation
+        with self._lock:
+            if current == self._seen:
+                return False
+            self._seen = current
+            return True
 
 
 # --- streams --------------------------------------------------------------------------------
@@ -305,10 +262,28 @@ def interrupt_response(response: httpx.Response) -> bool:
 # --- clients --------------------------------------------------------------------------------
 
 
-def _client_kwargs(config: TransportConfig) -> dict[str, Any]:
+def _server_and_auth(config: TransportConfig) -> tuple[str, httpx.Auth | None]:
+    """The base URL without userinfo, and the auth: basic from the userinfo when there is one
+    (Go's `http.Client` sets it before any round tripper, which then all keep it)."""
+    problem = check_url(config.server, ("http", "https"))
+    if problem is not None:
+        raise ConfigError(
+            f"server {redact_url(config.server)!r} {problem}",
+            path=getattr(config, "source", None),
+            field="server",
+        )
+    server, userinfo = split_userinfo(config.server)
+    if userinfo is not None:
+        return server, BasicAuth(*userinfo)
+    return server, config.auth
+
+
+def client_kwargs(config: TransportConfig) -> dict[str, Any]:
+    """The `httpx.Client`/`httpx.AsyncClient` keyword arguments for `config`."""
+    server, auth = _server_and_auth(config)
     return {
-        "base_url": config.server,
-        "auth": config.auth,
+        "base_url": server,
+        "auth": auth,
         "headers": default_headers(config),
         "timeout": default_timeout(config),
         "trust_env": False,  # the proxy is resolved once, by `resolve_proxy`
@@ -316,52 +291,67 @@ def _client_kwargs(config: TransportConfig) -> dict[str, Any]:
     }
 
 
-def build_http_client(
-    config: TransportConfig,
-    limiter: TokenBucketRateLimiter | None = None,
-    *,
-    transport: httpx.BaseTransport | None = None,
-    retry_policy: RetryPolicy | None = None,
-    sleep: Sleep = time.sleep,
-) -> httpx.Client:
-    """An `httpx.Client` for `config`; `limiter=None` uses the config's shared limiter.
+def cert_rotation(config: TransportConfig) -> CertRotation | None:
+    """The client-certificate rotation of the config's auth, if it has one."""
+    rotation = getattr(config.auth, "cert_rotation", None)
+    return rotation if isinstance(rotation, CertRotation) else None
 
-    `transport` replaces the network transport under the retry layer (tests: `MockTransport`).
+
+def _network_kwargs(config: TransportConfig) -> dict[str, Any]:
+    """`verify` and `proxy` for httpx's network transports.
+
+    An `https://` proxy is verified with the same TLS settings as the apiserver (CA, insecure,
+    client certificate), without `tls-server-name`; SOCKS5 needs `socksio` (httpx[socks]).
     """
-    inner = transport or httpx.HTTPTransport(
-        verify=config.ssl_context(),
-        proxy=resolve_proxy(config.server, config.proxy_url),
-        trust_env=False,
-    )
-    retrying = RetryTransport(
-        inner,
-        limiter=limiter if limiter is not None else shared_limiter(config),
-        policy=retry_policy,
-        sleep=sleep,
-        sni_hostname=config.tls_server_name,
-    )
-    return httpx.Client(transport=retrying, **_client_kwargs(config))
+    server, _ = split_userinfo(config.server)
+    proxy_url = resolve_proxy(server, config.proxy_url)
+    proxy: httpx.Proxy | None = None
+    if proxy_url is not None:
+        problem = check_url(proxy_url, ("http", "https", "socks5", "socks5h"))
+        if problem is not None:
+            raise ConfigError(
+                f"proxy {redact_url(proxy_url)!r} {problem}",
+                path=getattr(config, "source", None),
+                field="proxy-url",
+            )
+        proxy_tls = urlsplit(proxy_url).scheme == "https"
+        proxy_ctx = config.ssl_context(for_proxy=True) if proxy_tls else None
+        proxy = httpx.Proxy(
+            proxy_url, ssl_context=proxy_ctx if isinstance(proxy_ctx, ssl.SSLContext) else None
+        )
+    return {
+        "verify": config.ssl_context(),
+        "proxy": proxy,
+        "trust_env": False,
+        "socket_options": keepalive_socket_options(),
+    }
 
 
-def build_async_http_client(
-    config: TransportConfig,
-    limiter: TokenBucketRateLimiter | None = None,
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
-    retry_policy: RetryPolicy | None = None,
-    sleep: AsyncSleep | None = None,
-) -> httpx.AsyncClient:
-    """An `httpx.AsyncClient` for `config`; `limiter=None` uses the config's shared limiter."""
-    inner = transport or httpx.AsyncHTTPTransport(
-        verify=config.ssl_context(),
-        proxy=resolve_proxy(config.server, config.proxy_url),
-        trust_env=False,
-    )
-    retrying = AsyncRetryTransport(
-        inner,
-        limiter=limiter if limiter is not None else shared_limiter(config),
-        policy=retry_policy,
-        sleep=sleep,
-        sni_hostname=config.tls_server_name,
-    )
-    return httpx.AsyncClient(transport=retrying, **_client_kwargs(config))
+def network_transport(config: TransportConfig, factory: Callable[..., _T]) -> _T:
+    """`factory` (an httpx network transport class) with the config's TLS and proxy settings."""
+    try:
+        return factory(**_network_kwargs(config))
+    except ImportError as exc:  # e.g. socksio missing from a trimmed install
+        raise ConfigError(
+            f"proxy {redact_url(config.proxy_url or '')!r} needs a package that is not "
+            f"installed ({exc.name or 'socksio'}); install httpx[socks]",
+            path=getattr(config, "source", None),
+            field="proxy-url",
+        ) from None
+
+
+_TWINS = {
+    "AsyncRetryTransport": "kubetyped.async_transport",
+    "build_async_http_client": "kubetyped.async_transport",
+    "RetryTransport": "kubetyped.sync_transport",
+    "build_http_client": "kubetyped.sync_transport",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # the transports import this module, so they are re-exported lazily
+    if name in _TWINS:
+        import importlib
+
+        return getattr(importlib.import_module(_TWINS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

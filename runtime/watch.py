@@ -9,7 +9,9 @@ An ERROR event carries a `Status`; `WatchEvent.error()` turns it into the typed 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import orjson
@@ -68,17 +70,76 @@ def decode_event(line: bytes) -> WatchEvent:
     return WatchEvent(event_type, obj)
 
 
+@dataclass(frozen=True)
+class UnparsedWatchEvent(WatchEvent):
+    """A watch event whose ADDED/MODIFIED/DELETED object is still its JSON (a ``msgspec.Raw``;
+    ``KubeModel.from_unparsed`` wraps it), for informer caches that may never read it. BOOKMARK
+    and ERROR objects are parsed (``dict``), as in `WatchEvent`."""
+
+    object: Any = field(repr=False)
+    rv: str | None = field(default=None, repr=False)
+
+    @property
+    def resource_version(self) -> str | None:
+        return self.rv if not isinstance(self.object, dict) else super().resource_version
+
+
+@cache
+def _unparsed_decoders() -> tuple[Any, Any]:
+    import msgspec
+
+    event = msgspec.defstruct(
+        "_Event", [("type", str | None, None), ("object", msgspec.Raw, msgspec.Raw())]
+    )
+    meta = msgspec.defstruct("_Meta", [("resourceVersion", str | None, None)])
+    head = msgspec.defstruct("_Head", [("metadata", meta | None, None)])
+    return msgspec.json.Decoder(event), msgspec.json.Decoder(head)
+
+
+def decode_event_unparsed(line: bytes) -> UnparsedWatchEvent:
+    """One watch event from one JSON line, its object left unparsed (see `UnparsedWatchEvent`)."""
+    import msgspec
+
+    events, heads = _unparsed_decoders()
+    try:
+        decoded = events.decode(line)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise WatchDecodeError(
+            f"watch stream line is not a watch event ({exc}): {_snippet(line)}"
+        ) from None
+    raw_type, obj = decoded.type, decoded.object
+    try:
+        event_type = EventType(raw_type if isinstance(raw_type, str) else "")
+    except ValueError:
+        raise WatchDecodeError(f"unknown watch event type {raw_type!r}") from None
+    if bytes(memoryview(obj)[:1]) != b"{":
+        raise WatchDecodeError(f"{event_type.value} watch event without an object")
+    if event_type in (EventType.ERROR, EventType.BOOKMARK):
+        return UnparsedWatchEvent(event_type, orjson.loads(memoryview(obj)))
+    try:
+        meta = heads.decode(obj).metadata
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise WatchDecodeError(f"{event_type.value} watch event object: {exc}") from None
+    rv = meta.resourceVersion if meta is not None else None
+    return UnparsedWatchEvent(event_type, obj, rv or None)
+
+
 def _snippet(data: bytes) -> str:
     text = data[:_SNIPPET].decode("utf-8", errors="replace")
     return text + ("…" if len(data) > _SNIPPET else "")
 
 
 class WatchDecoder:
-    """Feed it bytes, get events back; `resource_version` is the last one seen."""
+    """Feed it bytes, get events back; `resource_version` is the last one seen.
 
-    def __init__(self, resource_version: str | None = None) -> None:
+    `unparsed=True`: object events are `UnparsedWatchEvent`s (objects kept as JSON)."""
+
+    def __init__(self, resource_version: str | None = None, *, unparsed: bool = False) -> None:
         self._buffer = bytearray()
         self.resource_version = resource_version
+        self._decode: Callable[[bytes], WatchEvent] = (
+            decode_event_unparsed if unparsed else decode_event
+        )
 
     def feed(self, chunk: bytes) -> list[WatchEvent]:
         self._buffer += chunk
@@ -100,7 +161,7 @@ class WatchDecoder:
         for line in lines:
             if not line.strip():
                 continue
-            event = decode_event(line)
+            event = self._decode(line)
             if event.type is not EventType.ERROR:
                 rv = event.resource_version
                 if rv is not None:

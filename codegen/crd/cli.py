@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kubetyped.codegen.crd.errors import CrdError
-from kubetyped.codegen.crd.generate import render_crd_package
+from kubetyped.codegen.crd.generate import explainer, render_crd_package
 from kubetyped.codegen.crd.spec import GroupFilter, spec_from_crd_files
+from kubetyped.codegen.errors import CodegenError
 from kubetyped.codegen.ir import ApiSpec
 from kubetyped.codegen.render_context import DEFAULT_PACKAGE
-from kubetyped.codegen.writer import write_files
+from kubetyped.codegen.writer import publish
 
 
 def crd_mode(args: argparse.Namespace) -> bool:
@@ -34,33 +35,52 @@ def selection(args: argparse.Namespace) -> GroupFilter:
 def crd_spec(args: argparse.Namespace) -> ApiSpec:
     if args.crd:
         return spec_from_crd_files(args.crd, selection(args))
-    from kubetyped.codegen.crd.cluster import spec_from_cluster
+    from kubetyped.codegen.crd.cluster import spec_from_cluster, spec_from_snapshot
 
+    if args.spec is not None:
+        from kubetyped.codegen.layout import is_snapshot
+        from kubetyped.codegen.specs import resolve_spec
+
+        snapshot = resolve_spec(args.spec)
+        if not is_snapshot(snapshot):
+            raise CrdError("--include-group needs a snapshot (folder or archive)", file=args.spec)
+        return spec_from_snapshot(snapshot, selection(args))
     if args.kubeconfig is None:
-        raise CrdError("give --crd FILES or --kubeconfig to read CRDs from", file="generate")
+        raise CodegenError("give --crd FILES, --spec SNAPSHOT or --kubeconfig to read CRDs from")
     return spec_from_cluster(args.kubeconfig, args.context, selection(args))
 
 
-def cmd_generate_crds(args: argparse.Namespace) -> int:
+def render_crd_files(args: argparse.Namespace, package: str) -> tuple[ApiSpec, dict[str, str]]:
+    """The CRD package ``generate`` writes and ``verify`` compares: ``(spec, {path: text})``."""
     from kubetyped.codegen.cli import DEFAULT_OUT
 
-    if args.package == DEFAULT_PACKAGE or Path(args.out).resolve() == DEFAULT_OUT.resolve():
-        raise CrdError("CRD packages need their own --package and --out", file="generate")
-    started = time.perf_counter()
+    if package == DEFAULT_PACKAGE or Path(args.out).resolve() == DEFAULT_OUT.resolve():
+        raise CodegenError(
+            "a CRD package needs its own --out folder (its package name is derived from it)"
+        )
     spec = crd_spec(args)
-    files = render_crd_package(spec, args.package)
-    report = write_files(args.out, files)
+    return spec, render_crd_package(spec, package, args.base_package)
+
+
+def cmd_generate_crds(args: argparse.Namespace) -> int:
+    from kubetyped.codegen.cli import package_for_out, plural
+
+    started = time.perf_counter()
+    package = package_for_out(args.out, args.package)
+    spec, files = render_crd_files(args, package)
+    report = publish(args.out, files, package, explain=explainer(spec))
     kinds = sorted(r.kind for g in spec.groups for gv in g.versions for r in gv.resources)
     print(
-        f"generated {args.package} ({', '.join(g.name for g in spec.groups)}): "
-        f"{len(kinds)} resources, {len(files)} files ({len(report.written)} written, "
-        f"{len(report.removed)} removed) in {time.perf_counter() - started:.2f}s"
+        f"generated {package} ({', '.join(g.name for g in spec.groups)}): "
+        f"{plural(len(kinds), 'resource')}, {plural(len(files), 'file')} "
+        f"({len(report.written)} written, {len(report.removed)} removed) "
+        f"in {time.perf_counter() - started:.2f}s"
     )
     return 0
 
 
-def extend_generate(parser: argparse.ArgumentParser) -> None:
-    """Add the CRD options to ``generate``; its previous ``run`` handles the other cases."""
+def add_crd_options(parser: argparse.ArgumentParser) -> None:
+    """The CRD options (``generate`` and ``verify`` share them)."""
     group = parser.add_argument_group("custom resources")
     group.add_argument("--crd", type=Path, nargs="+", help="CRD YAML files or folders")
     group.add_argument("--include-group", action="append", help="API group to generate (repeat)")
@@ -68,6 +88,16 @@ def extend_generate(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--include-builtin-groups", action="store_true", help="allow built-in groups too"
     )
+    group.add_argument(
+        "--base-package",
+        default=DEFAULT_PACKAGE,
+        help="package whose models the CRD package uses for built-in types (default: %(default)s)",
+    )
+
+
+def extend_generate(parser: argparse.ArgumentParser) -> None:
+    """Add the CRD options to ``generate``; its previous ``run`` handles the other cases."""
+    add_crd_options(parser)
     previous: Callable[[argparse.Namespace], int] = parser.get_default("run")
 
     def run(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ import orjson
 
 from kubetyped.codegen import discovery
 from kubetyped.codegen.crd.errors import CrdError
-from kubetyped.codegen.crd.spec import CrdInputs, GroupFilter, build_spec
+from kubetyped.codegen.crd.spec import CrdInputs, GroupFilter, build_spec, check_included
 from kubetyped.codegen.ir import ApiSpec
 from kubetyped.codegen.load_v3 import v3_operations
 from kubetyped.codegen.resources import Operation, analyse
@@ -29,6 +29,8 @@ def inputs_from_server(fetch: Fetch, selection: GroupFilter) -> CrdInputs:
     apis = _json(fetch, "/apis", discovery.DISCOVERY_ACCEPT)
     if apis.get("kind") != "APIGroupDiscoveryList":
         raise CrdError("the server does not serve aggregated discovery", file="/apis")
+    served = [str(i.get("metadata", {}).get("name", "")) for i in apis.get("items", ())]
+    check_included(selection, served, "/apis", "the server serves")
     items = [
         i for i in apis.get("items", ()) if selection.selects(i.get("metadata", {}).get("name", ""))
     ]
@@ -57,6 +59,35 @@ def _kinds_only(components: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         name: {k: v for k, v in raw.items() if k == "x-kubernetes-group-version-kind"}
         for name, raw in components.items()
     }
+
+
+def snapshot_fetch(snapshot: Path) -> Fetch:
+    """A fetch over a snapshot (``kubetyped snapshot`` output, folder or archive): the same
+    documents as the server's, offline."""
+    from kubetyped.codegen.layout import (
+        DISCOVERY_DIR,
+        OPENAPI_V3_DIR,
+        read_snapshot,
+        v3_file_name,
+    )
+
+    files = read_snapshot(snapshot)
+
+    def fetch(path: str, accept: str) -> bytes:
+        if path == "/apis":
+            name = f"{DISCOVERY_DIR}/apis.json"
+        else:
+            name = f"{OPENAPI_V3_DIR}/{v3_file_name(path.removeprefix('/openapi/v3/'))}"
+        if name not in files:
+            raise CrdError("not in the snapshot", file=f"{snapshot}/{name}")
+        return files[name]
+
+    return fetch
+
+
+def spec_from_snapshot(snapshot: Path, selection: GroupFilter) -> ApiSpec:
+    """The CRD groups of a snapshot folder (``generate --spec SNAPSHOT --include-group G``)."""
+    return build_spec(inputs_from_server(snapshot_fetch(snapshot), selection))
 
 
 def spec_from_cluster(

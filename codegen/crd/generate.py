@@ -6,8 +6,10 @@ autoscaling_v1, ...) resolves to ``kubetyped.generated`` through ``RenderContext
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kubetyped.codegen.ir import ApiSpec
-from kubetyped.codegen.render_context import RenderContext
+from kubetyped.codegen.render_context import DEFAULT_PACKAGE, RenderContext
 
 MODELS_ROOT = "models/__init__.py"
 
@@ -16,11 +18,33 @@ def local_modules(spec: ApiSpec) -> frozenset[str]:
     return frozenset(gv.python_name for g in spec.groups for gv in g.versions)
 
 
-def render_crd_package(spec: ApiSpec, package: str) -> dict[str, str]:
+def explainer(spec: ApiSpec) -> Callable[[str, str], str]:
+    """Where a rendered model file came from: ``file: CRD: version v: $.json.path``."""
+    from kubetyped.codegen.crd.spec import ORIGINS
+    from kubetyped.codegen.render_models import module_file_name
+
+    origins = ORIGINS.get(id(spec), {})
+    by_file = {
+        f"models/{s.module}/{module_file_name(s.class_name)}.py": origins[name]
+        for name, s in spec.schemas.items()
+        if name in origins
+    }
+
+    def explain(relative: str, error: str) -> str:
+        return by_file.get(relative, "")
+
+    return explain
+
+
+def render_crd_package(
+    spec: ApiSpec, package: str, base_package: str = DEFAULT_PACKAGE
+) -> dict[str, str]:
+    """The files of a CRD package; built-in types come from ``base_package``'s models."""
     from kubetyped.codegen.cli import render
 
     local = local_modules(spec)
-    files = render(spec, RenderContext(package=package, local_modules=local))
+    context = RenderContext(package=package, local_modules=local, base_package=base_package)
+    files = render(spec, context)
     kept = {
         path: text
         for path, text in files.items()

@@ -5,7 +5,6 @@ aggregated-discovery entry and the facts of its paths (mirrors apiextensions-api
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from kubetyped.codegen.assemble import sort_versions
@@ -49,7 +48,7 @@ def _common(properties: dict[str, Any], meta: str, meta_doc: str) -> None:
 def published_schemas(crd: CrdInfo, version: CrdVersion) -> dict[str, dict[str, Any]]:
     """The Kind and KindList components of one served version."""
     name = definition_name(crd.group, version.name, crd.kind)
-    root = copy.deepcopy(dict(version.schema))
+    root = dict(version.schema)  # only the top level is changed below
     properties = dict(root.get("properties") or {})
     _common(
         properties, OBJECT_META, f"Standard object's metadata. More info: {_CONVENTIONS}#metadata"

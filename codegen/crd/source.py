@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from kubetyped import yamlio
 from kubetyped.codegen.crd.errors import CrdError
 
-YAML_SUFFIXES = (".yaml", ".yml")
+YAML_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +44,15 @@ class CrdInfo:
 
 
 def yaml_files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders expanded to their ``*.yaml``/``*.yml`` files (sorted)."""
+    """Files as given; folders expanded to their ``*.yaml``/``*.yml``/``*.json`` files, nested
+    folders included (kyverno's ``config/crds/<group>/``), sorted by relative path."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+            found += sorted(
+                (p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()),
+                key=lambda p: p.relative_to(path).parts,
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -64,16 +67,29 @@ def _get(raw: Mapping[str, Any], key: str, file: str, crd: str, path: str) -> An
     return value
 
 
+def _typed(value: Any, kind: type, file: str, crd: str, path: str) -> Any:
+    if not isinstance(value, kind):
+        expected = "an object" if kind is Mapping else "a list"
+        raise CrdError(
+            f"expected {expected}, got {type(value).__name__}", file=file, crd=crd, path=path
+        )
+    return value
+
+
 def parse_crd(document: Mapping[str, Any], file: str) -> CrdInfo:
-    """One ``apiextensions.k8s.io/v1`` CRD document."""
-    crd = str(document.get("metadata", {}).get("name", "")) or "<unnamed CRD>"
-    spec = _get(document, "spec", file, crd, "$")
-    names = _get(spec, "names", file, crd, "$.spec")
+    """One ``apiextensions.k8s.io/v1`` CRD document; wrong-typed nodes raise ``CrdError``."""
+    metadata = document.get("metadata")
+    crd = str(metadata.get("name", "") if isinstance(metadata, Mapping) else "") or "<unnamed CRD>"
+    spec = _typed(_get(document, "spec", file, crd, "$"), Mapping, file, crd, "$.spec")
+    names = _typed(_get(spec, "names", file, crd, "$.spec"), Mapping, file, crd, "$.spec.names")
     versions = []
-    for index, raw in enumerate(_get(spec, "versions", file, crd, "$.spec")):
+    raw_versions = _get(spec, "versions", file, crd, "$.spec")
+    for index, raw in enumerate(_typed(raw_versions, list, file, crd, "$.spec.versions")):
         at = f"$.spec.versions[{index}]"
+        _typed(raw, Mapping, file, crd, at)
         name = str(_get(raw, "name", file, crd, at))
-        schema = (raw.get("schema") or {}).get("openAPIV3Schema")
+        schema = _typed(raw.get("schema") or {}, Mapping, file, crd, f"{at}.schema")
+        schema = schema.get("openAPIV3Schema")
         if not isinstance(schema, Mapping) or not schema:
             raise CrdError(
                 f"version {name} has no schema",
@@ -81,7 +97,9 @@ def parse_crd(document: Mapping[str, Any], file: str) -> CrdInfo:
                 crd=crd,
                 path=f"{at}.schema.openAPIV3Schema",
             )
-        subresources = raw.get("subresources") or {}
+        subresources = _typed(
+            raw.get("subresources") or {}, Mapping, file, crd, f"{at}.subresources"
+        )
         versions.append(
             CrdVersion(
                 name=name,
@@ -108,20 +126,31 @@ def parse_crd(document: Mapping[str, Any], file: str) -> CrdInfo:
     )
 
 
+def _crd_documents(documents: Iterable[Any]) -> Iterable[Mapping[str, Any]]:
+    """CRD documents, ``kind: List`` items (``kubectl get crd A B -o yaml``) included."""
+    for document in documents:
+        if not isinstance(document, Mapping):
+            continue
+        if document.get("kind") == "CustomResourceDefinition":
+            yield document
+        elif str(document.get("kind", "")).endswith("List") and isinstance(
+            document.get("items"), list
+        ):
+            yield from _crd_documents(document["items"])
+
+
 def read_crds(paths: Iterable[Path]) -> list[CrdInfo]:
     """Every CRD in the files (other kinds of documents are skipped); duplicates raise."""
     crds: list[CrdInfo] = []
     seen: dict[tuple[str, str], CrdInfo] = {}
     for file in yaml_files(paths):
         try:
-            documents = list(yaml.safe_load_all(file.read_text(encoding="utf-8")))
-        except (OSError, yaml.YAMLError) as error:
-            raise CrdError(f"cannot read YAML: {error}", file=str(file)) from None
-        for document in documents:
-            if not isinstance(document, Mapping):
-                continue
-            if document.get("kind") != "CustomResourceDefinition":
-                continue
+            documents = yamlio.load_all(file.read_bytes(), source=str(file))
+        except OSError as error:
+            raise CrdError(f"cannot read: {error.strerror}", file=str(file)) from None
+        except yamlio.YamlError as error:
+            raise CrdError(str(error).removeprefix(f"{file}: "), file=str(file)) from None
+        for document in _crd_documents(documents):
             crd = parse_crd(document, str(file))
             for key in ((crd.group, crd.kind), (crd.group, f"plural:{crd.plural}")):
                 first = seen.setdefault(key, crd)

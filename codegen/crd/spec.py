@@ -10,6 +10,7 @@ autoscaling/v1 Scale) are only referenced: the generated CRD package imports the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,18 +19,17 @@ from typing import Any
 from kubetyped.codegen import discovery
 from kubetyped.codegen.assemble import build_groups
 from kubetyped.codegen.crd.errors import CrdError
-from kubetyped.codegen.crd.hoist import Hoister
+from kubetyped.codegen.crd.hoist import Hoister, HoistResult
 from kubetyped.codegen.crd.publish import discovery_document, path_facts, published_schemas
 from kubetyped.codegen.crd.source import read_crds
 from kubetyped.codegen.ir import ApiSpec, Resource, VersionInfo
-from kubetyped.codegen.layout import OPENAPI_V3_DIR
-from kubetyped.codegen.load_v2 import read_json
-from kubetyped.codegen.load_v3 import normalise
-from kubetyped.codegen.naming import KNOWN_GROUPS
+from kubetyped.codegen.layout import read_snapshot
+from kubetyped.codegen.load_v3 import normalise, v3_documents
+from kubetyped.codegen.naming import KNOWN_GROUPS, group_python_name, group_version_python_name
 from kubetyped.codegen.schemas import build_schemas
 
 #: Built-in definitions a CRD package may reference (taken from the committed snapshot).
-BUILTIN_PREFIXES = ("io.k8s.apimachinery.", "io.k8s.api.autoscaling.v1.Scale")
+BUILTIN_PREFIXES = ("io.k8s.apimachinery.", "io.k8s.api.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,22 @@ class GroupFilter:
         return self.builtin or group not in KNOWN_GROUPS
 
 
+def check_included(selection: GroupFilter, available: Iterable[str], file: str, where: str) -> None:
+    """``CrdError`` naming each ``--include-group`` missing from ``available`` and listing
+    the groups there are (``where``: "the server serves", "the files define")."""
+    present = set(available)
+    missing = sorted(selection.include - present)
+    if not missing:
+        return
+    offered = [g for g in sorted(present) if selection.builtin or g not in KNOWN_GROUPS]
+    listing = ", ".join(offered) if offered else "no custom resource group"
+    hint = "" if selection.builtin else " (built-in groups need --include-builtin-groups)"
+    raise CrdError(
+        f"--include-group {', '.join(missing)}: {where} no such group; it has: {listing}{hint}",
+        file=file,
+    )
+
+
 @dataclass
 class CrdInputs:
     """Everything the pipeline needs, whatever the source."""
@@ -64,31 +80,61 @@ def crd_version_info(groups: Iterable[str]) -> VersionInfo:
     return VersionInfo("0", "0", "CRDs " + ", ".join(sorted(groups)))
 
 
+def crd_module(group: str, version: str) -> str:
+    """The models module of a CRD group-version: from its group and version alone."""
+    return group_version_python_name(group_python_name(group), version)
+
+
+def hoist_crds(
+    components: Mapping[str, Mapping[str, Any]],
+    roots: Iterable[str],
+    origins: Mapping[str, tuple[str, str]],
+) -> HoistResult:
+    """Flatten the CRD ``roots`` of ``components``; the other components are built-in types."""
+    roots = sorted(roots)
+    root_set = set(roots)
+    builtins = {n: normalise(raw) for n, raw in components.items() if n not in root_set}
+    hoister = Hoister(known=set(components), builtins=builtins)
+    for name in roots:
+        hoister.file, hoister.crd = origins.get(name, ("", name))
+        kinds = components[name].get("x-kubernetes-group-version-kind") or ()
+        gvk = next((g for g in kinds if isinstance(g, Mapping)), None)
+        module = crd_module(str(gvk["group"]), str(gvk["version"])) if gvk else None
+        hoister.definition(name, components[name], module)
+    result = hoister.finish()
+    result.definitions = {**builtins, **result.definitions}
+    return result
+
+
 def build_spec(inputs: CrdInputs) -> ApiSpec:
+    from kubetyped.codegen.specs import latest_snapshot
+
+    for name, raw in builtin_definitions(latest_snapshot()).items():
+        inputs.components.setdefault(name, raw)
     crd_names = sorted(
         name for name, raw in inputs.components.items()
         if any(g.get("group") in inputs.groups for g in raw.get("x-kubernetes-group-version-kind", ()))
     )  # fmt: skip
-    hoister = Hoister(known=set(inputs.components), file="")
-    for name in crd_names:
-        hoister.file, hoister.crd = inputs.origins.get(name, ("", name))
-        hoister.definition(name, inputs.components[name])
-    definitions: dict[str, dict[str, Any]] = {
-        name: normalise(raw) for name, raw in inputs.components.items() if name not in crd_names
-    }
-    definitions.update(hoister.out)
-    schemas = build_schemas(definitions)
+    hoisted = hoist_crds(inputs.components, crd_names, inputs.origins)
+    schemas = build_schemas(hoisted.definitions, hoisted.modules)
     found = discovery.parse(inputs.discovery, inputs.path_resources, schemas, "discovery")
     resources = {k: v for k, v in found.resources.items() if k[0] in inputs.groups}
     order = {g: v for g, v in found.version_order.items() if g in inputs.groups}
-    return ApiSpec(crd_version_info(inputs.groups), build_groups(resources, order), schemas)
+    spec = ApiSpec(crd_version_info(inputs.groups), build_groups(resources, order), schemas)
+    ORIGINS[id(spec)] = hoisted.origins
+    return spec
 
 
+#: Where each hoisted definition came from (file: CRD: version: JSON path), per built spec.
+ORIGINS: dict[int, dict[str, str]] = {}
+
+
+@functools.cache
 def builtin_definitions(snapshot: Path) -> dict[str, Mapping[str, Any]]:
-    """ObjectMeta, ListMeta, Scale, ... as served by the apiserver of a committed snapshot."""
+    """The built-in types of a committed snapshot (ObjectMeta, Container, PodSpec, Scale ...)."""
     found: dict[str, Mapping[str, Any]] = {}
-    for file in sorted((snapshot / OPENAPI_V3_DIR).glob("*.json")):
-        for name, raw in read_json(file).get("components", {}).get("schemas", {}).items():
+    for _, document in v3_documents(snapshot, read_snapshot(snapshot)):
+        for name, raw in document.get("components", {}).get("schemas", {}).items():
             if name.startswith(BUILTIN_PREFIXES):
                 found.setdefault(name, raw)
     return found
@@ -97,9 +143,13 @@ def builtin_definitions(snapshot: Path) -> dict[str, Mapping[str, Any]]:
 def inputs_from_crd_files(
     paths: Sequence[Path], selection: GroupFilter, snapshot: Path | None = None
 ) -> CrdInputs:
-    from kubetyped.codegen.cli import latest_snapshot
+    from kubetyped.codegen.specs import latest_snapshot
 
-    crds = [c for c in read_crds(paths) if selection.selects(c.group)]
+    every = read_crds(paths)
+    check_included(
+        selection, [c.group for c in every], ", ".join(map(str, paths)), "the files define"
+    )
+    crds = [c for c in every if selection.selects(c.group)]
     if not crds:
         raise CrdError(
             "no CustomResourceDefinition of the selected groups", file=", ".join(map(str, paths))

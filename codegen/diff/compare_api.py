@@ -14,8 +14,15 @@ def group_versions(spec: ApiSpec) -> dict[tuple[str, str], GroupVersion]:
     return {(gv.group, gv.version): gv for g in spec.groups for gv in g.versions}
 
 
+def carries_short_names(spec: ApiSpec) -> bool:
+    """Whether the spec came with discovery (an OpenAPI v2 swagger file has no short names)."""
+    return any(r.short_names for g in spec.groups for gv in g.versions for r in gv.resources)
+
+
 def compare_group_versions(old: ApiSpec, new: ApiSpec) -> Iterator[Change]:
+    """Served group-versions and their resources; short names only when both sides have some."""
     before, after = group_versions(old), group_versions(new)
+    short_names = carries_short_names(old) and carries_short_names(new)
     for key in sorted(before.keys() - after.keys()):
         gv = before[key]
         kinds = ", ".join(sorted(r.kind for r in gv.resources)) or "-"
@@ -33,10 +40,12 @@ def compare_group_versions(old: ApiSpec, new: ApiSpec) -> Iterator[Change]:
             "a new group-version does not affect existing clients",
         )  # fmt: skip
     for key in sorted(before.keys() & after.keys()):
-        yield from compare_resources(before[key], after[key])
+        yield from compare_resources(before[key], after[key], short_names)
 
 
-def compare_resources(old: GroupVersion, new: GroupVersion) -> Iterator[Change]:
+def compare_resources(
+    old: GroupVersion, new: GroupVersion, short_names: bool = True
+) -> Iterator[Change]:
     before = {r.plural: r for r in old.resources}
     after = {r.plural: r for r in new.resources}
     g, v = old.group, old.version
@@ -53,10 +62,12 @@ def compare_resources(old: GroupVersion, new: GroupVersion) -> Iterator[Change]:
             "a new resource does not affect existing clients",
         )  # fmt: skip
     for plural in sorted(before.keys() & after.keys()):
-        yield from compare_resource(g, v, before[plural], after[plural])
+        yield from compare_resource(g, v, before[plural], after[plural], short_names)
 
 
-def compare_resource(group: str, version: str, old: Resource, new: Resource) -> Iterator[Change]:
+def compare_resource(
+    group: str, version: str, old: Resource, new: Resource, short_names: bool = True
+) -> Iterator[Change]:
     kind = new.kind
     if old.kind != new.kind:
         yield Change(
@@ -74,7 +85,7 @@ def compare_resource(group: str, version: str, old: Resource, new: Resource) -> 
         )  # fmt: skip
     yield from _verbs(group, version, kind, "", old.verbs, new.verbs)
     yield from _subresources(group, version, kind, old.subresources, new.subresources)
-    if set(old.short_names) != set(new.short_names):
+    if short_names and set(old.short_names) != set(new.short_names):
         yield Change(
             INFO, "short-names-changed", group, version, kind, "",
             f"short names of {new.plural}: {_names(old.short_names)} -> {_names(new.short_names)}",

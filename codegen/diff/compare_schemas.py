@@ -86,6 +86,38 @@ def users(spec: ApiSpec) -> dict[str, tuple[str, ...]]:
     return {name: tuple(sorted(kinds)) for name, kinds in found.items()}
 
 
+def homes(spec: ApiSpec) -> dict[str, tuple[str, str]]:
+    """Definition -> ``(kind, field path)`` for the types inside exactly one served kind.
+
+    ``CertificateSpecPrivateKey`` -> ``("Certificate", "spec.privateKey")``: reviewers read
+    field paths, not generated type names. The shortest path wins (breadth first). Types in
+    several kinds (``PodSpec``) or none are named by themselves (absent from the result).
+    """
+    paths: dict[str, dict[str, str]] = {}
+    for group in spec.groups:
+        for gv in group.versions:
+            for resource in gv.resources:
+                if resource.model_ref is None:
+                    continue
+                label = f"{gv.api_version} {resource.kind}"
+                queue, seen = [(resource.model_ref, "")], set()
+                while queue:
+                    name, path = queue.pop(0)
+                    if name in seen or name not in spec.schemas:
+                        continue
+                    seen.add(name)
+                    paths.setdefault(name, {}).setdefault(label, path)
+                    for prop in spec.schemas[name].properties:
+                        child = f"{path}.{prop.wire_name}" if path else prop.wire_name
+                        queue.extend((ref, child) for ref in _refs(prop.type))
+    found = {}
+    for name, by_kind in paths.items():
+        if len(by_kind) == 1:
+            (label, path), *_ = by_kind.items()
+            found[name] = (label.rsplit(" ", 1)[-1], path)
+    return found
+
+
 def has_enums(spec: ApiSpec) -> bool:
     return any(p.enum for s in spec.schemas.values() for p in s.properties)
 
@@ -96,6 +128,7 @@ def compare_schemas(
     """Changes of the definitions; those of added/removed group-versions are skipped."""
     places = {**schema_places(old), **schema_places(new)}
     old_users, new_users = users(old), users(new)
+    where_in = {**homes(old), **homes(new)}
     compare_enums = has_enums(old) and has_enums(new)
 
     def place(schema: Schema) -> tuple[str, str]:
@@ -119,7 +152,8 @@ def compare_schemas(
             )  # fmt: skip
             continue
         affected = new_users.get(name) or old_users.get(name, ())
-        yield from compare_schema(before, after, where, affected, compare_enums)
+        home = where_in.get(name, (after.class_name, ""))
+        yield from compare_schema(before, after, where, affected, compare_enums, home)
 
 
 def compare_schema(
@@ -128,24 +162,30 @@ def compare_schema(
     where: tuple[str, str],
     affected: tuple[str, ...],
     compare_enums: bool,
+    home: tuple[str, str] | None = None,
 ) -> Iterator[Change]:
+    """Changes of one definition; ``home`` is ``(kind, field path)`` naming where it sits."""
     group, version = where
-    kind = new.class_name
+    kind, prefix = home or (new.class_name, "")
+    type_name = new.class_name
 
     def change(
         severity: Severity, category: str, path: str, message: str, reason: str,
         before: str | None = None, after: str | None = None,
     ) -> Change:  # fmt: skip
+        full = f"{prefix}.{path}" if prefix and path else prefix or path
         return Change(
-            severity, category, group, version, kind, path, message, reason, before, after, affected
-        )
+            severity, category, group, version, kind, full, message, reason, before, after,
+            affected, type_name,
+        )  # fmt: skip
 
+    label = f"{kind}.{prefix}" if prefix else kind
     if new.deprecated and not old.deprecated:
         yield change(
             INFO,
             "type-deprecated",
             "",
-            f"{kind} deprecated: {deprecation_note(new.description)}",
+            f"{label} deprecated: {deprecation_note(new.description)}",
             "still served; plan the migration",
         )
     before = {p.wire_name: p for p in old.properties}
@@ -155,7 +195,7 @@ def compare_schema(
             B,
             "field-removed",
             wire,
-            f"field {kind}.{wire} removed",
+            f"field {label}.{wire} removed",
             "clients setting or reading the field lose it (the server drops it)",
             type_text(before[wire].type),
         )
@@ -163,17 +203,17 @@ def compare_schema(
         prop = after[wire]
         if prop.required:
             yield change(
-                B, "field-added", wire, f"required field {kind}.{wire} added",
+                B, "field-added", wire, f"required field {label}.{wire} added",
                 "requests without the new required field are rejected",
                 None, type_text(prop.type),
             )  # fmt: skip
         else:
             yield change(
-                N, "field-added", wire, f"optional field {kind}.{wire} added",
+                N, "field-added", wire, f"optional field {label}.{wire} added",
                 "an optional field does not affect existing clients", None, type_text(prop.type),
             )  # fmt: skip
     for wire in sorted(before.keys() & after.keys()):
-        yield from _compare_property(change, kind, before[wire], after[wire], compare_enums)
+        yield from _compare_property(change, label, before[wire], after[wire], compare_enums)
 
 
 def _compare_property(
@@ -198,8 +238,9 @@ def _compare_property(
         )  # fmt: skip
     elif old.required and not new.required:
         yield change(
-            N, "field-now-optional", wire, f"{label} is now optional",
-            "servers accept more objects; readers must handle its absence", "required", "optional",
+            B, "field-now-optional", wire, f"{label} is now optional",
+            "servers accept more objects, but readers must handle its absence (typed models "
+            "gain `| None`)", "required", "optional",
         )  # fmt: skip
     if new.deprecated and not old.deprecated:
         yield change(

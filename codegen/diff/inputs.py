@@ -1,4 +1,5 @@
-"""One side of a diff -> IR: a snapshot folder, a swagger file, CRD YAML, or a live cluster."""
+"""One side of a diff -> IR: a snapshot (folder, archive or shipped version name such as
+``1.35``), a swagger file, CRD YAML, or a live cluster."""
 
 from __future__ import annotations
 
@@ -10,20 +11,24 @@ from kubetyped.codegen.ir import ApiSpec
 from kubetyped.codegen.layout import is_snapshot
 from kubetyped.codegen.load_v2 import load_v2
 from kubetyped.codegen.load_v3 import load_v3
+from kubetyped.codegen.specs import resolve_spec
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def load_snapshot(path: Path) -> ApiSpec:
-    """A snapshot folder (``load_v3`` keeps the enums the diff compares)."""
+    """A snapshot folder or archive (``load_v3`` keeps the enums the diff compares)."""
     return load_v3(path)
 
 
-def load_side(path: Path) -> ApiSpec:
-    """A snapshot folder, a swagger JSON file, or CRD YAML (a file or a folder of files)."""
+def load_side(value: Path | str) -> ApiSpec:
+    """A snapshot (folder, archive, version name), a swagger JSON file, or CRD YAML."""
+    path = Path(value)
+    if not path.exists() and path.suffix not in YAML_SUFFIXES:
+        path = resolve_spec(value)
+    if is_snapshot(path):
+        return load_snapshot(path)
     if path.is_dir():
-        if is_snapshot(path):
-            return load_snapshot(path)
         if any(p.suffix in YAML_SUFFIXES for p in path.iterdir()):
             return _load_crds(path)
         raise CodegenError(f"{path}: neither a snapshot folder (openapi-v3/) nor CRD YAML files")

@@ -12,6 +12,14 @@ if TYPE_CHECKING:
         AdmissionregistrationV1Informers,
         AsyncAdmissionregistrationV1Informers,
     )
+    from kubetyped.generated.informers.admissionregistration_v1alpha1 import (
+        AdmissionregistrationV1alpha1Informers,
+        AsyncAdmissionregistrationV1alpha1Informers,
+    )
+    from kubetyped.generated.informers.admissionregistration_v1beta1 import (
+        AdmissionregistrationV1beta1Informers,
+        AsyncAdmissionregistrationV1beta1Informers,
+    )
     from kubetyped.generated.informers.apiextensions_v1 import (
         ApiextensionsV1Informers,
         AsyncApiextensionsV1Informers,
@@ -19,6 +27,10 @@ if TYPE_CHECKING:
     from kubetyped.generated.informers.apiregistration_v1 import (
         ApiregistrationV1Informers,
         AsyncApiregistrationV1Informers,
+    )
+    from kubetyped.generated.informers.apiserverinternal_v1alpha1 import (
+        ApiserverinternalV1alpha1Informers,
+        AsyncApiserverinternalV1alpha1Informers,
     )
     from kubetyped.generated.informers.apps_v1 import AppsV1Informers, AsyncAppsV1Informers
     from kubetyped.generated.informers.authentication_v1 import (
@@ -42,9 +54,25 @@ if TYPE_CHECKING:
         AsyncCertificatesV1Informers,
         CertificatesV1Informers,
     )
+    from kubetyped.generated.informers.certificates_v1alpha1 import (
+        AsyncCertificatesV1alpha1Informers,
+        CertificatesV1alpha1Informers,
+    )
+    from kubetyped.generated.informers.certificates_v1beta1 import (
+        AsyncCertificatesV1beta1Informers,
+        CertificatesV1beta1Informers,
+    )
     from kubetyped.generated.informers.coordination_v1 import (
         AsyncCoordinationV1Informers,
         CoordinationV1Informers,
+    )
+    from kubetyped.generated.informers.coordination_v1alpha2 import (
+        AsyncCoordinationV1alpha2Informers,
+        CoordinationV1alpha2Informers,
+    )
+    from kubetyped.generated.informers.coordination_v1beta1 import (
+        AsyncCoordinationV1beta1Informers,
+        CoordinationV1beta1Informers,
     )
     from kubetyped.generated.informers.core_v1 import AsyncCoreV1Informers, CoreV1Informers
     from kubetyped.generated.informers.discovery_v1 import (
@@ -60,6 +88,10 @@ if TYPE_CHECKING:
         AsyncNetworkingV1Informers,
         NetworkingV1Informers,
     )
+    from kubetyped.generated.informers.networking_v1beta1 import (
+        AsyncNetworkingV1beta1Informers,
+        NetworkingV1beta1Informers,
+    )
     from kubetyped.generated.informers.node_v1 import AsyncNodeV1Informers, NodeV1Informers
     from kubetyped.generated.informers.policy_v1 import AsyncPolicyV1Informers, PolicyV1Informers
     from kubetyped.generated.informers.rbac_v1 import AsyncRbacV1Informers, RbacV1Informers
@@ -67,11 +99,35 @@ if TYPE_CHECKING:
         AsyncResourceV1Informers,
         ResourceV1Informers,
     )
+    from kubetyped.generated.informers.resource_v1alpha3 import (
+        AsyncResourceV1alpha3Informers,
+        ResourceV1alpha3Informers,
+    )
+    from kubetyped.generated.informers.resource_v1beta1 import (
+        AsyncResourceV1beta1Informers,
+        ResourceV1beta1Informers,
+    )
+    from kubetyped.generated.informers.resource_v1beta2 import (
+        AsyncResourceV1beta2Informers,
+        ResourceV1beta2Informers,
+    )
     from kubetyped.generated.informers.scheduling_v1 import (
         AsyncSchedulingV1Informers,
         SchedulingV1Informers,
     )
+    from kubetyped.generated.informers.scheduling_v1alpha2 import (
+        AsyncSchedulingV1alpha2Informers,
+        SchedulingV1alpha2Informers,
+    )
     from kubetyped.generated.informers.storage_v1 import AsyncStorageV1Informers, StorageV1Informers
+    from kubetyped.generated.informers.storage_v1beta1 import (
+        AsyncStorageV1beta1Informers,
+        StorageV1beta1Informers,
+    )
+    from kubetyped.generated.informers.storagemigration_v1beta1 import (
+        AsyncStoragemigrationV1beta1Informers,
+        StoragemigrationV1beta1Informers,
+    )
 
 
 class SharedInformerFactory(InformerFactoryBase):
@@ -81,6 +137,20 @@ class SharedInformerFactory(InformerFactoryBase):
     def admissionregistration_v1(self) -> AdmissionregistrationV1Informers:
         informers: AdmissionregistrationV1Informers = self._group(
             "kubetyped.generated.informers.admissionregistration_v1:AdmissionregistrationV1Informers"
+        )
+        return informers
+
+    @property
+    def admissionregistration_v1alpha1(self) -> AdmissionregistrationV1alpha1Informers:
+        informers: AdmissionregistrationV1alpha1Informers = self._group(
+            "kubetyped.generated.informers.admissionregistration_v1alpha1:AdmissionregistrationV1alpha1Informers"
+        )
+        return informers
+
+    @property
+    def admissionregistration_v1beta1(self) -> AdmissionregistrationV1beta1Informers:
+        informers: AdmissionregistrationV1beta1Informers = self._group(
+            "kubetyped.generated.informers.admissionregistration_v1beta1:AdmissionregistrationV1beta1Informers"
         )
         return informers
 
@@ -95,6 +165,13 @@ class SharedInformerFactory(InformerFactoryBase):
     def apiregistration_v1(self) -> ApiregistrationV1Informers:
         informers: ApiregistrationV1Informers = self._group(
             "kubetyped.generated.informers.apiregistration_v1:ApiregistrationV1Informers"
+        )
+        return informers
+
+    @property
+    def apiserverinternal_v1alpha1(self) -> ApiserverinternalV1alpha1Informers:
+        informers: ApiserverinternalV1alpha1Informers = self._group(
+            "kubetyped.generated.informers.apiserverinternal_v1alpha1:ApiserverinternalV1alpha1Informers"
         )
         return informers
 
@@ -148,9 +225,37 @@ class SharedInformerFactory(InformerFactoryBase):
         return informers
 
     @property
+    def certificates_v1alpha1(self) -> CertificatesV1alpha1Informers:
+        informers: CertificatesV1alpha1Informers = self._group(
+            "kubetyped.generated.informers.certificates_v1alpha1:CertificatesV1alpha1Informers"
+        )
+        return informers
+
+    @property
+    def certificates_v1beta1(self) -> CertificatesV1beta1Informers:
+        informers: CertificatesV1beta1Informers = self._group(
+            "kubetyped.generated.informers.certificates_v1beta1:CertificatesV1beta1Informers"
+        )
+        return informers
+
+    @property
     def coordination_v1(self) -> CoordinationV1Informers:
         informers: CoordinationV1Informers = self._group(
             "kubetyped.generated.informers.coordination_v1:CoordinationV1Informers"
+        )
+        return informers
+
+    @property
+    def coordination_v1alpha2(self) -> CoordinationV1alpha2Informers:
+        informers: CoordinationV1alpha2Informers = self._group(
+            "kubetyped.generated.informers.coordination_v1alpha2:CoordinationV1alpha2Informers"
+        )
+        return informers
+
+    @property
+    def coordination_v1beta1(self) -> CoordinationV1beta1Informers:
+        informers: CoordinationV1beta1Informers = self._group(
+            "kubetyped.generated.informers.coordination_v1beta1:CoordinationV1beta1Informers"
         )
         return informers
 
@@ -190,6 +295,13 @@ class SharedInformerFactory(InformerFactoryBase):
         return informers
 
     @property
+    def networking_v1beta1(self) -> NetworkingV1beta1Informers:
+        informers: NetworkingV1beta1Informers = self._group(
+            "kubetyped.generated.informers.networking_v1beta1:NetworkingV1beta1Informers"
+        )
+        return informers
+
+    @property
     def node_v1(self) -> NodeV1Informers:
         informers: NodeV1Informers = self._group(
             "kubetyped.generated.informers.node_v1:NodeV1Informers"
@@ -218,6 +330,27 @@ class SharedInformerFactory(InformerFactoryBase):
         return informers
 
     @property
+    def resource_v1alpha3(self) -> ResourceV1alpha3Informers:
+        informers: ResourceV1alpha3Informers = self._group(
+            "kubetyped.generated.informers.resource_v1alpha3:ResourceV1alpha3Informers"
+        )
+        return informers
+
+    @property
+    def resource_v1beta1(self) -> ResourceV1beta1Informers:
+        informers: ResourceV1beta1Informers = self._group(
+            "kubetyped.generated.informers.resource_v1beta1:ResourceV1beta1Informers"
+        )
+        return informers
+
+    @property
+    def resource_v1beta2(self) -> ResourceV1beta2Informers:
+        informers: ResourceV1beta2Informers = self._group(
+            "kubetyped.generated.informers.resource_v1beta2:ResourceV1beta2Informers"
+        )
+        return informers
+
+    @property
     def scheduling_v1(self) -> SchedulingV1Informers:
         informers: SchedulingV1Informers = self._group(
             "kubetyped.generated.informers.scheduling_v1:SchedulingV1Informers"
@@ -225,9 +358,30 @@ class SharedInformerFactory(InformerFactoryBase):
         return informers
 
     @property
+    def scheduling_v1alpha2(self) -> SchedulingV1alpha2Informers:
+        informers: SchedulingV1alpha2Informers = self._group(
+            "kubetyped.generated.informers.scheduling_v1alpha2:SchedulingV1alpha2Informers"
+        )
+        return informers
+
+    @property
     def storage_v1(self) -> StorageV1Informers:
         informers: StorageV1Informers = self._group(
             "kubetyped.generated.informers.storage_v1:StorageV1Informers"
+        )
+        return informers
+
+    @property
+    def storage_v1beta1(self) -> StorageV1beta1Informers:
+        informers: StorageV1beta1Informers = self._group(
+            "kubetyped.generated.informers.storage_v1beta1:StorageV1beta1Informers"
+        )
+        return informers
+
+    @property
+    def storagemigration_v1beta1(self) -> StoragemigrationV1beta1Informers:
+        informers: StoragemigrationV1beta1Informers = self._group(
+            "kubetyped.generated.informers.storagemigration_v1beta1:StoragemigrationV1beta1Informers"
         )
         return informers
 
@@ -243,6 +397,20 @@ class AsyncSharedInformerFactory(AsyncInformerFactoryBase):
         return informers
 
     @property
+    def admissionregistration_v1alpha1(self) -> AsyncAdmissionregistrationV1alpha1Informers:
+        informers: AsyncAdmissionregistrationV1alpha1Informers = self._group(
+            "kubetyped.generated.informers.admissionregistration_v1alpha1:AsyncAdmissionregistrationV1alpha1Informers"
+        )
+        return informers
+
+    @property
+    def admissionregistration_v1beta1(self) -> AsyncAdmissionregistrationV1beta1Informers:
+        informers: AsyncAdmissionregistrationV1beta1Informers = self._group(
+            "kubetyped.generated.informers.admissionregistration_v1beta1:AsyncAdmissionregistrationV1beta1Informers"
+        )
+        return informers
+
+    @property
     def apiextensions_v1(self) -> AsyncApiextensionsV1Informers:
         informers: AsyncApiextensionsV1Informers = self._group(
             "kubetyped.generated.informers.apiextensions_v1:AsyncApiextensionsV1Informers"
@@ -253,6 +421,13 @@ class AsyncSharedInformerFactory(AsyncInformerFactoryBase):
     def apiregistration_v1(self) -> AsyncApiregistrationV1Informers:
         informers: AsyncApiregistrationV1Informers = self._group(
             "kubetyped.generated.informers.apiregistration_v1:AsyncApiregistrationV1Informers"
+        )
+        return informers
+
+    @property
+    def apiserverinternal_v1alpha1(self) -> AsyncApiserverinternalV1alpha1Informers:
+        informers: AsyncApiserverinternalV1alpha1Informers = self._group(
+            "kubetyped.generated.informers.apiserverinternal_v1alpha1:AsyncApiserverinternalV1alpha1Informers"
         )
         return informers
 
@@ -306,9 +481,37 @@ class AsyncSharedInformerFactory(AsyncInformerFactoryBase):
         return informers
 
     @property
+    def certificates_v1alpha1(self) -> AsyncCertificatesV1alpha1Informers:
+        informers: AsyncCertificatesV1alpha1Informers = self._group(
+            "kubetyped.generated.informers.certificates_v1alpha1:AsyncCertificatesV1alpha1Informers"
+        )
+        return informers
+
+    @property
+    def certificates_v1beta1(self) -> AsyncCertificatesV1beta1Informers:
+        informers: AsyncCertificatesV1beta1Informers = self._group(
+            "kubetyped.generated.informers.certificates_v1beta1:AsyncCertificatesV1beta1Informers"
+        )
+        return informers
+
+    @property
     def coordination_v1(self) -> AsyncCoordinationV1Informers:
         informers: AsyncCoordinationV1Informers = self._group(
             "kubetyped.generated.informers.coordination_v1:AsyncCoordinationV1Informers"
+        )
+        return informers
+
+    @property
+    def coordination_v1alpha2(self) -> AsyncCoordinationV1alpha2Informers:
+        informers: AsyncCoordinationV1alpha2Informers = self._group(
+            "kubetyped.generated.informers.coordination_v1alpha2:AsyncCoordinationV1alpha2Informers"
+        )
+        return informers
+
+    @property
+    def coordination_v1beta1(self) -> AsyncCoordinationV1beta1Informers:
+        informers: AsyncCoordinationV1beta1Informers = self._group(
+            "kubetyped.generated.informers.coordination_v1beta1:AsyncCoordinationV1beta1Informers"
         )
         return informers
 
@@ -348,6 +551,13 @@ class AsyncSharedInformerFactory(AsyncInformerFactoryBase):
         return informers
 
     @property
+    def networking_v1beta1(self) -> AsyncNetworkingV1beta1Informers:
+        informers: AsyncNetworkingV1beta1Informers = self._group(
+            "kubetyped.generated.informers.networking_v1beta1:AsyncNetworkingV1beta1Informers"
+        )
+        return informers
+
+    @property
     def node_v1(self) -> AsyncNodeV1Informers:
         informers: AsyncNodeV1Informers = self._group(
             "kubetyped.generated.informers.node_v1:AsyncNodeV1Informers"
@@ -376,6 +586,27 @@ class AsyncSharedInformerFactory(AsyncInformerFactoryBase):
         return informers
 
     @property
+    def resource_v1alpha3(self) -> AsyncResourceV1alpha3Informers:
+        informers: AsyncResourceV1alpha3Informers = self._group(
+            "kubetyped.generated.informers.resource_v1alpha3:AsyncResourceV1alpha3Informers"
+        )
+        return informers
+
+    @property
+    def resource_v1beta1(self) -> AsyncResourceV1beta1Informers:
+        informers: AsyncResourceV1beta1Informers = self._group(
+            "kubetyped.generated.informers.resource_v1beta1:AsyncResourceV1beta1Informers"
+        )
+        return informers
+
+    @property
+    def resource_v1beta2(self) -> AsyncResourceV1beta2Informers:
+        informers: AsyncResourceV1beta2Informers = self._group(
+            "kubetyped.generated.informers.resource_v1beta2:AsyncResourceV1beta2Informers"
+        )
+        return informers
+
+    @property
     def scheduling_v1(self) -> AsyncSchedulingV1Informers:
         informers: AsyncSchedulingV1Informers = self._group(
             "kubetyped.generated.informers.scheduling_v1:AsyncSchedulingV1Informers"
@@ -383,8 +614,29 @@ class AsyncSharedInformerFactory(AsyncInformerFactoryBase):
         return informers
 
     @property
+    def scheduling_v1alpha2(self) -> AsyncSchedulingV1alpha2Informers:
+        informers: AsyncSchedulingV1alpha2Informers = self._group(
+            "kubetyped.generated.informers.scheduling_v1alpha2:AsyncSchedulingV1alpha2Informers"
+        )
+        return informers
+
+    @property
     def storage_v1(self) -> AsyncStorageV1Informers:
         informers: AsyncStorageV1Informers = self._group(
             "kubetyped.generated.informers.storage_v1:AsyncStorageV1Informers"
+        )
+        return informers
+
+    @property
+    def storage_v1beta1(self) -> AsyncStorageV1beta1Informers:
+        informers: AsyncStorageV1beta1Informers = self._group(
+            "kubetyped.generated.informers.storage_v1beta1:AsyncStorageV1beta1Informers"
+        )
+        return informers
+
+    @property
+    def storagemigration_v1beta1(self) -> AsyncStoragemigrationV1beta1Informers:
+        informers: AsyncStoragemigrationV1beta1Informers = self._group(
+            "kubetyped.generated.informers.storagemigration_v1beta1:AsyncStoragemigrationV1beta1Informers"
         )
         return informers

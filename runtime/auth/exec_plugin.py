@@ -1,7 +1,8 @@
 """Exec credential plugins (`users[].user.exec`, client.authentication.k8s.io v1 / v1beta1).
 
 The blocking core is `run_exec_plugin()` (spawn, time out, parse); `ExecAuth` caches its
-`ExecCredential` until `status.expirationTimestamp` and runs the plugin again after a 401.
+`ExecCredential` process-wide until `status.expirationTimestamp` and runs the plugin again after
+a 401. Source: client-go plugin/pkg/client/auth/exec/exec.go.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 import httpx
 
 from kubetyped.auth.errors import ExecPluginError, describe
-from kubetyped.auth.exec_constants import DEFAULT_TIMEOUT
+from kubetyped.auth.exec_constants import DEFAULT_TIMEOUT, clean_ansi_escape_codes
 from kubetyped.auth.exec_constants import INTERACTIVE_MODES as INTERACTIVE_MODES
 from kubetyped.auth.exec_constants import SUPPORTED_API_VERSIONS as SUPPORTED_API_VERSIONS
 from kubetyped.auth.exec_constants import V1 as V1
@@ -38,10 +39,7 @@ from kubetyped.auth.flow import (
     set_bearer,
     system_clock,
 )
-from kubetyped.auth.tls import load_cert_chain_from_memory
-from kubetyped.errors import redact
-
-_STDERR_EXCERPT = 400
+from kubetyped.auth.tls import CertRotation, load_cert_chain_from_memory
 
 
 @dataclass(frozen=True)
@@ -106,14 +104,15 @@ def decide_interactive(config: ExecConfig, stdin_is_terminal: bool) -> bool:
 
 
 def _parse_timestamp(config: ExecConfig, value: object) -> float:
+    # The value is never quoted: a plugin may print anything there, a token included.
     if not isinstance(value, str):
         raise config.error("status.expirationTimestamp is not a string")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise config.error(f"status.expirationTimestamp {value!r} is not RFC 3339") from None
+        raise config.error("status.expirationTimestamp is not RFC 3339") from None
     if parsed.tzinfo is None:
-        raise config.error(f"status.expirationTimestamp {value!r} has no time zone")
+        raise config.error("status.expirationTimestamp has no time zone")
     return parsed.timestamp()
 
 
@@ -127,7 +126,8 @@ def _optional_str(config: ExecConfig, status: Mapping[str, Any], key: str) -> st
 
 
 def parse_exec_credential(config: ExecConfig, stdout: bytes) -> ExecCredential:
-    """Validate the plugin's stdout. Never echoes stdout: it may hold a token."""
+    """Validate the plugin's stdout. Never echoes any of it (kind, apiVersion and timestamps
+    included): a plugin may print a token in any field."""
     try:
         doc = json.loads(stdout)
     except (ValueError, UnicodeDecodeError):
@@ -135,11 +135,10 @@ def parse_exec_credential(config: ExecConfig, stdout: bytes) -> ExecCredential:
     if not isinstance(doc, dict):
         raise config.error(f"printed JSON that is not an object ({len(stdout)} bytes)")
     if doc.get("kind") != "ExecCredential":
-        raise config.error(f"printed kind {str(doc.get('kind'))[:60]!r}, want 'ExecCredential'")
+        raise config.error("printed an object whose kind is not ExecCredential")
     if doc.get("apiVersion") != config.api_version:
         raise config.error(
-            f"is configured for apiVersion {config.api_version!r} "
-            f"but returned {str(doc.get('apiVersion'))[:80]!r}"
+            f"is configured for apiVersion {config.api_version!r} but returned another apiVersion"
         )
     status = doc.get("status")
     if not isinstance(status, dict):
@@ -163,16 +162,6 @@ def _plugin_env(config: ExecConfig, interactive: bool) -> dict[str, str]:
     return env
 
 
-def _excerpt(stderr: bytes | None) -> str:
-    """The start of the plugin's stderr for the error message, with credentials redacted."""
-    if not stderr:
-        return ""
-    text = redact(stderr.decode("utf-8", "replace").strip())
-    if len(text) > _STDERR_EXCERPT:
-        text = text[:_STDERR_EXCERPT] + "…"
-    return f"; stderr: {text}" if text else ""
-
-
 def _kill(proc: subprocess.Popen[bytes], own_group: bool) -> None:
     with contextlib.suppress(ProcessLookupError):
         if own_group:
@@ -188,7 +177,16 @@ def _stdin_is_terminal() -> bool:
 def run_exec_plugin(
     config: ExecConfig, *, stdin_is_terminal: Callable[[], bool] = _stdin_is_terminal
 ) -> ExecCredential:
-    """Run the plugin once (blocking), killing it after `config.timeout` seconds."""
+    """Run the plugin once (blocking) and parse what it printed on stdout.
+
+    Its stderr is this process's stderr, always (device-code and SSO prompts reach the user);
+    nothing the plugin prints ends up in an exception. An interactive run has stdin too and no
+    time limit (a human is answering); a non-interactive one is killed after `config.timeout`
+    seconds. Source: client-go `exec.Authenticator.refreshCredsLocked`
+    (plugin/pkg/client/auth/exec/exec.go: `cmd.Stderr = os.Stderr`, stdin only when interactive).
+
+    Raises `ExecPluginError` naming the kubeconfig file, user and field.
+    """
     interactive = decide_interactive(config, stdin_is_terminal())
     own_group = not interactive  # an interactive plugin must keep our controlling terminal
     try:
@@ -197,34 +195,91 @@ def run_exec_plugin(
             env=_plugin_env(config, interactive),
             stdin=None if interactive else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=None if interactive else subprocess.PIPE,
+            stderr=None,
             start_new_session=own_group,
         )
     except FileNotFoundError:
-        hint = f" ({config.install_hint.strip()})" if config.install_hint else ""
+        hint = (
+            f" ({clean_ansi_escape_codes(config.install_hint.strip())})"
+            if config.install_hint
+            else ""
+        )
         raise config.error(f"executable not found{hint}", "exec.command") from None
     except OSError as exc:
         raise config.error(f"cannot start: {exc.strerror or exc}", "exec.command") from None
+    timeout = None if interactive else config.timeout
     try:
-        stdout, stderr = proc.communicate(timeout=config.timeout)
+        stdout, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill(proc, own_group)
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.communicate(timeout=5)
         raise config.error(f"did not finish within {config.timeout:g}s and was killed") from None
     if proc.returncode != 0:
-        raise config.error(f"exited with code {proc.returncode}{_excerpt(stderr)}")
+        raise config.error(
+            f"exited with code {proc.returncode} (its messages went to standard error)"
+        )
     return parse_exec_credential(config, stdout)
+
+
+def exec_cache_key(config: ExecConfig) -> str:
+    """What makes two exec stanzas the same plugin invocation (client-go `exec.cacheKey`):
+    command, args, env, apiVersion, interactiveMode and the cluster it is told about."""
+    return json.dumps(
+        [
+            config.command,
+            list(config.args),
+            [list(pair) for pair in config.env],
+            config.api_version,
+            config.interactive_mode,
+            config.provide_cluster_info,
+            dict(config.cluster) if config.provide_cluster_info and config.cluster else None,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+
+
+def _cert_pair(cred: ExecCredential) -> tuple[str | None, str | None]:
+    return (cred.client_certificate_data, cred.client_key_data)
+
+
+class _ExecState:
+    """The credential of one plugin invocation, shared by every `ExecAuth` with its cache key."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.credential: ExecCredential | None = None
+        # weak: contexts die with their transports
+        self.ssl_contexts: weakref.WeakSet[ssl.SSLContext] = weakref.WeakSet()
+        self.rotation = CertRotation()
+
+
+_STATES: dict[tuple[str, Callable[[ExecConfig], ExecCredential]], _ExecState] = {}
+_STATES_LOCK = threading.Lock()
+
+
+def _shared_state(config: ExecConfig, runner: Callable[[ExecConfig], ExecCredential]) -> _ExecState:
+    key = (exec_cache_key(config), runner)
+    with _STATES_LOCK:
+        state = _STATES.get(key)
+        if state is None:
+            state = _STATES[key] = _ExecState()
+        return state
 
 
 class ExecAuth(EffectfulAuth):
     """Bearer token (or client certificate) from an exec plugin, cached until it expires.
 
+    The cache is process-wide, keyed by `exec_cache_key` (client-go `exec.GetAuthenticator`'s
+    global cache): every client built from the same exec stanza and cluster shares one credential
+    and runs the plugin once.
+
     Client certificates: the TLS handshake happens before any auth flow, so the transport must
     hand its `ssl.SSLContext` to `bind_ssl_context()` (`ClientConfig.ssl_context()` does this).
-    A fresh certificate is loaded into that context before the request is sent, so new
-    connections present it; connections already pooled keep the certificate they shook hands
-    with until the transport closes them.
+    A fresh certificate is loaded into that context before the request is sent, and
+    `cert_rotation` moves, so transports close their pooled connections and the next request
+    handshakes with the new certificate (client-go's connection tracker).
     """
 
     def __init__(
@@ -237,41 +292,51 @@ class ExecAuth(EffectfulAuth):
         self.config = config
         self._clock = clock
         self._runner = runner
-        self._lock = threading.Lock()
-        self._credential: ExecCredential | None = None
-        # weak: contexts die with their transports
-        self._ssl_contexts: weakref.WeakSet[ssl.SSLContext] = weakref.WeakSet()
+        self._state = _shared_state(config, runner)
+
+    @property
+    def _credential(self) -> ExecCredential | None:
+        return self._state.credential
+
+    @property
+    def cert_rotation(self) -> CertRotation:
+        """Moves whenever the plugin's client certificate changes."""
+        return self._state.rotation
 
     def bind_ssl_context(self, ctx: ssl.SSLContext) -> None:
         """Register a context that receives the plugin's client certificate when it changes."""
-        with self._lock:
-            self._ssl_contexts.add(ctx)
-            cred = self._credential
-        if cred is not None and cred.client_certificate_data is not None:
-            self._load_certificate(cred)
+        state = self._state
+        with state.lock:
+            state.ssl_contexts.add(ctx)
+            cred = state.credential
+            if cred is not None and cred.client_certificate_data is not None:
+                self._load_certificate(cred, [ctx])
 
     def credential(self, stale: ExecCredential | None = None) -> ExecCredential:
         """The cached credential, or a new one if it is missing, expired, or is `stale`."""
-        with self._lock:
-            cached = self._credential
+        state = self._state
+        with state.lock:
+            cached = state.credential
             if cached is not None and cached is not stale and not cached.expired(self._clock()):
                 return cached
             fresh = self._runner(self.config)
             if fresh.client_certificate_data is not None:
-                self._load_certificate(fresh)
-            self._credential = fresh  # cached only once usable
+                if not state.ssl_contexts:
+                    raise self.config.error(
+                        "returned a client certificate, but no TLS context was bound to receive "
+                        "it (build the transport's context with ClientConfig.ssl_context())"
+                    )
+                self._load_certificate(fresh, list(state.ssl_contexts))
+            if cached is not None and _cert_pair(cached) != _cert_pair(fresh):
+                state.rotation.rotated()
+            state.credential = fresh  # cached only once usable
             return fresh
 
-    def _load_certificate(self, cred: ExecCredential) -> None:
+    def _load_certificate(self, cred: ExecCredential, contexts: list[ssl.SSLContext]) -> None:
         assert cred.client_certificate_data is not None and cred.client_key_data is not None
-        if not self._ssl_contexts:
-            raise self.config.error(
-                "returned a client certificate, but no TLS context was bound to receive it "
-                "(build the transport's context with ClientConfig.ssl_context())"
-            )
         cert = cred.client_certificate_data.encode()
         key = cred.client_key_data.encode()
-        for ctx in list(self._ssl_contexts):
+        for ctx in contexts:
             try:
                 load_cert_chain_from_memory(ctx, cert, key)
             except ssl.SSLError:

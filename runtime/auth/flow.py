@@ -13,6 +13,8 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
+from kubetyped.errors import register_secret
+
 T = TypeVar("T")
 
 #: Seconds since the epoch; injectable so tests can move time.
@@ -110,6 +112,7 @@ class EffectfulAuth(httpx.Auth):
 
 
 def set_bearer(request: httpx.Request, token: str) -> None:
+    register_secret(token)  # redacted from every message and log from now on
     request.headers["Authorization"] = f"Bearer {token}"
 
 

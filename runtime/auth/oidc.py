@@ -1,7 +1,10 @@
 """The `oidc` auth-provider: use the id-token until it expires, then refresh it at the issuer.
 
 The new id-token/refresh-token are handed to a `persist` callback (the config layer writes them
-back into the kubeconfig file that defined the user, like client-go's persister).
+back into the kubeconfig file that defined the user, like client-go's persister; a kubeconfig
+given as a dict has none and keeps them in memory). The refresh request authenticates the
+client with HTTP Basic first, then with form fields, as golang.org/x/oauth2 does for client-go's
+plugin/pkg/client/auth/oidc/oidc.go.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import threading
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote_plus
 
 import httpx
 
@@ -30,6 +34,24 @@ from kubetyped.auth.flow import (
 
 #: client-go treats a token expiring within 10 s as expired already.
 EXPIRY_DELTA = 10.0
+
+#: RFC 6749 section 5.2 error codes: the only `error` values quoted in messages (an identity
+#: provider may put anything there, the refresh token included).
+OAUTH_ERROR_CODES = frozenset(
+    {
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+    }
+)
+
+#: How each token endpoint accepted the client credentials: "basic" or "form" (x/oauth2's
+#: process-wide `authStyleCache`).
+_AUTH_STYLES: dict[str, str] = {}
+_AUTH_STYLES_LOCK = threading.Lock()
 
 Persist = Callable[[Mapping[str, str]], None]
 
@@ -113,8 +135,8 @@ class OIDCAuth(EffectfulAuth):
             code = ""
             try:
                 body = response.json()
-                if isinstance(body, dict) and isinstance(body.get("error"), str):
-                    code = f" ({body['error'][:80]})"
+                if isinstance(body, dict) and body.get("error") in OAUTH_ERROR_CODES:
+                    code = f" ({body['error']})"
             except ValueError:
                 pass
             raise self._error(f"{what} returned HTTP {response.status_code}{code}")
@@ -127,6 +149,20 @@ class OIDCAuth(EffectfulAuth):
         if not isinstance(doc, dict):
             raise self._error(f"{what} returned JSON that is not an object")
         return doc
+
+    def _token_request(self, endpoint: str, form: Mapping[str, str], style: str) -> httpx.Request:
+        """The refresh request with the client credentials as HTTP Basic (`basic`, the
+        url-encoded id and secret) or as form fields (`form`), like x/oauth2's
+        `AuthStyleInHeader` / `AuthStyleInParams`."""
+        client_id, secret = self.config.client_id, self.config.client_secret or ""
+        if style == "form":
+            fields = {**form, "client_id": client_id}
+            if secret:
+                fields["client_secret"] = secret
+            return httpx.Request("POST", endpoint, data=fields)
+        raw = f"{quote_plus(client_id)}:{quote_plus(secret)}".encode()
+        basic = "Basic " + base64.b64encode(raw).decode("ascii")
+        return httpx.Request("POST", endpoint, data=dict(form), headers={"Authorization": basic})
 
     def refresh_flow(self, stale: str | None) -> Generator[FlowStep, Any, str]:
         """Discover the token endpoint, redeem the refresh-token, persist, return the id-token."""
@@ -151,19 +187,25 @@ class OIDCAuth(EffectfulAuth):
         endpoint = self._json(discovery, "OpenID discovery").get("token_endpoint")
         if not isinstance(endpoint, str) or not endpoint:
             raise self._error("OpenID discovery document has no token_endpoint")
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": refresh_token,
-            "client_id": self.config.client_id,
-        }
-        if self.config.client_secret:
-            form["client_secret"] = self.config.client_secret
+        form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
         if self.config.extra_scopes:
             form["scope"] = " ".join(("openid", *self.config.extra_scopes))
-        try:
-            token_response = yield HttpEffect(httpx.Request("POST", endpoint, data=form), verify)
-        except httpx.HTTPError as exc:
-            raise self._error(f"token request failed: {type(exc).__name__}") from None
+        with _AUTH_STYLES_LOCK:
+            known = _AUTH_STYLES.get(endpoint)
+        styles = [known] if known else ["basic", "form"]
+        token_response: httpx.Response | None = None
+        for style in styles:
+            try:
+                token_response = yield HttpEffect(
+                    self._token_request(endpoint, form, style), verify
+                )
+            except httpx.HTTPError as exc:
+                raise self._error(f"token request failed: {type(exc).__name__}") from None
+            if token_response.status_code == httpx.codes.OK:
+                with _AUTH_STYLES_LOCK:
+                    _AUTH_STYLES[endpoint] = style
+                break
+        assert token_response is not None
         doc = self._json(token_response, "token endpoint")
         id_token = doc.get("id_token")
         if not isinstance(id_token, str) or not id_token:

@@ -8,12 +8,14 @@ from collections.abc import Generator
 import httpx
 
 from kubetyped.auth.flow import has_authorization, set_bearer
+from kubetyped.errors import register_secret
 
 
 class BearerTokenAuth(httpx.Auth):
     """`Authorization: Bearer <token>` from a kubeconfig `token` field."""
 
     def __init__(self, token: str) -> None:
+        register_secret(token)
         self._token = token
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
@@ -32,6 +34,8 @@ class BasicAuth(httpx.Auth):
         self.username = username
         raw = f"{username}:{password}".encode()
         self._header = "Basic " + base64.b64encode(raw).decode("ascii")
+        register_secret(password)
+        register_secret(self._header.removeprefix("Basic "))
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if not has_authorization(request):

@@ -18,8 +18,11 @@ REREAD_PERIOD = 60.0
 class TokenFileAuth(httpx.Auth):
     """Reads the token at first use and again once `REREAD_PERIOD` has passed.
 
-    If a later read fails the previous token keeps being used (like client-go); the very first
-    read failing raises `TokenFileError`. A 401 does not force a re-read before the period ends.
+    If a later read fails the previous token keeps being used (like client-go); while no read
+    has succeeded, `fallback` (the kubeconfig's inline `token`) is used and the file is tried
+    again at the next request; without a fallback that raises `TokenFileError`. A 401 does not
+    force a re-read before the period ends. Source: client-go
+    `transport.NewBearerAuthWithRefreshRoundTripper` and `cachingTokenSource`.
     """
 
     def __init__(
@@ -30,12 +33,14 @@ class TokenFileAuth(httpx.Auth):
         period: float = REREAD_PERIOD,
         entry: str | None = None,
         source: str | None = None,
+        fallback: str | None = None,
     ) -> None:
         self.path = Path(path)
         self._clock = clock
         self._period = period
         self._entry = entry
         self._source = source
+        self._fallback = fallback
         self._lock = threading.Lock()
         self._token: str | None = None
         self._read_at = 0.0
@@ -50,6 +55,8 @@ class TokenFileAuth(httpx.Auth):
                 token = self._read()
             except TokenFileError:
                 if self._token is None:
+                    if self._fallback:
+                        return self._fallback
                     raise
                 self._read_at = now  # keep the last good token; try again next period
                 return self._token

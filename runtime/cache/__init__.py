@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kubetyped.cache.backoff import Backoff
-from kubetyped.cache.errors import CacheError, NotCachedError, WatchErrorStatus
+from kubetyped.cache.errors import CacheError, NotCachedError, TransformError, WatchErrorStatus
 from kubetyped.cache.factory import (
     AsyncSharedInformerFactory,
     FactoryShutDownError,
@@ -13,6 +13,7 @@ from kubetyped.cache.factory import (
 from kubetyped.cache.handlers import FuncHandler, Registration, ResourceEventHandler
 from kubetyped.cache.informer import (
     AsyncSharedIndexInformer,
+    InformerHealth,
     InformerStateError,
     SharedIndexInformer,
 )
@@ -37,7 +38,12 @@ from kubetyped.cache.protocols import (
 from kubetyped.cache.reflector import AsyncReflector, Reflector
 from kubetyped.cache.reflector_core import ReflectorCore, ReflectorSink
 from kubetyped.cache.selectors import Selector, SelectorParseError, parse_selector
-from kubetyped.cache.store import NAMESPACE_INDEX, Indexer, namespace_index_func
+from kubetyped.cache.store import (
+    NAMESPACE_INDEX,
+    Indexer,
+    IndexFuncError,
+    namespace_index_func,
+)
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown, unwrap_tombstone
 
 __all__ = [
@@ -52,7 +58,9 @@ __all__ = [
     "DeletedFinalStateUnknown",
     "FactoryShutDownError",
     "FuncHandler",
+    "IndexFuncError",
     "Indexer",
+    "InformerHealth",
     "InformerOptions",
     "InformerStateError",
     "ListOptions",
@@ -71,6 +79,7 @@ __all__ = [
     "SelectorParseError",
     "SharedIndexInformer",
     "SharedInformerFactory",
+    "TransformError",
     "TweakedListWatch",
     "WatchErrorStatus",
     "WatchEvent",

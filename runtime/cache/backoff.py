@@ -23,16 +23,20 @@ class Backoff:
     def __post_init__(self) -> None:
         self._duration = self.initial
 
-    def next_delay(self) -> float:
-        """The next sleep: the current step plus up to ``jitter`` times the step of random extra."""
+    def next_delay(self, cap: float | None = None) -> float:
+        """The next sleep: the current step plus up to ``jitter`` times the step of random extra.
+
+        ``cap`` lowers the step for this call (and the growth from it), e.g. while the server is
+        unreachable, where a short retry is cheap."""
         now = self.clock()
         if self._last_start is None or now - self._last_start > self.reset_after:
             self._duration = self.initial
         self._last_start = now
-        base = self._duration
-        self._duration = min(self._duration * self.factor, self.cap)
+        base = self._duration if cap is None else min(self._duration, cap)
+        self._duration = min(base * self.factor, self.cap)
         return base + self.rand() * self.jitter * base if self.jitter > 0 else base
 
     def reset(self) -> None:
+        """Start again from ``initial`` (the server answered again)."""
         self._duration = self.initial
         self._last_start = None

@@ -29,6 +29,16 @@ class NotCachedError(CacheError, KeyError):
         return str(self.args[0])
 
 
+class TransformError(CacheError):
+    """The informer's transform function raised for one object (``key``); the object was
+    skipped. The original exception is ``__cause__`` (and ``error``)."""
+
+    def __init__(self, key: str, error: BaseException) -> None:
+        super().__init__(f"transform rejected object {key!r}: {type(error).__name__}: {error}")
+        self.key = key
+        self.error = error
+
+
 class WatchErrorStatus(CacheError):
     """A watch stream delivered an ERROR event carrying a ``Status`` object."""
 
@@ -40,15 +50,22 @@ class WatchErrorStatus(CacheError):
 
     @classmethod
     def from_status(cls, status: Any) -> WatchErrorStatus:
+        """From a ``Status`` (dict or model); a ``code`` that is not an integer reads as 0."""
         if isinstance(status, Mapping):
-            get = status.get
-            return cls(int(get("code") or 0), str(get("reason") or ""), str(get("message") or ""))
-        code = getattr(status, "code", 0) or 0
-        return cls(
-            int(code),
-            str(getattr(status, "reason", "") or ""),
-            str(getattr(status, "message", "") or ""),
-        )
+            code, reason, message = status.get("code"), status.get("reason"), status.get("message")
+        else:
+            code = getattr(status, "code", None)
+            reason = getattr(status, "reason", None)
+            message = getattr(status, "message", None)
+        return cls(_int_code(code), str(reason or ""), str(message or ""))
+
+
+def _int_code(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return 0
 
 
 class ErrorKind(enum.Enum):

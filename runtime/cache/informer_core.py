@@ -4,6 +4,7 @@ notifications out to registrations, under one lock so every registration sees th
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -17,6 +18,7 @@ from kubetyped.cache.handlers import (
 )
 from kubetyped.cache.store import Indexer
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown
+from kubetyped.concurrency import async_sleep
 
 T = TypeVar("T")
 
@@ -62,7 +64,17 @@ class InformerCore(Generic[T]):
         return self._synced.is_set()
 
     def wait_synced(self, timeout: float | None) -> bool:
+        """Block up to ``timeout`` seconds (None: forever) until synced; whether it is."""
         return self._synced.wait(timeout)
+
+    async def async_wait_synced(self, timeout: float | None, poll: float = 0.01) -> bool:
+        """``wait_synced`` for a task: checks every ``poll`` seconds without blocking the loop."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.has_synced():
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            await async_sleep(poll)
+        return True
 
     # ---- ReflectorSink -----------------------------------------------------------------
     def replace(self, items: list[Any], resource_version: str) -> None:
@@ -88,9 +100,14 @@ class InformerCore(Generic[T]):
             self._fan_out(Added(obj, False) if prev is None else Updated(prev, obj))
 
     def remove(self, obj: Any) -> None:
+        """Delete ``obj`` (or a tombstone: then handlers get the last cached state)."""
         with self._lock:
-            if self.indexer.delete(obj) is not None:
-                self._fan_out(Deleted(obj))
+            old = self.indexer.delete(obj)
+            if old is None:
+                return
+            if isinstance(obj, DeletedFinalStateUnknown):
+                obj = DeletedFinalStateUnknown(obj.key, old)
+            self._fan_out(Deleted(obj))
 
     # ---- resync ------------------------------------------------------------------------
     def resync_due(self) -> float | None:

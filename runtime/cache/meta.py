@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from kubetyped.errors import KubetypedError
@@ -33,7 +34,53 @@ def _field(meta: Any, snake: str, camel: str) -> Any:
     return getattr(meta, camel, None) if value is None else value
 
 
+@cache
+def _metadata_decoder() -> Any:
+    import msgspec
+
+    optional_str = str | None
+    meta = msgspec.defstruct(
+        "_Meta",
+        [
+            *(
+                (name, optional_str, None)
+                for name in ("name", "namespace", "resourceVersion", "uid")
+            ),
+            ("labels", dict[str, str] | None, None),
+            ("annotations", dict[str, str] | None, None),
+        ],
+    )
+    head = msgspec.defstruct("_Head", [("metadata", meta | None, None)])
+    return msgspec.json.Decoder(head)
+
+
+# The metadata last read from unparsed JSON, by object identity: the key function, the index
+# functions and the reflector read the same object one after the other on insertion.
+_last_unparsed: tuple[Any, Any] = (None, None)
+
+
+def _unparsed_metadata(obj: Any, data: memoryview) -> Any:
+    """``metadata`` of an object still held as JSON, decoded on its own (the rest is skipped
+    and nothing is kept on the object, so it stays unparsed)."""
+    global _last_unparsed
+    last_obj, last_meta = _last_unparsed
+    if last_obj is obj:
+        return last_meta
+    try:
+        head = _metadata_decoder().decode(data)
+    except Exception as exc:  # msgspec.DecodeError/ValidationError: metadata of the wrong shape
+        raise ObjectMetaError(f"object of type {type(obj).__name__}: {exc}") from None
+    meta = head.metadata
+    if meta is None:
+        raise ObjectMetaError(f"object of type {type(obj).__name__} has no metadata")
+    _last_unparsed = (obj, meta)
+    return meta
+
+
 def _raw_metadata(obj: Any) -> Any:
+    unparsed_json = getattr(obj, "unparsed_json", None)  # a model still held as its JSON
+    if unparsed_json is not None and (data := unparsed_json()) is not None:
+        return _unparsed_metadata(obj, data)
     raw_view = getattr(obj, "raw_view", None)  # a lazily decoded model: read its JSON as is
     if raw_view is not None and (raw := raw_view()) is not None:
         obj = raw
@@ -97,6 +144,13 @@ def drop_managed_fields(obj: Any) -> Any:
             return obj
         new_meta = {k: v for k, v in meta.items() if k != "managedFields"}
         return {**obj, "metadata": new_meta}
+    unparsed_json = getattr(obj, "unparsed_json", None)
+    if unparsed_json is not None and (data := unparsed_json()) is not None:  # stays unparsed
+        import orjson
+
+        parsed = orjson.loads(data)
+        slim = drop_managed_fields(parsed)
+        return obj if slim is parsed else type(obj).from_unparsed(orjson.dumps(slim))
     raw_view = getattr(obj, "raw_view", None)
     if raw_view is not None and (raw := raw_view()) is not None:  # lazy model: stays lazy
         slim = drop_managed_fields(raw)

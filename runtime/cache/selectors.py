@@ -8,7 +8,7 @@ Supported: ``k=v``, ``k==v``, ``k!=v``, ``k in (a,b)``, ``k notin (a,b)``, ``k``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -174,7 +174,15 @@ def parse_selector(text: str | Selector | None) -> Selector:
 
 
 def selector_from_labels(labels: Mapping[str, str]) -> Selector:
-    """The selector ``k1=v1,k2=v2`` for a label map."""
+    """The selector ``k1=v1,k2=v2`` for a label map; ``SelectorParseError`` if it is not a
+    mapping of strings to strings."""
+    if not isinstance(labels, Mapping):
+        raise SelectorParseError(f"matchLabels must be a mapping, got {type(labels).__name__}")
+    for k, v in labels.items():
+        if not isinstance(k, str) or not isinstance(v, str):
+            raise SelectorParseError(
+                f"matchLabels[{k!r}]: keys and values must be strings, got {type(v).__name__}"
+            )
     return Selector(tuple(Requirement(k, "=", frozenset({v})) for k, v in sorted(labels.items())))
 
 
@@ -187,15 +195,35 @@ _EXPR_OPS: dict[str, Operator] = {
 
 
 def selector_from_label_selector(spec: Mapping[str, Any]) -> Selector:
-    """Build a selector from a structured ``LabelSelector`` dict (matchLabels/Expressions)."""
+    """Build a selector from a structured ``LabelSelector`` dict (matchLabels/Expressions).
+
+    Raises ``SelectorParseError`` naming the field for anything that is not a LabelSelector
+    (wrong types, unknown operators, values with Exists/DoesNotExist, no values with In/NotIn),
+    as apimachinery's ``LabelSelectorAsSelector`` does."""
+    if not isinstance(spec, Mapping):
+        raise SelectorParseError(f"label selector must be a mapping, got {type(spec).__name__}")
     reqs = list(selector_from_labels(spec.get("matchLabels") or {}).requirements)
-    exprs: Iterable[Mapping[str, Any]] = spec.get("matchExpressions") or []
-    for expr in exprs:
-        op = _EXPR_OPS.get(str(expr.get("operator")))
+    exprs = spec.get("matchExpressions") or []
+    if not isinstance(exprs, list | tuple):
+        raise SelectorParseError(f"matchExpressions must be a list, got {type(exprs).__name__}")
+    for i, expr in enumerate(exprs):
+        where = f"matchExpressions[{i}]"
+        if not isinstance(expr, Mapping):
+            raise SelectorParseError(f"{where} must be a mapping, got {type(expr).__name__}")
+        key, values = expr.get("key"), expr.get("values") or []
+        if not isinstance(key, str) or not key:
+            raise SelectorParseError(f"{where}.key must be a non-empty string, got {key!r}")
+        operator = expr.get("operator")
+        op = _EXPR_OPS.get(operator) if isinstance(operator, str) else None
         if op is None:
             raise SelectorParseError(
-                f"matchExpressions: unknown operator {expr.get('operator')!r} "
-                f"for key {expr.get('key')!r}"
+                f"{where}: unknown operator {expr.get('operator')!r} for key {key!r}"
             )
-        reqs.append(Requirement(str(expr["key"]), op, frozenset(expr.get("values") or ())))
+        if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+            raise SelectorParseError(f"{where}.values must be a list of strings, got {values!r}")
+        if op in ("in", "notin") and not values:
+            raise SelectorParseError(f"{where}.values must not be empty for {expr['operator']}")
+        if op in ("exists", "!") and values:
+            raise SelectorParseError(f"{where}.values must be empty for {expr['operator']}")
+        reqs.append(Requirement(key, op, frozenset(values)))
     return Selector(tuple(reqs))

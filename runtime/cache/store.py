@@ -37,15 +37,61 @@ class IndexConflictError(CacheError, ValueError):
     """An index was added twice or after the store filled up."""
 
 
+class IndexFuncError(CacheError):
+    """An index (or key) function raised, or returned something other than a list of strings,
+    for one object; the store was left unchanged. ``key`` and ``index_name`` name the culprit
+    (``index_name`` is "" when the key function failed); the original error is ``__cause__``."""
+
+    def __init__(self, key: str, index_name: str, reason: str) -> None:
+        where = f"index {index_name!r}" if index_name else "the key function"
+        super().__init__(f"{where} rejected object {key!r}: {reason}")
+        self.key = key
+        self.index_name = index_name
+
+
 # Index contents: index name -> indexed value -> set of keys.
 _Indices = dict[str, dict[str, set[str]]]
+# What each stored key was indexed under: key -> index name -> values.
+_Values = dict[str, dict[str, tuple[str, ...]]]
 
 
-def _build_indices(items: Mapping[str, Any], funcs: Mapping[str, IndexFunc]) -> _Indices:
-    indices: _Indices = {name: {} for name in funcs}
-    for key, obj in items.items():
-        for name, func in funcs.items():
-            for value in func(obj):
+def _index_values(key: str, obj: Any, funcs: Mapping[str, IndexFunc]) -> dict[str, tuple[str, ...]]:
+    """Every index function applied to ``obj``; raises ``IndexFuncError`` naming the index.
+
+    An object still held as its JSON stays so: index functions that read more than its
+    metadata get a throwaway parsed twin (the cache keeps the JSON, not the parse)."""
+    out: dict[str, tuple[str, ...]] = {}
+    twin: Any = None
+    for name, func in funcs.items():
+        target = obj
+        if func is not namespace_index_func:
+            if twin is None:
+                twin = _parsed_twin(obj)
+            target = twin
+        try:
+            values = func(target)
+        except Exception as exc:
+            raise IndexFuncError(key, name, f"{type(exc).__name__}: {exc}") from exc
+        if not isinstance(values, list | tuple | set | frozenset) or not all(
+            isinstance(v, str) for v in values
+        ):
+            raise IndexFuncError(key, name, f"returned {values!r}, not a list of strings")
+        out[name] = tuple(values)
+    return out
+
+
+def _parsed_twin(obj: Any) -> Any:
+    """A parsed copy of an object held as its JSON (to run user functions on), else ``obj``."""
+    unparsed_json = getattr(obj, "unparsed_json", None)
+    data = unparsed_json() if unparsed_json is not None else None
+    return obj if data is None else type(obj).from_unparsed(bytes(data))
+
+
+def _build_indices(values: _Values, names: Iterable[str]) -> _Indices:
+    indices: _Indices = {name: {} for name in names}
+    for key, per_index in values.items():
+        for name, index_values in per_index.items():
+            for value in index_values:
                 indices[name].setdefault(value, set()).add(key)
     return indices
 
@@ -67,53 +113,75 @@ class Indexer(Generic[T]):
             self._funcs[NAMESPACE_INDEX] = namespace_index_func
         self._funcs.update(indexers or {})
         self._items: dict[str, T] = {}
+        self._values: _Values = {}
         self._indices: _Indices = {name: {} for name in self._funcs}
 
     # ---- writes -------------------------------------------------------------------------
+    # Index values are computed before anything changes, and remembered per key, so an index
+    # function that raises leaves the store as it was (``IndexFuncError``) and removal never
+    # calls the functions again.
     def key_of(self, obj: Any) -> str:
-        return self._key_func(obj)
+        """The object's key; raises ``IndexFuncError`` when the key function fails."""
+        try:
+            return self._key_func(obj)
+        except Exception as exc:
+            raise IndexFuncError(_describe(obj), "", f"{type(exc).__name__}: {exc}") from exc
 
     def add(self, obj: T) -> None:
         self.update(obj)
 
     def update(self, obj: T) -> T | None:
         """Insert or replace ``obj``; returns the previous object under its key."""
-        key = self._key_func(obj)
+        key = self.key_of(obj)
         with self._lock:
+            values = _index_values(key, obj, self._funcs)
             old = self._items.get(key)
             if old is not None:
-                self._unindex(key, old)
+                self._unindex(key)
             self._items[key] = obj
-            self._index(key, obj)
+            self._index(key, values)
             return old
 
     def delete(self, obj: Any) -> T | None:
         """Remove the object with ``obj``'s key; returns what was stored."""
-        return self.delete_key(self._key_func(obj))
+        return self.delete_key(self.key_of(obj))
 
     def delete_key(self, key: str) -> T | None:
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
-                self._unindex(key, old)
+                self._unindex(key)
             return old
 
     def replace(self, objs: Iterable[T]) -> dict[str, T]:
-        """Atomically swap the whole contents; returns the previous contents by key."""
-        items = {self._key_func(obj): obj for obj in objs}
+        """Atomically swap the whole contents; returns the previous contents by key.
+
+        Raises ``IndexFuncError`` (store unchanged) when a key or index function rejects an
+        object."""
+        items: dict[str, T] = {}
+        values: _Values = {}
         with self._lock:
-            indices = _build_indices(items, self._funcs)
+            for obj in objs:  # key and index values together: metadata is read once
+                key = self.key_of(obj)
+                items[key] = obj
+                values[key] = _index_values(key, obj, self._funcs)
+            indices = _build_indices(values, self._funcs)
             old = self._items
-            self._items, self._indices = items, indices
+            self._items, self._values, self._indices = items, values, indices
             return old
 
     def add_indexers(self, indexers: Mapping[str, IndexFunc]) -> None:
+        """Add index functions; raises ``IndexConflictError`` for a name in use and
+        ``IndexFuncError`` (store unchanged) when a new function rejects a stored object."""
         with self._lock:
             clash = set(indexers) & set(self._funcs)
             if clash:
                 raise IndexConflictError(f"indexer(s) already exist: {sorted(clash)}")
+            added = {key: _index_values(key, obj, indexers) for key, obj in self._items.items()}
             self._funcs.update(indexers)
-            self._indices.update(_build_indices(self._items, indexers))
+            for key, per_index in added.items():
+                self._values.setdefault(key, {}).update(per_index)
+            self._indices.update(_build_indices(added, indexers))
 
     # ---- reads --------------------------------------------------------------------------
     def get(self, obj: Any) -> T | None:
@@ -184,18 +252,24 @@ class Indexer(Generic[T]):
         self._func(index_name)
         return self._indices[index_name]
 
-    def _index(self, key: str, obj: Any) -> None:
-        for name, func in self._funcs.items():
+    def _index(self, key: str, values: dict[str, tuple[str, ...]]) -> None:
+        self._values[key] = values
+        for name, index_values in values.items():
             index = self._indices[name]
-            for value in func(obj):
+            for value in index_values:
                 index.setdefault(value, set()).add(key)
 
-    def _unindex(self, key: str, obj: Any) -> None:
-        for name, func in self._funcs.items():
+    def _unindex(self, key: str) -> None:
+        for name, index_values in self._values.pop(key, {}).items():
             index = self._indices[name]
-            for value in func(obj):
+            for value in index_values:
                 keys = index.get(value)
                 if keys is not None:
                     keys.discard(key)
                     if not keys:
                         del index[value]
+
+
+def _describe(obj: Any) -> str:
+    """A short name for an object whose key could not be computed (no secrets: type only)."""
+    return f"<{type(obj).__name__}>"

@@ -6,13 +6,13 @@ import os
 import ssl
 import sys
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from kubetyped.auth.impersonation import Impersonation
-from kubetyped.auth.tls import load_cert_chain_from_memory
+from kubetyped.auth.tls import client_ssl_context, load_cert_chain_from_memory
 from kubetyped.config.errors import InvalidKubeconfigError
+from kubetyped.urls import redact_url
 from kubetyped.version import VERSION
 
 DEFAULT_QPS = 5.0
@@ -41,24 +41,14 @@ def _bind_exec_auth(auth: httpx.Auth | None, ctx: ssl.SSLContext) -> None:
         auth.bind_ssl_context(ctx)
 
 
-def redact_url(url: str) -> str:
-    """Hide the password of `scheme://user:password@host`."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username}:<redacted>@{parts.hostname}"
-    if parts.port is not None:
-        netloc += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
 @dataclass(frozen=True, repr=False)
 class ClientConfig:
     """How to reach and authenticate to one apiserver.
 
     `qps` 0 means the default (5); a negative `qps` disables client-side rate limiting.
     `proxy_url`, when set, wins over HTTP(S)_PROXY environment variables. `tls_server_name`
-    overrides SNI and the name the certificate is checked against (httpx `sni_hostname`).
+    overrides SNI and the name the certificate is checked against, through proxies too.
+    A `user:password@` in `server` becomes HTTP basic auth; the transport strips it from the URL.
     """
 
     server: str
@@ -100,19 +90,22 @@ class ClientConfig:
             field=field_name,
         )
 
-    def ssl_context(self) -> ssl.SSLContext | bool:
+    def ssl_context(self, *, for_proxy: bool = False) -> ssl.SSLContext | bool:
         """TLS settings for the transport: verification against `ca_data` (or the system roots),
         no verification only when `insecure_skip_tls_verify`, and the client certificate.
 
+        `tls_server_name` is built into the context (`ServerNameSSLContext`), so SNI and the
+        certificate check use it on every path, proxies included. `for_proxy=True` gives the
+        same settings without it, for the TLS connection to an `https://` proxy (Go's
+        `http.Transport` verifies a proxy with its `TLSClientConfig`).
+
         An exec plugin that returns client certificates is bound to this context so it can load
-        them (see `ExecAuth`). Hostname/SNI override: pass `tls_server_name` as the request
-        extension `sni_hostname`.
+        them (see `ExecAuth`). Raises `InvalidKubeconfigError` naming the field for bad PEM.
         """
+        ctx = client_ssl_context(None if for_proxy else self.tls_server_name)
         if self.ca_data is None:
-            ctx = ssl.create_default_context()
-        else:
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # the CA data replaces system roots
-            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+            ctx.load_default_certs(ssl.Purpose.SERVER_AUTH)
+        else:  # the CA data replaces the system roots
             try:
                 ctx.load_verify_locations(cadata=self.ca_data.decode("ascii"))
             except (ssl.SSLError, UnicodeDecodeError, ValueError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import ssl
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,6 +30,22 @@ def _namespace(env: Mapping[str, str], directory: Path) -> str:
         return "default"
 
 
+def _ca(path: Path) -> bytes | None:
+    """The CA bundle, or None (system roots) when it is unreadable, empty or not PEM: client-go
+    `rest.InClusterConfig` logs `certutil.NewPool`'s error and leaves `CAFile` unset."""
+    try:
+        ca = path.read_bytes()
+    except OSError as exc:
+        _log.error("in-cluster CA %s unreadable (%s); using system roots", path, exc.strerror)
+        return None
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cadata=ca.decode("ascii"))
+    except (ssl.SSLError, UnicodeDecodeError, ValueError):
+        _log.error("in-cluster CA %s holds no PEM certificate; using system roots", path)
+        return None
+    return ca
+
+
 def load_incluster_config(
     *,
     service_account_dir: str | os.PathLike[str] | None = None,
@@ -49,12 +66,7 @@ def load_incluster_config(
     directory = Path(SERVICE_ACCOUNT_DIR if service_account_dir is None else service_account_dir)
     auth = TokenFileAuth(directory / "token", clock=clock, source=str(directory))
     auth.token()  # fail now, not at the first request, if the token is unreadable
-    ca_path = directory / "ca.crt"
-    try:
-        ca: bytes | None = ca_path.read_bytes()
-    except OSError as exc:  # client-go logs and falls back to the system roots
-        _log.error("in-cluster CA %s unreadable (%s); using system roots", ca_path, exc.strerror)
-        ca = None
+    ca = _ca(directory / "ca.crt")
     return ClientConfig(
         server=f"https://{_host_port(host, port)}",
         ca_data=ca,

@@ -23,6 +23,7 @@ from kubetyped.config.kubeconfig_files import (
     merge_kubeconfig_docs,
 )
 from kubetyped.config.user_auth import AuthOptions, user_credentials
+from kubetyped.urls import check_url, redact_url
 
 EXEC_EXTENSION = "client.authentication.k8s.io/exec"
 _PROXY_SCHEMES = ("http", "https", "socks5")
@@ -59,32 +60,39 @@ def _referenced(
     return found
 
 
-def _server(cluster: Fields) -> str:
-    server = cluster.string("server")
-    if server is None:
+def _server(cluster: Fields) -> tuple[str, str]:
+    """(the URL the client uses, the value as written). Without a scheme, `http://` is assumed,
+    like client-go (`rest.DefaultServerURL` with no TLS settings merged yet)."""
+    raw = cluster.string("server")
+    if raw is None:
         raise cluster.error("server", "no server set")
-    if "://" not in server:
-        server = f"https://{server}"
-    parts = urlsplit(server)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise cluster.error("server", f"{server!r} is not an http(s) URL")
-    return server.rstrip("/")
+    server = raw if "://" in raw else f"http://{raw}"
+    problem = check_url(server, ("http", "https"))
+    if problem is not None:
+        raise cluster.error("server", f"{redact_url(server)!r} {problem}")
+    return server.rstrip("/"), raw
 
 
 def _proxy(cluster: Fields) -> str | None:
     proxy = cluster.string("proxy-url")
-    if proxy is not None and urlsplit(proxy).scheme not in _PROXY_SCHEMES:
-        raise cluster.error("proxy-url", f"scheme must be one of {', '.join(_PROXY_SCHEMES)}")
+    if proxy is not None:
+        problem = check_url(proxy, _PROXY_SCHEMES)
+        if problem is not None:
+            raise cluster.error("proxy-url", f"{redact_url(proxy)!r} {problem}")
     return proxy
 
 
 def _check_ca(cluster: Fields, ca: bytes) -> None:
+    """The CA must hold at least one PEM certificate; blame the field the user wrote."""
+    field_name = (
+        "certificate-authority-data"
+        if cluster.has("certificate-authority-data")
+        else "certificate-authority"
+    )
     try:
         ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cadata=ca.decode("ascii"))
     except (ssl.SSLError, UnicodeDecodeError, ValueError):
-        raise cluster.error(
-            "certificate-authority-data", "does not hold a PEM certificate"
-        ) from None
+        raise cluster.error(field_name, "does not hold a PEM certificate") from None
 
 
 def _exec_extension(cluster: Fields) -> Any:
@@ -118,15 +126,23 @@ def client_config_from_merged(
     namespace: str | None = None,
     exec_timeout: float = DEFAULT_TIMEOUT,
     clock: Clock = system_clock,
+    persist_tokens: bool = True,
 ) -> ClientConfig:
-    """Resolve `context` (or the current one) into a validated `ClientConfig`."""
+    """Resolve `context` (or the current one) into a validated `ClientConfig`.
+
+    As client-go's `DirectClientConfig.ClientConfig` (tools/clientcmd/client_config.go): a user
+    the context names but no file defines is anonymous; the user's credentials and the cluster's
+    TLS settings apply only when the server is `https://` (`rest.IsConfigTransportTLS`), while
+    impersonation applies always. `persist_tokens=False` keeps refreshed OIDC tokens in memory.
+    """
     ctx_entry = _context_entry(merged, context)
     ctx = Fields(ctx_entry)
     cluster_entry = _referenced(merged, ctx, "cluster", merged.clusters)
-    user_entry = _referenced(merged, ctx, "user", merged.users) if ctx.has("user") else None
+    user_name = ctx.string("user")
+    user_entry = merged.users.get(user_name) if user_name is not None else None
     cluster = Fields(cluster_entry)
 
-    server = _server(cluster)
+    server, raw_server = _server(cluster)
     ca = cluster.data_or_file("certificate-authority-data", "certificate-authority")
     insecure = cluster.boolean("insecure-skip-tls-verify")
     if insecure and ca is not None:
@@ -136,16 +152,22 @@ def client_config_from_merged(
     if ca is not None:
         _check_ca(cluster, ca)
 
-    options = AuthOptions(exec_timeout, clock, lambda: _cluster_info(cluster, server, ca))
+    options = AuthOptions(
+        exec_timeout,
+        clock,
+        lambda: _cluster_info(cluster, raw_server, ca),
+        persist_tokens=persist_tokens,
+    )
     creds = user_credentials(user_entry, options)
+    tls = urlsplit(server).scheme == "https"
     return ClientConfig(
         server=server,
-        ca_data=ca,
-        insecure_skip_tls_verify=insecure,
-        tls_server_name=cluster.string("tls-server-name"),
-        client_cert_data=creds.client_cert_data,
-        client_key_data=creds.client_key_data,
-        auth=creds.auth,
+        ca_data=ca if tls else None,
+        insecure_skip_tls_verify=insecure and tls,
+        tls_server_name=cluster.string("tls-server-name") if tls else None,
+        client_cert_data=creds.client_cert_data if tls else None,
+        client_key_data=creds.client_key_data if tls else None,
+        auth=creds.auth if tls else None,
         impersonate=creds.impersonate,
         proxy_url=_proxy(cluster),
         disable_compression=cluster.boolean("disable-compression"),
@@ -186,10 +208,16 @@ def load_kubeconfig_dict(
     clock: Clock = system_clock,
 ) -> ClientConfig:
     """Like `load_kubeconfig` for an already parsed document; `source` names it in messages
-    and relative file references resolve against its directory."""
+    and relative file references resolve against its directory. No file stands behind the
+    document, so refreshed OIDC tokens stay in memory (client-go's no-op persister)."""
     merged = merge_kubeconfig_docs([(Path(source), doc)])
     return client_config_from_merged(
-        merged, context=context, namespace=namespace, exec_timeout=exec_timeout, clock=clock
+        merged,
+        context=context,
+        namespace=namespace,
+        exec_timeout=exec_timeout,
+        clock=clock,
+        persist_tokens=False,
     )
 
 

@@ -109,17 +109,13 @@ def _resolve_paths(kind: str, body: dict[str, Any], base: Path) -> dict[str, Any
 
 def parse_kubeconfig(path: Path, text: str) -> dict[str, Any]:
     """Parse one file into a plain mapping; syntax and shape errors name the file."""
-    import yaml  # loaded only when a file is parsed (in-cluster and dict configs skip it)
+    from kubetyped import yamlio  # loaded only when a file is parsed (in-cluster configs skip it)
 
-    # libyaml's parser when PyYAML was built with it: same safe constructor, ~10x faster.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        doc = yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise _parse_error(path, f"invalid YAML{at}: {problem}") from None
+        doc = yamlio.load(text, source=str(path))
+    except yamlio.YamlError as exc:
+        at = f" at line {exc.line}, column {exc.column}" if exc.line is not None else ""
+        raise _parse_error(path, f"invalid YAML{at}: {exc.problem}") from None
     if doc is None:
         return {}
     if not isinstance(doc, dict):

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from kubetyped import yamlio
 from kubetyped.config.errors import InvalidKubeconfigError, KubeconfigParseError
 
 
@@ -18,10 +19,12 @@ def update_auth_provider_config(path: Path, user: str, updates: Mapping[str, str
     """Set `users[name=user].user.auth-provider.config[k] = v` and rewrite the file atomically.
 
     Other content and key order are kept; YAML comments are lost (client-go loses them too).
+    A symlinked kubeconfig is written through the link (the link stays), atomically, with the
+    file's mode kept.
     """
     try:
-        doc: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        doc: Any = yamlio.load(path.read_text(encoding="utf-8"), source=str(path))
+    except (OSError, yamlio.YamlError) as exc:
         raise KubeconfigParseError(
             f'cannot re-read {path} to save refreshed tokens of user "{user}": '
             f"{type(exc).__name__}",
@@ -48,13 +51,15 @@ def update_auth_provider_config(path: Path, user: str, updates: Mapping[str, str
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    mode = path.stat().st_mode & 0o777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Replace the file `path` points to (through symlinks) in one rename, keeping its mode."""
+    target = Path(os.path.realpath(path))
+    mode = target.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

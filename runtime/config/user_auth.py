@@ -1,7 +1,16 @@
 """A kubeconfig `user` entry → an `httpx.Auth`, client certificate and impersonation.
 
-Exactly one authentication method per user (token/tokenFile, basic, exec, auth-provider); a
-client certificate is transport-level and may accompany any of them, as in client-go.
+client-go's rules (tools/clientcmd/validation.go `validateAuthInfo`,
+tools/clientcmd/client_config.go `getUserIdentificationPartialConfig`,
+transport/round_trippers.go `HTTPWrappersForConfig`, plugin/pkg/client/auth/exec/exec.go
+`UpdateTransportConfig`):
+
+* refused: a token (or tokenFile) together with username/password; exec together with an
+  auth-provider; uid, groups or extra to impersonate without a user.
+* precedence: token/tokenFile, then basic, then exec or the auth-provider. The exec plugin is
+  not used when a token, basic auth or a client certificate is configured; an auth-provider
+  with a client certificate sends both.
+* `token` with `tokenFile`: the file's content when it can be read, else the inline token.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from kubetyped.auth.exec_constants import (
     INTERACTIVE_MODES,
     SUPPORTED_API_VERSIONS,
     V1,
+    clean_ansi_escape_codes,
 )
 from kubetyped.auth.flow import Clock, system_clock
 from kubetyped.auth.impersonation import Impersonation
@@ -47,19 +57,27 @@ class AuthOptions:
     clock: Clock = system_clock
     #: builds the ExecCredential `spec.cluster` for provideClusterInfo
     cluster_info: Callable[[], Mapping[str, Any]] | None = None
+    #: write refreshed OIDC tokens back into the kubeconfig file (False: keep them in memory)
+    persist_tokens: bool = True
 
 
-def _auth_methods(user: Fields) -> list[str]:
-    methods = []
-    if user.has("token") or user.has("tokenFile"):
-        methods.append("token" if user.has("token") else "tokenFile")
-    if user.has("username") or user.has("password"):
-        methods.append("username/password")
-    if user.has("exec"):
-        methods.append("exec")
-    if user.has("auth-provider"):
-        methods.append("auth-provider")
-    return methods
+def _conflict(user: Fields, methods: list[str], field_name: str) -> AuthMethodConflictError:
+    return AuthMethodConflictError(
+        f'more than one authentication method found for user "{user.entry.name}" in '
+        f"{user.entry.source}: {', '.join(methods)} (fields); only one is allowed",
+        path=str(user.entry.source),
+        entry=user.entry.name,
+        field=field_name,
+    )
+
+
+def _check_methods(user: Fields) -> None:
+    token = "token" if user.has("token") else "tokenFile" if user.has("tokenFile") else None
+    basic = user.has("username") or user.has("password")
+    if token is not None and basic:
+        raise _conflict(user, [token, "username/password"], "username")
+    if user.has("exec") and user.has("auth-provider"):
+        raise _conflict(user, ["exec", "auth-provider"], "auth-provider")
 
 
 def _exec_auth(user: Fields, options: AuthOptions) -> ExecAuth:
@@ -85,13 +103,13 @@ def _exec_auth(user: Fields, options: AuthOptions) -> ExecAuth:
     if not isinstance(raw_env, list):
         raise ex.error("env", "must be a list of {name, value}")
     for item in raw_env:
-        if not (
-            isinstance(item, dict)
-            and isinstance(item.get("name"), str)
-            and isinstance(item.get("value"), str)
-        ):
-            raise ex.error("env", "entries need string name and value")
-        env.append((item["name"], item["value"]))
+        name = item.get("name") if isinstance(item, dict) else None
+        value = item.get("value", "") if isinstance(item, dict) else None
+        if value is None:
+            value = ""  # `value:` left empty, as client-go reads it
+        if not isinstance(name, str) or not name or not isinstance(value, str):
+            raise ex.error("env", "entries need a non-empty string name and a string value")
+        env.append((name, value))
     provide = ex.boolean("provideClusterInfo")
     cluster = options.cluster_info() if provide and options.cluster_info else None
     config = ExecConfig(
@@ -99,7 +117,7 @@ def _exec_auth(user: Fields, options: AuthOptions) -> ExecAuth:
         api_version=api_version,
         args=ex.strings("args"),
         env=tuple(env),
-        install_hint=ex.string("installHint"),
+        install_hint=_install_hint(ex.string("installHint")),
         provide_cluster_info=provide,
         interactive_mode=mode,
         cluster=cluster,
@@ -108,6 +126,10 @@ def _exec_auth(user: Fields, options: AuthOptions) -> ExecAuth:
         source=str(user.entry.source),
     )
     return ExecAuth(config, clock=options.clock)
+
+
+def _install_hint(hint: str | None) -> str | None:
+    return clean_ansi_escape_codes(hint) if hint is not None else None
 
 
 def _oidc_auth(user: Fields, provider: Fields, options: AuthOptions) -> OIDCAuth:
@@ -137,41 +159,46 @@ def _oidc_auth(user: Fields, provider: Fields, options: AuthOptions) -> OIDCAuth
     def persist(updates: Mapping[str, str]) -> None:
         update_auth_provider_config(entry.source, entry.name, updates)
 
-    return OIDCAuth(config, persist=persist, clock=options.clock)
+    return OIDCAuth(
+        config, persist=persist if options.persist_tokens else None, clock=options.clock
+    )
 
 
-def _auth(user: Fields, options: AuthOptions) -> httpx.Auth | None:
-    methods = _auth_methods(user)
-    if len(methods) > 1:
-        raise AuthMethodConflictError(
-            f'more than one authentication method found for user "{user.entry.name}" in '
-            f"{user.entry.source}: {', '.join(methods)} (fields); only one is allowed",
-            path=str(user.entry.source),
-            entry=user.entry.name,
-            field=methods[1],
+def _provider_auth(user: Fields, options: AuthOptions) -> OIDCAuth | None:
+    if not user.has("auth-provider"):
+        return None
+    provider = Fields(user.entry, user.mapping("auth-provider"), "auth-provider.")
+    name = provider.string("name")
+    if name != "oidc":
+        raise provider.error(
+            "name", f"auth-provider {name!r} is not supported (only oidc); use an exec plugin"
         )
-    if user.has("tokenFile"):  # with `token` too, the file wins (client-go)
+    return _oidc_auth(user, provider, options)
+
+
+def _auth(user: Fields, options: AuthOptions, has_client_cert: bool) -> httpx.Auth | None:
+    _check_methods(user)
+    # Built (so validated) even when another method wins, as client-go builds both.
+    exec_auth = _exec_auth(user, options) if user.has("exec") else None
+    provider_auth = _provider_auth(user, options)
+    token = user.string("token")
+    if user.has("tokenFile"):  # the file's content wins while it can be read (client-go)
         path = user.string("tokenFile")
         assert path is not None
         return TokenFileAuth(
-            path, clock=options.clock, entry=user.entry.name, source=str(user.entry.source)
+            path,
+            clock=options.clock,
+            entry=user.entry.name,
+            source=str(user.entry.source),
+            fallback=token,
         )
-    token = user.string("token")
     if token is not None:
         return BearerTokenAuth(token)
     if user.has("username") or user.has("password"):
         return BasicAuth(user.string("username") or "", user.string("password") or "")
-    if user.has("exec"):
-        return _exec_auth(user, options)
-    if user.has("auth-provider"):
-        provider = Fields(user.entry, user.mapping("auth-provider"), "auth-provider.")
-        name = provider.string("name")
-        if name != "oidc":
-            raise provider.error(
-                "name", f"auth-provider {name!r} is not supported (only oidc); use an exec plugin"
-            )
-        return _oidc_auth(user, provider, options)
-    return None
+    if exec_auth is not None:
+        return None if has_client_cert else exec_auth
+    return provider_auth
 
 
 def _impersonation(user: Fields) -> Impersonation | None:
@@ -181,8 +208,15 @@ def _impersonation(user: Fields) -> Impersonation | None:
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise user.error("as-user-extra", f"{key!r} must map to a list of strings")
         extra[str(key)] = tuple(values)
+    who = user.string("as")
+    if who is None:
+        for key in ("as-uid", "as-groups", "as-user-extra"):
+            if user.has(key):
+                raise user.error(
+                    key, "requesting uid, groups or user-extra without impersonating a user (as)"
+                )
     imp = Impersonation(
-        user=user.string("as"),
+        user=who,
         uid=user.string("as-uid"),
         groups=user.strings("as-groups"),
         extra=extra,
@@ -203,4 +237,5 @@ def user_credentials(entry: Entry | None, options: AuthOptions) -> UserCredentia
             "client-key-data" if key is None else "client-certificate-data",
             f"{missing} must be set too to use a client certificate",
         )
-    return UserCredentials(_auth(user, options), cert, key, _impersonation(user))
+    auth = _auth(user, options, cert is not None)
+    return UserCredentials(auth, cert, key, _impersonation(user))

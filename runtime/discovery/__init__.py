@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from kubetyped.discovery.async_client import AsyncDiscoveryClient
 from kubetyped.discovery.cache import (
     DEFAULT_TTL,
     DiskCache,
     default_cache_root,
     discovery_cache_dir,
 )
-from kubetyped.discovery.client import DEFAULT_CACHE, AsyncDiscoveryClient, DiscoveryClient
+from kubetyped.discovery.common import DEFAULT_CACHE
 from kubetyped.discovery.errors import (
     AmbiguousResourceError,
     DiscoveryDocumentError,
@@ -29,6 +30,7 @@ from kubetyped.discovery.model import (
     ServerVersion,
 )
 from kubetyped.discovery.parse import AGGREGATED_ACCEPT
+from kubetyped.discovery.sync_client import DiscoveryClient
 
 __all__ = [
     "AGGREGATED_ACCEPT",

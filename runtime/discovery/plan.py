@@ -104,20 +104,3 @@ def _resource_lists(
         source = resource_list_path(gv)
         found[gv] = parse_resource_list(json_document(outcome, source), source)
     return found
-
-
-def run_sync(plan: Plan, send: Any) -> Discovery:
-    """Drive a plan with a blocking `send(request) -> httpx.Response` that raises `ApiError`."""
-    try:
-        batch = next(plan)
-        while True:
-            outcomes: list[Outcome] = []
-            for request in batch:
-                try:
-                    outcomes.append(send(request))
-                except ApiError as error:
-                    outcomes.append(error)
-            batch = plan.send(outcomes)
-    except StopIteration as stop:
-        result: Discovery = stop.value
-        return result

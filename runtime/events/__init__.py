@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from kubetyped.events.aggregator import EventAggregator, EventError, ObjectReference
-from kubetyped.events.recorder import (
-    AsyncEventRecorder,
-    AsyncEventSink,
-    AsyncRestEventSink,
-    EventRecorder,
-    EventSink,
-    RestEventSink,
-)
+from kubetyped.events.async_recorder import AsyncEventRecorder, AsyncEventSink, AsyncRestEventSink
+from kubetyped.events.sync_recorder import EventRecorder, EventSink, RestEventSink
 
 __all__ = [
     "AsyncEventRecorder",

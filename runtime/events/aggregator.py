@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from kubetyped.errors import KubetypedError
+from kubetyped.model import format_time
 
 NOTE_MAX_BYTES = 1024
 EVENT_TYPES = ("Normal", "Warning")
@@ -23,10 +24,6 @@ DEFAULT_WINDOW = 6 * 60.0
 
 class EventError(KubetypedError, ValueError):
     """An event cannot be recorded as given (names the field)."""
-
-
-def micro_time(t: datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +143,15 @@ class EventAggregator:
         if series is not None and series.name is not None:
             series.count += 1
             series.last_seen = now
-            patch = {"series": {"count": series.count, "lastObservedTime": micro_time(wall)}}
+            patch = {
+                "series": {"count": series.count, "lastObservedTime": format_time(wall, micro=True)}
+            }
             return PatchEvent(key, series.namespace, series.name, patch)
         event: dict[str, Any] = {
             "apiVersion": "events.k8s.io/v1",
             "kind": "Event",
             "metadata": {"name": self._name(regarding.name, wall), "namespace": namespace},
-            "eventTime": micro_time(wall),
+            "eventTime": format_time(wall, micro=True),
             "reportingController": self.reporting_controller,
             "reportingInstance": self.reporting_instance,
             "action": action,

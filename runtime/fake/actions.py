@@ -21,9 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-#: client-go's verb names
-VERBS = ("get", "list", "watch", "create", "update", "patch", "delete", "delete-collection")
-
 
 @dataclass(frozen=True)
 class Action:

@@ -75,12 +75,6 @@ def _container(annotation: Any, has_model: bool) -> str:
     return "model" if has_model else "scalar"
 
 
-def child_model(model: Model, wire_name: str) -> Model:
-    """The model of a nested object field (None when the field is not a known object)."""
-    schema = field_schema(model, wire_name)
-    return schema.item_model if schema.container == "model" else None
-
-
 FieldOf = Callable[[str], FieldSchema]
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 import orjson
-import yaml
 
+from kubetyped import yamlio
 from kubetyped.errors import ApiError
 from kubetyped.fake import errors
 from kubetyped.fake.actions import Action, Reaction, ReactionChain
@@ -178,8 +178,8 @@ def _decode(request: httpx.Request, *, yaml_body: bool = False) -> Any:
     if not content:
         return None
     try:
-        return yaml.safe_load(content) if yaml_body else orjson.loads(content)
-    except (orjson.JSONDecodeError, yaml.YAMLError) as exc:
+        return yamlio.load(content, source="body") if yaml_body else orjson.loads(content)
+    except (orjson.JSONDecodeError, yamlio.YamlError) as exc:
         raise errors.bad_request(
             f"the request body is not valid {'YAML' if yaml_body else 'JSON'}: {exc}"
         ) from None

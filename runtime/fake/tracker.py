@@ -581,12 +581,6 @@ class ObjectTracker:
             self._watchers.discard(watcher)
         watcher.send(None)
 
-    def stop_all_watches(self) -> None:
-        with self._lock:
-            watchers, self._watchers = self._watchers, set()
-        for watcher in watchers:
-            watcher.send(None)
-
     @property
     def watcher_count(self) -> int:
         with self._lock:

@@ -1,28 +1,23 @@
-"""httpx transports that answer from a `FakeApiServer` instead of the network.
+"""What the fake httpx transports share: open-watch bookkeeping, deadlines, plain answers.
 
-Plain requests get the server's answer as an in-memory response. Watches get a streamed body
-fed by the tracker through a queue: a `queue.Queue` (sync) or an `asyncio.Queue` filled with
-`call_soon_threadsafe` (async), so writes from any thread reach the watcher in order. A watch ends
-when the client closes it, when `timeoutSeconds` passes, or when the transport is closed.
+The transports are `AsyncFakeTransport` (`async_transport`, the source) and `FakeTransport`
+(`sync_transport`, generated from it by `make unasync`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import queue
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
 
 import httpx
 
-from kubetyped.fake.server import Answer, FakeApiServer, Stop, WatchAnswer
+from kubetyped.fake.server import Answer, Stop
 
 FAKE_BASE_URL = "https://fake.invalid"
-_HEADERS = {"content-type": "application/json"}
+HEADERS = {"content-type": "application/json"}
 
 
-class _Watches:
+class Watches:
     """The stop functions of a transport's open watches, to end them on close."""
 
     def __init__(self) -> None:
@@ -50,92 +45,16 @@ class _Watches:
             stop()
 
 
-def _deadline(timeout: float | None) -> float | None:
+def deadline_after(timeout: float | None) -> float | None:
+    """The monotonic time `timeout` seconds from now (None: no deadline)."""
     return time.monotonic() + timeout if timeout is not None else None
 
 
-def _remaining(deadline: float | None) -> float | None:
+def remaining(deadline: float | None) -> float | None:
+    """Seconds left until `deadline` (at least 0; None: no deadline)."""
     return None if deadline is None else max(0.0, deadline - time.monotonic())
 
 
-class _WatchBody(httpx.SyncByteStream):
-    def __init__(self, answer: WatchAnswer, watches: _Watches) -> None:
-        self._queue: queue.Queue[bytes | None] = queue.Queue()
-        self._deadline = _deadline(answer.timeout)
-        self._stop = watches.add(answer.start(self._queue.put))
-
-    def __iter__(self) -> Iterator[bytes]:
-        while True:
-            try:
-                line = self._queue.get(timeout=_remaining(self._deadline))
-            except queue.Empty:
-                return
-            if line is None:
-                return
-            yield line
-
-    def close(self) -> None:
-        self._stop()
-
-
-class _AsyncWatchBody(httpx.AsyncByteStream):
-    def __init__(self, answer: WatchAnswer, watches: _Watches) -> None:
-        loop = asyncio.get_running_loop()
-        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue()
-        self._deadline = _deadline(answer.timeout)
-
-        def sink(line: bytes | None) -> None:
-            loop.call_soon_threadsafe(self._queue.put_nowait, line)
-
-        self._stop = watches.add(answer.start(sink))
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        while True:
-            try:
-                line = await asyncio.wait_for(self._queue.get(), _remaining(self._deadline))
-            except TimeoutError:
-                return
-            if line is None:
-                return
-            yield line
-
-    async def aclose(self) -> None:
-        self._stop()
-
-
-def _response(answer: Answer, request: httpx.Request) -> httpx.Response:
-    return httpx.Response(answer.status, content=answer.body, headers=_HEADERS, request=request)
-
-
-class FakeTransport(httpx.BaseTransport):
-    def __init__(self, server: FakeApiServer) -> None:
-        self.server = server
-        self._watches = _Watches()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        answer = self.server.handle(request)
-        if isinstance(answer, Answer):
-            return _response(answer, request)
-        body = _WatchBody(answer, self._watches)
-        return httpx.Response(200, stream=body, headers=_HEADERS, request=request)
-
-    def close(self) -> None:
-        self._watches.stop_all()
-
-
-class AsyncFakeTransport(httpx.AsyncBaseTransport):
-    def __init__(self, server: FakeApiServer) -> None:
-        self.server = server
-        self._watches = _Watches()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        answer = self.server.handle(request)
-        if isinstance(answer, Answer):
-            return _response(answer, request)
-        body = _AsyncWatchBody(answer, self._watches)
-        return httpx.Response(200, stream=body, headers=_HEADERS, request=request)
-
-    async def aclose(self) -> None:
-        self._watches.stop_all()
+def plain_response(answer: Answer, request: httpx.Request) -> httpx.Response:
+    """The in-memory response of a plain (non-watch) answer."""
+    return httpx.Response(answer.status, content=answer.body, headers=HEADERS, request=request)

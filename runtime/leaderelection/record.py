@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from kubetyped.model import MicroTime, format_time
 
 Lease = dict[str, Any]
 
@@ -20,15 +22,15 @@ class LeaderElectionRecord:
 
 
 def format_micro_time(t: datetime | None) -> str | None:
-    if t is None:
-        return None
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """A `metav1.MicroTime` on the wire (the model's one formatter), or None."""
+    return None if t is None else format_time(t, micro=True)
 
 
 def parse_micro_time(value: Any) -> datetime | None:
+    """A wire `MicroTime` as a timezone-aware datetime, or None when absent."""
     if not isinstance(value, str) or not value:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return MicroTime.from_wire(value)
 
 
 def record_from_lease(lease: Lease) -> LeaderElectionRecord:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from kubetyped.metadata.client import (
+from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
+from kubetyped.metadata.async_client import (
     AsyncMetadataClient,
     AsyncMetadataResource,
     AsyncMetadataWatch,
-    MetadataClient,
-    MetadataEvent,
-    MetadataResource,
-    MetadataWatch,
 )
+from kubetyped.metadata.common import MetadataEvent
 from kubetyped.metadata.informer import (
     AsyncMetadataInformer,
     AsyncMetadataInformerFactory,
@@ -21,8 +19,8 @@ from kubetyped.metadata.informer import (
     new_async_filtered_metadata_informer,
     new_filtered_metadata_informer,
 )
-from kubetyped.metadata.models import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.metadata.negotiate import ACCEPT_LIST, ACCEPT_OBJECT
+from kubetyped.metadata.sync_client import MetadataClient, MetadataResource, MetadataWatch
 
 __all__ = [
     "ACCEPT_LIST",

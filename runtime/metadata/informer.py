@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from typing import Any, Generic, TypeVar
 
+from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.cache import (
     NAMESPACE_INDEX,
     AsyncSharedIndexInformer,
@@ -31,15 +32,12 @@ from kubetyped.cache.protocols import TweakListOptions
 from kubetyped.cache.reflector_core import Transform
 from kubetyped.cache.store import IndexFunc
 from kubetyped.discovery import GroupVersionResource
-from kubetyped.metadata.client import (
+from kubetyped.metadata.async_client import (
     AsyncMetadataClient,
     AsyncMetadataResource,
     AsyncMetadataWatch,
-    MetadataClient,
-    MetadataResource,
-    MetadataWatch,
 )
-from kubetyped.metadata.models import PartialObjectMetadata, PartialObjectMetadataList
+from kubetyped.metadata.sync_client import MetadataClient, MetadataResource, MetadataWatch
 
 Item = PartialObjectMetadata
 InformerT = TypeVar("InformerT", bound="SharedIndexInformer[Item] | AsyncSharedIndexInformer[Item]")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from kubetyped.metadata.models import API_VERSION
+from kubetyped.api import META_API_VERSION as API_VERSION
 
 Obj = dict[str, Any]
 

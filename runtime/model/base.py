@@ -66,6 +66,18 @@ class KubeModel(BaseModel):
         return instance
 
     @classmethod
+    def from_unparsed(cls, data: bytes | Raw) -> Self:
+        """Wraps one object's JSON without parsing it (trusted server data); parsed on first read.
+
+        For caches that hold many objects nobody may read (informers): the JSON is the only
+        per-object allocation until then. ``data`` must be one JSON object; it is not checked."""
+        import msgspec
+
+        instance = _new_object(cls)
+        _set_raw(instance, data if type(data) is msgspec.Raw else msgspec.Raw(data))
+        return instance
+
+    @classmethod
     def from_json(cls, data: bytes | str) -> Self:
         """Decodes JSON from the server (trusted, lazy). Use `model_validate_json` to validate.
 
@@ -141,8 +153,15 @@ class KubeModel(BaseModel):
         _set_raw(self, parsed)
         return parsed
 
-    def _is_lazy(self) -> bool:
-        return self.__kube_raw__ is not None
+    def unparsed_json(self) -> memoryview | None:
+        """The JSON bytes behind an instance not parsed yet (see `from_unparsed`), else None.
+
+        Read-only, and it parses nothing: caches read keys and metadata from it without
+        keeping a parsed copy."""
+        raw = self.__kube_raw__
+        if raw is None or isinstance(raw, dict):
+            return None
+        return memoryview(raw)
 
     def _materialize(self) -> None:
         raw: Any = self.__kube_raw__

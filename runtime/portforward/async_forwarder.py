@@ -22,8 +22,8 @@ from kubetyped.portforward.protocol import (
     data_frame,
     forward_params,
 )
-from kubetyped.remotecommand.websocket import async_connect, upgrade_request
 from kubetyped.rest import AsyncRESTClient
+from kubetyped.rest.websocket import async_connect, upgrade_request
 
 logger = logging.getLogger("kubetyped.portforward")
 

@@ -23,8 +23,8 @@ from kubetyped.portforward.protocol import (
     data_frame,
     forward_params,
 )
-from kubetyped.remotecommand.websocket import connect, receive_until_closed, upgrade_request
 from kubetyped.rest import RESTClient
+from kubetyped.rest.websocket import connect, receive_until_closed, upgrade_request
 
 logger = logging.getLogger("kubetyped.portforward")
 

@@ -29,8 +29,8 @@ from kubetyped.remotecommand.protocol import (
     frame,
     resize_frame,
 )
-from kubetyped.remotecommand.websocket import async_connect, upgrade_request
 from kubetyped.rest import AsyncRESTClient
+from kubetyped.rest.websocket import async_connect, upgrade_request
 
 #: Stdin is sent in messages of at most this many bytes.
 STDIN_CHUNK = 32 * 1024

@@ -30,8 +30,8 @@ from kubetyped.remotecommand.protocol import (
     frame,
     resize_frame,
 )
-from kubetyped.remotecommand.websocket import connect, receive_until_closed, upgrade_request
 from kubetyped.rest import RESTClient
+from kubetyped.rest.websocket import connect, receive_until_closed, upgrade_request
 
 #: Stdin is sent in messages of at most this many bytes.
 STDIN_CHUNK = 32 * 1024

@@ -1,4 +1,4 @@
-"""`AsyncRESTClient`: the asyncio REST client, method for method like `RESTClient`."""
+"""`AsyncRESTClient`: the asyncio REST client."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any, Self
 
 import httpx
 
+from kubetyped.async_transport import build_async_http_client
 from kubetyped.errors import (
     ExpiredError,
 )
@@ -39,15 +40,12 @@ from kubetyped.rest.common import (
     transport_error,
 )
 from kubetyped.rest.streams import AsyncLogStream, AsyncWatchStream
-from kubetyped.transport import (
-    TransportConfig,
-    build_async_http_client,
-)
+from kubetyped.transport import TransportConfig
 from kubetyped.warnings import WarningHandler
 
 
 class AsyncRESTClient(_RestCommon):
-    """asyncio REST client; the same methods as `RESTClient`, awaited."""
+    """REST client over raw JSON dicts (and bytes for the typed fast path)."""
 
     _http: httpx.AsyncClient
 
@@ -77,6 +75,7 @@ class AsyncRESTClient(_RestCommon):
         limiter: TokenBucketRateLimiter | None = None,
         warning_handler: WarningHandler | None = None,
     ) -> Self:
+        """A client for `config`, rate-limited by `limiter` or else the config's shared limiter."""
         return cls(config, limiter=limiter, warning_handler=warning_handler)
 
     @property
@@ -86,6 +85,10 @@ class AsyncRESTClient(_RestCommon):
     # --- low level ---------------------------------------------------------------------------
 
     async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        """Send a built request; raise the typed `ApiError` on non-2xx, `TransportError` on none.
+
+        With `stream=True` the body is not read; close the response when done.
+        """
         request = self._resolve(request)
         try:
             response = await self._http.send(request, stream=stream)
@@ -104,6 +107,7 @@ class AsyncRESTClient(_RestCommon):
         return decode_json(await self.send(request))
 
     async def request_bytes(self, request: httpx.Request) -> bytes:
+        """The raw body of a built request (the typed layer decodes it itself)."""
         return (await self.send(request)).content
 
     # --- verbs -------------------------------------------------------------------------------
@@ -117,6 +121,7 @@ class AsyncRESTClient(_RestCommon):
         return await self.request_bytes(get_request(path, options, accept=accept))
 
     async def list(self, path: PathLike, options: ListOptions | None = None) -> Obj:
+        """One list request (one page if `options.limit` is set)."""
         return await self.request_json(list_request(path, options))
 
     async def list_bytes(
@@ -142,8 +147,11 @@ class AsyncRESTClient(_RestCommon):
         *,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[Obj]:
-        """See `RESTClient.list_pages`; iterate with `async for`."""
-        return self._pages(path, Pager(options, page_size=page_size))
+        """Each page of a paginated list. If a continue token expires mid-way the 410 is raised
+        (`ExpiredError`) after the pages already yielded, as client-go's `ListPager.EachListItem`
+        does: restarting would yield items twice. Start over, or use `list_all`, which falls
+        back to one full list (client-go `ListPager.List`)."""
+        return self._pages(path, Pager(options, page_size=page_size, full_list_if_expired=False))
 
     async def list_all(
         self,
@@ -152,6 +160,7 @@ class AsyncRESTClient(_RestCommon):
         *,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> Obj:
+        """Every item, fetched page by page, joined into one list object (client-go `pager.List`)."""
         pager = Pager(options, page_size=page_size)
         accumulator = ListAccumulator()
         async for page in self._pages(path, pager):
@@ -194,9 +203,11 @@ class AsyncRESTClient(_RestCommon):
         return await self.request_json(patch_request(path, body, patch_type, options))
 
     async def apply(self, path: PathLike, body: Obj | bytes, options: ApplyOptions) -> Obj:
+        """Server-side apply (`application/apply-patch+yaml`; the JSON body is valid YAML)."""
         return await self.request_json(apply_request(path, body, options))
 
     async def delete(self, path: PathLike, options: DeleteOptions | None = None) -> Obj:
+        """The deleted object (or a `Status`, depending on the resource and propagation)."""
         return await self.request_json(delete_request(path, options))
 
     async def delete_collection(
@@ -213,19 +224,26 @@ class AsyncRESTClient(_RestCommon):
         options: ListOptions | None = None,
         *,
         raise_errors: bool = True,
+        unparsed: bool = False,
     ) -> AsyncWatchStream:
-        """See `RESTClient.watch`; iterate with `async for`, end early with `aclose`/`async with`."""
+        """Watch events (`watch=true`); not rate limited, no read timeout. Opened lazily.
+
+        `unparsed=True`: objects stay JSON (`kubetyped.watch.UnparsedWatchEvent`), for caches."""
         request = watch_request(path, options)
-        return AsyncWatchStream(lambda: self.send(request, stream=True), raise_errors)
+        return AsyncWatchStream(
+            lambda: self.send(request, stream=True), raise_errors, unparsed=unparsed
+        )
 
     async def get_text(self, path: PathLike, params: Mapping[str, str] | None = None) -> str:
+        """A text body, e.g. `pods/<name>/log`."""
         return (await self.send(build_request("GET", path, params=params, accept="*/*"))).text
 
     def stream_lines(
         self, path: PathLike, params: Mapping[str, str] | None = None
     ) -> AsyncLogStream:
-        """Lines of a streamed text body as they arrive; see `RESTClient.stream_lines`.
-        Cancelling the iterating task closes the connection."""
+        """Lines of a streamed text body (e.g. `pods/<name>/log?follow=true`) as they arrive;
+        the request is sent on first iteration. Closing the stream (from another thread for
+        the blocking client, or by cancelling the iterating task) ends it."""
         request = build_request("GET", path, params=params, accept="*/*", stream=True)
         return AsyncLogStream(lambda: self.send(request, stream=True))
 
@@ -235,7 +253,7 @@ class AsyncRESTClient(_RestCommon):
         if self._owns_http:
             await self._http.aclose()
 
-    aclose = close
+    aclose = close  # unasync: remove
 
     async def __aenter__(self) -> Self:
         return self

@@ -11,8 +11,10 @@ from kubetyped.errors import (
     ApiError,
     ResponseDecodeError,
     TransportError,
+    WatchIdleTimeoutError,
     api_error_from_response,
 )
+from kubetyped.request import IDLE_TIMEOUT_EXTENSION
 from kubetyped.retry import PREVIOUS_ATTEMPT_EXTENSION
 from kubetyped.transport import (
     TransportConfig,
@@ -49,6 +51,18 @@ def api_error(response: httpx.Response) -> ApiError:
         method=response.request.method,
         path=response.request.url.path,
     )
+
+
+def watch_transport_error(request: httpx.Request, exc: Exception) -> TransportError:
+    """`transport_error` for a watch stream: a read timeout is `WatchIdleTimeoutError`."""
+    if isinstance(exc, httpx.ReadTimeout):
+        idle = request.extensions.get(IDLE_TIMEOUT_EXTENSION)
+        return WatchIdleTimeoutError(
+            f"{request.method} {request.url.copy_with(query=None)}: no data for {idle}s "
+            "(watch idle timeout); the watch was closed",
+            idle_timeout=idle if isinstance(idle, int | float) else None,
+        )
+    return transport_error(request, exc)
 
 
 def transport_error(request: httpx.Request, exc: Exception) -> TransportError:

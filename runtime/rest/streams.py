@@ -15,9 +15,11 @@ from typing import Generic, Protocol, Self, TypeVar
 
 import httpx
 
+from kubetyped.errors import TransportError
 from kubetyped.rest.common import (
     _event_or_raise,
     transport_error,
+    watch_transport_error,
 )
 from kubetyped.transport import (
     interrupt_response,
@@ -25,6 +27,7 @@ from kubetyped.transport import (
 from kubetyped.watch import EventType, WatchDecoder, WatchEvent
 
 T = TypeVar("T")
+TransportErrorFactory = Callable[[httpx.Request, Exception], TransportError]
 
 
 class StreamDecoder(Protocol[T]):
@@ -36,7 +39,7 @@ class StreamDecoder(Protocol[T]):
 
 
 class LineDecoder:
-    """Splits a byte stream into text lines (UTF-8, `\n` or `\r\n`, terminators removed)."""
+    """Splits a byte stream into text lines (UTF-8; LF or CRLF line ends removed)."""
 
     def __init__(self) -> None:
         self._buffer = b""
@@ -58,21 +61,25 @@ class ChunkStream(Generic[T]):
     from another thread: it shuts the connection's socket down, so a read blocked in the iterating
     thread returns at once and the iteration ends quietly (closing an httpx response alone does
     not wake a blocked `recv`). A close while the request is still connecting takes effect when
-    the response headers arrive.
+    the response headers arrive. A failed read raises `error(request, exc)` (a `TransportError`).
     """
 
     def __init__(
-        self, open_stream: Callable[[], httpx.Response], decoder: StreamDecoder[T]
+        self,
+        open_stream: Callable[[], httpx.Response],
+        decoder: StreamDecoder[T],
+        error: TransportErrorFactory = transport_error,
     ) -> None:
         self._open = open_stream
         self._decoder = decoder
+        self._error = error
         self._pending: deque[T] = deque()
         self._response: httpx.Response | None = None
         self._chunks: Iterator[bytes] | None = None
         self._lock = threading.Lock()  # guards _response, _reading and _closed across threads
         self._reading = False  # the iterating thread is opening or reading the response
-        self._closed = False  # close() was called: no more events
-        self._exhausted = False  # the stream ended; buffered events may remain
+        self._closed = False  # close() was called: no more items
+        self._exhausted = False  # the stream ended; buffered items may remain
 
     def __iter__(self) -> Self:
         return self
@@ -121,7 +128,7 @@ class ChunkStream(Generic[T]):
             if self._closed:
                 return  # the read was interrupted by close(): not an error
             if isinstance(exc, httpx.HTTPError) and request is not None:
-                raise transport_error(request, exc) from exc
+                raise self._error(request, exc) from exc
             raise
         self._pending.extend(self._decoder.feed(chunk))
 
@@ -135,7 +142,7 @@ class ChunkStream(Generic[T]):
                 response.close()
 
     def close(self) -> None:
-        """End the watch; safe to call from any thread, and more than once."""
+        """End the stream; safe to call from any thread, and more than once."""
         with self._lock:
             self._closed = True
             response, reading = self._response, self._reading
@@ -157,12 +164,22 @@ class ChunkStream(Generic[T]):
 class WatchStream(ChunkStream[WatchEvent]):
     """Iterator of `WatchEvent`s over one watch request; see `ChunkStream` for opening and
     closing. `resource_version` is the last resourceVersion seen, for resuming. ERROR events
-    raise their `ApiError` unless the watch was made with `raise_errors=False`.
+    raise their `ApiError` unless the watch was made with `raise_errors=False`. A watch that
+    receives no byte for its idle timeout (`kubetyped.request.watch_idle_timeout`: 150 s with
+    bookmarks, `timeoutSeconds` + 30 s, or `ListOptions.idle_timeout`) raises
+    `WatchIdleTimeoutError` (a `TransportError`). `unparsed=True` keeps event objects as JSON
+    (`kubetyped.watch.UnparsedWatchEvent`).
     """
 
-    def __init__(self, open_stream: Callable[[], httpx.Response], raise_errors: bool) -> None:
-        self._watch_decoder = WatchDecoder()
-        super().__init__(open_stream, self._watch_decoder)
+    def __init__(
+        self,
+        open_stream: Callable[[], httpx.Response],
+        raise_errors: bool,
+        *,
+        unparsed: bool = False,
+    ) -> None:
+        self._watch_decoder = WatchDecoder(unparsed=unparsed)
+        super().__init__(open_stream, self._watch_decoder, watch_transport_error)
         self._raise_errors = raise_errors
 
     @property
@@ -186,13 +203,17 @@ class LogStream(ChunkStream[str]):
 
 class AsyncChunkStream(Generic[T]):
     """Async iterator of decoded items; see `ChunkStream`. Cancelling the iterating task closes
-    the response (the read is an await point)."""
+    the response."""
 
     def __init__(
-        self, open_stream: Callable[[], Awaitable[httpx.Response]], decoder: StreamDecoder[T]
+        self,
+        open_stream: Callable[[], Awaitable[httpx.Response]],
+        decoder: StreamDecoder[T],
+        error: TransportErrorFactory = transport_error,
     ) -> None:
         self._open = open_stream
         self._decoder = decoder
+        self._error = error
         self._pending: deque[T] = deque()
         self._response: httpx.Response | None = None
         self._chunks: AsyncIterator[bytes] | None = None
@@ -220,8 +241,9 @@ class AsyncChunkStream(Generic[T]):
             self._pending.extend(self._decoder.finish())
             return
         except httpx.HTTPError as exc:
+            request = self._response.request
             await self.close()
-            raise transport_error(self._response.request, exc) from exc
+            raise self._error(request, exc) from exc
         except BaseException:  # typed errors, and cancellation: release the connection
             await self.close()
             raise
@@ -243,10 +265,14 @@ class AsyncWatchStream(AsyncChunkStream[WatchEvent]):
     """Async iterator of `WatchEvent`s; see `WatchStream`."""
 
     def __init__(
-        self, open_stream: Callable[[], Awaitable[httpx.Response]], raise_errors: bool
+        self,
+        open_stream: Callable[[], Awaitable[httpx.Response]],
+        raise_errors: bool,
+        *,
+        unparsed: bool = False,
     ) -> None:
-        self._watch_decoder = WatchDecoder()
-        super().__init__(open_stream, self._watch_decoder)
+        self._watch_decoder = WatchDecoder(unparsed=unparsed)
+        super().__init__(open_stream, self._watch_decoder, watch_transport_error)
         self._raise_errors = raise_errors
 
     @property

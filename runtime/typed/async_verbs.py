@@ -1,7 +1,7 @@
-"""Typed verbs for the async clientset: one mixin per verb, combined by generated classes.
+"""Typed verbs for the AsyncClientset: one mixin per verb, combined by generated classes.
 
-Every method builds its request with `ResourceOperations` (shared with the async verbs) and
-only awaits it here; this module mirrors `sync_verbs` name for name.
+Every method builds its request with `ResourceOperations` (shared by both clientsets) and only
+sends it here.
 """
 
 from __future__ import annotations
@@ -43,13 +43,22 @@ class ResourceClient(Generic[T]):
 
 
 class Get(ResourceClient[T]):
+    """The `get` verb."""
+
     async def get(self, name: str, *, resource_version: str | None = None) -> T:
+        """The object `name` (client-go `Get`).
+
+        `resource_version`: "" or None reads the latest (quorum read); "0" allows any cached
+        version. Raises `NotFoundError` (404), `ForbiddenError`, or another `ApiError` from the
+        server's `Status`; `TransportError` when no answer arrives."""
         response = await self._rest.send(self._ops.get(name, resource_version))
         result: T = self._ops.decode(response)
         return result
 
 
 class List(ResourceClient[T], Generic[T, L]):
+    """The `list` verb: one call, or every item page by page."""
+
     async def list(
         self,
         *,
@@ -61,6 +70,13 @@ class List(ResourceClient[T], Generic[T, L]):
         resource_version_match: str | None = None,
         timeout_seconds: int | None = None,
     ) -> L:
+        """One list call (client-go `List`): the typed list object, `items` decoded lazily.
+
+        Selectors use the API's string syntax (`"app=web,tier!=db"`); `limit` and `continue_` page
+        by hand (`iterate` pages for you); `resource_version`/`resource_version_match` choose the
+        consistency (API convention "resourceVersion semantics"); `timeout_seconds` bounds the call
+        on the server. Raises `ExpiredError` (410) for an expired `continue_`, else the typed
+        `ApiError`."""
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
@@ -81,7 +97,9 @@ class List(ResourceClient[T], Generic[T, L]):
         page_size: int = rq.DEFAULT_PAGE_SIZE,
         resource_version: str | None = None,
     ) -> AsyncGenerator[T, None]:
-        """Every item, page by page (`limit`/`continue`; a 410 continue falls back to a full list)."""
+        """Every item, page by page (`limit`/`continue`). Each item comes once: if the continue
+        token expires mid-way, `ExpiredError` is raised after the items already yielded
+        (client-go `ListPager.EachListItem`); start over for a fresh list."""
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
@@ -94,6 +112,8 @@ class List(ResourceClient[T], Generic[T, L]):
 
 
 class Watch(ResourceClient[T]):
+    """The `watch` verb."""
+
     async def watch(
         self,
         *,
@@ -104,8 +124,12 @@ class Watch(ResourceClient[T]):
         allow_watch_bookmarks: bool = True,
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
+        idle_timeout: float | None = None,
     ) -> AsyncGenerator[Event[T], None]:
-        """Typed events until the server ends the watch; an ERROR event raises its typed error."""
+        """Typed events until the server ends the watch; an ERROR event raises its typed error.
+
+        `idle_timeout`: seconds without any byte before `WatchIdleTimeoutError` (0: never; None:
+        `kubetyped.request.watch_idle_timeout`, 150 s with bookmarks)."""
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
@@ -114,6 +138,7 @@ class Watch(ResourceClient[T]):
             allow_watch_bookmarks=allow_watch_bookmarks,
             send_initial_events=send_initial_events,
             resource_version_match=resource_version_match,
+            idle_timeout=idle_timeout,
         )
         async with self._rest.watch(self._ops.collection(), options) as stream:  # closed on exit
             async for event in stream:
@@ -121,6 +146,8 @@ class Watch(ResourceClient[T]):
 
 
 class Create(ResourceClient[T]):
+    """The `create` verb."""
+
     async def create(
         self,
         obj: T | dict[str, Any],
@@ -129,12 +156,20 @@ class Create(ResourceClient[T]):
         field_manager: str | None = None,
         field_validation: str | None = None,
     ) -> T:
+        """POST `obj` (a model or a dict; apiVersion/kind filled in) and return the created object.
+
+        `dry_run` validates without persisting; `field_manager` names the writer in managedFields;
+        `field_validation` is "Strict", "Warn" or "Ignore" (unknown fields). Raises
+        `AlreadyExistsError` (409), `InvalidError` with field causes (422), or another `ApiError`
+        (client-go `Create`)."""
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
         result: T = self._ops.decode(await self._rest.send(self._ops.create(obj, options)))
         return result
 
 
 class Update(ResourceClient[T]):
+    """The `update` verb."""
+
     async def update(
         self,
         obj: T | dict[str, Any],
@@ -143,12 +178,19 @@ class Update(ResourceClient[T]):
         field_manager: str | None = None,
         field_validation: str | None = None,
     ) -> T:
+        """PUT the whole object (client-go `Update`) and return the stored object.
+
+        The object's `metadata.resourceVersion`, when set, must match the stored one, else
+        `ConflictError` (409; see `retry_on_conflict`). Options as for `create`.
+        """
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
         result: T = await self._put(obj, None, options)
         return result
 
 
 class Patch(ResourceClient[T]):
+    """The `patch` verb."""
+
     async def patch(
         self,
         name: str,
@@ -167,6 +209,8 @@ class Patch(ResourceClient[T]):
 
 
 class Apply(ResourceClient[T]):
+    """Server-side apply (a `patch` with `application/apply-patch+yaml`)."""
+
     async def apply(
         self,
         obj: T | dict[str, Any],
@@ -183,6 +227,8 @@ class Apply(ResourceClient[T]):
 
 
 class Delete(ResourceClient[T]):
+    """The `delete` verb."""
+
     async def delete(
         self,
         name: str,
@@ -192,11 +238,18 @@ class Delete(ResourceClient[T]):
         preconditions: rq.Preconditions | None = None,
         dry_run: bool = False,
     ) -> None:
+        """DELETE the object `name` (client-go `Delete`); returns nothing.
+
+        `propagation_policy`: "Orphan", "Background" or "Foreground"; `grace_period_seconds`
+        overrides the object's; `preconditions` (uid / resourceVersion) make the delete conditional
+        (409 on mismatch). Raises `NotFoundError` (404) when it does not exist."""
         options = rq.DeleteOptions(propagation_policy, grace_period_seconds, preconditions, dry_run)
         await self._rest.send(self._ops.delete(name, options))
 
 
 class DeleteCollection(ResourceClient[T]):
+    """The `deletecollection` verb."""
+
     async def delete_collection(
         self,
         *,
@@ -206,6 +259,10 @@ class DeleteCollection(ResourceClient[T]):
         grace_period_seconds: int | None = None,
         dry_run: bool = False,
     ) -> None:
+        """DELETE every object matching the selectors (client-go `DeleteCollection`).
+
+        Options as for `delete`; the server deletes them one by one (no atomicity).
+        """
         list_options = rq.ListOptions(label_selector=label_selector, field_selector=field_selector)
         options = rq.DeleteOptions(propagation_policy, grace_period_seconds, None, dry_run)
         await self._rest.send(self._ops.delete_collection(list_options, options))
@@ -215,12 +272,17 @@ class Status(ResourceClient[T]):
     """The `status` subresource."""
 
     async def get_status(self, name: str) -> T:
+        """The object `name` read through its `status` subresource."""
         result: T = self._ops.decode(await self._rest.send(self._ops.get(name, None, "status")))
         return result
 
     async def update_status(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
+        """PUT the object's `status` (client-go `UpdateStatus`); changes outside status are ignored.
+
+        Raises `ConflictError` (409) when `metadata.resourceVersion` is stale.
+        """
         options = rq.WriteOptions(dry_run, field_manager)
         result: T = await self._put(obj, "status", options)
         return result
@@ -234,6 +296,7 @@ class Status(ResourceClient[T]):
         dry_run: bool = False,
         field_manager: str | None = None,
     ) -> T:
+        """Patch the `status` subresource (see `patch` for `patch_type`)."""
         options = rq.WriteOptions(dry_run, field_manager)
         request = self._ops.patch(name, patch, patch_type, options, "status")
         result: T = self._ops.decode(await self._rest.send(request))
@@ -247,6 +310,7 @@ class Status(ResourceClient[T]):
         force: bool = False,
         dry_run: bool = False,
     ) -> T:
+        """Server-side apply to the `status` subresource as `field_manager` (see `apply`)."""
         options = rq.ApplyOptions(field_manager, force, dry_run)
         result: T = self._ops.decode(await self._rest.send(self._ops.apply(obj, options, "status")))
         return result
@@ -256,6 +320,9 @@ class Scale(ResourceClient[T], Generic[T, S]):
     """The `scale` subresource (autoscaling/v1 Scale)."""
 
     async def get_scale(self, name: str) -> S:
+        """The `scale` subresource of `name`, as the scale model the resource names (autoscaling/v1
+        `Scale`; client-go `GetScale`).
+        """
         model = self.resource.subresource_model("scale")
         response = await self._rest.send(self._ops.get(name, None, "scale"))
         result: S = self._ops.decode_as(model, response)
@@ -269,6 +336,10 @@ class Scale(ResourceClient[T], Generic[T, S]):
         dry_run: bool = False,
         field_manager: str | None = None,
     ) -> S:
+        """PUT the `scale` subresource (e.g. `spec.replicas`); returns the stored scale.
+
+        Raises `ConflictError` (409) when the scale's `metadata.resourceVersion` is stale.
+        """
         model = self.resource.subresource_model("scale")
         options = rq.WriteOptions(dry_run, field_manager)
         body = self._ops.body(scale, kind="Scale", api_version="autoscaling/v1")
@@ -287,6 +358,7 @@ class Scale(ResourceClient[T], Generic[T, S]):
         dry_run: bool = False,
         field_manager: str | None = None,
     ) -> S:
+        """Patch the `scale` subresource (see `patch` for `patch_type`)."""
         model = self.resource.subresource_model("scale")
         options = rq.WriteOptions(dry_run, field_manager)
         request = self._ops.patch(name, patch, patch_type, options, "scale")
@@ -296,6 +368,7 @@ class Scale(ResourceClient[T], Generic[T, S]):
     async def apply_scale(
         self, name: str, scale: S | dict[str, Any], *, field_manager: str, force: bool = False
     ) -> S:
+        """Server-side apply of `scale` to the `scale` subresource as `field_manager`."""
         model = self.resource.subresource_model("scale")
         options = rq.ApplyOptions(field_manager, force)
         request = self._ops.apply(
@@ -311,6 +384,10 @@ class Evict(ResourceClient[T], Generic[T, S]):
     async def evict(
         self, name: str, eviction: S | dict[str, Any] | None = None, *, dry_run: bool = False
     ) -> None:
+        """POST an Eviction for pod `name` (policy/v1; client-go `EvictV1`).
+
+        Raises `TooManyRequestsError` (429) while a PodDisruptionBudget forbids it; retry later.
+        """
         body: Any = (
             eviction
             if eviction is not None
@@ -326,6 +403,7 @@ class Bind(ResourceClient[T], Generic[T, S]):
     """`pods/binding`: binds a pod to a node."""
 
     async def bind(self, name: str, binding: S | dict[str, Any], *, dry_run: bool = False) -> None:
+        """POST a Binding that assigns pod `name` to a node (what a scheduler does)."""
         request = self._ops.post_subresource(
             name, "binding", binding, "Binding", "v1", rq.WriteOptions(dry_run)
         )
@@ -338,6 +416,9 @@ class CreateToken(ResourceClient[T], Generic[T, S]):
     async def create_token(
         self, name: str, token_request: S | dict[str, Any], *, dry_run: bool = False
     ) -> S:
+        """Request a bound token for service account `name` (authentication.k8s.io/v1 TokenRequest);
+        returns the TokenRequest with `status.token` and its expiry.
+        """
         model = self.resource.subresource_model("token")
         request = self._ops.post_subresource(
             name,
@@ -365,6 +446,10 @@ class Log(ResourceClient[T]):
         timestamps: bool = False,
         limit_bytes: int | None = None,
     ) -> str:
+        """The container log of pod `name` as text (`pods/log`).
+
+        `container` is required when the pod has several; `previous` reads the last terminated
+        instance; `since_seconds`, `tail_lines` and `limit_bytes` bound what is returned."""
         params = log_params(
             container=container,
             follow=False,
@@ -396,9 +481,9 @@ class Log(ResourceClient[T]):
         `previous` (the last terminated instance), `since_seconds`, `tail_lines` (from the
         end), `timestamps` (each line prefixed by its RFC 3339 time), `limit_bytes`. Lines have
         no terminator. The request is sent on first iteration; `close()` or leaving its
-        `async with` block ends it (a blocked read too: from another thread, or by cancelling the
-        task). Raises `ApiError` subclasses (e.g. `BadRequestError` for a container that is
-        not running, `NotFoundError`) and `TransportError`. Source: client-go
+        `async with` block ends it (a blocked read too: from another thread, or by cancelling
+        the task). Raises `ApiError` subclasses (e.g. `BadRequestError` for a container that
+        is not running, `NotFoundError`) and `TransportError`. Source: client-go
         `PodExpansion.GetLogs` + `Request.Stream`.
         """
         params = log_params(
@@ -457,6 +542,8 @@ class Exec(ResourceClient[T]):
         from kubetyped.remotecommand import AsyncExecSession
         from kubetyped.remotecommand.protocol import stream_params
 
+        if not command:
+            raise ValueError("exec needs a command")
         params = stream_params(
             container=container,
             stdin=stdin,
@@ -465,8 +552,6 @@ class Exec(ResourceClient[T]):
             tty=tty,
             command=command,
         )
-        if not command:
-            raise ValueError("exec needs a command")
         return AsyncExecSession(self._rest, str(self._ops.item(name, "exec")), params)
 
 
@@ -517,8 +602,8 @@ class PortForward(ResourceClient[T]):
         )
 
     def port_forward_stream(self, name: str, port: int) -> AsyncPortForwardStream:
-        """One byte stream to `port` of the pod, opened by `async with`: `send()`, `receive()`
-        (`b""` at the end). Raises the typed `ApiError` of a refused upgrade and
+        """One byte stream to `port` of the pod, opened by `async with`: `send()`,
+        `receive()` (`b""` at the end). Raises the typed `ApiError` of a refused upgrade and
         `PortForwardError` when the kubelet cannot connect to the port."""
         from kubetyped.portforward import AsyncPortForwardStream
 
@@ -531,6 +616,7 @@ class Approval(ResourceClient[T]):
     async def update_approval(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
+        """PUT the CertificateSigningRequest's `approval` subresource (approve or deny it)."""
         result: T = await self._put(obj, "approval", rq.WriteOptions(dry_run, field_manager))
         return result
 
@@ -541,6 +627,7 @@ class EphemeralContainers(ResourceClient[T]):
     async def update_ephemeral_containers(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
+        """PUT the pod's `ephemeralcontainers` subresource (adds debug containers)."""
         result: T = await self._put(
             obj, "ephemeralcontainers", rq.WriteOptions(dry_run, field_manager)
         )
@@ -553,5 +640,6 @@ class Resize(ResourceClient[T]):
     async def update_resize(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
+        """PUT the pod's `resize` subresource (in-place resource changes)."""
         result: T = await self._put(obj, "resize", rq.WriteOptions(dry_run, field_manager))
         return result

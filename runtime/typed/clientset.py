@@ -1,92 +1,11 @@
-"""Bases of generated clientsets and group-version clients: construction and lazy groups."""
+"""Bases of generated clientsets and group-version clients: construction and lazy groups.
 
-from __future__ import annotations
+`ClientsetBase` and `AsyncClientsetBase` add closing to `ClientsetCore` (`clientset_core`); the
+asyncio one is in `async_clientset` and the blocking one is generated from it (`make unasync`).
+"""
 
-import os
-from typing import Any, Generic, Self, TypeVar
+from kubetyped.typed.async_clientset import AsyncClientsetBase
+from kubetyped.typed.clientset_core import ClientsetCore, GroupClient
+from kubetyped.typed.sync_clientset import ClientsetBase
 
-from kubetyped.config import ClientConfig, load_incluster_config, load_kubeconfig
-from kubetyped.config.client_config import redact_url
-from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed.resource import resolve_reference
-
-R = TypeVar("R", RESTClient, AsyncRESTClient)
-
-
-class GroupClient(Generic[R]):
-    """A group-version's resource accessors share the clientset's REST client."""
-
-    def __init__(self, rest: R) -> None:
-        self._rest: R = rest
-
-    @property
-    def rest(self) -> R:
-        return self._rest
-
-
-class _ClientsetBase(Generic[R]):
-    _rest_class: type[R]
-
-    def __init__(self, rest: R) -> None:
-        self._rest: R = rest
-        self._groups: dict[str, Any] = {}
-
-    @classmethod
-    def from_config(cls, config: ClientConfig) -> Self:
-        """One REST client, and so one rate limiter, for every group of the clientset."""
-        return cls(cls._rest_class.from_config(config))
-
-    @classmethod
-    def from_kubeconfig(
-        cls,
-        path: str | os.PathLike[str] | None = None,
-        *,
-        context: str | None = None,
-        namespace: str | None = None,
-    ) -> Self:
-        return cls.from_config(load_kubeconfig(path, context=context, namespace=namespace))
-
-    @classmethod
-    def from_incluster(cls) -> Self:
-        return cls.from_config(load_incluster_config())
-
-    @property
-    def rest(self) -> R:
-        return self._rest
-
-    def __repr__(self) -> str:
-        server = redact_url(str(self._rest.http_client.base_url))
-        return f"{type(self).__name__}(server={server!r})"
-
-    def _group(self, reference: str) -> Any:
-        group = self._groups.get(reference)
-        if group is None:
-            group = resolve_reference(reference)(self._rest)
-            self._groups[reference] = group
-        return group
-
-
-class ClientsetBase(_ClientsetBase[RESTClient]):
-    _rest_class = RESTClient
-
-    def close(self) -> None:
-        self._rest.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class AsyncClientsetBase(_ClientsetBase[AsyncRESTClient]):
-    _rest_class = AsyncRESTClient
-
-    async def close(self) -> None:
-        await self._rest.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
+__all__ = ["AsyncClientsetBase", "ClientsetBase", "ClientsetCore", "GroupClient"]

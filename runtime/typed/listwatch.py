@@ -1,4 +1,4 @@
-"""Typed ListWatch adapters for informers: the cache's REST adapters, decoding into models."""
+"""Typed ListWatch adapters for informers: list pages and watch events as models kept unparsed."""
 
 from __future__ import annotations
 
@@ -6,33 +6,50 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any, Generic, TypeVar
 
 from kubetyped.cache.protocols import ListOptions, ListResult, WatchEvent, WatchEventLike
-from kubetyped.cache.rest_listwatch import AsyncRestListWatch, RestListWatch
+from kubetyped.model import jsonio
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.typed.operations import ResourceOperations
 from kubetyped.typed.resource import ALL_NAMESPACES, ResourceInfo
 
 T = TypeVar("T")
 _ERROR = "ERROR"
+_BOOKMARK = "BOOKMARK"
 
 
 class _Decoding(Generic[T]):
-    """Turns the plain-dict results of the REST adapters into (lazily decoded) models."""
+    """Turns list pages and watch events into models that keep their JSON unparsed until read.
+
+    An informer may cache tens of thousands of objects nobody reads: each is held as its own
+    JSON bytes (about its wire size) and parsed on first attribute access (client-go keeps
+    decoded structs; we keep what is cheaper in Python). The cache reads keys and metadata
+    without parsing the rest (``kubetyped.cache.meta``)."""
 
     def __init__(self, info: ResourceInfo, namespace: str | None) -> None:
         scope = (namespace or ALL_NAMESPACES) if info.namespaced else None
         self.path = ResourceOperations(info, scope).collection().path
         self._info = info
 
-    def result(self, page: ListResult[dict[str, Any]]) -> ListResult[T]:
-        from_raw = self._info.model_class().from_raw
+    def result(self, data: bytes) -> ListResult[T]:
+        """One list page: items split without parsing, each copied into its own buffer (so the
+        page can be freed)."""
+        model = self._info.model_class()
+        page = jsonio.loads_list_object(data, self._info.list_model_class().__name__)
+        from_unparsed = model.from_unparsed
+        items = [from_unparsed(bytes(item)) for item in page.get("items") or ()]
+        meta = page.get("metadata") or {}
         return ListResult(
-            [from_raw(item) for item in page.items], page.resource_version, page.continue_token
+            items, str(meta.get("resourceVersion") or ""), meta.get("continue") or None
         )
 
     def event(self, event: WatchEventLike[Any]) -> WatchEvent[Any]:
-        if event.type == _ERROR or not isinstance(event.object, dict):
-            return WatchEvent(str(event.type), event.object)
-        return WatchEvent(str(event.type), self._info.model_class().from_raw(event.object))
+        obj = event.object
+        if event.type in (_ERROR, _BOOKMARK):
+            return WatchEvent(str(event.type), obj)
+        model = self._info.model_class()
+        return WatchEvent(
+            str(event.type),
+            model.from_raw(obj) if isinstance(obj, dict) else model.from_unparsed(obj),
+        )
 
 
 class _TypedEvents:
@@ -59,13 +76,16 @@ class TypedListWatch(Generic[T]):
 
     def __init__(self, rest: RESTClient, info: ResourceInfo, namespace: str | None = None) -> None:
         self._decoding: _Decoding[T] = _Decoding(info, namespace)
-        self._inner = RestListWatch(rest, self._decoding.path)
+        self._rest = rest
 
     def list(self, options: ListOptions) -> ListResult[T]:
-        return self._decoding.result(self._inner.list(options))
+        return self._decoding.result(self._rest.list_bytes(self._decoding.path, options))
 
     def watch(self, options: ListOptions) -> Iterator[WatchEventLike[Any]]:
-        return _TypedEvents(self._inner.watch(options), self._decoding)
+        """ERROR events are yielded (the reflector classifies them); `close()` from another
+        thread wakes the reading thread (see `kubetyped.rest.WatchStream`)."""
+        stream = self._rest.watch(self._decoding.path, options, raise_errors=False, unparsed=True)
+        return _TypedEvents(stream, self._decoding)
 
 
 class AsyncTypedListWatch(Generic[T]):
@@ -75,11 +95,13 @@ class AsyncTypedListWatch(Generic[T]):
         self, rest: AsyncRESTClient, info: ResourceInfo, namespace: str | None = None
     ) -> None:
         self._decoding: _Decoding[T] = _Decoding(info, namespace)
-        self._inner = AsyncRestListWatch(rest, self._decoding.path)
+        self._rest = rest
 
     async def list(self, options: ListOptions) -> ListResult[T]:
-        return self._decoding.result(await self._inner.list(options))
+        return self._decoding.result(await self._rest.list_bytes(self._decoding.path, options))
 
     async def watch(self, options: ListOptions) -> AsyncIterator[WatchEventLike[Any]]:
-        async for event in self._inner.watch(options):
-            yield self._decoding.event(event)
+        stream = self._rest.watch(self._decoding.path, options, raise_errors=False, unparsed=True)
+        async with stream:
+            async for event in stream:
+                yield self._decoding.event(event)

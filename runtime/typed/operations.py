@@ -18,7 +18,7 @@ from kubetyped.typed.resource import (
     NamespaceRequiredError,
     ResourceInfo,
 )
-from kubetyped.watch import EventType, WatchEvent
+from kubetyped.watch import WatchEvent
 
 Body = Any  # a KubeModel, or a plain dict in wire form
 
@@ -214,7 +214,3 @@ def log_params(
     if limit_bytes is not None:
         params["limitBytes"] = str(limit_bytes)
     return params
-
-
-def is_bookmark(event: Event[Any]) -> bool:
-    return event.type is EventType.BOOKMARK

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
@@ -49,7 +49,6 @@ class ResourceInfo:
     subresource_models: tuple[tuple[str, str], ...] = ()
     short_names: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
-    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def api_version(self) -> str:

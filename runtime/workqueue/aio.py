@@ -1,16 +1,16 @@
-"""asyncio work queues over the same ``QueueCore`` as the thread queues.
+"""Work queues ``AsyncWorkQueue`` (with delays) and ``AsyncRateLimitingQueue``.
 
-All methods must be called from the event loop's thread (``add`` etc. are plain calls).
+Both run over ``QueueCore`` (client-go ``util/workqueue`` semantics); ``get`` and
+``shut_down_with_drain`` wait. Call the plain methods from the event loop's thread.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from collections.abc import AsyncIterator, Callable, Hashable
 from typing import Generic, TypeVar
 
+from kubetyped.concurrency import AsyncSignal
 from kubetyped.workqueue.core import QueueCore
 from kubetyped.workqueue.errors import QueueShutDown
 from kubetyped.workqueue.ratelimit import RateLimiter, default_controller_rate_limiter
@@ -19,47 +19,61 @@ T = TypeVar("T", bound=Hashable)
 
 
 class AsyncWorkQueue(Generic[T]):
+    """A deduplicating, delaying work queue for workers (see ``core`` for semantics).
+
+    Workers loop ``item = await q.get(); try: ... finally: q.done(item)``; ``get`` raises
+    ``QueueShutDown`` when the queue is shut down and empty. ``async for item in q`` does the same.
+    """
+
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._core: QueueCore[T] = QueueCore(clock)
         self._clock = clock
-        self._changed = asyncio.Event()
+        self._cond = AsyncSignal()
 
     def add(self, item: T) -> None:
-        if self._core.add(item):
-            self._changed.set()
+        """Queue ``item`` unless it is already queued; while it is processed it is queued after."""
+        with self._cond:
+            if self._core.add(item):
+                self._cond.notify()
 
     def add_after(self, item: T, delay: float) -> None:
-        if self._core.add_after(item, delay):
-            self._changed.set()
+        """Add ``item`` after ``delay`` seconds; an earlier pending time for it wins."""
+        with self._cond:
+            if self._core.add_after(item, delay):
+                self._cond.notify_all()  # waiters recompute how long to sleep
 
     async def get(self, timeout: float | None = None) -> T:
-        """Wait for an item; raises ``QueueShutDown`` or ``TimeoutError``."""
+        """Wait until an item is ready; raises ``QueueShutDown``, or ``TimeoutError``."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            item = self._core.pop()
-            if item is not None:
-                return item
-            if self._core.finished():
-                raise QueueShutDown("work queue is shut down")
-            self._changed.clear()
-            waits = []
-            ready_at = self._core.next_ready_at()
-            if ready_at is not None:
-                waits.append(max(0.0, ready_at - self._clock()))
-            if deadline is not None:
-                left = deadline - time.monotonic()
-                if left <= 0:
+        with self._cond:
+            while True:
+                item = self._core.pop()
+                if item is not None:
+                    return item
+                if self._core.finished():
+                    raise QueueShutDown("work queue is shut down")
+                if deadline is not None and time.monotonic() >= deadline:
                     raise TimeoutError("no work item became ready in time")
-                waits.append(left)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), min(waits) if waits else None)
+                await self._cond.wait(self._wait_time(deadline))
+
+    def _wait_time(self, deadline: float | None) -> float | None:
+        waits = []
+        ready_at = self._core.next_ready_at()
+        if ready_at is not None:
+            waits.append(max(0.0, ready_at - self._clock()))
+        if deadline is not None:
+            waits.append(max(0.0, deadline - time.monotonic()))
+        return min(waits) if waits else None
 
     def done(self, item: T) -> None:
-        self._core.done(item)
-        self._changed.set()
+        """Finish processing ``item``; if it was re-added meanwhile it is queued again."""
+        with self._cond:
+            self._core.done(item)
+            self._cond.notify_all()
 
     def __len__(self) -> int:
-        return len(self._core)
+        with self._cond:
+            return len(self._core)
 
     async def __aiter__(self) -> AsyncIterator[T]:
         while True:
@@ -70,29 +84,32 @@ class AsyncWorkQueue(Generic[T]):
 
     @property
     def shutting_down(self) -> bool:
+        """True once ``shut_down`` was called."""
         return self._core.shutting_down
 
     def shut_down(self) -> None:
-        self._core.shut_down()
-        self._changed.set()
+        """Ignore new adds; workers get the remaining items, then ``QueueShutDown``."""
+        with self._cond:
+            self._core.shut_down()
+            self._cond.notify_all()
 
     async def shut_down_with_drain(self, timeout: float | None = None) -> bool:
-        self.shut_down()
-        self._core.draining = True
+        """Shut down and wait until every item being processed is ``done``."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        while self._core.processing:
-            self._changed.clear()
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                return False
-            try:
-                await asyncio.wait_for(self._changed.wait(), left)
-            except TimeoutError:
-                return False
-        return True
+        with self._cond:
+            self._core.shut_down(drain=True)
+            self._cond.notify_all()
+            while self._core.processing:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                await self._cond.wait(left)
+            return True
 
 
 class AsyncRateLimitingQueue(AsyncWorkQueue[T]):
+    """A work queue that re-adds failed items after a per-item, rate-limited delay."""
+
     def __init__(
         self,
         rate_limiter: RateLimiter | None = None,
@@ -103,10 +120,13 @@ class AsyncRateLimitingQueue(AsyncWorkQueue[T]):
         self.rate_limiter = rate_limiter or default_controller_rate_limiter(clock)
 
     def add_rate_limited(self, item: T) -> None:
+        """Add ``item`` after the delay its rate limiter gives it (client-go ``AddRateLimited``)."""
         self.add_after(item, self.rate_limiter.when(item))
 
     def forget(self, item: T) -> None:
+        """Stop tracking the item's failures (call after it was processed successfully)."""
         self.rate_limiter.forget(item)
 
     def num_requeues(self, item: T) -> int:
+        """How many times ``item`` was rate-limited since it was last forgotten."""
         return self.rate_limiter.num_requeues(item)

@@ -110,6 +110,3 @@ class QueueCore(Generic[T]):
         while self._waiting and self._ready_at.get(self._waiting[0][2]) != self._waiting[0][0]:
             heapq.heappop(self._waiting)
         return self._waiting[0][0] if self._waiting else None
-
-    def waiting_count(self) -> int:
-        return len(self._ready_at)

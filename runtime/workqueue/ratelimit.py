@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Protocol
 
+from kubetyped.ratelimit import TokenBucketRateLimiter
+
 
 class RateLimiter(Protocol):
     def when(self, item: Hashable) -> float:
@@ -47,30 +49,26 @@ class ItemExponentialFailureRateLimiter:
 
 
 class BucketRateLimiter:
-    """Token bucket shared by all items: each ``when`` reserves a token (may go negative)."""
+    """One token bucket shared by all items (client-go ``workqueue.BucketRateLimiter``).
+
+    The bucket is the client's ``TokenBucketRateLimiter``: each ``when`` reserves a token, so
+    the delay grows once the burst is spent. ``qps`` > 0 and ``burst`` >= 1, else ``ConfigError``.
+    """
 
     def __init__(
         self, qps: float = 10.0, burst: int = 100, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self.qps = qps
-        self.burst = burst
-        self.clock = clock
-        self._tokens = float(burst)
-        self._last = clock()
-        self._lock = threading.Lock()
+        self.bucket = TokenBucketRateLimiter(qps, burst, clock)
 
     def when(self, item: Hashable) -> float:
-        with self._lock:
-            now = self.clock()
-            self._tokens = min(float(self.burst), self._tokens + (now - self._last) * self.qps)
-            self._last = now
-            self._tokens -= 1.0
-            return 0.0 if self._tokens >= 0 else -self._tokens / self.qps
+        """Seconds until the token reserved now may be used (0 while the bucket has tokens)."""
+        return self.bucket.reserve()
 
     def forget(self, item: Hashable) -> None:
-        pass
+        """Nothing to forget: the bucket does not track items."""
 
     def num_requeues(self, item: Hashable) -> int:
+        """Always 0: the bucket does not track items."""
         return 0
 
 

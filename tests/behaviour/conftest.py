@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from kubetyped.fake import FakeClientset
-from kubetyped.generated import Clientset
+from kubetyped.generated import Clientset, FakeClientset
 from tests.behaviour.support import Backend
 
 

@@ -28,12 +28,22 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also run kube-controller-manager, kube-scheduler and kwok (pods run)",
     )
+    parser.add_argument(
+        "--apiserver-arg",
+        action="append",
+        default=[],
+        help="extra kube-apiserver flag (repeat), e.g. --apiserver-arg=--runtime-config=api/all=true",
+    )
     args = parser.parse_args(argv)
 
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    cluster = Cluster(startup_timeout=args.timeout, full=args.full)
+    cluster = Cluster(
+        startup_timeout=args.timeout,
+        apiserver_args=tuple(args.apiserver_arg),
+        full=args.full,
+    )
     try:
         info = cluster.start()
     except ClusterStartError as exc:

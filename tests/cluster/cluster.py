@@ -76,6 +76,9 @@ class ClusterInfo:
     alice_token: str = field(repr=False)
     etcd_url: str | None = None
     started_in: float | None = None
+    #: the client CA's private key (PEM), to sign more client certificates; None when the
+    #: cluster was started elsewhere
+    ca_key_path: Path | None = None
     kwok: KwokInfo | None = None
 
     def http(self, user: str = "admin", **kwargs: Any) -> httpx.Client:
@@ -191,9 +194,16 @@ class Cluster:
     """
 
     def __init__(
-        self, *, startup_timeout: float = 60.0, keep_dir: bool = False, full: bool = False
+        self,
+        *,
+        startup_timeout: float = 60.0,
+        keep_dir: bool = False,
+        apiserver_args: tuple[str, ...] = (),
+        full: bool = False,
     ) -> None:
         self._startup_timeout = startup_timeout
+        # extra kube-apiserver flags, e.g. --runtime-config=api/all=true for the 1.36 snapshot
+        self._apiserver_args = apiserver_args
         self._keep_dir = keep_dir
         self._full = full
         self._processes: list[tuple[str, subprocess.Popen[bytes]]] = []
@@ -320,6 +330,9 @@ class Cluster:
         ca = CertificateAuthority()
         ca_path = directory / "ca.crt"
         ca_path.write_bytes(ca.cert_pem)
+        ca_key_path = directory / "ca.key"
+        ca_key_path.write_bytes(ca.key_pem)
+        ca_key_path.chmod(0o600)
         # Also kwok's kubelet serving certificate (the apiserver verifies it with the CA).
         serving_cert, serving_key = ca.serving_cert(["127.0.0.1", "localhost"]).write(
             directory, "serving"
@@ -368,6 +381,7 @@ class Cluster:
                 f"--kubelet-client-key={kubelet_client_key}",
                 "--kubelet-preferred-address-types=InternalIP",
                 *advertise_address_args(),
+                *self._apiserver_args,
             ],
             directory,
         )
@@ -380,6 +394,7 @@ class Cluster:
             admin_token=admin_token,
             alice_token=alice_token,
             etcd_url=etcd_url,
+            ca_key_path=ca_key_path,
         )
         deadline = time.monotonic() + self._startup_timeout
         with info.http("admin", timeout=5) as http:

@@ -81,6 +81,21 @@ class CertificateAuthority:
     def cert_pem(self) -> bytes:
         return self._cert.public_bytes(serialization.Encoding.PEM)
 
+    @property
+    def key_pem(self) -> bytes:
+        return _key_pem(self._key)
+
+    @classmethod
+    def load(cls, cert_pem: bytes, key_pem: bytes) -> CertificateAuthority:
+        """The CA whose certificate and key were saved (`cert_pem`, `key_pem`)."""
+        ca = cls.__new__(cls)
+        key = serialization.load_pem_private_key(key_pem, password=None)
+        assert isinstance(key, ec.EllipticCurvePrivateKey)
+        ca._key = key
+        ca._cert = x509.load_pem_x509_certificate(cert_pem)
+        ca._name = ca._cert.subject
+        return ca
+
     def _issue(
         self,
         subject: x509.Name,

@@ -136,7 +136,7 @@ def test_generated_cert_manager_clients(
             created.status = models.CertificateStatus(
                 revision=1,
                 conditions=[
-                    models.CertificateStatusConditions(type="Ready", status="True", reason="Test")
+                    models.IssuerStatusConditions(type="Ready", status="True", reason="Test")
                 ],
             )
             updated = certificates.update_status(created)

@@ -1,7 +1,8 @@
-"""Run the `kubetyped` steps of docs/ci-recipe.md against a real test apiserver.
+"""Run the `kubetyped` steps of docs/ci-recipe.md against a real test apiserver, as in a
+user's repository: a committed generated package, the previous version by name, an allowlist.
 
-A fresh apiserver (same binaries as the session cluster) is used, so the recipe's snapshot
-matches the committed one exactly (other e2e tests install CRDs into the session cluster).
+A fresh apiserver (same binaries as the session cluster) is used, so the recipe's snapshot is
+the built-in API only (other e2e tests install CRDs into the session cluster).
 """
 
 from __future__ import annotations
@@ -45,26 +46,46 @@ def test_ci_recipe_commands(fresh_kubeconfig: Path, tmp_path: Path) -> None:
     kubeconfig_path = fresh_kubeconfig
     job = next(iter(recipe_workflow()["jobs"].values()))  # type: ignore[attr-defined]
     commands = [s["run"] for s in job["steps"] if str(s.get("run", "")).startswith("kubetyped ")]
-    assert [c.split()[1] for c in commands] == ["snapshot", "generate", "verify", "diff", "diff"]
+    assert [c.split()[1] for c in commands] == ["snapshot", "verify", "diff", "diff"]
+    assert "pip install kubetyped" in RECIPE.read_text()  # from the package index
     env = {
         **os.environ,
         "KUBECONFIG": str(kubeconfig_path),
-        "KUBE_CONTEXT": "admin",
-        "PREVIOUS": str(ROOT / "openapi" / "1.36"),
-        "SNAPSHOT": str(tmp_path / "snapshot" / "1.36"),
-        "OUT": str(tmp_path / "generated"),
+        "KUBE_CONTEXT": job["env"]["KUBE_CONTEXT"].replace("kind-kind", "admin"),
+        "PREVIOUS": job["env"]["PREVIOUS"],
+        "SNAPSHOT": str(tmp_path / "cluster-api.tar.xz"),
+        "OUT": job["env"]["OUT"],
+        "ALLOWLIST": str(ROOT / "tests" / "data" / "diff" / "allowlist-1.35-1.36.yaml"),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
-    for command in commands:
-        done = subprocess.run(
-            ["bash", "-c", command],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
+    assert env["PREVIOUS"] == "1.35"
+
+    def run(command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True,
             timeout=280,
-        )
+        )  # fmt: skip
+
+    # the one-time set-up of the recipe: snapshot, generate and "commit" the package
+    setup = [
+        line.strip() for line in RECIPE.read_text().splitlines() if line.startswith("kubetyped ")
+    ]
+    assert [c.split()[1] for c in setup] == ["snapshot", "generate"]
+    for command in setup:
+        command = command.replace("~/.kube/config", '"$KUBECONFIG" --context admin')
+        done = run(command.split("#")[0])
         assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    for command in commands:
+        done = run(command)
+        assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        if "--github" in command:
+            assert done.stdout.startswith("::notice title=API diff::")  # all accepted
     report = (tmp_path / "api-diff.md").read_text()
-    assert report.startswith("### API diff v1.36")
-    assert (tmp_path / "generated" / "models" / "core_v1" / "_pod.py").is_file()
+    assert report.startswith(f"### API diff 1.35 (v1.35) -> {env['SNAPSHOT']} (v1.36.3)")
+    assert "accepted: alpha field (gate GenericWorkload)" in report
+    assert (
+        "from k8s_client.models" in (tmp_path / "k8s_client" / "clients" / "core_v1.py").read_text()
+    )
+    # without the allowlist the gate fails on the breaking changes since 1.35
+    gate = run(commands[-1].replace('--allowlist "$ALLOWLIST" ', ""))
+    assert gate.returncode == 1, gate.stdout[-2000:]

@@ -202,7 +202,7 @@ def typed_crd_setup(run: Run) -> list[str]:
 
 def typed_crd_check(run: Run) -> None:
     generated = run.tmp_path / "gen" / "widgets_client"
-    assert (generated / "models" / "examples_v1" / "_widget.py").is_file()
+    assert (generated / "models" / "examples_kubetyped_io_v1" / "_widget.py").is_file()
     widget = run.rest.get(f"/apis/examples.kubetyped.io/v1/namespaces/{run.namespace}/widgets/tw")
     # Created green with 1 replica, then scaled to 4; the invalid color was rejected.
     assert widget["spec"] == {"color": "green", "size": 2, "replicas": 4}

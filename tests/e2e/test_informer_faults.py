@@ -217,4 +217,4 @@ def test_stop_interrupts_an_idle_watch_promptly(rest: RESTClient, namespace: str
     began = time.monotonic()
     informer.stop(timeout=10)
     assert time.monotonic() - began < 2.0
-    assert informer._run_thread is not None and not informer._run_thread.is_alive()
+    assert informer._runner is not None and not informer._runner.handle.is_alive()

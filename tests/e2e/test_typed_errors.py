@@ -16,6 +16,7 @@ from kubetyped.errors import (
     ConflictError,
     InvalidError,
     NotFoundError,
+    NotServedError,
 )
 from kubetyped.generated import Clientset
 from kubetyped.generated.models.core_v1 import ConfigMap
@@ -27,6 +28,24 @@ from kubetyped.request import PatchType, Preconditions
 def cs(kubeconfig_path: Path) -> Iterator[Clientset]:
     with Clientset.from_kubeconfig(kubeconfig_path, context="admin") as clientset:
         yield clientset
+
+
+def test_unserved_group_version(cs: Clientset, namespace: str) -> None:
+    """The package has every 1.36 API; the test cluster serves only GA ones (no
+    --runtime-config): an alpha client says the cluster does not serve it."""
+    with pytest.raises(NotServedError) as caught:
+        cs.resource_v1alpha3.device_taint_rules().list()
+    error = caught.value
+    assert isinstance(error, NotFoundError) and error.code == 404
+    assert error.group_version == "resource.k8s.io/v1alpha3"
+    assert error.resource == "devicetaintrules"
+    assert "does not serve devicetaintrules in resource.k8s.io/v1alpha3" in str(error)
+    with pytest.raises(NotServedError, match=r"workloads in scheduling\.k8s\.io/v1alpha2"):
+        cs.scheduling_v1alpha2.workloads(namespace).get("w")
+    # a missing object of a served resource stays a plain NotFoundError
+    with pytest.raises(NotFoundError) as missing:
+        cs.core_v1.config_maps(namespace).get("missing")
+    assert not isinstance(missing.value, NotServedError)
 
 
 def test_not_found(cs: Clientset, namespace: str) -> None:

@@ -130,7 +130,10 @@ def test_expired_token_refreshed_and_written_back(tmp_path: Path) -> None:
     assert token_route.call_count == 1
     form = dict(x.split("=", 1) for x in token_route.calls[0].request.content.decode().split("&"))
     assert form["grant_type"] == "refresh_token" and form["refresh_token"] == REFRESH_TOKEN
-    assert form["client_id"] == "kubectl" and form["client_secret"] == CLIENT_SECRET
+    # client credentials as HTTP Basic first (x/oauth2 AuthStyleInHeader), not in the form
+    basic = base64.b64encode(f"kubectl:{CLIENT_SECRET}".encode()).decode()
+    assert token_route.calls[0].request.headers["Authorization"] == f"Basic {basic}"
+    assert "client_secret" not in form
 
     saved = _user_config(path)
     assert saved["id-token"] == new_token and saved["refresh-token"] == "refresh-secret-2"

@@ -423,4 +423,4 @@ async def test_async_informer_and_factory(server: FakeServer) -> None:
     await asyncio.wait_for(order_ok.wait(), 5)
     assert events == [("add", "a"), ("add", "b"), ("update", "a"), ("delete", "a")]
     await factory.shutdown()
-    assert informer._run_task is not None and informer._run_task.done()
+    assert informer._runner is not None and informer._runner.handle.done()

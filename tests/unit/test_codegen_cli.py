@@ -9,7 +9,7 @@ import pytest
 
 from kubetyped.codegen.cli import EXIT_DIFFERENT, EXIT_OK, EXIT_USAGE, main
 
-SNAPSHOT = Path(__file__).resolve().parents[2] / "openapi" / "1.36"
+SNAPSHOT = Path(__file__).resolve().parents[2] / "openapi" / "1.36.tar.xz"
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def test_generate_summary(
 ) -> None:
     assert main(["generate", "--spec", str(SNAPSHOT), "--out", str(tmp_path)]) == EXIT_OK
     captured = capsys.readouterr()
-    assert "generated Kubernetes 1.36: 21 groups, 22 versions" in captured.out
+    assert f"generated Kubernetes 1.36 as {tmp_path.name}: 23 groups, 36 versions" in captured.out
     assert "rendering" in captured.err
     assert (tmp_path / "models" / "core_v1" / "_pod.py").is_file()
 
@@ -65,6 +65,72 @@ def test_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
         main([*command, "--help"])
     assert caught.value.code == 0
     assert "usage: kubetyped" in capsys.readouterr().out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("kubetyped ") and "1.30" in out and "1.36" in out
+    assert out.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [["generate"], ["verify"], ["diff"]])
+def test_help_shows_defaults(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([*command, "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(default: " in out
+    if command == ["diff"]:
+        assert "(default: text)" in out and "(default: breaking)" in out
+
+
+def test_package_derived_from_out_in_generate_and_verify(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --package the package is named after --out; verify applies the same rule."""
+    out = tmp_path / "nopkg"
+    assert main(["generate", "--spec", "1.36", "--out", str(out)]) == EXIT_OK
+    assert "as nopkg:" in capsys.readouterr().out
+    assert "from nopkg.models" in (out / "clients" / "core_v1.py").read_text()
+    assert "kubetyped.generated" not in (out / "clients" / "core_v1.py").read_text()
+    assert main(["verify", "--spec", "1.36", "--out", str(out)]) == EXIT_OK
+    assert "910 generated files of nopkg up to date" in capsys.readouterr().out
+    # a folder inside a package is that package's subpackage
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    nested = tmp_path / "app" / "k8s"
+    assert main(["generate", "--spec", "1.36", "--out", str(nested)]) == EXIT_OK
+    assert "from app.k8s.models" in (nested / "clients" / "core_v1.py").read_text()
+    assert main(["verify", "--spec", "1.36", "--out", str(nested)]) == EXIT_OK
+
+
+def test_out_that_is_no_package_name_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "my-cluster"
+    assert main(["generate", "--spec", "1.36", "--out", str(out)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "'my-cluster' is not an importable package name" in err and "--package" in err
+    assert not out.exists()
+    assert main(["generate", "--spec", "1.36", "--out", str(out), "--package", "mine"]) == 0
+
+
+def test_generate_by_kube_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "pkg131"
+    assert main(["generate", "--kube-version", "1.31", "--out", str(out)]) == EXIT_OK
+    assert "generated Kubernetes 1.31 as pkg131" in capsys.readouterr().out
+    assert main(["verify", "--kube-version", "1.31", "--out", str(out)]) == EXIT_OK
+    assert main(["verify", "--spec", "1.30", "--out", str(out)]) == EXIT_DIFFERENT
+    assert main(["generate", "--kube-version", "1.12", "--out", str(out)]) == EXIT_USAGE
+    assert "shipped: 1.30, 1.31" in capsys.readouterr().err
+
+
+def test_errors_have_one_prefix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", "--include-group", "example.com", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kubetyped generate: ") and "generate: generate:" not in err
 
 
 def test_usage_error_exit_code() -> None:

@@ -23,7 +23,7 @@ from kubetyped.codegen.load_v3 import load_v3, normalise
 from kubetyped.codegen.snapshot import snapshot_from_swagger
 
 SWAGGER = UPSTREAM / "swagger-1.36.json"
-COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "1.36"
+COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "1.36.tar.xz"
 _REF = "#/definitions/"
 
 

@@ -11,6 +11,7 @@ from kubetyped.codegen.naming import (
     definition_module,
     group_python_name,
     group_python_names,
+    group_version_python_name,
     python_attribute,
 )
 from kubetyped.codegen.schemas import build_schema, build_schemas
@@ -63,22 +64,39 @@ def test_known_groups() -> None:
     assert group_python_names(expected) == expected
 
 
-def test_unknown_groups_first_label_then_full_name() -> None:
-    names = group_python_names(
-        [
-            "cert-manager.io",
-            "acme.cert-manager.io",
-            "apps",
-            "apps.example.com",
-            "foo.a.io",
-            "foo.b.io",
-        ]
-    )
-    assert names["cert-manager.io"] == "cert_manager"
-    assert names["acme.cert-manager.io"] == "acme"
-    assert names["apps.example.com"] == "apps_example_com"  # collides with built-in apps
+def test_unknown_group_names_depend_on_the_group_alone() -> None:
+    groups = [
+        "cert-manager.io",
+        "acme.cert-manager.io",
+        "apps",
+        "apps.example.com",
+        "apps.io",
+        "foo.a.io",
+        "foo.b.io",
+        "gateway.networking.k8s.io",
+        "extensions.istio.io",
+    ]
+    names = group_python_names(groups)
+    assert names["cert-manager.io"] == "cert_manager"  # two labels: the first
+    assert names["acme.cert-manager.io"] == "acme_cert_manager_io"  # longer: the full name
+    assert names["apps.example.com"] == "apps_example_com"
+    assert names["apps.io"] == "apps_io"  # its first label is a built-in group's name
     assert names["foo.a.io"] == "foo_a_io" and names["foo.b.io"] == "foo_b_io"
-    assert group_python_name("cert-manager.io") == "cert_manager"
+    assert names["extensions.istio.io"] == "extensions_istio_io"
+    # whatever else is in the run (gateway-api standard alone vs with experimental groups)
+    for group in groups:
+        assert group_python_names([group])[group] == names[group] == group_python_name(group)
+    alone = group_python_names(["gateway.networking.k8s.io"])
+    both = group_python_names(["gateway.networking.k8s.io", "gateway.networking.x-k8s.io"])
+    assert alone["gateway.networking.k8s.io"] == both["gateway.networking.k8s.io"]
+
+
+@pytest.mark.parametrize(
+    ("version", "module"),
+    [("v1", "zoo_v1"), ("v1alpha", "zoo_v1alpha"), ("stable", "zoo_stable"), ("v1-x", "zoo_v1_x")],
+)
+def test_any_dns_label_version(version: str, module: str) -> None:
+    assert group_version_python_name("zoo", version) == module
 
 
 def test_definition_modules() -> None:
@@ -91,7 +109,7 @@ def test_definition_modules() -> None:
         == "apiregistration_v1"
     )
     assert definition_module("io.cert-manager.v1.Certificate") == "cert_manager_v1"
-    assert definition_module("io.cert-manager.acme.v1.Challenge") == "acme_v1"
+    assert definition_module("io.cert-manager.acme.v1.Challenge") == "acme_cert_manager_io_v1"
     with pytest.raises(SpecError, match="no version segment"):
         definition_module("com.example.Thing")
 
@@ -106,10 +124,41 @@ def test_registry_conflict_names_both_sources() -> None:
     assert "class X" in str(caught.value)
 
 
-def test_property_conflict_raises() -> None:
-    raw = {"properties": {"$ref": {"type": "string"}, "ref": {"type": "string"}}}
-    with pytest.raises(NamingConflictError, match="'ref'"):
-        build_schema("io.example.v1.Thing", raw, "example_v1")
+def test_property_collisions_keep_both_fields() -> None:
+    raw = {
+        "properties": {
+            "$ref": {"type": "string"},
+            "ref": {"type": "string"},
+            "mirror_percent": {"type": "integer"},
+            "mirrorPercent": {"type": "integer"},
+            "zooV1": {"type": "string"},
+            "rawView": {"type": "string"},
+            "2xx": {"type": "integer"},
+        }
+    }
+    first = build_schema("io.example.v1.Thing", raw, "zoo_v1", frozenset({"zoo_v1"}))
+    names = {p.wire_name: p.python_name for p in first.properties}
+    assert names == {
+        "$ref": "ref",
+        "ref": "ref_",  # the wire name already in snake_case yields
+        "mirrorPercent": "mirror_percent",
+        "mirror_percent": "mirror_percent_",
+        "zooV1": "zoo_v1_",  # a module alias the class's annotations use
+        "rawView": "raw_view_",  # KubeModel.raw_view()
+        "2xx": "n2xx",
+    }
+    reordered = {"properties": dict(reversed(list(raw["properties"].items())))}
+    again = build_schema("io.example.v1.Thing", reordered, "zoo_v1", frozenset({"zoo_v1"}))
+    assert {p.wire_name: p.python_name for p in again.properties} == names
+
+
+def test_reserved_names_cover_the_model_base() -> None:
+    from kubetyped.codegen.naming import _RESERVED
+    from kubetyped.model import KubeModel
+
+    public = {n for n in dir(KubeModel) if not n.startswith(("_", "model_"))}
+    public |= {n for n in dir(type(KubeModel)) if not n.startswith("_")}  # mro, register
+    assert public <= _RESERVED
 
 
 def test_class_conflict_in_module_raises() -> None:

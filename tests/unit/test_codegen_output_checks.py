@@ -81,7 +81,7 @@ def crd_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_crd_package_is_ruff_clean(crd_tree: Path) -> None:
-    assert len(list((crd_tree / PACKAGE).rglob("*.py"))) > 400
+    assert len(list((crd_tree / PACKAGE).rglob("*.py"))) > 100
     assert ruff_problems(crd_tree / PACKAGE) == ""
 
 
@@ -94,7 +94,7 @@ def test_crd_package_passes_mypy_strict(crd_tree: Path) -> None:
 
 
 def test_builtin_package_is_ruff_clean(tmp_path: Path) -> None:
-    files = render(load_v3(ROOT / "openapi" / "1.36"), RenderContext())
+    files = render(load_v3(ROOT / "openapi" / "1.36.tar.xz"), RenderContext())
     write_files(tmp_path / "generated", files)
     assert ruff_problems(tmp_path / "generated") == ""
 

@@ -17,7 +17,7 @@ from kubetyped.codegen.render_models import docstring_lines, render_models
 from kubetyped.codegen.writer import write_files
 
 ROOT = Path(__file__).resolve().parents[2]
-SNAPSHOT = ROOT / "openapi" / "1.36"
+SNAPSHOT = ROOT / "openapi" / "1.36.tar.xz"
 
 
 @pytest.fixture(scope="module")

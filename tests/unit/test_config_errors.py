@@ -96,14 +96,24 @@ def test_no_context_at_all(tmp_path: Path) -> None:
         load_kubeconfig(write_kubeconfig(tmp_path / "config", doc))
 
 
-def test_dangling_cluster_and_user(tmp_path: Path) -> None:
+def test_dangling_cluster(tmp_path: Path) -> None:
     doc = simple_kubeconfig()
-    doc["contexts"][0]["context"]["user"] = "nobody"
+    doc["contexts"][0]["context"]["cluster"] = "nowhere"
     path = write_kubeconfig(tmp_path / "config", doc)
     with pytest.raises(InvalidKubeconfigError) as info:
         load_kubeconfig(path)
-    assert 'context "admin"' in str(info.value) and '"nobody"' in str(info.value)
-    assert info.value.field == "user" and info.value.path == str(path)
+    assert 'context "admin"' in str(info.value) and '"nowhere"' in str(info.value)
+    assert info.value.field == "cluster" and info.value.path == str(path)
+
+
+def test_undefined_user_is_anonymous(tmp_path: Path) -> None:
+    """client-go `DirectClientConfig.getAuthInfo`: a user named by the context but defined
+    nowhere is an empty AuthInfo (only `--user` naming a missing user is an error)."""
+    doc = simple_kubeconfig()
+    doc["contexts"][0]["context"]["user"] = "nobody"
+    config = load_kubeconfig(write_kubeconfig(tmp_path / "config", doc))
+    assert config.auth is None and config.client_cert_data is None
+    assert config.user_name is None and config.server == "https://127.0.0.1:6443"
 
 
 @pytest.mark.parametrize(
@@ -113,8 +123,14 @@ def test_dangling_cluster_and_user(tmp_path: Path) -> None:
             {"token": SECRET_TOKEN, "username": "bob", "password": SECRET_PASSWORD},
             "token, username/password",
         ),
-        ({"tokenFile": "/t", "exec": {"command": "x", "apiVersion": "v"}}, "tokenFile, exec"),
-        ({"token": SECRET_TOKEN, "auth-provider": {"name": "oidc"}}, "token, auth-provider"),
+        ({"tokenFile": "/t", "password": SECRET_PASSWORD}, "tokenFile, username/password"),
+        (
+            {
+                "exec": {"command": "x", "apiVersion": "client.authentication.k8s.io/v1beta1"},
+                "auth-provider": {"name": "oidc"},
+            },
+            "exec, auth-provider",
+        ),
     ],
 )
 def test_two_auth_methods(tmp_path: Path, user: dict[str, Any], methods: str) -> None:

@@ -218,4 +218,4 @@ def test_user_optional_in_context(tmp_path: Path) -> None:
     )
     config = load_kubeconfig(write_kubeconfig(tmp_path / "config", doc))
     assert config.auth is None
-    assert config.server == "https://127.0.0.1:8443"  # client-go's default scheme
+    assert config.server == "http://127.0.0.1:8443"  # client-go `DefaultServerURL`: no TLS set

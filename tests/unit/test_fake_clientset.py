@@ -18,17 +18,17 @@ from kubetyped.errors import (
     ForbiddenError,
     MethodNotAllowedError,
     NotFoundError,
+    NotServedError,
     UnsupportedMediaTypeError,
 )
-from kubetyped.fake import (
-    Action,
-    AsyncFakeClientset,
-    FakeClientset,
-    FakeClientsetMixin,
-    fake_clientset,
-)
+from kubetyped.fake import Action, FakeClientsetMixin, fake_clientset
 from kubetyped.fake.errors import conflict
-from kubetyped.generated import Clientset, SharedInformerFactory
+from kubetyped.generated import (
+    AsyncFakeClientset,
+    Clientset,
+    FakeClientset,
+    SharedInformerFactory,
+)
 from kubetyped.generated.models.core_v1 import ConfigMap
 from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.request import PatchType
@@ -69,7 +69,7 @@ def test_bad_requests_are_typed() -> None:
     assert garbage.status_code == 400
     with pytest.raises(BadRequestError):
         fake.rest.create("/api/v1/namespaces/ns/configmaps", b"{nope")
-    with pytest.raises(NotFoundError, match="could not find the requested resource"):
+    with pytest.raises(NotServedError, match=r"does not serve widgets in example\.com/v1"):
         fake.rest.get("/apis/example.com/v1/widgets")
     with pytest.raises(UnsupportedMediaTypeError):
         fake.rest.send(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kubetyped.errors import NotFoundError
-from kubetyped.fake import FakeClientset, FakeSetupError, ResourceRegistry, fake_clientset
+from kubetyped.fake import FakeSetupError, ResourceRegistry, fake_clientset
 from kubetyped.fake.discovery import discovery_document
 from kubetyped.fake.paths import parse_path
+from kubetyped.generated import FakeClientset
 from kubetyped.generated.clients.apps_v1 import DEPLOYMENTS
 from kubetyped.generated.clients.core_v1 import CONFIGMAPS, NAMESPACES
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ._condition import Condition as Condition
     from ._delete_options import DeleteOptions as DeleteOptions
     from ._field_selector_requirement import FieldSelectorRequirement as FieldSelectorRequirement
+    from ._group_resource import GroupResource as GroupResource
     from ._group_version_for_discovery import GroupVersionForDiscovery as GroupVersionForDiscovery
     from ._info import Info as Info
     from ._label_selector import LabelSelector as LabelSelector
@@ -43,6 +44,7 @@ __all__ = [
     "Condition",
     "DeleteOptions",
     "FieldSelectorRequirement",
+    "GroupResource",
     "GroupVersionForDiscovery",
     "Info",
     "LabelSelector",
@@ -72,6 +74,7 @@ if not TYPE_CHECKING:
             "Condition": "_condition",
             "DeleteOptions": "_delete_options",
             "FieldSelectorRequirement": "_field_selector_requirement",
+            "GroupResource": "_group_resource",
             "GroupVersionForDiscovery": "_group_version_for_discovery",
             "Info": "_info",
             "LabelSelector": "_label_selector",

@@ -1,0 +1,445 @@
+"""Informers at controller scale: sync time, memory and watch throughput under churn.
+
+For each kind and size, every consumer runs alone in a fresh process against the same
+namespace of the test apiserver: kubetyped's informer (full and metadata-only), lightkube /
+the official client / kr8s listing into a dict and watching from there, and client-go's own
+shared informer (benchmarks/clientgo, built into a cache directory outside the repository;
+skipped when Go is missing). Each consumer reports when its cache holds every object, its RSS
+then, and, once the parent has patched ``churn`` objects (48 writes in flight), how long it
+took to see all those updates. A consumer whose RSS passes 2 GiB is stopped (bounded).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from benchmarks import cluster_env
+from benchmarks.common import PYTHON, REPO, Ratio, Section, Table, fmt_bytes, fmt_seconds, log
+from tests.cluster import ClusterInfo
+
+RSS_LIMIT = 2 * 1024**3
+SYNC_TIMEOUT = 1200.0
+CHURN_TIMEOUT = 600.0
+CHURN_ANNOTATION = "bench.kubetyped.dev/churn"
+NAMESPACES = {"ConfigMap": "scale-cm", "Pod": "scale-pods"}
+FULL_SIZES = {"ConfigMap": [10_000, 50_000, 100_000], "Pod": [10_000, 50_000]}
+QUICK_SIZES = {"ConfigMap": [1_000], "Pod": [500]}
+CLIENTGO_SOURCE = Path(REPO) / "benchmarks" / "clientgo"
+
+PYTHON_VARIANTS = (
+    ("kubetyped", "kubetyped informer"),
+    ("kubetyped-metadata", "kubetyped metadata-only informer"),
+    ("lightkube", "lightkube list + watch into a dict"),
+    ("official", "kubernetes (official) list + watch into a dict"),
+    ("kr8s", "kr8s get + watch into a dict"),
+)
+GO_VARIANTS = (
+    ("client-go", "client-go shared informer (JSON)", ["-mode", "full"]),
+    ("client-go-metadata", "client-go metadata informer", ["-mode", "metadata"]),
+)
+
+
+def parse_sizes(spec: str) -> dict[str, list[int]]:
+    """``"ConfigMap=10000,50000;Pod=10000"``, or ``full`` / ``quick``."""
+    if spec == "full":
+        return FULL_SIZES
+    if spec == "quick":
+        return QUICK_SIZES
+    sizes: dict[str, list[int]] = {}
+    for part in filter(None, (p.strip() for p in spec.split(";"))):
+        kind, _, counts = part.partition("=")
+        if kind not in NAMESPACES:
+            raise ValueError(f"unknown kind {kind!r} in --scale-sizes (ConfigMap or Pod)")
+        sizes[kind] = sorted(int(c) for c in counts.split(",") if c.strip())
+    return sizes
+
+
+# ---- client-go ---------------------------------------------------------------------------
+
+
+def build_clientgo() -> tuple[Path | None, str]:
+    """The built client-go program (cached by source hash), or None and why not."""
+    go = shutil.which("go")
+    if go is None:
+        return None, "Go is not installed: client-go rows skipped"
+    digest = hashlib.sha256()
+    for name in ("go.mod", "main.go"):
+        digest.update((CLIENTGO_SOURCE / name).read_bytes())
+    cache = Path(
+        os.environ.get("KUBETYPED_BENCH_CACHE", Path.home() / ".cache" / "kubetyped" / "bench")
+    )
+    workdir = cache / f"clientgo-{digest.hexdigest()[:12]}"
+    binary = workdir / "clientgo-informer"
+    if binary.exists():
+        return binary, ""
+    workdir.mkdir(parents=True, exist_ok=True)
+    for name in ("go.mod", "main.go"):
+        shutil.copy(CLIENTGO_SOURCE / name, workdir / name)
+    env = {**os.environ, "GOFLAGS": "-mod=mod"}
+    for argv in ([go, "mod", "tidy"], [go, "build", "-o", binary.name, "."]):
+        log(f"client-go: {' '.join(argv[1:])} in {workdir}")
+        result = subprocess.run(
+            argv, cwd=workdir, env=env, capture_output=True, text=True, timeout=1800, check=False
+        )
+        if result.returncode != 0:
+            return None, f"client-go build failed ({' '.join(argv[1:])}): {result.stderr[-600:]}"
+    return binary, ""
+
+
+# ---- population and churn ----------------------------------------------------------------
+
+
+def _count(info: ClusterInfo, kind: str) -> int:
+    plural = "pods" if kind == "Pod" else "configmaps"
+    with info.http("admin", timeout=120) as http:
+        response = http.get(f"/api/v1/namespaces/{NAMESPACES[kind]}/{plural}", params={"limit": 1})
+        if response.status_code == 404:
+            return 0
+        body = response.json()
+        return len(body["items"]) + int(body["metadata"].get("remainingItemCount") or 0)
+
+
+def populate(info: ClusterInfo, kind: str, size: int) -> float:
+    """Grow the kind's namespace to ``size`` objects; returns the seconds it took."""
+    namespace = NAMESPACES[kind]
+    cluster_env.create_namespace(info, namespace)
+    have = _count(info, kind)
+    if have >= size:
+        return 0.0
+    started = time.perf_counter()
+    if kind == "Pod":
+        cluster_env.populate_pods(info, namespace, size - have, start=have)
+    else:
+        cluster_env.populate_config_maps(info, namespace, size - have, start=have)
+    return time.perf_counter() - started
+
+
+def churn(info: ClusterInfo, kind: str, count: int, value: str) -> float:
+    """Patch an annotation onto the first ``count`` objects; returns the seconds it took."""
+    from kubetyped.generated import AsyncClientset
+    from kubetyped.request import PatchType
+
+    namespace = NAMESPACES[kind]
+    prefix = "pod" if kind == "Pod" else "cm"
+    body = {"metadata": {"annotations": {CHURN_ANNOTATION: value}}}
+
+    async def main() -> None:
+        async with AsyncClientset.from_config(cluster_env.admin_config(info)) as cs:
+            group = cs.core_v1
+            client = group.pods(namespace) if kind == "Pod" else group.config_maps(namespace)
+            jobs: list[Callable[[], Awaitable[Any]]] = [
+                partial(client.patch, f"{prefix}-{i:05d}", body, PatchType.MERGE)
+                for i in range(count)
+            ]
+            await cluster_env._gather_limited(jobs)
+
+    started = time.perf_counter()
+    asyncio.run(main())
+    return time.perf_counter() - started
+
+
+# ---- one consumer ------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    objects: int = 0
+    sync_seconds: float | None = None
+    rss: int | None = None
+    rss_base: int | None = None
+    heap: int | None = None
+    churn_seconds: float | None = None
+    events: int = 0
+    failure: str = ""
+    peak_rss: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class _Child:
+    """A consumer process: JSON lines out, churn commands in, RSS watched."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.proc = subprocess.Popen(
+            argv,
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: list[dict[str, Any]] = []
+        self._eof = False
+        self.peak_rss = 0
+        self.over_limit = False
+        self._cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._watch_rss, daemon=True).start()
+        self.stderr = ""
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith("{"):
+                with self._cond:
+                    self.lines.append(json.loads(line))
+                    self._cond.notify_all()
+        with self._cond:
+            self._eof = True
+            self._cond.notify_all()
+
+    def _watch_rss(self) -> None:
+        status = Path(f"/proc/{self.proc.pid}/status")
+        while self.proc.poll() is None:
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        rss = int(line.split()[1]) * 1024
+                        self.peak_rss = max(self.peak_rss, rss)
+                        if rss > RSS_LIMIT:
+                            self.over_limit = True
+                            self.kill()
+            except OSError:
+                return
+            time.sleep(0.2)
+
+    def wait_phase(self, phase: str, timeout: float) -> dict[str, Any] | None:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for line in self.lines:
+                    if line.get("phase") == phase:
+                        return line
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and self._eof):
+                    return None
+                self._cond.wait(min(left, 1.0))
+
+    def send(self, text: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text)
+        self.proc.stdin.flush()
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, 9)
+
+    def finish(self) -> str:
+        self.kill()
+        try:
+            _, err = self.proc.communicate(timeout=30)
+        except (subprocess.TimeoutExpired, ValueError):
+            err = ""
+        return (err or "").strip()[-600:]
+
+
+def measure(
+    info: ClusterInfo, kind: str, size: int, argv: list[str], churn_events: int, value: str
+) -> Result:
+    result = Result()
+    child = _Child(argv)
+    try:
+        synced = child.wait_phase("synced", SYNC_TIMEOUT)
+        if synced is None:
+            result.failure = "over 2 GiB RSS" if child.over_limit else "did not sync"
+            return result
+        result.objects = int(synced["objects"])
+        result.sync_seconds = float(synced["sync_seconds"])
+        result.rss = int(synced["rss_bytes"])
+        result.rss_base = synced.get("rss_base_bytes")
+        result.heap = synced.get("heap_bytes")
+        if churn_events:
+            events = min(churn_events, size)
+            child.send(f"churn {events} {value}\n")
+            churn(info, kind, events, value)
+            churned = child.wait_phase("churned", CHURN_TIMEOUT)
+            if churned is None:
+                result.failure = "over 2 GiB RSS" if child.over_limit else "missed churn events"
+            else:
+                result.churn_seconds = float(churned["seconds"])
+                result.events = events
+        return result
+    finally:
+        stderr = child.finish()
+        result.peak_rss = child.peak_rss
+        if result.failure and stderr:
+            result.failure += f": {stderr}"
+
+
+# ---- the section -------------------------------------------------------------------------
+
+
+def _rate(result: Result) -> float | None:
+    if not result.churn_seconds:
+        return None
+    return result.events / result.churn_seconds
+
+
+def run(info: ClusterInfo, sizes: dict[str, list[int]], churn_events: int) -> Section:
+    section = Section("Informers at scale: sync time, memory, watch events/s under churn")
+    binary, why = build_clientgo()
+    if binary is None:
+        section.notes.append(why)
+    consumers: list[tuple[str, str, Callable[[str, str, int], list[str]]]] = [
+        (
+            name,
+            label,
+            lambda kind, ns, size, name=name: [  # type: ignore[misc]
+                PYTHON,
+                "-m",
+                "benchmarks.scale_child",
+                name,
+                kind,
+                ns,
+                str(info.kubeconfig_path),
+                str(size),
+            ],
+        )
+        for name, label in PYTHON_VARIANTS
+    ]
+    if binary is not None:
+        consumers += [
+            (
+                name,
+                label,
+                lambda kind, ns, size, flags=flags: [  # type: ignore[misc]
+                    str(binary),
+                    "-kubeconfig",
+                    str(info.kubeconfig_path),
+                    "-namespace",
+                    ns,
+                    "-resource",
+                    "pods" if kind == "Pod" else "configmaps",
+                    *flags,
+                ],
+            )
+            for name, label, flags in GO_VARIANTS
+        ]
+    per_object_rss: dict[tuple[str, str], float] = {}
+    round_no = 0
+    for kind, counts in sizes.items():
+        for size in counts:
+            took = populate(info, kind, size)
+            if took:
+                section.notes.append(f"populating {kind}s up to {size:,}: {took:.0f} s")
+            table = Table(
+                f"{size:,} {kind}s in one namespace",
+                [
+                    "consumer",
+                    "sync time",
+                    "RSS after sync",
+                    "RSS delta / object",
+                    "Go heap / object",
+                    f"events/s under churn ({min(churn_events, size):,} patches)",
+                ],
+            )
+            results: dict[str, Result] = {}
+            churn_rates: list[float] = []
+            for name, label, make_argv in consumers:
+                round_no += 1
+                log(f"scale: {kind} x {size} {name}")
+                res = measure(
+                    info,
+                    kind,
+                    size,
+                    make_argv(kind, NAMESPACES[kind], size),
+                    churn_events,
+                    f"r{round_no}",
+                )
+                results[name] = res
+                if res.sync_seconds is None:
+                    table.add(label, f"FAILED: {res.failure}", "", "", "", "")
+                    continue
+                delta = (res.rss - res.rss_base) if res.rss and res.rss_base else None
+                per_obj = (delta if delta is not None else (res.rss or 0)) / max(res.objects, 1)
+                per_object_rss[(kind, name)] = per_obj
+                rate = _rate(res)
+                if rate:
+                    churn_rates.append(rate)
+                table.add(
+                    label,
+                    fmt_seconds(res.sync_seconds),
+                    fmt_bytes(res.rss or 0),
+                    fmt_bytes(per_obj) + ("" if delta is not None else " (of total)"),
+                    fmt_bytes(res.heap / max(res.objects, 1)) if res.heap else "",
+                    f"{rate:,.0f}" if rate else (res.failure or "-"),
+                )
+            section.tables.append(table)
+            _ratios(section, kind, size, results)
+    _fits(section, sizes, per_object_rss)
+    section.notes.append(
+        "Each consumer is a fresh process caching one namespace (only the benchmark's objects). "
+        "Sync time runs from the first request to a cache holding every object (kr8s: its list "
+        "then watch; the dict peers: their paginated list, pages of 500). RSS is read after "
+        "sync and a full GC (Go: runtime.GC + FreeOSMemory; its heap is HeapAlloc then); RSS "
+        "delta is against the same process just before the first request (Python; Go has no "
+        "baseline line, so its per-object figure is the total RSS). Churn: the parent patches "
+        "one annotation onto N objects, 48 requests in flight; events/s = N / (time from the "
+        "first patch sent to the consumer having applied all N updates), so a consumer faster "
+        "than the apiserver's write rate shows that rate. Handlers read only metadata (as a "
+        "controller enqueuing keys does)."
+    )
+    return section
+
+
+def _ratios(section: Section, kind: str, size: int, results: dict[str, Result]) -> None:
+    kt = results.get("kubetyped")
+    if kt is None or kt.sync_seconds is None:
+        return
+    for peer, target in (("client-go", "<= 2"), ("lightkube", ""), ("official", "")):
+        other = results.get(peer)
+        if other is not None and other.sync_seconds:
+            section.ratios.append(
+                Ratio(
+                    f"informer sync, {size:,} {kind}s: kubetyped / {peer}",
+                    kt.sync_seconds / other.sync_seconds,
+                    target,
+                )
+            )
+    cg = results.get("client-go")
+    if cg is not None and cg.rss and kt.rss and kt.rss_base:
+        section.ratios.append(
+            Ratio(
+                f"informer RSS per object, {size:,} {kind}s: kubetyped (delta) / client-go (total)",
+                ((kt.rss - kt.rss_base) / max(kt.objects, 1)) / (cg.rss / max(cg.objects, 1)),
+            )
+        )
+    lk = results.get("lightkube")
+    if lk is not None and lk.rss and lk.rss_base and kt.rss and kt.rss_base:
+        section.ratios.append(
+            Ratio(
+                f"informer RSS delta per object, {size:,} {kind}s: kubetyped / lightkube",
+                (kt.rss - kt.rss_base) / (lk.rss - lk.rss_base),
+            )
+        )
+
+
+def _fits(
+    section: Section, sizes: dict[str, list[int]], per_object: dict[tuple[str, str], float]
+) -> None:
+    table = Table(
+        "Largest cache that fits in 2 GiB RSS (extrapolated from RSS per object at the "
+        "largest size measured)",
+        ["consumer", *[f"{kind}s" for kind in sizes]],
+    )
+    names = sorted({name for _, name in per_object})
+    for name in names:
+        row: list[Any] = [name]
+        for kind in sizes:
+            per = per_object.get((kind, name))
+            row.append(f"≈ {int(RSS_LIMIT / per):,}" if per else "-")
+        table.add(*row)
+    section.tables.append(table)

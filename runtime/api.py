@@ -1,0 +1,84 @@
+"""The Kubernetes API types the runtime itself uses, from one place below the runtime.
+
+client-go sits on ``k8s.io/api`` and apimachinery, kube-rs on k8s-openapi; kubetyped's runtime
+reaches the generated models (``kubetyped.generated.models``, which import nothing of kubetyped
+but ``kubetyped.model``) only through this module. It also defines the meta.k8s.io/v1 types the
+OpenAPI does not publish (``PartialObjectMetadata`` and its list), on the same ``KubeModel`` base.
+Generated types are loaded when first used. A layering test (``tests/unit/test_layering.py``)
+keeps every other runtime module off ``kubetyped.generated``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from kubetyped.model import Field, KubeModel
+
+if TYPE_CHECKING:
+    from kubetyped.generated.models import meta_v1
+    from kubetyped.generated.models.autoscaling_v1 import Scale as Scale
+    from kubetyped.generated.models.coordination_v1 import Lease as Lease
+    from kubetyped.generated.models.events_v1 import Event as Event
+    from kubetyped.generated.models.meta_v1 import ListMeta as ListMeta
+    from kubetyped.generated.models.meta_v1 import ObjectMeta as ObjectMeta
+    from kubetyped.generated.models.meta_v1 import Status as Status
+
+__kube_refs__ = {"meta_v1": "kubetyped.generated.models.meta_v1"}
+
+#: Where each generated type the runtime uses comes from.
+_GENERATED = {
+    "ObjectMeta": "kubetyped.generated.models.meta_v1",
+    "ListMeta": "kubetyped.generated.models.meta_v1",
+    "Status": "kubetyped.generated.models.meta_v1",
+    "Scale": "kubetyped.generated.models.autoscaling_v1",
+    "Lease": "kubetyped.generated.models.coordination_v1",
+    "Event": "kubetyped.generated.models.events_v1",
+}
+
+#: The apiVersion of `PartialObjectMetadata` and its list.
+META_API_VERSION = "meta.k8s.io/v1"
+
+
+class PartialObjectMetadata(KubeModel):
+    """The metadata of one object of any kind (what a metadata-only request returns)."""
+
+    kube_group: ClassVar[str] = "meta.k8s.io"
+    kube_version: ClassVar[str] = "v1"
+    kube_kind: ClassVar[str] = "PartialObjectMetadata"
+
+    api_version: str | None = Field(None, alias="apiVersion")
+    kind: str | None = Field(None, alias="kind")
+    metadata: meta_v1.ObjectMeta | None = Field(None, alias="metadata")
+
+
+class PartialObjectMetadataList(KubeModel):
+    """A list of `PartialObjectMetadata`."""
+
+    kube_group: ClassVar[str] = "meta.k8s.io"
+    kube_version: ClassVar[str] = "v1"
+    kube_kind: ClassVar[str] = "PartialObjectMetadataList"
+
+    api_version: str | None = Field(None, alias="apiVersion")
+    kind: str | None = Field(None, alias="kind")
+    metadata: meta_v1.ListMeta | None = Field(None, alias="metadata")
+    items: list[PartialObjectMetadata] = Field(default_factory=list, alias="items")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _GENERATED:
+        return getattr(importlib.import_module(_GENERATED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "META_API_VERSION",
+    "Event",
+    "Lease",
+    "ListMeta",
+    "ObjectMeta",
+    "PartialObjectMetadata",
+    "PartialObjectMetadataList",
+    "Scale",
+    "Status",
+]

@@ -1,0 +1,143 @@
+"""`AsyncDynamicClient`: every verb over plain dicts, for any resource.
+
+Where a request goes is decided by pure code (`kubetyped.dynamic.target`); this module only
+picks the REST client method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from kubetyped.discovery import (
+    AsyncDiscoveryClient,
+    GroupVersionResource,
+    NoKindMatchError,
+    NoResourceMatchError,
+)
+from kubetyped.dynamic.target import Obj, Target, map_kind, target_from_mapping
+from kubetyped.request import (
+    DEFAULT_PAGE_SIZE,
+    ApplyOptions,
+    DeleteOptions,
+    GetOptions,
+    ListOptions,
+    PatchType,
+    WriteOptions,
+)
+from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
+
+
+class AsyncDynamicResource:
+    """Verbs on one resource (optionally bound to a namespace), over plain dicts."""
+
+    def __init__(self, rest: AsyncRESTClient, target: Target) -> None:
+        self._rest = rest
+        self._target = target
+
+    @property
+    def gvr(self) -> GroupVersionResource:
+        return self._target.gvr
+
+    def namespace(self, namespace: str) -> AsyncDynamicResource:
+        return AsyncDynamicResource(self._rest, self._target.bind(namespace))
+
+    async def get(
+        self, name: str, options: GetOptions | None = None, *, subresource: str | None = None
+    ) -> Obj:
+        return await self._rest.get(self._target.item(name, subresource=subresource), options)
+
+    async def list(self, options: ListOptions | None = None) -> Obj:
+        return await self._rest.list(self._target.collection(), options)
+
+    def list_pages(
+        self, options: ListOptions | None = None, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[Obj]:
+        return self._rest.list_pages(self._target.collection(), options, page_size=page_size)
+
+    async def list_all(
+        self, options: ListOptions | None = None, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> Obj:
+        return await self._rest.list_all(self._target.collection(), options, page_size=page_size)
+
+    def watch(
+        self, options: ListOptions | None = None, *, raise_errors: bool = True
+    ) -> AsyncWatchStream:
+        return self._rest.watch(self._target.collection(), options, raise_errors=raise_errors)
+
+    async def create(self, body: Obj, options: WriteOptions | None = None) -> Obj:
+        return await self._rest.create(self._target.collection(body), body, options)
+
+    async def update(self, body: Obj, options: WriteOptions | None = None) -> Obj:
+        return await self._rest.update(self._target.item(None, body), body, options)
+
+    async def update_status(self, body: Obj, options: WriteOptions | None = None) -> Obj:
+        return await self._rest.update(self._target.item(None, body, "status"), body, options)
+
+    async def patch(
+        self,
+        name: str,
+        body: Any,
+        patch_type: PatchType | str = PatchType.MERGE,
+        options: WriteOptions | None = None,
+        *,
+        subresource: str | None = None,
+    ) -> Obj:
+        path = self._target.item(name, subresource=subresource)
+        return await self._rest.patch(path, body, patch_type, options)
+
+    async def apply(
+        self,
+        body: Obj,
+        *,
+        field_manager: str,
+        force: bool = False,
+        subresource: str | None = None,
+    ) -> Obj:
+        """Server-side apply of `body` (named by its metadata) as `field_manager`."""
+        options = ApplyOptions(field_manager=field_manager, force=force)
+        return await self._rest.apply(self._target.item(None, body, subresource), body, options)
+
+    async def delete(self, name: str, options: DeleteOptions | None = None) -> Obj:
+        return await self._rest.delete(self._target.item(name), options)
+
+    async def delete_collection(
+        self, list_options: ListOptions | None = None, delete_options: DeleteOptions | None = None
+    ) -> Obj:
+        return await self._rest.delete_collection(
+            self._target.collection(), list_options, delete_options
+        )
+
+
+class AsyncDynamicClient:
+    """Entry point: `resource(...)` by GVR, or `resource_for_kind` / `resource_for` via discovery."""
+
+    def __init__(
+        self, rest: AsyncRESTClient, discovery: AsyncDiscoveryClient | None = None
+    ) -> None:
+        self.rest = rest
+        self.discovery = discovery if discovery is not None else AsyncDiscoveryClient(rest)
+
+    def resource(
+        self, group: str, version: str, plural: str, *, namespaced: bool | None = None
+    ) -> AsyncDynamicResource:
+        return AsyncDynamicResource(
+            self.rest, Target(GroupVersionResource(group, version, plural), namespaced)
+        )
+
+    async def resource_for_kind(self, api_version: str, kind: str) -> AsyncDynamicResource:
+        """The resource serving `kind` in `api_version`; rediscovers once if it is unknown
+        (e.g. a CRD installed after the last discovery)."""
+        try:
+            target = map_kind(await self.discovery.rest_mapper(), api_version, kind)
+        except NoKindMatchError:
+            target = map_kind(await self.discovery.rest_mapper(refresh=True), api_version, kind)
+        return AsyncDynamicResource(self.rest, target)
+
+    async def resource_for(self, partial: str) -> AsyncDynamicResource:
+        """A resource by (partial) name: `deploy`, `deployments.apps`, `widgets.v1.example.com`."""
+        try:
+            mapping = (await self.discovery.rest_mapper()).resource_mapping(partial)
+        except NoResourceMatchError:
+            mapping = (await self.discovery.rest_mapper(refresh=True)).resource_mapping(partial)
+        return AsyncDynamicResource(self.rest, target_from_mapping(mapping))

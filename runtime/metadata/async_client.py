@@ -1,0 +1,108 @@
+"""`AsyncMetadataClient`: get, list, watch, patch and delete any resource as
+`PartialObjectMetadata` (client-go's `metadata` client).
+
+    client = AsyncMetadataClient(rest)
+    cms = client.resource(GroupVersionResource("", "v1", "configmaps")).namespace("default")
+    for item in (await cms.list()).items:
+        print(item.metadata.name, item.metadata.labels)
+
+Requests are built and answers reduced by the pure functions of `common` and `negotiate`; the
+classes only send them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Self
+
+import httpx
+
+from kubetyped import request as rq
+from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
+from kubetyped.discovery import GroupVersionResource
+from kubetyped.metadata.common import (
+    MetadataEvent,
+    Requests,
+    decode_list,
+    decode_object,
+    metadata_event,
+)
+from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
+
+
+class AsyncMetadataWatch:
+    """Iterator of `MetadataEvent`s over one watch; `close()` ends it."""
+
+    def __init__(self, open_stream: Callable[[], Awaitable[httpx.Response]]) -> None:
+        self._stream = AsyncWatchStream(open_stream, raise_errors=False)
+
+    @property
+    def resource_version(self) -> str | None:
+        return self._stream.resource_version
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> MetadataEvent:
+        event = await anext(self._stream)
+        return metadata_event(event.type, event.object)
+
+    async def aclose(self) -> None:
+        await self._stream.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class AsyncMetadataResource:
+    """Metadata-only verbs of one resource; `namespace(ns)` narrows a namespaced one."""
+
+    def __init__(self, rest: AsyncRESTClient, requests: Requests) -> None:
+        self._rest = rest
+        self._requests = requests
+
+    @property
+    def gvr(self) -> GroupVersionResource:
+        return self._requests.gvr
+
+    def namespace(self, namespace: str) -> AsyncMetadataResource:
+        return AsyncMetadataResource(self._rest, Requests(self._requests.gvr, namespace))
+
+    async def get(self, name: str, options: rq.GetOptions | None = None) -> PartialObjectMetadata:
+        return decode_object(await self._rest.send(self._requests.get(name, options)))
+
+    async def list(self, options: rq.ListOptions | None = None) -> PartialObjectMetadataList:
+        return decode_list(await self._rest.send(self._requests.list(options)))
+
+    def watch(self, options: rq.ListOptions | None = None) -> AsyncMetadataWatch:
+        """Events until the server ends the watch or `close()`; ERROR events carry the raw
+        `Status` (they are not raised)."""
+        request = self._requests.watch(options)
+        return AsyncMetadataWatch(lambda: self._rest.send(request, stream=True))
+
+    async def patch(
+        self,
+        name: str,
+        body: Any,
+        patch_type: rq.PatchType | str = rq.PatchType.MERGE,
+        options: rq.WriteOptions | None = None,
+    ) -> PartialObjectMetadata:
+        """Patch the object (e.g. its labels); the answer is its new metadata."""
+        request = self._requests.patch(name, body, patch_type, options)
+        return decode_object(await self._rest.send(request))
+
+    async def delete(self, name: str, options: rq.DeleteOptions | None = None) -> None:
+        await self._rest.send(self._requests.delete(name, options))
+
+
+class AsyncMetadataClient:
+    """`resource(gvr)` → metadata-only verbs of that resource (client-go `metadata.Interface`)."""
+
+    def __init__(self, rest: AsyncRESTClient) -> None:
+        self.rest = rest
+
+    def resource(self, gvr: GroupVersionResource) -> AsyncMetadataResource:
+        return AsyncMetadataResource(self.rest, Requests(gvr))

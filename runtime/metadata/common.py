@@ -1,0 +1,75 @@
+"""What the metadata clients share: the event type, pure request builders and decoders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from kubetyped import request as rq
+from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
+from kubetyped.discovery import GroupVersionResource
+from kubetyped.metadata.negotiate import (
+    ACCEPT_LIST,
+    ACCEPT_OBJECT,
+    partial_event_object,
+    partial_list,
+    partial_object,
+)
+from kubetyped.rest import decode_json
+from kubetyped.watch import EventType
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataEvent:
+    """A watch event whose object is a `PartialObjectMetadata` (a raw `Status` dict on ERROR)."""
+
+    type: EventType
+    object: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Requests:
+    """Pure request builders for one resource in one namespace (None: cluster / all)."""
+
+    gvr: GroupVersionResource
+    namespace: str | None = None
+
+    def collection(self) -> rq.ResourcePath:
+        g = self.gvr
+        return rq.ResourcePath(g.group, g.version, g.resource, self.namespace)
+
+    def get(self, name: str, options: rq.GetOptions | None) -> httpx.Request:
+        return rq.get_request(self.collection().named(name), options, accept=ACCEPT_OBJECT)
+
+    def list(self, options: rq.ListOptions | None) -> httpx.Request:
+        return rq.list_request(self.collection(), options, accept=ACCEPT_LIST)
+
+    def watch(self, options: rq.ListOptions | None) -> httpx.Request:
+        return rq.watch_request(self.collection(), options, accept=ACCEPT_OBJECT)
+
+    def patch(
+        self, name: str, body: Any, patch_type: rq.PatchType | str, options: rq.WriteOptions | None
+    ) -> httpx.Request:
+        path = self.collection().named(name)
+        return rq.patch_request(path, body, patch_type, options, accept=ACCEPT_OBJECT)
+
+    def delete(self, name: str, options: rq.DeleteOptions | None) -> httpx.Request:
+        return rq.delete_request(self.collection().named(name), options, accept=ACCEPT_OBJECT)
+
+
+def decode_object(response: httpx.Response) -> PartialObjectMetadata:
+    return PartialObjectMetadata.from_raw(partial_object(decode_json(response)))
+
+
+def decode_list(response: httpx.Response) -> PartialObjectMetadataList:
+    return PartialObjectMetadataList.from_raw(partial_list(decode_json(response)))
+
+
+def metadata_event(event_type: EventType, obj: dict[str, Any]) -> MetadataEvent:
+    """The event with its object reduced to `PartialObjectMetadata` (ERROR keeps the raw `Status`)."""
+    reduced = partial_event_object(event_type.value, obj)
+    if event_type is EventType.ERROR:
+        return MetadataEvent(event_type, reduced)
+    return MetadataEvent(event_type, PartialObjectMetadata.from_raw(reduced))

@@ -1,0 +1,32 @@
+"""`async_retry_on_conflict`: rerun a read-modify-write while the server answers 409 Conflict."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from kubetyped.concurrency import async_sleep
+from kubetyped.errors import ConflictError
+from kubetyped.retry_conflict.backoff import DEFAULT_RETRY, Backoff, delays
+
+T = TypeVar("T")
+
+
+async def async_retry_on_conflict(
+    fn: Callable[[], Awaitable[T]],
+    backoff: Backoff = DEFAULT_RETRY,
+    *,
+    sleep: Callable[[float], Awaitable[object]] = async_sleep,
+    rand: Callable[[], float] = random.random,
+) -> T:
+    """`fn()`, rerun while it raises `ConflictError` (see `kubetyped.retry_conflict`)."""
+    pauses = delays(backoff, rand)
+    while True:
+        try:
+            return await fn()
+        except ConflictError:
+            pause = next(pauses, None)
+            if pause is None:
+                raise
+        await sleep(pause)

@@ -1,0 +1,89 @@
+"""`AsyncScaleClient`: the `/scale` subresource of any scalable resource (client-go `scale`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from kubetyped import request as rq
+from kubetyped.discovery import AsyncDiscoveryClient, GroupResource
+from kubetyped.rest import AsyncRESTClient
+from kubetyped.scale.target import (
+    STALE,
+    ResourceLike,
+    ScaleTarget,
+    as_group_resource,
+    decode_scale,
+    get_scale_request,
+    patch_scale_request,
+    resolve_scale_target,
+    update_scale_request,
+)
+
+if TYPE_CHECKING:
+    from kubetyped.api import Scale
+
+
+class AsyncScaleClient:
+    """`scales(namespace)` → a `AsyncScaleInterface` (client-go's `ScalesGetter`)."""
+
+    def __init__(
+        self, rest: AsyncRESTClient, discovery: AsyncDiscoveryClient | None = None
+    ) -> None:
+        self.rest = rest
+        self.discovery = discovery if discovery is not None else AsyncDiscoveryClient(rest)
+        self._targets: dict[GroupResource, ScaleTarget] = {}
+
+    async def target(self, resource: ResourceLike) -> ScaleTarget:
+        """Where `resource`'s scale lives (cached; rediscovers once if the snapshot is stale)."""
+        gr = as_group_resource(resource)
+        target = self._targets.get(gr)
+        if target is None:
+            try:
+                target = resolve_scale_target(await self.discovery.rest_mapper(), gr)
+            except STALE:
+                target = resolve_scale_target(await self.discovery.rest_mapper(refresh=True), gr)
+            self._targets[gr] = target
+        return target
+
+    def scales(self, namespace: str | None = None) -> AsyncScaleInterface:
+        """Scales of one namespace (ignored for cluster-scoped resources)."""
+        return AsyncScaleInterface(self, namespace)
+
+
+class AsyncScaleInterface:
+    """get / update / patch of the scale subresource in one namespace."""
+
+    def __init__(self, client: AsyncScaleClient, namespace: str | None) -> None:
+        self._client = client
+        self.namespace = namespace
+
+    async def _send(self, request: httpx.Request) -> Scale:
+        return decode_scale(await self._client.rest.send(request))
+
+    async def get(self, resource: ResourceLike, name: str) -> Scale:
+        target = await self._client.target(resource)
+        return await self._send(get_scale_request(target, self.namespace, name))
+
+    async def update(
+        self,
+        resource: ResourceLike,
+        scale: Scale | dict[str, Any],
+        options: rq.WriteOptions | None = None,
+    ) -> Scale:
+        """PUT the scale; its `metadata.resourceVersion`, if set, guards against conflicts."""
+        target = await self._client.target(resource)
+        return await self._send(update_scale_request(target, self.namespace, scale, options))
+
+    async def patch(
+        self,
+        resource: ResourceLike,
+        name: str,
+        patch: Any,
+        patch_type: rq.PatchType | str = rq.PatchType.MERGE,
+        options: rq.WriteOptions | None = None,
+    ) -> Scale:
+        target = await self._client.target(resource)
+        request = patch_scale_request(target, self.namespace, name, patch, patch_type, options)
+        return await self._send(request)

@@ -1,0 +1,70 @@
+"""What generated clientsets and group-version clients share: construction and lazy groups."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Generic, Self, TypeVar
+
+from kubetyped.config import ClientConfig, load_incluster_config, load_kubeconfig
+from kubetyped.rest import AsyncRESTClient, RESTClient
+from kubetyped.typed.resource import resolve_reference
+from kubetyped.urls import redact_url
+
+R = TypeVar("R", RESTClient, AsyncRESTClient)
+
+
+class GroupClient(Generic[R]):
+    """A group-version's resource accessors share the clientset's REST client."""
+
+    def __init__(self, rest: R) -> None:
+        self._rest: R = rest
+
+    @property
+    def rest(self) -> R:
+        return self._rest
+
+
+class ClientsetCore(Generic[R]):
+    """Construction, lazy group clients and repr: what both clientset bases share."""
+
+    _rest_class: type[R]
+
+    def __init__(self, rest: R) -> None:
+        self._rest: R = rest
+        self._groups: dict[str, Any] = {}
+
+    @classmethod
+    def from_config(cls, config: ClientConfig) -> Self:
+        """One REST client, and so one rate limiter, for every group of the clientset."""
+        return cls(cls._rest_class.from_config(config))
+
+    @classmethod
+    def from_kubeconfig(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        context: str | None = None,
+        namespace: str | None = None,
+    ) -> Self:
+        """A clientset for a kubeconfig context (client-go `clientcmd` loading rules)."""
+        return cls.from_config(load_kubeconfig(path, context=context, namespace=namespace))
+
+    @classmethod
+    def from_incluster(cls) -> Self:
+        """A clientset from the pod's service account (client-go `rest.InClusterConfig`)."""
+        return cls.from_config(load_incluster_config())
+
+    @property
+    def rest(self) -> R:
+        return self._rest
+
+    def __repr__(self) -> str:
+        server = redact_url(str(self._rest.http_client.base_url))
+        return f"{type(self).__name__}(server={server!r})"
+
+    def _group(self, reference: str) -> Any:
+        group = self._groups.get(reference)
+        if group is None:
+            group = resolve_reference(reference)(self._rest)
+            self._groups[reference] = group
+        return group

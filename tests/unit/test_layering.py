@@ -1,0 +1,157 @@
+"""Layering: no module imports a layer above it (docs/ARCHITECTURE.md draws the same graph).
+
+Every import statement counts, including those inside functions and `TYPE_CHECKING` blocks: a
+lazy import is still a dependency. Layers, lowest first:
+
+- the runtime (`runtime/`, package `kubetyped`), in the order of `RUNTIME_LAYERS`; a module may
+  import only from strictly lower layers (same-layer units are independent of each other);
+- the generated models (`kubetyped.generated.models`) sit on `kubetyped.model` alone, and the
+  runtime reaches them only through `kubetyped.api` (client-go's `k8s.io/api` seam);
+- generated clients, listers, informers and fakes sit on top of the runtime;
+- the generator (`codegen/`) is beside: it may use the runtime, never the generated package, and
+  nothing but the CLI imports it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Runtime units (a top-level module or subpackage of `kubetyped`), lowest layer first.
+RUNTIME_LAYERS: list[set[str]] = [
+    {"errors", "version", "urls", "concurrency"},
+    {"model", "request", "ratelimit", "watch", "warnings", "yamlio"},
+    {"api", "pager", "retry", "auth"},
+    {"config", "transport"},
+    {"async_transport", "sync_transport"},
+    {"rest"},
+    {"discovery", "cache", "leaderelection", "events", "workqueue", "retry_conflict"}
+    | {"remotecommand", "portforward"},
+    {"dynamic", "scale", "metadata", "typed"},
+    {"fake"},
+    {"__init__"},
+]
+LAYER_OF = {unit: index for index, layer in enumerate(RUNTIME_LAYERS) for unit in layer}
+#: The one runtime module that may import generated code (models only).
+API_SEAM = "kubetyped.api"
+#: Generated packages of `kubetyped.generated` that are client code (not API types).
+GENERATED_CLIENT_CODE = ("clients", "informers", "listers", "clientset", "fake", "__init__")
+#: codegen modules allowed to import `kubetyped.generated`, and why.
+CODEGEN_EXCEPTIONS = {"kubetyped.codegen.cli": "locates the committed package's folder"}
+
+
+def _modules(folder: str, package: str) -> Iterator[tuple[str, Path]]:
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        parts = list(path.relative_to(ROOT / folder).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        yield ".".join([package, *parts]), path
+
+
+def _imports(module: str, path: Path) -> Iterator[str]:
+    is_package = path.name == "__init__.py"
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module.split(".")
+                keep = len(base) - node.level + (1 if is_package else 0)
+                target = ".".join(base[:keep] + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target != "kubetyped":  # `from kubetyped import x` imports `kubetyped.x`
+                yield target
+            yield from (f"{target}.{alias.name}" for alias in node.names)
+
+
+def _runtime_unit(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "kubetyped" or (len(parts) > 1 and parts[1] in ("codegen", "generated")):
+        return None
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _runtime_violations() -> list[str]:
+    found = []
+    for module, path in _modules("runtime", "kubetyped"):
+        unit = _runtime_unit(module)
+        assert unit in LAYER_OF, f"{module}: add its unit {unit!r} to RUNTIME_LAYERS"
+        for target in _imports(module, path):
+            if target.startswith("kubetyped.codegen"):
+                found.append(f"{module} imports the generator ({target})")
+            elif target.startswith("kubetyped.generated"):
+                if module != API_SEAM or not target.startswith("kubetyped.generated.models"):
+                    found.append(f"{module} imports generated code ({target}); use kubetyped.api")
+            else:
+                other = _runtime_unit(target)
+                if other is None or other == unit or other not in LAYER_OF:
+                    continue
+                if LAYER_OF[other] >= LAYER_OF[unit] and unit != "__init__":
+                    found.append(f"{module} (layer {unit}) imports {target} (layer {other})")
+    return found
+
+
+def test_runtime_imports_only_lower_layers() -> None:
+    assert _runtime_violations() == []
+
+
+def test_generated_models_sit_on_the_model_base_only() -> None:
+    found = []
+    for module, path in _modules("generated/models", "kubetyped.generated.models"):
+        for target in _imports(module, path):
+            if target.startswith("kubetyped") and not target.startswith(
+                ("kubetyped.model", "kubetyped.generated.models")
+            ):
+                found.append(f"{module} imports {target}")
+    assert found == []
+
+
+def test_generated_client_code_is_never_imported_below_it() -> None:
+    """Nothing in the runtime or the generator imports generated clients/informers/fakes."""
+    found = []
+    for folder, package in (("runtime", "kubetyped"), ("codegen", "kubetyped.codegen")):
+        for module, path in _modules(folder, package):
+            for target in _imports(module, path):
+                parts = target.split(".")
+                if parts[:2] != ["kubetyped", "generated"]:
+                    continue
+                if len(parts) == 2 and module in CODEGEN_EXCEPTIONS:
+                    continue
+                if len(parts) == 2 or parts[2] in GENERATED_CLIENT_CODE:
+                    found.append(f"{module} imports {target}")
+    assert found == []
+
+
+def test_codegen_is_beside_the_runtime() -> None:
+    found = []
+    for module, path in _modules("codegen", "kubetyped.codegen"):
+        for target in _imports(module, path):
+            if target.startswith("kubetyped.generated") and module not in CODEGEN_EXCEPTIONS:
+                found.append(f"{module} imports {target}")
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("unit", "target"),
+    [("request", "kubetyped.rest.sync_client"), ("metadata", "kubetyped.generated.models.meta_v1")],
+)
+def test_the_check_catches_an_upward_import(
+    unit: str, target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of the runtime with one upward import added fails the check."""
+    runtime = tmp_path / "runtime"
+    for module, path in _modules("runtime", "kubetyped"):
+        relative = path.relative_to(ROOT / "runtime")
+        (runtime / relative).parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text(encoding="utf-8")
+        if _runtime_unit(module) == unit and path.name in ("request.py", "__init__.py"):
+            text += f"\nimport {target}\n"
+        (runtime / relative).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    assert any(target in violation for violation in _runtime_violations())

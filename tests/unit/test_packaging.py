@@ -1,0 +1,39 @@
+"""What `pip install kubetyped` brings: generated clients without the generator's dependencies."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Imports every user-facing runtime entry point with jinja2 made unimportable.
+_WITHOUT_JINJA = """
+import sys
+sys.modules["jinja2"] = None  # an import of it now fails as if it were not installed
+import kubetyped, kubetyped.generated, kubetyped.dynamic, kubetyped.metadata, kubetyped.scale
+import kubetyped.workqueue, kubetyped.leaderelection, kubetyped.events, kubetyped.fake
+from kubetyped.generated import Clientset, FakeClientset, SharedInformerFactory
+fake = FakeClientset()
+fake.core_v1.config_maps("default").list()
+try:
+    import kubetyped.codegen
+except ModuleNotFoundError as error:
+    print(error)
+"""
+
+
+def test_jinja2_is_a_generator_extra_not_a_runtime_dependency() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert not any(dep.startswith("jinja2") for dep in project["dependencies"])
+    assert any(dep.startswith("jinja2") for dep in project["optional-dependencies"]["codegen"])
+
+
+def test_clients_import_and_run_without_the_generator_dependencies() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_JINJA], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "pip install 'kubetyped[codegen]'" in result.stdout
