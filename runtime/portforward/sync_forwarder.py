@@ -13,9 +13,12 @@ import socket
 import threading
 from typing import Self
 
+import httpcore
 import wsproto.events
 from httpx_ws import WebSocketDisconnect, WebSocketNetworkError, WebSocketSession
+from wsproto.utilities import LocalProtocolError
 
+from kubetyped.portforward.errors import PortForwardError
 from kubetyped.portforward.protocol import (
     PROTOCOLS,
     PortConnection,
@@ -72,9 +75,13 @@ class PortForwardStream:
         return self._ws
 
     def send(self, data: bytes) -> None:
-        """Writes `data` to the pod's port."""
-        for start in range(0, len(data), CHUNK):
-            self._socket().send_bytes(data_frame(data[start : start + CHUNK]))
+        """Writes `data` to the pod's port; `PortForwardError` once the connection ended."""
+        ws = self._socket()
+        try:
+            for start in range(0, len(data), CHUNK):
+                ws.send_bytes(data_frame(data[start : start + CHUNK]))
+        except (LocalProtocolError, WebSocketNetworkError, httpcore.NetworkError) as exc:
+            raise PortForwardError("the connection has ended", port=self.port) from exc
 
     def receive(self) -> bytes:
         """The next bytes from the pod's port; `b""` when the connection has ended. Raises

@@ -9,6 +9,7 @@ Users reach it through the pods client: `exec` (one-shot → `ExecResult`), `str
 from kubetyped.remotecommand.async_session import AsyncExecSession
 from kubetyped.remotecommand.errors import (
     RemoteCommandError,
+    StreamClosedError,
     StreamProtocolError,
     StreamTimeoutError,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "ExecSession",
     "Output",
     "RemoteCommandError",
+    "StreamClosedError",
     "StreamProtocolError",
     "StreamTimeoutError",
 ]

@@ -12,11 +12,17 @@ import contextlib
 from collections.abc import Sequence
 from typing import Self
 
+import httpcore
 import httpx
 import wsproto.events
 from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect, WebSocketNetworkError
+from wsproto.utilities import LocalProtocolError
 
-from kubetyped.remotecommand.errors import RemoteCommandError, StreamTimeoutError
+from kubetyped.remotecommand.errors import (
+    RemoteCommandError,
+    StreamClosedError,
+    StreamTimeoutError,
+)
 from kubetyped.remotecommand.protocol import (
     PROTOCOLS,
     STDERR,
@@ -84,7 +90,12 @@ class AsyncExecSession:
         return self._ws
 
     async def _send(self, message: bytes) -> None:
-        await self._socket().send_bytes(message)
+        try:
+            await self._socket().send_bytes(message)
+        except (LocalProtocolError, WebSocketNetworkError, httpcore.NetworkError) as exc:
+            raise StreamClosedError(
+                "the stream has ended (the command exited or the connection closed)"
+            ) from exc
 
     async def write_stdin(self, data: bytes | str) -> None:
         """Sends `data` to the command's stdin (the session must have been made with stdin)."""
@@ -93,8 +104,11 @@ class AsyncExecSession:
             await self._send(frame(STDIN, raw[start : start + STDIN_CHUNK]))
 
     async def close_stdin(self) -> None:
-        """End-of-file on stdin (v5 only; raises `StreamProtocolError` on v4)."""
-        await self._send(close_frame(self.protocol, STDIN))
+        """End-of-file on stdin (v5 only; raises `StreamProtocolError` on v4). A no-op once
+        the stream has ended (the command no longer reads)."""
+        frame_ = close_frame(self.protocol, STDIN)
+        with contextlib.suppress(StreamClosedError):
+            await self._send(frame_)
 
     async def resize(self, width: int, height: int) -> None:
         """Sets the terminal size (columns, rows) of a TTY session."""

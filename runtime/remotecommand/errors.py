@@ -11,6 +11,10 @@ class StreamProtocolError(KubetypedError):
     """The WebSocket stream broke the channel protocol, or could not be negotiated."""
 
 
+class StreamClosedError(StreamProtocolError):
+    """Data was sent on a stream that has already ended."""
+
+
 class StreamTimeoutError(KubetypedError, TimeoutError):
     """No message arrived on the stream within the given timeout."""
 

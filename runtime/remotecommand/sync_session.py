@@ -13,11 +13,17 @@ import threading
 from collections.abc import Sequence
 from typing import Self
 
+import httpcore
 import httpx
 import wsproto.events
 from httpx_ws import WebSocketDisconnect, WebSocketNetworkError, WebSocketSession
+from wsproto.utilities import LocalProtocolError
 
-from kubetyped.remotecommand.errors import RemoteCommandError, StreamTimeoutError
+from kubetyped.remotecommand.errors import (
+    RemoteCommandError,
+    StreamClosedError,
+    StreamTimeoutError,
+)
 from kubetyped.remotecommand.protocol import (
     PROTOCOLS,
     STDERR,
@@ -87,7 +93,12 @@ class ExecSession:
         return self._ws
 
     def _send(self, message: bytes) -> None:
-        self._socket().send_bytes(message)
+        try:
+            self._socket().send_bytes(message)
+        except (LocalProtocolError, WebSocketNetworkError, httpcore.NetworkError) as exc:
+            raise StreamClosedError(
+                "the stream has ended (the command exited or the connection closed)"
+            ) from exc
 
     def write_stdin(self, data: bytes | str) -> None:
         """Sends `data` to the command's stdin (the session must have been made with stdin)."""
@@ -96,8 +107,11 @@ class ExecSession:
             self._send(frame(STDIN, raw[start : start + STDIN_CHUNK]))
 
     def close_stdin(self) -> None:
-        """End-of-file on stdin (v5 only; raises `StreamProtocolError` on v4)."""
-        self._send(close_frame(self.protocol, STDIN))
+        """End-of-file on stdin (v5 only; raises `StreamProtocolError` on v4). A no-op once
+        the stream has ended (the command no longer reads)."""
+        frame_ = close_frame(self.protocol, STDIN)
+        with contextlib.suppress(StreamClosedError):
+            self._send(frame_)
 
     def resize(self, width: int, height: int) -> None:
         """Sets the terminal size (columns, rows) of a TTY session."""

@@ -7,6 +7,7 @@ kubelet's `NonZeroExitCode` status and the v4 fallback are exercised here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -29,6 +30,7 @@ from kubetyped.remotecommand import (
     ExecSession,
     Output,
     RemoteCommandError,
+    StreamClosedError,
     StreamProtocolError,
 )
 from kubetyped.remotecommand.protocol import (
@@ -207,6 +209,12 @@ class LoopbackServer:
             for message in script.messages:
                 flush(ws.send(wsproto.events.BytesMessage(data=message)))
             flush(ws.send(wsproto.events.CloseConnection(code=1000)))
+            # Read until the client hangs up: closing with unread input would reset the
+            # connection and drop what the client has not read yet.
+            conn.settimeout(10)
+            with contextlib.suppress(OSError):
+                while conn.recv(65536):
+                    pass
 
     def close(self) -> None:
         self.sock.close()
@@ -277,3 +285,12 @@ def test_sync_session_closed_from_another_thread_ends_a_blocked_read(
         timer: Callable[[], None] = session.close
         threading.Timer(0.3, timer).start()
         assert session.read() is None
+
+
+def test_sending_after_the_command_ended(server: LoopbackServer, config: ClientConfig) -> None:
+    server.scripts.append(Script("v5.channel.k8s.io", [b"\x01done", status(SUCCESS)]))
+    with RESTClient(config) as rest, ExecSession(rest, PATH, PARAMS) as session:
+        assert session.wait() == 0
+        session.close_stdin()  # the command no longer reads: nothing to close
+        with pytest.raises(StreamClosedError):
+            session.write_stdin(b"late")
