@@ -288,7 +288,21 @@ def _rate(result: Result) -> float | None:
     return result.events / result.churn_seconds
 
 
-def run(info: ClusterInfo, sizes: dict[str, list[int]], churn_events: int) -> Section:
+def _plan(sizes: dict[str, list[int]]) -> list[tuple[str, int]]:
+    """Smallest sizes first across kinds, so an interrupted run still has every kind."""
+    steps = [
+        (size, rank, kind) for rank, (kind, counts) in enumerate(sizes.items()) for size in counts
+    ]
+    return [(kind, size) for size, _, kind in sorted(steps)]
+
+
+def run(
+    info: ClusterInfo,
+    sizes: dict[str, list[int]],
+    churn_events: int,
+    progress: Callable[[Section], None] | None = None,
+) -> Section:
+    """The scale section; ``progress`` gets the section after each table (partial results)."""
     section = Section("Informers at scale: sync time, memory, watch events/s under churn")
     binary, why = build_clientgo()
     if binary is None:
@@ -329,64 +343,69 @@ def run(info: ClusterInfo, sizes: dict[str, list[int]], churn_events: int) -> Se
             for name, label, flags in GO_VARIANTS
         ]
     per_object_rss: dict[tuple[str, str], float] = {}
+    base_rss: dict[tuple[str, str], int] = {}
     round_no = 0
-    for kind, counts in sizes.items():
-        for size in counts:
-            took = populate(info, kind, size)
-            if took:
-                section.notes.append(f"populating {kind}s up to {size:,}: {took:.0f} s")
-            table = Table(
-                f"{size:,} {kind}s in one namespace",
-                [
-                    "consumer",
-                    "sync time",
-                    "RSS after sync",
-                    "RSS delta / object",
-                    "Go heap / object",
-                    f"events/s under churn ({min(churn_events, size):,} patches)",
-                ],
+    for kind, size in _plan(sizes):
+        took = populate(info, kind, size)
+        if took:
+            section.notes.append(f"populating {kind}s up to {size:,}: {took:.0f} s")
+        table = Table(
+            f"{size:,} {kind}s in one namespace",
+            [
+                "consumer",
+                "sync time",
+                "RSS after sync",
+                "RSS delta / object",
+                "Go heap / object",
+                f"events/s under churn ({min(churn_events, size):,} patches)",
+            ],
+        )
+        results: dict[str, Result] = {}
+        churn_rates: list[float] = []
+        for name, label, make_argv in consumers:
+            round_no += 1
+            log(f"scale: {kind} x {size} {name}")
+            res = measure(
+                info,
+                kind,
+                size,
+                make_argv(kind, NAMESPACES[kind], size),
+                churn_events,
+                f"r{round_no}",
             )
-            results: dict[str, Result] = {}
-            churn_rates: list[float] = []
-            for name, label, make_argv in consumers:
-                round_no += 1
-                log(f"scale: {kind} x {size} {name}")
-                res = measure(
-                    info,
-                    kind,
-                    size,
-                    make_argv(kind, NAMESPACES[kind], size),
-                    churn_events,
-                    f"r{round_no}",
-                )
-                results[name] = res
-                if res.sync_seconds is None:
-                    table.add(label, f"FAILED: {res.failure}", "", "", "", "")
-                    continue
-                delta = (res.rss - res.rss_base) if res.rss and res.rss_base else None
-                per_obj = (delta if delta is not None else (res.rss or 0)) / max(res.objects, 1)
-                per_object_rss[(kind, name)] = per_obj
-                rate = _rate(res)
-                if rate:
-                    churn_rates.append(rate)
-                table.add(
-                    label,
-                    fmt_seconds(res.sync_seconds),
-                    fmt_bytes(res.rss or 0),
-                    fmt_bytes(per_obj) + ("" if delta is not None else " (of total)"),
-                    fmt_bytes(res.heap / max(res.objects, 1)) if res.heap else "",
-                    f"{rate:,.0f}" if rate else (res.failure or "-"),
-                )
-            section.tables.append(table)
-            _ratios(section, kind, size, results)
-    _fits(section, sizes, per_object_rss)
+            results[name] = res
+            if res.sync_seconds is None:
+                first = res.failure.splitlines()[0] if res.failure else "failed"
+                table.add(label, f"FAILED: {first}", "", "", "", "")
+                section.notes.append(f"{label}, {size:,} {kind}s: {res.failure[-400:]}")
+                continue
+            delta = (res.rss - res.rss_base) if res.rss and res.rss_base else None
+            per_obj = (delta if delta is not None else (res.rss or 0)) / max(res.objects, 1)
+            per_object_rss[(kind, name)] = per_obj
+            base_rss[(kind, name)] = res.rss_base or 0
+            rate = _rate(res)
+            if rate:
+                churn_rates.append(rate)
+            table.add(
+                label,
+                fmt_seconds(res.sync_seconds),
+                fmt_bytes(res.rss or 0),
+                fmt_bytes(per_obj) + ("" if delta is not None else " (of total)"),
+                fmt_bytes(res.heap / max(res.objects, 1)) if res.heap else "",
+                f"{rate:,.0f}" if rate else (res.failure.splitlines()[0] if res.failure else "-"),
+            )
+        section.tables.append(table)
+        _ratios(section, kind, size, results)
+        if progress is not None:
+            progress(section)
+    _fits(section, sizes, per_object_rss, base_rss)
     section.notes.append(
         "Each consumer is a fresh process caching one namespace (only the benchmark's objects). "
         "Sync time runs from the first request to a cache holding every object (kr8s: its list "
         "then watch; the dict peers: their paginated list, pages of 500). RSS is read after "
         "sync and a full GC (Go: runtime.GC + FreeOSMemory; its heap is HeapAlloc then); RSS "
         "delta is against the same process just before the first request (Python; Go has no "
-        "baseline line, so its per-object figure is the total RSS). Churn: the parent patches "
+        "baseline, the per-object figure is the total RSS). Churn: the parent patches "
         "one annotation onto N objects, 48 requests in flight; events/s = N / (time from the "
         "first patch sent to the consumer having applied all N updates), so a consumer faster "
         "than the apiserver's write rate shows that rate. Handlers read only metadata (as a "
@@ -409,30 +428,45 @@ def _ratios(section: Section, kind: str, size: int, results: dict[str, Result]) 
                     target,
                 )
             )
-    cg = results.get("client-go")
-    if cg is not None and cg.rss and kt.rss and kt.rss_base:
+    for peer in ("client-go", "lightkube"):
+        other = results.get(peer)
+        if other is None or not (other.rss and other.rss_base and kt.rss and kt.rss_base):
+            continue
         section.ratios.append(
             Ratio(
-                f"informer RSS per object, {size:,} {kind}s: kubetyped (delta) / client-go (total)",
-                ((kt.rss - kt.rss_base) / max(kt.objects, 1)) / (cg.rss / max(cg.objects, 1)),
+                f"informer RSS delta per object, {size:,} {kind}s: kubetyped / {peer}",
+                ((kt.rss - kt.rss_base) / max(kt.objects, 1))
+                / ((other.rss - other.rss_base) / max(other.objects, 1)),
             )
         )
-    lk = results.get("lightkube")
-    if lk is not None and lk.rss and lk.rss_base and kt.rss and kt.rss_base:
+    cg = results.get("client-go")
+    if cg is not None and cg.heap and kt.rss and kt.rss_base:
         section.ratios.append(
             Ratio(
-                f"informer RSS delta per object, {size:,} {kind}s: kubetyped / lightkube",
-                (kt.rss - kt.rss_base) / (lk.rss - lk.rss_base),
+                f"informer memory per object, {size:,} {kind}s: kubetyped RSS delta / "
+                "client-go heap",
+                ((kt.rss - kt.rss_base) / max(kt.objects, 1)) / (cg.heap / max(cg.objects, 1)),
+            )
+        )
+    kt_rate, cg_rate = _rate(kt), (_rate(cg) if cg is not None else None)
+    if kt_rate and cg_rate:
+        section.ratios.append(
+            Ratio(
+                f"watch events/s under churn, {size:,} {kind}s: kubetyped / client-go",
+                kt_rate / cg_rate,
             )
         )
 
 
 def _fits(
-    section: Section, sizes: dict[str, list[int]], per_object: dict[tuple[str, str], float]
+    section: Section,
+    sizes: dict[str, list[int]],
+    per_object: dict[tuple[str, str], float],
+    base: dict[tuple[str, str], int],
 ) -> None:
     table = Table(
-        "Largest cache that fits in 2 GiB RSS (extrapolated from RSS per object at the "
-        "largest size measured)",
+        "Largest cache that fits in 2 GiB RSS: (2 GiB - RSS before the first request) / RSS "
+        "delta per object at the largest size measured (a row over 2 GiB was stopped)",
         ["consumer", *[f"{kind}s" for kind in sizes]],
     )
     names = sorted({name for _, name in per_object})
@@ -440,6 +474,7 @@ def _fits(
         row: list[Any] = [name]
         for kind in sizes:
             per = per_object.get((kind, name))
-            row.append(f"≈ {int(RSS_LIMIT / per):,}" if per else "-")
+            room = RSS_LIMIT - base.get((kind, name), 0)
+            row.append(f"≈ {int(room / per):,}" if per else "-")
         table.add(*row)
     section.tables.append(table)

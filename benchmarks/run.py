@@ -9,6 +9,8 @@ This is a measurement, not a test: nothing here fails on a threshold.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import signal
 import subprocess
@@ -24,7 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import (
     PYTHON,
     REPO,
+    Ratio,
     Section,
+    Table,
     fmt_ratio,
     log,
     machine,
@@ -51,8 +55,15 @@ def _cluster_sections(selected: set[str], args: argparse.Namespace) -> list[Sect
         sections = _peer_sections(info) if "cluster" in selected else []
         if "scale" in selected:
             sizes = bench_scale.parse_sizes(args.scale_sizes)
+            done = list(sections)
+
+            def progress(partial: Section) -> None:  # partial results survive an interrupted run
+                Path(args.output).write_text(_markdown([*done, partial], 0.0, ["(partial)"]))
+                if args.save_sections:
+                    _save_sections(args.save_sections, [*done, partial])
+
             sections.append(
-                _guarded("scale", lambda: bench_scale.run(info, sizes, args.churn_events))
+                _guarded("scale", lambda: bench_scale.run(info, sizes, args.churn_events, progress))
             )
         return sections
 
@@ -171,6 +182,26 @@ def _import_profile() -> Section:
     return section
 
 
+def _save_sections(path: str, sections: list[Section]) -> None:
+    Path(path).write_text(json.dumps([dataclasses.asdict(s) for s in sections], indent=1))
+
+
+def _load_sections(path: str) -> list[Section]:
+    """Sections another invocation saved (``--save-sections``), e.g. a long scale run."""
+    loaded = []
+    for raw in json.loads(Path(path).read_text()):
+        section = Section(
+            raw["title"],
+            [Table(t["title"], t["headers"], t["rows"]) for t in raw["tables"]],
+            raw["notes"],
+            [Ratio(r["measure"], r["value"], r["target"]) for r in raw["ratios"]],
+            raw["extra_markdown"],
+        )
+        section.notes.append(f"(measured by a separate invocation, saved in {Path(path).name})")
+        loaded.append(section)
+    return loaded
+
+
 def _markdown(sections: list[Section], elapsed: float, argv: list[str]) -> str:
     out = ["# kubetyped benchmarks", ""]
     out.append(
@@ -227,6 +258,10 @@ def main(argv: list[str] | None = None) -> int:
         help='informer scale sizes: "full" (10k/50k/100k ConfigMaps, 10k/50k Pods), "quick" '
         '(a smoke run), or e.g. "ConfigMap=10000,50000;Pod=10000" (env KUBETYPED_BENCH_SCALE)',
     )
+    parser.add_argument("--save-sections", help="also write the sections as JSON here")
+    parser.add_argument(
+        "--add-sections", help="append sections saved by another invocation (--save-sections)"
+    )
     parser.add_argument(
         "--churn-events",
         type=int,
@@ -242,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
         selected.add("cluster")
     started = time.perf_counter()
     sections = _run_selected(selected, args)
+    if args.add_sections:
+        sections.extend(_load_sections(args.add_sections))
+    if args.save_sections:
+        _save_sections(args.save_sections, sections)
     elapsed = time.perf_counter() - started
     _print(sections)
     Path(args.output).write_text(

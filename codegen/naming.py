@@ -10,9 +10,10 @@ underscores (``acme.cert-manager.io`` -> ``acme_cert_manager_io``, ``apps.exampl
 Property names are snake_case with acronyms kept whole (``podIPs`` -> ``pod_ips``); keywords,
 names that would shadow ``KubeModel``/pydantic attributes and module aliases the class uses get
 a trailing underscore; a leading digit gets an ``n`` (``2xx`` -> ``n2xx``). Two wire names with
-one Python name in one class are both kept: the one already in snake_case (``mirror_percent``
-next to ``mirrorPercent``) gets trailing underscores. Other clashes raise
-``NamingConflictError``.
+one Python name in one class are both kept: a wire name that is its own Python name keeps it
+(``mirror_percent``), the other gets trailing underscores (``mirrorPercent`` ->
+``mirror_percent_``), as does any name equal to another property's wire name (pydantic fills
+fields by name and by alias). Other clashes raise ``NamingConflictError``.
 """
 
 from __future__ import annotations

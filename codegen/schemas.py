@@ -24,7 +24,9 @@ from kubetyped.codegen.naming import (
     NameRegistry,
     class_name,
     definition_module,
+    group_python_name,
     group_python_names,
+    group_version_python_name,
     python_attribute,
 )
 
@@ -96,21 +98,23 @@ def gvks(raw: Mapping[str, Any]) -> tuple[GVK, ...]:
 def property_names(wire_names: Iterable[str], reserved: Set[str] = frozenset()) -> dict[str, str]:
     """Python attribute per wire name; never a refusal (see ``kubetyped.codegen.naming``).
 
-    Wire names already in snake_case yield to the others (``mirrorPercent`` keeps
-    ``mirror_percent``, the deprecated ``mirror_percent`` becomes ``mirror_percent_``); ties in
-    sorted order. Names in ``reserved`` (module aliases of the class) get a trailing underscore.
+    A wire name that is already its own attribute keeps it (the deprecated ``mirror_percent``
+    stays ``mirror_percent``); the others never take another property's wire name (pydantic
+    populates by name and by alias: ``mirrorPercent`` becomes ``mirror_percent_``). Names in
+    ``reserved`` (module aliases of the class) get a trailing underscore too.
     """
 
     def attribute(wire: str) -> str:
         name = python_attribute(wire)
         return f"{name}_" if name in reserved else name
 
-    order = sorted(wire_names, key=lambda w: (attribute(w) == w, w))
+    wires = set(wire_names)
+    order = sorted(wires, key=lambda w: (attribute(w) != w, w))
     taken: set[str] = set()
     names = {}
     for wire in order:
         name = attribute(wire)
-        while name in taken or name in reserved:
+        while name in taken or name in reserved or (name in wires and name != wire):
             name += "_"
         taken.add(name)
         names[wire] = name
@@ -157,6 +161,18 @@ def build_schema(
     )
 
 
+def _module(name: str, raw: Mapping[str, Any], group_names: Mapping[str, str]) -> str:
+    """By the definition's name; a name without a version segment (a CRD version such as
+    ``stable``) by its one group-version-kind."""
+    try:
+        return definition_module(name, dict(group_names))
+    except SpecError:
+        kinds = gvks(raw)
+        if len(kinds) != 1:
+            raise
+        return group_version_python_name(group_python_name(kinds[0].group), kinds[0].version)
+
+
 def build_schemas(
     definitions: Mapping[str, Mapping[str, Any]], modules: Mapping[str, str] | None = None
 ) -> dict[str, Schema]:
@@ -168,7 +184,7 @@ def build_schemas(
     groups = {g.group for raw in definitions.values() for g in gvks(raw)}
     group_names = group_python_names(groups)
     placed = {
-        name: (modules or {}).get(name) or definition_module(name, group_names)
+        name: (modules or {}).get(name) or _module(name, definitions[name], group_names)
         for name in sorted(definitions)
     }
     reserved = frozenset(placed.values())  # module aliases used in annotations

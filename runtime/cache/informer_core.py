@@ -81,14 +81,12 @@ class InformerCore(Generic[T]):
         with self._lock:
             old = self.indexer.replace(items)
             initial = not self._synced.is_set()
-            seen: set[str] = set()
-            for obj in items:
-                key = self.indexer.key_of(obj)
-                seen.add(key)
+            current = self.indexer.snapshot()  # keyed already: no second key computation
+            for key, obj in current.items():
                 prev = old.get(key)
                 self._fan_out(Added(obj, initial) if prev is None else Updated(prev, obj))
             for key, prev in old.items():
-                if key not in seen:
+                if key not in current:
                     self._fan_out(Deleted(DeletedFinalStateUnknown(key, prev)))
             if initial:
                 self._synced.set()

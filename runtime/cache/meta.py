@@ -103,6 +103,11 @@ def object_meta(obj: Any) -> ObjectMeta:
     )
 
 
+def namespace_of(obj: Any) -> str:
+    """The object's ``metadata.namespace`` ("" for cluster-scoped objects)."""
+    return str(_field(_raw_metadata(obj), "namespace", "namespace") or "")
+
+
 def resource_version_of(obj: Any) -> str:
     """The object's ``metadata.resourceVersion`` ("" when absent)."""
     return str(_field(_raw_metadata(obj), "resource_version", "resourceVersion") or "")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 from kubetyped.cache.errors import CacheError
-from kubetyped.cache.meta import meta_namespace_key, object_meta
+from kubetyped.cache.meta import meta_namespace_key, namespace_of
 
 T = TypeVar("T")
 
@@ -26,7 +26,7 @@ NAMESPACE_INDEX = "namespace"
 
 def namespace_index_func(obj: Any) -> builtins.list[str]:
     """Index objects by ``metadata.namespace`` (cluster-scoped objects index under "")."""
-    return [object_meta(obj).namespace]
+    return [namespace_of(obj)]
 
 
 class UnknownIndexError(CacheError, LookupError):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from kubetyped.auth.impersonation import Impersonation
 from kubetyped.config.client_config import ClientConfig
 from kubetyped.config.errors import (
@@ -17,19 +20,50 @@ from kubetyped.config.errors import (
     OIDCRefreshError,
     TokenFileError,
 )
-from kubetyped.config.incluster import SERVICE_ACCOUNT_DIR, load_incluster_config
-from kubetyped.config.kubeconfig import (
-    client_config_from_merged,
-    load_kubeconfig,
-    load_kubeconfig_dict,
-)
-from kubetyped.config.kubeconfig_files import (
-    Entry,
-    MergedKubeconfig,
-    default_kubeconfig_paths,
-    load_merged_kubeconfig,
-)
-from kubetyped.config.loader import load_config
+
+if TYPE_CHECKING:
+    from kubetyped.config.incluster import SERVICE_ACCOUNT_DIR, load_incluster_config
+    from kubetyped.config.kubeconfig import (
+        client_config_from_merged,
+        load_kubeconfig,
+        load_kubeconfig_dict,
+    )
+    from kubetyped.config.kubeconfig_files import (
+        Entry,
+        MergedKubeconfig,
+        default_kubeconfig_paths,
+        load_merged_kubeconfig,
+    )
+    from kubetyped.config.loader import load_config
+
+# Loaders are imported on first use: a client built from a `ClientConfig` never reads a
+# kubeconfig, so its start-up skips the kubeconfig parser (issue 16: import time).
+_LAZY = {
+    "SERVICE_ACCOUNT_DIR": "incluster",
+    "load_incluster_config": "incluster",
+    "client_config_from_merged": "kubeconfig",
+    "load_kubeconfig": "kubeconfig",
+    "load_kubeconfig_dict": "kubeconfig",
+    "Entry": "kubeconfig_files",
+    "MergedKubeconfig": "kubeconfig_files",
+    "default_kubeconfig_paths": "kubeconfig_files",
+    "load_merged_kubeconfig": "kubeconfig_files",
+    "load_config": "loader",
+}
+
+
+def __getattr__(name: str) -> Any:
+    submodule = _LAZY.get(name)
+    if submodule is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{submodule}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "SERVICE_ACCOUNT_DIR",

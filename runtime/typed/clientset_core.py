@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any, Generic, Self, TypeVar
 
-from kubetyped.config import ClientConfig, load_incluster_config, load_kubeconfig
+from kubetyped.config import ClientConfig
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.typed.resource import resolve_reference
 from kubetyped.urls import redact_url
@@ -47,11 +47,15 @@ class ClientsetCore(Generic[R]):
         namespace: str | None = None,
     ) -> Self:
         """A clientset for a kubeconfig context (client-go `clientcmd` loading rules)."""
+        from kubetyped.config import load_kubeconfig
+
         return cls.from_config(load_kubeconfig(path, context=context, namespace=namespace))
 
     @classmethod
     def from_incluster(cls) -> Self:
         """A clientset from the pod's service account (client-go `rest.InClusterConfig`)."""
+        from kubetyped.config import load_incluster_config
+
         return cls.from_config(load_incluster_config())
 
     @property

@@ -139,10 +139,10 @@ def test_property_collisions_keep_both_fields() -> None:
     first = build_schema("io.example.v1.Thing", raw, "zoo_v1", frozenset({"zoo_v1"}))
     names = {p.wire_name: p.python_name for p in first.properties}
     assert names == {
-        "$ref": "ref",
-        "ref": "ref_",  # the wire name already in snake_case yields
-        "mirrorPercent": "mirror_percent",
-        "mirror_percent": "mirror_percent_",
+        "$ref": "ref_",
+        "ref": "ref",  # a wire name that is its own attribute keeps it
+        "mirrorPercent": "mirror_percent_",  # never another property's wire name
+        "mirror_percent": "mirror_percent",
         "zooV1": "zoo_v1_",  # a module alias the class's annotations use
         "rawView": "raw_view_",  # KubeModel.raw_view()
         "2xx": "n2xx",
