@@ -18,6 +18,7 @@ from kubetyped.typed.resource import AllNamespaces, ResourceInfo
 if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when used
     from kubetyped.portforward import AsyncPortForwarder, AsyncPortForwardStream
     from kubetyped.remotecommand import AsyncExecSession, ExecResult
+    from kubetyped.wait import WaitFor
 
 T = TypeVar("T")
 L = TypeVar("L")
@@ -143,6 +144,20 @@ class Watch(ResourceClient[T]):
         async with self._rest.watch(self._ops.collection(), options) as stream:  # closed on exit
             async for event in stream:
                 yield self._ops.event(event)
+
+    async def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> T | None:
+        """Waits until the object `name` satisfies `for_` (`kubectl wait`): one of
+        `kubetyped.wait.condition("Available")`, `field_equals(".status.phase", "Running")`,
+        `exists()` or `deleted()`. Returns the object that satisfied it (None for
+        `deleted()`); `timeout` is in seconds.
+
+        Lists, then watches from the listed resourceVersion (relisting after 410 Gone); never
+        polls. Raises `WaitTimeoutError` (its `last` is the object as last seen) and the typed
+        `ApiError` of a failed request. Source: client-go `watch.UntilWithSync`."""
+        from kubetyped.wait.async_wait import wait_for_object
+
+        obj = await wait_for_object(self._rest, self._ops.collection(), name, for_, timeout=timeout)
+        return None if obj is None else self._ops.info.model_class().from_raw(obj)
 
 
 class Create(ResourceClient[T]):

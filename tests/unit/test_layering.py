@@ -31,9 +31,10 @@ RUNTIME_LAYERS: list[set[str]] = [
     {"async_transport", "sync_transport"},
     {"rest"},
     {"discovery", "cache", "leaderelection", "events", "workqueue", "retry_conflict"}
-    | {"remotecommand", "portforward"},
+    | {"remotecommand", "portforward", "wait"},
     {"dynamic", "scale", "metadata", "typed"},
-    {"fake"},
+    {"fake", "manifests"},
+    {"apply"},
     {"__init__"},
 ]
 LAYER_OF = {unit: index for index, layer in enumerate(RUNTIME_LAYERS) for unit in layer}
