@@ -152,14 +152,15 @@ def _official(kind: str, namespace: str, kubeconfig: str) -> Load:
 
 
 def _kr8s(kind: str, namespace: str, kubeconfig: str) -> Load:
-    """kr8s has no informer: list (one request, as `kr8s.get` does) into a dict, then watch."""
+    """kr8s has no informer and no list-then-watch from a resourceVersion: a watch without one
+    (the server first sends every existing object as ADDED) fills a dict and stays live."""
     import kr8s
 
     api = kr8s.api(kubeconfig=kubeconfig, context="admin")
     plural = "pods" if kind == "Pod" else "configmaps"
 
     def load(counter: Counter) -> Callable[[], int]:
-        cache: dict[str, Any] = {obj.name: obj for obj in api.get(plural, namespace=namespace)}
+        cache: dict[str, Any] = {}
 
         def run() -> None:
             for event, obj in api.watch(plural, namespace=namespace):

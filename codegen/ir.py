@@ -45,6 +45,9 @@ class Primitive:
 
     type: PrimitiveType
     format: str | None = None
+    #: allowed values of a string (``enum``, or a description's "Possible enum values");
+    #: not compared, like ``Property.enum``
+    enum: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,11 +113,12 @@ def str_tuple(keyword: str, values: Iterable[str]) -> Brackets:
     return Brackets(f"{keyword}=(", items, ")", display=True, one_tuple=len(items) == 1)
 
 
-_TOKEN = re.compile(r"\s*(\[|\]|,|\||[^\[\],|\s]+)")
+_TOKEN = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|\[|\]|,|\||[^\[\],|\s"]+)""")
 
 
 def parse_type(text: str) -> Doc:
-    """An annotation such as ``list[core_v1.Pod] | None`` (names, subscripts, unions)."""
+    """An annotation such as ``list[core_v1.Pod] | None`` (names, subscripts, unions, and the
+    string values of ``Literal[...]``)."""
     tokens = _TOKEN.findall(text)
     doc, end = _union(tokens, 0)
     if end != len(tokens):

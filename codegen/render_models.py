@@ -7,6 +7,7 @@ is not needed at generation time; a unit test checks the output with ``ruff form
 from __future__ import annotations
 
 import json
+import keyword
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from kubetyped.codegen.pyformat import (
     Brackets,
     Doc,
     fit,
+    flat,
     import_block,
     import_line,
     layout,
@@ -81,15 +83,24 @@ def inline_type(schema: Schema) -> str:
 @dataclass
 class _Imports:
     typing: set[str] = field(default_factory=set)
-    model: set[str] = field(default_factory=lambda: {"Field", "KubeModel"})
+    model: set[str] = field(default_factory=lambda: {"KubeModel"})
     modules: set[str] = field(default_factory=set)
 
 
+def _enum_literal(values: tuple[str, ...]) -> str:
+    return "Literal[" + ", ".join(_literal(v) for v in values) + "]"
+
+
 def annotation(ref: TypeRef, spec: ApiSpec, imports: _Imports) -> str:
+    """The model's annotation of a field (or item, or value) of type ``ref``."""
     if isinstance(ref, Primitive):
         if ref.format == "int-or-string":
             imports.model.add("IntOrString")
             return "IntOrString"
+        if ref.enum:  # open: any string validates (see kubetyped.model.strict)
+            imports.typing.update(("Annotated", "Literal"))
+            imports.model.add("OpenEnum")
+            return f"Annotated[{_enum_literal(ref.enum)}, OpenEnum]"
         return _PRIMITIVES[ref.type]
     if isinstance(ref, Array):
         return f"list[{annotation(ref.items, spec, imports)}]"
@@ -109,6 +120,48 @@ def annotation(ref: TypeRef, spec: ApiSpec, imports: _Imports) -> str:
     if text in SCALARS.values():
         imports.model.add(text)
     return text
+
+
+#: The wire form an apply configuration takes for a scalar definition.
+_APPLY_SCALARS = {
+    "IntOrString": "int | str",
+    "Quantity": "str | int | float",
+    "Time": "str",
+    "MicroTime": "str",
+}
+
+
+def apply_name(class_name: str) -> str:
+    """The apply configuration of a model (client-go's ``<Kind>ApplyConfiguration``)."""
+    return f"{class_name}ApplyConfiguration"
+
+
+def apply_annotation(ref: TypeRef, spec: ApiSpec, imports: _Imports) -> str:
+    """The type of a key of an apply configuration: wire form, nested models as their own
+    apply configurations."""
+    if isinstance(ref, Primitive):
+        if ref.format == "int-or-string":
+            return _APPLY_SCALARS["IntOrString"]
+        if ref.enum:
+            imports.typing.add("Literal")
+            return _enum_literal(ref.enum)
+        return _PRIMITIVES[ref.type]
+    if isinstance(ref, Array):
+        return f"list[{apply_annotation(ref.items, spec, imports)}]"
+    if isinstance(ref, Map):
+        return f"dict[str, {apply_annotation(ref.values, spec, imports)}]"
+    if isinstance(ref, AnyType):
+        imports.typing.add("Any")
+        return "Any"
+    assert isinstance(ref, Ref)
+    target = spec.schemas[ref.name]
+    if is_class(target):
+        imports.modules.add(target.module)
+        return f"{target.module}.{apply_name(target.class_name)}"
+    text = inline_type(target)
+    if "Any" in text:
+        imports.typing.add("Any")
+    return _APPLY_SCALARS.get(text, text)
 
 
 def extension_dict(ext: Extensions) -> dict[str, object]:
@@ -135,34 +188,100 @@ def _literal(value: object) -> str:
 
 
 def field_lines(prop: Property, spec: ApiSpec, imports: _Imports) -> list[str]:
-    """One field (and its attribute docstring), laid out as ``ruff format`` would."""
+    """One field (and its attribute docstring), laid out as ``ruff format`` would.
+
+    ``Field(default=..., validation_alias=..., serialization_alias=...)``: with ``alias=`` or a
+    positional default, type checkers (``dataclass_transform``) would take the wire name as
+    the parameter and lose the default. Fields named as on the wire need no aliases.
+    """
     type_text = annotation(prop.type, spec, imports)
-    args: list[Doc] = [f"alias={_literal(prop.wire_name)}"]
+    args: list[Doc] = []
     if not prop.required:
         type_text += " | None"
-        args.insert(0, "None")
+        args.append("default=None")
+    if prop.wire_name != prop.python_name:
+        wire = _literal(prop.wire_name)
+        args += [f"validation_alias={wire}", f"serialization_alias={wire}"]
     extra = extension_dict(prop.extensions)
     if extra:
         entries = tuple(f"{_literal(k)}: {_literal(v)}" for k, v in extra.items())
         args.append(Brackets("json_schema_extra={", entries, "}", display=True))
-    value = Brackets("Field(", tuple(args), ")")
-    head = f"{prop.python_name}: {type_text} = "
-    if 4 + len(head) + len("Field(") <= _LINE:
-        lines = layout(prefixed(value, head), 4)
-    elif 4 + len(head) + 1 <= _LINE:  # parenthesise the value
-        lines = [f"    {head}(", *layout(value, 8), "    )"]
-    else:  # the annotation itself is too long
+    value: Doc | None
+    if not args:
+        value = None
+    elif args == ["default=None"]:
+        value = "None"
+    else:
+        imports.model.add("Field")
+        value = Brackets("Field(", tuple(args), ")")
+    return _assignment(prop.python_name, type_text, value, 4) + docstring_lines(prop.description, 4)
+
+
+def _assignment(target: str, type_text: str, value: Doc | None, indent: int) -> list[str]:
+    """``target: type_text = value`` (or a bare annotation) laid out as ruff would."""
+    pad = " " * indent
+    if value is None:
+        line = f"{target}: {type_text}"
+        if indent + len(line) <= _LINE:
+            return [pad + line]
         hint = parse_type(type_text)
-        target = f"{prop.python_name}: "
-        if isinstance(hint, Alternatives):  # parenthesised, split at `|`
-            lines = [f"    {target}(", *layout(hint, 8)]
-            lines += layout(prefixed(value, ") = "), 4)
-        elif isinstance(hint, Brackets):  # split its own brackets
-            lines = layout(prefixed(hint, target), 4, split=True)[:-1]
-            lines += layout(prefixed(value, "] = "), 4)
-        else:  # a name: nothing to split but the call
-            lines = layout(prefixed(value, head), 4, split=True)
-    return lines + docstring_lines(prop.description, 4)
+        if isinstance(hint, Brackets):
+            return layout(prefixed(hint, f"{target}: "), indent, split=True)
+        if isinstance(hint, str) and indent + 4 + len(hint) > _LINE:
+            return [pad + line]  # ruff parenthesises only when that makes it fit
+        return [f"{pad}{target}: (", *layout(hint, indent + 4), f"{pad})"]
+    head = f"{target}: {type_text} = "
+    opening = value.open if isinstance(value, Brackets) else flat(value)
+    if indent + len(head) + len(opening) <= _LINE:
+        return layout(prefixed(value, head), indent)
+    if indent + len(head) + 1 <= _LINE:
+        return [f"{pad}{head}(", *layout(value, indent + 4), f"{pad})"]  # parenthesise the value
+    hint = parse_type(type_text)  # the annotation itself is too long
+    if isinstance(hint, Alternatives):  # parenthesised, split at `|`
+        return [
+            f"{pad}{target}: (",
+            *layout(hint, indent + 4),
+            *layout(prefixed(value, ") = "), indent),
+        ]
+    if isinstance(hint, Brackets):  # split its own brackets
+        lines = layout(prefixed(hint, f"{target}: "), indent, split=True)[:-1]
+        return lines + layout(prefixed(value, "] = "), indent)
+    return layout(prefixed(value, head), indent, split=True)
+
+
+def _assignment_value(target: str, value: str, indent: int) -> list[str]:
+    """``target = value``; ruff parenthesises the value when that makes the line fit."""
+    pad = " " * indent
+    line = f"{pad}{target} = {value}"
+    if len(line) <= _LINE or len(f"{pad}{target} = (") > _LINE:
+        return [line]
+    return [f"{pad}{target} = (", f"{pad}    {value}", f"{pad})"]
+
+
+def apply_configuration_lines(schema: Schema, spec: ApiSpec, imports: _Imports) -> list[str]:
+    """The ``TypedDict`` of a model's apply configuration (only for type checkers)."""
+    name = apply_name(schema.class_name)
+    keys = [(p.wire_name, apply_annotation(p.type, spec, imports)) for p in schema.properties]
+    docstring = docstring_lines(
+        f"{schema.class_name} as a partial object for server-side apply: wire names, every key "
+        "optional (client-go's applyconfigurations).",
+        8,
+    )
+    if all(k.isidentifier() and not keyword.iskeyword(k) for k, _ in keys):
+        header = layout(Brackets(f"class {name}(", ("TypedDict", "total=False"), "):"), 4)
+        lines = ["", *header, *docstring]
+        if keys:
+            lines.append("")
+        for key, type_text in keys:
+            lines += _assignment(key, type_text, None, 8)
+        return lines
+    entries = tuple(f"{_literal(k)}: {t}" for k, t in keys)
+    call = Brackets(
+        "TypedDict(",
+        (_literal(name), Brackets("{", entries, "}", display=True), "total=False"),
+        ")",
+    )
+    return layout(prefixed(call, f"{name} = "), 4)
 
 
 def _escape(text: str) -> str:
@@ -204,6 +323,8 @@ def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
     fields: list[str] = []
     for prop in schema.properties:
         fields.append("\n".join(field_lines(prop, spec, imports)))
+    apply_lines = apply_configuration_lines(schema, spec, imports)
+    imports.typing.update(("TYPE_CHECKING", "TypedDict"))
     gvk = schema.gvks[0] if len(schema.gvks) == 1 else None
     if gvk is not None:
         imports.typing.add("ClassVar")
@@ -212,8 +333,6 @@ def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
     by_package: dict[str, list[str]] = {}
     for alias, module in refs:
         by_package.setdefault(module.rsplit(".", 1)[0], []).append(alias)
-    if refs:
-        imports.typing.add("TYPE_CHECKING")
     return _environment.get_template("model_class.py.jinja").render(
         typing_imports=", ".join(sorted_names(imports.typing)),
         model_imports="\n".join(import_line("kubetyped.model", imports.model)),
@@ -223,6 +342,8 @@ def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
         docstring="\n".join(docstring),
         gvk=gvk,
         fields=fields,
+        apply_configuration="\n".join(apply_lines),
+        apply_fallback="\n".join(_assignment_value(apply_name(schema.class_name), "dict", 4)),
     )
 
 
@@ -251,15 +372,19 @@ def render_models(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
     for module, schemas in sorted(modules.items()):
         registry = NameRegistry(f"package models/{module}")
         exports = []
+        names = NameRegistry(f"module models/{module}")
+        for schema in schemas:
+            names.claim(schema.class_name, schema.name)
         for schema in sorted(schemas, key=lambda s: s.class_name):
             submodule = registry.claim(module_file_name(schema.class_name), schema.name)
             files[f"models/{module}/{submodule}.py"] = render_class(schema, spec, ctx)
-            exports.append((schema.class_name, submodule))
+            configuration = names.claim(apply_name(schema.class_name), f"{schema.name} (apply)")
+            exports += [(schema.class_name, submodule), (configuration, submodule)]
         files[f"models/{module}/__init__.py"] = _environment.get_template(
             "models_package.py.jinja"
         ).render(
             docstring=f"Models of {_api_version(module, schemas)}.",
-            exports=exports,
+            exports=sorted(exports),
             import_lines=[_reexport_line(c, m) for c, m in sorted(exports, key=lambda e: e[1])],
         )
     return files

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Mapping, Set
 from typing import Any, cast
 
@@ -81,10 +83,29 @@ def type_ref(raw: Mapping[str, Any], source: str) -> TypeRef:
             return Map(type_ref(values, f"{source}{{}}"))
         return Map(AnyType())
     if kind in _PRIMITIVES:
-        return Primitive(cast(PrimitiveType, kind), raw.get("format"))
+        return Primitive(cast(PrimitiveType, kind), raw.get("format"), string_enum(raw))
     if kind is None:
         return AnyType()
     raise SpecError(f"unsupported type {kind!r}", source=source)
+
+
+_ENUM_VALUE = re.compile(r'^ *- `"((?:[^"\\]|\\.)*)"`', re.MULTILINE)
+
+
+def string_enum(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    """The allowed values of a string schema: its ``enum``, else the "Possible enum values"
+    list that Kubernetes' OpenAPI generator writes into descriptions (swagger 2.0 has no
+    ``enum`` for them). Empty for other types and for enums with non-string values."""
+    if raw.get("type") != "string" or raw.get("format") == "int-or-string":
+        return ()
+    values = raw.get("enum")
+    if isinstance(values, list):
+        return tuple(values) if values and all(isinstance(v, str) for v in values) else ()
+    description = raw.get("description")
+    if not isinstance(description, str) or "Possible enum values:" not in description:
+        return ()
+    listed = description.split("Possible enum values:", 1)[1]
+    return tuple(json.loads(f'"{value}"') for value in _ENUM_VALUE.findall(listed))
 
 
 def gvks(raw: Mapping[str, Any]) -> tuple[GVK, ...]:

@@ -460,6 +460,20 @@ def _error_class(code: int, reason: str, status: dict[str, _Any]) -> type[ApiErr
     return ApiError
 
 
+def api_error_from_status(status: _Any) -> ApiError:
+    """The typed `ApiError` a `Status` object stands for (a dict or a model), as client-go's
+    `apierrors.FromObject` does for a watch ERROR event: 410 → `ExpiredError`, and so on.
+
+    A `code` that is not an integer reads as 500.
+    """
+    if not isinstance(status, dict):
+        to_dict = getattr(status, "to_dict", None)
+        status = to_dict() if callable(to_dict) else {}
+    raw_code = status.get("code")
+    code = raw_code if isinstance(raw_code, int) and not isinstance(raw_code, bool) else 500
+    return api_error_from_response(code, _orjson.dumps(status, default=str))
+
+
 def api_error_from_response(
     code: int,
     body: bytes,

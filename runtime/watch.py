@@ -12,16 +12,19 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 
-from kubetyped.errors import ApiError, WatchDecodeError, api_error_from_response
+from kubetyped.errors import ApiError, WatchDecodeError, api_error_from_status
 
 _SNIPPET = 200
+T = TypeVar("T")
 
 
 class EventType(enum.StrEnum):
+    """The type of a watch event (API convention: watch events)."""
+
     ADDED = "ADDED"
     MODIFIED = "MODIFIED"
     DELETED = "DELETED"
@@ -30,29 +33,43 @@ class EventType(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class WatchEvent:
-    type: EventType
-    object: dict[str, Any] = field(repr=False)
+class WatchEvent(Generic[T]):
+    """One watch event, the one event type of every client family: the REST and dynamic clients
+    (``object`` a dict), typed clients (a model), the metadata client (``PartialObjectMetadata``)
+    and the cache (client-go ``watch.Event``). For informer caches the object of an
+    ADDED/MODIFIED/DELETED event may still be its JSON (a ``msgspec.Raw``, see
+    ``decode_event_unparsed``; ``KubeModel.from_unparsed`` wraps it).
 
-    @property
-    def resource_version(self) -> str | None:
-        metadata = self.object.get("metadata")
-        if isinstance(metadata, dict):
-            rv = metadata.get("resourceVersion")
-            if isinstance(rv, str) and rv:
-                return rv
-        return None
+    ``resource_version`` is the object's ``metadata.resourceVersion`` (for a BOOKMARK the only
+    thing it carries). An ERROR event's object is a ``Status``; ``error()`` is its typed
+    ``ApiError``, which the streams raise rather than yield.
+    """
+
+    type: EventType
+    object: T = field(repr=False)
+    resource_version: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.resource_version is None and isinstance(self.object, dict):
+            object.__setattr__(self, "resource_version", _resource_version(self.object))
 
     def error(self) -> ApiError | None:
         """The typed error of an ERROR event (its object is a `Status`), else None."""
-        if self.type is not EventType.ERROR:
+        if self.type != EventType.ERROR:
             return None
-        raw_code = self.object.get("code")
-        code = raw_code if isinstance(raw_code, int) else 500
-        return api_error_from_response(code, orjson.dumps(self.object))
+        return api_error_from_status(self.object)
 
 
-def decode_event(line: bytes) -> WatchEvent:
+def _resource_version(obj: dict[str, Any]) -> str | None:
+    metadata = obj.get("metadata")
+    if isinstance(metadata, dict):
+        rv = metadata.get("resourceVersion")
+        if isinstance(rv, str) and rv:
+            return rv
+    return None
+
+
+def decode_event(line: bytes) -> WatchEvent[dict[str, Any]]:
     """One watch event from one JSON line."""
     try:
         decoded = orjson.loads(line)
@@ -70,20 +87,6 @@ def decode_event(line: bytes) -> WatchEvent:
     return WatchEvent(event_type, obj)
 
 
-@dataclass(frozen=True)
-class UnparsedWatchEvent(WatchEvent):
-    """A watch event whose ADDED/MODIFIED/DELETED object is still its JSON (a ``msgspec.Raw``;
-    ``KubeModel.from_unparsed`` wraps it), for informer caches that may never read it. BOOKMARK
-    and ERROR objects are parsed (``dict``), as in `WatchEvent`."""
-
-    object: Any = field(repr=False)
-    rv: str | None = field(default=None, repr=False)
-
-    @property
-    def resource_version(self) -> str | None:
-        return self.rv if not isinstance(self.object, dict) else super().resource_version
-
-
 @cache
 def _unparsed_decoders() -> tuple[Any, Any]:
     import msgspec
@@ -96,8 +99,9 @@ def _unparsed_decoders() -> tuple[Any, Any]:
     return msgspec.json.Decoder(event), msgspec.json.Decoder(head)
 
 
-def decode_event_unparsed(line: bytes) -> UnparsedWatchEvent:
-    """One watch event from one JSON line, its object left unparsed (see `UnparsedWatchEvent`)."""
+def decode_event_unparsed(line: bytes) -> WatchEvent[Any]:
+    """One watch event from one JSON line; an ADDED/MODIFIED/DELETED object is left unparsed (a
+    ``msgspec.Raw``), BOOKMARK and ERROR objects are parsed (``dict``)."""
     import msgspec
 
     events, heads = _unparsed_decoders()
@@ -115,13 +119,13 @@ def decode_event_unparsed(line: bytes) -> UnparsedWatchEvent:
     if bytes(memoryview(obj)[:1]) != b"{":
         raise WatchDecodeError(f"{event_type.value} watch event without an object")
     if event_type in (EventType.ERROR, EventType.BOOKMARK):
-        return UnparsedWatchEvent(event_type, orjson.loads(memoryview(obj)))
+        return WatchEvent(event_type, orjson.loads(memoryview(obj)))
     try:
         meta = heads.decode(obj).metadata
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise WatchDecodeError(f"{event_type.value} watch event object: {exc}") from None
     rv = meta.resourceVersion if meta is not None else None
-    return UnparsedWatchEvent(event_type, obj, rv or None)
+    return WatchEvent(event_type, obj, rv or None)
 
 
 def _snippet(data: bytes) -> str:
@@ -132,16 +136,17 @@ def _snippet(data: bytes) -> str:
 class WatchDecoder:
     """Feed it bytes, get events back; `resource_version` is the last one seen.
 
-    `unparsed=True`: object events are `UnparsedWatchEvent`s (objects kept as JSON)."""
+    `unparsed=True`: ADDED/MODIFIED/DELETED objects are kept as JSON (see
+    `decode_event_unparsed`)."""
 
     def __init__(self, resource_version: str | None = None, *, unparsed: bool = False) -> None:
         self._buffer = bytearray()
         self.resource_version = resource_version
-        self._decode: Callable[[bytes], WatchEvent] = (
+        self._decode: Callable[[bytes], WatchEvent[Any]] = (
             decode_event_unparsed if unparsed else decode_event
         )
 
-    def feed(self, chunk: bytes) -> list[WatchEvent]:
+    def feed(self, chunk: bytes) -> list[WatchEvent[Any]]:
         self._buffer += chunk
         end = self._buffer.rfind(b"\n")
         if end < 0:
@@ -150,14 +155,14 @@ class WatchDecoder:
         del self._buffer[: end + 1]
         return self._decode_lines(complete.split(b"\n"))
 
-    def finish(self) -> list[WatchEvent]:
+    def finish(self) -> list[WatchEvent[Any]]:
         """The stream ended: decode what is left (a last event without a newline)."""
         rest = bytes(self._buffer)
         self._buffer.clear()
         return self._decode_lines([rest])
 
-    def _decode_lines(self, lines: list[bytes]) -> list[WatchEvent]:
-        events: list[WatchEvent] = []
+    def _decode_lines(self, lines: list[bytes]) -> list[WatchEvent[Any]]:
+        events: list[WatchEvent[Any]] = []
         for line in lines:
             if not line.strip():
                 continue

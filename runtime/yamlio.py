@@ -47,6 +47,7 @@ class KubernetesLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     }
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """PyYAML's tag resolution of a node, memoised for plain scalars."""
         # plain scalars repeat a lot in Kubernetes documents ("type", "string", "object")
         if kind is yaml.ScalarNode and implicit[0]:
             tag = _RESOLVED.get(value)

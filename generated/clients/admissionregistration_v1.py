@@ -44,7 +44,10 @@ class MutatingAdmissionPolicyClient(
     s.Create[admissionregistration_v1.MutatingAdmissionPolicy],
     s.Update[admissionregistration_v1.MutatingAdmissionPolicy],
     s.Patch[admissionregistration_v1.MutatingAdmissionPolicy],
-    s.Apply[admissionregistration_v1.MutatingAdmissionPolicy],
+    s.Apply[
+        admissionregistration_v1.MutatingAdmissionPolicy,
+        admissionregistration_v1.MutatingAdmissionPolicyApplyConfiguration,
+    ],
     s.Delete[admissionregistration_v1.MutatingAdmissionPolicy],
     s.DeleteCollection[admissionregistration_v1.MutatingAdmissionPolicy],
 ):
@@ -63,7 +66,10 @@ class AsyncMutatingAdmissionPolicyClient(
     a.Create[admissionregistration_v1.MutatingAdmissionPolicy],
     a.Update[admissionregistration_v1.MutatingAdmissionPolicy],
     a.Patch[admissionregistration_v1.MutatingAdmissionPolicy],
-    a.Apply[admissionregistration_v1.MutatingAdmissionPolicy],
+    a.Apply[
+        admissionregistration_v1.MutatingAdmissionPolicy,
+        admissionregistration_v1.MutatingAdmissionPolicyApplyConfiguration,
+    ],
     a.Delete[admissionregistration_v1.MutatingAdmissionPolicy],
     a.DeleteCollection[admissionregistration_v1.MutatingAdmissionPolicy],
 ):
@@ -99,7 +105,10 @@ class MutatingAdmissionPolicyBindingClient(
     s.Create[admissionregistration_v1.MutatingAdmissionPolicyBinding],
     s.Update[admissionregistration_v1.MutatingAdmissionPolicyBinding],
     s.Patch[admissionregistration_v1.MutatingAdmissionPolicyBinding],
-    s.Apply[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    s.Apply[
+        admissionregistration_v1.MutatingAdmissionPolicyBinding,
+        admissionregistration_v1.MutatingAdmissionPolicyBindingApplyConfiguration,
+    ],
     s.Delete[admissionregistration_v1.MutatingAdmissionPolicyBinding],
     s.DeleteCollection[admissionregistration_v1.MutatingAdmissionPolicyBinding],
 ):
@@ -118,7 +127,10 @@ class AsyncMutatingAdmissionPolicyBindingClient(
     a.Create[admissionregistration_v1.MutatingAdmissionPolicyBinding],
     a.Update[admissionregistration_v1.MutatingAdmissionPolicyBinding],
     a.Patch[admissionregistration_v1.MutatingAdmissionPolicyBinding],
-    a.Apply[admissionregistration_v1.MutatingAdmissionPolicyBinding],
+    a.Apply[
+        admissionregistration_v1.MutatingAdmissionPolicyBinding,
+        admissionregistration_v1.MutatingAdmissionPolicyBindingApplyConfiguration,
+    ],
     a.Delete[admissionregistration_v1.MutatingAdmissionPolicyBinding],
     a.DeleteCollection[admissionregistration_v1.MutatingAdmissionPolicyBinding],
 ):
@@ -154,7 +166,10 @@ class MutatingWebhookConfigurationClient(
     s.Create[admissionregistration_v1.MutatingWebhookConfiguration],
     s.Update[admissionregistration_v1.MutatingWebhookConfiguration],
     s.Patch[admissionregistration_v1.MutatingWebhookConfiguration],
-    s.Apply[admissionregistration_v1.MutatingWebhookConfiguration],
+    s.Apply[
+        admissionregistration_v1.MutatingWebhookConfiguration,
+        admissionregistration_v1.MutatingWebhookConfigurationApplyConfiguration,
+    ],
     s.Delete[admissionregistration_v1.MutatingWebhookConfiguration],
     s.DeleteCollection[admissionregistration_v1.MutatingWebhookConfiguration],
 ):
@@ -173,7 +188,10 @@ class AsyncMutatingWebhookConfigurationClient(
     a.Create[admissionregistration_v1.MutatingWebhookConfiguration],
     a.Update[admissionregistration_v1.MutatingWebhookConfiguration],
     a.Patch[admissionregistration_v1.MutatingWebhookConfiguration],
-    a.Apply[admissionregistration_v1.MutatingWebhookConfiguration],
+    a.Apply[
+        admissionregistration_v1.MutatingWebhookConfiguration,
+        admissionregistration_v1.MutatingWebhookConfigurationApplyConfiguration,
+    ],
     a.Delete[admissionregistration_v1.MutatingWebhookConfiguration],
     a.DeleteCollection[admissionregistration_v1.MutatingWebhookConfiguration],
 ):
@@ -210,10 +228,16 @@ class ValidatingAdmissionPolicyClient(
     s.Create[admissionregistration_v1.ValidatingAdmissionPolicy],
     s.Update[admissionregistration_v1.ValidatingAdmissionPolicy],
     s.Patch[admissionregistration_v1.ValidatingAdmissionPolicy],
-    s.Apply[admissionregistration_v1.ValidatingAdmissionPolicy],
+    s.Apply[
+        admissionregistration_v1.ValidatingAdmissionPolicy,
+        admissionregistration_v1.ValidatingAdmissionPolicyApplyConfiguration,
+    ],
     s.Delete[admissionregistration_v1.ValidatingAdmissionPolicy],
     s.DeleteCollection[admissionregistration_v1.ValidatingAdmissionPolicy],
-    s.Status[admissionregistration_v1.ValidatingAdmissionPolicy],
+    s.Status[
+        admissionregistration_v1.ValidatingAdmissionPolicy,
+        admissionregistration_v1.ValidatingAdmissionPolicyApplyConfiguration,
+    ],
 ):
     """validatingadmissionpolicies (admissionregistration.k8s.io/v1, cluster-scoped): ValidatingAdmissionPolicy describes the definition of an admission validation policy that accepts or rejects an object without changing it."""
 
@@ -230,10 +254,16 @@ class AsyncValidatingAdmissionPolicyClient(
     a.Create[admissionregistration_v1.ValidatingAdmissionPolicy],
     a.Update[admissionregistration_v1.ValidatingAdmissionPolicy],
     a.Patch[admissionregistration_v1.ValidatingAdmissionPolicy],
-    a.Apply[admissionregistration_v1.ValidatingAdmissionPolicy],
+    a.Apply[
+        admissionregistration_v1.ValidatingAdmissionPolicy,
+        admissionregistration_v1.ValidatingAdmissionPolicyApplyConfiguration,
+    ],
     a.Delete[admissionregistration_v1.ValidatingAdmissionPolicy],
     a.DeleteCollection[admissionregistration_v1.ValidatingAdmissionPolicy],
-    a.Status[admissionregistration_v1.ValidatingAdmissionPolicy],
+    a.Status[
+        admissionregistration_v1.ValidatingAdmissionPolicy,
+        admissionregistration_v1.ValidatingAdmissionPolicyApplyConfiguration,
+    ],
 ):
     """validatingadmissionpolicies (admissionregistration.k8s.io/v1, cluster-scoped): ValidatingAdmissionPolicy describes the definition of an admission validation policy that accepts or rejects an object without changing it."""
 
@@ -267,7 +297,10 @@ class ValidatingAdmissionPolicyBindingClient(
     s.Create[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
     s.Update[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
     s.Patch[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
-    s.Apply[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    s.Apply[
+        admissionregistration_v1.ValidatingAdmissionPolicyBinding,
+        admissionregistration_v1.ValidatingAdmissionPolicyBindingApplyConfiguration,
+    ],
     s.Delete[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
     s.DeleteCollection[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
 ):
@@ -286,7 +319,10 @@ class AsyncValidatingAdmissionPolicyBindingClient(
     a.Create[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
     a.Update[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
     a.Patch[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
-    a.Apply[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
+    a.Apply[
+        admissionregistration_v1.ValidatingAdmissionPolicyBinding,
+        admissionregistration_v1.ValidatingAdmissionPolicyBindingApplyConfiguration,
+    ],
     a.Delete[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
     a.DeleteCollection[admissionregistration_v1.ValidatingAdmissionPolicyBinding],
 ):
@@ -322,7 +358,10 @@ class ValidatingWebhookConfigurationClient(
     s.Create[admissionregistration_v1.ValidatingWebhookConfiguration],
     s.Update[admissionregistration_v1.ValidatingWebhookConfiguration],
     s.Patch[admissionregistration_v1.ValidatingWebhookConfiguration],
-    s.Apply[admissionregistration_v1.ValidatingWebhookConfiguration],
+    s.Apply[
+        admissionregistration_v1.ValidatingWebhookConfiguration,
+        admissionregistration_v1.ValidatingWebhookConfigurationApplyConfiguration,
+    ],
     s.Delete[admissionregistration_v1.ValidatingWebhookConfiguration],
     s.DeleteCollection[admissionregistration_v1.ValidatingWebhookConfiguration],
 ):
@@ -341,7 +380,10 @@ class AsyncValidatingWebhookConfigurationClient(
     a.Create[admissionregistration_v1.ValidatingWebhookConfiguration],
     a.Update[admissionregistration_v1.ValidatingWebhookConfiguration],
     a.Patch[admissionregistration_v1.ValidatingWebhookConfiguration],
-    a.Apply[admissionregistration_v1.ValidatingWebhookConfiguration],
+    a.Apply[
+        admissionregistration_v1.ValidatingWebhookConfiguration,
+        admissionregistration_v1.ValidatingWebhookConfigurationApplyConfiguration,
+    ],
     a.Delete[admissionregistration_v1.ValidatingWebhookConfiguration],
     a.DeleteCollection[admissionregistration_v1.ValidatingWebhookConfiguration],
 ):

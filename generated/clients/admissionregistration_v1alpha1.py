@@ -44,7 +44,10 @@ class MutatingAdmissionPolicyClient(
     s.Create[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
     s.Update[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
     s.Patch[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
-    s.Apply[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
+    s.Apply[
+        admissionregistration_v1alpha1.MutatingAdmissionPolicy,
+        admissionregistration_v1alpha1.MutatingAdmissionPolicyApplyConfiguration,
+    ],
     s.Delete[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
     s.DeleteCollection[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
 ):
@@ -63,7 +66,10 @@ class AsyncMutatingAdmissionPolicyClient(
     a.Create[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
     a.Update[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
     a.Patch[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
-    a.Apply[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
+    a.Apply[
+        admissionregistration_v1alpha1.MutatingAdmissionPolicy,
+        admissionregistration_v1alpha1.MutatingAdmissionPolicyApplyConfiguration,
+    ],
     a.Delete[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
     a.DeleteCollection[admissionregistration_v1alpha1.MutatingAdmissionPolicy],
 ):
@@ -99,7 +105,10 @@ class MutatingAdmissionPolicyBindingClient(
     s.Create[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
     s.Update[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
     s.Patch[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
-    s.Apply[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
+    s.Apply[
+        admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding,
+        admissionregistration_v1alpha1.MutatingAdmissionPolicyBindingApplyConfiguration,
+    ],
     s.Delete[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
     s.DeleteCollection[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
 ):
@@ -118,7 +127,10 @@ class AsyncMutatingAdmissionPolicyBindingClient(
     a.Create[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
     a.Update[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
     a.Patch[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
-    a.Apply[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
+    a.Apply[
+        admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding,
+        admissionregistration_v1alpha1.MutatingAdmissionPolicyBindingApplyConfiguration,
+    ],
     a.Delete[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
     a.DeleteCollection[admissionregistration_v1alpha1.MutatingAdmissionPolicyBinding],
 ):

@@ -45,10 +45,16 @@ class CustomResourceDefinitionClient(
     s.Create[apiextensions_v1.CustomResourceDefinition],
     s.Update[apiextensions_v1.CustomResourceDefinition],
     s.Patch[apiextensions_v1.CustomResourceDefinition],
-    s.Apply[apiextensions_v1.CustomResourceDefinition],
+    s.Apply[
+        apiextensions_v1.CustomResourceDefinition,
+        apiextensions_v1.CustomResourceDefinitionApplyConfiguration,
+    ],
     s.Delete[apiextensions_v1.CustomResourceDefinition],
     s.DeleteCollection[apiextensions_v1.CustomResourceDefinition],
-    s.Status[apiextensions_v1.CustomResourceDefinition],
+    s.Status[
+        apiextensions_v1.CustomResourceDefinition,
+        apiextensions_v1.CustomResourceDefinitionApplyConfiguration,
+    ],
 ):
     """customresourcedefinitions (apiextensions.k8s.io/v1, cluster-scoped): CustomResourceDefinition represents a resource that should be exposed on the API server."""
 
@@ -64,10 +70,16 @@ class AsyncCustomResourceDefinitionClient(
     a.Create[apiextensions_v1.CustomResourceDefinition],
     a.Update[apiextensions_v1.CustomResourceDefinition],
     a.Patch[apiextensions_v1.CustomResourceDefinition],
-    a.Apply[apiextensions_v1.CustomResourceDefinition],
+    a.Apply[
+        apiextensions_v1.CustomResourceDefinition,
+        apiextensions_v1.CustomResourceDefinitionApplyConfiguration,
+    ],
     a.Delete[apiextensions_v1.CustomResourceDefinition],
     a.DeleteCollection[apiextensions_v1.CustomResourceDefinition],
-    a.Status[apiextensions_v1.CustomResourceDefinition],
+    a.Status[
+        apiextensions_v1.CustomResourceDefinition,
+        apiextensions_v1.CustomResourceDefinitionApplyConfiguration,
+    ],
 ):
     """customresourcedefinitions (apiextensions.k8s.io/v1, cluster-scoped): CustomResourceDefinition represents a resource that should be exposed on the API server."""
 

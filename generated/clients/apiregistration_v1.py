@@ -42,10 +42,10 @@ class APIServiceClient(
     s.Create[apiregistration_v1.APIService],
     s.Update[apiregistration_v1.APIService],
     s.Patch[apiregistration_v1.APIService],
-    s.Apply[apiregistration_v1.APIService],
+    s.Apply[apiregistration_v1.APIService, apiregistration_v1.APIServiceApplyConfiguration],
     s.Delete[apiregistration_v1.APIService],
     s.DeleteCollection[apiregistration_v1.APIService],
-    s.Status[apiregistration_v1.APIService],
+    s.Status[apiregistration_v1.APIService, apiregistration_v1.APIServiceApplyConfiguration],
 ):
     """apiservices (apiregistration.k8s.io/v1, cluster-scoped): APIService represents a server for a particular GroupVersion."""
 
@@ -59,10 +59,10 @@ class AsyncAPIServiceClient(
     a.Create[apiregistration_v1.APIService],
     a.Update[apiregistration_v1.APIService],
     a.Patch[apiregistration_v1.APIService],
-    a.Apply[apiregistration_v1.APIService],
+    a.Apply[apiregistration_v1.APIService, apiregistration_v1.APIServiceApplyConfiguration],
     a.Delete[apiregistration_v1.APIService],
     a.DeleteCollection[apiregistration_v1.APIService],
-    a.Status[apiregistration_v1.APIService],
+    a.Status[apiregistration_v1.APIService, apiregistration_v1.APIServiceApplyConfiguration],
 ):
     """apiservices (apiregistration.k8s.io/v1, cluster-scoped): APIService represents a server for a particular GroupVersion."""
 

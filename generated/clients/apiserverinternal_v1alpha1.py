@@ -43,10 +43,16 @@ class StorageVersionClient(
     s.Create[apiserverinternal_v1alpha1.StorageVersion],
     s.Update[apiserverinternal_v1alpha1.StorageVersion],
     s.Patch[apiserverinternal_v1alpha1.StorageVersion],
-    s.Apply[apiserverinternal_v1alpha1.StorageVersion],
+    s.Apply[
+        apiserverinternal_v1alpha1.StorageVersion,
+        apiserverinternal_v1alpha1.StorageVersionApplyConfiguration,
+    ],
     s.Delete[apiserverinternal_v1alpha1.StorageVersion],
     s.DeleteCollection[apiserverinternal_v1alpha1.StorageVersion],
-    s.Status[apiserverinternal_v1alpha1.StorageVersion],
+    s.Status[
+        apiserverinternal_v1alpha1.StorageVersion,
+        apiserverinternal_v1alpha1.StorageVersionApplyConfiguration,
+    ],
 ):
     """storageversions (internal.apiserver.k8s.io/v1alpha1, cluster-scoped): Storage version of a specific resource."""
 
@@ -62,10 +68,16 @@ class AsyncStorageVersionClient(
     a.Create[apiserverinternal_v1alpha1.StorageVersion],
     a.Update[apiserverinternal_v1alpha1.StorageVersion],
     a.Patch[apiserverinternal_v1alpha1.StorageVersion],
-    a.Apply[apiserverinternal_v1alpha1.StorageVersion],
+    a.Apply[
+        apiserverinternal_v1alpha1.StorageVersion,
+        apiserverinternal_v1alpha1.StorageVersionApplyConfiguration,
+    ],
     a.Delete[apiserverinternal_v1alpha1.StorageVersion],
     a.DeleteCollection[apiserverinternal_v1alpha1.StorageVersion],
-    a.Status[apiserverinternal_v1alpha1.StorageVersion],
+    a.Status[
+        apiserverinternal_v1alpha1.StorageVersion,
+        apiserverinternal_v1alpha1.StorageVersionApplyConfiguration,
+    ],
 ):
     """storageversions (internal.apiserver.k8s.io/v1alpha1, cluster-scoped): Storage version of a specific resource."""
 

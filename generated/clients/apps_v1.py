@@ -41,7 +41,7 @@ class ControllerRevisionClient(
     s.Create[apps_v1.ControllerRevision],
     s.Update[apps_v1.ControllerRevision],
     s.Patch[apps_v1.ControllerRevision],
-    s.Apply[apps_v1.ControllerRevision],
+    s.Apply[apps_v1.ControllerRevision, apps_v1.ControllerRevisionApplyConfiguration],
     s.Delete[apps_v1.ControllerRevision],
     s.DeleteCollection[apps_v1.ControllerRevision],
 ):
@@ -57,7 +57,7 @@ class AsyncControllerRevisionClient(
     a.Create[apps_v1.ControllerRevision],
     a.Update[apps_v1.ControllerRevision],
     a.Patch[apps_v1.ControllerRevision],
-    a.Apply[apps_v1.ControllerRevision],
+    a.Apply[apps_v1.ControllerRevision, apps_v1.ControllerRevisionApplyConfiguration],
     a.Delete[apps_v1.ControllerRevision],
     a.DeleteCollection[apps_v1.ControllerRevision],
 ):
@@ -92,10 +92,10 @@ class DaemonSetClient(
     s.Create[apps_v1.DaemonSet],
     s.Update[apps_v1.DaemonSet],
     s.Patch[apps_v1.DaemonSet],
-    s.Apply[apps_v1.DaemonSet],
+    s.Apply[apps_v1.DaemonSet, apps_v1.DaemonSetApplyConfiguration],
     s.Delete[apps_v1.DaemonSet],
     s.DeleteCollection[apps_v1.DaemonSet],
-    s.Status[apps_v1.DaemonSet],
+    s.Status[apps_v1.DaemonSet, apps_v1.DaemonSetApplyConfiguration],
 ):
     """daemonsets (apps/v1, namespaced): DaemonSet represents the configuration of a daemon set."""
 
@@ -109,10 +109,10 @@ class AsyncDaemonSetClient(
     a.Create[apps_v1.DaemonSet],
     a.Update[apps_v1.DaemonSet],
     a.Patch[apps_v1.DaemonSet],
-    a.Apply[apps_v1.DaemonSet],
+    a.Apply[apps_v1.DaemonSet, apps_v1.DaemonSetApplyConfiguration],
     a.Delete[apps_v1.DaemonSet],
     a.DeleteCollection[apps_v1.DaemonSet],
-    a.Status[apps_v1.DaemonSet],
+    a.Status[apps_v1.DaemonSet, apps_v1.DaemonSetApplyConfiguration],
 ):
     """daemonsets (apps/v1, namespaced): DaemonSet represents the configuration of a daemon set."""
 
@@ -146,11 +146,11 @@ class DeploymentClient(
     s.Create[apps_v1.Deployment],
     s.Update[apps_v1.Deployment],
     s.Patch[apps_v1.Deployment],
-    s.Apply[apps_v1.Deployment],
+    s.Apply[apps_v1.Deployment, apps_v1.DeploymentApplyConfiguration],
     s.Delete[apps_v1.Deployment],
     s.DeleteCollection[apps_v1.Deployment],
-    s.Scale[apps_v1.Deployment, autoscaling_v1.Scale],
-    s.Status[apps_v1.Deployment],
+    s.Scale[apps_v1.Deployment, autoscaling_v1.Scale, autoscaling_v1.ScaleApplyConfiguration],
+    s.Status[apps_v1.Deployment, apps_v1.DeploymentApplyConfiguration],
 ):
     """deployments (apps/v1, namespaced): Deployment enables declarative updates for Pods and ReplicaSets."""
 
@@ -164,11 +164,11 @@ class AsyncDeploymentClient(
     a.Create[apps_v1.Deployment],
     a.Update[apps_v1.Deployment],
     a.Patch[apps_v1.Deployment],
-    a.Apply[apps_v1.Deployment],
+    a.Apply[apps_v1.Deployment, apps_v1.DeploymentApplyConfiguration],
     a.Delete[apps_v1.Deployment],
     a.DeleteCollection[apps_v1.Deployment],
-    a.Scale[apps_v1.Deployment, autoscaling_v1.Scale],
-    a.Status[apps_v1.Deployment],
+    a.Scale[apps_v1.Deployment, autoscaling_v1.Scale, autoscaling_v1.ScaleApplyConfiguration],
+    a.Status[apps_v1.Deployment, apps_v1.DeploymentApplyConfiguration],
 ):
     """deployments (apps/v1, namespaced): Deployment enables declarative updates for Pods and ReplicaSets."""
 
@@ -202,11 +202,11 @@ class ReplicaSetClient(
     s.Create[apps_v1.ReplicaSet],
     s.Update[apps_v1.ReplicaSet],
     s.Patch[apps_v1.ReplicaSet],
-    s.Apply[apps_v1.ReplicaSet],
+    s.Apply[apps_v1.ReplicaSet, apps_v1.ReplicaSetApplyConfiguration],
     s.Delete[apps_v1.ReplicaSet],
     s.DeleteCollection[apps_v1.ReplicaSet],
-    s.Scale[apps_v1.ReplicaSet, autoscaling_v1.Scale],
-    s.Status[apps_v1.ReplicaSet],
+    s.Scale[apps_v1.ReplicaSet, autoscaling_v1.Scale, autoscaling_v1.ScaleApplyConfiguration],
+    s.Status[apps_v1.ReplicaSet, apps_v1.ReplicaSetApplyConfiguration],
 ):
     """replicasets (apps/v1, namespaced): ReplicaSet ensures that a specified number of pod replicas are running at any given time."""
 
@@ -220,11 +220,11 @@ class AsyncReplicaSetClient(
     a.Create[apps_v1.ReplicaSet],
     a.Update[apps_v1.ReplicaSet],
     a.Patch[apps_v1.ReplicaSet],
-    a.Apply[apps_v1.ReplicaSet],
+    a.Apply[apps_v1.ReplicaSet, apps_v1.ReplicaSetApplyConfiguration],
     a.Delete[apps_v1.ReplicaSet],
     a.DeleteCollection[apps_v1.ReplicaSet],
-    a.Scale[apps_v1.ReplicaSet, autoscaling_v1.Scale],
-    a.Status[apps_v1.ReplicaSet],
+    a.Scale[apps_v1.ReplicaSet, autoscaling_v1.Scale, autoscaling_v1.ScaleApplyConfiguration],
+    a.Status[apps_v1.ReplicaSet, apps_v1.ReplicaSetApplyConfiguration],
 ):
     """replicasets (apps/v1, namespaced): ReplicaSet ensures that a specified number of pod replicas are running at any given time."""
 
@@ -258,11 +258,11 @@ class StatefulSetClient(
     s.Create[apps_v1.StatefulSet],
     s.Update[apps_v1.StatefulSet],
     s.Patch[apps_v1.StatefulSet],
-    s.Apply[apps_v1.StatefulSet],
+    s.Apply[apps_v1.StatefulSet, apps_v1.StatefulSetApplyConfiguration],
     s.Delete[apps_v1.StatefulSet],
     s.DeleteCollection[apps_v1.StatefulSet],
-    s.Scale[apps_v1.StatefulSet, autoscaling_v1.Scale],
-    s.Status[apps_v1.StatefulSet],
+    s.Scale[apps_v1.StatefulSet, autoscaling_v1.Scale, autoscaling_v1.ScaleApplyConfiguration],
+    s.Status[apps_v1.StatefulSet, apps_v1.StatefulSetApplyConfiguration],
 ):
     """statefulsets (apps/v1, namespaced): StatefulSet represents a set of pods with consistent identities."""
 
@@ -276,11 +276,11 @@ class AsyncStatefulSetClient(
     a.Create[apps_v1.StatefulSet],
     a.Update[apps_v1.StatefulSet],
     a.Patch[apps_v1.StatefulSet],
-    a.Apply[apps_v1.StatefulSet],
+    a.Apply[apps_v1.StatefulSet, apps_v1.StatefulSetApplyConfiguration],
     a.Delete[apps_v1.StatefulSet],
     a.DeleteCollection[apps_v1.StatefulSet],
-    a.Scale[apps_v1.StatefulSet, autoscaling_v1.Scale],
-    a.Status[apps_v1.StatefulSet],
+    a.Scale[apps_v1.StatefulSet, autoscaling_v1.Scale, autoscaling_v1.ScaleApplyConfiguration],
+    a.Status[apps_v1.StatefulSet, apps_v1.StatefulSetApplyConfiguration],
 ):
     """statefulsets (apps/v1, namespaced): StatefulSet represents a set of pods with consistent identities."""
 

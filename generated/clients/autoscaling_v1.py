@@ -43,10 +43,16 @@ class HorizontalPodAutoscalerClient(
     s.Create[autoscaling_v1.HorizontalPodAutoscaler],
     s.Update[autoscaling_v1.HorizontalPodAutoscaler],
     s.Patch[autoscaling_v1.HorizontalPodAutoscaler],
-    s.Apply[autoscaling_v1.HorizontalPodAutoscaler],
+    s.Apply[
+        autoscaling_v1.HorizontalPodAutoscaler,
+        autoscaling_v1.HorizontalPodAutoscalerApplyConfiguration,
+    ],
     s.Delete[autoscaling_v1.HorizontalPodAutoscaler],
     s.DeleteCollection[autoscaling_v1.HorizontalPodAutoscaler],
-    s.Status[autoscaling_v1.HorizontalPodAutoscaler],
+    s.Status[
+        autoscaling_v1.HorizontalPodAutoscaler,
+        autoscaling_v1.HorizontalPodAutoscalerApplyConfiguration,
+    ],
 ):
     """horizontalpodautoscalers (autoscaling/v1, namespaced): configuration of a horizontal pod autoscaler."""
 
@@ -60,10 +66,16 @@ class AsyncHorizontalPodAutoscalerClient(
     a.Create[autoscaling_v1.HorizontalPodAutoscaler],
     a.Update[autoscaling_v1.HorizontalPodAutoscaler],
     a.Patch[autoscaling_v1.HorizontalPodAutoscaler],
-    a.Apply[autoscaling_v1.HorizontalPodAutoscaler],
+    a.Apply[
+        autoscaling_v1.HorizontalPodAutoscaler,
+        autoscaling_v1.HorizontalPodAutoscalerApplyConfiguration,
+    ],
     a.Delete[autoscaling_v1.HorizontalPodAutoscaler],
     a.DeleteCollection[autoscaling_v1.HorizontalPodAutoscaler],
-    a.Status[autoscaling_v1.HorizontalPodAutoscaler],
+    a.Status[
+        autoscaling_v1.HorizontalPodAutoscaler,
+        autoscaling_v1.HorizontalPodAutoscalerApplyConfiguration,
+    ],
 ):
     """horizontalpodautoscalers (autoscaling/v1, namespaced): configuration of a horizontal pod autoscaler."""
 

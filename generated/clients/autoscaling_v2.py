@@ -43,10 +43,16 @@ class HorizontalPodAutoscalerClient(
     s.Create[autoscaling_v2.HorizontalPodAutoscaler],
     s.Update[autoscaling_v2.HorizontalPodAutoscaler],
     s.Patch[autoscaling_v2.HorizontalPodAutoscaler],
-    s.Apply[autoscaling_v2.HorizontalPodAutoscaler],
+    s.Apply[
+        autoscaling_v2.HorizontalPodAutoscaler,
+        autoscaling_v2.HorizontalPodAutoscalerApplyConfiguration,
+    ],
     s.Delete[autoscaling_v2.HorizontalPodAutoscaler],
     s.DeleteCollection[autoscaling_v2.HorizontalPodAutoscaler],
-    s.Status[autoscaling_v2.HorizontalPodAutoscaler],
+    s.Status[
+        autoscaling_v2.HorizontalPodAutoscaler,
+        autoscaling_v2.HorizontalPodAutoscalerApplyConfiguration,
+    ],
 ):
     """horizontalpodautoscalers (autoscaling/v2, namespaced): HorizontalPodAutoscaler is the configuration for a horizontal pod autoscaler, which automatically manages the replica count of any resource implementi…."""
 
@@ -60,10 +66,16 @@ class AsyncHorizontalPodAutoscalerClient(
     a.Create[autoscaling_v2.HorizontalPodAutoscaler],
     a.Update[autoscaling_v2.HorizontalPodAutoscaler],
     a.Patch[autoscaling_v2.HorizontalPodAutoscaler],
-    a.Apply[autoscaling_v2.HorizontalPodAutoscaler],
+    a.Apply[
+        autoscaling_v2.HorizontalPodAutoscaler,
+        autoscaling_v2.HorizontalPodAutoscalerApplyConfiguration,
+    ],
     a.Delete[autoscaling_v2.HorizontalPodAutoscaler],
     a.DeleteCollection[autoscaling_v2.HorizontalPodAutoscaler],
-    a.Status[autoscaling_v2.HorizontalPodAutoscaler],
+    a.Status[
+        autoscaling_v2.HorizontalPodAutoscaler,
+        autoscaling_v2.HorizontalPodAutoscalerApplyConfiguration,
+    ],
 ):
     """horizontalpodautoscalers (autoscaling/v2, namespaced): HorizontalPodAutoscaler is the configuration for a horizontal pod autoscaler, which automatically manages the replica count of any resource implementi…."""
 

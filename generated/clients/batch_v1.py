@@ -43,10 +43,10 @@ class CronJobClient(
     s.Create[batch_v1.CronJob],
     s.Update[batch_v1.CronJob],
     s.Patch[batch_v1.CronJob],
-    s.Apply[batch_v1.CronJob],
+    s.Apply[batch_v1.CronJob, batch_v1.CronJobApplyConfiguration],
     s.Delete[batch_v1.CronJob],
     s.DeleteCollection[batch_v1.CronJob],
-    s.Status[batch_v1.CronJob],
+    s.Status[batch_v1.CronJob, batch_v1.CronJobApplyConfiguration],
 ):
     """cronjobs (batch/v1, namespaced): CronJob represents the configuration of a single cron job."""
 
@@ -60,10 +60,10 @@ class AsyncCronJobClient(
     a.Create[batch_v1.CronJob],
     a.Update[batch_v1.CronJob],
     a.Patch[batch_v1.CronJob],
-    a.Apply[batch_v1.CronJob],
+    a.Apply[batch_v1.CronJob, batch_v1.CronJobApplyConfiguration],
     a.Delete[batch_v1.CronJob],
     a.DeleteCollection[batch_v1.CronJob],
-    a.Status[batch_v1.CronJob],
+    a.Status[batch_v1.CronJob, batch_v1.CronJobApplyConfiguration],
 ):
     """cronjobs (batch/v1, namespaced): CronJob represents the configuration of a single cron job."""
 
@@ -95,10 +95,10 @@ class JobClient(
     s.Create[batch_v1.Job],
     s.Update[batch_v1.Job],
     s.Patch[batch_v1.Job],
-    s.Apply[batch_v1.Job],
+    s.Apply[batch_v1.Job, batch_v1.JobApplyConfiguration],
     s.Delete[batch_v1.Job],
     s.DeleteCollection[batch_v1.Job],
-    s.Status[batch_v1.Job],
+    s.Status[batch_v1.Job, batch_v1.JobApplyConfiguration],
 ):
     """jobs (batch/v1, namespaced): Job represents the configuration of a single job."""
 
@@ -112,10 +112,10 @@ class AsyncJobClient(
     a.Create[batch_v1.Job],
     a.Update[batch_v1.Job],
     a.Patch[batch_v1.Job],
-    a.Apply[batch_v1.Job],
+    a.Apply[batch_v1.Job, batch_v1.JobApplyConfiguration],
     a.Delete[batch_v1.Job],
     a.DeleteCollection[batch_v1.Job],
-    a.Status[batch_v1.Job],
+    a.Status[batch_v1.Job, batch_v1.JobApplyConfiguration],
 ):
     """jobs (batch/v1, namespaced): Job represents the configuration of a single job."""
 

@@ -44,11 +44,17 @@ class CertificateSigningRequestClient(
     s.Create[certificates_v1.CertificateSigningRequest],
     s.Update[certificates_v1.CertificateSigningRequest],
     s.Patch[certificates_v1.CertificateSigningRequest],
-    s.Apply[certificates_v1.CertificateSigningRequest],
+    s.Apply[
+        certificates_v1.CertificateSigningRequest,
+        certificates_v1.CertificateSigningRequestApplyConfiguration,
+    ],
     s.Delete[certificates_v1.CertificateSigningRequest],
     s.DeleteCollection[certificates_v1.CertificateSigningRequest],
     s.Approval[certificates_v1.CertificateSigningRequest],
-    s.Status[certificates_v1.CertificateSigningRequest],
+    s.Status[
+        certificates_v1.CertificateSigningRequest,
+        certificates_v1.CertificateSigningRequestApplyConfiguration,
+    ],
 ):
     """certificatesigningrequests (certificates.k8s.io/v1, cluster-scoped): CertificateSigningRequest objects provide a mechanism to obtain x509 certificates by submitting a certificate signing request, and having it asynchron…."""
 
@@ -64,11 +70,17 @@ class AsyncCertificateSigningRequestClient(
     a.Create[certificates_v1.CertificateSigningRequest],
     a.Update[certificates_v1.CertificateSigningRequest],
     a.Patch[certificates_v1.CertificateSigningRequest],
-    a.Apply[certificates_v1.CertificateSigningRequest],
+    a.Apply[
+        certificates_v1.CertificateSigningRequest,
+        certificates_v1.CertificateSigningRequestApplyConfiguration,
+    ],
     a.Delete[certificates_v1.CertificateSigningRequest],
     a.DeleteCollection[certificates_v1.CertificateSigningRequest],
     a.Approval[certificates_v1.CertificateSigningRequest],
-    a.Status[certificates_v1.CertificateSigningRequest],
+    a.Status[
+        certificates_v1.CertificateSigningRequest,
+        certificates_v1.CertificateSigningRequestApplyConfiguration,
+    ],
 ):
     """certificatesigningrequests (certificates.k8s.io/v1, cluster-scoped): CertificateSigningRequest objects provide a mechanism to obtain x509 certificates by submitting a certificate signing request, and having it asynchron…."""
 

@@ -40,7 +40,10 @@ class ClusterTrustBundleClient(
     s.Create[certificates_v1alpha1.ClusterTrustBundle],
     s.Update[certificates_v1alpha1.ClusterTrustBundle],
     s.Patch[certificates_v1alpha1.ClusterTrustBundle],
-    s.Apply[certificates_v1alpha1.ClusterTrustBundle],
+    s.Apply[
+        certificates_v1alpha1.ClusterTrustBundle,
+        certificates_v1alpha1.ClusterTrustBundleApplyConfiguration,
+    ],
     s.Delete[certificates_v1alpha1.ClusterTrustBundle],
     s.DeleteCollection[certificates_v1alpha1.ClusterTrustBundle],
 ):
@@ -56,7 +59,10 @@ class AsyncClusterTrustBundleClient(
     a.Create[certificates_v1alpha1.ClusterTrustBundle],
     a.Update[certificates_v1alpha1.ClusterTrustBundle],
     a.Patch[certificates_v1alpha1.ClusterTrustBundle],
-    a.Apply[certificates_v1alpha1.ClusterTrustBundle],
+    a.Apply[
+        certificates_v1alpha1.ClusterTrustBundle,
+        certificates_v1alpha1.ClusterTrustBundleApplyConfiguration,
+    ],
     a.Delete[certificates_v1alpha1.ClusterTrustBundle],
     a.DeleteCollection[certificates_v1alpha1.ClusterTrustBundle],
 ):

@@ -40,7 +40,10 @@ class ClusterTrustBundleClient(
     s.Create[certificates_v1beta1.ClusterTrustBundle],
     s.Update[certificates_v1beta1.ClusterTrustBundle],
     s.Patch[certificates_v1beta1.ClusterTrustBundle],
-    s.Apply[certificates_v1beta1.ClusterTrustBundle],
+    s.Apply[
+        certificates_v1beta1.ClusterTrustBundle,
+        certificates_v1beta1.ClusterTrustBundleApplyConfiguration,
+    ],
     s.Delete[certificates_v1beta1.ClusterTrustBundle],
     s.DeleteCollection[certificates_v1beta1.ClusterTrustBundle],
 ):
@@ -56,7 +59,10 @@ class AsyncClusterTrustBundleClient(
     a.Create[certificates_v1beta1.ClusterTrustBundle],
     a.Update[certificates_v1beta1.ClusterTrustBundle],
     a.Patch[certificates_v1beta1.ClusterTrustBundle],
-    a.Apply[certificates_v1beta1.ClusterTrustBundle],
+    a.Apply[
+        certificates_v1beta1.ClusterTrustBundle,
+        certificates_v1beta1.ClusterTrustBundleApplyConfiguration,
+    ],
     a.Delete[certificates_v1beta1.ClusterTrustBundle],
     a.DeleteCollection[certificates_v1beta1.ClusterTrustBundle],
 ):
@@ -91,10 +97,16 @@ class PodCertificateRequestClient(
     s.Create[certificates_v1beta1.PodCertificateRequest],
     s.Update[certificates_v1beta1.PodCertificateRequest],
     s.Patch[certificates_v1beta1.PodCertificateRequest],
-    s.Apply[certificates_v1beta1.PodCertificateRequest],
+    s.Apply[
+        certificates_v1beta1.PodCertificateRequest,
+        certificates_v1beta1.PodCertificateRequestApplyConfiguration,
+    ],
     s.Delete[certificates_v1beta1.PodCertificateRequest],
     s.DeleteCollection[certificates_v1beta1.PodCertificateRequest],
-    s.Status[certificates_v1beta1.PodCertificateRequest],
+    s.Status[
+        certificates_v1beta1.PodCertificateRequest,
+        certificates_v1beta1.PodCertificateRequestApplyConfiguration,
+    ],
 ):
     """podcertificaterequests (certificates.k8s.io/v1beta1, namespaced): PodCertificateRequest encodes a pod requesting a certificate from a given signer. Kubelets use this API to implement podCertificate projected volumes."""
 
@@ -110,10 +122,16 @@ class AsyncPodCertificateRequestClient(
     a.Create[certificates_v1beta1.PodCertificateRequest],
     a.Update[certificates_v1beta1.PodCertificateRequest],
     a.Patch[certificates_v1beta1.PodCertificateRequest],
-    a.Apply[certificates_v1beta1.PodCertificateRequest],
+    a.Apply[
+        certificates_v1beta1.PodCertificateRequest,
+        certificates_v1beta1.PodCertificateRequestApplyConfiguration,
+    ],
     a.Delete[certificates_v1beta1.PodCertificateRequest],
     a.DeleteCollection[certificates_v1beta1.PodCertificateRequest],
-    a.Status[certificates_v1beta1.PodCertificateRequest],
+    a.Status[
+        certificates_v1beta1.PodCertificateRequest,
+        certificates_v1beta1.PodCertificateRequestApplyConfiguration,
+    ],
 ):
     """podcertificaterequests (certificates.k8s.io/v1beta1, namespaced): PodCertificateRequest encodes a pod requesting a certificate from a given signer. Kubelets use this API to implement podCertificate projected volumes."""
 

@@ -40,7 +40,7 @@ class LeaseClient(
     s.Create[coordination_v1.Lease],
     s.Update[coordination_v1.Lease],
     s.Patch[coordination_v1.Lease],
-    s.Apply[coordination_v1.Lease],
+    s.Apply[coordination_v1.Lease, coordination_v1.LeaseApplyConfiguration],
     s.Delete[coordination_v1.Lease],
     s.DeleteCollection[coordination_v1.Lease],
 ):
@@ -56,7 +56,7 @@ class AsyncLeaseClient(
     a.Create[coordination_v1.Lease],
     a.Update[coordination_v1.Lease],
     a.Patch[coordination_v1.Lease],
-    a.Apply[coordination_v1.Lease],
+    a.Apply[coordination_v1.Lease, coordination_v1.LeaseApplyConfiguration],
     a.Delete[coordination_v1.Lease],
     a.DeleteCollection[coordination_v1.Lease],
 ):

@@ -40,7 +40,9 @@ class LeaseCandidateClient(
     s.Create[coordination_v1alpha2.LeaseCandidate],
     s.Update[coordination_v1alpha2.LeaseCandidate],
     s.Patch[coordination_v1alpha2.LeaseCandidate],
-    s.Apply[coordination_v1alpha2.LeaseCandidate],
+    s.Apply[
+        coordination_v1alpha2.LeaseCandidate, coordination_v1alpha2.LeaseCandidateApplyConfiguration
+    ],
     s.Delete[coordination_v1alpha2.LeaseCandidate],
     s.DeleteCollection[coordination_v1alpha2.LeaseCandidate],
 ):
@@ -56,7 +58,9 @@ class AsyncLeaseCandidateClient(
     a.Create[coordination_v1alpha2.LeaseCandidate],
     a.Update[coordination_v1alpha2.LeaseCandidate],
     a.Patch[coordination_v1alpha2.LeaseCandidate],
-    a.Apply[coordination_v1alpha2.LeaseCandidate],
+    a.Apply[
+        coordination_v1alpha2.LeaseCandidate, coordination_v1alpha2.LeaseCandidateApplyConfiguration
+    ],
     a.Delete[coordination_v1alpha2.LeaseCandidate],
     a.DeleteCollection[coordination_v1alpha2.LeaseCandidate],
 ):

@@ -40,7 +40,9 @@ class LeaseCandidateClient(
     s.Create[coordination_v1beta1.LeaseCandidate],
     s.Update[coordination_v1beta1.LeaseCandidate],
     s.Patch[coordination_v1beta1.LeaseCandidate],
-    s.Apply[coordination_v1beta1.LeaseCandidate],
+    s.Apply[
+        coordination_v1beta1.LeaseCandidate, coordination_v1beta1.LeaseCandidateApplyConfiguration
+    ],
     s.Delete[coordination_v1beta1.LeaseCandidate],
     s.DeleteCollection[coordination_v1beta1.LeaseCandidate],
 ):
@@ -56,7 +58,9 @@ class AsyncLeaseCandidateClient(
     a.Create[coordination_v1beta1.LeaseCandidate],
     a.Update[coordination_v1beta1.LeaseCandidate],
     a.Patch[coordination_v1beta1.LeaseCandidate],
-    a.Apply[coordination_v1beta1.LeaseCandidate],
+    a.Apply[
+        coordination_v1beta1.LeaseCandidate, coordination_v1beta1.LeaseCandidateApplyConfiguration
+    ],
     a.Delete[coordination_v1beta1.LeaseCandidate],
     a.DeleteCollection[coordination_v1beta1.LeaseCandidate],
 ):

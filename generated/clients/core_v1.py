@@ -107,7 +107,7 @@ class ConfigMapClient(
     s.Create[core_v1.ConfigMap],
     s.Update[core_v1.ConfigMap],
     s.Patch[core_v1.ConfigMap],
-    s.Apply[core_v1.ConfigMap],
+    s.Apply[core_v1.ConfigMap, core_v1.ConfigMapApplyConfiguration],
     s.Delete[core_v1.ConfigMap],
     s.DeleteCollection[core_v1.ConfigMap],
 ):
@@ -123,7 +123,7 @@ class AsyncConfigMapClient(
     a.Create[core_v1.ConfigMap],
     a.Update[core_v1.ConfigMap],
     a.Patch[core_v1.ConfigMap],
-    a.Apply[core_v1.ConfigMap],
+    a.Apply[core_v1.ConfigMap, core_v1.ConfigMapApplyConfiguration],
     a.Delete[core_v1.ConfigMap],
     a.DeleteCollection[core_v1.ConfigMap],
 ):
@@ -156,7 +156,7 @@ class EndpointsClient(
     s.Create[core_v1.Endpoints],
     s.Update[core_v1.Endpoints],
     s.Patch[core_v1.Endpoints],
-    s.Apply[core_v1.Endpoints],
+    s.Apply[core_v1.Endpoints, core_v1.EndpointsApplyConfiguration],
     s.Delete[core_v1.Endpoints],
     s.DeleteCollection[core_v1.Endpoints],
 ):
@@ -172,7 +172,7 @@ class AsyncEndpointsClient(
     a.Create[core_v1.Endpoints],
     a.Update[core_v1.Endpoints],
     a.Patch[core_v1.Endpoints],
-    a.Apply[core_v1.Endpoints],
+    a.Apply[core_v1.Endpoints, core_v1.EndpointsApplyConfiguration],
     a.Delete[core_v1.Endpoints],
     a.DeleteCollection[core_v1.Endpoints],
 ):
@@ -205,7 +205,7 @@ class EventClient(
     s.Create[core_v1.Event],
     s.Update[core_v1.Event],
     s.Patch[core_v1.Event],
-    s.Apply[core_v1.Event],
+    s.Apply[core_v1.Event, core_v1.EventApplyConfiguration],
     s.Delete[core_v1.Event],
     s.DeleteCollection[core_v1.Event],
 ):
@@ -221,7 +221,7 @@ class AsyncEventClient(
     a.Create[core_v1.Event],
     a.Update[core_v1.Event],
     a.Patch[core_v1.Event],
-    a.Apply[core_v1.Event],
+    a.Apply[core_v1.Event, core_v1.EventApplyConfiguration],
     a.Delete[core_v1.Event],
     a.DeleteCollection[core_v1.Event],
 ):
@@ -254,7 +254,7 @@ class LimitRangeClient(
     s.Create[core_v1.LimitRange],
     s.Update[core_v1.LimitRange],
     s.Patch[core_v1.LimitRange],
-    s.Apply[core_v1.LimitRange],
+    s.Apply[core_v1.LimitRange, core_v1.LimitRangeApplyConfiguration],
     s.Delete[core_v1.LimitRange],
     s.DeleteCollection[core_v1.LimitRange],
 ):
@@ -270,7 +270,7 @@ class AsyncLimitRangeClient(
     a.Create[core_v1.LimitRange],
     a.Update[core_v1.LimitRange],
     a.Patch[core_v1.LimitRange],
-    a.Apply[core_v1.LimitRange],
+    a.Apply[core_v1.LimitRange, core_v1.LimitRangeApplyConfiguration],
     a.Delete[core_v1.LimitRange],
     a.DeleteCollection[core_v1.LimitRange],
 ):
@@ -302,9 +302,9 @@ class NamespaceClient(
     s.Create[core_v1.Namespace],
     s.Update[core_v1.Namespace],
     s.Patch[core_v1.Namespace],
-    s.Apply[core_v1.Namespace],
+    s.Apply[core_v1.Namespace, core_v1.NamespaceApplyConfiguration],
     s.Delete[core_v1.Namespace],
-    s.Status[core_v1.Namespace],
+    s.Status[core_v1.Namespace, core_v1.NamespaceApplyConfiguration],
 ):
     """namespaces (v1, cluster-scoped): Namespace provides a scope for Names."""
 
@@ -318,9 +318,9 @@ class AsyncNamespaceClient(
     a.Create[core_v1.Namespace],
     a.Update[core_v1.Namespace],
     a.Patch[core_v1.Namespace],
-    a.Apply[core_v1.Namespace],
+    a.Apply[core_v1.Namespace, core_v1.NamespaceApplyConfiguration],
     a.Delete[core_v1.Namespace],
-    a.Status[core_v1.Namespace],
+    a.Status[core_v1.Namespace, core_v1.NamespaceApplyConfiguration],
 ):
     """namespaces (v1, cluster-scoped): Namespace provides a scope for Names."""
 
@@ -352,10 +352,10 @@ class NodeClient(
     s.Create[core_v1.Node],
     s.Update[core_v1.Node],
     s.Patch[core_v1.Node],
-    s.Apply[core_v1.Node],
+    s.Apply[core_v1.Node, core_v1.NodeApplyConfiguration],
     s.Delete[core_v1.Node],
     s.DeleteCollection[core_v1.Node],
-    s.Status[core_v1.Node],
+    s.Status[core_v1.Node, core_v1.NodeApplyConfiguration],
 ):
     """nodes (v1, cluster-scoped): Node is a worker node in Kubernetes."""
 
@@ -369,10 +369,10 @@ class AsyncNodeClient(
     a.Create[core_v1.Node],
     a.Update[core_v1.Node],
     a.Patch[core_v1.Node],
-    a.Apply[core_v1.Node],
+    a.Apply[core_v1.Node, core_v1.NodeApplyConfiguration],
     a.Delete[core_v1.Node],
     a.DeleteCollection[core_v1.Node],
-    a.Status[core_v1.Node],
+    a.Status[core_v1.Node, core_v1.NodeApplyConfiguration],
 ):
     """nodes (v1, cluster-scoped): Node is a worker node in Kubernetes."""
 
@@ -404,10 +404,10 @@ class PersistentVolumeClaimClient(
     s.Create[core_v1.PersistentVolumeClaim],
     s.Update[core_v1.PersistentVolumeClaim],
     s.Patch[core_v1.PersistentVolumeClaim],
-    s.Apply[core_v1.PersistentVolumeClaim],
+    s.Apply[core_v1.PersistentVolumeClaim, core_v1.PersistentVolumeClaimApplyConfiguration],
     s.Delete[core_v1.PersistentVolumeClaim],
     s.DeleteCollection[core_v1.PersistentVolumeClaim],
-    s.Status[core_v1.PersistentVolumeClaim],
+    s.Status[core_v1.PersistentVolumeClaim, core_v1.PersistentVolumeClaimApplyConfiguration],
 ):
     """persistentvolumeclaims (v1, namespaced): PersistentVolumeClaim is a user's request for and claim to a persistent volume."""
 
@@ -421,10 +421,10 @@ class AsyncPersistentVolumeClaimClient(
     a.Create[core_v1.PersistentVolumeClaim],
     a.Update[core_v1.PersistentVolumeClaim],
     a.Patch[core_v1.PersistentVolumeClaim],
-    a.Apply[core_v1.PersistentVolumeClaim],
+    a.Apply[core_v1.PersistentVolumeClaim, core_v1.PersistentVolumeClaimApplyConfiguration],
     a.Delete[core_v1.PersistentVolumeClaim],
     a.DeleteCollection[core_v1.PersistentVolumeClaim],
-    a.Status[core_v1.PersistentVolumeClaim],
+    a.Status[core_v1.PersistentVolumeClaim, core_v1.PersistentVolumeClaimApplyConfiguration],
 ):
     """persistentvolumeclaims (v1, namespaced): PersistentVolumeClaim is a user's request for and claim to a persistent volume."""
 
@@ -456,10 +456,10 @@ class PersistentVolumeClient(
     s.Create[core_v1.PersistentVolume],
     s.Update[core_v1.PersistentVolume],
     s.Patch[core_v1.PersistentVolume],
-    s.Apply[core_v1.PersistentVolume],
+    s.Apply[core_v1.PersistentVolume, core_v1.PersistentVolumeApplyConfiguration],
     s.Delete[core_v1.PersistentVolume],
     s.DeleteCollection[core_v1.PersistentVolume],
-    s.Status[core_v1.PersistentVolume],
+    s.Status[core_v1.PersistentVolume, core_v1.PersistentVolumeApplyConfiguration],
 ):
     """persistentvolumes (v1, cluster-scoped): PersistentVolume (PV) is a storage resource provisioned by an administrator."""
 
@@ -473,10 +473,10 @@ class AsyncPersistentVolumeClient(
     a.Create[core_v1.PersistentVolume],
     a.Update[core_v1.PersistentVolume],
     a.Patch[core_v1.PersistentVolume],
-    a.Apply[core_v1.PersistentVolume],
+    a.Apply[core_v1.PersistentVolume, core_v1.PersistentVolumeApplyConfiguration],
     a.Delete[core_v1.PersistentVolume],
     a.DeleteCollection[core_v1.PersistentVolume],
-    a.Status[core_v1.PersistentVolume],
+    a.Status[core_v1.PersistentVolume, core_v1.PersistentVolumeApplyConfiguration],
 ):
     """persistentvolumes (v1, cluster-scoped): PersistentVolume (PV) is a storage resource provisioned by an administrator."""
 
@@ -526,7 +526,7 @@ class PodClient(
     s.Create[core_v1.Pod],
     s.Update[core_v1.Pod],
     s.Patch[core_v1.Pod],
-    s.Apply[core_v1.Pod],
+    s.Apply[core_v1.Pod, core_v1.PodApplyConfiguration],
     s.Delete[core_v1.Pod],
     s.DeleteCollection[core_v1.Pod],
     s.Attach[core_v1.Pod],
@@ -537,7 +537,7 @@ class PodClient(
     s.Log[core_v1.Pod],
     s.PortForward[core_v1.Pod],
     s.Resize[core_v1.Pod],
-    s.Status[core_v1.Pod],
+    s.Status[core_v1.Pod, core_v1.PodApplyConfiguration],
 ):
     """pods (v1, namespaced): Pod is a collection of containers that can run on a host."""
 
@@ -551,7 +551,7 @@ class AsyncPodClient(
     a.Create[core_v1.Pod],
     a.Update[core_v1.Pod],
     a.Patch[core_v1.Pod],
-    a.Apply[core_v1.Pod],
+    a.Apply[core_v1.Pod, core_v1.PodApplyConfiguration],
     a.Delete[core_v1.Pod],
     a.DeleteCollection[core_v1.Pod],
     a.Attach[core_v1.Pod],
@@ -562,7 +562,7 @@ class AsyncPodClient(
     a.Log[core_v1.Pod],
     a.PortForward[core_v1.Pod],
     a.Resize[core_v1.Pod],
-    a.Status[core_v1.Pod],
+    a.Status[core_v1.Pod, core_v1.PodApplyConfiguration],
 ):
     """pods (v1, namespaced): Pod is a collection of containers that can run on a host."""
 
@@ -592,7 +592,7 @@ class PodTemplateClient(
     s.Create[core_v1.PodTemplate],
     s.Update[core_v1.PodTemplate],
     s.Patch[core_v1.PodTemplate],
-    s.Apply[core_v1.PodTemplate],
+    s.Apply[core_v1.PodTemplate, core_v1.PodTemplateApplyConfiguration],
     s.Delete[core_v1.PodTemplate],
     s.DeleteCollection[core_v1.PodTemplate],
 ):
@@ -608,7 +608,7 @@ class AsyncPodTemplateClient(
     a.Create[core_v1.PodTemplate],
     a.Update[core_v1.PodTemplate],
     a.Patch[core_v1.PodTemplate],
-    a.Apply[core_v1.PodTemplate],
+    a.Apply[core_v1.PodTemplate, core_v1.PodTemplateApplyConfiguration],
     a.Delete[core_v1.PodTemplate],
     a.DeleteCollection[core_v1.PodTemplate],
 ):
@@ -644,11 +644,13 @@ class ReplicationControllerClient(
     s.Create[core_v1.ReplicationController],
     s.Update[core_v1.ReplicationController],
     s.Patch[core_v1.ReplicationController],
-    s.Apply[core_v1.ReplicationController],
+    s.Apply[core_v1.ReplicationController, core_v1.ReplicationControllerApplyConfiguration],
     s.Delete[core_v1.ReplicationController],
     s.DeleteCollection[core_v1.ReplicationController],
-    s.Scale[core_v1.ReplicationController, autoscaling_v1.Scale],
-    s.Status[core_v1.ReplicationController],
+    s.Scale[
+        core_v1.ReplicationController, autoscaling_v1.Scale, autoscaling_v1.ScaleApplyConfiguration
+    ],
+    s.Status[core_v1.ReplicationController, core_v1.ReplicationControllerApplyConfiguration],
 ):
     """replicationcontrollers (v1, namespaced): ReplicationController represents the configuration of a replication controller."""
 
@@ -662,11 +664,13 @@ class AsyncReplicationControllerClient(
     a.Create[core_v1.ReplicationController],
     a.Update[core_v1.ReplicationController],
     a.Patch[core_v1.ReplicationController],
-    a.Apply[core_v1.ReplicationController],
+    a.Apply[core_v1.ReplicationController, core_v1.ReplicationControllerApplyConfiguration],
     a.Delete[core_v1.ReplicationController],
     a.DeleteCollection[core_v1.ReplicationController],
-    a.Scale[core_v1.ReplicationController, autoscaling_v1.Scale],
-    a.Status[core_v1.ReplicationController],
+    a.Scale[
+        core_v1.ReplicationController, autoscaling_v1.Scale, autoscaling_v1.ScaleApplyConfiguration
+    ],
+    a.Status[core_v1.ReplicationController, core_v1.ReplicationControllerApplyConfiguration],
 ):
     """replicationcontrollers (v1, namespaced): ReplicationController represents the configuration of a replication controller."""
 
@@ -698,10 +702,10 @@ class ResourceQuotaClient(
     s.Create[core_v1.ResourceQuota],
     s.Update[core_v1.ResourceQuota],
     s.Patch[core_v1.ResourceQuota],
-    s.Apply[core_v1.ResourceQuota],
+    s.Apply[core_v1.ResourceQuota, core_v1.ResourceQuotaApplyConfiguration],
     s.Delete[core_v1.ResourceQuota],
     s.DeleteCollection[core_v1.ResourceQuota],
-    s.Status[core_v1.ResourceQuota],
+    s.Status[core_v1.ResourceQuota, core_v1.ResourceQuotaApplyConfiguration],
 ):
     """resourcequotas (v1, namespaced): ResourceQuota sets aggregate quota restrictions enforced per namespace."""
 
@@ -715,10 +719,10 @@ class AsyncResourceQuotaClient(
     a.Create[core_v1.ResourceQuota],
     a.Update[core_v1.ResourceQuota],
     a.Patch[core_v1.ResourceQuota],
-    a.Apply[core_v1.ResourceQuota],
+    a.Apply[core_v1.ResourceQuota, core_v1.ResourceQuotaApplyConfiguration],
     a.Delete[core_v1.ResourceQuota],
     a.DeleteCollection[core_v1.ResourceQuota],
-    a.Status[core_v1.ResourceQuota],
+    a.Status[core_v1.ResourceQuota, core_v1.ResourceQuotaApplyConfiguration],
 ):
     """resourcequotas (v1, namespaced): ResourceQuota sets aggregate quota restrictions enforced per namespace."""
 
@@ -748,7 +752,7 @@ class SecretClient(
     s.Create[core_v1.Secret],
     s.Update[core_v1.Secret],
     s.Patch[core_v1.Secret],
-    s.Apply[core_v1.Secret],
+    s.Apply[core_v1.Secret, core_v1.SecretApplyConfiguration],
     s.Delete[core_v1.Secret],
     s.DeleteCollection[core_v1.Secret],
 ):
@@ -764,7 +768,7 @@ class AsyncSecretClient(
     a.Create[core_v1.Secret],
     a.Update[core_v1.Secret],
     a.Patch[core_v1.Secret],
-    a.Apply[core_v1.Secret],
+    a.Apply[core_v1.Secret, core_v1.SecretApplyConfiguration],
     a.Delete[core_v1.Secret],
     a.DeleteCollection[core_v1.Secret],
 ):
@@ -799,7 +803,7 @@ class ServiceAccountClient(
     s.Create[core_v1.ServiceAccount],
     s.Update[core_v1.ServiceAccount],
     s.Patch[core_v1.ServiceAccount],
-    s.Apply[core_v1.ServiceAccount],
+    s.Apply[core_v1.ServiceAccount, core_v1.ServiceAccountApplyConfiguration],
     s.Delete[core_v1.ServiceAccount],
     s.DeleteCollection[core_v1.ServiceAccount],
     s.CreateToken[core_v1.ServiceAccount, authentication_v1.TokenRequest],
@@ -816,7 +820,7 @@ class AsyncServiceAccountClient(
     a.Create[core_v1.ServiceAccount],
     a.Update[core_v1.ServiceAccount],
     a.Patch[core_v1.ServiceAccount],
-    a.Apply[core_v1.ServiceAccount],
+    a.Apply[core_v1.ServiceAccount, core_v1.ServiceAccountApplyConfiguration],
     a.Delete[core_v1.ServiceAccount],
     a.DeleteCollection[core_v1.ServiceAccount],
     a.CreateToken[core_v1.ServiceAccount, authentication_v1.TokenRequest],
@@ -852,10 +856,10 @@ class ServiceClient(
     s.Create[core_v1.Service],
     s.Update[core_v1.Service],
     s.Patch[core_v1.Service],
-    s.Apply[core_v1.Service],
+    s.Apply[core_v1.Service, core_v1.ServiceApplyConfiguration],
     s.Delete[core_v1.Service],
     s.DeleteCollection[core_v1.Service],
-    s.Status[core_v1.Service],
+    s.Status[core_v1.Service, core_v1.ServiceApplyConfiguration],
 ):
     """services (v1, namespaced): Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the…."""
 
@@ -869,10 +873,10 @@ class AsyncServiceClient(
     a.Create[core_v1.Service],
     a.Update[core_v1.Service],
     a.Patch[core_v1.Service],
-    a.Apply[core_v1.Service],
+    a.Apply[core_v1.Service, core_v1.ServiceApplyConfiguration],
     a.Delete[core_v1.Service],
     a.DeleteCollection[core_v1.Service],
-    a.Status[core_v1.Service],
+    a.Status[core_v1.Service, core_v1.ServiceApplyConfiguration],
 ):
     """services (v1, namespaced): Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the…."""
 

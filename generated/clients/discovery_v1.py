@@ -40,7 +40,7 @@ class EndpointSliceClient(
     s.Create[discovery_v1.EndpointSlice],
     s.Update[discovery_v1.EndpointSlice],
     s.Patch[discovery_v1.EndpointSlice],
-    s.Apply[discovery_v1.EndpointSlice],
+    s.Apply[discovery_v1.EndpointSlice, discovery_v1.EndpointSliceApplyConfiguration],
     s.Delete[discovery_v1.EndpointSlice],
     s.DeleteCollection[discovery_v1.EndpointSlice],
 ):
@@ -56,7 +56,7 @@ class AsyncEndpointSliceClient(
     a.Create[discovery_v1.EndpointSlice],
     a.Update[discovery_v1.EndpointSlice],
     a.Patch[discovery_v1.EndpointSlice],
-    a.Apply[discovery_v1.EndpointSlice],
+    a.Apply[discovery_v1.EndpointSlice, discovery_v1.EndpointSliceApplyConfiguration],
     a.Delete[discovery_v1.EndpointSlice],
     a.DeleteCollection[discovery_v1.EndpointSlice],
 ):

@@ -41,7 +41,7 @@ class EventClient(
     s.Create[events_v1.Event],
     s.Update[events_v1.Event],
     s.Patch[events_v1.Event],
-    s.Apply[events_v1.Event],
+    s.Apply[events_v1.Event, events_v1.EventApplyConfiguration],
     s.Delete[events_v1.Event],
     s.DeleteCollection[events_v1.Event],
 ):
@@ -57,7 +57,7 @@ class AsyncEventClient(
     a.Create[events_v1.Event],
     a.Update[events_v1.Event],
     a.Patch[events_v1.Event],
-    a.Apply[events_v1.Event],
+    a.Apply[events_v1.Event, events_v1.EventApplyConfiguration],
     a.Delete[events_v1.Event],
     a.DeleteCollection[events_v1.Event],
 ):

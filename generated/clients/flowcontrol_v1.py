@@ -41,10 +41,10 @@ class FlowSchemaClient(
     s.Create[flowcontrol_v1.FlowSchema],
     s.Update[flowcontrol_v1.FlowSchema],
     s.Patch[flowcontrol_v1.FlowSchema],
-    s.Apply[flowcontrol_v1.FlowSchema],
+    s.Apply[flowcontrol_v1.FlowSchema, flowcontrol_v1.FlowSchemaApplyConfiguration],
     s.Delete[flowcontrol_v1.FlowSchema],
     s.DeleteCollection[flowcontrol_v1.FlowSchema],
-    s.Status[flowcontrol_v1.FlowSchema],
+    s.Status[flowcontrol_v1.FlowSchema, flowcontrol_v1.FlowSchemaApplyConfiguration],
 ):
     """flowschemas (flowcontrol.apiserver.k8s.io/v1, cluster-scoped): FlowSchema defines the schema of a group of flows."""
 
@@ -58,10 +58,10 @@ class AsyncFlowSchemaClient(
     a.Create[flowcontrol_v1.FlowSchema],
     a.Update[flowcontrol_v1.FlowSchema],
     a.Patch[flowcontrol_v1.FlowSchema],
-    a.Apply[flowcontrol_v1.FlowSchema],
+    a.Apply[flowcontrol_v1.FlowSchema, flowcontrol_v1.FlowSchemaApplyConfiguration],
     a.Delete[flowcontrol_v1.FlowSchema],
     a.DeleteCollection[flowcontrol_v1.FlowSchema],
-    a.Status[flowcontrol_v1.FlowSchema],
+    a.Status[flowcontrol_v1.FlowSchema, flowcontrol_v1.FlowSchemaApplyConfiguration],
 ):
     """flowschemas (flowcontrol.apiserver.k8s.io/v1, cluster-scoped): FlowSchema defines the schema of a group of flows."""
 
@@ -94,10 +94,16 @@ class PriorityLevelConfigurationClient(
     s.Create[flowcontrol_v1.PriorityLevelConfiguration],
     s.Update[flowcontrol_v1.PriorityLevelConfiguration],
     s.Patch[flowcontrol_v1.PriorityLevelConfiguration],
-    s.Apply[flowcontrol_v1.PriorityLevelConfiguration],
+    s.Apply[
+        flowcontrol_v1.PriorityLevelConfiguration,
+        flowcontrol_v1.PriorityLevelConfigurationApplyConfiguration,
+    ],
     s.Delete[flowcontrol_v1.PriorityLevelConfiguration],
     s.DeleteCollection[flowcontrol_v1.PriorityLevelConfiguration],
-    s.Status[flowcontrol_v1.PriorityLevelConfiguration],
+    s.Status[
+        flowcontrol_v1.PriorityLevelConfiguration,
+        flowcontrol_v1.PriorityLevelConfigurationApplyConfiguration,
+    ],
 ):
     """prioritylevelconfigurations (flowcontrol.apiserver.k8s.io/v1, cluster-scoped): PriorityLevelConfiguration represents the configuration of a priority level."""
 
@@ -113,10 +119,16 @@ class AsyncPriorityLevelConfigurationClient(
     a.Create[flowcontrol_v1.PriorityLevelConfiguration],
     a.Update[flowcontrol_v1.PriorityLevelConfiguration],
     a.Patch[flowcontrol_v1.PriorityLevelConfiguration],
-    a.Apply[flowcontrol_v1.PriorityLevelConfiguration],
+    a.Apply[
+        flowcontrol_v1.PriorityLevelConfiguration,
+        flowcontrol_v1.PriorityLevelConfigurationApplyConfiguration,
+    ],
     a.Delete[flowcontrol_v1.PriorityLevelConfiguration],
     a.DeleteCollection[flowcontrol_v1.PriorityLevelConfiguration],
-    a.Status[flowcontrol_v1.PriorityLevelConfiguration],
+    a.Status[
+        flowcontrol_v1.PriorityLevelConfiguration,
+        flowcontrol_v1.PriorityLevelConfigurationApplyConfiguration,
+    ],
 ):
     """prioritylevelconfigurations (flowcontrol.apiserver.k8s.io/v1, cluster-scoped): PriorityLevelConfiguration represents the configuration of a priority level."""
 

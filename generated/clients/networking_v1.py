@@ -40,7 +40,7 @@ class IngressClassClient(
     s.Create[networking_v1.IngressClass],
     s.Update[networking_v1.IngressClass],
     s.Patch[networking_v1.IngressClass],
-    s.Apply[networking_v1.IngressClass],
+    s.Apply[networking_v1.IngressClass, networking_v1.IngressClassApplyConfiguration],
     s.Delete[networking_v1.IngressClass],
     s.DeleteCollection[networking_v1.IngressClass],
 ):
@@ -56,7 +56,7 @@ class AsyncIngressClassClient(
     a.Create[networking_v1.IngressClass],
     a.Update[networking_v1.IngressClass],
     a.Patch[networking_v1.IngressClass],
-    a.Apply[networking_v1.IngressClass],
+    a.Apply[networking_v1.IngressClass, networking_v1.IngressClassApplyConfiguration],
     a.Delete[networking_v1.IngressClass],
     a.DeleteCollection[networking_v1.IngressClass],
 ):
@@ -90,10 +90,10 @@ class IngressClient(
     s.Create[networking_v1.Ingress],
     s.Update[networking_v1.Ingress],
     s.Patch[networking_v1.Ingress],
-    s.Apply[networking_v1.Ingress],
+    s.Apply[networking_v1.Ingress, networking_v1.IngressApplyConfiguration],
     s.Delete[networking_v1.Ingress],
     s.DeleteCollection[networking_v1.Ingress],
-    s.Status[networking_v1.Ingress],
+    s.Status[networking_v1.Ingress, networking_v1.IngressApplyConfiguration],
 ):
     """ingresses (networking.k8s.io/v1, namespaced): Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend."""
 
@@ -107,10 +107,10 @@ class AsyncIngressClient(
     a.Create[networking_v1.Ingress],
     a.Update[networking_v1.Ingress],
     a.Patch[networking_v1.Ingress],
-    a.Apply[networking_v1.Ingress],
+    a.Apply[networking_v1.Ingress, networking_v1.IngressApplyConfiguration],
     a.Delete[networking_v1.Ingress],
     a.DeleteCollection[networking_v1.Ingress],
-    a.Status[networking_v1.Ingress],
+    a.Status[networking_v1.Ingress, networking_v1.IngressApplyConfiguration],
 ):
     """ingresses (networking.k8s.io/v1, namespaced): Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend."""
 
@@ -141,7 +141,7 @@ class IPAddressClient(
     s.Create[networking_v1.IPAddress],
     s.Update[networking_v1.IPAddress],
     s.Patch[networking_v1.IPAddress],
-    s.Apply[networking_v1.IPAddress],
+    s.Apply[networking_v1.IPAddress, networking_v1.IPAddressApplyConfiguration],
     s.Delete[networking_v1.IPAddress],
     s.DeleteCollection[networking_v1.IPAddress],
 ):
@@ -157,7 +157,7 @@ class AsyncIPAddressClient(
     a.Create[networking_v1.IPAddress],
     a.Update[networking_v1.IPAddress],
     a.Patch[networking_v1.IPAddress],
-    a.Apply[networking_v1.IPAddress],
+    a.Apply[networking_v1.IPAddress, networking_v1.IPAddressApplyConfiguration],
     a.Delete[networking_v1.IPAddress],
     a.DeleteCollection[networking_v1.IPAddress],
 ):
@@ -190,7 +190,7 @@ class NetworkPolicyClient(
     s.Create[networking_v1.NetworkPolicy],
     s.Update[networking_v1.NetworkPolicy],
     s.Patch[networking_v1.NetworkPolicy],
-    s.Apply[networking_v1.NetworkPolicy],
+    s.Apply[networking_v1.NetworkPolicy, networking_v1.NetworkPolicyApplyConfiguration],
     s.Delete[networking_v1.NetworkPolicy],
     s.DeleteCollection[networking_v1.NetworkPolicy],
 ):
@@ -206,7 +206,7 @@ class AsyncNetworkPolicyClient(
     a.Create[networking_v1.NetworkPolicy],
     a.Update[networking_v1.NetworkPolicy],
     a.Patch[networking_v1.NetworkPolicy],
-    a.Apply[networking_v1.NetworkPolicy],
+    a.Apply[networking_v1.NetworkPolicy, networking_v1.NetworkPolicyApplyConfiguration],
     a.Delete[networking_v1.NetworkPolicy],
     a.DeleteCollection[networking_v1.NetworkPolicy],
 ):
@@ -239,10 +239,10 @@ class ServiceCIDRClient(
     s.Create[networking_v1.ServiceCIDR],
     s.Update[networking_v1.ServiceCIDR],
     s.Patch[networking_v1.ServiceCIDR],
-    s.Apply[networking_v1.ServiceCIDR],
+    s.Apply[networking_v1.ServiceCIDR, networking_v1.ServiceCIDRApplyConfiguration],
     s.Delete[networking_v1.ServiceCIDR],
     s.DeleteCollection[networking_v1.ServiceCIDR],
-    s.Status[networking_v1.ServiceCIDR],
+    s.Status[networking_v1.ServiceCIDR, networking_v1.ServiceCIDRApplyConfiguration],
 ):
     """servicecidrs (networking.k8s.io/v1, cluster-scoped): ServiceCIDR defines a range of IP addresses using CIDR format (e.g."""
 
@@ -256,10 +256,10 @@ class AsyncServiceCIDRClient(
     a.Create[networking_v1.ServiceCIDR],
     a.Update[networking_v1.ServiceCIDR],
     a.Patch[networking_v1.ServiceCIDR],
-    a.Apply[networking_v1.ServiceCIDR],
+    a.Apply[networking_v1.ServiceCIDR, networking_v1.ServiceCIDRApplyConfiguration],
     a.Delete[networking_v1.ServiceCIDR],
     a.DeleteCollection[networking_v1.ServiceCIDR],
-    a.Status[networking_v1.ServiceCIDR],
+    a.Status[networking_v1.ServiceCIDR, networking_v1.ServiceCIDRApplyConfiguration],
 ):
     """servicecidrs (networking.k8s.io/v1, cluster-scoped): ServiceCIDR defines a range of IP addresses using CIDR format (e.g."""
 

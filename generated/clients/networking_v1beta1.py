@@ -41,7 +41,7 @@ class IPAddressClient(
     s.Create[networking_v1beta1.IPAddress],
     s.Update[networking_v1beta1.IPAddress],
     s.Patch[networking_v1beta1.IPAddress],
-    s.Apply[networking_v1beta1.IPAddress],
+    s.Apply[networking_v1beta1.IPAddress, networking_v1beta1.IPAddressApplyConfiguration],
     s.Delete[networking_v1beta1.IPAddress],
     s.DeleteCollection[networking_v1beta1.IPAddress],
 ):
@@ -57,7 +57,7 @@ class AsyncIPAddressClient(
     a.Create[networking_v1beta1.IPAddress],
     a.Update[networking_v1beta1.IPAddress],
     a.Patch[networking_v1beta1.IPAddress],
-    a.Apply[networking_v1beta1.IPAddress],
+    a.Apply[networking_v1beta1.IPAddress, networking_v1beta1.IPAddressApplyConfiguration],
     a.Delete[networking_v1beta1.IPAddress],
     a.DeleteCollection[networking_v1beta1.IPAddress],
 ):
@@ -90,10 +90,10 @@ class ServiceCIDRClient(
     s.Create[networking_v1beta1.ServiceCIDR],
     s.Update[networking_v1beta1.ServiceCIDR],
     s.Patch[networking_v1beta1.ServiceCIDR],
-    s.Apply[networking_v1beta1.ServiceCIDR],
+    s.Apply[networking_v1beta1.ServiceCIDR, networking_v1beta1.ServiceCIDRApplyConfiguration],
     s.Delete[networking_v1beta1.ServiceCIDR],
     s.DeleteCollection[networking_v1beta1.ServiceCIDR],
-    s.Status[networking_v1beta1.ServiceCIDR],
+    s.Status[networking_v1beta1.ServiceCIDR, networking_v1beta1.ServiceCIDRApplyConfiguration],
 ):
     """servicecidrs (networking.k8s.io/v1beta1, cluster-scoped): ServiceCIDR defines a range of IP addresses using CIDR format (e.g."""
 
@@ -107,10 +107,10 @@ class AsyncServiceCIDRClient(
     a.Create[networking_v1beta1.ServiceCIDR],
     a.Update[networking_v1beta1.ServiceCIDR],
     a.Patch[networking_v1beta1.ServiceCIDR],
-    a.Apply[networking_v1beta1.ServiceCIDR],
+    a.Apply[networking_v1beta1.ServiceCIDR, networking_v1beta1.ServiceCIDRApplyConfiguration],
     a.Delete[networking_v1beta1.ServiceCIDR],
     a.DeleteCollection[networking_v1beta1.ServiceCIDR],
-    a.Status[networking_v1beta1.ServiceCIDR],
+    a.Status[networking_v1beta1.ServiceCIDR, networking_v1beta1.ServiceCIDRApplyConfiguration],
 ):
     """servicecidrs (networking.k8s.io/v1beta1, cluster-scoped): ServiceCIDR defines a range of IP addresses using CIDR format (e.g."""
 

@@ -40,7 +40,7 @@ class RuntimeClassClient(
     s.Create[node_v1.RuntimeClass],
     s.Update[node_v1.RuntimeClass],
     s.Patch[node_v1.RuntimeClass],
-    s.Apply[node_v1.RuntimeClass],
+    s.Apply[node_v1.RuntimeClass, node_v1.RuntimeClassApplyConfiguration],
     s.Delete[node_v1.RuntimeClass],
     s.DeleteCollection[node_v1.RuntimeClass],
 ):
@@ -56,7 +56,7 @@ class AsyncRuntimeClassClient(
     a.Create[node_v1.RuntimeClass],
     a.Update[node_v1.RuntimeClass],
     a.Patch[node_v1.RuntimeClass],
-    a.Apply[node_v1.RuntimeClass],
+    a.Apply[node_v1.RuntimeClass, node_v1.RuntimeClassApplyConfiguration],
     a.Delete[node_v1.RuntimeClass],
     a.DeleteCollection[node_v1.RuntimeClass],
 ):

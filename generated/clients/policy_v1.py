@@ -42,10 +42,10 @@ class PodDisruptionBudgetClient(
     s.Create[policy_v1.PodDisruptionBudget],
     s.Update[policy_v1.PodDisruptionBudget],
     s.Patch[policy_v1.PodDisruptionBudget],
-    s.Apply[policy_v1.PodDisruptionBudget],
+    s.Apply[policy_v1.PodDisruptionBudget, policy_v1.PodDisruptionBudgetApplyConfiguration],
     s.Delete[policy_v1.PodDisruptionBudget],
     s.DeleteCollection[policy_v1.PodDisruptionBudget],
-    s.Status[policy_v1.PodDisruptionBudget],
+    s.Status[policy_v1.PodDisruptionBudget, policy_v1.PodDisruptionBudgetApplyConfiguration],
 ):
     """poddisruptionbudgets (policy/v1, namespaced): PodDisruptionBudget is an object to define the max disruption that can be caused to a collection of pods."""
 
@@ -59,10 +59,10 @@ class AsyncPodDisruptionBudgetClient(
     a.Create[policy_v1.PodDisruptionBudget],
     a.Update[policy_v1.PodDisruptionBudget],
     a.Patch[policy_v1.PodDisruptionBudget],
-    a.Apply[policy_v1.PodDisruptionBudget],
+    a.Apply[policy_v1.PodDisruptionBudget, policy_v1.PodDisruptionBudgetApplyConfiguration],
     a.Delete[policy_v1.PodDisruptionBudget],
     a.DeleteCollection[policy_v1.PodDisruptionBudget],
-    a.Status[policy_v1.PodDisruptionBudget],
+    a.Status[policy_v1.PodDisruptionBudget, policy_v1.PodDisruptionBudgetApplyConfiguration],
 ):
     """poddisruptionbudgets (policy/v1, namespaced): PodDisruptionBudget is an object to define the max disruption that can be caused to a collection of pods."""
 

@@ -40,7 +40,7 @@ class ClusterRoleBindingClient(
     s.Create[rbac_v1.ClusterRoleBinding],
     s.Update[rbac_v1.ClusterRoleBinding],
     s.Patch[rbac_v1.ClusterRoleBinding],
-    s.Apply[rbac_v1.ClusterRoleBinding],
+    s.Apply[rbac_v1.ClusterRoleBinding, rbac_v1.ClusterRoleBindingApplyConfiguration],
     s.Delete[rbac_v1.ClusterRoleBinding],
     s.DeleteCollection[rbac_v1.ClusterRoleBinding],
 ):
@@ -56,7 +56,7 @@ class AsyncClusterRoleBindingClient(
     a.Create[rbac_v1.ClusterRoleBinding],
     a.Update[rbac_v1.ClusterRoleBinding],
     a.Patch[rbac_v1.ClusterRoleBinding],
-    a.Apply[rbac_v1.ClusterRoleBinding],
+    a.Apply[rbac_v1.ClusterRoleBinding, rbac_v1.ClusterRoleBindingApplyConfiguration],
     a.Delete[rbac_v1.ClusterRoleBinding],
     a.DeleteCollection[rbac_v1.ClusterRoleBinding],
 ):
@@ -88,7 +88,7 @@ class ClusterRoleClient(
     s.Create[rbac_v1.ClusterRole],
     s.Update[rbac_v1.ClusterRole],
     s.Patch[rbac_v1.ClusterRole],
-    s.Apply[rbac_v1.ClusterRole],
+    s.Apply[rbac_v1.ClusterRole, rbac_v1.ClusterRoleApplyConfiguration],
     s.Delete[rbac_v1.ClusterRole],
     s.DeleteCollection[rbac_v1.ClusterRole],
 ):
@@ -104,7 +104,7 @@ class AsyncClusterRoleClient(
     a.Create[rbac_v1.ClusterRole],
     a.Update[rbac_v1.ClusterRole],
     a.Patch[rbac_v1.ClusterRole],
-    a.Apply[rbac_v1.ClusterRole],
+    a.Apply[rbac_v1.ClusterRole, rbac_v1.ClusterRoleApplyConfiguration],
     a.Delete[rbac_v1.ClusterRole],
     a.DeleteCollection[rbac_v1.ClusterRole],
 ):
@@ -136,7 +136,7 @@ class RoleBindingClient(
     s.Create[rbac_v1.RoleBinding],
     s.Update[rbac_v1.RoleBinding],
     s.Patch[rbac_v1.RoleBinding],
-    s.Apply[rbac_v1.RoleBinding],
+    s.Apply[rbac_v1.RoleBinding, rbac_v1.RoleBindingApplyConfiguration],
     s.Delete[rbac_v1.RoleBinding],
     s.DeleteCollection[rbac_v1.RoleBinding],
 ):
@@ -152,7 +152,7 @@ class AsyncRoleBindingClient(
     a.Create[rbac_v1.RoleBinding],
     a.Update[rbac_v1.RoleBinding],
     a.Patch[rbac_v1.RoleBinding],
-    a.Apply[rbac_v1.RoleBinding],
+    a.Apply[rbac_v1.RoleBinding, rbac_v1.RoleBindingApplyConfiguration],
     a.Delete[rbac_v1.RoleBinding],
     a.DeleteCollection[rbac_v1.RoleBinding],
 ):
@@ -184,7 +184,7 @@ class RoleClient(
     s.Create[rbac_v1.Role],
     s.Update[rbac_v1.Role],
     s.Patch[rbac_v1.Role],
-    s.Apply[rbac_v1.Role],
+    s.Apply[rbac_v1.Role, rbac_v1.RoleApplyConfiguration],
     s.Delete[rbac_v1.Role],
     s.DeleteCollection[rbac_v1.Role],
 ):
@@ -200,7 +200,7 @@ class AsyncRoleClient(
     a.Create[rbac_v1.Role],
     a.Update[rbac_v1.Role],
     a.Patch[rbac_v1.Role],
-    a.Apply[rbac_v1.Role],
+    a.Apply[rbac_v1.Role, rbac_v1.RoleApplyConfiguration],
     a.Delete[rbac_v1.Role],
     a.DeleteCollection[rbac_v1.Role],
 ):

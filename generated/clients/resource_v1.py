@@ -40,7 +40,7 @@ class DeviceClassClient(
     s.Create[resource_v1.DeviceClass],
     s.Update[resource_v1.DeviceClass],
     s.Patch[resource_v1.DeviceClass],
-    s.Apply[resource_v1.DeviceClass],
+    s.Apply[resource_v1.DeviceClass, resource_v1.DeviceClassApplyConfiguration],
     s.Delete[resource_v1.DeviceClass],
     s.DeleteCollection[resource_v1.DeviceClass],
 ):
@@ -56,7 +56,7 @@ class AsyncDeviceClassClient(
     a.Create[resource_v1.DeviceClass],
     a.Update[resource_v1.DeviceClass],
     a.Patch[resource_v1.DeviceClass],
-    a.Apply[resource_v1.DeviceClass],
+    a.Apply[resource_v1.DeviceClass, resource_v1.DeviceClassApplyConfiguration],
     a.Delete[resource_v1.DeviceClass],
     a.DeleteCollection[resource_v1.DeviceClass],
 ):
@@ -89,10 +89,10 @@ class ResourceClaimClient(
     s.Create[resource_v1.ResourceClaim],
     s.Update[resource_v1.ResourceClaim],
     s.Patch[resource_v1.ResourceClaim],
-    s.Apply[resource_v1.ResourceClaim],
+    s.Apply[resource_v1.ResourceClaim, resource_v1.ResourceClaimApplyConfiguration],
     s.Delete[resource_v1.ResourceClaim],
     s.DeleteCollection[resource_v1.ResourceClaim],
-    s.Status[resource_v1.ResourceClaim],
+    s.Status[resource_v1.ResourceClaim, resource_v1.ResourceClaimApplyConfiguration],
 ):
     """resourceclaims (resource.k8s.io/v1, namespaced): ResourceClaim describes a request for access to resources in the cluster, for use by workloads."""
 
@@ -106,10 +106,10 @@ class AsyncResourceClaimClient(
     a.Create[resource_v1.ResourceClaim],
     a.Update[resource_v1.ResourceClaim],
     a.Patch[resource_v1.ResourceClaim],
-    a.Apply[resource_v1.ResourceClaim],
+    a.Apply[resource_v1.ResourceClaim, resource_v1.ResourceClaimApplyConfiguration],
     a.Delete[resource_v1.ResourceClaim],
     a.DeleteCollection[resource_v1.ResourceClaim],
-    a.Status[resource_v1.ResourceClaim],
+    a.Status[resource_v1.ResourceClaim, resource_v1.ResourceClaimApplyConfiguration],
 ):
     """resourceclaims (resource.k8s.io/v1, namespaced): ResourceClaim describes a request for access to resources in the cluster, for use by workloads."""
 
@@ -139,7 +139,7 @@ class ResourceClaimTemplateClient(
     s.Create[resource_v1.ResourceClaimTemplate],
     s.Update[resource_v1.ResourceClaimTemplate],
     s.Patch[resource_v1.ResourceClaimTemplate],
-    s.Apply[resource_v1.ResourceClaimTemplate],
+    s.Apply[resource_v1.ResourceClaimTemplate, resource_v1.ResourceClaimTemplateApplyConfiguration],
     s.Delete[resource_v1.ResourceClaimTemplate],
     s.DeleteCollection[resource_v1.ResourceClaimTemplate],
 ):
@@ -155,7 +155,7 @@ class AsyncResourceClaimTemplateClient(
     a.Create[resource_v1.ResourceClaimTemplate],
     a.Update[resource_v1.ResourceClaimTemplate],
     a.Patch[resource_v1.ResourceClaimTemplate],
-    a.Apply[resource_v1.ResourceClaimTemplate],
+    a.Apply[resource_v1.ResourceClaimTemplate, resource_v1.ResourceClaimTemplateApplyConfiguration],
     a.Delete[resource_v1.ResourceClaimTemplate],
     a.DeleteCollection[resource_v1.ResourceClaimTemplate],
 ):
@@ -187,7 +187,7 @@ class ResourceSliceClient(
     s.Create[resource_v1.ResourceSlice],
     s.Update[resource_v1.ResourceSlice],
     s.Patch[resource_v1.ResourceSlice],
-    s.Apply[resource_v1.ResourceSlice],
+    s.Apply[resource_v1.ResourceSlice, resource_v1.ResourceSliceApplyConfiguration],
     s.Delete[resource_v1.ResourceSlice],
     s.DeleteCollection[resource_v1.ResourceSlice],
 ):
@@ -203,7 +203,7 @@ class AsyncResourceSliceClient(
     a.Create[resource_v1.ResourceSlice],
     a.Update[resource_v1.ResourceSlice],
     a.Patch[resource_v1.ResourceSlice],
-    a.Apply[resource_v1.ResourceSlice],
+    a.Apply[resource_v1.ResourceSlice, resource_v1.ResourceSliceApplyConfiguration],
     a.Delete[resource_v1.ResourceSlice],
     a.DeleteCollection[resource_v1.ResourceSlice],
 ):

@@ -41,10 +41,12 @@ class DeviceTaintRuleClient(
     s.Create[resource_v1alpha3.DeviceTaintRule],
     s.Update[resource_v1alpha3.DeviceTaintRule],
     s.Patch[resource_v1alpha3.DeviceTaintRule],
-    s.Apply[resource_v1alpha3.DeviceTaintRule],
+    s.Apply[resource_v1alpha3.DeviceTaintRule, resource_v1alpha3.DeviceTaintRuleApplyConfiguration],
     s.Delete[resource_v1alpha3.DeviceTaintRule],
     s.DeleteCollection[resource_v1alpha3.DeviceTaintRule],
-    s.Status[resource_v1alpha3.DeviceTaintRule],
+    s.Status[
+        resource_v1alpha3.DeviceTaintRule, resource_v1alpha3.DeviceTaintRuleApplyConfiguration
+    ],
 ):
     """devicetaintrules (resource.k8s.io/v1alpha3, cluster-scoped): DeviceTaintRule adds one taint to all devices which match the selector."""
 
@@ -58,10 +60,12 @@ class AsyncDeviceTaintRuleClient(
     a.Create[resource_v1alpha3.DeviceTaintRule],
     a.Update[resource_v1alpha3.DeviceTaintRule],
     a.Patch[resource_v1alpha3.DeviceTaintRule],
-    a.Apply[resource_v1alpha3.DeviceTaintRule],
+    a.Apply[resource_v1alpha3.DeviceTaintRule, resource_v1alpha3.DeviceTaintRuleApplyConfiguration],
     a.Delete[resource_v1alpha3.DeviceTaintRule],
     a.DeleteCollection[resource_v1alpha3.DeviceTaintRule],
-    a.Status[resource_v1alpha3.DeviceTaintRule],
+    a.Status[
+        resource_v1alpha3.DeviceTaintRule, resource_v1alpha3.DeviceTaintRuleApplyConfiguration
+    ],
 ):
     """devicetaintrules (resource.k8s.io/v1alpha3, cluster-scoped): DeviceTaintRule adds one taint to all devices which match the selector."""
 
@@ -94,10 +98,16 @@ class ResourcePoolStatusRequestClient(
     s.Create[resource_v1alpha3.ResourcePoolStatusRequest],
     s.Update[resource_v1alpha3.ResourcePoolStatusRequest],
     s.Patch[resource_v1alpha3.ResourcePoolStatusRequest],
-    s.Apply[resource_v1alpha3.ResourcePoolStatusRequest],
+    s.Apply[
+        resource_v1alpha3.ResourcePoolStatusRequest,
+        resource_v1alpha3.ResourcePoolStatusRequestApplyConfiguration,
+    ],
     s.Delete[resource_v1alpha3.ResourcePoolStatusRequest],
     s.DeleteCollection[resource_v1alpha3.ResourcePoolStatusRequest],
-    s.Status[resource_v1alpha3.ResourcePoolStatusRequest],
+    s.Status[
+        resource_v1alpha3.ResourcePoolStatusRequest,
+        resource_v1alpha3.ResourcePoolStatusRequestApplyConfiguration,
+    ],
 ):
     """resourcepoolstatusrequests (resource.k8s.io/v1alpha3, cluster-scoped): ResourcePoolStatusRequest triggers a one-time calculation of resource pool status based on the provided filters."""
 
@@ -113,10 +123,16 @@ class AsyncResourcePoolStatusRequestClient(
     a.Create[resource_v1alpha3.ResourcePoolStatusRequest],
     a.Update[resource_v1alpha3.ResourcePoolStatusRequest],
     a.Patch[resource_v1alpha3.ResourcePoolStatusRequest],
-    a.Apply[resource_v1alpha3.ResourcePoolStatusRequest],
+    a.Apply[
+        resource_v1alpha3.ResourcePoolStatusRequest,
+        resource_v1alpha3.ResourcePoolStatusRequestApplyConfiguration,
+    ],
     a.Delete[resource_v1alpha3.ResourcePoolStatusRequest],
     a.DeleteCollection[resource_v1alpha3.ResourcePoolStatusRequest],
-    a.Status[resource_v1alpha3.ResourcePoolStatusRequest],
+    a.Status[
+        resource_v1alpha3.ResourcePoolStatusRequest,
+        resource_v1alpha3.ResourcePoolStatusRequestApplyConfiguration,
+    ],
 ):
     """resourcepoolstatusrequests (resource.k8s.io/v1alpha3, cluster-scoped): ResourcePoolStatusRequest triggers a one-time calculation of resource pool status based on the provided filters."""
 

@@ -40,7 +40,7 @@ class DeviceClassClient(
     s.Create[resource_v1beta2.DeviceClass],
     s.Update[resource_v1beta2.DeviceClass],
     s.Patch[resource_v1beta2.DeviceClass],
-    s.Apply[resource_v1beta2.DeviceClass],
+    s.Apply[resource_v1beta2.DeviceClass, resource_v1beta2.DeviceClassApplyConfiguration],
     s.Delete[resource_v1beta2.DeviceClass],
     s.DeleteCollection[resource_v1beta2.DeviceClass],
 ):
@@ -56,7 +56,7 @@ class AsyncDeviceClassClient(
     a.Create[resource_v1beta2.DeviceClass],
     a.Update[resource_v1beta2.DeviceClass],
     a.Patch[resource_v1beta2.DeviceClass],
-    a.Apply[resource_v1beta2.DeviceClass],
+    a.Apply[resource_v1beta2.DeviceClass, resource_v1beta2.DeviceClassApplyConfiguration],
     a.Delete[resource_v1beta2.DeviceClass],
     a.DeleteCollection[resource_v1beta2.DeviceClass],
 ):
@@ -89,10 +89,10 @@ class DeviceTaintRuleClient(
     s.Create[resource_v1beta2.DeviceTaintRule],
     s.Update[resource_v1beta2.DeviceTaintRule],
     s.Patch[resource_v1beta2.DeviceTaintRule],
-    s.Apply[resource_v1beta2.DeviceTaintRule],
+    s.Apply[resource_v1beta2.DeviceTaintRule, resource_v1beta2.DeviceTaintRuleApplyConfiguration],
     s.Delete[resource_v1beta2.DeviceTaintRule],
     s.DeleteCollection[resource_v1beta2.DeviceTaintRule],
-    s.Status[resource_v1beta2.DeviceTaintRule],
+    s.Status[resource_v1beta2.DeviceTaintRule, resource_v1beta2.DeviceTaintRuleApplyConfiguration],
 ):
     """devicetaintrules (resource.k8s.io/v1beta2, cluster-scoped): DeviceTaintRule adds one taint to all devices which match the selector."""
 
@@ -106,10 +106,10 @@ class AsyncDeviceTaintRuleClient(
     a.Create[resource_v1beta2.DeviceTaintRule],
     a.Update[resource_v1beta2.DeviceTaintRule],
     a.Patch[resource_v1beta2.DeviceTaintRule],
-    a.Apply[resource_v1beta2.DeviceTaintRule],
+    a.Apply[resource_v1beta2.DeviceTaintRule, resource_v1beta2.DeviceTaintRuleApplyConfiguration],
     a.Delete[resource_v1beta2.DeviceTaintRule],
     a.DeleteCollection[resource_v1beta2.DeviceTaintRule],
-    a.Status[resource_v1beta2.DeviceTaintRule],
+    a.Status[resource_v1beta2.DeviceTaintRule, resource_v1beta2.DeviceTaintRuleApplyConfiguration],
 ):
     """devicetaintrules (resource.k8s.io/v1beta2, cluster-scoped): DeviceTaintRule adds one taint to all devices which match the selector."""
 
@@ -140,10 +140,10 @@ class ResourceClaimClient(
     s.Create[resource_v1beta2.ResourceClaim],
     s.Update[resource_v1beta2.ResourceClaim],
     s.Patch[resource_v1beta2.ResourceClaim],
-    s.Apply[resource_v1beta2.ResourceClaim],
+    s.Apply[resource_v1beta2.ResourceClaim, resource_v1beta2.ResourceClaimApplyConfiguration],
     s.Delete[resource_v1beta2.ResourceClaim],
     s.DeleteCollection[resource_v1beta2.ResourceClaim],
-    s.Status[resource_v1beta2.ResourceClaim],
+    s.Status[resource_v1beta2.ResourceClaim, resource_v1beta2.ResourceClaimApplyConfiguration],
 ):
     """resourceclaims (resource.k8s.io/v1beta2, namespaced): ResourceClaim describes a request for access to resources in the cluster, for use by workloads."""
 
@@ -157,10 +157,10 @@ class AsyncResourceClaimClient(
     a.Create[resource_v1beta2.ResourceClaim],
     a.Update[resource_v1beta2.ResourceClaim],
     a.Patch[resource_v1beta2.ResourceClaim],
-    a.Apply[resource_v1beta2.ResourceClaim],
+    a.Apply[resource_v1beta2.ResourceClaim, resource_v1beta2.ResourceClaimApplyConfiguration],
     a.Delete[resource_v1beta2.ResourceClaim],
     a.DeleteCollection[resource_v1beta2.ResourceClaim],
-    a.Status[resource_v1beta2.ResourceClaim],
+    a.Status[resource_v1beta2.ResourceClaim, resource_v1beta2.ResourceClaimApplyConfiguration],
 ):
     """resourceclaims (resource.k8s.io/v1beta2, namespaced): ResourceClaim describes a request for access to resources in the cluster, for use by workloads."""
 
@@ -190,7 +190,10 @@ class ResourceClaimTemplateClient(
     s.Create[resource_v1beta2.ResourceClaimTemplate],
     s.Update[resource_v1beta2.ResourceClaimTemplate],
     s.Patch[resource_v1beta2.ResourceClaimTemplate],
-    s.Apply[resource_v1beta2.ResourceClaimTemplate],
+    s.Apply[
+        resource_v1beta2.ResourceClaimTemplate,
+        resource_v1beta2.ResourceClaimTemplateApplyConfiguration,
+    ],
     s.Delete[resource_v1beta2.ResourceClaimTemplate],
     s.DeleteCollection[resource_v1beta2.ResourceClaimTemplate],
 ):
@@ -206,7 +209,10 @@ class AsyncResourceClaimTemplateClient(
     a.Create[resource_v1beta2.ResourceClaimTemplate],
     a.Update[resource_v1beta2.ResourceClaimTemplate],
     a.Patch[resource_v1beta2.ResourceClaimTemplate],
-    a.Apply[resource_v1beta2.ResourceClaimTemplate],
+    a.Apply[
+        resource_v1beta2.ResourceClaimTemplate,
+        resource_v1beta2.ResourceClaimTemplateApplyConfiguration,
+    ],
     a.Delete[resource_v1beta2.ResourceClaimTemplate],
     a.DeleteCollection[resource_v1beta2.ResourceClaimTemplate],
 ):
@@ -238,7 +244,7 @@ class ResourceSliceClient(
     s.Create[resource_v1beta2.ResourceSlice],
     s.Update[resource_v1beta2.ResourceSlice],
     s.Patch[resource_v1beta2.ResourceSlice],
-    s.Apply[resource_v1beta2.ResourceSlice],
+    s.Apply[resource_v1beta2.ResourceSlice, resource_v1beta2.ResourceSliceApplyConfiguration],
     s.Delete[resource_v1beta2.ResourceSlice],
     s.DeleteCollection[resource_v1beta2.ResourceSlice],
 ):
@@ -254,7 +260,7 @@ class AsyncResourceSliceClient(
     a.Create[resource_v1beta2.ResourceSlice],
     a.Update[resource_v1beta2.ResourceSlice],
     a.Patch[resource_v1beta2.ResourceSlice],
-    a.Apply[resource_v1beta2.ResourceSlice],
+    a.Apply[resource_v1beta2.ResourceSlice, resource_v1beta2.ResourceSliceApplyConfiguration],
     a.Delete[resource_v1beta2.ResourceSlice],
     a.DeleteCollection[resource_v1beta2.ResourceSlice],
 ):

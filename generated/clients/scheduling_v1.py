@@ -41,7 +41,7 @@ class PriorityClassClient(
     s.Create[scheduling_v1.PriorityClass],
     s.Update[scheduling_v1.PriorityClass],
     s.Patch[scheduling_v1.PriorityClass],
-    s.Apply[scheduling_v1.PriorityClass],
+    s.Apply[scheduling_v1.PriorityClass, scheduling_v1.PriorityClassApplyConfiguration],
     s.Delete[scheduling_v1.PriorityClass],
     s.DeleteCollection[scheduling_v1.PriorityClass],
 ):
@@ -57,7 +57,7 @@ class AsyncPriorityClassClient(
     a.Create[scheduling_v1.PriorityClass],
     a.Update[scheduling_v1.PriorityClass],
     a.Patch[scheduling_v1.PriorityClass],
-    a.Apply[scheduling_v1.PriorityClass],
+    a.Apply[scheduling_v1.PriorityClass, scheduling_v1.PriorityClassApplyConfiguration],
     a.Delete[scheduling_v1.PriorityClass],
     a.DeleteCollection[scheduling_v1.PriorityClass],
 ):

@@ -41,10 +41,10 @@ class PodGroupClient(
     s.Create[scheduling_v1alpha2.PodGroup],
     s.Update[scheduling_v1alpha2.PodGroup],
     s.Patch[scheduling_v1alpha2.PodGroup],
-    s.Apply[scheduling_v1alpha2.PodGroup],
+    s.Apply[scheduling_v1alpha2.PodGroup, scheduling_v1alpha2.PodGroupApplyConfiguration],
     s.Delete[scheduling_v1alpha2.PodGroup],
     s.DeleteCollection[scheduling_v1alpha2.PodGroup],
-    s.Status[scheduling_v1alpha2.PodGroup],
+    s.Status[scheduling_v1alpha2.PodGroup, scheduling_v1alpha2.PodGroupApplyConfiguration],
 ):
     """podgroups (scheduling.k8s.io/v1alpha2, namespaced): PodGroup represents a runtime instance of pods grouped together."""
 
@@ -58,10 +58,10 @@ class AsyncPodGroupClient(
     a.Create[scheduling_v1alpha2.PodGroup],
     a.Update[scheduling_v1alpha2.PodGroup],
     a.Patch[scheduling_v1alpha2.PodGroup],
-    a.Apply[scheduling_v1alpha2.PodGroup],
+    a.Apply[scheduling_v1alpha2.PodGroup, scheduling_v1alpha2.PodGroupApplyConfiguration],
     a.Delete[scheduling_v1alpha2.PodGroup],
     a.DeleteCollection[scheduling_v1alpha2.PodGroup],
-    a.Status[scheduling_v1alpha2.PodGroup],
+    a.Status[scheduling_v1alpha2.PodGroup, scheduling_v1alpha2.PodGroupApplyConfiguration],
 ):
     """podgroups (scheduling.k8s.io/v1alpha2, namespaced): PodGroup represents a runtime instance of pods grouped together."""
 
@@ -91,7 +91,7 @@ class WorkloadClient(
     s.Create[scheduling_v1alpha2.Workload],
     s.Update[scheduling_v1alpha2.Workload],
     s.Patch[scheduling_v1alpha2.Workload],
-    s.Apply[scheduling_v1alpha2.Workload],
+    s.Apply[scheduling_v1alpha2.Workload, scheduling_v1alpha2.WorkloadApplyConfiguration],
     s.Delete[scheduling_v1alpha2.Workload],
     s.DeleteCollection[scheduling_v1alpha2.Workload],
 ):
@@ -107,7 +107,7 @@ class AsyncWorkloadClient(
     a.Create[scheduling_v1alpha2.Workload],
     a.Update[scheduling_v1alpha2.Workload],
     a.Patch[scheduling_v1alpha2.Workload],
-    a.Apply[scheduling_v1alpha2.Workload],
+    a.Apply[scheduling_v1alpha2.Workload, scheduling_v1alpha2.WorkloadApplyConfiguration],
     a.Delete[scheduling_v1alpha2.Workload],
     a.DeleteCollection[scheduling_v1alpha2.Workload],
 ):

@@ -40,7 +40,7 @@ class CSIDriverClient(
     s.Create[storage_v1.CSIDriver],
     s.Update[storage_v1.CSIDriver],
     s.Patch[storage_v1.CSIDriver],
-    s.Apply[storage_v1.CSIDriver],
+    s.Apply[storage_v1.CSIDriver, storage_v1.CSIDriverApplyConfiguration],
     s.Delete[storage_v1.CSIDriver],
     s.DeleteCollection[storage_v1.CSIDriver],
 ):
@@ -56,7 +56,7 @@ class AsyncCSIDriverClient(
     a.Create[storage_v1.CSIDriver],
     a.Update[storage_v1.CSIDriver],
     a.Patch[storage_v1.CSIDriver],
-    a.Apply[storage_v1.CSIDriver],
+    a.Apply[storage_v1.CSIDriver, storage_v1.CSIDriverApplyConfiguration],
     a.Delete[storage_v1.CSIDriver],
     a.DeleteCollection[storage_v1.CSIDriver],
 ):
@@ -88,7 +88,7 @@ class CSINodeClient(
     s.Create[storage_v1.CSINode],
     s.Update[storage_v1.CSINode],
     s.Patch[storage_v1.CSINode],
-    s.Apply[storage_v1.CSINode],
+    s.Apply[storage_v1.CSINode, storage_v1.CSINodeApplyConfiguration],
     s.Delete[storage_v1.CSINode],
     s.DeleteCollection[storage_v1.CSINode],
 ):
@@ -104,7 +104,7 @@ class AsyncCSINodeClient(
     a.Create[storage_v1.CSINode],
     a.Update[storage_v1.CSINode],
     a.Patch[storage_v1.CSINode],
-    a.Apply[storage_v1.CSINode],
+    a.Apply[storage_v1.CSINode, storage_v1.CSINodeApplyConfiguration],
     a.Delete[storage_v1.CSINode],
     a.DeleteCollection[storage_v1.CSINode],
 ):
@@ -136,7 +136,7 @@ class CSIStorageCapacityClient(
     s.Create[storage_v1.CSIStorageCapacity],
     s.Update[storage_v1.CSIStorageCapacity],
     s.Patch[storage_v1.CSIStorageCapacity],
-    s.Apply[storage_v1.CSIStorageCapacity],
+    s.Apply[storage_v1.CSIStorageCapacity, storage_v1.CSIStorageCapacityApplyConfiguration],
     s.Delete[storage_v1.CSIStorageCapacity],
     s.DeleteCollection[storage_v1.CSIStorageCapacity],
 ):
@@ -152,7 +152,7 @@ class AsyncCSIStorageCapacityClient(
     a.Create[storage_v1.CSIStorageCapacity],
     a.Update[storage_v1.CSIStorageCapacity],
     a.Patch[storage_v1.CSIStorageCapacity],
-    a.Apply[storage_v1.CSIStorageCapacity],
+    a.Apply[storage_v1.CSIStorageCapacity, storage_v1.CSIStorageCapacityApplyConfiguration],
     a.Delete[storage_v1.CSIStorageCapacity],
     a.DeleteCollection[storage_v1.CSIStorageCapacity],
 ):
@@ -185,7 +185,7 @@ class StorageClassClient(
     s.Create[storage_v1.StorageClass],
     s.Update[storage_v1.StorageClass],
     s.Patch[storage_v1.StorageClass],
-    s.Apply[storage_v1.StorageClass],
+    s.Apply[storage_v1.StorageClass, storage_v1.StorageClassApplyConfiguration],
     s.Delete[storage_v1.StorageClass],
     s.DeleteCollection[storage_v1.StorageClass],
 ):
@@ -201,7 +201,7 @@ class AsyncStorageClassClient(
     a.Create[storage_v1.StorageClass],
     a.Update[storage_v1.StorageClass],
     a.Patch[storage_v1.StorageClass],
-    a.Apply[storage_v1.StorageClass],
+    a.Apply[storage_v1.StorageClass, storage_v1.StorageClassApplyConfiguration],
     a.Delete[storage_v1.StorageClass],
     a.DeleteCollection[storage_v1.StorageClass],
 ):
@@ -234,10 +234,10 @@ class VolumeAttachmentClient(
     s.Create[storage_v1.VolumeAttachment],
     s.Update[storage_v1.VolumeAttachment],
     s.Patch[storage_v1.VolumeAttachment],
-    s.Apply[storage_v1.VolumeAttachment],
+    s.Apply[storage_v1.VolumeAttachment, storage_v1.VolumeAttachmentApplyConfiguration],
     s.Delete[storage_v1.VolumeAttachment],
     s.DeleteCollection[storage_v1.VolumeAttachment],
-    s.Status[storage_v1.VolumeAttachment],
+    s.Status[storage_v1.VolumeAttachment, storage_v1.VolumeAttachmentApplyConfiguration],
 ):
     """volumeattachments (storage.k8s.io/v1, cluster-scoped): VolumeAttachment captures the intent to attach or detach the specified volume to/from the specified node. VolumeAttachment objects are non-namespaced."""
 
@@ -251,10 +251,10 @@ class AsyncVolumeAttachmentClient(
     a.Create[storage_v1.VolumeAttachment],
     a.Update[storage_v1.VolumeAttachment],
     a.Patch[storage_v1.VolumeAttachment],
-    a.Apply[storage_v1.VolumeAttachment],
+    a.Apply[storage_v1.VolumeAttachment, storage_v1.VolumeAttachmentApplyConfiguration],
     a.Delete[storage_v1.VolumeAttachment],
     a.DeleteCollection[storage_v1.VolumeAttachment],
-    a.Status[storage_v1.VolumeAttachment],
+    a.Status[storage_v1.VolumeAttachment, storage_v1.VolumeAttachmentApplyConfiguration],
 ):
     """volumeattachments (storage.k8s.io/v1, cluster-scoped): VolumeAttachment captures the intent to attach or detach the specified volume to/from the specified node. VolumeAttachment objects are non-namespaced."""
 
@@ -285,7 +285,7 @@ class VolumeAttributesClassClient(
     s.Create[storage_v1.VolumeAttributesClass],
     s.Update[storage_v1.VolumeAttributesClass],
     s.Patch[storage_v1.VolumeAttributesClass],
-    s.Apply[storage_v1.VolumeAttributesClass],
+    s.Apply[storage_v1.VolumeAttributesClass, storage_v1.VolumeAttributesClassApplyConfiguration],
     s.Delete[storage_v1.VolumeAttributesClass],
     s.DeleteCollection[storage_v1.VolumeAttributesClass],
 ):
@@ -301,7 +301,7 @@ class AsyncVolumeAttributesClassClient(
     a.Create[storage_v1.VolumeAttributesClass],
     a.Update[storage_v1.VolumeAttributesClass],
     a.Patch[storage_v1.VolumeAttributesClass],
-    a.Apply[storage_v1.VolumeAttributesClass],
+    a.Apply[storage_v1.VolumeAttributesClass, storage_v1.VolumeAttributesClassApplyConfiguration],
     a.Delete[storage_v1.VolumeAttributesClass],
     a.DeleteCollection[storage_v1.VolumeAttributesClass],
 ):

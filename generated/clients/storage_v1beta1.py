@@ -41,7 +41,10 @@ class VolumeAttributesClassClient(
     s.Create[storage_v1beta1.VolumeAttributesClass],
     s.Update[storage_v1beta1.VolumeAttributesClass],
     s.Patch[storage_v1beta1.VolumeAttributesClass],
-    s.Apply[storage_v1beta1.VolumeAttributesClass],
+    s.Apply[
+        storage_v1beta1.VolumeAttributesClass,
+        storage_v1beta1.VolumeAttributesClassApplyConfiguration,
+    ],
     s.Delete[storage_v1beta1.VolumeAttributesClass],
     s.DeleteCollection[storage_v1beta1.VolumeAttributesClass],
 ):
@@ -57,7 +60,10 @@ class AsyncVolumeAttributesClassClient(
     a.Create[storage_v1beta1.VolumeAttributesClass],
     a.Update[storage_v1beta1.VolumeAttributesClass],
     a.Patch[storage_v1beta1.VolumeAttributesClass],
-    a.Apply[storage_v1beta1.VolumeAttributesClass],
+    a.Apply[
+        storage_v1beta1.VolumeAttributesClass,
+        storage_v1beta1.VolumeAttributesClassApplyConfiguration,
+    ],
     a.Delete[storage_v1beta1.VolumeAttributesClass],
     a.DeleteCollection[storage_v1beta1.VolumeAttributesClass],
 ):

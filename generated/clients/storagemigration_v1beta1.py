@@ -44,10 +44,16 @@ class StorageVersionMigrationClient(
     s.Create[storagemigration_v1beta1.StorageVersionMigration],
     s.Update[storagemigration_v1beta1.StorageVersionMigration],
     s.Patch[storagemigration_v1beta1.StorageVersionMigration],
-    s.Apply[storagemigration_v1beta1.StorageVersionMigration],
+    s.Apply[
+        storagemigration_v1beta1.StorageVersionMigration,
+        storagemigration_v1beta1.StorageVersionMigrationApplyConfiguration,
+    ],
     s.Delete[storagemigration_v1beta1.StorageVersionMigration],
     s.DeleteCollection[storagemigration_v1beta1.StorageVersionMigration],
-    s.Status[storagemigration_v1beta1.StorageVersionMigration],
+    s.Status[
+        storagemigration_v1beta1.StorageVersionMigration,
+        storagemigration_v1beta1.StorageVersionMigrationApplyConfiguration,
+    ],
 ):
     """storageversionmigrations (storagemigration.k8s.io/v1beta1, cluster-scoped): StorageVersionMigration represents a migration of stored data to the latest storage version."""
 
@@ -64,10 +70,16 @@ class AsyncStorageVersionMigrationClient(
     a.Create[storagemigration_v1beta1.StorageVersionMigration],
     a.Update[storagemigration_v1beta1.StorageVersionMigration],
     a.Patch[storagemigration_v1beta1.StorageVersionMigration],
-    a.Apply[storagemigration_v1beta1.StorageVersionMigration],
+    a.Apply[
+        storagemigration_v1beta1.StorageVersionMigration,
+        storagemigration_v1beta1.StorageVersionMigrationApplyConfiguration,
+    ],
     a.Delete[storagemigration_v1beta1.StorageVersionMigration],
     a.DeleteCollection[storagemigration_v1beta1.StorageVersionMigration],
-    a.Status[storagemigration_v1beta1.StorageVersionMigration],
+    a.Status[
+        storagemigration_v1beta1.StorageVersionMigration,
+        storagemigration_v1beta1.StorageVersionMigrationApplyConfiguration,
+    ],
 ):
     """storageversionmigrations (storagemigration.k8s.io/v1beta1, cluster-scoped): StorageVersionMigration represents a migration of stored data to the latest storage version."""
 

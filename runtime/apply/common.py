@@ -28,6 +28,7 @@ class ApplyResult:
 
     @property
     def ok(self) -> bool:
+        """Whether this object was applied."""
         return self.error is None
 
     def __str__(self) -> str:
@@ -50,6 +51,7 @@ def prepare(obj: Any) -> Obj:
 
 
 def identity(body: Obj) -> tuple[str, str, str, str | None]:
+    """(apiVersion, kind, name, namespace) of an object, empty strings when missing."""
     metadata = body.get("metadata") or {}
     namespace = metadata.get("namespace")
     return (
@@ -73,6 +75,7 @@ def place(body: Obj, namespaced: bool | None, default_namespace: str) -> str | N
 
 
 def is_crd(body: Obj) -> bool:
+    """Whether the object is an apiextensions.k8s.io CustomResourceDefinition."""
     return body.get("kind") == CRD_KIND and str(body.get("apiVersion", "")).startswith(
         f"{CRD_GROUP}/"
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from kubetyped.cache.async_listwatch import AsyncListWatch, AsyncTweakedListWatch
 from kubetyped.cache.backoff import Backoff
-from kubetyped.cache.errors import CacheError, NotCachedError, TransformError, WatchErrorStatus
+from kubetyped.cache.errors import CacheError, NotCachedError, TransformError, WatchClosedError
 from kubetyped.cache.factory import (
     AsyncSharedInformerFactory,
     FactoryShutDownError,
@@ -26,15 +27,7 @@ from kubetyped.cache.meta import (
     object_meta,
     split_meta_namespace_key,
 )
-from kubetyped.cache.protocols import (
-    AsyncListWatch,
-    AsyncTweakedListWatch,
-    ListOptions,
-    ListResult,
-    ListWatch,
-    TweakedListWatch,
-    WatchEvent,
-)
+from kubetyped.cache.protocols import ListOptions, ListResult, WatchEvent
 from kubetyped.cache.reflector import AsyncReflector, Reflector
 from kubetyped.cache.reflector_core import ReflectorCore, ReflectorSink
 from kubetyped.cache.selectors import Selector, SelectorParseError, parse_selector
@@ -44,6 +37,7 @@ from kubetyped.cache.store import (
     IndexFuncError,
     namespace_index_func,
 )
+from kubetyped.cache.sync_listwatch import ListWatch, TweakedListWatch
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown, unwrap_tombstone
 
 __all__ = [
@@ -81,7 +75,7 @@ __all__ = [
     "SharedInformerFactory",
     "TransformError",
     "TweakedListWatch",
-    "WatchErrorStatus",
+    "WatchClosedError",
     "WatchEvent",
     "drop_managed_fields",
     "meta_namespace_key",

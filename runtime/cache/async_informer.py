@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from kubetyped.cache.async_listwatch import AsyncListWatch
 from kubetyped.cache.async_reflector import AsyncReflector
 from kubetyped.cache.handlers import ListenerState, Registration, ResourceEventHandler, handle_crash
 from kubetyped.cache.informer_base import (
@@ -21,7 +22,6 @@ from kubetyped.cache.informer_base import (
     InformerStateError,
     WatchErrorHandler,
 )
-from kubetyped.cache.protocols import AsyncListWatch
 from kubetyped.cache.reflector_core import PAGE_SIZE, Transform
 from kubetyped.cache.store import IndexFunc
 from kubetyped.concurrency import AsyncFlag, AsyncSignal, AsyncWorker, async_resolve

@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
-from kubetyped.cache.protocols import AsyncListWatch
+from kubetyped.cache.async_listwatch import AsyncListWatch
 from kubetyped.cache.reflector_core import (
     PAGE_SIZE,
     ListCall,

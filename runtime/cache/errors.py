@@ -1,17 +1,19 @@
-"""Cache errors and the classification of REST errors the reflector reacts to.
-
-Classification is by HTTP status code (``code``/``status_code`` attribute, or a wrapped
-``response``) plus the class names the REST layer uses, so the cache does not depend on the
-exact REST error hierarchy.
-"""
+"""Cache errors and the classification of the typed REST errors the reflector reacts to."""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from typing import Any
 
-from kubetyped.errors import KubetypedError
+from kubetyped.errors import (
+    ApiError,
+    BadRequestError,
+    ExpiredError,
+    InvalidError,
+    KubetypedError,
+    ResourceVersionTooLargeError,
+    TooManyRequestsError,
+    TransportError,
+)
 
 
 class CacheError(KubetypedError):
@@ -39,33 +41,14 @@ class TransformError(CacheError):
         self.error = error
 
 
-class WatchErrorStatus(CacheError):
-    """A watch stream delivered an ERROR event carrying a ``Status`` object."""
+class WatchClosedError(CacheError):
+    """A watch ended in a way that calls for a relist without a server error: it closed at once
+    without any event (``VeryShortWatch``), or a streaming list ended before its initial-events
+    bookmark (``InitialEventsIncomplete``). ERROR events raise the typed ``ApiError`` instead."""
 
-    def __init__(self, code: int, reason: str, message: str) -> None:
-        super().__init__(f"watch error {code} {reason}: {message}")
-        self.code = code
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(f"{reason}: {message}")
         self.reason = reason
-        self.message = message
-
-    @classmethod
-    def from_status(cls, status: Any) -> WatchErrorStatus:
-        """From a ``Status`` (dict or model); a ``code`` that is not an integer reads as 0."""
-        if isinstance(status, Mapping):
-            code, reason, message = status.get("code"), status.get("reason"), status.get("message")
-        else:
-            code = getattr(status, "code", None)
-            reason = getattr(status, "reason", None)
-            message = getattr(status, "message", None)
-        return cls(_int_code(code), str(reason or ""), str(message or ""))
-
-
-def _int_code(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return 0
 
 
 class ErrorKind(enum.Enum):
@@ -77,50 +60,19 @@ class ErrorKind(enum.Enum):
     OTHER = "other"
 
 
-_CLASS_KINDS = {
-    "ExpiredError": ErrorKind.EXPIRED,
-    "GoneError": ErrorKind.EXPIRED,
-    "ResourceVersionTooLargeError": ErrorKind.TOO_LARGE_RV,
-    "TooManyRequestsError": ErrorKind.TOO_MANY_REQUESTS,
-}
-
-
-def status_code(exc: BaseException) -> int | None:
-    """The HTTP status code carried by an error, if any."""
-    for attr in ("code", "status_code", "status"):
-        value = getattr(exc, attr, None)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    response = getattr(exc, "response", None)
-    value = getattr(response, "status_code", None)
-    return value if isinstance(value, int) else None
-
-
 def classify_error(exc: BaseException) -> ErrorKind:
-    """Map a list/watch error to the reaction class the reflector needs."""
-    for klass in type(exc).__mro__:
-        if klass.__name__ in _CLASS_KINDS:
-            return _CLASS_KINDS[klass.__name__]
-    message = str(exc).lower()
-    if "too large resource version" in message or "resourceversiontoolarge" in message:
+    """Map a list/watch error to the reaction the reflector needs, by its typed class (client-go
+    ``isExpiredError``, ``isTooLargeResourceVersionError``, ``IsTooManyRequests``)."""
+    if isinstance(exc, ResourceVersionTooLargeError) or (
+        isinstance(exc, ApiError) and "too large resource version" in str(exc).lower()
+    ):
         return ErrorKind.TOO_LARGE_RV
-    code = status_code(exc)
-    if code == 410:
+    if isinstance(exc, ExpiredError):
         return ErrorKind.EXPIRED
-    if code == 429:
+    if isinstance(exc, TooManyRequestsError):
         return ErrorKind.TOO_MANY_REQUESTS
-    if code in (400, 422):
+    if isinstance(exc, BadRequestError | InvalidError):
         return ErrorKind.INVALID
-    if code is None and _is_connection_error(exc):
+    if isinstance(exc, TransportError | ConnectionError | TimeoutError | EOFError):
         return ErrorKind.CONNECTION
     return ErrorKind.OTHER
-
-
-def _is_connection_error(exc: BaseException) -> bool:
-    if isinstance(exc, ConnectionError | TimeoutError | EOFError):
-        return True
-    names = {k.__name__ for k in type(exc).__mro__}
-    # httpx transport errors, without importing httpx here
-    return bool(
-        names & {"TransportError", "NetworkError", "TimeoutException", "RemoteProtocolError"}
-    )

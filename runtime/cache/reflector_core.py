@@ -36,22 +36,17 @@ from kubetyped.cache.backoff import Backoff
 from kubetyped.cache.errors import (
     ErrorKind,
     TransformError,
-    WatchErrorStatus,
+    WatchClosedError,
     classify_error,
 )
 from kubetyped.cache.meta import meta_namespace_key, object_meta, resource_version_of
-from kubetyped.cache.protocols import (
-    ADDED,
-    BOOKMARK,
-    DELETED,
-    ERROR,
-    INITIAL_EVENTS_END_ANNOTATION,
-    MODIFIED,
-    ListOptions,
-    ListResult,
-    WatchEventLike,
-)
+from kubetyped.cache.protocols import INITIAL_EVENTS_END_ANNOTATION, ListOptions, ListResult
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown
+from kubetyped.errors import WatchDecodeError, api_error_from_status
+from kubetyped.watch import EventType, WatchEvent
+
+ADDED, MODIFIED, DELETED = EventType.ADDED, EventType.MODIFIED, EventType.DELETED
+BOOKMARK, ERROR = EventType.BOOKMARK, EventType.ERROR
 
 Transform = Callable[[Any], Any]
 log = logging.getLogger("kubetyped.cache")
@@ -227,8 +222,8 @@ class ReflectorCore:
         self._watch_events = 0
         self._stream_items = {} if call.streaming else None
 
-    def watch_event(self, event: WatchEventLike[Any]) -> None:
-        """Apply one event; raises ``WatchErrorStatus`` for ERROR events.
+    def watch_event(self, event: WatchEvent[Any]) -> None:
+        """Apply one event; an ERROR event raises the typed ``ApiError`` of its ``Status``.
 
         An object the transform or the store rejects is reported and skipped (a DELETED one is
         still removed by key); the watch goes on."""
@@ -237,13 +232,13 @@ class ReflectorCore:
         self._watch_events += 1
         self.last_watch_progress = self.clock()
         etype = event.type
-        if etype == ERROR:
-            raise WatchErrorStatus.from_status(event.object)
+        if etype == ERROR:  # client-go apierrors.FromObject: 410 → ExpiredError, ...
+            raise api_error_from_status(event.object)
         if etype == BOOKMARK:
             self._bookmark(event.object)
             return
         if etype not in (ADDED, MODIFIED, DELETED):
-            raise WatchErrorStatus(0, "UnknownEventType", f"unknown watch event type {etype!r}")
+            raise WatchDecodeError(f"unknown watch event type {etype!r}")
         raw = event.object
         try:
             obj = self._transform_or_raise(raw)
@@ -296,8 +291,8 @@ class ReflectorCore:
         if exc is None:
             lasted = self.clock() - self._watch_started
             if self._watch_events == 0 and lasted < SHORT_WATCH:
-                exc = WatchErrorStatus(
-                    0, "VeryShortWatch", "watch closed immediately without any event"
+                exc = WatchClosedError(
+                    "VeryShortWatch", "watch closed immediately without any event"
                 )
             else:
                 return  # timeout: re-watch from the last RV at once
@@ -310,8 +305,7 @@ class ReflectorCore:
     def _streaming_failed(self, exc: BaseException | None) -> None:
         self.phase = "list"
         if exc is None:
-            exc = WatchErrorStatus(
-                0,
+            exc = WatchClosedError(
                 "InitialEventsIncomplete",
                 "streaming list ended before the initial-events-end bookmark",
             )

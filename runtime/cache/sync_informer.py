@@ -22,9 +22,9 @@ from kubetyped.cache.informer_base import (
     InformerStateError,
     WatchErrorHandler,
 )
-from kubetyped.cache.protocols import ListWatch
 from kubetyped.cache.reflector_core import PAGE_SIZE, Transform
 from kubetyped.cache.store import IndexFunc
+from kubetyped.cache.sync_listwatch import ListWatch
 from kubetyped.cache.sync_reflector import Reflector
 from kubetyped.concurrency import Flag, Signal, Worker, resolve
 

@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from kubetyped.cache.protocols import ListWatch
 from kubetyped.cache.reflector_core import (
     PAGE_SIZE,
     ListCall,
@@ -20,6 +19,7 @@ from kubetyped.cache.reflector_core import (
     Transform,
     WatchCall,
 )
+from kubetyped.cache.sync_listwatch import ListWatch
 from kubetyped.concurrency import Flag, close_quietly, interrupt
 
 T = TypeVar("T")

@@ -38,6 +38,7 @@ class ModelRegistry:
         self._models: dict[tuple[str, str], str] = {}
 
     def register(self, info: ResourceInfo) -> None:
+        """Maps the resource's kind and list kind (in its apiVersion) to their models."""
         self._models[(info.api_version, info.kind)] = info.model
         self._models[(info.api_version, info.list_kind)] = info.list_model
 
@@ -53,6 +54,7 @@ class ModelRegistry:
         return self
 
     def model_for(self, api_version: str, kind: str) -> Any | None:
+        """The model class of `kind` in `api_version` (imported now), or None if unknown."""
         reference = self._models.get((api_version, kind))
         if reference is None:
             return None

@@ -8,7 +8,6 @@ from kubetyped.metadata.async_client import (
     AsyncMetadataResource,
     AsyncMetadataWatch,
 )
-from kubetyped.metadata.common import MetadataEvent
 from kubetyped.metadata.informer import (
     AsyncMetadataInformer,
     AsyncMetadataInformerFactory,
@@ -32,7 +31,6 @@ __all__ = [
     "AsyncMetadataResource",
     "AsyncMetadataWatch",
     "MetadataClient",
-    "MetadataEvent",
     "MetadataInformer",
     "MetadataInformerFactory",
     "MetadataListWatch",

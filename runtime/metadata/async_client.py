@@ -21,20 +21,21 @@ from kubetyped import request as rq
 from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.discovery import GroupVersionResource
 from kubetyped.metadata.common import (
-    MetadataEvent,
     Requests,
     decode_list,
     decode_object,
     metadata_event,
 )
 from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
+from kubetyped.watch import WatchEvent
 
 
 class AsyncMetadataWatch:
-    """Iterator of `MetadataEvent`s over one watch; `close()` ends it."""
+    """Iterator of `WatchEvent`s of `PartialObjectMetadata` over one watch; an ERROR event
+    raises its typed `ApiError`; `close()` ends it."""
 
     def __init__(self, open_stream: Callable[[], Awaitable[httpx.Response]]) -> None:
-        self._stream = AsyncWatchStream(open_stream, raise_errors=False)
+        self._stream = AsyncWatchStream(open_stream, raise_errors=True)
 
     @property
     def resource_version(self) -> str | None:
@@ -43,9 +44,8 @@ class AsyncMetadataWatch:
     def __aiter__(self) -> Self:
         return self
 
-    async def __anext__(self) -> MetadataEvent:
-        event = await anext(self._stream)
-        return metadata_event(event.type, event.object)
+    async def __anext__(self) -> WatchEvent[PartialObjectMetadata]:
+        return metadata_event(await anext(self._stream))
 
     async def aclose(self) -> None:
         await self._stream.close()
@@ -78,8 +78,8 @@ class AsyncMetadataResource:
         return decode_list(await self._rest.send(self._requests.list(options)))
 
     def watch(self, options: rq.ListOptions | None = None) -> AsyncMetadataWatch:
-        """Events until the server ends the watch or `close()`; ERROR events carry the raw
-        `Status` (they are not raised)."""
+        """Events until the server ends the watch or `close()`; an ERROR event raises its typed
+        `ApiError` (410 → `ExpiredError`)."""
         request = self._requests.watch(options)
         return AsyncMetadataWatch(lambda: self._rest.send(request, stream=True))
 

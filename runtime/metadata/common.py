@@ -1,4 +1,4 @@
-"""What the metadata clients share: the event type, pure request builders and decoders."""
+"""What the metadata clients share: pure request builders and decoders."""
 
 from __future__ import annotations
 
@@ -18,15 +18,7 @@ from kubetyped.metadata.negotiate import (
     partial_object,
 )
 from kubetyped.rest import decode_json
-from kubetyped.watch import EventType
-
-
-@dataclass(frozen=True, slots=True)
-class MetadataEvent:
-    """A watch event whose object is a `PartialObjectMetadata` (a raw `Status` dict on ERROR)."""
-
-    type: EventType
-    object: Any
+from kubetyped.watch import WatchEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +52,18 @@ class Requests:
 
 
 def decode_object(response: httpx.Response) -> PartialObjectMetadata:
+    """One object's metadata from a response (a full object is reduced first)."""
     return PartialObjectMetadata.from_raw(partial_object(decode_json(response)))
 
 
 def decode_list(response: httpx.Response) -> PartialObjectMetadataList:
+    """A list of metadata from a response (full objects are reduced first)."""
     return PartialObjectMetadataList.from_raw(partial_list(decode_json(response)))
 
 
-def metadata_event(event_type: EventType, obj: dict[str, Any]) -> MetadataEvent:
-    """The event with its object reduced to `PartialObjectMetadata` (ERROR keeps the raw `Status`)."""
-    reduced = partial_event_object(event_type.value, obj)
-    if event_type is EventType.ERROR:
-        return MetadataEvent(event_type, reduced)
-    return MetadataEvent(event_type, PartialObjectMetadata.from_raw(reduced))
+def metadata_event(event: WatchEvent[dict[str, Any]]) -> WatchEvent[PartialObjectMetadata]:
+    """The event with its object reduced to `PartialObjectMetadata` (the stream has raised ERROR
+    events as their typed `ApiError` already)."""
+    reduced = partial_event_object(event.type.value, event.object)
+    obj = PartialObjectMetadata.from_raw(reduced)
+    return WatchEvent(event.type, obj, event.resource_version)

@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Mapping
 from typing import Any, Generic, TypeVar
+
+import orjson
 
 from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.cache import (
@@ -38,15 +41,57 @@ from kubetyped.metadata.async_client import (
     AsyncMetadataWatch,
 )
 from kubetyped.metadata.sync_client import MetadataClient, MetadataResource, MetadataWatch
+from kubetyped.watch import WatchEvent
 
 Item = PartialObjectMetadata
 InformerT = TypeVar("InformerT", bound="SharedIndexInformer[Item] | AsyncSharedIndexInformer[Item]")
 
 
+def _unparsed(obj: Any) -> Any:
+    """The object as the cache keeps it: its JSON, parsed again on first read (a parsed
+    `PartialObjectMetadata` costs several times its JSON; see `KubeModel.from_unparsed`)."""
+    raw = obj.raw_view() if isinstance(obj, PartialObjectMetadata) else None
+    return obj if raw is None else PartialObjectMetadata.from_unparsed(orjson.dumps(raw))
+
+
+class _UnparsedEvents:
+    """A metadata watch whose event objects are kept as JSON; closes like the stream it wraps."""
+
+    def __init__(self, inner: MetadataWatch) -> None:
+        self._inner = inner
+
+    def __iter__(self) -> _UnparsedEvents:
+        return self
+
+    def __next__(self) -> WatchEvent[Item]:
+        event = next(self._inner)
+        return dataclasses.replace(event, object=_unparsed(event.object))
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _AsyncUnparsedEvents:
+    """The asyncio twin of `_UnparsedEvents`."""
+
+    def __init__(self, inner: AsyncMetadataWatch) -> None:
+        self._inner = inner
+
+    def __aiter__(self) -> _AsyncUnparsedEvents:
+        return self
+
+    async def __anext__(self) -> WatchEvent[Item]:
+        event = await anext(self._inner)
+        return dataclasses.replace(event, object=_unparsed(event.object))
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
 def _list_result(page: PartialObjectMetadataList) -> ListResult[Item]:
     meta = page.metadata
     return ListResult(
-        items=page.items or [],  # an empty list may come with `items: null`
+        items=[_unparsed(item) for item in page.items or []],  # `items: null` when empty
         resource_version=(meta.resource_version or "") if meta else "",
         continue_token=(meta.continue_ or None) if meta else None,
     )
@@ -61,8 +106,8 @@ class MetadataListWatch:
     def list(self, options: ListOptions) -> ListResult[Item]:
         return _list_result(self.resource.list(options))
 
-    def watch(self, options: ListOptions) -> MetadataWatch:
-        return self.resource.watch(options)
+    def watch(self, options: ListOptions) -> _UnparsedEvents:
+        return _UnparsedEvents(self.resource.watch(options))
 
 
 class AsyncMetadataListWatch:
@@ -74,8 +119,8 @@ class AsyncMetadataListWatch:
     async def list(self, options: ListOptions) -> ListResult[Item]:
         return _list_result(await self.resource.list(options))
 
-    def watch(self, options: ListOptions) -> AsyncMetadataWatch:
-        return self.resource.watch(options)
+    def watch(self, options: ListOptions) -> _AsyncUnparsedEvents:
+        return _AsyncUnparsedEvents(self.resource.watch(options))
 
 
 def _indexers(extra: Mapping[str, IndexFunc] | None) -> dict[str, IndexFunc]:

@@ -23,20 +23,21 @@ from kubetyped import request as rq
 from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.discovery import GroupVersionResource
 from kubetyped.metadata.common import (
-    MetadataEvent,
     Requests,
     decode_list,
     decode_object,
     metadata_event,
 )
 from kubetyped.rest import RESTClient, WatchStream
+from kubetyped.watch import WatchEvent
 
 
 class MetadataWatch:
-    """Iterator of `MetadataEvent`s over one watch; `close()` ends it."""
+    """Iterator of `WatchEvent`s of `PartialObjectMetadata` over one watch; an ERROR event
+    raises its typed `ApiError`; `close()` ends it."""
 
     def __init__(self, open_stream: Callable[[], httpx.Response]) -> None:
-        self._stream = WatchStream(open_stream, raise_errors=False)
+        self._stream = WatchStream(open_stream, raise_errors=True)
 
     @property
     def resource_version(self) -> str | None:
@@ -45,9 +46,8 @@ class MetadataWatch:
     def __iter__(self) -> Self:
         return self
 
-    def __next__(self) -> MetadataEvent:
-        event = next(self._stream)
-        return metadata_event(event.type, event.object)
+    def __next__(self) -> WatchEvent[PartialObjectMetadata]:
+        return metadata_event(next(self._stream))
 
     def close(self) -> None:
         self._stream.close()
@@ -80,8 +80,8 @@ class MetadataResource:
         return decode_list(self._rest.send(self._requests.list(options)))
 
     def watch(self, options: rq.ListOptions | None = None) -> MetadataWatch:
-        """Events until the server ends the watch or `close()`; ERROR events carry the raw
-        `Status` (they are not raised)."""
+        """Events until the server ends the watch or `close()`; an ERROR event raises its typed
+        `ApiError` (410 → `ExpiredError`)."""
         request = self._requests.watch(options)
         return MetadataWatch(lambda: self._rest.send(request, stream=True))
 

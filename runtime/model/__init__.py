@@ -13,16 +13,19 @@ from kubetyped.model.scalars import (
     format_time,
     parse_quantity,
 )
+from kubetyped.model.strict import OpenEnum, strict_construction
 
 __all__ = [
     "Field",
     "IntOrString",
     "KubeModel",
     "MicroTime",
+    "OpenEnum",
     "Quantity",
     "QuantityError",
     "Time",
     "format_time",
     "lazy_exports",
     "parse_quantity",
+    "strict_construction",
 ]

@@ -24,6 +24,11 @@ from kubetyped.model import jsonio
 if TYPE_CHECKING:
     from msgspec import Raw
 from kubetyped.model.plan import ClassPlan, build_plan, encode_value, inject_references
+from kubetyped.model.strict import (
+    strict_construction_enabled,
+    unknown_attribute_message,
+    unknown_fields_error,
+)
 
 RAW_SLOT = "__kube_raw__"
 _object_setattr = object.__setattr__
@@ -47,14 +52,21 @@ class KubeModel(BaseModel):
 
     # A lazily decoded instance holds the decoded JSON here and nothing else: no `__dict__`
     # and no pydantic slots until a field is read. Fewer objects, less GC work.
+    # Declared outside the class annotations: type checkers (pydantic's `dataclass_transform`)
+    # would otherwise take it for a required constructor argument.
     __slots__ = ("__kube_raw__",)
     if TYPE_CHECKING:
-        __kube_raw__: dict[str, Any] | Raw | None
+
+        @property
+        def __kube_raw__(self) -> dict[str, Any] | Raw | None: ...
+
     __kube_plan__: ClassVar[ClassPlan | None] = None
     __kube_namespace__: ClassVar[dict[str, Any] | None] = None
 
     def model_post_init(self, context: Any, /) -> None:
         _object_setattr(self, RAW_SLOT, None)
+        if self.__pydantic_extra__ and strict_construction_enabled():
+            raise unknown_fields_error(type(self), self.__pydantic_extra__)
 
     # ---- construction -------------------------------------------------------------------
 
@@ -211,15 +223,18 @@ class KubeModel(BaseModel):
                     pass
             return super().__getattr__(name)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        self._materialize()
-        _thaw_fields_set(self)
-        super().__setattr__(name, value)
+        # Hidden from type checkers: a `__setattr__` would make them accept any attribute name.
+        def __setattr__(self, name: str, value: Any) -> None:
+            self._materialize()
+            _thaw_fields_set(self)
+            if name not in type(self).__pydantic_fields__ and not _settable_extra(self, name):
+                raise AttributeError(unknown_attribute_message(type(self), name))
+            super().__setattr__(name, value)
 
-    def __delattr__(self, name: str) -> None:
-        self._materialize()
-        _thaw_fields_set(self)
-        super().__delattr__(name)
+        def __delattr__(self, name: str) -> None:
+            self._materialize()
+            _thaw_fields_set(self)
+            super().__delattr__(name)
 
     def __copy__(self) -> Self:
         self._materialize()
@@ -255,8 +270,20 @@ class KubeModel(BaseModel):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr_args__(self) -> Any:
+        """The fields that are set (from the input or by assignment), then unknown fields;
+        fields at their default are left out (a Pod has ~200 of them)."""
         self._materialize()
-        return super().__repr_args__()
+        fields_set = self.__pydantic_fields_set__
+        values = self.__dict__
+        secret = _is_secret(type(self))
+        for name in type(self).__pydantic_fields__:
+            if name in fields_set:
+                value = values.get(name)
+                if secret and name in _SECRET_FIELDS and isinstance(value, dict):
+                    value = dict.fromkeys(value, "<redacted>")  # the keys, never the values
+                yield name, value
+        if self.__pydantic_extra__:
+            yield from self.__pydantic_extra__.items()
 
     @property
     def model_fields_set(self) -> set[str]:
@@ -312,6 +339,22 @@ def _thaw_fields_set(model: BaseModel) -> None:
         _object_setattr(model, "__pydantic_fields_set__", set(fields_set))
     if model.__pydantic_extra__ is None:
         _object_setattr(model, "__pydantic_extra__", {})
+
+
+_SECRET_FIELDS = frozenset({"data", "string_data"})
+
+
+def _is_secret(cls: type[KubeModel]) -> bool:
+    """core/v1 Secret: its values never appear in a repr (project rule)."""
+    return getattr(cls, "kube_kind", None) == "Secret" and getattr(cls, "kube_group", None) == ""
+
+
+def _settable_extra(model: BaseModel, name: str) -> bool:
+    """Private attributes, and unknown fields the model already holds (kept from the input)."""
+    if name.startswith("_"):
+        return True
+    extra = model.__pydantic_extra__
+    return extra is not None and name in extra
 
 
 def _materialize_value(value: Any) -> None:

@@ -81,7 +81,7 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
     by_python: dict[str, FieldPlan] = {}
     defaults: list[tuple[str, Any]] = []
     for python_name, info in cls.__pydantic_fields__.items():
-        wire_name = info.alias or python_name
+        wire_name = info.serialization_alias or info.alias or python_name
         annotation = _strip_optional(hints.get(python_name, Any))
         decode, models = _decoder_for(annotation)
         plan = FieldPlan(

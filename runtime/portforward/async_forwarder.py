@@ -100,6 +100,7 @@ class AsyncPortForwardStream:
         return b""
 
     async def close(self) -> None:
+        """Ends the connection."""
         self._ended = True
         await self._stack.aclose()
 
@@ -139,12 +140,14 @@ class AsyncPortForwarder:
 
     @property
     def local_port(self) -> int:
+        """The port the forwarder listens on (once open)."""
         if self._server is None:
             raise RuntimeError("the forwarder is not open")
         port: int = self._server.sockets[0].getsockname()[1]
         return port
 
     async def open(self) -> Self:
+        """Starts listening; raises `OSError` when the address is taken."""
         if self._server is None:
             self._server = await asyncio.start_server(
                 self._accepted, self.address, self._requested_port
@@ -193,6 +196,7 @@ class AsyncPortForwarder:
             await writer.drain()
 
     async def close(self) -> None:
+        """Stops listening and ends every open connection."""
         server, self._server = self._server, None
         if server is not None:
             server.close()

@@ -29,6 +29,7 @@ def forward_params(port: int) -> list[tuple[str, str]]:
 
 
 def check_protocol(negotiated: str | None) -> None:
+    """Raises `PortForwardError` for a subprotocol the client did not offer."""
     if negotiated not in (None, "", PROTOCOL):
         raise PortForwardError(f"the server chose an unknown subprotocol {negotiated!r}")
 

@@ -151,12 +151,14 @@ class PortForwarder:
 
     @property
     def local_port(self) -> int:
+        """The port the forwarder listens on (once open)."""
         if self._listener is None:
             raise RuntimeError("the forwarder is not open")
         port: int = self._listener.getsockname()[1]
         return port
 
     def open(self) -> Self:
+        """Starts listening; raises `OSError` when the address is taken."""
         if self._listener is None:
             listener = socket.create_server((self.address, self._requested_port))
             self._listener = listener

@@ -132,6 +132,7 @@ class ChannelSession:
         self.status: dict[str, Any] | None = None
 
     def receive(self, message: bytes) -> Output | None:
+        """The output in one received message, or None; a status is kept in `status`."""
         if not message:
             return None
         channel, data = message[0], message[1:]
@@ -155,6 +156,7 @@ class ChannelSession:
 
     @property
     def finished(self) -> bool:
+        """Whether the error channel gave the final status."""
         return self.status is not None
 
     def exit_code(self) -> int:

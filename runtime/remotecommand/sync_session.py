@@ -80,6 +80,7 @@ class ExecSession:
 
     @property
     def protocol(self) -> str:
+        """The negotiated subprotocol (`v5.channel.k8s.io` or `v4.channel.k8s.io`)."""
         return self._session().protocol
 
     def _session(self) -> ChannelSession:

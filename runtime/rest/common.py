@@ -74,7 +74,7 @@ def transport_error(request: httpx.Request, exc: Exception) -> TransportError:
     return TransportError(message, previous=previous)
 
 
-def _event_or_raise(event: WatchEvent, raise_errors: bool) -> WatchEvent:
+def _event_or_raise(event: WatchEvent[Any], raise_errors: bool) -> WatchEvent[Any]:
     if raise_errors and event.type is EventType.ERROR:
         error = event.error()
         assert error is not None

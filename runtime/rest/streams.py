@@ -11,7 +11,7 @@ import contextlib
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Generic, Protocol, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import httpx
 
@@ -161,14 +161,14 @@ class ChunkStream(Generic[T]):
         self.close()
 
 
-class WatchStream(ChunkStream[WatchEvent]):
+class WatchStream(ChunkStream[WatchEvent[Any]]):
     """Iterator of `WatchEvent`s over one watch request; see `ChunkStream` for opening and
     closing. `resource_version` is the last resourceVersion seen, for resuming. ERROR events
     raise their `ApiError` unless the watch was made with `raise_errors=False`. A watch that
     receives no byte for its idle timeout (`kubetyped.request.watch_idle_timeout`: 150 s with
     bookmarks, `timeoutSeconds` + 30 s, or `ListOptions.idle_timeout`) raises
-    `WatchIdleTimeoutError` (a `TransportError`). `unparsed=True` keeps event objects as JSON
-    (`kubetyped.watch.UnparsedWatchEvent`).
+    `WatchIdleTimeoutError` (a `TransportError`). `unparsed=True` keeps ADDED/MODIFIED/DELETED
+    objects as JSON (`decode_event_unparsed`).
     """
 
     def __init__(
@@ -186,7 +186,7 @@ class WatchStream(ChunkStream[WatchEvent]):
     def resource_version(self) -> str | None:
         return self._watch_decoder.resource_version
 
-    def __next__(self) -> WatchEvent:
+    def __next__(self) -> WatchEvent[Any]:
         event = super().__next__()
         if event.type is EventType.ERROR and self._raise_errors:
             self.close()
@@ -261,7 +261,7 @@ class AsyncChunkStream(Generic[T]):
         await self.close()
 
 
-class AsyncWatchStream(AsyncChunkStream[WatchEvent]):
+class AsyncWatchStream(AsyncChunkStream[WatchEvent[Any]]):
     """Async iterator of `WatchEvent`s; see `WatchStream`."""
 
     def __init__(
@@ -279,7 +279,7 @@ class AsyncWatchStream(AsyncChunkStream[WatchEvent]):
     def resource_version(self) -> str | None:
         return self._watch_decoder.resource_version
 
-    async def __anext__(self) -> WatchEvent:
+    async def __anext__(self) -> WatchEvent[Any]:
         event = await super().__anext__()
         if event.type is EventType.ERROR and self._raise_errors:
             await self.close()

@@ -230,7 +230,7 @@ class RESTClient(_RestCommon):
     ) -> WatchStream:
         """Watch events (`watch=true`); not rate limited, no read timeout. Opened lazily.
 
-        `unparsed=True`: objects stay JSON (`kubetyped.watch.UnparsedWatchEvent`), for caches."""
+        `unparsed=True`: objects stay JSON (`kubetyped.watch.decode_event_unparsed`), for caches."""
         request = watch_request(path, options)
         return WatchStream(lambda: self.send(request, stream=True), raise_errors, unparsed=unparsed)
 

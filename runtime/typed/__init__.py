@@ -5,12 +5,12 @@ mixins its resource grants, from `sync_verbs` (for `Clientset`) or `async_verbs`
 `AsyncClientset`); see docs/GENERATED.md.
 """
 
-from kubetyped.typed.events import Event
 from kubetyped.typed.resource import (
     ALL_NAMESPACES,
     AllNamespaces,
     NamespaceRequiredError,
     ResourceInfo,
 )
+from kubetyped.watch import WatchEvent as Event  # the one watch event type (kubetyped.watch)
 
 __all__ = ["ALL_NAMESPACES", "AllNamespaces", "Event", "NamespaceRequiredError", "ResourceInfo"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TypeVar
 
 from kubetyped.rest import AsyncRESTClient
 from kubetyped.typed.clientset_core import ClientsetCore
+
+C = TypeVar("C", bound="AsyncClientsetBase")  # not `Self`: see clientset_core
 
 
 class AsyncClientsetBase(ClientsetCore[AsyncRESTClient]):
@@ -17,7 +19,7 @@ class AsyncClientsetBase(ClientsetCore[AsyncRESTClient]):
         """Close the REST client (and its connections)."""
         await self._rest.close()
 
-    async def __aenter__(self) -> Self:
+    async def __aenter__(self: C) -> C:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kubetyped import request as rq
 from kubetyped.rest import AsyncLogStream, AsyncRESTClient
-from kubetyped.typed.events import Event
 from kubetyped.typed.operations import Body, ResourceOperations, log_params
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
+from kubetyped.watch import WatchEvent
 
 if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when used
     from kubetyped.portforward import AsyncPortForwarder, AsyncPortForwardStream
@@ -23,6 +23,9 @@ if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when
 T = TypeVar("T")
 L = TypeVar("L")
 S = TypeVar("S")
+#: an apply configuration: the TypedDict generated next to a model (partial, wire names)
+A = TypeVar("A")
+SA = TypeVar("SA")
 
 
 class ResourceClient(Generic[T]):
@@ -126,7 +129,7 @@ class Watch(ResourceClient[T]):
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
         idle_timeout: float | None = None,
-    ) -> AsyncGenerator[Event[T], None]:
+    ) -> AsyncGenerator[WatchEvent[T], None]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
 
         `idle_timeout`: seconds without any byte before `WatchIdleTimeoutError` (0: never; None:
@@ -223,19 +226,24 @@ class Patch(ResourceClient[T]):
         return result
 
 
-class Apply(ResourceClient[T]):
+class Apply(ResourceClient[T], Generic[T, A]):
     """Server-side apply (a `patch` with `application/apply-patch+yaml`)."""
 
     async def apply(
         self,
-        obj: T | dict[str, Any],
+        obj: T | A,
         *,
         field_manager: str,
         force: bool = False,
         dry_run: bool = False,
         field_validation: str | None = None,
     ) -> T:
-        """Server-side apply of the fields set in `obj` (apiVersion and kind are filled in)."""
+        """Server-side apply of the fields set in `obj` (apiVersion and kind are filled in).
+
+        `obj` is a model or its apply configuration (`<Kind>ApplyConfiguration`, a TypedDict
+        with wire-name keys, every key optional: client-go's applyconfigurations); a dict
+        literal is checked against it by type checkers. Returns the object the server stored.
+        """
         options = rq.ApplyOptions(field_manager, force, dry_run, field_validation)
         result: T = self._ops.decode(await self._rest.send(self._ops.apply(obj, options)))
         return result
@@ -283,7 +291,7 @@ class DeleteCollection(ResourceClient[T]):
         await self._rest.send(self._ops.delete_collection(list_options, options))
 
 
-class Status(ResourceClient[T]):
+class Status(ResourceClient[T], Generic[T, A]):
     """The `status` subresource."""
 
     async def get_status(self, name: str) -> T:
@@ -319,7 +327,7 @@ class Status(ResourceClient[T]):
 
     async def apply_status(
         self,
-        obj: T | dict[str, Any],
+        obj: T | A,
         *,
         field_manager: str,
         force: bool = False,
@@ -331,7 +339,7 @@ class Status(ResourceClient[T]):
         return result
 
 
-class Scale(ResourceClient[T], Generic[T, S]):
+class Scale(ResourceClient[T], Generic[T, S, SA]):
     """The `scale` subresource (autoscaling/v1 Scale)."""
 
     async def get_scale(self, name: str) -> S:
@@ -381,7 +389,7 @@ class Scale(ResourceClient[T], Generic[T, S]):
         return result
 
     async def apply_scale(
-        self, name: str, scale: S | dict[str, Any], *, field_manager: str, force: bool = False
+        self, name: str, scale: S | SA, *, field_manager: str, force: bool = False
     ) -> S:
         """Server-side apply of `scale` to the `scale` subresource as `field_manager`."""
         model = self.resource.subresource_model("scale")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar
 
 from kubetyped.config import ClientConfig
 from kubetyped.rest import AsyncRESTClient, RESTClient
@@ -11,6 +11,9 @@ from kubetyped.typed.resource import resolve_reference
 from kubetyped.urls import redact_url
 
 R = TypeVar("R", RESTClient, AsyncRESTClient)
+# `cls: type[C] -> C` rather than `Self`: jedi (and so editors built on it) resolves a TypeVar
+# but not `Self`, and would complete `Clientset.from_kubeconfig()` as the private base.
+C = TypeVar("C", bound="ClientsetCore[Any]")
 
 
 class GroupClient(Generic[R]):
@@ -34,25 +37,25 @@ class ClientsetCore(Generic[R]):
         self._groups: dict[str, Any] = {}
 
     @classmethod
-    def from_config(cls, config: ClientConfig) -> Self:
+    def from_config(cls: type[C], config: ClientConfig) -> C:
         """One REST client, and so one rate limiter, for every group of the clientset."""
         return cls(cls._rest_class.from_config(config))
 
     @classmethod
     def from_kubeconfig(
-        cls,
+        cls: type[C],
         path: str | os.PathLike[str] | None = None,
         *,
         context: str | None = None,
         namespace: str | None = None,
-    ) -> Self:
+    ) -> C:
         """A clientset for a kubeconfig context (client-go `clientcmd` loading rules)."""
         from kubetyped.config import load_kubeconfig
 
         return cls.from_config(load_kubeconfig(path, context=context, namespace=namespace))
 
     @classmethod
-    def from_incluster(cls) -> Self:
+    def from_incluster(cls: type[C]) -> C:
         """A clientset from the pod's service account (client-go `rest.InClusterConfig`)."""
         from kubetyped.config import load_incluster_config
 

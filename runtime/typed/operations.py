@@ -11,7 +11,6 @@ import orjson
 
 from kubetyped import request as rq
 from kubetyped.errors import KubetypedError
-from kubetyped.typed.events import Event
 from kubetyped.typed.resource import (
     ALL_NAMESPACES,
     AllNamespaces,
@@ -169,12 +168,14 @@ class ResourceOperations:
     def decode_as(self, model: Any, response: httpx.Response) -> Any:
         return model.from_json(response.content)
 
-    def event(self, event: WatchEvent) -> Event[Any]:
+    def event(self, event: WatchEvent[dict[str, Any]]) -> WatchEvent[Any]:
+        """The event with its object decoded (lazily) into the resource's model; an ERROR
+        event raises its typed `ApiError`."""
         error = event.error()
         if error is not None:
             raise error
         obj = self.info.model_class().from_raw(event.object)
-        return Event(event.type, obj, event.resource_version)
+        return WatchEvent(event.type, obj, event.resource_version)
 
 
 def wire_form(obj: Body) -> dict[str, Any]:

@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TypeVar
 
 from kubetyped.rest import RESTClient
 from kubetyped.typed.clientset_core import ClientsetCore
+
+C = TypeVar("C", bound="ClientsetBase")  # not `Self`: see clientset_core
 
 
 class ClientsetBase(ClientsetCore[RESTClient]):
@@ -19,7 +21,7 @@ class ClientsetBase(ClientsetCore[RESTClient]):
         """Close the REST client (and its connections)."""
         self._rest.close()
 
-    def __enter__(self) -> Self:
+    def __enter__(self: C) -> C:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kubetyped import request as rq
 from kubetyped.rest import LogStream, RESTClient
-from kubetyped.typed.events import Event
 from kubetyped.typed.operations import Body, ResourceOperations, log_params
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
+from kubetyped.watch import WatchEvent
 
 if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when used
     from kubetyped.portforward import PortForwarder, PortForwardStream
@@ -25,6 +25,9 @@ if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when
 T = TypeVar("T")
 L = TypeVar("L")
 S = TypeVar("S")
+#: an apply configuration: the TypedDict generated next to a model (partial, wire names)
+A = TypeVar("A")
+SA = TypeVar("SA")
 
 
 class ResourceClient(Generic[T]):
@@ -127,7 +130,7 @@ class Watch(ResourceClient[T]):
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
         idle_timeout: float | None = None,
-    ) -> Generator[Event[T], None, None]:
+    ) -> Generator[WatchEvent[T], None, None]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
 
         `idle_timeout`: seconds without any byte before `WatchIdleTimeoutError` (0: never; None:
@@ -224,19 +227,24 @@ class Patch(ResourceClient[T]):
         return result
 
 
-class Apply(ResourceClient[T]):
+class Apply(ResourceClient[T], Generic[T, A]):
     """Server-side apply (a `patch` with `application/apply-patch+yaml`)."""
 
     def apply(
         self,
-        obj: T | dict[str, Any],
+        obj: T | A,
         *,
         field_manager: str,
         force: bool = False,
         dry_run: bool = False,
         field_validation: str | None = None,
     ) -> T:
-        """Server-side apply of the fields set in `obj` (apiVersion and kind are filled in)."""
+        """Server-side apply of the fields set in `obj` (apiVersion and kind are filled in).
+
+        `obj` is a model or its apply configuration (`<Kind>ApplyConfiguration`, a TypedDict
+        with wire-name keys, every key optional: client-go's applyconfigurations); a dict
+        literal is checked against it by type checkers. Returns the object the server stored.
+        """
         options = rq.ApplyOptions(field_manager, force, dry_run, field_validation)
         result: T = self._ops.decode(self._rest.send(self._ops.apply(obj, options)))
         return result
@@ -284,7 +292,7 @@ class DeleteCollection(ResourceClient[T]):
         self._rest.send(self._ops.delete_collection(list_options, options))
 
 
-class Status(ResourceClient[T]):
+class Status(ResourceClient[T], Generic[T, A]):
     """The `status` subresource."""
 
     def get_status(self, name: str) -> T:
@@ -320,7 +328,7 @@ class Status(ResourceClient[T]):
 
     def apply_status(
         self,
-        obj: T | dict[str, Any],
+        obj: T | A,
         *,
         field_manager: str,
         force: bool = False,
@@ -332,7 +340,7 @@ class Status(ResourceClient[T]):
         return result
 
 
-class Scale(ResourceClient[T], Generic[T, S]):
+class Scale(ResourceClient[T], Generic[T, S, SA]):
     """The `scale` subresource (autoscaling/v1 Scale)."""
 
     def get_scale(self, name: str) -> S:
@@ -382,7 +390,7 @@ class Scale(ResourceClient[T], Generic[T, S]):
         return result
 
     def apply_scale(
-        self, name: str, scale: S | dict[str, Any], *, field_manager: str, force: bool = False
+        self, name: str, scale: S | SA, *, field_manager: str, force: bool = False
     ) -> S:
         """Server-side apply of `scale` to the `scale` subresource as `field_manager`."""
         model = self.resource.subresource_model("scale")

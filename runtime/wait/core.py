@@ -151,6 +151,7 @@ class WaitState:
         self.last: Obj | None = None
 
     def on_list(self, items: list[Any]) -> Outcome | None:
+        """Decides on the listed items (the object is absent when not among them)."""
         found = next(
             (
                 item
@@ -163,6 +164,7 @@ class WaitState:
         return self._decide(found)
 
     def on_event(self, event_type: str, obj: Any) -> Outcome | None:
+        """Decides on one watch event (bookmarks and other objects change nothing)."""
         if event_type not in ("ADDED", "MODIFIED", "DELETED") or not isinstance(obj, dict):
             return None  # bookmarks
         if obj.get("metadata", {}).get("name") != self.name:
@@ -179,6 +181,7 @@ class WaitState:
         return None
 
     def timeout_error(self, what: str, timeout: float) -> WaitTimeoutError:
+        """The error for a wait on resource `what` that ran out of `timeout` seconds."""
         state = "it does not exist" if self.last is None else "last seen state kept"
         return WaitTimeoutError(
             f"{what} {self.name!r}: {self.wait_for.description} did not hold within "

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kubetyped.errors import ConflictError, InvalidError
+from kubetyped.generated.models.apps_v1 import DeploymentApplyConfiguration
+from kubetyped.generated.models.autoscaling_v1 import ScaleApplyConfiguration
 from kubetyped.request import PatchType
 from tests.behaviour.support import Backend, deployment
 
@@ -110,3 +112,43 @@ def test_apply_conflict_between_managers(backend: Backend) -> None:
     assert [c["field"] for c in conflict.value.causes] == [".spec.replicas"]
     forced = deps.apply(mine, field_manager="two", force=True)
     assert forced.spec.replicas == 3
+
+
+def test_apply_typed_apply_configurations(backend: Backend) -> None:
+    """`<Kind>ApplyConfiguration` (a TypedDict: wire names, every key optional) through apply
+    and apply_status; an enum value round-trips."""
+    deps = backend.cs.apps_v1.deployments(backend.namespace)
+    partial: DeploymentApplyConfiguration = {
+        "metadata": {"name": "typed", "labels": {"tier": "web"}},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "typed"}},
+            "template": {
+                "metadata": {"labels": {"app": "typed"}},
+                "spec": {
+                    "containers": [
+                        {"name": "main", "image": "nginx:1.27", "imagePullPolicy": "Never"}
+                    ]
+                },
+            },
+        },
+    }
+    applied = deps.apply(partial, field_manager="typed-tool")
+    assert applied.metadata.labels == {"tier": "web"} and applied.spec.replicas == 2
+    assert applied.spec.template.spec.containers[0].image_pull_policy == "Never"
+    status: DeploymentApplyConfiguration = {
+        "metadata": {"name": "typed"},
+        "status": {"observedGeneration": 1, "replicas": 2},
+    }
+    with_status = deps.apply_status(status, field_manager="typed-status")
+    assert with_status.status.observed_generation == 1
+
+
+def test_apply_scale_takes_the_scale_apply_configuration(backend: Backend) -> None:
+    backend.fake_differs("the fake does not simulate the scale subresource")
+    deps = backend.cs.apps_v1.deployments(backend.namespace)
+    deps.apply(deployment("scaled", replicas=1), field_manager="typed-tool")
+    scale: ScaleApplyConfiguration = {"spec": {"replicas": 4}}
+    scaled = deps.apply_scale("scaled", scale, field_manager="typed-tool", force=True)
+    assert scaled.spec.replicas == 4
+    assert deps.get("scaled").spec.replicas == 4

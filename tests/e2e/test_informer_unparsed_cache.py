@@ -123,3 +123,28 @@ def name_of(obj: Any) -> str:
     if data is None:
         return str(obj.metadata.name)
     return str(orjson.loads(data)["metadata"]["name"])
+
+
+def test_metadata_informer_cache_holds_json_until_read(admin_config: Any, namespace: str) -> None:
+    from kubetyped.discovery import GroupVersionResource
+    from kubetyped.metadata import MetadataClient, MetadataInformerFactory
+
+    with Clientset.from_config(admin_config) as cs:
+        client = cs.core_v1.config_maps(namespace)
+        for i in range(3):
+            client.create(config_map(i))
+        factory = MetadataInformerFactory(MetadataClient(cs.rest), namespace=namespace)
+        informer = factory.for_resource(GroupVersionResource("", "v1", "configmaps")).informer()
+        factory.start()
+        try:
+            assert factory.wait_for_cache_sync(60)
+            client.create(config_map(3))  # arrives by watch
+            wait_until(lambda: len(informer.indexer) == 4)
+            cached = informer.indexer.list()
+            assert unparsed(cached)
+            assert sorted(name_of(o) for o in cached) == [f"cm-{i}" for i in range(4)]
+            one = informer.lister().namespaced(namespace).get("cm-3")
+            assert one.metadata is not None and one.metadata.labels == {"parity": "odd"}
+            assert one.unparsed_json() is None
+        finally:
+            factory.shutdown(timeout=10)

@@ -27,12 +27,12 @@ from kubetyped.cache import (
     drop_managed_fields,
     object_meta,
 )
+from kubetyped.errors import ApiError, api_error_from_status
 
 
-class ApiErr(Exception):
-    def __init__(self, code: int, message: str = "") -> None:
-        super().__init__(message or f"HTTP {code}")
-        self.code = code
+def ApiErr(code: int, message: str = "") -> ApiError:
+    """The typed error the REST layer raises for a `Status` with this code and message."""
+    return api_error_from_status({"kind": "Status", "code": code, "message": message})
 
 
 class FakeServer:

@@ -6,19 +6,22 @@ from typing import Any
 
 import pytest
 
-from kubetyped.cache import ListResult, WatchErrorStatus, WatchEvent
+from kubetyped import errors
+from kubetyped.cache import ListResult, WatchEvent
 from kubetyped.cache.backoff import Backoff
 from kubetyped.cache.reflector_core import ListCall, ReflectorCore, Sleep, WatchCall
+from kubetyped.errors import ApiError, api_error_from_status
 
 
-class ApiErr(Exception):
-    def __init__(self, code: int, message: str = "") -> None:
-        super().__init__(message or f"HTTP {code}")
-        self.code = code
+def ApiErr(code: int, message: str = "") -> ApiError:
+    """The typed error the REST layer raises for a `Status` with this code and message."""
+    return api_error_from_status({"kind": "Status", "code": code, "message": message})
 
 
-class ExpiredError(Exception):
-    """Named like the REST layer's class: classified by name."""
+def ExpiredError(message: str) -> ApiError:
+    return api_error_from_status(
+        {"kind": "Status", "code": 410, "reason": "Expired", "message": message}
+    )
 
 
 class Clock:
@@ -171,7 +174,7 @@ def test_watch_410_relists_from_last_rv_after_backoff() -> None:
     call = core.next_action()
     assert isinstance(call, WatchCall)
     core.watch_started(call)
-    with pytest.raises(WatchErrorStatus) as info:
+    with pytest.raises(errors.ExpiredError) as info:
         core.watch_event(
             WatchEvent(
                 "ERROR", {"kind": "Status", "code": 410, "reason": "Expired", "message": "too old"}

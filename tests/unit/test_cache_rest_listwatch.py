@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import httpx
 import orjson
+import pytest
 
 from kubetyped.cache.protocols import ListOptions
 from kubetyped.cache.rest_listwatch import AsyncRestListWatch, RestListWatch
+from kubetyped.errors import ExpiredError
 from kubetyped.rest import AsyncRESTClient, RESTClient
 
 PODS = "/api/v1/namespaces/ns/pods"
@@ -43,28 +45,31 @@ def _check_watch_request() -> None:
     assert params["allowWatchBookmarks"] == "true" and params["watch"] == "true"
 
 
-def test_sync_adapter_lists_and_yields_error_events() -> None:
+def test_sync_adapter_lists_and_raises_error_events_as_typed_errors() -> None:
     seen.clear()
     http = httpx.Client(transport=httpx.MockTransport(handler), base_url="https://k8s.test")
     list_watch = RestListWatch(RESTClient(http_client=http), PODS)
     page = list_watch.list(ListOptions(limit=10))
     assert (page.resource_version, page.continue_token, list(page.items)) == ("7", "c2", [])
     assert seen[-1].url.params["limit"] == "10"
-    events = [(e.type, e.object) for e in list_watch.watch(OPTIONS)]
+    events: list[str] = []
+    with pytest.raises(ExpiredError) as info:  # client-go apierrors.FromObject at the stream
+        events.extend(e.type for e in list_watch.watch(OPTIONS))
     _check_watch_request()
-    assert [t for t, _ in events] == ["ADDED", "ERROR"]
-    assert events[1][1] == EXPIRED  # not raised: the reflector classifies it
+    assert events == ["ADDED"] and info.value.code == 410
 
 
-async def test_async_adapter_lists_and_yields_error_events() -> None:
+async def test_async_adapter_lists_and_raises_error_events_as_typed_errors() -> None:
     seen.clear()
     http = httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="https://k8s.test")
     list_watch = AsyncRestListWatch(AsyncRESTClient(http_client=http), PODS)
     page = await list_watch.list(ListOptions(limit=10))
     assert (page.resource_version, page.continue_token, list(page.items)) == ("7", "c2", [])
     assert seen[-1].url.params["limit"] == "10"
-    events = [(e.type, e.object) async for e in list_watch.watch(OPTIONS)]
+    events: list[str] = []
+    with pytest.raises(ExpiredError) as info:
+        async for event in list_watch.watch(OPTIONS):
+            events.append(event.type)
     _check_watch_request()
-    assert [t for t, _ in events] == ["ADDED", "ERROR"]
-    assert events[1][1] == EXPIRED
+    assert events == ["ADDED"] and info.value.code == 410
     await http.aclose()

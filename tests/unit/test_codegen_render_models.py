@@ -50,14 +50,29 @@ def test_pod_module(files: dict[str, str]) -> None:
     assert "from kubetyped.generated.models import core_v1, meta_v1" in pod
     assert '"meta_v1": "kubetyped.generated.models.meta_v1",' in pod
     assert 'kube_kind: ClassVar[str] = "Pod"' in pod and 'kube_group: ClassVar[str] = ""' in pod
-    assert 'metadata: meta_v1.ObjectMeta | None = Field(None, alias="metadata")' in pod
+    # named as on the wire: no aliases; optional: `= None`
+    assert "    metadata: meta_v1.ObjectMeta | None = None\n" in pod
     container = files["models/core_v1/_container.py"]
     assert '"x-kubernetes-list-map-keys": ["containerPort", "protocol"]' in container
-    assert 'name: str = Field(alias="name")' in container  # required: no default
+    assert "    name: str\n" in container  # required: no default
     port = files["models/core_v1/_container_port.py"]
-    assert "container_port: int = Field(" in port
+    # keyword aliases (not `alias=`), default by keyword: what type checkers read
+    assert (
+        "    container_port: int = Field(\n"
+        '        validation_alias="containerPort", serialization_alias="containerPort"\n    )'
+    ) in port
+    assert (
+        '    host_ip: str | None = Field(\n        default=None, validation_alias="hostIP"' in port
+    )
+    # enums: a Literal for checkers, open at run time
+    assert 'protocol: Annotated[Literal["SCTP", "TCP", "UDP"], OpenEnum] | None = None' in port
+    # the apply configuration: a TypedDict for checkers, wire names, every key optional
+    assert "    class ContainerPortApplyConfiguration(TypedDict, total=False):" in port
+    assert '        protocol: Literal["SCTP", "TCP", "UDP"]\n' in port
+    assert "else:\n    ContainerPortApplyConfiguration = dict\n" in port
+    assert "        spec: core_v1.PodSpecApplyConfiguration\n" in pod
     probe = files["models/core_v1/_http_get_action.py"]
-    assert "port: IntOrString = Field(" in probe and "IntOrString" in probe.split("\n\n")[2]
+    assert "    port: IntOrString\n" in probe and "IntOrString" in probe.split("\n\n")[2]
 
 
 def test_ruff_formatted(tmp_path: Path, files: dict[str, str]) -> None:

@@ -27,6 +27,9 @@ def test_every_model_of_the_group_version_builds(group_version: str) -> None:
     for name in module.__all__:
         try:
             cls = getattr(module, name)
+            if f"{name}ApplyConfiguration" not in module.__all__:
+                assert cls is dict, name  # an apply configuration: a TypedDict, erased
+                continue
             assert issubclass(cls, KubeModel)
             cls.model_rebuild()
             assert cls.from_raw({}).to_dict() == {}

@@ -9,107 +9,233 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._apply_configuration import ApplyConfiguration as ApplyConfiguration
+    from ._apply_configuration import (
+        ApplyConfigurationApplyConfiguration as ApplyConfigurationApplyConfiguration,
+    )
     from ._audit_annotation import AuditAnnotation as AuditAnnotation
+    from ._audit_annotation import (
+        AuditAnnotationApplyConfiguration as AuditAnnotationApplyConfiguration,
+    )
     from ._expression_warning import ExpressionWarning as ExpressionWarning
+    from ._expression_warning import (
+        ExpressionWarningApplyConfiguration as ExpressionWarningApplyConfiguration,
+    )
     from ._json_patch import JSONPatch as JSONPatch
+    from ._json_patch import JSONPatchApplyConfiguration as JSONPatchApplyConfiguration
     from ._match_condition import MatchCondition as MatchCondition
+    from ._match_condition import (
+        MatchConditionApplyConfiguration as MatchConditionApplyConfiguration,
+    )
     from ._match_resources import MatchResources as MatchResources
+    from ._match_resources import (
+        MatchResourcesApplyConfiguration as MatchResourcesApplyConfiguration,
+    )
     from ._mutating_admission_policy import MutatingAdmissionPolicy as MutatingAdmissionPolicy
+    from ._mutating_admission_policy import (
+        MutatingAdmissionPolicyApplyConfiguration as MutatingAdmissionPolicyApplyConfiguration,
+    )
     from ._mutating_admission_policy_binding import (
         MutatingAdmissionPolicyBinding as MutatingAdmissionPolicyBinding,
+    )
+    from ._mutating_admission_policy_binding import (
+        MutatingAdmissionPolicyBindingApplyConfiguration as MutatingAdmissionPolicyBindingApplyConfiguration,
     )
     from ._mutating_admission_policy_binding_list import (
         MutatingAdmissionPolicyBindingList as MutatingAdmissionPolicyBindingList,
     )
+    from ._mutating_admission_policy_binding_list import (
+        MutatingAdmissionPolicyBindingListApplyConfiguration as MutatingAdmissionPolicyBindingListApplyConfiguration,
+    )
     from ._mutating_admission_policy_binding_spec import (
         MutatingAdmissionPolicyBindingSpec as MutatingAdmissionPolicyBindingSpec,
+    )
+    from ._mutating_admission_policy_binding_spec import (
+        MutatingAdmissionPolicyBindingSpecApplyConfiguration as MutatingAdmissionPolicyBindingSpecApplyConfiguration,
     )
     from ._mutating_admission_policy_list import (
         MutatingAdmissionPolicyList as MutatingAdmissionPolicyList,
     )
+    from ._mutating_admission_policy_list import (
+        MutatingAdmissionPolicyListApplyConfiguration as MutatingAdmissionPolicyListApplyConfiguration,
+    )
     from ._mutating_admission_policy_spec import (
         MutatingAdmissionPolicySpec as MutatingAdmissionPolicySpec,
     )
+    from ._mutating_admission_policy_spec import (
+        MutatingAdmissionPolicySpecApplyConfiguration as MutatingAdmissionPolicySpecApplyConfiguration,
+    )
     from ._mutating_webhook import MutatingWebhook as MutatingWebhook
+    from ._mutating_webhook import (
+        MutatingWebhookApplyConfiguration as MutatingWebhookApplyConfiguration,
+    )
     from ._mutating_webhook_configuration import (
         MutatingWebhookConfiguration as MutatingWebhookConfiguration,
+    )
+    from ._mutating_webhook_configuration import (
+        MutatingWebhookConfigurationApplyConfiguration as MutatingWebhookConfigurationApplyConfiguration,
     )
     from ._mutating_webhook_configuration_list import (
         MutatingWebhookConfigurationList as MutatingWebhookConfigurationList,
     )
+    from ._mutating_webhook_configuration_list import (
+        MutatingWebhookConfigurationListApplyConfiguration as MutatingWebhookConfigurationListApplyConfiguration,
+    )
     from ._mutation import Mutation as Mutation
+    from ._mutation import MutationApplyConfiguration as MutationApplyConfiguration
     from ._named_rule_with_operations import NamedRuleWithOperations as NamedRuleWithOperations
+    from ._named_rule_with_operations import (
+        NamedRuleWithOperationsApplyConfiguration as NamedRuleWithOperationsApplyConfiguration,
+    )
     from ._param_kind import ParamKind as ParamKind
+    from ._param_kind import ParamKindApplyConfiguration as ParamKindApplyConfiguration
     from ._param_ref import ParamRef as ParamRef
+    from ._param_ref import ParamRefApplyConfiguration as ParamRefApplyConfiguration
     from ._rule_with_operations import RuleWithOperations as RuleWithOperations
+    from ._rule_with_operations import (
+        RuleWithOperationsApplyConfiguration as RuleWithOperationsApplyConfiguration,
+    )
     from ._service_reference import ServiceReference as ServiceReference
+    from ._service_reference import (
+        ServiceReferenceApplyConfiguration as ServiceReferenceApplyConfiguration,
+    )
     from ._type_checking import TypeChecking as TypeChecking
+    from ._type_checking import TypeCheckingApplyConfiguration as TypeCheckingApplyConfiguration
     from ._validating_admission_policy import ValidatingAdmissionPolicy as ValidatingAdmissionPolicy
+    from ._validating_admission_policy import (
+        ValidatingAdmissionPolicyApplyConfiguration as ValidatingAdmissionPolicyApplyConfiguration,
+    )
     from ._validating_admission_policy_binding import (
         ValidatingAdmissionPolicyBinding as ValidatingAdmissionPolicyBinding,
+    )
+    from ._validating_admission_policy_binding import (
+        ValidatingAdmissionPolicyBindingApplyConfiguration as ValidatingAdmissionPolicyBindingApplyConfiguration,
     )
     from ._validating_admission_policy_binding_list import (
         ValidatingAdmissionPolicyBindingList as ValidatingAdmissionPolicyBindingList,
     )
+    from ._validating_admission_policy_binding_list import (
+        ValidatingAdmissionPolicyBindingListApplyConfiguration as ValidatingAdmissionPolicyBindingListApplyConfiguration,
+    )
     from ._validating_admission_policy_binding_spec import (
         ValidatingAdmissionPolicyBindingSpec as ValidatingAdmissionPolicyBindingSpec,
+    )
+    from ._validating_admission_policy_binding_spec import (
+        ValidatingAdmissionPolicyBindingSpecApplyConfiguration as ValidatingAdmissionPolicyBindingSpecApplyConfiguration,
     )
     from ._validating_admission_policy_list import (
         ValidatingAdmissionPolicyList as ValidatingAdmissionPolicyList,
     )
+    from ._validating_admission_policy_list import (
+        ValidatingAdmissionPolicyListApplyConfiguration as ValidatingAdmissionPolicyListApplyConfiguration,
+    )
     from ._validating_admission_policy_spec import (
         ValidatingAdmissionPolicySpec as ValidatingAdmissionPolicySpec,
+    )
+    from ._validating_admission_policy_spec import (
+        ValidatingAdmissionPolicySpecApplyConfiguration as ValidatingAdmissionPolicySpecApplyConfiguration,
     )
     from ._validating_admission_policy_status import (
         ValidatingAdmissionPolicyStatus as ValidatingAdmissionPolicyStatus,
     )
+    from ._validating_admission_policy_status import (
+        ValidatingAdmissionPolicyStatusApplyConfiguration as ValidatingAdmissionPolicyStatusApplyConfiguration,
+    )
     from ._validating_webhook import ValidatingWebhook as ValidatingWebhook
+    from ._validating_webhook import (
+        ValidatingWebhookApplyConfiguration as ValidatingWebhookApplyConfiguration,
+    )
     from ._validating_webhook_configuration import (
         ValidatingWebhookConfiguration as ValidatingWebhookConfiguration,
+    )
+    from ._validating_webhook_configuration import (
+        ValidatingWebhookConfigurationApplyConfiguration as ValidatingWebhookConfigurationApplyConfiguration,
     )
     from ._validating_webhook_configuration_list import (
         ValidatingWebhookConfigurationList as ValidatingWebhookConfigurationList,
     )
+    from ._validating_webhook_configuration_list import (
+        ValidatingWebhookConfigurationListApplyConfiguration as ValidatingWebhookConfigurationListApplyConfiguration,
+    )
     from ._validation import Validation as Validation
+    from ._validation import ValidationApplyConfiguration as ValidationApplyConfiguration
     from ._variable import Variable as Variable
+    from ._variable import VariableApplyConfiguration as VariableApplyConfiguration
     from ._webhook_client_config import WebhookClientConfig as WebhookClientConfig
+    from ._webhook_client_config import (
+        WebhookClientConfigApplyConfiguration as WebhookClientConfigApplyConfiguration,
+    )
 
 __all__ = [
     "ApplyConfiguration",
+    "ApplyConfigurationApplyConfiguration",
     "AuditAnnotation",
+    "AuditAnnotationApplyConfiguration",
     "ExpressionWarning",
+    "ExpressionWarningApplyConfiguration",
     "JSONPatch",
+    "JSONPatchApplyConfiguration",
     "MatchCondition",
+    "MatchConditionApplyConfiguration",
     "MatchResources",
+    "MatchResourcesApplyConfiguration",
     "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyApplyConfiguration",
     "MutatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicyBindingApplyConfiguration",
     "MutatingAdmissionPolicyBindingList",
+    "MutatingAdmissionPolicyBindingListApplyConfiguration",
     "MutatingAdmissionPolicyBindingSpec",
+    "MutatingAdmissionPolicyBindingSpecApplyConfiguration",
     "MutatingAdmissionPolicyList",
+    "MutatingAdmissionPolicyListApplyConfiguration",
     "MutatingAdmissionPolicySpec",
+    "MutatingAdmissionPolicySpecApplyConfiguration",
     "MutatingWebhook",
+    "MutatingWebhookApplyConfiguration",
     "MutatingWebhookConfiguration",
+    "MutatingWebhookConfigurationApplyConfiguration",
     "MutatingWebhookConfigurationList",
+    "MutatingWebhookConfigurationListApplyConfiguration",
     "Mutation",
+    "MutationApplyConfiguration",
     "NamedRuleWithOperations",
+    "NamedRuleWithOperationsApplyConfiguration",
     "ParamKind",
+    "ParamKindApplyConfiguration",
     "ParamRef",
+    "ParamRefApplyConfiguration",
     "RuleWithOperations",
+    "RuleWithOperationsApplyConfiguration",
     "ServiceReference",
+    "ServiceReferenceApplyConfiguration",
     "TypeChecking",
+    "TypeCheckingApplyConfiguration",
     "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyApplyConfiguration",
     "ValidatingAdmissionPolicyBinding",
+    "ValidatingAdmissionPolicyBindingApplyConfiguration",
     "ValidatingAdmissionPolicyBindingList",
+    "ValidatingAdmissionPolicyBindingListApplyConfiguration",
     "ValidatingAdmissionPolicyBindingSpec",
+    "ValidatingAdmissionPolicyBindingSpecApplyConfiguration",
     "ValidatingAdmissionPolicyList",
+    "ValidatingAdmissionPolicyListApplyConfiguration",
     "ValidatingAdmissionPolicySpec",
+    "ValidatingAdmissionPolicySpecApplyConfiguration",
     "ValidatingAdmissionPolicyStatus",
+    "ValidatingAdmissionPolicyStatusApplyConfiguration",
     "ValidatingWebhook",
+    "ValidatingWebhookApplyConfiguration",
     "ValidatingWebhookConfiguration",
+    "ValidatingWebhookConfigurationApplyConfiguration",
     "ValidatingWebhookConfigurationList",
+    "ValidatingWebhookConfigurationListApplyConfiguration",
     "Validation",
+    "ValidationApplyConfiguration",
     "Variable",
+    "VariableApplyConfiguration",
     "WebhookClientConfig",
+    "WebhookClientConfigApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -117,39 +243,74 @@ if not TYPE_CHECKING:
         __name__,
         {
             "ApplyConfiguration": "_apply_configuration",
+            "ApplyConfigurationApplyConfiguration": "_apply_configuration",
             "AuditAnnotation": "_audit_annotation",
+            "AuditAnnotationApplyConfiguration": "_audit_annotation",
             "ExpressionWarning": "_expression_warning",
+            "ExpressionWarningApplyConfiguration": "_expression_warning",
             "JSONPatch": "_json_patch",
+            "JSONPatchApplyConfiguration": "_json_patch",
             "MatchCondition": "_match_condition",
+            "MatchConditionApplyConfiguration": "_match_condition",
             "MatchResources": "_match_resources",
+            "MatchResourcesApplyConfiguration": "_match_resources",
             "MutatingAdmissionPolicy": "_mutating_admission_policy",
+            "MutatingAdmissionPolicyApplyConfiguration": "_mutating_admission_policy",
             "MutatingAdmissionPolicyBinding": "_mutating_admission_policy_binding",
+            "MutatingAdmissionPolicyBindingApplyConfiguration": "_mutating_admission_policy_binding",
             "MutatingAdmissionPolicyBindingList": "_mutating_admission_policy_binding_list",
+            "MutatingAdmissionPolicyBindingListApplyConfiguration": "_mutating_admission_policy_binding_list",
             "MutatingAdmissionPolicyBindingSpec": "_mutating_admission_policy_binding_spec",
+            "MutatingAdmissionPolicyBindingSpecApplyConfiguration": "_mutating_admission_policy_binding_spec",
             "MutatingAdmissionPolicyList": "_mutating_admission_policy_list",
+            "MutatingAdmissionPolicyListApplyConfiguration": "_mutating_admission_policy_list",
             "MutatingAdmissionPolicySpec": "_mutating_admission_policy_spec",
+            "MutatingAdmissionPolicySpecApplyConfiguration": "_mutating_admission_policy_spec",
             "MutatingWebhook": "_mutating_webhook",
+            "MutatingWebhookApplyConfiguration": "_mutating_webhook",
             "MutatingWebhookConfiguration": "_mutating_webhook_configuration",
+            "MutatingWebhookConfigurationApplyConfiguration": "_mutating_webhook_configuration",
             "MutatingWebhookConfigurationList": "_mutating_webhook_configuration_list",
+            "MutatingWebhookConfigurationListApplyConfiguration": "_mutating_webhook_configuration_list",
             "Mutation": "_mutation",
+            "MutationApplyConfiguration": "_mutation",
             "NamedRuleWithOperations": "_named_rule_with_operations",
+            "NamedRuleWithOperationsApplyConfiguration": "_named_rule_with_operations",
             "ParamKind": "_param_kind",
+            "ParamKindApplyConfiguration": "_param_kind",
             "ParamRef": "_param_ref",
+            "ParamRefApplyConfiguration": "_param_ref",
             "RuleWithOperations": "_rule_with_operations",
+            "RuleWithOperationsApplyConfiguration": "_rule_with_operations",
             "ServiceReference": "_service_reference",
+            "ServiceReferenceApplyConfiguration": "_service_reference",
             "TypeChecking": "_type_checking",
+            "TypeCheckingApplyConfiguration": "_type_checking",
             "ValidatingAdmissionPolicy": "_validating_admission_policy",
+            "ValidatingAdmissionPolicyApplyConfiguration": "_validating_admission_policy",
             "ValidatingAdmissionPolicyBinding": "_validating_admission_policy_binding",
+            "ValidatingAdmissionPolicyBindingApplyConfiguration": "_validating_admission_policy_binding",
             "ValidatingAdmissionPolicyBindingList": "_validating_admission_policy_binding_list",
+            "ValidatingAdmissionPolicyBindingListApplyConfiguration": "_validating_admission_policy_binding_list",
             "ValidatingAdmissionPolicyBindingSpec": "_validating_admission_policy_binding_spec",
+            "ValidatingAdmissionPolicyBindingSpecApplyConfiguration": "_validating_admission_policy_binding_spec",
             "ValidatingAdmissionPolicyList": "_validating_admission_policy_list",
+            "ValidatingAdmissionPolicyListApplyConfiguration": "_validating_admission_policy_list",
             "ValidatingAdmissionPolicySpec": "_validating_admission_policy_spec",
+            "ValidatingAdmissionPolicySpecApplyConfiguration": "_validating_admission_policy_spec",
             "ValidatingAdmissionPolicyStatus": "_validating_admission_policy_status",
+            "ValidatingAdmissionPolicyStatusApplyConfiguration": "_validating_admission_policy_status",
             "ValidatingWebhook": "_validating_webhook",
+            "ValidatingWebhookApplyConfiguration": "_validating_webhook",
             "ValidatingWebhookConfiguration": "_validating_webhook_configuration",
+            "ValidatingWebhookConfigurationApplyConfiguration": "_validating_webhook_configuration",
             "ValidatingWebhookConfigurationList": "_validating_webhook_configuration_list",
+            "ValidatingWebhookConfigurationListApplyConfiguration": "_validating_webhook_configuration_list",
             "Validation": "_validation",
+            "ValidationApplyConfiguration": "_validation",
             "Variable": "_variable",
+            "VariableApplyConfiguration": "_variable",
             "WebhookClientConfig": "_webhook_client_config",
+            "WebhookClientConfigApplyConfiguration": "_webhook_client_config",
         },
     )

@@ -9,47 +9,97 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._apply_configuration import ApplyConfiguration as ApplyConfiguration
+    from ._apply_configuration import (
+        ApplyConfigurationApplyConfiguration as ApplyConfigurationApplyConfiguration,
+    )
     from ._json_patch import JSONPatch as JSONPatch
+    from ._json_patch import JSONPatchApplyConfiguration as JSONPatchApplyConfiguration
     from ._match_condition import MatchCondition as MatchCondition
+    from ._match_condition import (
+        MatchConditionApplyConfiguration as MatchConditionApplyConfiguration,
+    )
     from ._match_resources import MatchResources as MatchResources
+    from ._match_resources import (
+        MatchResourcesApplyConfiguration as MatchResourcesApplyConfiguration,
+    )
     from ._mutating_admission_policy import MutatingAdmissionPolicy as MutatingAdmissionPolicy
+    from ._mutating_admission_policy import (
+        MutatingAdmissionPolicyApplyConfiguration as MutatingAdmissionPolicyApplyConfiguration,
+    )
     from ._mutating_admission_policy_binding import (
         MutatingAdmissionPolicyBinding as MutatingAdmissionPolicyBinding,
+    )
+    from ._mutating_admission_policy_binding import (
+        MutatingAdmissionPolicyBindingApplyConfiguration as MutatingAdmissionPolicyBindingApplyConfiguration,
     )
     from ._mutating_admission_policy_binding_list import (
         MutatingAdmissionPolicyBindingList as MutatingAdmissionPolicyBindingList,
     )
+    from ._mutating_admission_policy_binding_list import (
+        MutatingAdmissionPolicyBindingListApplyConfiguration as MutatingAdmissionPolicyBindingListApplyConfiguration,
+    )
     from ._mutating_admission_policy_binding_spec import (
         MutatingAdmissionPolicyBindingSpec as MutatingAdmissionPolicyBindingSpec,
+    )
+    from ._mutating_admission_policy_binding_spec import (
+        MutatingAdmissionPolicyBindingSpecApplyConfiguration as MutatingAdmissionPolicyBindingSpecApplyConfiguration,
     )
     from ._mutating_admission_policy_list import (
         MutatingAdmissionPolicyList as MutatingAdmissionPolicyList,
     )
+    from ._mutating_admission_policy_list import (
+        MutatingAdmissionPolicyListApplyConfiguration as MutatingAdmissionPolicyListApplyConfiguration,
+    )
     from ._mutating_admission_policy_spec import (
         MutatingAdmissionPolicySpec as MutatingAdmissionPolicySpec,
     )
+    from ._mutating_admission_policy_spec import (
+        MutatingAdmissionPolicySpecApplyConfiguration as MutatingAdmissionPolicySpecApplyConfiguration,
+    )
     from ._mutation import Mutation as Mutation
+    from ._mutation import MutationApplyConfiguration as MutationApplyConfiguration
     from ._named_rule_with_operations import NamedRuleWithOperations as NamedRuleWithOperations
+    from ._named_rule_with_operations import (
+        NamedRuleWithOperationsApplyConfiguration as NamedRuleWithOperationsApplyConfiguration,
+    )
     from ._param_kind import ParamKind as ParamKind
+    from ._param_kind import ParamKindApplyConfiguration as ParamKindApplyConfiguration
     from ._param_ref import ParamRef as ParamRef
+    from ._param_ref import ParamRefApplyConfiguration as ParamRefApplyConfiguration
     from ._variable import Variable as Variable
+    from ._variable import VariableApplyConfiguration as VariableApplyConfiguration
 
 __all__ = [
     "ApplyConfiguration",
+    "ApplyConfigurationApplyConfiguration",
     "JSONPatch",
+    "JSONPatchApplyConfiguration",
     "MatchCondition",
+    "MatchConditionApplyConfiguration",
     "MatchResources",
+    "MatchResourcesApplyConfiguration",
     "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyApplyConfiguration",
     "MutatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicyBindingApplyConfiguration",
     "MutatingAdmissionPolicyBindingList",
+    "MutatingAdmissionPolicyBindingListApplyConfiguration",
     "MutatingAdmissionPolicyBindingSpec",
+    "MutatingAdmissionPolicyBindingSpecApplyConfiguration",
     "MutatingAdmissionPolicyList",
+    "MutatingAdmissionPolicyListApplyConfiguration",
     "MutatingAdmissionPolicySpec",
+    "MutatingAdmissionPolicySpecApplyConfiguration",
     "Mutation",
+    "MutationApplyConfiguration",
     "NamedRuleWithOperations",
+    "NamedRuleWithOperationsApplyConfiguration",
     "ParamKind",
+    "ParamKindApplyConfiguration",
     "ParamRef",
+    "ParamRefApplyConfiguration",
     "Variable",
+    "VariableApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -57,19 +107,34 @@ if not TYPE_CHECKING:
         __name__,
         {
             "ApplyConfiguration": "_apply_configuration",
+            "ApplyConfigurationApplyConfiguration": "_apply_configuration",
             "JSONPatch": "_json_patch",
+            "JSONPatchApplyConfiguration": "_json_patch",
             "MatchCondition": "_match_condition",
+            "MatchConditionApplyConfiguration": "_match_condition",
             "MatchResources": "_match_resources",
+            "MatchResourcesApplyConfiguration": "_match_resources",
             "MutatingAdmissionPolicy": "_mutating_admission_policy",
+            "MutatingAdmissionPolicyApplyConfiguration": "_mutating_admission_policy",
             "MutatingAdmissionPolicyBinding": "_mutating_admission_policy_binding",
+            "MutatingAdmissionPolicyBindingApplyConfiguration": "_mutating_admission_policy_binding",
             "MutatingAdmissionPolicyBindingList": "_mutating_admission_policy_binding_list",
+            "MutatingAdmissionPolicyBindingListApplyConfiguration": "_mutating_admission_policy_binding_list",
             "MutatingAdmissionPolicyBindingSpec": "_mutating_admission_policy_binding_spec",
+            "MutatingAdmissionPolicyBindingSpecApplyConfiguration": "_mutating_admission_policy_binding_spec",
             "MutatingAdmissionPolicyList": "_mutating_admission_policy_list",
+            "MutatingAdmissionPolicyListApplyConfiguration": "_mutating_admission_policy_list",
             "MutatingAdmissionPolicySpec": "_mutating_admission_policy_spec",
+            "MutatingAdmissionPolicySpecApplyConfiguration": "_mutating_admission_policy_spec",
             "Mutation": "_mutation",
+            "MutationApplyConfiguration": "_mutation",
             "NamedRuleWithOperations": "_named_rule_with_operations",
+            "NamedRuleWithOperationsApplyConfiguration": "_named_rule_with_operations",
             "ParamKind": "_param_kind",
+            "ParamKindApplyConfiguration": "_param_kind",
             "ParamRef": "_param_ref",
+            "ParamRefApplyConfiguration": "_param_ref",
             "Variable": "_variable",
+            "VariableApplyConfiguration": "_variable",
         },
     )

@@ -11,61 +11,137 @@ if TYPE_CHECKING:
     from ._custom_resource_column_definition import (
         CustomResourceColumnDefinition as CustomResourceColumnDefinition,
     )
+    from ._custom_resource_column_definition import (
+        CustomResourceColumnDefinitionApplyConfiguration as CustomResourceColumnDefinitionApplyConfiguration,
+    )
     from ._custom_resource_conversion import CustomResourceConversion as CustomResourceConversion
+    from ._custom_resource_conversion import (
+        CustomResourceConversionApplyConfiguration as CustomResourceConversionApplyConfiguration,
+    )
     from ._custom_resource_definition import CustomResourceDefinition as CustomResourceDefinition
+    from ._custom_resource_definition import (
+        CustomResourceDefinitionApplyConfiguration as CustomResourceDefinitionApplyConfiguration,
+    )
     from ._custom_resource_definition_condition import (
         CustomResourceDefinitionCondition as CustomResourceDefinitionCondition,
+    )
+    from ._custom_resource_definition_condition import (
+        CustomResourceDefinitionConditionApplyConfiguration as CustomResourceDefinitionConditionApplyConfiguration,
     )
     from ._custom_resource_definition_list import (
         CustomResourceDefinitionList as CustomResourceDefinitionList,
     )
+    from ._custom_resource_definition_list import (
+        CustomResourceDefinitionListApplyConfiguration as CustomResourceDefinitionListApplyConfiguration,
+    )
     from ._custom_resource_definition_names import (
         CustomResourceDefinitionNames as CustomResourceDefinitionNames,
+    )
+    from ._custom_resource_definition_names import (
+        CustomResourceDefinitionNamesApplyConfiguration as CustomResourceDefinitionNamesApplyConfiguration,
     )
     from ._custom_resource_definition_spec import (
         CustomResourceDefinitionSpec as CustomResourceDefinitionSpec,
     )
+    from ._custom_resource_definition_spec import (
+        CustomResourceDefinitionSpecApplyConfiguration as CustomResourceDefinitionSpecApplyConfiguration,
+    )
     from ._custom_resource_definition_status import (
         CustomResourceDefinitionStatus as CustomResourceDefinitionStatus,
+    )
+    from ._custom_resource_definition_status import (
+        CustomResourceDefinitionStatusApplyConfiguration as CustomResourceDefinitionStatusApplyConfiguration,
     )
     from ._custom_resource_definition_version import (
         CustomResourceDefinitionVersion as CustomResourceDefinitionVersion,
     )
+    from ._custom_resource_definition_version import (
+        CustomResourceDefinitionVersionApplyConfiguration as CustomResourceDefinitionVersionApplyConfiguration,
+    )
     from ._custom_resource_subresource_scale import (
         CustomResourceSubresourceScale as CustomResourceSubresourceScale,
+    )
+    from ._custom_resource_subresource_scale import (
+        CustomResourceSubresourceScaleApplyConfiguration as CustomResourceSubresourceScaleApplyConfiguration,
     )
     from ._custom_resource_subresources import (
         CustomResourceSubresources as CustomResourceSubresources,
     )
+    from ._custom_resource_subresources import (
+        CustomResourceSubresourcesApplyConfiguration as CustomResourceSubresourcesApplyConfiguration,
+    )
     from ._custom_resource_validation import CustomResourceValidation as CustomResourceValidation
+    from ._custom_resource_validation import (
+        CustomResourceValidationApplyConfiguration as CustomResourceValidationApplyConfiguration,
+    )
     from ._external_documentation import ExternalDocumentation as ExternalDocumentation
+    from ._external_documentation import (
+        ExternalDocumentationApplyConfiguration as ExternalDocumentationApplyConfiguration,
+    )
     from ._json_schema_props import JSONSchemaProps as JSONSchemaProps
+    from ._json_schema_props import (
+        JSONSchemaPropsApplyConfiguration as JSONSchemaPropsApplyConfiguration,
+    )
     from ._selectable_field import SelectableField as SelectableField
+    from ._selectable_field import (
+        SelectableFieldApplyConfiguration as SelectableFieldApplyConfiguration,
+    )
     from ._service_reference import ServiceReference as ServiceReference
+    from ._service_reference import (
+        ServiceReferenceApplyConfiguration as ServiceReferenceApplyConfiguration,
+    )
     from ._validation_rule import ValidationRule as ValidationRule
+    from ._validation_rule import (
+        ValidationRuleApplyConfiguration as ValidationRuleApplyConfiguration,
+    )
     from ._webhook_client_config import WebhookClientConfig as WebhookClientConfig
+    from ._webhook_client_config import (
+        WebhookClientConfigApplyConfiguration as WebhookClientConfigApplyConfiguration,
+    )
     from ._webhook_conversion import WebhookConversion as WebhookConversion
+    from ._webhook_conversion import (
+        WebhookConversionApplyConfiguration as WebhookConversionApplyConfiguration,
+    )
 
 __all__ = [
     "CustomResourceColumnDefinition",
+    "CustomResourceColumnDefinitionApplyConfiguration",
     "CustomResourceConversion",
+    "CustomResourceConversionApplyConfiguration",
     "CustomResourceDefinition",
+    "CustomResourceDefinitionApplyConfiguration",
     "CustomResourceDefinitionCondition",
+    "CustomResourceDefinitionConditionApplyConfiguration",
     "CustomResourceDefinitionList",
+    "CustomResourceDefinitionListApplyConfiguration",
     "CustomResourceDefinitionNames",
+    "CustomResourceDefinitionNamesApplyConfiguration",
     "CustomResourceDefinitionSpec",
+    "CustomResourceDefinitionSpecApplyConfiguration",
     "CustomResourceDefinitionStatus",
+    "CustomResourceDefinitionStatusApplyConfiguration",
     "CustomResourceDefinitionVersion",
+    "CustomResourceDefinitionVersionApplyConfiguration",
     "CustomResourceSubresourceScale",
+    "CustomResourceSubresourceScaleApplyConfiguration",
     "CustomResourceSubresources",
+    "CustomResourceSubresourcesApplyConfiguration",
     "CustomResourceValidation",
+    "CustomResourceValidationApplyConfiguration",
     "ExternalDocumentation",
+    "ExternalDocumentationApplyConfiguration",
     "JSONSchemaProps",
+    "JSONSchemaPropsApplyConfiguration",
     "SelectableField",
+    "SelectableFieldApplyConfiguration",
     "ServiceReference",
+    "ServiceReferenceApplyConfiguration",
     "ValidationRule",
+    "ValidationRuleApplyConfiguration",
     "WebhookClientConfig",
+    "WebhookClientConfigApplyConfiguration",
     "WebhookConversion",
+    "WebhookConversionApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -73,23 +149,42 @@ if not TYPE_CHECKING:
         __name__,
         {
             "CustomResourceColumnDefinition": "_custom_resource_column_definition",
+            "CustomResourceColumnDefinitionApplyConfiguration": "_custom_resource_column_definition",
             "CustomResourceConversion": "_custom_resource_conversion",
+            "CustomResourceConversionApplyConfiguration": "_custom_resource_conversion",
             "CustomResourceDefinition": "_custom_resource_definition",
+            "CustomResourceDefinitionApplyConfiguration": "_custom_resource_definition",
             "CustomResourceDefinitionCondition": "_custom_resource_definition_condition",
+            "CustomResourceDefinitionConditionApplyConfiguration": "_custom_resource_definition_condition",
             "CustomResourceDefinitionList": "_custom_resource_definition_list",
+            "CustomResourceDefinitionListApplyConfiguration": "_custom_resource_definition_list",
             "CustomResourceDefinitionNames": "_custom_resource_definition_names",
+            "CustomResourceDefinitionNamesApplyConfiguration": "_custom_resource_definition_names",
             "CustomResourceDefinitionSpec": "_custom_resource_definition_spec",
+            "CustomResourceDefinitionSpecApplyConfiguration": "_custom_resource_definition_spec",
             "CustomResourceDefinitionStatus": "_custom_resource_definition_status",
+            "CustomResourceDefinitionStatusApplyConfiguration": "_custom_resource_definition_status",
             "CustomResourceDefinitionVersion": "_custom_resource_definition_version",
+            "CustomResourceDefinitionVersionApplyConfiguration": "_custom_resource_definition_version",
             "CustomResourceSubresourceScale": "_custom_resource_subresource_scale",
+            "CustomResourceSubresourceScaleApplyConfiguration": "_custom_resource_subresource_scale",
             "CustomResourceSubresources": "_custom_resource_subresources",
+            "CustomResourceSubresourcesApplyConfiguration": "_custom_resource_subresources",
             "CustomResourceValidation": "_custom_resource_validation",
+            "CustomResourceValidationApplyConfiguration": "_custom_resource_validation",
             "ExternalDocumentation": "_external_documentation",
+            "ExternalDocumentationApplyConfiguration": "_external_documentation",
             "JSONSchemaProps": "_json_schema_props",
+            "JSONSchemaPropsApplyConfiguration": "_json_schema_props",
             "SelectableField": "_selectable_field",
+            "SelectableFieldApplyConfiguration": "_selectable_field",
             "ServiceReference": "_service_reference",
+            "ServiceReferenceApplyConfiguration": "_service_reference",
             "ValidationRule": "_validation_rule",
+            "ValidationRuleApplyConfiguration": "_validation_rule",
             "WebhookClientConfig": "_webhook_client_config",
+            "WebhookClientConfigApplyConfiguration": "_webhook_client_config",
             "WebhookConversion": "_webhook_conversion",
+            "WebhookConversionApplyConfiguration": "_webhook_conversion",
         },
     )

@@ -9,19 +9,41 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._api_service import APIService as APIService
+    from ._api_service import APIServiceApplyConfiguration as APIServiceApplyConfiguration
     from ._api_service_condition import APIServiceCondition as APIServiceCondition
+    from ._api_service_condition import (
+        APIServiceConditionApplyConfiguration as APIServiceConditionApplyConfiguration,
+    )
     from ._api_service_list import APIServiceList as APIServiceList
+    from ._api_service_list import (
+        APIServiceListApplyConfiguration as APIServiceListApplyConfiguration,
+    )
     from ._api_service_spec import APIServiceSpec as APIServiceSpec
+    from ._api_service_spec import (
+        APIServiceSpecApplyConfiguration as APIServiceSpecApplyConfiguration,
+    )
     from ._api_service_status import APIServiceStatus as APIServiceStatus
+    from ._api_service_status import (
+        APIServiceStatusApplyConfiguration as APIServiceStatusApplyConfiguration,
+    )
     from ._service_reference import ServiceReference as ServiceReference
+    from ._service_reference import (
+        ServiceReferenceApplyConfiguration as ServiceReferenceApplyConfiguration,
+    )
 
 __all__ = [
     "APIService",
+    "APIServiceApplyConfiguration",
     "APIServiceCondition",
+    "APIServiceConditionApplyConfiguration",
     "APIServiceList",
+    "APIServiceListApplyConfiguration",
     "APIServiceSpec",
+    "APIServiceSpecApplyConfiguration",
     "APIServiceStatus",
+    "APIServiceStatusApplyConfiguration",
     "ServiceReference",
+    "ServiceReferenceApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -29,10 +51,16 @@ if not TYPE_CHECKING:
         __name__,
         {
             "APIService": "_api_service",
+            "APIServiceApplyConfiguration": "_api_service",
             "APIServiceCondition": "_api_service_condition",
+            "APIServiceConditionApplyConfiguration": "_api_service_condition",
             "APIServiceList": "_api_service_list",
+            "APIServiceListApplyConfiguration": "_api_service_list",
             "APIServiceSpec": "_api_service_spec",
+            "APIServiceSpecApplyConfiguration": "_api_service_spec",
             "APIServiceStatus": "_api_service_status",
+            "APIServiceStatusApplyConfiguration": "_api_service_status",
             "ServiceReference": "_service_reference",
+            "ServiceReferenceApplyConfiguration": "_service_reference",
         },
     )

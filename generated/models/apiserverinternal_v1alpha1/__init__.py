@@ -9,17 +9,37 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._server_storage_version import ServerStorageVersion as ServerStorageVersion
+    from ._server_storage_version import (
+        ServerStorageVersionApplyConfiguration as ServerStorageVersionApplyConfiguration,
+    )
     from ._storage_version import StorageVersion as StorageVersion
+    from ._storage_version import (
+        StorageVersionApplyConfiguration as StorageVersionApplyConfiguration,
+    )
     from ._storage_version_condition import StorageVersionCondition as StorageVersionCondition
+    from ._storage_version_condition import (
+        StorageVersionConditionApplyConfiguration as StorageVersionConditionApplyConfiguration,
+    )
     from ._storage_version_list import StorageVersionList as StorageVersionList
+    from ._storage_version_list import (
+        StorageVersionListApplyConfiguration as StorageVersionListApplyConfiguration,
+    )
     from ._storage_version_status import StorageVersionStatus as StorageVersionStatus
+    from ._storage_version_status import (
+        StorageVersionStatusApplyConfiguration as StorageVersionStatusApplyConfiguration,
+    )
 
 __all__ = [
     "ServerStorageVersion",
+    "ServerStorageVersionApplyConfiguration",
     "StorageVersion",
+    "StorageVersionApplyConfiguration",
     "StorageVersionCondition",
+    "StorageVersionConditionApplyConfiguration",
     "StorageVersionList",
+    "StorageVersionListApplyConfiguration",
     "StorageVersionStatus",
+    "StorageVersionStatusApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -27,9 +47,14 @@ if not TYPE_CHECKING:
         __name__,
         {
             "ServerStorageVersion": "_server_storage_version",
+            "ServerStorageVersionApplyConfiguration": "_server_storage_version",
             "StorageVersion": "_storage_version",
+            "StorageVersionApplyConfiguration": "_storage_version",
             "StorageVersionCondition": "_storage_version_condition",
+            "StorageVersionConditionApplyConfiguration": "_storage_version_condition",
             "StorageVersionList": "_storage_version_list",
+            "StorageVersionListApplyConfiguration": "_storage_version_list",
             "StorageVersionStatus": "_storage_version_status",
+            "StorageVersionStatusApplyConfiguration": "_storage_version_status",
         },
     )

@@ -9,73 +9,181 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._controller_revision import ControllerRevision as ControllerRevision
+    from ._controller_revision import (
+        ControllerRevisionApplyConfiguration as ControllerRevisionApplyConfiguration,
+    )
     from ._controller_revision_list import ControllerRevisionList as ControllerRevisionList
+    from ._controller_revision_list import (
+        ControllerRevisionListApplyConfiguration as ControllerRevisionListApplyConfiguration,
+    )
     from ._daemon_set import DaemonSet as DaemonSet
+    from ._daemon_set import DaemonSetApplyConfiguration as DaemonSetApplyConfiguration
     from ._daemon_set_condition import DaemonSetCondition as DaemonSetCondition
+    from ._daemon_set_condition import (
+        DaemonSetConditionApplyConfiguration as DaemonSetConditionApplyConfiguration,
+    )
     from ._daemon_set_list import DaemonSetList as DaemonSetList
+    from ._daemon_set_list import DaemonSetListApplyConfiguration as DaemonSetListApplyConfiguration
     from ._daemon_set_spec import DaemonSetSpec as DaemonSetSpec
+    from ._daemon_set_spec import DaemonSetSpecApplyConfiguration as DaemonSetSpecApplyConfiguration
     from ._daemon_set_status import DaemonSetStatus as DaemonSetStatus
+    from ._daemon_set_status import (
+        DaemonSetStatusApplyConfiguration as DaemonSetStatusApplyConfiguration,
+    )
     from ._daemon_set_update_strategy import DaemonSetUpdateStrategy as DaemonSetUpdateStrategy
+    from ._daemon_set_update_strategy import (
+        DaemonSetUpdateStrategyApplyConfiguration as DaemonSetUpdateStrategyApplyConfiguration,
+    )
     from ._deployment import Deployment as Deployment
+    from ._deployment import DeploymentApplyConfiguration as DeploymentApplyConfiguration
     from ._deployment_condition import DeploymentCondition as DeploymentCondition
+    from ._deployment_condition import (
+        DeploymentConditionApplyConfiguration as DeploymentConditionApplyConfiguration,
+    )
     from ._deployment_list import DeploymentList as DeploymentList
+    from ._deployment_list import (
+        DeploymentListApplyConfiguration as DeploymentListApplyConfiguration,
+    )
     from ._deployment_spec import DeploymentSpec as DeploymentSpec
+    from ._deployment_spec import (
+        DeploymentSpecApplyConfiguration as DeploymentSpecApplyConfiguration,
+    )
     from ._deployment_status import DeploymentStatus as DeploymentStatus
+    from ._deployment_status import (
+        DeploymentStatusApplyConfiguration as DeploymentStatusApplyConfiguration,
+    )
     from ._deployment_strategy import DeploymentStrategy as DeploymentStrategy
+    from ._deployment_strategy import (
+        DeploymentStrategyApplyConfiguration as DeploymentStrategyApplyConfiguration,
+    )
     from ._replica_set import ReplicaSet as ReplicaSet
+    from ._replica_set import ReplicaSetApplyConfiguration as ReplicaSetApplyConfiguration
     from ._replica_set_condition import ReplicaSetCondition as ReplicaSetCondition
+    from ._replica_set_condition import (
+        ReplicaSetConditionApplyConfiguration as ReplicaSetConditionApplyConfiguration,
+    )
     from ._replica_set_list import ReplicaSetList as ReplicaSetList
+    from ._replica_set_list import (
+        ReplicaSetListApplyConfiguration as ReplicaSetListApplyConfiguration,
+    )
     from ._replica_set_spec import ReplicaSetSpec as ReplicaSetSpec
+    from ._replica_set_spec import (
+        ReplicaSetSpecApplyConfiguration as ReplicaSetSpecApplyConfiguration,
+    )
     from ._replica_set_status import ReplicaSetStatus as ReplicaSetStatus
+    from ._replica_set_status import (
+        ReplicaSetStatusApplyConfiguration as ReplicaSetStatusApplyConfiguration,
+    )
     from ._rolling_update_daemon_set import RollingUpdateDaemonSet as RollingUpdateDaemonSet
+    from ._rolling_update_daemon_set import (
+        RollingUpdateDaemonSetApplyConfiguration as RollingUpdateDaemonSetApplyConfiguration,
+    )
     from ._rolling_update_deployment import RollingUpdateDeployment as RollingUpdateDeployment
+    from ._rolling_update_deployment import (
+        RollingUpdateDeploymentApplyConfiguration as RollingUpdateDeploymentApplyConfiguration,
+    )
     from ._rolling_update_stateful_set_strategy import (
         RollingUpdateStatefulSetStrategy as RollingUpdateStatefulSetStrategy,
     )
+    from ._rolling_update_stateful_set_strategy import (
+        RollingUpdateStatefulSetStrategyApplyConfiguration as RollingUpdateStatefulSetStrategyApplyConfiguration,
+    )
     from ._stateful_set import StatefulSet as StatefulSet
+    from ._stateful_set import StatefulSetApplyConfiguration as StatefulSetApplyConfiguration
     from ._stateful_set_condition import StatefulSetCondition as StatefulSetCondition
+    from ._stateful_set_condition import (
+        StatefulSetConditionApplyConfiguration as StatefulSetConditionApplyConfiguration,
+    )
     from ._stateful_set_list import StatefulSetList as StatefulSetList
+    from ._stateful_set_list import (
+        StatefulSetListApplyConfiguration as StatefulSetListApplyConfiguration,
+    )
     from ._stateful_set_ordinals import StatefulSetOrdinals as StatefulSetOrdinals
+    from ._stateful_set_ordinals import (
+        StatefulSetOrdinalsApplyConfiguration as StatefulSetOrdinalsApplyConfiguration,
+    )
     from ._stateful_set_persistent_volume_claim_retention_policy import (
         StatefulSetPersistentVolumeClaimRetentionPolicy as StatefulSetPersistentVolumeClaimRetentionPolicy,
     )
+    from ._stateful_set_persistent_volume_claim_retention_policy import (
+        StatefulSetPersistentVolumeClaimRetentionPolicyApplyConfiguration as StatefulSetPersistentVolumeClaimRetentionPolicyApplyConfiguration,
+    )
     from ._stateful_set_spec import StatefulSetSpec as StatefulSetSpec
+    from ._stateful_set_spec import (
+        StatefulSetSpecApplyConfiguration as StatefulSetSpecApplyConfiguration,
+    )
     from ._stateful_set_status import StatefulSetStatus as StatefulSetStatus
+    from ._stateful_set_status import (
+        StatefulSetStatusApplyConfiguration as StatefulSetStatusApplyConfiguration,
+    )
     from ._stateful_set_update_strategy import (
         StatefulSetUpdateStrategy as StatefulSetUpdateStrategy,
+    )
+    from ._stateful_set_update_strategy import (
+        StatefulSetUpdateStrategyApplyConfiguration as StatefulSetUpdateStrategyApplyConfiguration,
     )
 
 __all__ = [
     "ControllerRevision",
+    "ControllerRevisionApplyConfiguration",
     "ControllerRevisionList",
+    "ControllerRevisionListApplyConfiguration",
     "DaemonSet",
+    "DaemonSetApplyConfiguration",
     "DaemonSetCondition",
+    "DaemonSetConditionApplyConfiguration",
     "DaemonSetList",
+    "DaemonSetListApplyConfiguration",
     "DaemonSetSpec",
+    "DaemonSetSpecApplyConfiguration",
     "DaemonSetStatus",
+    "DaemonSetStatusApplyConfiguration",
     "DaemonSetUpdateStrategy",
+    "DaemonSetUpdateStrategyApplyConfiguration",
     "Deployment",
+    "DeploymentApplyConfiguration",
     "DeploymentCondition",
+    "DeploymentConditionApplyConfiguration",
     "DeploymentList",
+    "DeploymentListApplyConfiguration",
     "DeploymentSpec",
+    "DeploymentSpecApplyConfiguration",
     "DeploymentStatus",
+    "DeploymentStatusApplyConfiguration",
     "DeploymentStrategy",
+    "DeploymentStrategyApplyConfiguration",
     "ReplicaSet",
+    "ReplicaSetApplyConfiguration",
     "ReplicaSetCondition",
+    "ReplicaSetConditionApplyConfiguration",
     "ReplicaSetList",
+    "ReplicaSetListApplyConfiguration",
     "ReplicaSetSpec",
+    "ReplicaSetSpecApplyConfiguration",
     "ReplicaSetStatus",
+    "ReplicaSetStatusApplyConfiguration",
     "RollingUpdateDaemonSet",
+    "RollingUpdateDaemonSetApplyConfiguration",
     "RollingUpdateDeployment",
+    "RollingUpdateDeploymentApplyConfiguration",
     "RollingUpdateStatefulSetStrategy",
+    "RollingUpdateStatefulSetStrategyApplyConfiguration",
     "StatefulSet",
+    "StatefulSetApplyConfiguration",
     "StatefulSetCondition",
+    "StatefulSetConditionApplyConfiguration",
     "StatefulSetList",
+    "StatefulSetListApplyConfiguration",
     "StatefulSetOrdinals",
+    "StatefulSetOrdinalsApplyConfiguration",
     "StatefulSetPersistentVolumeClaimRetentionPolicy",
+    "StatefulSetPersistentVolumeClaimRetentionPolicyApplyConfiguration",
     "StatefulSetSpec",
+    "StatefulSetSpecApplyConfiguration",
     "StatefulSetStatus",
+    "StatefulSetStatusApplyConfiguration",
     "StatefulSetUpdateStrategy",
+    "StatefulSetUpdateStrategyApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -83,34 +191,64 @@ if not TYPE_CHECKING:
         __name__,
         {
             "ControllerRevision": "_controller_revision",
+            "ControllerRevisionApplyConfiguration": "_controller_revision",
             "ControllerRevisionList": "_controller_revision_list",
+            "ControllerRevisionListApplyConfiguration": "_controller_revision_list",
             "DaemonSet": "_daemon_set",
+            "DaemonSetApplyConfiguration": "_daemon_set",
             "DaemonSetCondition": "_daemon_set_condition",
+            "DaemonSetConditionApplyConfiguration": "_daemon_set_condition",
             "DaemonSetList": "_daemon_set_list",
+            "DaemonSetListApplyConfiguration": "_daemon_set_list",
             "DaemonSetSpec": "_daemon_set_spec",
+            "DaemonSetSpecApplyConfiguration": "_daemon_set_spec",
             "DaemonSetStatus": "_daemon_set_status",
+            "DaemonSetStatusApplyConfiguration": "_daemon_set_status",
             "DaemonSetUpdateStrategy": "_daemon_set_update_strategy",
+            "DaemonSetUpdateStrategyApplyConfiguration": "_daemon_set_update_strategy",
             "Deployment": "_deployment",
+            "DeploymentApplyConfiguration": "_deployment",
             "DeploymentCondition": "_deployment_condition",
+            "DeploymentConditionApplyConfiguration": "_deployment_condition",
             "DeploymentList": "_deployment_list",
+            "DeploymentListApplyConfiguration": "_deployment_list",
             "DeploymentSpec": "_deployment_spec",
+            "DeploymentSpecApplyConfiguration": "_deployment_spec",
             "DeploymentStatus": "_deployment_status",
+            "DeploymentStatusApplyConfiguration": "_deployment_status",
             "DeploymentStrategy": "_deployment_strategy",
+            "DeploymentStrategyApplyConfiguration": "_deployment_strategy",
             "ReplicaSet": "_replica_set",
+            "ReplicaSetApplyConfiguration": "_replica_set",
             "ReplicaSetCondition": "_replica_set_condition",
+            "ReplicaSetConditionApplyConfiguration": "_replica_set_condition",
             "ReplicaSetList": "_replica_set_list",
+            "ReplicaSetListApplyConfiguration": "_replica_set_list",
             "ReplicaSetSpec": "_replica_set_spec",
+            "ReplicaSetSpecApplyConfiguration": "_replica_set_spec",
             "ReplicaSetStatus": "_replica_set_status",
+            "ReplicaSetStatusApplyConfiguration": "_replica_set_status",
             "RollingUpdateDaemonSet": "_rolling_update_daemon_set",
+            "RollingUpdateDaemonSetApplyConfiguration": "_rolling_update_daemon_set",
             "RollingUpdateDeployment": "_rolling_update_deployment",
+            "RollingUpdateDeploymentApplyConfiguration": "_rolling_update_deployment",
             "RollingUpdateStatefulSetStrategy": "_rolling_update_stateful_set_strategy",
+            "RollingUpdateStatefulSetStrategyApplyConfiguration": "_rolling_update_stateful_set_strategy",
             "StatefulSet": "_stateful_set",
+            "StatefulSetApplyConfiguration": "_stateful_set",
             "StatefulSetCondition": "_stateful_set_condition",
+            "StatefulSetConditionApplyConfiguration": "_stateful_set_condition",
             "StatefulSetList": "_stateful_set_list",
+            "StatefulSetListApplyConfiguration": "_stateful_set_list",
             "StatefulSetOrdinals": "_stateful_set_ordinals",
+            "StatefulSetOrdinalsApplyConfiguration": "_stateful_set_ordinals",
             "StatefulSetPersistentVolumeClaimRetentionPolicy": "_stateful_set_persistent_volume_claim_retention_policy",
+            "StatefulSetPersistentVolumeClaimRetentionPolicyApplyConfiguration": "_stateful_set_persistent_volume_claim_retention_policy",
             "StatefulSetSpec": "_stateful_set_spec",
+            "StatefulSetSpecApplyConfiguration": "_stateful_set_spec",
             "StatefulSetStatus": "_stateful_set_status",
+            "StatefulSetStatusApplyConfiguration": "_stateful_set_status",
             "StatefulSetUpdateStrategy": "_stateful_set_update_strategy",
+            "StatefulSetUpdateStrategyApplyConfiguration": "_stateful_set_update_strategy",
         },
     )

@@ -9,27 +9,61 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._bound_object_reference import BoundObjectReference as BoundObjectReference
+    from ._bound_object_reference import (
+        BoundObjectReferenceApplyConfiguration as BoundObjectReferenceApplyConfiguration,
+    )
     from ._self_subject_review import SelfSubjectReview as SelfSubjectReview
+    from ._self_subject_review import (
+        SelfSubjectReviewApplyConfiguration as SelfSubjectReviewApplyConfiguration,
+    )
     from ._self_subject_review_status import SelfSubjectReviewStatus as SelfSubjectReviewStatus
+    from ._self_subject_review_status import (
+        SelfSubjectReviewStatusApplyConfiguration as SelfSubjectReviewStatusApplyConfiguration,
+    )
     from ._token_request import TokenRequest as TokenRequest
+    from ._token_request import TokenRequestApplyConfiguration as TokenRequestApplyConfiguration
     from ._token_request_spec import TokenRequestSpec as TokenRequestSpec
+    from ._token_request_spec import (
+        TokenRequestSpecApplyConfiguration as TokenRequestSpecApplyConfiguration,
+    )
     from ._token_request_status import TokenRequestStatus as TokenRequestStatus
+    from ._token_request_status import (
+        TokenRequestStatusApplyConfiguration as TokenRequestStatusApplyConfiguration,
+    )
     from ._token_review import TokenReview as TokenReview
+    from ._token_review import TokenReviewApplyConfiguration as TokenReviewApplyConfiguration
     from ._token_review_spec import TokenReviewSpec as TokenReviewSpec
+    from ._token_review_spec import (
+        TokenReviewSpecApplyConfiguration as TokenReviewSpecApplyConfiguration,
+    )
     from ._token_review_status import TokenReviewStatus as TokenReviewStatus
+    from ._token_review_status import (
+        TokenReviewStatusApplyConfiguration as TokenReviewStatusApplyConfiguration,
+    )
     from ._user_info import UserInfo as UserInfo
+    from ._user_info import UserInfoApplyConfiguration as UserInfoApplyConfiguration
 
 __all__ = [
     "BoundObjectReference",
+    "BoundObjectReferenceApplyConfiguration",
     "SelfSubjectReview",
+    "SelfSubjectReviewApplyConfiguration",
     "SelfSubjectReviewStatus",
+    "SelfSubjectReviewStatusApplyConfiguration",
     "TokenRequest",
+    "TokenRequestApplyConfiguration",
     "TokenRequestSpec",
+    "TokenRequestSpecApplyConfiguration",
     "TokenRequestStatus",
+    "TokenRequestStatusApplyConfiguration",
     "TokenReview",
+    "TokenReviewApplyConfiguration",
     "TokenReviewSpec",
+    "TokenReviewSpecApplyConfiguration",
     "TokenReviewStatus",
+    "TokenReviewStatusApplyConfiguration",
     "UserInfo",
+    "UserInfoApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -37,14 +71,24 @@ if not TYPE_CHECKING:
         __name__,
         {
             "BoundObjectReference": "_bound_object_reference",
+            "BoundObjectReferenceApplyConfiguration": "_bound_object_reference",
             "SelfSubjectReview": "_self_subject_review",
+            "SelfSubjectReviewApplyConfiguration": "_self_subject_review",
             "SelfSubjectReviewStatus": "_self_subject_review_status",
+            "SelfSubjectReviewStatusApplyConfiguration": "_self_subject_review_status",
             "TokenRequest": "_token_request",
+            "TokenRequestApplyConfiguration": "_token_request",
             "TokenRequestSpec": "_token_request_spec",
+            "TokenRequestSpecApplyConfiguration": "_token_request_spec",
             "TokenRequestStatus": "_token_request_status",
+            "TokenRequestStatusApplyConfiguration": "_token_request_status",
             "TokenReview": "_token_review",
+            "TokenReviewApplyConfiguration": "_token_review",
             "TokenReviewSpec": "_token_review_spec",
+            "TokenReviewSpecApplyConfiguration": "_token_review_spec",
             "TokenReviewStatus": "_token_review_status",
+            "TokenReviewStatusApplyConfiguration": "_token_review_status",
             "UserInfo": "_user_info",
+            "UserInfoApplyConfiguration": "_user_info",
         },
     )

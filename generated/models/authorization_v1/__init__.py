@@ -9,43 +9,101 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._field_selector_attributes import FieldSelectorAttributes as FieldSelectorAttributes
+    from ._field_selector_attributes import (
+        FieldSelectorAttributesApplyConfiguration as FieldSelectorAttributesApplyConfiguration,
+    )
     from ._label_selector_attributes import LabelSelectorAttributes as LabelSelectorAttributes
+    from ._label_selector_attributes import (
+        LabelSelectorAttributesApplyConfiguration as LabelSelectorAttributesApplyConfiguration,
+    )
     from ._local_subject_access_review import LocalSubjectAccessReview as LocalSubjectAccessReview
+    from ._local_subject_access_review import (
+        LocalSubjectAccessReviewApplyConfiguration as LocalSubjectAccessReviewApplyConfiguration,
+    )
     from ._non_resource_attributes import NonResourceAttributes as NonResourceAttributes
+    from ._non_resource_attributes import (
+        NonResourceAttributesApplyConfiguration as NonResourceAttributesApplyConfiguration,
+    )
     from ._non_resource_rule import NonResourceRule as NonResourceRule
+    from ._non_resource_rule import (
+        NonResourceRuleApplyConfiguration as NonResourceRuleApplyConfiguration,
+    )
     from ._resource_attributes import ResourceAttributes as ResourceAttributes
+    from ._resource_attributes import (
+        ResourceAttributesApplyConfiguration as ResourceAttributesApplyConfiguration,
+    )
     from ._resource_rule import ResourceRule as ResourceRule
+    from ._resource_rule import ResourceRuleApplyConfiguration as ResourceRuleApplyConfiguration
     from ._self_subject_access_review import SelfSubjectAccessReview as SelfSubjectAccessReview
+    from ._self_subject_access_review import (
+        SelfSubjectAccessReviewApplyConfiguration as SelfSubjectAccessReviewApplyConfiguration,
+    )
     from ._self_subject_access_review_spec import (
         SelfSubjectAccessReviewSpec as SelfSubjectAccessReviewSpec,
     )
+    from ._self_subject_access_review_spec import (
+        SelfSubjectAccessReviewSpecApplyConfiguration as SelfSubjectAccessReviewSpecApplyConfiguration,
+    )
     from ._self_subject_rules_review import SelfSubjectRulesReview as SelfSubjectRulesReview
+    from ._self_subject_rules_review import (
+        SelfSubjectRulesReviewApplyConfiguration as SelfSubjectRulesReviewApplyConfiguration,
+    )
     from ._self_subject_rules_review_spec import (
         SelfSubjectRulesReviewSpec as SelfSubjectRulesReviewSpec,
     )
+    from ._self_subject_rules_review_spec import (
+        SelfSubjectRulesReviewSpecApplyConfiguration as SelfSubjectRulesReviewSpecApplyConfiguration,
+    )
     from ._subject_access_review import SubjectAccessReview as SubjectAccessReview
+    from ._subject_access_review import (
+        SubjectAccessReviewApplyConfiguration as SubjectAccessReviewApplyConfiguration,
+    )
     from ._subject_access_review_spec import SubjectAccessReviewSpec as SubjectAccessReviewSpec
+    from ._subject_access_review_spec import (
+        SubjectAccessReviewSpecApplyConfiguration as SubjectAccessReviewSpecApplyConfiguration,
+    )
     from ._subject_access_review_status import (
         SubjectAccessReviewStatus as SubjectAccessReviewStatus,
     )
+    from ._subject_access_review_status import (
+        SubjectAccessReviewStatusApplyConfiguration as SubjectAccessReviewStatusApplyConfiguration,
+    )
     from ._subject_rules_review_status import SubjectRulesReviewStatus as SubjectRulesReviewStatus
+    from ._subject_rules_review_status import (
+        SubjectRulesReviewStatusApplyConfiguration as SubjectRulesReviewStatusApplyConfiguration,
+    )
 
 __all__ = [
     "FieldSelectorAttributes",
+    "FieldSelectorAttributesApplyConfiguration",
     "LabelSelectorAttributes",
+    "LabelSelectorAttributesApplyConfiguration",
     "LocalSubjectAccessReview",
+    "LocalSubjectAccessReviewApplyConfiguration",
     "NonResourceAttributes",
+    "NonResourceAttributesApplyConfiguration",
     "NonResourceRule",
+    "NonResourceRuleApplyConfiguration",
     "ResourceAttributes",
+    "ResourceAttributesApplyConfiguration",
     "ResourceRule",
+    "ResourceRuleApplyConfiguration",
     "SelfSubjectAccessReview",
+    "SelfSubjectAccessReviewApplyConfiguration",
     "SelfSubjectAccessReviewSpec",
+    "SelfSubjectAccessReviewSpecApplyConfiguration",
     "SelfSubjectRulesReview",
+    "SelfSubjectRulesReviewApplyConfiguration",
     "SelfSubjectRulesReviewSpec",
+    "SelfSubjectRulesReviewSpecApplyConfiguration",
     "SubjectAccessReview",
+    "SubjectAccessReviewApplyConfiguration",
     "SubjectAccessReviewSpec",
+    "SubjectAccessReviewSpecApplyConfiguration",
     "SubjectAccessReviewStatus",
+    "SubjectAccessReviewStatusApplyConfiguration",
     "SubjectRulesReviewStatus",
+    "SubjectRulesReviewStatusApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -53,19 +111,34 @@ if not TYPE_CHECKING:
         __name__,
         {
             "FieldSelectorAttributes": "_field_selector_attributes",
+            "FieldSelectorAttributesApplyConfiguration": "_field_selector_attributes",
             "LabelSelectorAttributes": "_label_selector_attributes",
+            "LabelSelectorAttributesApplyConfiguration": "_label_selector_attributes",
             "LocalSubjectAccessReview": "_local_subject_access_review",
+            "LocalSubjectAccessReviewApplyConfiguration": "_local_subject_access_review",
             "NonResourceAttributes": "_non_resource_attributes",
+            "NonResourceAttributesApplyConfiguration": "_non_resource_attributes",
             "NonResourceRule": "_non_resource_rule",
+            "NonResourceRuleApplyConfiguration": "_non_resource_rule",
             "ResourceAttributes": "_resource_attributes",
+            "ResourceAttributesApplyConfiguration": "_resource_attributes",
             "ResourceRule": "_resource_rule",
+            "ResourceRuleApplyConfiguration": "_resource_rule",
             "SelfSubjectAccessReview": "_self_subject_access_review",
+            "SelfSubjectAccessReviewApplyConfiguration": "_self_subject_access_review",
             "SelfSubjectAccessReviewSpec": "_self_subject_access_review_spec",
+            "SelfSubjectAccessReviewSpecApplyConfiguration": "_self_subject_access_review_spec",
             "SelfSubjectRulesReview": "_self_subject_rules_review",
+            "SelfSubjectRulesReviewApplyConfiguration": "_self_subject_rules_review",
             "SelfSubjectRulesReviewSpec": "_self_subject_rules_review_spec",
+            "SelfSubjectRulesReviewSpecApplyConfiguration": "_self_subject_rules_review_spec",
             "SubjectAccessReview": "_subject_access_review",
+            "SubjectAccessReviewApplyConfiguration": "_subject_access_review",
             "SubjectAccessReviewSpec": "_subject_access_review_spec",
+            "SubjectAccessReviewSpecApplyConfiguration": "_subject_access_review_spec",
             "SubjectAccessReviewStatus": "_subject_access_review_status",
+            "SubjectAccessReviewStatusApplyConfiguration": "_subject_access_review_status",
             "SubjectRulesReviewStatus": "_subject_rules_review_status",
+            "SubjectRulesReviewStatusApplyConfiguration": "_subject_rules_review_status",
         },
     )

@@ -11,29 +11,55 @@ if TYPE_CHECKING:
     from ._cross_version_object_reference import (
         CrossVersionObjectReference as CrossVersionObjectReference,
     )
+    from ._cross_version_object_reference import (
+        CrossVersionObjectReferenceApplyConfiguration as CrossVersionObjectReferenceApplyConfiguration,
+    )
     from ._horizontal_pod_autoscaler import HorizontalPodAutoscaler as HorizontalPodAutoscaler
+    from ._horizontal_pod_autoscaler import (
+        HorizontalPodAutoscalerApplyConfiguration as HorizontalPodAutoscalerApplyConfiguration,
+    )
     from ._horizontal_pod_autoscaler_list import (
         HorizontalPodAutoscalerList as HorizontalPodAutoscalerList,
+    )
+    from ._horizontal_pod_autoscaler_list import (
+        HorizontalPodAutoscalerListApplyConfiguration as HorizontalPodAutoscalerListApplyConfiguration,
     )
     from ._horizontal_pod_autoscaler_spec import (
         HorizontalPodAutoscalerSpec as HorizontalPodAutoscalerSpec,
     )
+    from ._horizontal_pod_autoscaler_spec import (
+        HorizontalPodAutoscalerSpecApplyConfiguration as HorizontalPodAutoscalerSpecApplyConfiguration,
+    )
     from ._horizontal_pod_autoscaler_status import (
         HorizontalPodAutoscalerStatus as HorizontalPodAutoscalerStatus,
     )
+    from ._horizontal_pod_autoscaler_status import (
+        HorizontalPodAutoscalerStatusApplyConfiguration as HorizontalPodAutoscalerStatusApplyConfiguration,
+    )
     from ._scale import Scale as Scale
+    from ._scale import ScaleApplyConfiguration as ScaleApplyConfiguration
     from ._scale_spec import ScaleSpec as ScaleSpec
+    from ._scale_spec import ScaleSpecApplyConfiguration as ScaleSpecApplyConfiguration
     from ._scale_status import ScaleStatus as ScaleStatus
+    from ._scale_status import ScaleStatusApplyConfiguration as ScaleStatusApplyConfiguration
 
 __all__ = [
     "CrossVersionObjectReference",
+    "CrossVersionObjectReferenceApplyConfiguration",
     "HorizontalPodAutoscaler",
+    "HorizontalPodAutoscalerApplyConfiguration",
     "HorizontalPodAutoscalerList",
+    "HorizontalPodAutoscalerListApplyConfiguration",
     "HorizontalPodAutoscalerSpec",
+    "HorizontalPodAutoscalerSpecApplyConfiguration",
     "HorizontalPodAutoscalerStatus",
+    "HorizontalPodAutoscalerStatusApplyConfiguration",
     "Scale",
+    "ScaleApplyConfiguration",
     "ScaleSpec",
+    "ScaleSpecApplyConfiguration",
     "ScaleStatus",
+    "ScaleStatusApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -41,12 +67,20 @@ if not TYPE_CHECKING:
         __name__,
         {
             "CrossVersionObjectReference": "_cross_version_object_reference",
+            "CrossVersionObjectReferenceApplyConfiguration": "_cross_version_object_reference",
             "HorizontalPodAutoscaler": "_horizontal_pod_autoscaler",
+            "HorizontalPodAutoscalerApplyConfiguration": "_horizontal_pod_autoscaler",
             "HorizontalPodAutoscalerList": "_horizontal_pod_autoscaler_list",
+            "HorizontalPodAutoscalerListApplyConfiguration": "_horizontal_pod_autoscaler_list",
             "HorizontalPodAutoscalerSpec": "_horizontal_pod_autoscaler_spec",
+            "HorizontalPodAutoscalerSpecApplyConfiguration": "_horizontal_pod_autoscaler_spec",
             "HorizontalPodAutoscalerStatus": "_horizontal_pod_autoscaler_status",
+            "HorizontalPodAutoscalerStatusApplyConfiguration": "_horizontal_pod_autoscaler_status",
             "Scale": "_scale",
+            "ScaleApplyConfiguration": "_scale",
             "ScaleSpec": "_scale_spec",
+            "ScaleSpecApplyConfiguration": "_scale_spec",
             "ScaleStatus": "_scale_status",
+            "ScaleStatusApplyConfiguration": "_scale_status",
         },
     )

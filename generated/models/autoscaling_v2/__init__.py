@@ -11,69 +11,159 @@ if TYPE_CHECKING:
     from ._container_resource_metric_source import (
         ContainerResourceMetricSource as ContainerResourceMetricSource,
     )
+    from ._container_resource_metric_source import (
+        ContainerResourceMetricSourceApplyConfiguration as ContainerResourceMetricSourceApplyConfiguration,
+    )
     from ._container_resource_metric_status import (
         ContainerResourceMetricStatus as ContainerResourceMetricStatus,
+    )
+    from ._container_resource_metric_status import (
+        ContainerResourceMetricStatusApplyConfiguration as ContainerResourceMetricStatusApplyConfiguration,
     )
     from ._cross_version_object_reference import (
         CrossVersionObjectReference as CrossVersionObjectReference,
     )
+    from ._cross_version_object_reference import (
+        CrossVersionObjectReferenceApplyConfiguration as CrossVersionObjectReferenceApplyConfiguration,
+    )
     from ._external_metric_source import ExternalMetricSource as ExternalMetricSource
+    from ._external_metric_source import (
+        ExternalMetricSourceApplyConfiguration as ExternalMetricSourceApplyConfiguration,
+    )
     from ._external_metric_status import ExternalMetricStatus as ExternalMetricStatus
+    from ._external_metric_status import (
+        ExternalMetricStatusApplyConfiguration as ExternalMetricStatusApplyConfiguration,
+    )
     from ._horizontal_pod_autoscaler import HorizontalPodAutoscaler as HorizontalPodAutoscaler
+    from ._horizontal_pod_autoscaler import (
+        HorizontalPodAutoscalerApplyConfiguration as HorizontalPodAutoscalerApplyConfiguration,
+    )
     from ._horizontal_pod_autoscaler_behavior import (
         HorizontalPodAutoscalerBehavior as HorizontalPodAutoscalerBehavior,
+    )
+    from ._horizontal_pod_autoscaler_behavior import (
+        HorizontalPodAutoscalerBehaviorApplyConfiguration as HorizontalPodAutoscalerBehaviorApplyConfiguration,
     )
     from ._horizontal_pod_autoscaler_condition import (
         HorizontalPodAutoscalerCondition as HorizontalPodAutoscalerCondition,
     )
+    from ._horizontal_pod_autoscaler_condition import (
+        HorizontalPodAutoscalerConditionApplyConfiguration as HorizontalPodAutoscalerConditionApplyConfiguration,
+    )
     from ._horizontal_pod_autoscaler_list import (
         HorizontalPodAutoscalerList as HorizontalPodAutoscalerList,
+    )
+    from ._horizontal_pod_autoscaler_list import (
+        HorizontalPodAutoscalerListApplyConfiguration as HorizontalPodAutoscalerListApplyConfiguration,
     )
     from ._horizontal_pod_autoscaler_spec import (
         HorizontalPodAutoscalerSpec as HorizontalPodAutoscalerSpec,
     )
+    from ._horizontal_pod_autoscaler_spec import (
+        HorizontalPodAutoscalerSpecApplyConfiguration as HorizontalPodAutoscalerSpecApplyConfiguration,
+    )
     from ._horizontal_pod_autoscaler_status import (
         HorizontalPodAutoscalerStatus as HorizontalPodAutoscalerStatus,
     )
+    from ._horizontal_pod_autoscaler_status import (
+        HorizontalPodAutoscalerStatusApplyConfiguration as HorizontalPodAutoscalerStatusApplyConfiguration,
+    )
     from ._hpa_scaling_policy import HPAScalingPolicy as HPAScalingPolicy
+    from ._hpa_scaling_policy import (
+        HPAScalingPolicyApplyConfiguration as HPAScalingPolicyApplyConfiguration,
+    )
     from ._hpa_scaling_rules import HPAScalingRules as HPAScalingRules
+    from ._hpa_scaling_rules import (
+        HPAScalingRulesApplyConfiguration as HPAScalingRulesApplyConfiguration,
+    )
     from ._metric_identifier import MetricIdentifier as MetricIdentifier
+    from ._metric_identifier import (
+        MetricIdentifierApplyConfiguration as MetricIdentifierApplyConfiguration,
+    )
     from ._metric_spec import MetricSpec as MetricSpec
+    from ._metric_spec import MetricSpecApplyConfiguration as MetricSpecApplyConfiguration
     from ._metric_status import MetricStatus as MetricStatus
+    from ._metric_status import MetricStatusApplyConfiguration as MetricStatusApplyConfiguration
     from ._metric_target import MetricTarget as MetricTarget
+    from ._metric_target import MetricTargetApplyConfiguration as MetricTargetApplyConfiguration
     from ._metric_value_status import MetricValueStatus as MetricValueStatus
+    from ._metric_value_status import (
+        MetricValueStatusApplyConfiguration as MetricValueStatusApplyConfiguration,
+    )
     from ._object_metric_source import ObjectMetricSource as ObjectMetricSource
+    from ._object_metric_source import (
+        ObjectMetricSourceApplyConfiguration as ObjectMetricSourceApplyConfiguration,
+    )
     from ._object_metric_status import ObjectMetricStatus as ObjectMetricStatus
+    from ._object_metric_status import (
+        ObjectMetricStatusApplyConfiguration as ObjectMetricStatusApplyConfiguration,
+    )
     from ._pods_metric_source import PodsMetricSource as PodsMetricSource
+    from ._pods_metric_source import (
+        PodsMetricSourceApplyConfiguration as PodsMetricSourceApplyConfiguration,
+    )
     from ._pods_metric_status import PodsMetricStatus as PodsMetricStatus
+    from ._pods_metric_status import (
+        PodsMetricStatusApplyConfiguration as PodsMetricStatusApplyConfiguration,
+    )
     from ._resource_metric_source import ResourceMetricSource as ResourceMetricSource
+    from ._resource_metric_source import (
+        ResourceMetricSourceApplyConfiguration as ResourceMetricSourceApplyConfiguration,
+    )
     from ._resource_metric_status import ResourceMetricStatus as ResourceMetricStatus
+    from ._resource_metric_status import (
+        ResourceMetricStatusApplyConfiguration as ResourceMetricStatusApplyConfiguration,
+    )
 
 __all__ = [
     "ContainerResourceMetricSource",
+    "ContainerResourceMetricSourceApplyConfiguration",
     "ContainerResourceMetricStatus",
+    "ContainerResourceMetricStatusApplyConfiguration",
     "CrossVersionObjectReference",
+    "CrossVersionObjectReferenceApplyConfiguration",
     "ExternalMetricSource",
+    "ExternalMetricSourceApplyConfiguration",
     "ExternalMetricStatus",
+    "ExternalMetricStatusApplyConfiguration",
     "HPAScalingPolicy",
+    "HPAScalingPolicyApplyConfiguration",
     "HPAScalingRules",
+    "HPAScalingRulesApplyConfiguration",
     "HorizontalPodAutoscaler",
+    "HorizontalPodAutoscalerApplyConfiguration",
     "HorizontalPodAutoscalerBehavior",
+    "HorizontalPodAutoscalerBehaviorApplyConfiguration",
     "HorizontalPodAutoscalerCondition",
+    "HorizontalPodAutoscalerConditionApplyConfiguration",
     "HorizontalPodAutoscalerList",
+    "HorizontalPodAutoscalerListApplyConfiguration",
     "HorizontalPodAutoscalerSpec",
+    "HorizontalPodAutoscalerSpecApplyConfiguration",
     "HorizontalPodAutoscalerStatus",
+    "HorizontalPodAutoscalerStatusApplyConfiguration",
     "MetricIdentifier",
+    "MetricIdentifierApplyConfiguration",
     "MetricSpec",
+    "MetricSpecApplyConfiguration",
     "MetricStatus",
+    "MetricStatusApplyConfiguration",
     "MetricTarget",
+    "MetricTargetApplyConfiguration",
     "MetricValueStatus",
+    "MetricValueStatusApplyConfiguration",
     "ObjectMetricSource",
+    "ObjectMetricSourceApplyConfiguration",
     "ObjectMetricStatus",
+    "ObjectMetricStatusApplyConfiguration",
     "PodsMetricSource",
+    "PodsMetricSourceApplyConfiguration",
     "PodsMetricStatus",
+    "PodsMetricStatusApplyConfiguration",
     "ResourceMetricSource",
+    "ResourceMetricSourceApplyConfiguration",
     "ResourceMetricStatus",
+    "ResourceMetricStatusApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -81,28 +171,52 @@ if not TYPE_CHECKING:
         __name__,
         {
             "ContainerResourceMetricSource": "_container_resource_metric_source",
+            "ContainerResourceMetricSourceApplyConfiguration": "_container_resource_metric_source",
             "ContainerResourceMetricStatus": "_container_resource_metric_status",
+            "ContainerResourceMetricStatusApplyConfiguration": "_container_resource_metric_status",
             "CrossVersionObjectReference": "_cross_version_object_reference",
+            "CrossVersionObjectReferenceApplyConfiguration": "_cross_version_object_reference",
             "ExternalMetricSource": "_external_metric_source",
+            "ExternalMetricSourceApplyConfiguration": "_external_metric_source",
             "ExternalMetricStatus": "_external_metric_status",
+            "ExternalMetricStatusApplyConfiguration": "_external_metric_status",
             "HPAScalingPolicy": "_hpa_scaling_policy",
+            "HPAScalingPolicyApplyConfiguration": "_hpa_scaling_policy",
             "HPAScalingRules": "_hpa_scaling_rules",
+            "HPAScalingRulesApplyConfiguration": "_hpa_scaling_rules",
             "HorizontalPodAutoscaler": "_horizontal_pod_autoscaler",
+            "HorizontalPodAutoscalerApplyConfiguration": "_horizontal_pod_autoscaler",
             "HorizontalPodAutoscalerBehavior": "_horizontal_pod_autoscaler_behavior",
+            "HorizontalPodAutoscalerBehaviorApplyConfiguration": "_horizontal_pod_autoscaler_behavior",
             "HorizontalPodAutoscalerCondition": "_horizontal_pod_autoscaler_condition",
+            "HorizontalPodAutoscalerConditionApplyConfiguration": "_horizontal_pod_autoscaler_condition",
             "HorizontalPodAutoscalerList": "_horizontal_pod_autoscaler_list",
+            "HorizontalPodAutoscalerListApplyConfiguration": "_horizontal_pod_autoscaler_list",
             "HorizontalPodAutoscalerSpec": "_horizontal_pod_autoscaler_spec",
+            "HorizontalPodAutoscalerSpecApplyConfiguration": "_horizontal_pod_autoscaler_spec",
             "HorizontalPodAutoscalerStatus": "_horizontal_pod_autoscaler_status",
+            "HorizontalPodAutoscalerStatusApplyConfiguration": "_horizontal_pod_autoscaler_status",
             "MetricIdentifier": "_metric_identifier",
+            "MetricIdentifierApplyConfiguration": "_metric_identifier",
             "MetricSpec": "_metric_spec",
+            "MetricSpecApplyConfiguration": "_metric_spec",
             "MetricStatus": "_metric_status",
+            "MetricStatusApplyConfiguration": "_metric_status",
             "MetricTarget": "_metric_target",
+            "MetricTargetApplyConfiguration": "_metric_target",
             "MetricValueStatus": "_metric_value_status",
+            "MetricValueStatusApplyConfiguration": "_metric_value_status",
             "ObjectMetricSource": "_object_metric_source",
+            "ObjectMetricSourceApplyConfiguration": "_object_metric_source",
             "ObjectMetricStatus": "_object_metric_status",
+            "ObjectMetricStatusApplyConfiguration": "_object_metric_status",
             "PodsMetricSource": "_pods_metric_source",
+            "PodsMetricSourceApplyConfiguration": "_pods_metric_source",
             "PodsMetricStatus": "_pods_metric_status",
+            "PodsMetricStatusApplyConfiguration": "_pods_metric_status",
             "ResourceMetricSource": "_resource_metric_source",
+            "ResourceMetricSourceApplyConfiguration": "_resource_metric_source",
             "ResourceMetricStatus": "_resource_metric_status",
+            "ResourceMetricStatusApplyConfiguration": "_resource_metric_status",
         },
     )

@@ -9,45 +9,93 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._cron_job import CronJob as CronJob
+    from ._cron_job import CronJobApplyConfiguration as CronJobApplyConfiguration
     from ._cron_job_list import CronJobList as CronJobList
+    from ._cron_job_list import CronJobListApplyConfiguration as CronJobListApplyConfiguration
     from ._cron_job_spec import CronJobSpec as CronJobSpec
+    from ._cron_job_spec import CronJobSpecApplyConfiguration as CronJobSpecApplyConfiguration
     from ._cron_job_status import CronJobStatus as CronJobStatus
+    from ._cron_job_status import CronJobStatusApplyConfiguration as CronJobStatusApplyConfiguration
     from ._job import Job as Job
+    from ._job import JobApplyConfiguration as JobApplyConfiguration
     from ._job_condition import JobCondition as JobCondition
+    from ._job_condition import JobConditionApplyConfiguration as JobConditionApplyConfiguration
     from ._job_list import JobList as JobList
+    from ._job_list import JobListApplyConfiguration as JobListApplyConfiguration
     from ._job_spec import JobSpec as JobSpec
+    from ._job_spec import JobSpecApplyConfiguration as JobSpecApplyConfiguration
     from ._job_status import JobStatus as JobStatus
+    from ._job_status import JobStatusApplyConfiguration as JobStatusApplyConfiguration
     from ._job_template_spec import JobTemplateSpec as JobTemplateSpec
+    from ._job_template_spec import (
+        JobTemplateSpecApplyConfiguration as JobTemplateSpecApplyConfiguration,
+    )
     from ._pod_failure_policy import PodFailurePolicy as PodFailurePolicy
+    from ._pod_failure_policy import (
+        PodFailurePolicyApplyConfiguration as PodFailurePolicyApplyConfiguration,
+    )
     from ._pod_failure_policy_on_exit_codes_requirement import (
         PodFailurePolicyOnExitCodesRequirement as PodFailurePolicyOnExitCodesRequirement,
+    )
+    from ._pod_failure_policy_on_exit_codes_requirement import (
+        PodFailurePolicyOnExitCodesRequirementApplyConfiguration as PodFailurePolicyOnExitCodesRequirementApplyConfiguration,
     )
     from ._pod_failure_policy_on_pod_conditions_pattern import (
         PodFailurePolicyOnPodConditionsPattern as PodFailurePolicyOnPodConditionsPattern,
     )
+    from ._pod_failure_policy_on_pod_conditions_pattern import (
+        PodFailurePolicyOnPodConditionsPatternApplyConfiguration as PodFailurePolicyOnPodConditionsPatternApplyConfiguration,
+    )
     from ._pod_failure_policy_rule import PodFailurePolicyRule as PodFailurePolicyRule
+    from ._pod_failure_policy_rule import (
+        PodFailurePolicyRuleApplyConfiguration as PodFailurePolicyRuleApplyConfiguration,
+    )
     from ._success_policy import SuccessPolicy as SuccessPolicy
+    from ._success_policy import SuccessPolicyApplyConfiguration as SuccessPolicyApplyConfiguration
     from ._success_policy_rule import SuccessPolicyRule as SuccessPolicyRule
+    from ._success_policy_rule import (
+        SuccessPolicyRuleApplyConfiguration as SuccessPolicyRuleApplyConfiguration,
+    )
     from ._uncounted_terminated_pods import UncountedTerminatedPods as UncountedTerminatedPods
+    from ._uncounted_terminated_pods import (
+        UncountedTerminatedPodsApplyConfiguration as UncountedTerminatedPodsApplyConfiguration,
+    )
 
 __all__ = [
     "CronJob",
+    "CronJobApplyConfiguration",
     "CronJobList",
+    "CronJobListApplyConfiguration",
     "CronJobSpec",
+    "CronJobSpecApplyConfiguration",
     "CronJobStatus",
+    "CronJobStatusApplyConfiguration",
     "Job",
+    "JobApplyConfiguration",
     "JobCondition",
+    "JobConditionApplyConfiguration",
     "JobList",
+    "JobListApplyConfiguration",
     "JobSpec",
+    "JobSpecApplyConfiguration",
     "JobStatus",
+    "JobStatusApplyConfiguration",
     "JobTemplateSpec",
+    "JobTemplateSpecApplyConfiguration",
     "PodFailurePolicy",
+    "PodFailurePolicyApplyConfiguration",
     "PodFailurePolicyOnExitCodesRequirement",
+    "PodFailurePolicyOnExitCodesRequirementApplyConfiguration",
     "PodFailurePolicyOnPodConditionsPattern",
+    "PodFailurePolicyOnPodConditionsPatternApplyConfiguration",
     "PodFailurePolicyRule",
+    "PodFailurePolicyRuleApplyConfiguration",
     "SuccessPolicy",
+    "SuccessPolicyApplyConfiguration",
     "SuccessPolicyRule",
+    "SuccessPolicyRuleApplyConfiguration",
     "UncountedTerminatedPods",
+    "UncountedTerminatedPodsApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -55,21 +103,38 @@ if not TYPE_CHECKING:
         __name__,
         {
             "CronJob": "_cron_job",
+            "CronJobApplyConfiguration": "_cron_job",
             "CronJobList": "_cron_job_list",
+            "CronJobListApplyConfiguration": "_cron_job_list",
             "CronJobSpec": "_cron_job_spec",
+            "CronJobSpecApplyConfiguration": "_cron_job_spec",
             "CronJobStatus": "_cron_job_status",
+            "CronJobStatusApplyConfiguration": "_cron_job_status",
             "Job": "_job",
+            "JobApplyConfiguration": "_job",
             "JobCondition": "_job_condition",
+            "JobConditionApplyConfiguration": "_job_condition",
             "JobList": "_job_list",
+            "JobListApplyConfiguration": "_job_list",
             "JobSpec": "_job_spec",
+            "JobSpecApplyConfiguration": "_job_spec",
             "JobStatus": "_job_status",
+            "JobStatusApplyConfiguration": "_job_status",
             "JobTemplateSpec": "_job_template_spec",
+            "JobTemplateSpecApplyConfiguration": "_job_template_spec",
             "PodFailurePolicy": "_pod_failure_policy",
+            "PodFailurePolicyApplyConfiguration": "_pod_failure_policy",
             "PodFailurePolicyOnExitCodesRequirement": "_pod_failure_policy_on_exit_codes_requirement",
+            "PodFailurePolicyOnExitCodesRequirementApplyConfiguration": "_pod_failure_policy_on_exit_codes_requirement",
             "PodFailurePolicyOnPodConditionsPattern": "_pod_failure_policy_on_pod_conditions_pattern",
+            "PodFailurePolicyOnPodConditionsPatternApplyConfiguration": "_pod_failure_policy_on_pod_conditions_pattern",
             "PodFailurePolicyRule": "_pod_failure_policy_rule",
+            "PodFailurePolicyRuleApplyConfiguration": "_pod_failure_policy_rule",
             "SuccessPolicy": "_success_policy",
+            "SuccessPolicyApplyConfiguration": "_success_policy",
             "SuccessPolicyRule": "_success_policy_rule",
+            "SuccessPolicyRuleApplyConfiguration": "_success_policy_rule",
             "UncountedTerminatedPods": "_uncounted_terminated_pods",
+            "UncountedTerminatedPodsApplyConfiguration": "_uncounted_terminated_pods",
         },
     )

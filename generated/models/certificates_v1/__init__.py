@@ -9,25 +9,45 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._certificate_signing_request import CertificateSigningRequest as CertificateSigningRequest
+    from ._certificate_signing_request import (
+        CertificateSigningRequestApplyConfiguration as CertificateSigningRequestApplyConfiguration,
+    )
     from ._certificate_signing_request_condition import (
         CertificateSigningRequestCondition as CertificateSigningRequestCondition,
+    )
+    from ._certificate_signing_request_condition import (
+        CertificateSigningRequestConditionApplyConfiguration as CertificateSigningRequestConditionApplyConfiguration,
     )
     from ._certificate_signing_request_list import (
         CertificateSigningRequestList as CertificateSigningRequestList,
     )
+    from ._certificate_signing_request_list import (
+        CertificateSigningRequestListApplyConfiguration as CertificateSigningRequestListApplyConfiguration,
+    )
     from ._certificate_signing_request_spec import (
         CertificateSigningRequestSpec as CertificateSigningRequestSpec,
+    )
+    from ._certificate_signing_request_spec import (
+        CertificateSigningRequestSpecApplyConfiguration as CertificateSigningRequestSpecApplyConfiguration,
     )
     from ._certificate_signing_request_status import (
         CertificateSigningRequestStatus as CertificateSigningRequestStatus,
     )
+    from ._certificate_signing_request_status import (
+        CertificateSigningRequestStatusApplyConfiguration as CertificateSigningRequestStatusApplyConfiguration,
+    )
 
 __all__ = [
     "CertificateSigningRequest",
+    "CertificateSigningRequestApplyConfiguration",
     "CertificateSigningRequestCondition",
+    "CertificateSigningRequestConditionApplyConfiguration",
     "CertificateSigningRequestList",
+    "CertificateSigningRequestListApplyConfiguration",
     "CertificateSigningRequestSpec",
+    "CertificateSigningRequestSpecApplyConfiguration",
     "CertificateSigningRequestStatus",
+    "CertificateSigningRequestStatusApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -35,9 +55,14 @@ if not TYPE_CHECKING:
         __name__,
         {
             "CertificateSigningRequest": "_certificate_signing_request",
+            "CertificateSigningRequestApplyConfiguration": "_certificate_signing_request",
             "CertificateSigningRequestCondition": "_certificate_signing_request_condition",
+            "CertificateSigningRequestConditionApplyConfiguration": "_certificate_signing_request_condition",
             "CertificateSigningRequestList": "_certificate_signing_request_list",
+            "CertificateSigningRequestListApplyConfiguration": "_certificate_signing_request_list",
             "CertificateSigningRequestSpec": "_certificate_signing_request_spec",
+            "CertificateSigningRequestSpecApplyConfiguration": "_certificate_signing_request_spec",
             "CertificateSigningRequestStatus": "_certificate_signing_request_status",
+            "CertificateSigningRequestStatusApplyConfiguration": "_certificate_signing_request_status",
         },
     )

@@ -9,13 +9,25 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._cluster_trust_bundle import ClusterTrustBundle as ClusterTrustBundle
+    from ._cluster_trust_bundle import (
+        ClusterTrustBundleApplyConfiguration as ClusterTrustBundleApplyConfiguration,
+    )
     from ._cluster_trust_bundle_list import ClusterTrustBundleList as ClusterTrustBundleList
+    from ._cluster_trust_bundle_list import (
+        ClusterTrustBundleListApplyConfiguration as ClusterTrustBundleListApplyConfiguration,
+    )
     from ._cluster_trust_bundle_spec import ClusterTrustBundleSpec as ClusterTrustBundleSpec
+    from ._cluster_trust_bundle_spec import (
+        ClusterTrustBundleSpecApplyConfiguration as ClusterTrustBundleSpecApplyConfiguration,
+    )
 
 __all__ = [
     "ClusterTrustBundle",
+    "ClusterTrustBundleApplyConfiguration",
     "ClusterTrustBundleList",
+    "ClusterTrustBundleListApplyConfiguration",
     "ClusterTrustBundleSpec",
+    "ClusterTrustBundleSpecApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -23,7 +35,10 @@ if not TYPE_CHECKING:
         __name__,
         {
             "ClusterTrustBundle": "_cluster_trust_bundle",
+            "ClusterTrustBundleApplyConfiguration": "_cluster_trust_bundle",
             "ClusterTrustBundleList": "_cluster_trust_bundle_list",
+            "ClusterTrustBundleListApplyConfiguration": "_cluster_trust_bundle_list",
             "ClusterTrustBundleSpec": "_cluster_trust_bundle_spec",
+            "ClusterTrustBundleSpecApplyConfiguration": "_cluster_trust_bundle_spec",
         },
     )

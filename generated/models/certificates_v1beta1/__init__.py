@@ -9,27 +9,55 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._cluster_trust_bundle import ClusterTrustBundle as ClusterTrustBundle
+    from ._cluster_trust_bundle import (
+        ClusterTrustBundleApplyConfiguration as ClusterTrustBundleApplyConfiguration,
+    )
     from ._cluster_trust_bundle_list import ClusterTrustBundleList as ClusterTrustBundleList
+    from ._cluster_trust_bundle_list import (
+        ClusterTrustBundleListApplyConfiguration as ClusterTrustBundleListApplyConfiguration,
+    )
     from ._cluster_trust_bundle_spec import ClusterTrustBundleSpec as ClusterTrustBundleSpec
+    from ._cluster_trust_bundle_spec import (
+        ClusterTrustBundleSpecApplyConfiguration as ClusterTrustBundleSpecApplyConfiguration,
+    )
     from ._pod_certificate_request import PodCertificateRequest as PodCertificateRequest
+    from ._pod_certificate_request import (
+        PodCertificateRequestApplyConfiguration as PodCertificateRequestApplyConfiguration,
+    )
     from ._pod_certificate_request_list import (
         PodCertificateRequestList as PodCertificateRequestList,
+    )
+    from ._pod_certificate_request_list import (
+        PodCertificateRequestListApplyConfiguration as PodCertificateRequestListApplyConfiguration,
     )
     from ._pod_certificate_request_spec import (
         PodCertificateRequestSpec as PodCertificateRequestSpec,
     )
+    from ._pod_certificate_request_spec import (
+        PodCertificateRequestSpecApplyConfiguration as PodCertificateRequestSpecApplyConfiguration,
+    )
     from ._pod_certificate_request_status import (
         PodCertificateRequestStatus as PodCertificateRequestStatus,
+    )
+    from ._pod_certificate_request_status import (
+        PodCertificateRequestStatusApplyConfiguration as PodCertificateRequestStatusApplyConfiguration,
     )
 
 __all__ = [
     "ClusterTrustBundle",
+    "ClusterTrustBundleApplyConfiguration",
     "ClusterTrustBundleList",
+    "ClusterTrustBundleListApplyConfiguration",
     "ClusterTrustBundleSpec",
+    "ClusterTrustBundleSpecApplyConfiguration",
     "PodCertificateRequest",
+    "PodCertificateRequestApplyConfiguration",
     "PodCertificateRequestList",
+    "PodCertificateRequestListApplyConfiguration",
     "PodCertificateRequestSpec",
+    "PodCertificateRequestSpecApplyConfiguration",
     "PodCertificateRequestStatus",
+    "PodCertificateRequestStatusApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -37,11 +65,18 @@ if not TYPE_CHECKING:
         __name__,
         {
             "ClusterTrustBundle": "_cluster_trust_bundle",
+            "ClusterTrustBundleApplyConfiguration": "_cluster_trust_bundle",
             "ClusterTrustBundleList": "_cluster_trust_bundle_list",
+            "ClusterTrustBundleListApplyConfiguration": "_cluster_trust_bundle_list",
             "ClusterTrustBundleSpec": "_cluster_trust_bundle_spec",
+            "ClusterTrustBundleSpecApplyConfiguration": "_cluster_trust_bundle_spec",
             "PodCertificateRequest": "_pod_certificate_request",
+            "PodCertificateRequestApplyConfiguration": "_pod_certificate_request",
             "PodCertificateRequestList": "_pod_certificate_request_list",
+            "PodCertificateRequestListApplyConfiguration": "_pod_certificate_request_list",
             "PodCertificateRequestSpec": "_pod_certificate_request_spec",
+            "PodCertificateRequestSpecApplyConfiguration": "_pod_certificate_request_spec",
             "PodCertificateRequestStatus": "_pod_certificate_request_status",
+            "PodCertificateRequestStatusApplyConfiguration": "_pod_certificate_request_status",
         },
     )

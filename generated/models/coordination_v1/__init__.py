@@ -9,13 +9,19 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._lease import Lease as Lease
+    from ._lease import LeaseApplyConfiguration as LeaseApplyConfiguration
     from ._lease_list import LeaseList as LeaseList
+    from ._lease_list import LeaseListApplyConfiguration as LeaseListApplyConfiguration
     from ._lease_spec import LeaseSpec as LeaseSpec
+    from ._lease_spec import LeaseSpecApplyConfiguration as LeaseSpecApplyConfiguration
 
 __all__ = [
     "Lease",
+    "LeaseApplyConfiguration",
     "LeaseList",
+    "LeaseListApplyConfiguration",
     "LeaseSpec",
+    "LeaseSpecApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -23,7 +29,10 @@ if not TYPE_CHECKING:
         __name__,
         {
             "Lease": "_lease",
+            "LeaseApplyConfiguration": "_lease",
             "LeaseList": "_lease_list",
+            "LeaseListApplyConfiguration": "_lease_list",
             "LeaseSpec": "_lease_spec",
+            "LeaseSpecApplyConfiguration": "_lease_spec",
         },
     )

@@ -9,13 +9,25 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._lease_candidate import LeaseCandidate as LeaseCandidate
+    from ._lease_candidate import (
+        LeaseCandidateApplyConfiguration as LeaseCandidateApplyConfiguration,
+    )
     from ._lease_candidate_list import LeaseCandidateList as LeaseCandidateList
+    from ._lease_candidate_list import (
+        LeaseCandidateListApplyConfiguration as LeaseCandidateListApplyConfiguration,
+    )
     from ._lease_candidate_spec import LeaseCandidateSpec as LeaseCandidateSpec
+    from ._lease_candidate_spec import (
+        LeaseCandidateSpecApplyConfiguration as LeaseCandidateSpecApplyConfiguration,
+    )
 
 __all__ = [
     "LeaseCandidate",
+    "LeaseCandidateApplyConfiguration",
     "LeaseCandidateList",
+    "LeaseCandidateListApplyConfiguration",
     "LeaseCandidateSpec",
+    "LeaseCandidateSpecApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -23,7 +35,10 @@ if not TYPE_CHECKING:
         __name__,
         {
             "LeaseCandidate": "_lease_candidate",
+            "LeaseCandidateApplyConfiguration": "_lease_candidate",
             "LeaseCandidateList": "_lease_candidate_list",
+            "LeaseCandidateListApplyConfiguration": "_lease_candidate_list",
             "LeaseCandidateSpec": "_lease_candidate_spec",
+            "LeaseCandidateSpecApplyConfiguration": "_lease_candidate_spec",
         },
     )

@@ -9,521 +9,1271 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._affinity import Affinity as Affinity
+    from ._affinity import AffinityApplyConfiguration as AffinityApplyConfiguration
     from ._app_armor_profile import AppArmorProfile as AppArmorProfile
+    from ._app_armor_profile import (
+        AppArmorProfileApplyConfiguration as AppArmorProfileApplyConfiguration,
+    )
     from ._attached_volume import AttachedVolume as AttachedVolume
+    from ._attached_volume import (
+        AttachedVolumeApplyConfiguration as AttachedVolumeApplyConfiguration,
+    )
     from ._aws_elastic_block_store_volume_source import (
         AWSElasticBlockStoreVolumeSource as AWSElasticBlockStoreVolumeSource,
     )
+    from ._aws_elastic_block_store_volume_source import (
+        AWSElasticBlockStoreVolumeSourceApplyConfiguration as AWSElasticBlockStoreVolumeSourceApplyConfiguration,
+    )
     from ._azure_disk_volume_source import AzureDiskVolumeSource as AzureDiskVolumeSource
+    from ._azure_disk_volume_source import (
+        AzureDiskVolumeSourceApplyConfiguration as AzureDiskVolumeSourceApplyConfiguration,
+    )
     from ._azure_file_persistent_volume_source import (
         AzureFilePersistentVolumeSource as AzureFilePersistentVolumeSource,
     )
+    from ._azure_file_persistent_volume_source import (
+        AzureFilePersistentVolumeSourceApplyConfiguration as AzureFilePersistentVolumeSourceApplyConfiguration,
+    )
     from ._azure_file_volume_source import AzureFileVolumeSource as AzureFileVolumeSource
+    from ._azure_file_volume_source import (
+        AzureFileVolumeSourceApplyConfiguration as AzureFileVolumeSourceApplyConfiguration,
+    )
     from ._binding import Binding as Binding
+    from ._binding import BindingApplyConfiguration as BindingApplyConfiguration
     from ._capabilities import Capabilities as Capabilities
+    from ._capabilities import CapabilitiesApplyConfiguration as CapabilitiesApplyConfiguration
     from ._ceph_fs_persistent_volume_source import (
         CephFSPersistentVolumeSource as CephFSPersistentVolumeSource,
     )
+    from ._ceph_fs_persistent_volume_source import (
+        CephFSPersistentVolumeSourceApplyConfiguration as CephFSPersistentVolumeSourceApplyConfiguration,
+    )
     from ._ceph_fs_volume_source import CephFSVolumeSource as CephFSVolumeSource
+    from ._ceph_fs_volume_source import (
+        CephFSVolumeSourceApplyConfiguration as CephFSVolumeSourceApplyConfiguration,
+    )
     from ._cinder_persistent_volume_source import (
         CinderPersistentVolumeSource as CinderPersistentVolumeSource,
     )
+    from ._cinder_persistent_volume_source import (
+        CinderPersistentVolumeSourceApplyConfiguration as CinderPersistentVolumeSourceApplyConfiguration,
+    )
     from ._cinder_volume_source import CinderVolumeSource as CinderVolumeSource
+    from ._cinder_volume_source import (
+        CinderVolumeSourceApplyConfiguration as CinderVolumeSourceApplyConfiguration,
+    )
     from ._client_ip_config import ClientIPConfig as ClientIPConfig
+    from ._client_ip_config import (
+        ClientIPConfigApplyConfiguration as ClientIPConfigApplyConfiguration,
+    )
     from ._cluster_trust_bundle_projection import (
         ClusterTrustBundleProjection as ClusterTrustBundleProjection,
     )
+    from ._cluster_trust_bundle_projection import (
+        ClusterTrustBundleProjectionApplyConfiguration as ClusterTrustBundleProjectionApplyConfiguration,
+    )
     from ._component_condition import ComponentCondition as ComponentCondition
+    from ._component_condition import (
+        ComponentConditionApplyConfiguration as ComponentConditionApplyConfiguration,
+    )
     from ._component_status import ComponentStatus as ComponentStatus
+    from ._component_status import (
+        ComponentStatusApplyConfiguration as ComponentStatusApplyConfiguration,
+    )
     from ._component_status_list import ComponentStatusList as ComponentStatusList
+    from ._component_status_list import (
+        ComponentStatusListApplyConfiguration as ComponentStatusListApplyConfiguration,
+    )
     from ._config_map import ConfigMap as ConfigMap
+    from ._config_map import ConfigMapApplyConfiguration as ConfigMapApplyConfiguration
     from ._config_map_env_source import ConfigMapEnvSource as ConfigMapEnvSource
+    from ._config_map_env_source import (
+        ConfigMapEnvSourceApplyConfiguration as ConfigMapEnvSourceApplyConfiguration,
+    )
     from ._config_map_key_selector import ConfigMapKeySelector as ConfigMapKeySelector
+    from ._config_map_key_selector import (
+        ConfigMapKeySelectorApplyConfiguration as ConfigMapKeySelectorApplyConfiguration,
+    )
     from ._config_map_list import ConfigMapList as ConfigMapList
+    from ._config_map_list import ConfigMapListApplyConfiguration as ConfigMapListApplyConfiguration
     from ._config_map_node_config_source import (
         ConfigMapNodeConfigSource as ConfigMapNodeConfigSource,
     )
+    from ._config_map_node_config_source import (
+        ConfigMapNodeConfigSourceApplyConfiguration as ConfigMapNodeConfigSourceApplyConfiguration,
+    )
     from ._config_map_projection import ConfigMapProjection as ConfigMapProjection
+    from ._config_map_projection import (
+        ConfigMapProjectionApplyConfiguration as ConfigMapProjectionApplyConfiguration,
+    )
     from ._config_map_volume_source import ConfigMapVolumeSource as ConfigMapVolumeSource
+    from ._config_map_volume_source import (
+        ConfigMapVolumeSourceApplyConfiguration as ConfigMapVolumeSourceApplyConfiguration,
+    )
     from ._container import Container as Container
+    from ._container import ContainerApplyConfiguration as ContainerApplyConfiguration
     from ._container_extended_resource_request import (
         ContainerExtendedResourceRequest as ContainerExtendedResourceRequest,
     )
+    from ._container_extended_resource_request import (
+        ContainerExtendedResourceRequestApplyConfiguration as ContainerExtendedResourceRequestApplyConfiguration,
+    )
     from ._container_image import ContainerImage as ContainerImage
+    from ._container_image import (
+        ContainerImageApplyConfiguration as ContainerImageApplyConfiguration,
+    )
     from ._container_port import ContainerPort as ContainerPort
+    from ._container_port import ContainerPortApplyConfiguration as ContainerPortApplyConfiguration
     from ._container_resize_policy import ContainerResizePolicy as ContainerResizePolicy
+    from ._container_resize_policy import (
+        ContainerResizePolicyApplyConfiguration as ContainerResizePolicyApplyConfiguration,
+    )
     from ._container_restart_rule import ContainerRestartRule as ContainerRestartRule
+    from ._container_restart_rule import (
+        ContainerRestartRuleApplyConfiguration as ContainerRestartRuleApplyConfiguration,
+    )
     from ._container_restart_rule_on_exit_codes import (
         ContainerRestartRuleOnExitCodes as ContainerRestartRuleOnExitCodes,
     )
+    from ._container_restart_rule_on_exit_codes import (
+        ContainerRestartRuleOnExitCodesApplyConfiguration as ContainerRestartRuleOnExitCodesApplyConfiguration,
+    )
     from ._container_state import ContainerState as ContainerState
+    from ._container_state import (
+        ContainerStateApplyConfiguration as ContainerStateApplyConfiguration,
+    )
     from ._container_state_running import ContainerStateRunning as ContainerStateRunning
+    from ._container_state_running import (
+        ContainerStateRunningApplyConfiguration as ContainerStateRunningApplyConfiguration,
+    )
     from ._container_state_terminated import ContainerStateTerminated as ContainerStateTerminated
+    from ._container_state_terminated import (
+        ContainerStateTerminatedApplyConfiguration as ContainerStateTerminatedApplyConfiguration,
+    )
     from ._container_state_waiting import ContainerStateWaiting as ContainerStateWaiting
+    from ._container_state_waiting import (
+        ContainerStateWaitingApplyConfiguration as ContainerStateWaitingApplyConfiguration,
+    )
     from ._container_status import ContainerStatus as ContainerStatus
+    from ._container_status import (
+        ContainerStatusApplyConfiguration as ContainerStatusApplyConfiguration,
+    )
     from ._container_user import ContainerUser as ContainerUser
+    from ._container_user import ContainerUserApplyConfiguration as ContainerUserApplyConfiguration
     from ._csi_persistent_volume_source import (
         CSIPersistentVolumeSource as CSIPersistentVolumeSource,
     )
+    from ._csi_persistent_volume_source import (
+        CSIPersistentVolumeSourceApplyConfiguration as CSIPersistentVolumeSourceApplyConfiguration,
+    )
     from ._csi_volume_source import CSIVolumeSource as CSIVolumeSource
+    from ._csi_volume_source import (
+        CSIVolumeSourceApplyConfiguration as CSIVolumeSourceApplyConfiguration,
+    )
     from ._daemon_endpoint import DaemonEndpoint as DaemonEndpoint
+    from ._daemon_endpoint import (
+        DaemonEndpointApplyConfiguration as DaemonEndpointApplyConfiguration,
+    )
     from ._downward_api_projection import DownwardAPIProjection as DownwardAPIProjection
+    from ._downward_api_projection import (
+        DownwardAPIProjectionApplyConfiguration as DownwardAPIProjectionApplyConfiguration,
+    )
     from ._downward_api_volume_file import DownwardAPIVolumeFile as DownwardAPIVolumeFile
+    from ._downward_api_volume_file import (
+        DownwardAPIVolumeFileApplyConfiguration as DownwardAPIVolumeFileApplyConfiguration,
+    )
     from ._downward_api_volume_source import DownwardAPIVolumeSource as DownwardAPIVolumeSource
+    from ._downward_api_volume_source import (
+        DownwardAPIVolumeSourceApplyConfiguration as DownwardAPIVolumeSourceApplyConfiguration,
+    )
     from ._empty_dir_volume_source import EmptyDirVolumeSource as EmptyDirVolumeSource
+    from ._empty_dir_volume_source import (
+        EmptyDirVolumeSourceApplyConfiguration as EmptyDirVolumeSourceApplyConfiguration,
+    )
     from ._endpoint_address import EndpointAddress as EndpointAddress
+    from ._endpoint_address import (
+        EndpointAddressApplyConfiguration as EndpointAddressApplyConfiguration,
+    )
     from ._endpoint_port import EndpointPort as EndpointPort
+    from ._endpoint_port import EndpointPortApplyConfiguration as EndpointPortApplyConfiguration
     from ._endpoint_subset import EndpointSubset as EndpointSubset
+    from ._endpoint_subset import (
+        EndpointSubsetApplyConfiguration as EndpointSubsetApplyConfiguration,
+    )
     from ._endpoints import Endpoints as Endpoints
+    from ._endpoints import EndpointsApplyConfiguration as EndpointsApplyConfiguration
     from ._endpoints_list import EndpointsList as EndpointsList
+    from ._endpoints_list import EndpointsListApplyConfiguration as EndpointsListApplyConfiguration
     from ._env_from_source import EnvFromSource as EnvFromSource
+    from ._env_from_source import EnvFromSourceApplyConfiguration as EnvFromSourceApplyConfiguration
     from ._env_var import EnvVar as EnvVar
+    from ._env_var import EnvVarApplyConfiguration as EnvVarApplyConfiguration
     from ._env_var_source import EnvVarSource as EnvVarSource
+    from ._env_var_source import EnvVarSourceApplyConfiguration as EnvVarSourceApplyConfiguration
     from ._ephemeral_container import EphemeralContainer as EphemeralContainer
+    from ._ephemeral_container import (
+        EphemeralContainerApplyConfiguration as EphemeralContainerApplyConfiguration,
+    )
     from ._ephemeral_volume_source import EphemeralVolumeSource as EphemeralVolumeSource
+    from ._ephemeral_volume_source import (
+        EphemeralVolumeSourceApplyConfiguration as EphemeralVolumeSourceApplyConfiguration,
+    )
     from ._event import Event as Event
+    from ._event import EventApplyConfiguration as EventApplyConfiguration
     from ._event_list import EventList as EventList
+    from ._event_list import EventListApplyConfiguration as EventListApplyConfiguration
     from ._event_series import EventSeries as EventSeries
+    from ._event_series import EventSeriesApplyConfiguration as EventSeriesApplyConfiguration
     from ._event_source import EventSource as EventSource
+    from ._event_source import EventSourceApplyConfiguration as EventSourceApplyConfiguration
     from ._exec_action import ExecAction as ExecAction
+    from ._exec_action import ExecActionApplyConfiguration as ExecActionApplyConfiguration
     from ._fc_volume_source import FCVolumeSource as FCVolumeSource
+    from ._fc_volume_source import (
+        FCVolumeSourceApplyConfiguration as FCVolumeSourceApplyConfiguration,
+    )
     from ._file_key_selector import FileKeySelector as FileKeySelector
+    from ._file_key_selector import (
+        FileKeySelectorApplyConfiguration as FileKeySelectorApplyConfiguration,
+    )
     from ._flex_persistent_volume_source import (
         FlexPersistentVolumeSource as FlexPersistentVolumeSource,
     )
+    from ._flex_persistent_volume_source import (
+        FlexPersistentVolumeSourceApplyConfiguration as FlexPersistentVolumeSourceApplyConfiguration,
+    )
     from ._flex_volume_source import FlexVolumeSource as FlexVolumeSource
+    from ._flex_volume_source import (
+        FlexVolumeSourceApplyConfiguration as FlexVolumeSourceApplyConfiguration,
+    )
     from ._flocker_volume_source import FlockerVolumeSource as FlockerVolumeSource
+    from ._flocker_volume_source import (
+        FlockerVolumeSourceApplyConfiguration as FlockerVolumeSourceApplyConfiguration,
+    )
     from ._gce_persistent_disk_volume_source import (
         GCEPersistentDiskVolumeSource as GCEPersistentDiskVolumeSource,
     )
+    from ._gce_persistent_disk_volume_source import (
+        GCEPersistentDiskVolumeSourceApplyConfiguration as GCEPersistentDiskVolumeSourceApplyConfiguration,
+    )
     from ._git_repo_volume_source import GitRepoVolumeSource as GitRepoVolumeSource
+    from ._git_repo_volume_source import (
+        GitRepoVolumeSourceApplyConfiguration as GitRepoVolumeSourceApplyConfiguration,
+    )
     from ._glusterfs_persistent_volume_source import (
         GlusterfsPersistentVolumeSource as GlusterfsPersistentVolumeSource,
     )
+    from ._glusterfs_persistent_volume_source import (
+        GlusterfsPersistentVolumeSourceApplyConfiguration as GlusterfsPersistentVolumeSourceApplyConfiguration,
+    )
     from ._glusterfs_volume_source import GlusterfsVolumeSource as GlusterfsVolumeSource
+    from ._glusterfs_volume_source import (
+        GlusterfsVolumeSourceApplyConfiguration as GlusterfsVolumeSourceApplyConfiguration,
+    )
     from ._grpc_action import GRPCAction as GRPCAction
+    from ._grpc_action import GRPCActionApplyConfiguration as GRPCActionApplyConfiguration
     from ._host_alias import HostAlias as HostAlias
+    from ._host_alias import HostAliasApplyConfiguration as HostAliasApplyConfiguration
     from ._host_ip import HostIP as HostIP
+    from ._host_ip import HostIPApplyConfiguration as HostIPApplyConfiguration
     from ._host_path_volume_source import HostPathVolumeSource as HostPathVolumeSource
+    from ._host_path_volume_source import (
+        HostPathVolumeSourceApplyConfiguration as HostPathVolumeSourceApplyConfiguration,
+    )
     from ._http_get_action import HTTPGetAction as HTTPGetAction
+    from ._http_get_action import HTTPGetActionApplyConfiguration as HTTPGetActionApplyConfiguration
     from ._http_header import HTTPHeader as HTTPHeader
+    from ._http_header import HTTPHeaderApplyConfiguration as HTTPHeaderApplyConfiguration
     from ._image_volume_source import ImageVolumeSource as ImageVolumeSource
+    from ._image_volume_source import (
+        ImageVolumeSourceApplyConfiguration as ImageVolumeSourceApplyConfiguration,
+    )
     from ._image_volume_status import ImageVolumeStatus as ImageVolumeStatus
+    from ._image_volume_status import (
+        ImageVolumeStatusApplyConfiguration as ImageVolumeStatusApplyConfiguration,
+    )
     from ._iscsi_persistent_volume_source import (
         ISCSIPersistentVolumeSource as ISCSIPersistentVolumeSource,
     )
+    from ._iscsi_persistent_volume_source import (
+        ISCSIPersistentVolumeSourceApplyConfiguration as ISCSIPersistentVolumeSourceApplyConfiguration,
+    )
     from ._iscsi_volume_source import ISCSIVolumeSource as ISCSIVolumeSource
+    from ._iscsi_volume_source import (
+        ISCSIVolumeSourceApplyConfiguration as ISCSIVolumeSourceApplyConfiguration,
+    )
     from ._key_to_path import KeyToPath as KeyToPath
+    from ._key_to_path import KeyToPathApplyConfiguration as KeyToPathApplyConfiguration
     from ._lifecycle import Lifecycle as Lifecycle
+    from ._lifecycle import LifecycleApplyConfiguration as LifecycleApplyConfiguration
     from ._lifecycle_handler import LifecycleHandler as LifecycleHandler
+    from ._lifecycle_handler import (
+        LifecycleHandlerApplyConfiguration as LifecycleHandlerApplyConfiguration,
+    )
     from ._limit_range import LimitRange as LimitRange
+    from ._limit_range import LimitRangeApplyConfiguration as LimitRangeApplyConfiguration
     from ._limit_range_item import LimitRangeItem as LimitRangeItem
+    from ._limit_range_item import (
+        LimitRangeItemApplyConfiguration as LimitRangeItemApplyConfiguration,
+    )
     from ._limit_range_list import LimitRangeList as LimitRangeList
+    from ._limit_range_list import (
+        LimitRangeListApplyConfiguration as LimitRangeListApplyConfiguration,
+    )
     from ._limit_range_spec import LimitRangeSpec as LimitRangeSpec
+    from ._limit_range_spec import (
+        LimitRangeSpecApplyConfiguration as LimitRangeSpecApplyConfiguration,
+    )
     from ._linux_container_user import LinuxContainerUser as LinuxContainerUser
+    from ._linux_container_user import (
+        LinuxContainerUserApplyConfiguration as LinuxContainerUserApplyConfiguration,
+    )
     from ._load_balancer_ingress import LoadBalancerIngress as LoadBalancerIngress
+    from ._load_balancer_ingress import (
+        LoadBalancerIngressApplyConfiguration as LoadBalancerIngressApplyConfiguration,
+    )
     from ._load_balancer_status import LoadBalancerStatus as LoadBalancerStatus
+    from ._load_balancer_status import (
+        LoadBalancerStatusApplyConfiguration as LoadBalancerStatusApplyConfiguration,
+    )
     from ._local_object_reference import LocalObjectReference as LocalObjectReference
+    from ._local_object_reference import (
+        LocalObjectReferenceApplyConfiguration as LocalObjectReferenceApplyConfiguration,
+    )
     from ._local_volume_source import LocalVolumeSource as LocalVolumeSource
+    from ._local_volume_source import (
+        LocalVolumeSourceApplyConfiguration as LocalVolumeSourceApplyConfiguration,
+    )
     from ._modify_volume_status import ModifyVolumeStatus as ModifyVolumeStatus
+    from ._modify_volume_status import (
+        ModifyVolumeStatusApplyConfiguration as ModifyVolumeStatusApplyConfiguration,
+    )
     from ._namespace import Namespace as Namespace
+    from ._namespace import NamespaceApplyConfiguration as NamespaceApplyConfiguration
     from ._namespace_condition import NamespaceCondition as NamespaceCondition
+    from ._namespace_condition import (
+        NamespaceConditionApplyConfiguration as NamespaceConditionApplyConfiguration,
+    )
     from ._namespace_list import NamespaceList as NamespaceList
+    from ._namespace_list import NamespaceListApplyConfiguration as NamespaceListApplyConfiguration
     from ._namespace_spec import NamespaceSpec as NamespaceSpec
+    from ._namespace_spec import NamespaceSpecApplyConfiguration as NamespaceSpecApplyConfiguration
     from ._namespace_status import NamespaceStatus as NamespaceStatus
+    from ._namespace_status import (
+        NamespaceStatusApplyConfiguration as NamespaceStatusApplyConfiguration,
+    )
     from ._nfs_volume_source import NFSVolumeSource as NFSVolumeSource
+    from ._nfs_volume_source import (
+        NFSVolumeSourceApplyConfiguration as NFSVolumeSourceApplyConfiguration,
+    )
     from ._node import Node as Node
+    from ._node import NodeApplyConfiguration as NodeApplyConfiguration
     from ._node_address import NodeAddress as NodeAddress
+    from ._node_address import NodeAddressApplyConfiguration as NodeAddressApplyConfiguration
     from ._node_affinity import NodeAffinity as NodeAffinity
+    from ._node_affinity import NodeAffinityApplyConfiguration as NodeAffinityApplyConfiguration
     from ._node_allocatable_resource_claim_status import (
         NodeAllocatableResourceClaimStatus as NodeAllocatableResourceClaimStatus,
     )
+    from ._node_allocatable_resource_claim_status import (
+        NodeAllocatableResourceClaimStatusApplyConfiguration as NodeAllocatableResourceClaimStatusApplyConfiguration,
+    )
     from ._node_condition import NodeCondition as NodeCondition
+    from ._node_condition import NodeConditionApplyConfiguration as NodeConditionApplyConfiguration
     from ._node_config_source import NodeConfigSource as NodeConfigSource
+    from ._node_config_source import (
+        NodeConfigSourceApplyConfiguration as NodeConfigSourceApplyConfiguration,
+    )
     from ._node_config_status import NodeConfigStatus as NodeConfigStatus
+    from ._node_config_status import (
+        NodeConfigStatusApplyConfiguration as NodeConfigStatusApplyConfiguration,
+    )
     from ._node_daemon_endpoints import NodeDaemonEndpoints as NodeDaemonEndpoints
+    from ._node_daemon_endpoints import (
+        NodeDaemonEndpointsApplyConfiguration as NodeDaemonEndpointsApplyConfiguration,
+    )
     from ._node_features import NodeFeatures as NodeFeatures
+    from ._node_features import NodeFeaturesApplyConfiguration as NodeFeaturesApplyConfiguration
     from ._node_list import NodeList as NodeList
+    from ._node_list import NodeListApplyConfiguration as NodeListApplyConfiguration
     from ._node_runtime_handler import NodeRuntimeHandler as NodeRuntimeHandler
+    from ._node_runtime_handler import (
+        NodeRuntimeHandlerApplyConfiguration as NodeRuntimeHandlerApplyConfiguration,
+    )
     from ._node_runtime_handler_features import (
         NodeRuntimeHandlerFeatures as NodeRuntimeHandlerFeatures,
     )
+    from ._node_runtime_handler_features import (
+        NodeRuntimeHandlerFeaturesApplyConfiguration as NodeRuntimeHandlerFeaturesApplyConfiguration,
+    )
     from ._node_selector import NodeSelector as NodeSelector
+    from ._node_selector import NodeSelectorApplyConfiguration as NodeSelectorApplyConfiguration
     from ._node_selector_requirement import NodeSelectorRequirement as NodeSelectorRequirement
+    from ._node_selector_requirement import (
+        NodeSelectorRequirementApplyConfiguration as NodeSelectorRequirementApplyConfiguration,
+    )
     from ._node_selector_term import NodeSelectorTerm as NodeSelectorTerm
+    from ._node_selector_term import (
+        NodeSelectorTermApplyConfiguration as NodeSelectorTermApplyConfiguration,
+    )
     from ._node_spec import NodeSpec as NodeSpec
+    from ._node_spec import NodeSpecApplyConfiguration as NodeSpecApplyConfiguration
     from ._node_status import NodeStatus as NodeStatus
+    from ._node_status import NodeStatusApplyConfiguration as NodeStatusApplyConfiguration
     from ._node_swap_status import NodeSwapStatus as NodeSwapStatus
+    from ._node_swap_status import (
+        NodeSwapStatusApplyConfiguration as NodeSwapStatusApplyConfiguration,
+    )
     from ._node_system_info import NodeSystemInfo as NodeSystemInfo
+    from ._node_system_info import (
+        NodeSystemInfoApplyConfiguration as NodeSystemInfoApplyConfiguration,
+    )
     from ._object_field_selector import ObjectFieldSelector as ObjectFieldSelector
+    from ._object_field_selector import (
+        ObjectFieldSelectorApplyConfiguration as ObjectFieldSelectorApplyConfiguration,
+    )
     from ._object_reference import ObjectReference as ObjectReference
+    from ._object_reference import (
+        ObjectReferenceApplyConfiguration as ObjectReferenceApplyConfiguration,
+    )
     from ._persistent_volume import PersistentVolume as PersistentVolume
+    from ._persistent_volume import (
+        PersistentVolumeApplyConfiguration as PersistentVolumeApplyConfiguration,
+    )
     from ._persistent_volume_claim import PersistentVolumeClaim as PersistentVolumeClaim
+    from ._persistent_volume_claim import (
+        PersistentVolumeClaimApplyConfiguration as PersistentVolumeClaimApplyConfiguration,
+    )
     from ._persistent_volume_claim_condition import (
         PersistentVolumeClaimCondition as PersistentVolumeClaimCondition,
+    )
+    from ._persistent_volume_claim_condition import (
+        PersistentVolumeClaimConditionApplyConfiguration as PersistentVolumeClaimConditionApplyConfiguration,
     )
     from ._persistent_volume_claim_list import (
         PersistentVolumeClaimList as PersistentVolumeClaimList,
     )
+    from ._persistent_volume_claim_list import (
+        PersistentVolumeClaimListApplyConfiguration as PersistentVolumeClaimListApplyConfiguration,
+    )
     from ._persistent_volume_claim_spec import (
         PersistentVolumeClaimSpec as PersistentVolumeClaimSpec,
+    )
+    from ._persistent_volume_claim_spec import (
+        PersistentVolumeClaimSpecApplyConfiguration as PersistentVolumeClaimSpecApplyConfiguration,
     )
     from ._persistent_volume_claim_status import (
         PersistentVolumeClaimStatus as PersistentVolumeClaimStatus,
     )
+    from ._persistent_volume_claim_status import (
+        PersistentVolumeClaimStatusApplyConfiguration as PersistentVolumeClaimStatusApplyConfiguration,
+    )
     from ._persistent_volume_claim_template import (
         PersistentVolumeClaimTemplate as PersistentVolumeClaimTemplate,
+    )
+    from ._persistent_volume_claim_template import (
+        PersistentVolumeClaimTemplateApplyConfiguration as PersistentVolumeClaimTemplateApplyConfiguration,
     )
     from ._persistent_volume_claim_volume_source import (
         PersistentVolumeClaimVolumeSource as PersistentVolumeClaimVolumeSource,
     )
+    from ._persistent_volume_claim_volume_source import (
+        PersistentVolumeClaimVolumeSourceApplyConfiguration as PersistentVolumeClaimVolumeSourceApplyConfiguration,
+    )
     from ._persistent_volume_list import PersistentVolumeList as PersistentVolumeList
+    from ._persistent_volume_list import (
+        PersistentVolumeListApplyConfiguration as PersistentVolumeListApplyConfiguration,
+    )
     from ._persistent_volume_spec import PersistentVolumeSpec as PersistentVolumeSpec
+    from ._persistent_volume_spec import (
+        PersistentVolumeSpecApplyConfiguration as PersistentVolumeSpecApplyConfiguration,
+    )
     from ._persistent_volume_status import PersistentVolumeStatus as PersistentVolumeStatus
+    from ._persistent_volume_status import (
+        PersistentVolumeStatusApplyConfiguration as PersistentVolumeStatusApplyConfiguration,
+    )
     from ._photon_persistent_disk_volume_source import (
         PhotonPersistentDiskVolumeSource as PhotonPersistentDiskVolumeSource,
     )
+    from ._photon_persistent_disk_volume_source import (
+        PhotonPersistentDiskVolumeSourceApplyConfiguration as PhotonPersistentDiskVolumeSourceApplyConfiguration,
+    )
     from ._pod import Pod as Pod
+    from ._pod import PodApplyConfiguration as PodApplyConfiguration
     from ._pod_affinity import PodAffinity as PodAffinity
+    from ._pod_affinity import PodAffinityApplyConfiguration as PodAffinityApplyConfiguration
     from ._pod_affinity_term import PodAffinityTerm as PodAffinityTerm
+    from ._pod_affinity_term import (
+        PodAffinityTermApplyConfiguration as PodAffinityTermApplyConfiguration,
+    )
     from ._pod_anti_affinity import PodAntiAffinity as PodAntiAffinity
+    from ._pod_anti_affinity import (
+        PodAntiAffinityApplyConfiguration as PodAntiAffinityApplyConfiguration,
+    )
     from ._pod_certificate_projection import PodCertificateProjection as PodCertificateProjection
+    from ._pod_certificate_projection import (
+        PodCertificateProjectionApplyConfiguration as PodCertificateProjectionApplyConfiguration,
+    )
     from ._pod_condition import PodCondition as PodCondition
+    from ._pod_condition import PodConditionApplyConfiguration as PodConditionApplyConfiguration
     from ._pod_dns_config import PodDNSConfig as PodDNSConfig
+    from ._pod_dns_config import PodDNSConfigApplyConfiguration as PodDNSConfigApplyConfiguration
     from ._pod_dns_config_option import PodDNSConfigOption as PodDNSConfigOption
+    from ._pod_dns_config_option import (
+        PodDNSConfigOptionApplyConfiguration as PodDNSConfigOptionApplyConfiguration,
+    )
     from ._pod_extended_resource_claim_status import (
         PodExtendedResourceClaimStatus as PodExtendedResourceClaimStatus,
     )
+    from ._pod_extended_resource_claim_status import (
+        PodExtendedResourceClaimStatusApplyConfiguration as PodExtendedResourceClaimStatusApplyConfiguration,
+    )
     from ._pod_ip import PodIP as PodIP
+    from ._pod_ip import PodIPApplyConfiguration as PodIPApplyConfiguration
     from ._pod_list import PodList as PodList
+    from ._pod_list import PodListApplyConfiguration as PodListApplyConfiguration
     from ._pod_os import PodOS as PodOS
+    from ._pod_os import PodOSApplyConfiguration as PodOSApplyConfiguration
     from ._pod_readiness_gate import PodReadinessGate as PodReadinessGate
+    from ._pod_readiness_gate import (
+        PodReadinessGateApplyConfiguration as PodReadinessGateApplyConfiguration,
+    )
     from ._pod_resource_claim import PodResourceClaim as PodResourceClaim
+    from ._pod_resource_claim import (
+        PodResourceClaimApplyConfiguration as PodResourceClaimApplyConfiguration,
+    )
     from ._pod_resource_claim_status import PodResourceClaimStatus as PodResourceClaimStatus
+    from ._pod_resource_claim_status import (
+        PodResourceClaimStatusApplyConfiguration as PodResourceClaimStatusApplyConfiguration,
+    )
     from ._pod_scheduling_gate import PodSchedulingGate as PodSchedulingGate
+    from ._pod_scheduling_gate import (
+        PodSchedulingGateApplyConfiguration as PodSchedulingGateApplyConfiguration,
+    )
     from ._pod_scheduling_group import PodSchedulingGroup as PodSchedulingGroup
+    from ._pod_scheduling_group import (
+        PodSchedulingGroupApplyConfiguration as PodSchedulingGroupApplyConfiguration,
+    )
     from ._pod_security_context import PodSecurityContext as PodSecurityContext
+    from ._pod_security_context import (
+        PodSecurityContextApplyConfiguration as PodSecurityContextApplyConfiguration,
+    )
     from ._pod_spec import PodSpec as PodSpec
+    from ._pod_spec import PodSpecApplyConfiguration as PodSpecApplyConfiguration
     from ._pod_status import PodStatus as PodStatus
+    from ._pod_status import PodStatusApplyConfiguration as PodStatusApplyConfiguration
     from ._pod_template import PodTemplate as PodTemplate
+    from ._pod_template import PodTemplateApplyConfiguration as PodTemplateApplyConfiguration
     from ._pod_template_list import PodTemplateList as PodTemplateList
+    from ._pod_template_list import (
+        PodTemplateListApplyConfiguration as PodTemplateListApplyConfiguration,
+    )
     from ._pod_template_spec import PodTemplateSpec as PodTemplateSpec
+    from ._pod_template_spec import (
+        PodTemplateSpecApplyConfiguration as PodTemplateSpecApplyConfiguration,
+    )
     from ._port_status import PortStatus as PortStatus
+    from ._port_status import PortStatusApplyConfiguration as PortStatusApplyConfiguration
     from ._portworx_volume_source import PortworxVolumeSource as PortworxVolumeSource
+    from ._portworx_volume_source import (
+        PortworxVolumeSourceApplyConfiguration as PortworxVolumeSourceApplyConfiguration,
+    )
     from ._preferred_scheduling_term import PreferredSchedulingTerm as PreferredSchedulingTerm
+    from ._preferred_scheduling_term import (
+        PreferredSchedulingTermApplyConfiguration as PreferredSchedulingTermApplyConfiguration,
+    )
     from ._probe import Probe as Probe
+    from ._probe import ProbeApplyConfiguration as ProbeApplyConfiguration
     from ._projected_volume_source import ProjectedVolumeSource as ProjectedVolumeSource
+    from ._projected_volume_source import (
+        ProjectedVolumeSourceApplyConfiguration as ProjectedVolumeSourceApplyConfiguration,
+    )
     from ._quobyte_volume_source import QuobyteVolumeSource as QuobyteVolumeSource
+    from ._quobyte_volume_source import (
+        QuobyteVolumeSourceApplyConfiguration as QuobyteVolumeSourceApplyConfiguration,
+    )
     from ._rbd_persistent_volume_source import (
         RBDPersistentVolumeSource as RBDPersistentVolumeSource,
     )
+    from ._rbd_persistent_volume_source import (
+        RBDPersistentVolumeSourceApplyConfiguration as RBDPersistentVolumeSourceApplyConfiguration,
+    )
     from ._rbd_volume_source import RBDVolumeSource as RBDVolumeSource
+    from ._rbd_volume_source import (
+        RBDVolumeSourceApplyConfiguration as RBDVolumeSourceApplyConfiguration,
+    )
     from ._replication_controller import ReplicationController as ReplicationController
+    from ._replication_controller import (
+        ReplicationControllerApplyConfiguration as ReplicationControllerApplyConfiguration,
+    )
     from ._replication_controller_condition import (
         ReplicationControllerCondition as ReplicationControllerCondition,
     )
+    from ._replication_controller_condition import (
+        ReplicationControllerConditionApplyConfiguration as ReplicationControllerConditionApplyConfiguration,
+    )
     from ._replication_controller_list import ReplicationControllerList as ReplicationControllerList
+    from ._replication_controller_list import (
+        ReplicationControllerListApplyConfiguration as ReplicationControllerListApplyConfiguration,
+    )
     from ._replication_controller_spec import ReplicationControllerSpec as ReplicationControllerSpec
+    from ._replication_controller_spec import (
+        ReplicationControllerSpecApplyConfiguration as ReplicationControllerSpecApplyConfiguration,
+    )
     from ._replication_controller_status import (
         ReplicationControllerStatus as ReplicationControllerStatus,
     )
+    from ._replication_controller_status import (
+        ReplicationControllerStatusApplyConfiguration as ReplicationControllerStatusApplyConfiguration,
+    )
     from ._resource_claim import ResourceClaim as ResourceClaim
+    from ._resource_claim import ResourceClaimApplyConfiguration as ResourceClaimApplyConfiguration
     from ._resource_field_selector import ResourceFieldSelector as ResourceFieldSelector
+    from ._resource_field_selector import (
+        ResourceFieldSelectorApplyConfiguration as ResourceFieldSelectorApplyConfiguration,
+    )
     from ._resource_health import ResourceHealth as ResourceHealth
+    from ._resource_health import (
+        ResourceHealthApplyConfiguration as ResourceHealthApplyConfiguration,
+    )
     from ._resource_quota import ResourceQuota as ResourceQuota
+    from ._resource_quota import ResourceQuotaApplyConfiguration as ResourceQuotaApplyConfiguration
     from ._resource_quota_list import ResourceQuotaList as ResourceQuotaList
+    from ._resource_quota_list import (
+        ResourceQuotaListApplyConfiguration as ResourceQuotaListApplyConfiguration,
+    )
     from ._resource_quota_spec import ResourceQuotaSpec as ResourceQuotaSpec
+    from ._resource_quota_spec import (
+        ResourceQuotaSpecApplyConfiguration as ResourceQuotaSpecApplyConfiguration,
+    )
     from ._resource_quota_status import ResourceQuotaStatus as ResourceQuotaStatus
+    from ._resource_quota_status import (
+        ResourceQuotaStatusApplyConfiguration as ResourceQuotaStatusApplyConfiguration,
+    )
     from ._resource_requirements import ResourceRequirements as ResourceRequirements
+    from ._resource_requirements import (
+        ResourceRequirementsApplyConfiguration as ResourceRequirementsApplyConfiguration,
+    )
     from ._resource_status import ResourceStatus as ResourceStatus
+    from ._resource_status import (
+        ResourceStatusApplyConfiguration as ResourceStatusApplyConfiguration,
+    )
     from ._scale_io_persistent_volume_source import (
         ScaleIOPersistentVolumeSource as ScaleIOPersistentVolumeSource,
     )
+    from ._scale_io_persistent_volume_source import (
+        ScaleIOPersistentVolumeSourceApplyConfiguration as ScaleIOPersistentVolumeSourceApplyConfiguration,
+    )
     from ._scale_io_volume_source import ScaleIOVolumeSource as ScaleIOVolumeSource
+    from ._scale_io_volume_source import (
+        ScaleIOVolumeSourceApplyConfiguration as ScaleIOVolumeSourceApplyConfiguration,
+    )
     from ._scope_selector import ScopeSelector as ScopeSelector
+    from ._scope_selector import ScopeSelectorApplyConfiguration as ScopeSelectorApplyConfiguration
     from ._scoped_resource_selector_requirement import (
         ScopedResourceSelectorRequirement as ScopedResourceSelectorRequirement,
     )
+    from ._scoped_resource_selector_requirement import (
+        ScopedResourceSelectorRequirementApplyConfiguration as ScopedResourceSelectorRequirementApplyConfiguration,
+    )
     from ._se_linux_options import SELinuxOptions as SELinuxOptions
+    from ._se_linux_options import (
+        SELinuxOptionsApplyConfiguration as SELinuxOptionsApplyConfiguration,
+    )
     from ._seccomp_profile import SeccompProfile as SeccompProfile
+    from ._seccomp_profile import (
+        SeccompProfileApplyConfiguration as SeccompProfileApplyConfiguration,
+    )
     from ._secret import Secret as Secret
+    from ._secret import SecretApplyConfiguration as SecretApplyConfiguration
     from ._secret_env_source import SecretEnvSource as SecretEnvSource
+    from ._secret_env_source import (
+        SecretEnvSourceApplyConfiguration as SecretEnvSourceApplyConfiguration,
+    )
     from ._secret_key_selector import SecretKeySelector as SecretKeySelector
+    from ._secret_key_selector import (
+        SecretKeySelectorApplyConfiguration as SecretKeySelectorApplyConfiguration,
+    )
     from ._secret_list import SecretList as SecretList
+    from ._secret_list import SecretListApplyConfiguration as SecretListApplyConfiguration
     from ._secret_projection import SecretProjection as SecretProjection
+    from ._secret_projection import (
+        SecretProjectionApplyConfiguration as SecretProjectionApplyConfiguration,
+    )
     from ._secret_reference import SecretReference as SecretReference
+    from ._secret_reference import (
+        SecretReferenceApplyConfiguration as SecretReferenceApplyConfiguration,
+    )
     from ._secret_volume_source import SecretVolumeSource as SecretVolumeSource
+    from ._secret_volume_source import (
+        SecretVolumeSourceApplyConfiguration as SecretVolumeSourceApplyConfiguration,
+    )
     from ._security_context import SecurityContext as SecurityContext
+    from ._security_context import (
+        SecurityContextApplyConfiguration as SecurityContextApplyConfiguration,
+    )
     from ._service import Service as Service
+    from ._service import ServiceApplyConfiguration as ServiceApplyConfiguration
     from ._service_account import ServiceAccount as ServiceAccount
+    from ._service_account import (
+        ServiceAccountApplyConfiguration as ServiceAccountApplyConfiguration,
+    )
     from ._service_account_list import ServiceAccountList as ServiceAccountList
+    from ._service_account_list import (
+        ServiceAccountListApplyConfiguration as ServiceAccountListApplyConfiguration,
+    )
     from ._service_account_token_projection import (
         ServiceAccountTokenProjection as ServiceAccountTokenProjection,
     )
+    from ._service_account_token_projection import (
+        ServiceAccountTokenProjectionApplyConfiguration as ServiceAccountTokenProjectionApplyConfiguration,
+    )
     from ._service_list import ServiceList as ServiceList
+    from ._service_list import ServiceListApplyConfiguration as ServiceListApplyConfiguration
     from ._service_port import ServicePort as ServicePort
+    from ._service_port import ServicePortApplyConfiguration as ServicePortApplyConfiguration
     from ._service_spec import ServiceSpec as ServiceSpec
+    from ._service_spec import ServiceSpecApplyConfiguration as ServiceSpecApplyConfiguration
     from ._service_status import ServiceStatus as ServiceStatus
+    from ._service_status import ServiceStatusApplyConfiguration as ServiceStatusApplyConfiguration
     from ._session_affinity_config import SessionAffinityConfig as SessionAffinityConfig
+    from ._session_affinity_config import (
+        SessionAffinityConfigApplyConfiguration as SessionAffinityConfigApplyConfiguration,
+    )
     from ._sleep_action import SleepAction as SleepAction
+    from ._sleep_action import SleepActionApplyConfiguration as SleepActionApplyConfiguration
     from ._storage_os_persistent_volume_source import (
         StorageOSPersistentVolumeSource as StorageOSPersistentVolumeSource,
     )
+    from ._storage_os_persistent_volume_source import (
+        StorageOSPersistentVolumeSourceApplyConfiguration as StorageOSPersistentVolumeSourceApplyConfiguration,
+    )
     from ._storage_os_volume_source import StorageOSVolumeSource as StorageOSVolumeSource
+    from ._storage_os_volume_source import (
+        StorageOSVolumeSourceApplyConfiguration as StorageOSVolumeSourceApplyConfiguration,
+    )
     from ._sysctl import Sysctl as Sysctl
+    from ._sysctl import SysctlApplyConfiguration as SysctlApplyConfiguration
     from ._taint import Taint as Taint
+    from ._taint import TaintApplyConfiguration as TaintApplyConfiguration
     from ._tcp_socket_action import TCPSocketAction as TCPSocketAction
+    from ._tcp_socket_action import (
+        TCPSocketActionApplyConfiguration as TCPSocketActionApplyConfiguration,
+    )
     from ._toleration import Toleration as Toleration
+    from ._toleration import TolerationApplyConfiguration as TolerationApplyConfiguration
     from ._topology_selector_label_requirement import (
         TopologySelectorLabelRequirement as TopologySelectorLabelRequirement,
     )
+    from ._topology_selector_label_requirement import (
+        TopologySelectorLabelRequirementApplyConfiguration as TopologySelectorLabelRequirementApplyConfiguration,
+    )
     from ._topology_selector_term import TopologySelectorTerm as TopologySelectorTerm
+    from ._topology_selector_term import (
+        TopologySelectorTermApplyConfiguration as TopologySelectorTermApplyConfiguration,
+    )
     from ._topology_spread_constraint import TopologySpreadConstraint as TopologySpreadConstraint
+    from ._topology_spread_constraint import (
+        TopologySpreadConstraintApplyConfiguration as TopologySpreadConstraintApplyConfiguration,
+    )
     from ._typed_local_object_reference import (
         TypedLocalObjectReference as TypedLocalObjectReference,
     )
+    from ._typed_local_object_reference import (
+        TypedLocalObjectReferenceApplyConfiguration as TypedLocalObjectReferenceApplyConfiguration,
+    )
     from ._typed_object_reference import TypedObjectReference as TypedObjectReference
+    from ._typed_object_reference import (
+        TypedObjectReferenceApplyConfiguration as TypedObjectReferenceApplyConfiguration,
+    )
     from ._volume import Volume as Volume
+    from ._volume import VolumeApplyConfiguration as VolumeApplyConfiguration
     from ._volume_device import VolumeDevice as VolumeDevice
+    from ._volume_device import VolumeDeviceApplyConfiguration as VolumeDeviceApplyConfiguration
     from ._volume_mount import VolumeMount as VolumeMount
+    from ._volume_mount import VolumeMountApplyConfiguration as VolumeMountApplyConfiguration
     from ._volume_mount_status import VolumeMountStatus as VolumeMountStatus
+    from ._volume_mount_status import (
+        VolumeMountStatusApplyConfiguration as VolumeMountStatusApplyConfiguration,
+    )
     from ._volume_node_affinity import VolumeNodeAffinity as VolumeNodeAffinity
+    from ._volume_node_affinity import (
+        VolumeNodeAffinityApplyConfiguration as VolumeNodeAffinityApplyConfiguration,
+    )
     from ._volume_projection import VolumeProjection as VolumeProjection
+    from ._volume_projection import (
+        VolumeProjectionApplyConfiguration as VolumeProjectionApplyConfiguration,
+    )
     from ._volume_resource_requirements import (
         VolumeResourceRequirements as VolumeResourceRequirements,
     )
+    from ._volume_resource_requirements import (
+        VolumeResourceRequirementsApplyConfiguration as VolumeResourceRequirementsApplyConfiguration,
+    )
     from ._volume_status import VolumeStatus as VolumeStatus
+    from ._volume_status import VolumeStatusApplyConfiguration as VolumeStatusApplyConfiguration
     from ._vsphere_virtual_disk_volume_source import (
         VsphereVirtualDiskVolumeSource as VsphereVirtualDiskVolumeSource,
     )
+    from ._vsphere_virtual_disk_volume_source import (
+        VsphereVirtualDiskVolumeSourceApplyConfiguration as VsphereVirtualDiskVolumeSourceApplyConfiguration,
+    )
     from ._weighted_pod_affinity_term import WeightedPodAffinityTerm as WeightedPodAffinityTerm
+    from ._weighted_pod_affinity_term import (
+        WeightedPodAffinityTermApplyConfiguration as WeightedPodAffinityTermApplyConfiguration,
+    )
     from ._windows_security_context_options import (
         WindowsSecurityContextOptions as WindowsSecurityContextOptions,
+    )
+    from ._windows_security_context_options import (
+        WindowsSecurityContextOptionsApplyConfiguration as WindowsSecurityContextOptionsApplyConfiguration,
     )
 
 __all__ = [
     "AWSElasticBlockStoreVolumeSource",
+    "AWSElasticBlockStoreVolumeSourceApplyConfiguration",
     "Affinity",
+    "AffinityApplyConfiguration",
     "AppArmorProfile",
+    "AppArmorProfileApplyConfiguration",
     "AttachedVolume",
+    "AttachedVolumeApplyConfiguration",
     "AzureDiskVolumeSource",
+    "AzureDiskVolumeSourceApplyConfiguration",
     "AzureFilePersistentVolumeSource",
+    "AzureFilePersistentVolumeSourceApplyConfiguration",
     "AzureFileVolumeSource",
+    "AzureFileVolumeSourceApplyConfiguration",
     "Binding",
+    "BindingApplyConfiguration",
     "CSIPersistentVolumeSource",
+    "CSIPersistentVolumeSourceApplyConfiguration",
     "CSIVolumeSource",
+    "CSIVolumeSourceApplyConfiguration",
     "Capabilities",
+    "CapabilitiesApplyConfiguration",
     "CephFSPersistentVolumeSource",
+    "CephFSPersistentVolumeSourceApplyConfiguration",
     "CephFSVolumeSource",
+    "CephFSVolumeSourceApplyConfiguration",
     "CinderPersistentVolumeSource",
+    "CinderPersistentVolumeSourceApplyConfiguration",
     "CinderVolumeSource",
+    "CinderVolumeSourceApplyConfiguration",
     "ClientIPConfig",
+    "ClientIPConfigApplyConfiguration",
     "ClusterTrustBundleProjection",
+    "ClusterTrustBundleProjectionApplyConfiguration",
     "ComponentCondition",
+    "ComponentConditionApplyConfiguration",
     "ComponentStatus",
+    "ComponentStatusApplyConfiguration",
     "ComponentStatusList",
+    "ComponentStatusListApplyConfiguration",
     "ConfigMap",
+    "ConfigMapApplyConfiguration",
     "ConfigMapEnvSource",
+    "ConfigMapEnvSourceApplyConfiguration",
     "ConfigMapKeySelector",
+    "ConfigMapKeySelectorApplyConfiguration",
     "ConfigMapList",
+    "ConfigMapListApplyConfiguration",
     "ConfigMapNodeConfigSource",
+    "ConfigMapNodeConfigSourceApplyConfiguration",
     "ConfigMapProjection",
+    "ConfigMapProjectionApplyConfiguration",
     "ConfigMapVolumeSource",
+    "ConfigMapVolumeSourceApplyConfiguration",
     "Container",
+    "ContainerApplyConfiguration",
     "ContainerExtendedResourceRequest",
+    "ContainerExtendedResourceRequestApplyConfiguration",
     "ContainerImage",
+    "ContainerImageApplyConfiguration",
     "ContainerPort",
+    "ContainerPortApplyConfiguration",
     "ContainerResizePolicy",
+    "ContainerResizePolicyApplyConfiguration",
     "ContainerRestartRule",
+    "ContainerRestartRuleApplyConfiguration",
     "ContainerRestartRuleOnExitCodes",
+    "ContainerRestartRuleOnExitCodesApplyConfiguration",
     "ContainerState",
+    "ContainerStateApplyConfiguration",
     "ContainerStateRunning",
+    "ContainerStateRunningApplyConfiguration",
     "ContainerStateTerminated",
+    "ContainerStateTerminatedApplyConfiguration",
     "ContainerStateWaiting",
+    "ContainerStateWaitingApplyConfiguration",
     "ContainerStatus",
+    "ContainerStatusApplyConfiguration",
     "ContainerUser",
+    "ContainerUserApplyConfiguration",
     "DaemonEndpoint",
+    "DaemonEndpointApplyConfiguration",
     "DownwardAPIProjection",
+    "DownwardAPIProjectionApplyConfiguration",
     "DownwardAPIVolumeFile",
+    "DownwardAPIVolumeFileApplyConfiguration",
     "DownwardAPIVolumeSource",
+    "DownwardAPIVolumeSourceApplyConfiguration",
     "EmptyDirVolumeSource",
+    "EmptyDirVolumeSourceApplyConfiguration",
     "EndpointAddress",
+    "EndpointAddressApplyConfiguration",
     "EndpointPort",
+    "EndpointPortApplyConfiguration",
     "EndpointSubset",
+    "EndpointSubsetApplyConfiguration",
     "Endpoints",
+    "EndpointsApplyConfiguration",
     "EndpointsList",
+    "EndpointsListApplyConfiguration",
     "EnvFromSource",
+    "EnvFromSourceApplyConfiguration",
     "EnvVar",
+    "EnvVarApplyConfiguration",
     "EnvVarSource",
+    "EnvVarSourceApplyConfiguration",
     "EphemeralContainer",
+    "EphemeralContainerApplyConfiguration",
     "EphemeralVolumeSource",
+    "EphemeralVolumeSourceApplyConfiguration",
     "Event",
+    "EventApplyConfiguration",
     "EventList",
+    "EventListApplyConfiguration",
     "EventSeries",
+    "EventSeriesApplyConfiguration",
     "EventSource",
+    "EventSourceApplyConfiguration",
     "ExecAction",
+    "ExecActionApplyConfiguration",
     "FCVolumeSource",
+    "FCVolumeSourceApplyConfiguration",
     "FileKeySelector",
+    "FileKeySelectorApplyConfiguration",
     "FlexPersistentVolumeSource",
+    "FlexPersistentVolumeSourceApplyConfiguration",
     "FlexVolumeSource",
+    "FlexVolumeSourceApplyConfiguration",
     "FlockerVolumeSource",
+    "FlockerVolumeSourceApplyConfiguration",
     "GCEPersistentDiskVolumeSource",
+    "GCEPersistentDiskVolumeSourceApplyConfiguration",
     "GRPCAction",
+    "GRPCActionApplyConfiguration",
     "GitRepoVolumeSource",
+    "GitRepoVolumeSourceApplyConfiguration",
     "GlusterfsPersistentVolumeSource",
+    "GlusterfsPersistentVolumeSourceApplyConfiguration",
     "GlusterfsVolumeSource",
+    "GlusterfsVolumeSourceApplyConfiguration",
     "HTTPGetAction",
+    "HTTPGetActionApplyConfiguration",
     "HTTPHeader",
+    "HTTPHeaderApplyConfiguration",
     "HostAlias",
+    "HostAliasApplyConfiguration",
     "HostIP",
+    "HostIPApplyConfiguration",
     "HostPathVolumeSource",
+    "HostPathVolumeSourceApplyConfiguration",
     "ISCSIPersistentVolumeSource",
+    "ISCSIPersistentVolumeSourceApplyConfiguration",
     "ISCSIVolumeSource",
+    "ISCSIVolumeSourceApplyConfiguration",
     "ImageVolumeSource",
+    "ImageVolumeSourceApplyConfiguration",
     "ImageVolumeStatus",
+    "ImageVolumeStatusApplyConfiguration",
     "KeyToPath",
+    "KeyToPathApplyConfiguration",
     "Lifecycle",
+    "LifecycleApplyConfiguration",
     "LifecycleHandler",
+    "LifecycleHandlerApplyConfiguration",
     "LimitRange",
+    "LimitRangeApplyConfiguration",
     "LimitRangeItem",
+    "LimitRangeItemApplyConfiguration",
     "LimitRangeList",
+    "LimitRangeListApplyConfiguration",
     "LimitRangeSpec",
+    "LimitRangeSpecApplyConfiguration",
     "LinuxContainerUser",
+    "LinuxContainerUserApplyConfiguration",
     "LoadBalancerIngress",
+    "LoadBalancerIngressApplyConfiguration",
     "LoadBalancerStatus",
+    "LoadBalancerStatusApplyConfiguration",
     "LocalObjectReference",
+    "LocalObjectReferenceApplyConfiguration",
     "LocalVolumeSource",
+    "LocalVolumeSourceApplyConfiguration",
     "ModifyVolumeStatus",
+    "ModifyVolumeStatusApplyConfiguration",
     "NFSVolumeSource",
+    "NFSVolumeSourceApplyConfiguration",
     "Namespace",
+    "NamespaceApplyConfiguration",
     "NamespaceCondition",
+    "NamespaceConditionApplyConfiguration",
     "NamespaceList",
+    "NamespaceListApplyConfiguration",
     "NamespaceSpec",
+    "NamespaceSpecApplyConfiguration",
     "NamespaceStatus",
+    "NamespaceStatusApplyConfiguration",
     "Node",
     "NodeAddress",
+    "NodeAddressApplyConfiguration",
     "NodeAffinity",
+    "NodeAffinityApplyConfiguration",
     "NodeAllocatableResourceClaimStatus",
+    "NodeAllocatableResourceClaimStatusApplyConfiguration",
+    "NodeApplyConfiguration",
     "NodeCondition",
+    "NodeConditionApplyConfiguration",
     "NodeConfigSource",
+    "NodeConfigSourceApplyConfiguration",
     "NodeConfigStatus",
+    "NodeConfigStatusApplyConfiguration",
     "NodeDaemonEndpoints",
+    "NodeDaemonEndpointsApplyConfiguration",
     "NodeFeatures",
+    "NodeFeaturesApplyConfiguration",
     "NodeList",
+    "NodeListApplyConfiguration",
     "NodeRuntimeHandler",
+    "NodeRuntimeHandlerApplyConfiguration",
     "NodeRuntimeHandlerFeatures",
+    "NodeRuntimeHandlerFeaturesApplyConfiguration",
     "NodeSelector",
+    "NodeSelectorApplyConfiguration",
     "NodeSelectorRequirement",
+    "NodeSelectorRequirementApplyConfiguration",
     "NodeSelectorTerm",
+    "NodeSelectorTermApplyConfiguration",
     "NodeSpec",
+    "NodeSpecApplyConfiguration",
     "NodeStatus",
+    "NodeStatusApplyConfiguration",
     "NodeSwapStatus",
+    "NodeSwapStatusApplyConfiguration",
     "NodeSystemInfo",
+    "NodeSystemInfoApplyConfiguration",
     "ObjectFieldSelector",
+    "ObjectFieldSelectorApplyConfiguration",
     "ObjectReference",
+    "ObjectReferenceApplyConfiguration",
     "PersistentVolume",
+    "PersistentVolumeApplyConfiguration",
     "PersistentVolumeClaim",
+    "PersistentVolumeClaimApplyConfiguration",
     "PersistentVolumeClaimCondition",
+    "PersistentVolumeClaimConditionApplyConfiguration",
     "PersistentVolumeClaimList",
+    "PersistentVolumeClaimListApplyConfiguration",
     "PersistentVolumeClaimSpec",
+    "PersistentVolumeClaimSpecApplyConfiguration",
     "PersistentVolumeClaimStatus",
+    "PersistentVolumeClaimStatusApplyConfiguration",
     "PersistentVolumeClaimTemplate",
+    "PersistentVolumeClaimTemplateApplyConfiguration",
     "PersistentVolumeClaimVolumeSource",
+    "PersistentVolumeClaimVolumeSourceApplyConfiguration",
     "PersistentVolumeList",
+    "PersistentVolumeListApplyConfiguration",
     "PersistentVolumeSpec",
+    "PersistentVolumeSpecApplyConfiguration",
     "PersistentVolumeStatus",
+    "PersistentVolumeStatusApplyConfiguration",
     "PhotonPersistentDiskVolumeSource",
+    "PhotonPersistentDiskVolumeSourceApplyConfiguration",
     "Pod",
     "PodAffinity",
+    "PodAffinityApplyConfiguration",
     "PodAffinityTerm",
+    "PodAffinityTermApplyConfiguration",
     "PodAntiAffinity",
+    "PodAntiAffinityApplyConfiguration",
+    "PodApplyConfiguration",
     "PodCertificateProjection",
+    "PodCertificateProjectionApplyConfiguration",
     "PodCondition",
+    "PodConditionApplyConfiguration",
     "PodDNSConfig",
+    "PodDNSConfigApplyConfiguration",
     "PodDNSConfigOption",
+    "PodDNSConfigOptionApplyConfiguration",
     "PodExtendedResourceClaimStatus",
+    "PodExtendedResourceClaimStatusApplyConfiguration",
     "PodIP",
+    "PodIPApplyConfiguration",
     "PodList",
+    "PodListApplyConfiguration",
     "PodOS",
+    "PodOSApplyConfiguration",
     "PodReadinessGate",
+    "PodReadinessGateApplyConfiguration",
     "PodResourceClaim",
+    "PodResourceClaimApplyConfiguration",
     "PodResourceClaimStatus",
+    "PodResourceClaimStatusApplyConfiguration",
     "PodSchedulingGate",
+    "PodSchedulingGateApplyConfiguration",
     "PodSchedulingGroup",
+    "PodSchedulingGroupApplyConfiguration",
     "PodSecurityContext",
+    "PodSecurityContextApplyConfiguration",
     "PodSpec",
+    "PodSpecApplyConfiguration",
     "PodStatus",
+    "PodStatusApplyConfiguration",
     "PodTemplate",
+    "PodTemplateApplyConfiguration",
     "PodTemplateList",
+    "PodTemplateListApplyConfiguration",
     "PodTemplateSpec",
+    "PodTemplateSpecApplyConfiguration",
     "PortStatus",
+    "PortStatusApplyConfiguration",
     "PortworxVolumeSource",
+    "PortworxVolumeSourceApplyConfiguration",
     "PreferredSchedulingTerm",
+    "PreferredSchedulingTermApplyConfiguration",
     "Probe",
+    "ProbeApplyConfiguration",
     "ProjectedVolumeSource",
+    "ProjectedVolumeSourceApplyConfiguration",
     "QuobyteVolumeSource",
+    "QuobyteVolumeSourceApplyConfiguration",
     "RBDPersistentVolumeSource",
+    "RBDPersistentVolumeSourceApplyConfiguration",
     "RBDVolumeSource",
+    "RBDVolumeSourceApplyConfiguration",
     "ReplicationController",
+    "ReplicationControllerApplyConfiguration",
     "ReplicationControllerCondition",
+    "ReplicationControllerConditionApplyConfiguration",
     "ReplicationControllerList",
+    "ReplicationControllerListApplyConfiguration",
     "ReplicationControllerSpec",
+    "ReplicationControllerSpecApplyConfiguration",
     "ReplicationControllerStatus",
+    "ReplicationControllerStatusApplyConfiguration",
     "ResourceClaim",
+    "ResourceClaimApplyConfiguration",
     "ResourceFieldSelector",
+    "ResourceFieldSelectorApplyConfiguration",
     "ResourceHealth",
+    "ResourceHealthApplyConfiguration",
     "ResourceQuota",
+    "ResourceQuotaApplyConfiguration",
     "ResourceQuotaList",
+    "ResourceQuotaListApplyConfiguration",
     "ResourceQuotaSpec",
+    "ResourceQuotaSpecApplyConfiguration",
     "ResourceQuotaStatus",
+    "ResourceQuotaStatusApplyConfiguration",
     "ResourceRequirements",
+    "ResourceRequirementsApplyConfiguration",
     "ResourceStatus",
+    "ResourceStatusApplyConfiguration",
     "SELinuxOptions",
+    "SELinuxOptionsApplyConfiguration",
     "ScaleIOPersistentVolumeSource",
+    "ScaleIOPersistentVolumeSourceApplyConfiguration",
     "ScaleIOVolumeSource",
+    "ScaleIOVolumeSourceApplyConfiguration",
     "ScopeSelector",
+    "ScopeSelectorApplyConfiguration",
     "ScopedResourceSelectorRequirement",
+    "ScopedResourceSelectorRequirementApplyConfiguration",
     "SeccompProfile",
+    "SeccompProfileApplyConfiguration",
     "Secret",
+    "SecretApplyConfiguration",
     "SecretEnvSource",
+    "SecretEnvSourceApplyConfiguration",
     "SecretKeySelector",
+    "SecretKeySelectorApplyConfiguration",
     "SecretList",
+    "SecretListApplyConfiguration",
     "SecretProjection",
+    "SecretProjectionApplyConfiguration",
     "SecretReference",
+    "SecretReferenceApplyConfiguration",
     "SecretVolumeSource",
+    "SecretVolumeSourceApplyConfiguration",
     "SecurityContext",
+    "SecurityContextApplyConfiguration",
     "Service",
     "ServiceAccount",
+    "ServiceAccountApplyConfiguration",
     "ServiceAccountList",
+    "ServiceAccountListApplyConfiguration",
     "ServiceAccountTokenProjection",
+    "ServiceAccountTokenProjectionApplyConfiguration",
+    "ServiceApplyConfiguration",
     "ServiceList",
+    "ServiceListApplyConfiguration",
     "ServicePort",
+    "ServicePortApplyConfiguration",
     "ServiceSpec",
+    "ServiceSpecApplyConfiguration",
     "ServiceStatus",
+    "ServiceStatusApplyConfiguration",
     "SessionAffinityConfig",
+    "SessionAffinityConfigApplyConfiguration",
     "SleepAction",
+    "SleepActionApplyConfiguration",
     "StorageOSPersistentVolumeSource",
+    "StorageOSPersistentVolumeSourceApplyConfiguration",
     "StorageOSVolumeSource",
+    "StorageOSVolumeSourceApplyConfiguration",
     "Sysctl",
+    "SysctlApplyConfiguration",
     "TCPSocketAction",
+    "TCPSocketActionApplyConfiguration",
     "Taint",
+    "TaintApplyConfiguration",
     "Toleration",
+    "TolerationApplyConfiguration",
     "TopologySelectorLabelRequirement",
+    "TopologySelectorLabelRequirementApplyConfiguration",
     "TopologySelectorTerm",
+    "TopologySelectorTermApplyConfiguration",
     "TopologySpreadConstraint",
+    "TopologySpreadConstraintApplyConfiguration",
     "TypedLocalObjectReference",
+    "TypedLocalObjectReferenceApplyConfiguration",
     "TypedObjectReference",
+    "TypedObjectReferenceApplyConfiguration",
     "Volume",
+    "VolumeApplyConfiguration",
     "VolumeDevice",
+    "VolumeDeviceApplyConfiguration",
     "VolumeMount",
+    "VolumeMountApplyConfiguration",
     "VolumeMountStatus",
+    "VolumeMountStatusApplyConfiguration",
     "VolumeNodeAffinity",
+    "VolumeNodeAffinityApplyConfiguration",
     "VolumeProjection",
+    "VolumeProjectionApplyConfiguration",
     "VolumeResourceRequirements",
+    "VolumeResourceRequirementsApplyConfiguration",
     "VolumeStatus",
+    "VolumeStatusApplyConfiguration",
     "VsphereVirtualDiskVolumeSource",
+    "VsphereVirtualDiskVolumeSourceApplyConfiguration",
     "WeightedPodAffinityTerm",
+    "WeightedPodAffinityTermApplyConfiguration",
     "WindowsSecurityContextOptions",
+    "WindowsSecurityContextOptionsApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -531,226 +1281,448 @@ if not TYPE_CHECKING:
         __name__,
         {
             "AWSElasticBlockStoreVolumeSource": "_aws_elastic_block_store_volume_source",
+            "AWSElasticBlockStoreVolumeSourceApplyConfiguration": "_aws_elastic_block_store_volume_source",
             "Affinity": "_affinity",
+            "AffinityApplyConfiguration": "_affinity",
             "AppArmorProfile": "_app_armor_profile",
+            "AppArmorProfileApplyConfiguration": "_app_armor_profile",
             "AttachedVolume": "_attached_volume",
+            "AttachedVolumeApplyConfiguration": "_attached_volume",
             "AzureDiskVolumeSource": "_azure_disk_volume_source",
+            "AzureDiskVolumeSourceApplyConfiguration": "_azure_disk_volume_source",
             "AzureFilePersistentVolumeSource": "_azure_file_persistent_volume_source",
+            "AzureFilePersistentVolumeSourceApplyConfiguration": "_azure_file_persistent_volume_source",
             "AzureFileVolumeSource": "_azure_file_volume_source",
+            "AzureFileVolumeSourceApplyConfiguration": "_azure_file_volume_source",
             "Binding": "_binding",
+            "BindingApplyConfiguration": "_binding",
             "CSIPersistentVolumeSource": "_csi_persistent_volume_source",
+            "CSIPersistentVolumeSourceApplyConfiguration": "_csi_persistent_volume_source",
             "CSIVolumeSource": "_csi_volume_source",
+            "CSIVolumeSourceApplyConfiguration": "_csi_volume_source",
             "Capabilities": "_capabilities",
+            "CapabilitiesApplyConfiguration": "_capabilities",
             "CephFSPersistentVolumeSource": "_ceph_fs_persistent_volume_source",
+            "CephFSPersistentVolumeSourceApplyConfiguration": "_ceph_fs_persistent_volume_source",
             "CephFSVolumeSource": "_ceph_fs_volume_source",
+            "CephFSVolumeSourceApplyConfiguration": "_ceph_fs_volume_source",
             "CinderPersistentVolumeSource": "_cinder_persistent_volume_source",
+            "CinderPersistentVolumeSourceApplyConfiguration": "_cinder_persistent_volume_source",
             "CinderVolumeSource": "_cinder_volume_source",
+            "CinderVolumeSourceApplyConfiguration": "_cinder_volume_source",
             "ClientIPConfig": "_client_ip_config",
+            "ClientIPConfigApplyConfiguration": "_client_ip_config",
             "ClusterTrustBundleProjection": "_cluster_trust_bundle_projection",
+            "ClusterTrustBundleProjectionApplyConfiguration": "_cluster_trust_bundle_projection",
             "ComponentCondition": "_component_condition",
+            "ComponentConditionApplyConfiguration": "_component_condition",
             "ComponentStatus": "_component_status",
+            "ComponentStatusApplyConfiguration": "_component_status",
             "ComponentStatusList": "_component_status_list",
+            "ComponentStatusListApplyConfiguration": "_component_status_list",
             "ConfigMap": "_config_map",
+            "ConfigMapApplyConfiguration": "_config_map",
             "ConfigMapEnvSource": "_config_map_env_source",
+            "ConfigMapEnvSourceApplyConfiguration": "_config_map_env_source",
             "ConfigMapKeySelector": "_config_map_key_selector",
+            "ConfigMapKeySelectorApplyConfiguration": "_config_map_key_selector",
             "ConfigMapList": "_config_map_list",
+            "ConfigMapListApplyConfiguration": "_config_map_list",
             "ConfigMapNodeConfigSource": "_config_map_node_config_source",
+            "ConfigMapNodeConfigSourceApplyConfiguration": "_config_map_node_config_source",
             "ConfigMapProjection": "_config_map_projection",
+            "ConfigMapProjectionApplyConfiguration": "_config_map_projection",
             "ConfigMapVolumeSource": "_config_map_volume_source",
+            "ConfigMapVolumeSourceApplyConfiguration": "_config_map_volume_source",
             "Container": "_container",
+            "ContainerApplyConfiguration": "_container",
             "ContainerExtendedResourceRequest": "_container_extended_resource_request",
+            "ContainerExtendedResourceRequestApplyConfiguration": "_container_extended_resource_request",
             "ContainerImage": "_container_image",
+            "ContainerImageApplyConfiguration": "_container_image",
             "ContainerPort": "_container_port",
+            "ContainerPortApplyConfiguration": "_container_port",
             "ContainerResizePolicy": "_container_resize_policy",
+            "ContainerResizePolicyApplyConfiguration": "_container_resize_policy",
             "ContainerRestartRule": "_container_restart_rule",
+            "ContainerRestartRuleApplyConfiguration": "_container_restart_rule",
             "ContainerRestartRuleOnExitCodes": "_container_restart_rule_on_exit_codes",
+            "ContainerRestartRuleOnExitCodesApplyConfiguration": "_container_restart_rule_on_exit_codes",
             "ContainerState": "_container_state",
+            "ContainerStateApplyConfiguration": "_container_state",
             "ContainerStateRunning": "_container_state_running",
+            "ContainerStateRunningApplyConfiguration": "_container_state_running",
             "ContainerStateTerminated": "_container_state_terminated",
+            "ContainerStateTerminatedApplyConfiguration": "_container_state_terminated",
             "ContainerStateWaiting": "_container_state_waiting",
+            "ContainerStateWaitingApplyConfiguration": "_container_state_waiting",
             "ContainerStatus": "_container_status",
+            "ContainerStatusApplyConfiguration": "_container_status",
             "ContainerUser": "_container_user",
+            "ContainerUserApplyConfiguration": "_container_user",
             "DaemonEndpoint": "_daemon_endpoint",
+            "DaemonEndpointApplyConfiguration": "_daemon_endpoint",
             "DownwardAPIProjection": "_downward_api_projection",
+            "DownwardAPIProjectionApplyConfiguration": "_downward_api_projection",
             "DownwardAPIVolumeFile": "_downward_api_volume_file",
+            "DownwardAPIVolumeFileApplyConfiguration": "_downward_api_volume_file",
             "DownwardAPIVolumeSource": "_downward_api_volume_source",
+            "DownwardAPIVolumeSourceApplyConfiguration": "_downward_api_volume_source",
             "EmptyDirVolumeSource": "_empty_dir_volume_source",
+            "EmptyDirVolumeSourceApplyConfiguration": "_empty_dir_volume_source",
             "EndpointAddress": "_endpoint_address",
+            "EndpointAddressApplyConfiguration": "_endpoint_address",
             "EndpointPort": "_endpoint_port",
+            "EndpointPortApplyConfiguration": "_endpoint_port",
             "EndpointSubset": "_endpoint_subset",
+            "EndpointSubsetApplyConfiguration": "_endpoint_subset",
             "Endpoints": "_endpoints",
+            "EndpointsApplyConfiguration": "_endpoints",
             "EndpointsList": "_endpoints_list",
+            "EndpointsListApplyConfiguration": "_endpoints_list",
             "EnvFromSource": "_env_from_source",
+            "EnvFromSourceApplyConfiguration": "_env_from_source",
             "EnvVar": "_env_var",
+            "EnvVarApplyConfiguration": "_env_var",
             "EnvVarSource": "_env_var_source",
+            "EnvVarSourceApplyConfiguration": "_env_var_source",
             "EphemeralContainer": "_ephemeral_container",
+            "EphemeralContainerApplyConfiguration": "_ephemeral_container",
             "EphemeralVolumeSource": "_ephemeral_volume_source",
+            "EphemeralVolumeSourceApplyConfiguration": "_ephemeral_volume_source",
             "Event": "_event",
+            "EventApplyConfiguration": "_event",
             "EventList": "_event_list",
+            "EventListApplyConfiguration": "_event_list",
             "EventSeries": "_event_series",
+            "EventSeriesApplyConfiguration": "_event_series",
             "EventSource": "_event_source",
+            "EventSourceApplyConfiguration": "_event_source",
             "ExecAction": "_exec_action",
+            "ExecActionApplyConfiguration": "_exec_action",
             "FCVolumeSource": "_fc_volume_source",
+            "FCVolumeSourceApplyConfiguration": "_fc_volume_source",
             "FileKeySelector": "_file_key_selector",
+            "FileKeySelectorApplyConfiguration": "_file_key_selector",
             "FlexPersistentVolumeSource": "_flex_persistent_volume_source",
+            "FlexPersistentVolumeSourceApplyConfiguration": "_flex_persistent_volume_source",
             "FlexVolumeSource": "_flex_volume_source",
+            "FlexVolumeSourceApplyConfiguration": "_flex_volume_source",
             "FlockerVolumeSource": "_flocker_volume_source",
+            "FlockerVolumeSourceApplyConfiguration": "_flocker_volume_source",
             "GCEPersistentDiskVolumeSource": "_gce_persistent_disk_volume_source",
+            "GCEPersistentDiskVolumeSourceApplyConfiguration": "_gce_persistent_disk_volume_source",
             "GRPCAction": "_grpc_action",
+            "GRPCActionApplyConfiguration": "_grpc_action",
             "GitRepoVolumeSource": "_git_repo_volume_source",
+            "GitRepoVolumeSourceApplyConfiguration": "_git_repo_volume_source",
             "GlusterfsPersistentVolumeSource": "_glusterfs_persistent_volume_source",
+            "GlusterfsPersistentVolumeSourceApplyConfiguration": "_glusterfs_persistent_volume_source",
             "GlusterfsVolumeSource": "_glusterfs_volume_source",
+            "GlusterfsVolumeSourceApplyConfiguration": "_glusterfs_volume_source",
             "HTTPGetAction": "_http_get_action",
+            "HTTPGetActionApplyConfiguration": "_http_get_action",
             "HTTPHeader": "_http_header",
+            "HTTPHeaderApplyConfiguration": "_http_header",
             "HostAlias": "_host_alias",
+            "HostAliasApplyConfiguration": "_host_alias",
             "HostIP": "_host_ip",
+            "HostIPApplyConfiguration": "_host_ip",
             "HostPathVolumeSource": "_host_path_volume_source",
+            "HostPathVolumeSourceApplyConfiguration": "_host_path_volume_source",
             "ISCSIPersistentVolumeSource": "_iscsi_persistent_volume_source",
+            "ISCSIPersistentVolumeSourceApplyConfiguration": "_iscsi_persistent_volume_source",
             "ISCSIVolumeSource": "_iscsi_volume_source",
+            "ISCSIVolumeSourceApplyConfiguration": "_iscsi_volume_source",
             "ImageVolumeSource": "_image_volume_source",
+            "ImageVolumeSourceApplyConfiguration": "_image_volume_source",
             "ImageVolumeStatus": "_image_volume_status",
+            "ImageVolumeStatusApplyConfiguration": "_image_volume_status",
             "KeyToPath": "_key_to_path",
+            "KeyToPathApplyConfiguration": "_key_to_path",
             "Lifecycle": "_lifecycle",
+            "LifecycleApplyConfiguration": "_lifecycle",
             "LifecycleHandler": "_lifecycle_handler",
+            "LifecycleHandlerApplyConfiguration": "_lifecycle_handler",
             "LimitRange": "_limit_range",
+            "LimitRangeApplyConfiguration": "_limit_range",
             "LimitRangeItem": "_limit_range_item",
+            "LimitRangeItemApplyConfiguration": "_limit_range_item",
             "LimitRangeList": "_limit_range_list",
+            "LimitRangeListApplyConfiguration": "_limit_range_list",
             "LimitRangeSpec": "_limit_range_spec",
+            "LimitRangeSpecApplyConfiguration": "_limit_range_spec",
             "LinuxContainerUser": "_linux_container_user",
+            "LinuxContainerUserApplyConfiguration": "_linux_container_user",
             "LoadBalancerIngress": "_load_balancer_ingress",
+            "LoadBalancerIngressApplyConfiguration": "_load_balancer_ingress",
             "LoadBalancerStatus": "_load_balancer_status",
+            "LoadBalancerStatusApplyConfiguration": "_load_balancer_status",
             "LocalObjectReference": "_local_object_reference",
+            "LocalObjectReferenceApplyConfiguration": "_local_object_reference",
             "LocalVolumeSource": "_local_volume_source",
+            "LocalVolumeSourceApplyConfiguration": "_local_volume_source",
             "ModifyVolumeStatus": "_modify_volume_status",
+            "ModifyVolumeStatusApplyConfiguration": "_modify_volume_status",
             "NFSVolumeSource": "_nfs_volume_source",
+            "NFSVolumeSourceApplyConfiguration": "_nfs_volume_source",
             "Namespace": "_namespace",
+            "NamespaceApplyConfiguration": "_namespace",
             "NamespaceCondition": "_namespace_condition",
+            "NamespaceConditionApplyConfiguration": "_namespace_condition",
             "NamespaceList": "_namespace_list",
+            "NamespaceListApplyConfiguration": "_namespace_list",
             "NamespaceSpec": "_namespace_spec",
+            "NamespaceSpecApplyConfiguration": "_namespace_spec",
             "NamespaceStatus": "_namespace_status",
+            "NamespaceStatusApplyConfiguration": "_namespace_status",
             "Node": "_node",
             "NodeAddress": "_node_address",
+            "NodeAddressApplyConfiguration": "_node_address",
             "NodeAffinity": "_node_affinity",
+            "NodeAffinityApplyConfiguration": "_node_affinity",
             "NodeAllocatableResourceClaimStatus": "_node_allocatable_resource_claim_status",
+            "NodeAllocatableResourceClaimStatusApplyConfiguration": "_node_allocatable_resource_claim_status",
+            "NodeApplyConfiguration": "_node",
             "NodeCondition": "_node_condition",
+            "NodeConditionApplyConfiguration": "_node_condition",
             "NodeConfigSource": "_node_config_source",
+            "NodeConfigSourceApplyConfiguration": "_node_config_source",
             "NodeConfigStatus": "_node_config_status",
+            "NodeConfigStatusApplyConfiguration": "_node_config_status",
             "NodeDaemonEndpoints": "_node_daemon_endpoints",
+            "NodeDaemonEndpointsApplyConfiguration": "_node_daemon_endpoints",
             "NodeFeatures": "_node_features",
+            "NodeFeaturesApplyConfiguration": "_node_features",
             "NodeList": "_node_list",
+            "NodeListApplyConfiguration": "_node_list",
             "NodeRuntimeHandler": "_node_runtime_handler",
+            "NodeRuntimeHandlerApplyConfiguration": "_node_runtime_handler",
             "NodeRuntimeHandlerFeatures": "_node_runtime_handler_features",
+            "NodeRuntimeHandlerFeaturesApplyConfiguration": "_node_runtime_handler_features",
             "NodeSelector": "_node_selector",
+            "NodeSelectorApplyConfiguration": "_node_selector",
             "NodeSelectorRequirement": "_node_selector_requirement",
+            "NodeSelectorRequirementApplyConfiguration": "_node_selector_requirement",
             "NodeSelectorTerm": "_node_selector_term",
+            "NodeSelectorTermApplyConfiguration": "_node_selector_term",
             "NodeSpec": "_node_spec",
+            "NodeSpecApplyConfiguration": "_node_spec",
             "NodeStatus": "_node_status",
+            "NodeStatusApplyConfiguration": "_node_status",
             "NodeSwapStatus": "_node_swap_status",
+            "NodeSwapStatusApplyConfiguration": "_node_swap_status",
             "NodeSystemInfo": "_node_system_info",
+            "NodeSystemInfoApplyConfiguration": "_node_system_info",
             "ObjectFieldSelector": "_object_field_selector",
+            "ObjectFieldSelectorApplyConfiguration": "_object_field_selector",
             "ObjectReference": "_object_reference",
+            "ObjectReferenceApplyConfiguration": "_object_reference",
             "PersistentVolume": "_persistent_volume",
+            "PersistentVolumeApplyConfiguration": "_persistent_volume",
             "PersistentVolumeClaim": "_persistent_volume_claim",
+            "PersistentVolumeClaimApplyConfiguration": "_persistent_volume_claim",
             "PersistentVolumeClaimCondition": "_persistent_volume_claim_condition",
+            "PersistentVolumeClaimConditionApplyConfiguration": "_persistent_volume_claim_condition",
             "PersistentVolumeClaimList": "_persistent_volume_claim_list",
+            "PersistentVolumeClaimListApplyConfiguration": "_persistent_volume_claim_list",
             "PersistentVolumeClaimSpec": "_persistent_volume_claim_spec",
+            "PersistentVolumeClaimSpecApplyConfiguration": "_persistent_volume_claim_spec",
             "PersistentVolumeClaimStatus": "_persistent_volume_claim_status",
+            "PersistentVolumeClaimStatusApplyConfiguration": "_persistent_volume_claim_status",
             "PersistentVolumeClaimTemplate": "_persistent_volume_claim_template",
+            "PersistentVolumeClaimTemplateApplyConfiguration": "_persistent_volume_claim_template",
             "PersistentVolumeClaimVolumeSource": "_persistent_volume_claim_volume_source",
+            "PersistentVolumeClaimVolumeSourceApplyConfiguration": "_persistent_volume_claim_volume_source",
             "PersistentVolumeList": "_persistent_volume_list",
+            "PersistentVolumeListApplyConfiguration": "_persistent_volume_list",
             "PersistentVolumeSpec": "_persistent_volume_spec",
+            "PersistentVolumeSpecApplyConfiguration": "_persistent_volume_spec",
             "PersistentVolumeStatus": "_persistent_volume_status",
+            "PersistentVolumeStatusApplyConfiguration": "_persistent_volume_status",
             "PhotonPersistentDiskVolumeSource": "_photon_persistent_disk_volume_source",
+            "PhotonPersistentDiskVolumeSourceApplyConfiguration": "_photon_persistent_disk_volume_source",
             "Pod": "_pod",
             "PodAffinity": "_pod_affinity",
+            "PodAffinityApplyConfiguration": "_pod_affinity",
             "PodAffinityTerm": "_pod_affinity_term",
+            "PodAffinityTermApplyConfiguration": "_pod_affinity_term",
             "PodAntiAffinity": "_pod_anti_affinity",
+            "PodAntiAffinityApplyConfiguration": "_pod_anti_affinity",
+            "PodApplyConfiguration": "_pod",
             "PodCertificateProjection": "_pod_certificate_projection",
+            "PodCertificateProjectionApplyConfiguration": "_pod_certificate_projection",
             "PodCondition": "_pod_condition",
+            "PodConditionApplyConfiguration": "_pod_condition",
             "PodDNSConfig": "_pod_dns_config",
+            "PodDNSConfigApplyConfiguration": "_pod_dns_config",
             "PodDNSConfigOption": "_pod_dns_config_option",
+            "PodDNSConfigOptionApplyConfiguration": "_pod_dns_config_option",
             "PodExtendedResourceClaimStatus": "_pod_extended_resource_claim_status",
+            "PodExtendedResourceClaimStatusApplyConfiguration": "_pod_extended_resource_claim_status",
             "PodIP": "_pod_ip",
+            "PodIPApplyConfiguration": "_pod_ip",
             "PodList": "_pod_list",
+            "PodListApplyConfiguration": "_pod_list",
             "PodOS": "_pod_os",
+            "PodOSApplyConfiguration": "_pod_os",
             "PodReadinessGate": "_pod_readiness_gate",
+            "PodReadinessGateApplyConfiguration": "_pod_readiness_gate",
             "PodResourceClaim": "_pod_resource_claim",
+            "PodResourceClaimApplyConfiguration": "_pod_resource_claim",
             "PodResourceClaimStatus": "_pod_resource_claim_status",
+            "PodResourceClaimStatusApplyConfiguration": "_pod_resource_claim_status",
             "PodSchedulingGate": "_pod_scheduling_gate",
+            "PodSchedulingGateApplyConfiguration": "_pod_scheduling_gate",
             "PodSchedulingGroup": "_pod_scheduling_group",
+            "PodSchedulingGroupApplyConfiguration": "_pod_scheduling_group",
             "PodSecurityContext": "_pod_security_context",
+            "PodSecurityContextApplyConfiguration": "_pod_security_context",
             "PodSpec": "_pod_spec",
+            "PodSpecApplyConfiguration": "_pod_spec",
             "PodStatus": "_pod_status",
+            "PodStatusApplyConfiguration": "_pod_status",
             "PodTemplate": "_pod_template",
+            "PodTemplateApplyConfiguration": "_pod_template",
             "PodTemplateList": "_pod_template_list",
+            "PodTemplateListApplyConfiguration": "_pod_template_list",
             "PodTemplateSpec": "_pod_template_spec",
+            "PodTemplateSpecApplyConfiguration": "_pod_template_spec",
             "PortStatus": "_port_status",
+            "PortStatusApplyConfiguration": "_port_status",
             "PortworxVolumeSource": "_portworx_volume_source",
+            "PortworxVolumeSourceApplyConfiguration": "_portworx_volume_source",
             "PreferredSchedulingTerm": "_preferred_scheduling_term",
+            "PreferredSchedulingTermApplyConfiguration": "_preferred_scheduling_term",
             "Probe": "_probe",
+            "ProbeApplyConfiguration": "_probe",
             "ProjectedVolumeSource": "_projected_volume_source",
+            "ProjectedVolumeSourceApplyConfiguration": "_projected_volume_source",
             "QuobyteVolumeSource": "_quobyte_volume_source",
+            "QuobyteVolumeSourceApplyConfiguration": "_quobyte_volume_source",
             "RBDPersistentVolumeSource": "_rbd_persistent_volume_source",
+            "RBDPersistentVolumeSourceApplyConfiguration": "_rbd_persistent_volume_source",
             "RBDVolumeSource": "_rbd_volume_source",
+            "RBDVolumeSourceApplyConfiguration": "_rbd_volume_source",
             "ReplicationController": "_replication_controller",
+            "ReplicationControllerApplyConfiguration": "_replication_controller",
             "ReplicationControllerCondition": "_replication_controller_condition",
+            "ReplicationControllerConditionApplyConfiguration": "_replication_controller_condition",
             "ReplicationControllerList": "_replication_controller_list",
+            "ReplicationControllerListApplyConfiguration": "_replication_controller_list",
             "ReplicationControllerSpec": "_replication_controller_spec",
+            "ReplicationControllerSpecApplyConfiguration": "_replication_controller_spec",
             "ReplicationControllerStatus": "_replication_controller_status",
+            "ReplicationControllerStatusApplyConfiguration": "_replication_controller_status",
             "ResourceClaim": "_resource_claim",
+            "ResourceClaimApplyConfiguration": "_resource_claim",
             "ResourceFieldSelector": "_resource_field_selector",
+            "ResourceFieldSelectorApplyConfiguration": "_resource_field_selector",
             "ResourceHealth": "_resource_health",
+            "ResourceHealthApplyConfiguration": "_resource_health",
             "ResourceQuota": "_resource_quota",
+            "ResourceQuotaApplyConfiguration": "_resource_quota",
             "ResourceQuotaList": "_resource_quota_list",
+            "ResourceQuotaListApplyConfiguration": "_resource_quota_list",
             "ResourceQuotaSpec": "_resource_quota_spec",
+            "ResourceQuotaSpecApplyConfiguration": "_resource_quota_spec",
             "ResourceQuotaStatus": "_resource_quota_status",
+            "ResourceQuotaStatusApplyConfiguration": "_resource_quota_status",
             "ResourceRequirements": "_resource_requirements",
+            "ResourceRequirementsApplyConfiguration": "_resource_requirements",
             "ResourceStatus": "_resource_status",
+            "ResourceStatusApplyConfiguration": "_resource_status",
             "SELinuxOptions": "_se_linux_options",
+            "SELinuxOptionsApplyConfiguration": "_se_linux_options",
             "ScaleIOPersistentVolumeSource": "_scale_io_persistent_volume_source",
+            "ScaleIOPersistentVolumeSourceApplyConfiguration": "_scale_io_persistent_volume_source",
             "ScaleIOVolumeSource": "_scale_io_volume_source",
+            "ScaleIOVolumeSourceApplyConfiguration": "_scale_io_volume_source",
             "ScopeSelector": "_scope_selector",
+            "ScopeSelectorApplyConfiguration": "_scope_selector",
             "ScopedResourceSelectorRequirement": "_scoped_resource_selector_requirement",
+            "ScopedResourceSelectorRequirementApplyConfiguration": "_scoped_resource_selector_requirement",
             "SeccompProfile": "_seccomp_profile",
+            "SeccompProfileApplyConfiguration": "_seccomp_profile",
             "Secret": "_secret",
+            "SecretApplyConfiguration": "_secret",
             "SecretEnvSource": "_secret_env_source",
+            "SecretEnvSourceApplyConfiguration": "_secret_env_source",
             "SecretKeySelector": "_secret_key_selector",
+            "SecretKeySelectorApplyConfiguration": "_secret_key_selector",
             "SecretList": "_secret_list",
+            "SecretListApplyConfiguration": "_secret_list",
             "SecretProjection": "_secret_projection",
+            "SecretProjectionApplyConfiguration": "_secret_projection",
             "SecretReference": "_secret_reference",
+            "SecretReferenceApplyConfiguration": "_secret_reference",
             "SecretVolumeSource": "_secret_volume_source",
+            "SecretVolumeSourceApplyConfiguration": "_secret_volume_source",
             "SecurityContext": "_security_context",
+            "SecurityContextApplyConfiguration": "_security_context",
             "Service": "_service",
             "ServiceAccount": "_service_account",
+            "ServiceAccountApplyConfiguration": "_service_account",
             "ServiceAccountList": "_service_account_list",
+            "ServiceAccountListApplyConfiguration": "_service_account_list",
             "ServiceAccountTokenProjection": "_service_account_token_projection",
+            "ServiceAccountTokenProjectionApplyConfiguration": "_service_account_token_projection",
+            "ServiceApplyConfiguration": "_service",
             "ServiceList": "_service_list",
+            "ServiceListApplyConfiguration": "_service_list",
             "ServicePort": "_service_port",
+            "ServicePortApplyConfiguration": "_service_port",
             "ServiceSpec": "_service_spec",
+            "ServiceSpecApplyConfiguration": "_service_spec",
             "ServiceStatus": "_service_status",
+            "ServiceStatusApplyConfiguration": "_service_status",
             "SessionAffinityConfig": "_session_affinity_config",
+            "SessionAffinityConfigApplyConfiguration": "_session_affinity_config",
             "SleepAction": "_sleep_action",
+            "SleepActionApplyConfiguration": "_sleep_action",
             "StorageOSPersistentVolumeSource": "_storage_os_persistent_volume_source",
+            "StorageOSPersistentVolumeSourceApplyConfiguration": "_storage_os_persistent_volume_source",
             "StorageOSVolumeSource": "_storage_os_volume_source",
+            "StorageOSVolumeSourceApplyConfiguration": "_storage_os_volume_source",
             "Sysctl": "_sysctl",
+            "SysctlApplyConfiguration": "_sysctl",
             "TCPSocketAction": "_tcp_socket_action",
+            "TCPSocketActionApplyConfiguration": "_tcp_socket_action",
             "Taint": "_taint",
+            "TaintApplyConfiguration": "_taint",
             "Toleration": "_toleration",
+            "TolerationApplyConfiguration": "_toleration",
             "TopologySelectorLabelRequirement": "_topology_selector_label_requirement",
+            "TopologySelectorLabelRequirementApplyConfiguration": "_topology_selector_label_requirement",
             "TopologySelectorTerm": "_topology_selector_term",
+            "TopologySelectorTermApplyConfiguration": "_topology_selector_term",
             "TopologySpreadConstraint": "_topology_spread_constraint",
+            "TopologySpreadConstraintApplyConfiguration": "_topology_spread_constraint",
             "TypedLocalObjectReference": "_typed_local_object_reference",
+            "TypedLocalObjectReferenceApplyConfiguration": "_typed_local_object_reference",
             "TypedObjectReference": "_typed_object_reference",
+            "TypedObjectReferenceApplyConfiguration": "_typed_object_reference",
             "Volume": "_volume",
+            "VolumeApplyConfiguration": "_volume",
             "VolumeDevice": "_volume_device",
+            "VolumeDeviceApplyConfiguration": "_volume_device",
             "VolumeMount": "_volume_mount",
+            "VolumeMountApplyConfiguration": "_volume_mount",
             "VolumeMountStatus": "_volume_mount_status",
+            "VolumeMountStatusApplyConfiguration": "_volume_mount_status",
             "VolumeNodeAffinity": "_volume_node_affinity",
+            "VolumeNodeAffinityApplyConfiguration": "_volume_node_affinity",
             "VolumeProjection": "_volume_projection",
+            "VolumeProjectionApplyConfiguration": "_volume_projection",
             "VolumeResourceRequirements": "_volume_resource_requirements",
+            "VolumeResourceRequirementsApplyConfiguration": "_volume_resource_requirements",
             "VolumeStatus": "_volume_status",
+            "VolumeStatusApplyConfiguration": "_volume_status",
             "VsphereVirtualDiskVolumeSource": "_vsphere_virtual_disk_volume_source",
+            "VsphereVirtualDiskVolumeSourceApplyConfiguration": "_vsphere_virtual_disk_volume_source",
             "WeightedPodAffinityTerm": "_weighted_pod_affinity_term",
+            "WeightedPodAffinityTermApplyConfiguration": "_weighted_pod_affinity_term",
             "WindowsSecurityContextOptions": "_windows_security_context_options",
+            "WindowsSecurityContextOptionsApplyConfiguration": "_windows_security_context_options",
         },
     )

@@ -9,23 +9,43 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._endpoint import Endpoint as Endpoint
+    from ._endpoint import EndpointApplyConfiguration as EndpointApplyConfiguration
     from ._endpoint_conditions import EndpointConditions as EndpointConditions
+    from ._endpoint_conditions import (
+        EndpointConditionsApplyConfiguration as EndpointConditionsApplyConfiguration,
+    )
     from ._endpoint_hints import EndpointHints as EndpointHints
+    from ._endpoint_hints import EndpointHintsApplyConfiguration as EndpointHintsApplyConfiguration
     from ._endpoint_port import EndpointPort as EndpointPort
+    from ._endpoint_port import EndpointPortApplyConfiguration as EndpointPortApplyConfiguration
     from ._endpoint_slice import EndpointSlice as EndpointSlice
+    from ._endpoint_slice import EndpointSliceApplyConfiguration as EndpointSliceApplyConfiguration
     from ._endpoint_slice_list import EndpointSliceList as EndpointSliceList
+    from ._endpoint_slice_list import (
+        EndpointSliceListApplyConfiguration as EndpointSliceListApplyConfiguration,
+    )
     from ._for_node import ForNode as ForNode
+    from ._for_node import ForNodeApplyConfiguration as ForNodeApplyConfiguration
     from ._for_zone import ForZone as ForZone
+    from ._for_zone import ForZoneApplyConfiguration as ForZoneApplyConfiguration
 
 __all__ = [
     "Endpoint",
+    "EndpointApplyConfiguration",
     "EndpointConditions",
+    "EndpointConditionsApplyConfiguration",
     "EndpointHints",
+    "EndpointHintsApplyConfiguration",
     "EndpointPort",
+    "EndpointPortApplyConfiguration",
     "EndpointSlice",
+    "EndpointSliceApplyConfiguration",
     "EndpointSliceList",
+    "EndpointSliceListApplyConfiguration",
     "ForNode",
+    "ForNodeApplyConfiguration",
     "ForZone",
+    "ForZoneApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -33,12 +53,20 @@ if not TYPE_CHECKING:
         __name__,
         {
             "Endpoint": "_endpoint",
+            "EndpointApplyConfiguration": "_endpoint",
             "EndpointConditions": "_endpoint_conditions",
+            "EndpointConditionsApplyConfiguration": "_endpoint_conditions",
             "EndpointHints": "_endpoint_hints",
+            "EndpointHintsApplyConfiguration": "_endpoint_hints",
             "EndpointPort": "_endpoint_port",
+            "EndpointPortApplyConfiguration": "_endpoint_port",
             "EndpointSlice": "_endpoint_slice",
+            "EndpointSliceApplyConfiguration": "_endpoint_slice",
             "EndpointSliceList": "_endpoint_slice_list",
+            "EndpointSliceListApplyConfiguration": "_endpoint_slice_list",
             "ForNode": "_for_node",
+            "ForNodeApplyConfiguration": "_for_node",
             "ForZone": "_for_zone",
+            "ForZoneApplyConfiguration": "_for_zone",
         },
     )

@@ -9,13 +9,19 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._event import Event as Event
+    from ._event import EventApplyConfiguration as EventApplyConfiguration
     from ._event_list import EventList as EventList
+    from ._event_list import EventListApplyConfiguration as EventListApplyConfiguration
     from ._event_series import EventSeries as EventSeries
+    from ._event_series import EventSeriesApplyConfiguration as EventSeriesApplyConfiguration
 
 __all__ = [
     "Event",
+    "EventApplyConfiguration",
     "EventList",
+    "EventListApplyConfiguration",
     "EventSeries",
+    "EventSeriesApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -23,7 +29,10 @@ if not TYPE_CHECKING:
         __name__,
         {
             "Event": "_event",
+            "EventApplyConfiguration": "_event",
             "EventList": "_event_list",
+            "EventListApplyConfiguration": "_event_list",
             "EventSeries": "_event_series",
+            "EventSeriesApplyConfiguration": "_event_series",
         },
     )

@@ -11,67 +11,149 @@ if TYPE_CHECKING:
     from ._exempt_priority_level_configuration import (
         ExemptPriorityLevelConfiguration as ExemptPriorityLevelConfiguration,
     )
+    from ._exempt_priority_level_configuration import (
+        ExemptPriorityLevelConfigurationApplyConfiguration as ExemptPriorityLevelConfigurationApplyConfiguration,
+    )
     from ._flow_distinguisher_method import FlowDistinguisherMethod as FlowDistinguisherMethod
+    from ._flow_distinguisher_method import (
+        FlowDistinguisherMethodApplyConfiguration as FlowDistinguisherMethodApplyConfiguration,
+    )
     from ._flow_schema import FlowSchema as FlowSchema
+    from ._flow_schema import FlowSchemaApplyConfiguration as FlowSchemaApplyConfiguration
     from ._flow_schema_condition import FlowSchemaCondition as FlowSchemaCondition
+    from ._flow_schema_condition import (
+        FlowSchemaConditionApplyConfiguration as FlowSchemaConditionApplyConfiguration,
+    )
     from ._flow_schema_list import FlowSchemaList as FlowSchemaList
+    from ._flow_schema_list import (
+        FlowSchemaListApplyConfiguration as FlowSchemaListApplyConfiguration,
+    )
     from ._flow_schema_spec import FlowSchemaSpec as FlowSchemaSpec
+    from ._flow_schema_spec import (
+        FlowSchemaSpecApplyConfiguration as FlowSchemaSpecApplyConfiguration,
+    )
     from ._flow_schema_status import FlowSchemaStatus as FlowSchemaStatus
+    from ._flow_schema_status import (
+        FlowSchemaStatusApplyConfiguration as FlowSchemaStatusApplyConfiguration,
+    )
     from ._group_subject import GroupSubject as GroupSubject
+    from ._group_subject import GroupSubjectApplyConfiguration as GroupSubjectApplyConfiguration
     from ._limit_response import LimitResponse as LimitResponse
+    from ._limit_response import LimitResponseApplyConfiguration as LimitResponseApplyConfiguration
     from ._limited_priority_level_configuration import (
         LimitedPriorityLevelConfiguration as LimitedPriorityLevelConfiguration,
     )
+    from ._limited_priority_level_configuration import (
+        LimitedPriorityLevelConfigurationApplyConfiguration as LimitedPriorityLevelConfigurationApplyConfiguration,
+    )
     from ._non_resource_policy_rule import NonResourcePolicyRule as NonResourcePolicyRule
+    from ._non_resource_policy_rule import (
+        NonResourcePolicyRuleApplyConfiguration as NonResourcePolicyRuleApplyConfiguration,
+    )
     from ._policy_rules_with_subjects import PolicyRulesWithSubjects as PolicyRulesWithSubjects
+    from ._policy_rules_with_subjects import (
+        PolicyRulesWithSubjectsApplyConfiguration as PolicyRulesWithSubjectsApplyConfiguration,
+    )
     from ._priority_level_configuration import (
         PriorityLevelConfiguration as PriorityLevelConfiguration,
+    )
+    from ._priority_level_configuration import (
+        PriorityLevelConfigurationApplyConfiguration as PriorityLevelConfigurationApplyConfiguration,
     )
     from ._priority_level_configuration_condition import (
         PriorityLevelConfigurationCondition as PriorityLevelConfigurationCondition,
     )
+    from ._priority_level_configuration_condition import (
+        PriorityLevelConfigurationConditionApplyConfiguration as PriorityLevelConfigurationConditionApplyConfiguration,
+    )
     from ._priority_level_configuration_list import (
         PriorityLevelConfigurationList as PriorityLevelConfigurationList,
+    )
+    from ._priority_level_configuration_list import (
+        PriorityLevelConfigurationListApplyConfiguration as PriorityLevelConfigurationListApplyConfiguration,
     )
     from ._priority_level_configuration_reference import (
         PriorityLevelConfigurationReference as PriorityLevelConfigurationReference,
     )
+    from ._priority_level_configuration_reference import (
+        PriorityLevelConfigurationReferenceApplyConfiguration as PriorityLevelConfigurationReferenceApplyConfiguration,
+    )
     from ._priority_level_configuration_spec import (
         PriorityLevelConfigurationSpec as PriorityLevelConfigurationSpec,
+    )
+    from ._priority_level_configuration_spec import (
+        PriorityLevelConfigurationSpecApplyConfiguration as PriorityLevelConfigurationSpecApplyConfiguration,
     )
     from ._priority_level_configuration_status import (
         PriorityLevelConfigurationStatus as PriorityLevelConfigurationStatus,
     )
+    from ._priority_level_configuration_status import (
+        PriorityLevelConfigurationStatusApplyConfiguration as PriorityLevelConfigurationStatusApplyConfiguration,
+    )
     from ._queuing_configuration import QueuingConfiguration as QueuingConfiguration
+    from ._queuing_configuration import (
+        QueuingConfigurationApplyConfiguration as QueuingConfigurationApplyConfiguration,
+    )
     from ._resource_policy_rule import ResourcePolicyRule as ResourcePolicyRule
+    from ._resource_policy_rule import (
+        ResourcePolicyRuleApplyConfiguration as ResourcePolicyRuleApplyConfiguration,
+    )
     from ._service_account_subject import ServiceAccountSubject as ServiceAccountSubject
+    from ._service_account_subject import (
+        ServiceAccountSubjectApplyConfiguration as ServiceAccountSubjectApplyConfiguration,
+    )
     from ._subject import Subject as Subject
+    from ._subject import SubjectApplyConfiguration as SubjectApplyConfiguration
     from ._user_subject import UserSubject as UserSubject
+    from ._user_subject import UserSubjectApplyConfiguration as UserSubjectApplyConfiguration
 
 __all__ = [
     "ExemptPriorityLevelConfiguration",
+    "ExemptPriorityLevelConfigurationApplyConfiguration",
     "FlowDistinguisherMethod",
+    "FlowDistinguisherMethodApplyConfiguration",
     "FlowSchema",
+    "FlowSchemaApplyConfiguration",
     "FlowSchemaCondition",
+    "FlowSchemaConditionApplyConfiguration",
     "FlowSchemaList",
+    "FlowSchemaListApplyConfiguration",
     "FlowSchemaSpec",
+    "FlowSchemaSpecApplyConfiguration",
     "FlowSchemaStatus",
+    "FlowSchemaStatusApplyConfiguration",
     "GroupSubject",
+    "GroupSubjectApplyConfiguration",
     "LimitResponse",
+    "LimitResponseApplyConfiguration",
     "LimitedPriorityLevelConfiguration",
+    "LimitedPriorityLevelConfigurationApplyConfiguration",
     "NonResourcePolicyRule",
+    "NonResourcePolicyRuleApplyConfiguration",
     "PolicyRulesWithSubjects",
+    "PolicyRulesWithSubjectsApplyConfiguration",
     "PriorityLevelConfiguration",
+    "PriorityLevelConfigurationApplyConfiguration",
     "PriorityLevelConfigurationCondition",
+    "PriorityLevelConfigurationConditionApplyConfiguration",
     "PriorityLevelConfigurationList",
+    "PriorityLevelConfigurationListApplyConfiguration",
     "PriorityLevelConfigurationReference",
+    "PriorityLevelConfigurationReferenceApplyConfiguration",
     "PriorityLevelConfigurationSpec",
+    "PriorityLevelConfigurationSpecApplyConfiguration",
     "PriorityLevelConfigurationStatus",
+    "PriorityLevelConfigurationStatusApplyConfiguration",
     "QueuingConfiguration",
+    "QueuingConfigurationApplyConfiguration",
     "ResourcePolicyRule",
+    "ResourcePolicyRuleApplyConfiguration",
     "ServiceAccountSubject",
+    "ServiceAccountSubjectApplyConfiguration",
     "Subject",
+    "SubjectApplyConfiguration",
     "UserSubject",
+    "UserSubjectApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -79,27 +161,50 @@ if not TYPE_CHECKING:
         __name__,
         {
             "ExemptPriorityLevelConfiguration": "_exempt_priority_level_configuration",
+            "ExemptPriorityLevelConfigurationApplyConfiguration": "_exempt_priority_level_configuration",
             "FlowDistinguisherMethod": "_flow_distinguisher_method",
+            "FlowDistinguisherMethodApplyConfiguration": "_flow_distinguisher_method",
             "FlowSchema": "_flow_schema",
+            "FlowSchemaApplyConfiguration": "_flow_schema",
             "FlowSchemaCondition": "_flow_schema_condition",
+            "FlowSchemaConditionApplyConfiguration": "_flow_schema_condition",
             "FlowSchemaList": "_flow_schema_list",
+            "FlowSchemaListApplyConfiguration": "_flow_schema_list",
             "FlowSchemaSpec": "_flow_schema_spec",
+            "FlowSchemaSpecApplyConfiguration": "_flow_schema_spec",
             "FlowSchemaStatus": "_flow_schema_status",
+            "FlowSchemaStatusApplyConfiguration": "_flow_schema_status",
             "GroupSubject": "_group_subject",
+            "GroupSubjectApplyConfiguration": "_group_subject",
             "LimitResponse": "_limit_response",
+            "LimitResponseApplyConfiguration": "_limit_response",
             "LimitedPriorityLevelConfiguration": "_limited_priority_level_configuration",
+            "LimitedPriorityLevelConfigurationApplyConfiguration": "_limited_priority_level_configuration",
             "NonResourcePolicyRule": "_non_resource_policy_rule",
+            "NonResourcePolicyRuleApplyConfiguration": "_non_resource_policy_rule",
             "PolicyRulesWithSubjects": "_policy_rules_with_subjects",
+            "PolicyRulesWithSubjectsApplyConfiguration": "_policy_rules_with_subjects",
             "PriorityLevelConfiguration": "_priority_level_configuration",
+            "PriorityLevelConfigurationApplyConfiguration": "_priority_level_configuration",
             "PriorityLevelConfigurationCondition": "_priority_level_configuration_condition",
+            "PriorityLevelConfigurationConditionApplyConfiguration": "_priority_level_configuration_condition",
             "PriorityLevelConfigurationList": "_priority_level_configuration_list",
+            "PriorityLevelConfigurationListApplyConfiguration": "_priority_level_configuration_list",
             "PriorityLevelConfigurationReference": "_priority_level_configuration_reference",
+            "PriorityLevelConfigurationReferenceApplyConfiguration": "_priority_level_configuration_reference",
             "PriorityLevelConfigurationSpec": "_priority_level_configuration_spec",
+            "PriorityLevelConfigurationSpecApplyConfiguration": "_priority_level_configuration_spec",
             "PriorityLevelConfigurationStatus": "_priority_level_configuration_status",
+            "PriorityLevelConfigurationStatusApplyConfiguration": "_priority_level_configuration_status",
             "QueuingConfiguration": "_queuing_configuration",
+            "QueuingConfigurationApplyConfiguration": "_queuing_configuration",
             "ResourcePolicyRule": "_resource_policy_rule",
+            "ResourcePolicyRuleApplyConfiguration": "_resource_policy_rule",
             "ServiceAccountSubject": "_service_account_subject",
+            "ServiceAccountSubjectApplyConfiguration": "_service_account_subject",
             "Subject": "_subject",
+            "SubjectApplyConfiguration": "_subject",
             "UserSubject": "_user_subject",
+            "UserSubjectApplyConfiguration": "_user_subject",
         },
     )

@@ -9,57 +9,119 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._api_group import APIGroup as APIGroup
+    from ._api_group import APIGroupApplyConfiguration as APIGroupApplyConfiguration
     from ._api_group_list import APIGroupList as APIGroupList
+    from ._api_group_list import APIGroupListApplyConfiguration as APIGroupListApplyConfiguration
     from ._api_resource import APIResource as APIResource
+    from ._api_resource import APIResourceApplyConfiguration as APIResourceApplyConfiguration
     from ._api_resource_list import APIResourceList as APIResourceList
+    from ._api_resource_list import (
+        APIResourceListApplyConfiguration as APIResourceListApplyConfiguration,
+    )
     from ._api_versions import APIVersions as APIVersions
+    from ._api_versions import APIVersionsApplyConfiguration as APIVersionsApplyConfiguration
     from ._condition import Condition as Condition
+    from ._condition import ConditionApplyConfiguration as ConditionApplyConfiguration
     from ._delete_options import DeleteOptions as DeleteOptions
+    from ._delete_options import DeleteOptionsApplyConfiguration as DeleteOptionsApplyConfiguration
     from ._field_selector_requirement import FieldSelectorRequirement as FieldSelectorRequirement
+    from ._field_selector_requirement import (
+        FieldSelectorRequirementApplyConfiguration as FieldSelectorRequirementApplyConfiguration,
+    )
     from ._group_resource import GroupResource as GroupResource
+    from ._group_resource import GroupResourceApplyConfiguration as GroupResourceApplyConfiguration
     from ._group_version_for_discovery import GroupVersionForDiscovery as GroupVersionForDiscovery
+    from ._group_version_for_discovery import (
+        GroupVersionForDiscoveryApplyConfiguration as GroupVersionForDiscoveryApplyConfiguration,
+    )
     from ._info import Info as Info
+    from ._info import InfoApplyConfiguration as InfoApplyConfiguration
     from ._label_selector import LabelSelector as LabelSelector
+    from ._label_selector import LabelSelectorApplyConfiguration as LabelSelectorApplyConfiguration
     from ._label_selector_requirement import LabelSelectorRequirement as LabelSelectorRequirement
+    from ._label_selector_requirement import (
+        LabelSelectorRequirementApplyConfiguration as LabelSelectorRequirementApplyConfiguration,
+    )
     from ._list_meta import ListMeta as ListMeta
+    from ._list_meta import ListMetaApplyConfiguration as ListMetaApplyConfiguration
     from ._managed_fields_entry import ManagedFieldsEntry as ManagedFieldsEntry
+    from ._managed_fields_entry import (
+        ManagedFieldsEntryApplyConfiguration as ManagedFieldsEntryApplyConfiguration,
+    )
     from ._object_meta import ObjectMeta as ObjectMeta
+    from ._object_meta import ObjectMetaApplyConfiguration as ObjectMetaApplyConfiguration
     from ._owner_reference import OwnerReference as OwnerReference
+    from ._owner_reference import (
+        OwnerReferenceApplyConfiguration as OwnerReferenceApplyConfiguration,
+    )
     from ._preconditions import Preconditions as Preconditions
+    from ._preconditions import PreconditionsApplyConfiguration as PreconditionsApplyConfiguration
     from ._server_address_by_client_cidr import (
         ServerAddressByClientCIDR as ServerAddressByClientCIDR,
     )
+    from ._server_address_by_client_cidr import (
+        ServerAddressByClientCIDRApplyConfiguration as ServerAddressByClientCIDRApplyConfiguration,
+    )
     from ._shard_info import ShardInfo as ShardInfo
+    from ._shard_info import ShardInfoApplyConfiguration as ShardInfoApplyConfiguration
     from ._status import Status as Status
+    from ._status import StatusApplyConfiguration as StatusApplyConfiguration
     from ._status_cause import StatusCause as StatusCause
+    from ._status_cause import StatusCauseApplyConfiguration as StatusCauseApplyConfiguration
     from ._status_details import StatusDetails as StatusDetails
+    from ._status_details import StatusDetailsApplyConfiguration as StatusDetailsApplyConfiguration
     from ._watch_event import WatchEvent as WatchEvent
+    from ._watch_event import WatchEventApplyConfiguration as WatchEventApplyConfiguration
 
 __all__ = [
     "APIGroup",
+    "APIGroupApplyConfiguration",
     "APIGroupList",
+    "APIGroupListApplyConfiguration",
     "APIResource",
+    "APIResourceApplyConfiguration",
     "APIResourceList",
+    "APIResourceListApplyConfiguration",
     "APIVersions",
+    "APIVersionsApplyConfiguration",
     "Condition",
+    "ConditionApplyConfiguration",
     "DeleteOptions",
+    "DeleteOptionsApplyConfiguration",
     "FieldSelectorRequirement",
+    "FieldSelectorRequirementApplyConfiguration",
     "GroupResource",
+    "GroupResourceApplyConfiguration",
     "GroupVersionForDiscovery",
+    "GroupVersionForDiscoveryApplyConfiguration",
     "Info",
+    "InfoApplyConfiguration",
     "LabelSelector",
+    "LabelSelectorApplyConfiguration",
     "LabelSelectorRequirement",
+    "LabelSelectorRequirementApplyConfiguration",
     "ListMeta",
+    "ListMetaApplyConfiguration",
     "ManagedFieldsEntry",
+    "ManagedFieldsEntryApplyConfiguration",
     "ObjectMeta",
+    "ObjectMetaApplyConfiguration",
     "OwnerReference",
+    "OwnerReferenceApplyConfiguration",
     "Preconditions",
+    "PreconditionsApplyConfiguration",
     "ServerAddressByClientCIDR",
+    "ServerAddressByClientCIDRApplyConfiguration",
     "ShardInfo",
+    "ShardInfoApplyConfiguration",
     "Status",
+    "StatusApplyConfiguration",
     "StatusCause",
+    "StatusCauseApplyConfiguration",
     "StatusDetails",
+    "StatusDetailsApplyConfiguration",
     "WatchEvent",
+    "WatchEventApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -67,28 +129,52 @@ if not TYPE_CHECKING:
         __name__,
         {
             "APIGroup": "_api_group",
+            "APIGroupApplyConfiguration": "_api_group",
             "APIGroupList": "_api_group_list",
+            "APIGroupListApplyConfiguration": "_api_group_list",
             "APIResource": "_api_resource",
+            "APIResourceApplyConfiguration": "_api_resource",
             "APIResourceList": "_api_resource_list",
+            "APIResourceListApplyConfiguration": "_api_resource_list",
             "APIVersions": "_api_versions",
+            "APIVersionsApplyConfiguration": "_api_versions",
             "Condition": "_condition",
+            "ConditionApplyConfiguration": "_condition",
             "DeleteOptions": "_delete_options",
+            "DeleteOptionsApplyConfiguration": "_delete_options",
             "FieldSelectorRequirement": "_field_selector_requirement",
+            "FieldSelectorRequirementApplyConfiguration": "_field_selector_requirement",
             "GroupResource": "_group_resource",
+            "GroupResourceApplyConfiguration": "_group_resource",
             "GroupVersionForDiscovery": "_group_version_for_discovery",
+            "GroupVersionForDiscoveryApplyConfiguration": "_group_version_for_discovery",
             "Info": "_info",
+            "InfoApplyConfiguration": "_info",
             "LabelSelector": "_label_selector",
+            "LabelSelectorApplyConfiguration": "_label_selector",
             "LabelSelectorRequirement": "_label_selector_requirement",
+            "LabelSelectorRequirementApplyConfiguration": "_label_selector_requirement",
             "ListMeta": "_list_meta",
+            "ListMetaApplyConfiguration": "_list_meta",
             "ManagedFieldsEntry": "_managed_fields_entry",
+            "ManagedFieldsEntryApplyConfiguration": "_managed_fields_entry",
             "ObjectMeta": "_object_meta",
+            "ObjectMetaApplyConfiguration": "_object_meta",
             "OwnerReference": "_owner_reference",
+            "OwnerReferenceApplyConfiguration": "_owner_reference",
             "Preconditions": "_preconditions",
+            "PreconditionsApplyConfiguration": "_preconditions",
             "ServerAddressByClientCIDR": "_server_address_by_client_cidr",
+            "ServerAddressByClientCIDRApplyConfiguration": "_server_address_by_client_cidr",
             "ShardInfo": "_shard_info",
+            "ShardInfoApplyConfiguration": "_shard_info",
             "Status": "_status",
+            "StatusApplyConfiguration": "_status",
             "StatusCause": "_status_cause",
+            "StatusCauseApplyConfiguration": "_status_cause",
             "StatusDetails": "_status_details",
+            "StatusDetailsApplyConfiguration": "_status_details",
             "WatchEvent": "_watch_event",
+            "WatchEventApplyConfiguration": "_watch_event",
         },
     )

@@ -9,81 +9,191 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._http_ingress_path import HTTPIngressPath as HTTPIngressPath
+    from ._http_ingress_path import (
+        HTTPIngressPathApplyConfiguration as HTTPIngressPathApplyConfiguration,
+    )
     from ._http_ingress_rule_value import HTTPIngressRuleValue as HTTPIngressRuleValue
+    from ._http_ingress_rule_value import (
+        HTTPIngressRuleValueApplyConfiguration as HTTPIngressRuleValueApplyConfiguration,
+    )
     from ._ingress import Ingress as Ingress
+    from ._ingress import IngressApplyConfiguration as IngressApplyConfiguration
     from ._ingress_backend import IngressBackend as IngressBackend
+    from ._ingress_backend import (
+        IngressBackendApplyConfiguration as IngressBackendApplyConfiguration,
+    )
     from ._ingress_class import IngressClass as IngressClass
+    from ._ingress_class import IngressClassApplyConfiguration as IngressClassApplyConfiguration
     from ._ingress_class_list import IngressClassList as IngressClassList
+    from ._ingress_class_list import (
+        IngressClassListApplyConfiguration as IngressClassListApplyConfiguration,
+    )
     from ._ingress_class_parameters_reference import (
         IngressClassParametersReference as IngressClassParametersReference,
     )
+    from ._ingress_class_parameters_reference import (
+        IngressClassParametersReferenceApplyConfiguration as IngressClassParametersReferenceApplyConfiguration,
+    )
     from ._ingress_class_spec import IngressClassSpec as IngressClassSpec
+    from ._ingress_class_spec import (
+        IngressClassSpecApplyConfiguration as IngressClassSpecApplyConfiguration,
+    )
     from ._ingress_list import IngressList as IngressList
+    from ._ingress_list import IngressListApplyConfiguration as IngressListApplyConfiguration
     from ._ingress_load_balancer_ingress import (
         IngressLoadBalancerIngress as IngressLoadBalancerIngress,
+    )
+    from ._ingress_load_balancer_ingress import (
+        IngressLoadBalancerIngressApplyConfiguration as IngressLoadBalancerIngressApplyConfiguration,
     )
     from ._ingress_load_balancer_status import (
         IngressLoadBalancerStatus as IngressLoadBalancerStatus,
     )
+    from ._ingress_load_balancer_status import (
+        IngressLoadBalancerStatusApplyConfiguration as IngressLoadBalancerStatusApplyConfiguration,
+    )
     from ._ingress_port_status import IngressPortStatus as IngressPortStatus
+    from ._ingress_port_status import (
+        IngressPortStatusApplyConfiguration as IngressPortStatusApplyConfiguration,
+    )
     from ._ingress_rule import IngressRule as IngressRule
+    from ._ingress_rule import IngressRuleApplyConfiguration as IngressRuleApplyConfiguration
     from ._ingress_service_backend import IngressServiceBackend as IngressServiceBackend
+    from ._ingress_service_backend import (
+        IngressServiceBackendApplyConfiguration as IngressServiceBackendApplyConfiguration,
+    )
     from ._ingress_spec import IngressSpec as IngressSpec
+    from ._ingress_spec import IngressSpecApplyConfiguration as IngressSpecApplyConfiguration
     from ._ingress_status import IngressStatus as IngressStatus
+    from ._ingress_status import IngressStatusApplyConfiguration as IngressStatusApplyConfiguration
     from ._ingress_tls import IngressTLS as IngressTLS
+    from ._ingress_tls import IngressTLSApplyConfiguration as IngressTLSApplyConfiguration
     from ._ip_address import IPAddress as IPAddress
+    from ._ip_address import IPAddressApplyConfiguration as IPAddressApplyConfiguration
     from ._ip_address_list import IPAddressList as IPAddressList
+    from ._ip_address_list import IPAddressListApplyConfiguration as IPAddressListApplyConfiguration
     from ._ip_address_spec import IPAddressSpec as IPAddressSpec
+    from ._ip_address_spec import IPAddressSpecApplyConfiguration as IPAddressSpecApplyConfiguration
     from ._ip_block import IPBlock as IPBlock
+    from ._ip_block import IPBlockApplyConfiguration as IPBlockApplyConfiguration
     from ._network_policy import NetworkPolicy as NetworkPolicy
+    from ._network_policy import NetworkPolicyApplyConfiguration as NetworkPolicyApplyConfiguration
     from ._network_policy_egress_rule import NetworkPolicyEgressRule as NetworkPolicyEgressRule
+    from ._network_policy_egress_rule import (
+        NetworkPolicyEgressRuleApplyConfiguration as NetworkPolicyEgressRuleApplyConfiguration,
+    )
     from ._network_policy_ingress_rule import NetworkPolicyIngressRule as NetworkPolicyIngressRule
+    from ._network_policy_ingress_rule import (
+        NetworkPolicyIngressRuleApplyConfiguration as NetworkPolicyIngressRuleApplyConfiguration,
+    )
     from ._network_policy_list import NetworkPolicyList as NetworkPolicyList
+    from ._network_policy_list import (
+        NetworkPolicyListApplyConfiguration as NetworkPolicyListApplyConfiguration,
+    )
     from ._network_policy_peer import NetworkPolicyPeer as NetworkPolicyPeer
+    from ._network_policy_peer import (
+        NetworkPolicyPeerApplyConfiguration as NetworkPolicyPeerApplyConfiguration,
+    )
     from ._network_policy_port import NetworkPolicyPort as NetworkPolicyPort
+    from ._network_policy_port import (
+        NetworkPolicyPortApplyConfiguration as NetworkPolicyPortApplyConfiguration,
+    )
     from ._network_policy_spec import NetworkPolicySpec as NetworkPolicySpec
+    from ._network_policy_spec import (
+        NetworkPolicySpecApplyConfiguration as NetworkPolicySpecApplyConfiguration,
+    )
     from ._parent_reference import ParentReference as ParentReference
+    from ._parent_reference import (
+        ParentReferenceApplyConfiguration as ParentReferenceApplyConfiguration,
+    )
     from ._service_backend_port import ServiceBackendPort as ServiceBackendPort
+    from ._service_backend_port import (
+        ServiceBackendPortApplyConfiguration as ServiceBackendPortApplyConfiguration,
+    )
     from ._service_cidr import ServiceCIDR as ServiceCIDR
+    from ._service_cidr import ServiceCIDRApplyConfiguration as ServiceCIDRApplyConfiguration
     from ._service_cidr_list import ServiceCIDRList as ServiceCIDRList
+    from ._service_cidr_list import (
+        ServiceCIDRListApplyConfiguration as ServiceCIDRListApplyConfiguration,
+    )
     from ._service_cidr_spec import ServiceCIDRSpec as ServiceCIDRSpec
+    from ._service_cidr_spec import (
+        ServiceCIDRSpecApplyConfiguration as ServiceCIDRSpecApplyConfiguration,
+    )
     from ._service_cidr_status import ServiceCIDRStatus as ServiceCIDRStatus
+    from ._service_cidr_status import (
+        ServiceCIDRStatusApplyConfiguration as ServiceCIDRStatusApplyConfiguration,
+    )
 
 __all__ = [
     "HTTPIngressPath",
+    "HTTPIngressPathApplyConfiguration",
     "HTTPIngressRuleValue",
+    "HTTPIngressRuleValueApplyConfiguration",
     "IPAddress",
+    "IPAddressApplyConfiguration",
     "IPAddressList",
+    "IPAddressListApplyConfiguration",
     "IPAddressSpec",
+    "IPAddressSpecApplyConfiguration",
     "IPBlock",
+    "IPBlockApplyConfiguration",
     "Ingress",
+    "IngressApplyConfiguration",
     "IngressBackend",
+    "IngressBackendApplyConfiguration",
     "IngressClass",
+    "IngressClassApplyConfiguration",
     "IngressClassList",
+    "IngressClassListApplyConfiguration",
     "IngressClassParametersReference",
+    "IngressClassParametersReferenceApplyConfiguration",
     "IngressClassSpec",
+    "IngressClassSpecApplyConfiguration",
     "IngressList",
+    "IngressListApplyConfiguration",
     "IngressLoadBalancerIngress",
+    "IngressLoadBalancerIngressApplyConfiguration",
     "IngressLoadBalancerStatus",
+    "IngressLoadBalancerStatusApplyConfiguration",
     "IngressPortStatus",
+    "IngressPortStatusApplyConfiguration",
     "IngressRule",
+    "IngressRuleApplyConfiguration",
     "IngressServiceBackend",
+    "IngressServiceBackendApplyConfiguration",
     "IngressSpec",
+    "IngressSpecApplyConfiguration",
     "IngressStatus",
+    "IngressStatusApplyConfiguration",
     "IngressTLS",
+    "IngressTLSApplyConfiguration",
     "NetworkPolicy",
+    "NetworkPolicyApplyConfiguration",
     "NetworkPolicyEgressRule",
+    "NetworkPolicyEgressRuleApplyConfiguration",
     "NetworkPolicyIngressRule",
+    "NetworkPolicyIngressRuleApplyConfiguration",
     "NetworkPolicyList",
+    "NetworkPolicyListApplyConfiguration",
     "NetworkPolicyPeer",
+    "NetworkPolicyPeerApplyConfiguration",
     "NetworkPolicyPort",
+    "NetworkPolicyPortApplyConfiguration",
     "NetworkPolicySpec",
+    "NetworkPolicySpecApplyConfiguration",
     "ParentReference",
+    "ParentReferenceApplyConfiguration",
     "ServiceBackendPort",
+    "ServiceBackendPortApplyConfiguration",
     "ServiceCIDR",
+    "ServiceCIDRApplyConfiguration",
     "ServiceCIDRList",
+    "ServiceCIDRListApplyConfiguration",
     "ServiceCIDRSpec",
+    "ServiceCIDRSpecApplyConfiguration",
     "ServiceCIDRStatus",
+    "ServiceCIDRStatusApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -91,38 +201,72 @@ if not TYPE_CHECKING:
         __name__,
         {
             "HTTPIngressPath": "_http_ingress_path",
+            "HTTPIngressPathApplyConfiguration": "_http_ingress_path",
             "HTTPIngressRuleValue": "_http_ingress_rule_value",
+            "HTTPIngressRuleValueApplyConfiguration": "_http_ingress_rule_value",
             "IPAddress": "_ip_address",
+            "IPAddressApplyConfiguration": "_ip_address",
             "IPAddressList": "_ip_address_list",
+            "IPAddressListApplyConfiguration": "_ip_address_list",
             "IPAddressSpec": "_ip_address_spec",
+            "IPAddressSpecApplyConfiguration": "_ip_address_spec",
             "IPBlock": "_ip_block",
+            "IPBlockApplyConfiguration": "_ip_block",
             "Ingress": "_ingress",
+            "IngressApplyConfiguration": "_ingress",
             "IngressBackend": "_ingress_backend",
+            "IngressBackendApplyConfiguration": "_ingress_backend",
             "IngressClass": "_ingress_class",
+            "IngressClassApplyConfiguration": "_ingress_class",
             "IngressClassList": "_ingress_class_list",
+            "IngressClassListApplyConfiguration": "_ingress_class_list",
             "IngressClassParametersReference": "_ingress_class_parameters_reference",
+            "IngressClassParametersReferenceApplyConfiguration": "_ingress_class_parameters_reference",
             "IngressClassSpec": "_ingress_class_spec",
+            "IngressClassSpecApplyConfiguration": "_ingress_class_spec",
             "IngressList": "_ingress_list",
+            "IngressListApplyConfiguration": "_ingress_list",
             "IngressLoadBalancerIngress": "_ingress_load_balancer_ingress",
+            "IngressLoadBalancerIngressApplyConfiguration": "_ingress_load_balancer_ingress",
             "IngressLoadBalancerStatus": "_ingress_load_balancer_status",
+            "IngressLoadBalancerStatusApplyConfiguration": "_ingress_load_balancer_status",
             "IngressPortStatus": "_ingress_port_status",
+            "IngressPortStatusApplyConfiguration": "_ingress_port_status",
             "IngressRule": "_ingress_rule",
+            "IngressRuleApplyConfiguration": "_ingress_rule",
             "IngressServiceBackend": "_ingress_service_backend",
+            "IngressServiceBackendApplyConfiguration": "_ingress_service_backend",
             "IngressSpec": "_ingress_spec",
+            "IngressSpecApplyConfiguration": "_ingress_spec",
             "IngressStatus": "_ingress_status",
+            "IngressStatusApplyConfiguration": "_ingress_status",
             "IngressTLS": "_ingress_tls",
+            "IngressTLSApplyConfiguration": "_ingress_tls",
             "NetworkPolicy": "_network_policy",
+            "NetworkPolicyApplyConfiguration": "_network_policy",
             "NetworkPolicyEgressRule": "_network_policy_egress_rule",
+            "NetworkPolicyEgressRuleApplyConfiguration": "_network_policy_egress_rule",
             "NetworkPolicyIngressRule": "_network_policy_ingress_rule",
+            "NetworkPolicyIngressRuleApplyConfiguration": "_network_policy_ingress_rule",
             "NetworkPolicyList": "_network_policy_list",
+            "NetworkPolicyListApplyConfiguration": "_network_policy_list",
             "NetworkPolicyPeer": "_network_policy_peer",
+            "NetworkPolicyPeerApplyConfiguration": "_network_policy_peer",
             "NetworkPolicyPort": "_network_policy_port",
+            "NetworkPolicyPortApplyConfiguration": "_network_policy_port",
             "NetworkPolicySpec": "_network_policy_spec",
+            "NetworkPolicySpecApplyConfiguration": "_network_policy_spec",
             "ParentReference": "_parent_reference",
+            "ParentReferenceApplyConfiguration": "_parent_reference",
             "ServiceBackendPort": "_service_backend_port",
+            "ServiceBackendPortApplyConfiguration": "_service_backend_port",
             "ServiceCIDR": "_service_cidr",
+            "ServiceCIDRApplyConfiguration": "_service_cidr",
             "ServiceCIDRList": "_service_cidr_list",
+            "ServiceCIDRListApplyConfiguration": "_service_cidr_list",
             "ServiceCIDRSpec": "_service_cidr_spec",
+            "ServiceCIDRSpecApplyConfiguration": "_service_cidr_spec",
             "ServiceCIDRStatus": "_service_cidr_status",
+            "ServiceCIDRStatusApplyConfiguration": "_service_cidr_status",
         },
     )

@@ -9,23 +9,47 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._ip_address import IPAddress as IPAddress
+    from ._ip_address import IPAddressApplyConfiguration as IPAddressApplyConfiguration
     from ._ip_address_list import IPAddressList as IPAddressList
+    from ._ip_address_list import IPAddressListApplyConfiguration as IPAddressListApplyConfiguration
     from ._ip_address_spec import IPAddressSpec as IPAddressSpec
+    from ._ip_address_spec import IPAddressSpecApplyConfiguration as IPAddressSpecApplyConfiguration
     from ._parent_reference import ParentReference as ParentReference
+    from ._parent_reference import (
+        ParentReferenceApplyConfiguration as ParentReferenceApplyConfiguration,
+    )
     from ._service_cidr import ServiceCIDR as ServiceCIDR
+    from ._service_cidr import ServiceCIDRApplyConfiguration as ServiceCIDRApplyConfiguration
     from ._service_cidr_list import ServiceCIDRList as ServiceCIDRList
+    from ._service_cidr_list import (
+        ServiceCIDRListApplyConfiguration as ServiceCIDRListApplyConfiguration,
+    )
     from ._service_cidr_spec import ServiceCIDRSpec as ServiceCIDRSpec
+    from ._service_cidr_spec import (
+        ServiceCIDRSpecApplyConfiguration as ServiceCIDRSpecApplyConfiguration,
+    )
     from ._service_cidr_status import ServiceCIDRStatus as ServiceCIDRStatus
+    from ._service_cidr_status import (
+        ServiceCIDRStatusApplyConfiguration as ServiceCIDRStatusApplyConfiguration,
+    )
 
 __all__ = [
     "IPAddress",
+    "IPAddressApplyConfiguration",
     "IPAddressList",
+    "IPAddressListApplyConfiguration",
     "IPAddressSpec",
+    "IPAddressSpecApplyConfiguration",
     "ParentReference",
+    "ParentReferenceApplyConfiguration",
     "ServiceCIDR",
+    "ServiceCIDRApplyConfiguration",
     "ServiceCIDRList",
+    "ServiceCIDRListApplyConfiguration",
     "ServiceCIDRSpec",
+    "ServiceCIDRSpecApplyConfiguration",
     "ServiceCIDRStatus",
+    "ServiceCIDRStatusApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -33,12 +57,20 @@ if not TYPE_CHECKING:
         __name__,
         {
             "IPAddress": "_ip_address",
+            "IPAddressApplyConfiguration": "_ip_address",
             "IPAddressList": "_ip_address_list",
+            "IPAddressListApplyConfiguration": "_ip_address_list",
             "IPAddressSpec": "_ip_address_spec",
+            "IPAddressSpecApplyConfiguration": "_ip_address_spec",
             "ParentReference": "_parent_reference",
+            "ParentReferenceApplyConfiguration": "_parent_reference",
             "ServiceCIDR": "_service_cidr",
+            "ServiceCIDRApplyConfiguration": "_service_cidr",
             "ServiceCIDRList": "_service_cidr_list",
+            "ServiceCIDRListApplyConfiguration": "_service_cidr_list",
             "ServiceCIDRSpec": "_service_cidr_spec",
+            "ServiceCIDRSpecApplyConfiguration": "_service_cidr_spec",
             "ServiceCIDRStatus": "_service_cidr_status",
+            "ServiceCIDRStatusApplyConfiguration": "_service_cidr_status",
         },
     )

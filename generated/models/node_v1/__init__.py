@@ -9,15 +9,25 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._overhead import Overhead as Overhead
+    from ._overhead import OverheadApplyConfiguration as OverheadApplyConfiguration
     from ._runtime_class import RuntimeClass as RuntimeClass
+    from ._runtime_class import RuntimeClassApplyConfiguration as RuntimeClassApplyConfiguration
     from ._runtime_class_list import RuntimeClassList as RuntimeClassList
+    from ._runtime_class_list import (
+        RuntimeClassListApplyConfiguration as RuntimeClassListApplyConfiguration,
+    )
     from ._scheduling import Scheduling as Scheduling
+    from ._scheduling import SchedulingApplyConfiguration as SchedulingApplyConfiguration
 
 __all__ = [
     "Overhead",
+    "OverheadApplyConfiguration",
     "RuntimeClass",
+    "RuntimeClassApplyConfiguration",
     "RuntimeClassList",
+    "RuntimeClassListApplyConfiguration",
     "Scheduling",
+    "SchedulingApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -25,8 +35,12 @@ if not TYPE_CHECKING:
         __name__,
         {
             "Overhead": "_overhead",
+            "OverheadApplyConfiguration": "_overhead",
             "RuntimeClass": "_runtime_class",
+            "RuntimeClassApplyConfiguration": "_runtime_class",
             "RuntimeClassList": "_runtime_class_list",
+            "RuntimeClassListApplyConfiguration": "_runtime_class_list",
             "Scheduling": "_scheduling",
+            "SchedulingApplyConfiguration": "_scheduling",
         },
     )

@@ -9,19 +9,37 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._eviction import Eviction as Eviction
+    from ._eviction import EvictionApplyConfiguration as EvictionApplyConfiguration
     from ._pod_disruption_budget import PodDisruptionBudget as PodDisruptionBudget
+    from ._pod_disruption_budget import (
+        PodDisruptionBudgetApplyConfiguration as PodDisruptionBudgetApplyConfiguration,
+    )
     from ._pod_disruption_budget_list import PodDisruptionBudgetList as PodDisruptionBudgetList
+    from ._pod_disruption_budget_list import (
+        PodDisruptionBudgetListApplyConfiguration as PodDisruptionBudgetListApplyConfiguration,
+    )
     from ._pod_disruption_budget_spec import PodDisruptionBudgetSpec as PodDisruptionBudgetSpec
+    from ._pod_disruption_budget_spec import (
+        PodDisruptionBudgetSpecApplyConfiguration as PodDisruptionBudgetSpecApplyConfiguration,
+    )
     from ._pod_disruption_budget_status import (
         PodDisruptionBudgetStatus as PodDisruptionBudgetStatus,
+    )
+    from ._pod_disruption_budget_status import (
+        PodDisruptionBudgetStatusApplyConfiguration as PodDisruptionBudgetStatusApplyConfiguration,
     )
 
 __all__ = [
     "Eviction",
+    "EvictionApplyConfiguration",
     "PodDisruptionBudget",
+    "PodDisruptionBudgetApplyConfiguration",
     "PodDisruptionBudgetList",
+    "PodDisruptionBudgetListApplyConfiguration",
     "PodDisruptionBudgetSpec",
+    "PodDisruptionBudgetSpecApplyConfiguration",
     "PodDisruptionBudgetStatus",
+    "PodDisruptionBudgetStatusApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -29,9 +47,14 @@ if not TYPE_CHECKING:
         __name__,
         {
             "Eviction": "_eviction",
+            "EvictionApplyConfiguration": "_eviction",
             "PodDisruptionBudget": "_pod_disruption_budget",
+            "PodDisruptionBudgetApplyConfiguration": "_pod_disruption_budget",
             "PodDisruptionBudgetList": "_pod_disruption_budget_list",
+            "PodDisruptionBudgetListApplyConfiguration": "_pod_disruption_budget_list",
             "PodDisruptionBudgetSpec": "_pod_disruption_budget_spec",
+            "PodDisruptionBudgetSpecApplyConfiguration": "_pod_disruption_budget_spec",
             "PodDisruptionBudgetStatus": "_pod_disruption_budget_status",
+            "PodDisruptionBudgetStatusApplyConfiguration": "_pod_disruption_budget_status",
         },
     )

@@ -9,31 +9,65 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._aggregation_rule import AggregationRule as AggregationRule
+    from ._aggregation_rule import (
+        AggregationRuleApplyConfiguration as AggregationRuleApplyConfiguration,
+    )
     from ._cluster_role import ClusterRole as ClusterRole
+    from ._cluster_role import ClusterRoleApplyConfiguration as ClusterRoleApplyConfiguration
     from ._cluster_role_binding import ClusterRoleBinding as ClusterRoleBinding
+    from ._cluster_role_binding import (
+        ClusterRoleBindingApplyConfiguration as ClusterRoleBindingApplyConfiguration,
+    )
     from ._cluster_role_binding_list import ClusterRoleBindingList as ClusterRoleBindingList
+    from ._cluster_role_binding_list import (
+        ClusterRoleBindingListApplyConfiguration as ClusterRoleBindingListApplyConfiguration,
+    )
     from ._cluster_role_list import ClusterRoleList as ClusterRoleList
+    from ._cluster_role_list import (
+        ClusterRoleListApplyConfiguration as ClusterRoleListApplyConfiguration,
+    )
     from ._policy_rule import PolicyRule as PolicyRule
+    from ._policy_rule import PolicyRuleApplyConfiguration as PolicyRuleApplyConfiguration
     from ._role import Role as Role
+    from ._role import RoleApplyConfiguration as RoleApplyConfiguration
     from ._role_binding import RoleBinding as RoleBinding
+    from ._role_binding import RoleBindingApplyConfiguration as RoleBindingApplyConfiguration
     from ._role_binding_list import RoleBindingList as RoleBindingList
+    from ._role_binding_list import (
+        RoleBindingListApplyConfiguration as RoleBindingListApplyConfiguration,
+    )
     from ._role_list import RoleList as RoleList
+    from ._role_list import RoleListApplyConfiguration as RoleListApplyConfiguration
     from ._role_ref import RoleRef as RoleRef
+    from ._role_ref import RoleRefApplyConfiguration as RoleRefApplyConfiguration
     from ._subject import Subject as Subject
+    from ._subject import SubjectApplyConfiguration as SubjectApplyConfiguration
 
 __all__ = [
     "AggregationRule",
+    "AggregationRuleApplyConfiguration",
     "ClusterRole",
+    "ClusterRoleApplyConfiguration",
     "ClusterRoleBinding",
+    "ClusterRoleBindingApplyConfiguration",
     "ClusterRoleBindingList",
+    "ClusterRoleBindingListApplyConfiguration",
     "ClusterRoleList",
+    "ClusterRoleListApplyConfiguration",
     "PolicyRule",
+    "PolicyRuleApplyConfiguration",
     "Role",
+    "RoleApplyConfiguration",
     "RoleBinding",
+    "RoleBindingApplyConfiguration",
     "RoleBindingList",
+    "RoleBindingListApplyConfiguration",
     "RoleList",
+    "RoleListApplyConfiguration",
     "RoleRef",
+    "RoleRefApplyConfiguration",
     "Subject",
+    "SubjectApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -41,16 +75,28 @@ if not TYPE_CHECKING:
         __name__,
         {
             "AggregationRule": "_aggregation_rule",
+            "AggregationRuleApplyConfiguration": "_aggregation_rule",
             "ClusterRole": "_cluster_role",
+            "ClusterRoleApplyConfiguration": "_cluster_role",
             "ClusterRoleBinding": "_cluster_role_binding",
+            "ClusterRoleBindingApplyConfiguration": "_cluster_role_binding",
             "ClusterRoleBindingList": "_cluster_role_binding_list",
+            "ClusterRoleBindingListApplyConfiguration": "_cluster_role_binding_list",
             "ClusterRoleList": "_cluster_role_list",
+            "ClusterRoleListApplyConfiguration": "_cluster_role_list",
             "PolicyRule": "_policy_rule",
+            "PolicyRuleApplyConfiguration": "_policy_rule",
             "Role": "_role",
+            "RoleApplyConfiguration": "_role",
             "RoleBinding": "_role_binding",
+            "RoleBindingApplyConfiguration": "_role_binding",
             "RoleBindingList": "_role_binding_list",
+            "RoleBindingListApplyConfiguration": "_role_binding_list",
             "RoleList": "_role_list",
+            "RoleListApplyConfiguration": "_role_list",
             "RoleRef": "_role_ref",
+            "RoleRefApplyConfiguration": "_role_ref",
             "Subject": "_subject",
+            "SubjectApplyConfiguration": "_subject",
         },
     )

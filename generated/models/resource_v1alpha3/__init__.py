@@ -9,37 +9,77 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._device_taint import DeviceTaint as DeviceTaint
+    from ._device_taint import DeviceTaintApplyConfiguration as DeviceTaintApplyConfiguration
     from ._device_taint_rule import DeviceTaintRule as DeviceTaintRule
+    from ._device_taint_rule import (
+        DeviceTaintRuleApplyConfiguration as DeviceTaintRuleApplyConfiguration,
+    )
     from ._device_taint_rule_list import DeviceTaintRuleList as DeviceTaintRuleList
+    from ._device_taint_rule_list import (
+        DeviceTaintRuleListApplyConfiguration as DeviceTaintRuleListApplyConfiguration,
+    )
     from ._device_taint_rule_spec import DeviceTaintRuleSpec as DeviceTaintRuleSpec
+    from ._device_taint_rule_spec import (
+        DeviceTaintRuleSpecApplyConfiguration as DeviceTaintRuleSpecApplyConfiguration,
+    )
     from ._device_taint_rule_status import DeviceTaintRuleStatus as DeviceTaintRuleStatus
+    from ._device_taint_rule_status import (
+        DeviceTaintRuleStatusApplyConfiguration as DeviceTaintRuleStatusApplyConfiguration,
+    )
     from ._device_taint_selector import DeviceTaintSelector as DeviceTaintSelector
+    from ._device_taint_selector import (
+        DeviceTaintSelectorApplyConfiguration as DeviceTaintSelectorApplyConfiguration,
+    )
     from ._pool_status import PoolStatus as PoolStatus
+    from ._pool_status import PoolStatusApplyConfiguration as PoolStatusApplyConfiguration
     from ._resource_pool_status_request import (
         ResourcePoolStatusRequest as ResourcePoolStatusRequest,
+    )
+    from ._resource_pool_status_request import (
+        ResourcePoolStatusRequestApplyConfiguration as ResourcePoolStatusRequestApplyConfiguration,
     )
     from ._resource_pool_status_request_list import (
         ResourcePoolStatusRequestList as ResourcePoolStatusRequestList,
     )
+    from ._resource_pool_status_request_list import (
+        ResourcePoolStatusRequestListApplyConfiguration as ResourcePoolStatusRequestListApplyConfiguration,
+    )
     from ._resource_pool_status_request_spec import (
         ResourcePoolStatusRequestSpec as ResourcePoolStatusRequestSpec,
+    )
+    from ._resource_pool_status_request_spec import (
+        ResourcePoolStatusRequestSpecApplyConfiguration as ResourcePoolStatusRequestSpecApplyConfiguration,
     )
     from ._resource_pool_status_request_status import (
         ResourcePoolStatusRequestStatus as ResourcePoolStatusRequestStatus,
     )
+    from ._resource_pool_status_request_status import (
+        ResourcePoolStatusRequestStatusApplyConfiguration as ResourcePoolStatusRequestStatusApplyConfiguration,
+    )
 
 __all__ = [
     "DeviceTaint",
+    "DeviceTaintApplyConfiguration",
     "DeviceTaintRule",
+    "DeviceTaintRuleApplyConfiguration",
     "DeviceTaintRuleList",
+    "DeviceTaintRuleListApplyConfiguration",
     "DeviceTaintRuleSpec",
+    "DeviceTaintRuleSpecApplyConfiguration",
     "DeviceTaintRuleStatus",
+    "DeviceTaintRuleStatusApplyConfiguration",
     "DeviceTaintSelector",
+    "DeviceTaintSelectorApplyConfiguration",
     "PoolStatus",
+    "PoolStatusApplyConfiguration",
     "ResourcePoolStatusRequest",
+    "ResourcePoolStatusRequestApplyConfiguration",
     "ResourcePoolStatusRequestList",
+    "ResourcePoolStatusRequestListApplyConfiguration",
     "ResourcePoolStatusRequestSpec",
+    "ResourcePoolStatusRequestSpecApplyConfiguration",
     "ResourcePoolStatusRequestStatus",
+    "ResourcePoolStatusRequestStatusApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -47,15 +87,26 @@ if not TYPE_CHECKING:
         __name__,
         {
             "DeviceTaint": "_device_taint",
+            "DeviceTaintApplyConfiguration": "_device_taint",
             "DeviceTaintRule": "_device_taint_rule",
+            "DeviceTaintRuleApplyConfiguration": "_device_taint_rule",
             "DeviceTaintRuleList": "_device_taint_rule_list",
+            "DeviceTaintRuleListApplyConfiguration": "_device_taint_rule_list",
             "DeviceTaintRuleSpec": "_device_taint_rule_spec",
+            "DeviceTaintRuleSpecApplyConfiguration": "_device_taint_rule_spec",
             "DeviceTaintRuleStatus": "_device_taint_rule_status",
+            "DeviceTaintRuleStatusApplyConfiguration": "_device_taint_rule_status",
             "DeviceTaintSelector": "_device_taint_selector",
+            "DeviceTaintSelectorApplyConfiguration": "_device_taint_selector",
             "PoolStatus": "_pool_status",
+            "PoolStatusApplyConfiguration": "_pool_status",
             "ResourcePoolStatusRequest": "_resource_pool_status_request",
+            "ResourcePoolStatusRequestApplyConfiguration": "_resource_pool_status_request",
             "ResourcePoolStatusRequestList": "_resource_pool_status_request_list",
+            "ResourcePoolStatusRequestListApplyConfiguration": "_resource_pool_status_request_list",
             "ResourcePoolStatusRequestSpec": "_resource_pool_status_request_spec",
+            "ResourcePoolStatusRequestSpecApplyConfiguration": "_resource_pool_status_request_spec",
             "ResourcePoolStatusRequestStatus": "_resource_pool_status_request_status",
+            "ResourcePoolStatusRequestStatusApplyConfiguration": "_resource_pool_status_request_status",
         },
     )

@@ -9,117 +9,289 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._allocated_device_status import AllocatedDeviceStatus as AllocatedDeviceStatus
+    from ._allocated_device_status import (
+        AllocatedDeviceStatusApplyConfiguration as AllocatedDeviceStatusApplyConfiguration,
+    )
     from ._allocation_result import AllocationResult as AllocationResult
+    from ._allocation_result import (
+        AllocationResultApplyConfiguration as AllocationResultApplyConfiguration,
+    )
     from ._capacity_request_policy import CapacityRequestPolicy as CapacityRequestPolicy
+    from ._capacity_request_policy import (
+        CapacityRequestPolicyApplyConfiguration as CapacityRequestPolicyApplyConfiguration,
+    )
     from ._capacity_request_policy_range import (
         CapacityRequestPolicyRange as CapacityRequestPolicyRange,
     )
+    from ._capacity_request_policy_range import (
+        CapacityRequestPolicyRangeApplyConfiguration as CapacityRequestPolicyRangeApplyConfiguration,
+    )
     from ._capacity_requirements import CapacityRequirements as CapacityRequirements
+    from ._capacity_requirements import (
+        CapacityRequirementsApplyConfiguration as CapacityRequirementsApplyConfiguration,
+    )
     from ._cel_device_selector import CELDeviceSelector as CELDeviceSelector
+    from ._cel_device_selector import (
+        CELDeviceSelectorApplyConfiguration as CELDeviceSelectorApplyConfiguration,
+    )
     from ._counter import Counter as Counter
+    from ._counter import CounterApplyConfiguration as CounterApplyConfiguration
     from ._counter_set import CounterSet as CounterSet
+    from ._counter_set import CounterSetApplyConfiguration as CounterSetApplyConfiguration
     from ._device import Device as Device
+    from ._device import DeviceApplyConfiguration as DeviceApplyConfiguration
     from ._device_allocation_configuration import (
         DeviceAllocationConfiguration as DeviceAllocationConfiguration,
     )
+    from ._device_allocation_configuration import (
+        DeviceAllocationConfigurationApplyConfiguration as DeviceAllocationConfigurationApplyConfiguration,
+    )
     from ._device_allocation_result import DeviceAllocationResult as DeviceAllocationResult
+    from ._device_allocation_result import (
+        DeviceAllocationResultApplyConfiguration as DeviceAllocationResultApplyConfiguration,
+    )
     from ._device_attribute import DeviceAttribute as DeviceAttribute
+    from ._device_attribute import (
+        DeviceAttributeApplyConfiguration as DeviceAttributeApplyConfiguration,
+    )
     from ._device_capacity import DeviceCapacity as DeviceCapacity
+    from ._device_capacity import (
+        DeviceCapacityApplyConfiguration as DeviceCapacityApplyConfiguration,
+    )
     from ._device_claim import DeviceClaim as DeviceClaim
+    from ._device_claim import DeviceClaimApplyConfiguration as DeviceClaimApplyConfiguration
     from ._device_claim_configuration import DeviceClaimConfiguration as DeviceClaimConfiguration
+    from ._device_claim_configuration import (
+        DeviceClaimConfigurationApplyConfiguration as DeviceClaimConfigurationApplyConfiguration,
+    )
     from ._device_class import DeviceClass as DeviceClass
+    from ._device_class import DeviceClassApplyConfiguration as DeviceClassApplyConfiguration
     from ._device_class_configuration import DeviceClassConfiguration as DeviceClassConfiguration
+    from ._device_class_configuration import (
+        DeviceClassConfigurationApplyConfiguration as DeviceClassConfigurationApplyConfiguration,
+    )
     from ._device_class_list import DeviceClassList as DeviceClassList
+    from ._device_class_list import (
+        DeviceClassListApplyConfiguration as DeviceClassListApplyConfiguration,
+    )
     from ._device_class_spec import DeviceClassSpec as DeviceClassSpec
+    from ._device_class_spec import (
+        DeviceClassSpecApplyConfiguration as DeviceClassSpecApplyConfiguration,
+    )
     from ._device_constraint import DeviceConstraint as DeviceConstraint
+    from ._device_constraint import (
+        DeviceConstraintApplyConfiguration as DeviceConstraintApplyConfiguration,
+    )
     from ._device_counter_consumption import DeviceCounterConsumption as DeviceCounterConsumption
+    from ._device_counter_consumption import (
+        DeviceCounterConsumptionApplyConfiguration as DeviceCounterConsumptionApplyConfiguration,
+    )
     from ._device_request import DeviceRequest as DeviceRequest
+    from ._device_request import DeviceRequestApplyConfiguration as DeviceRequestApplyConfiguration
     from ._device_request_allocation_result import (
         DeviceRequestAllocationResult as DeviceRequestAllocationResult,
     )
+    from ._device_request_allocation_result import (
+        DeviceRequestAllocationResultApplyConfiguration as DeviceRequestAllocationResultApplyConfiguration,
+    )
     from ._device_selector import DeviceSelector as DeviceSelector
+    from ._device_selector import (
+        DeviceSelectorApplyConfiguration as DeviceSelectorApplyConfiguration,
+    )
     from ._device_sub_request import DeviceSubRequest as DeviceSubRequest
+    from ._device_sub_request import (
+        DeviceSubRequestApplyConfiguration as DeviceSubRequestApplyConfiguration,
+    )
     from ._device_taint import DeviceTaint as DeviceTaint
+    from ._device_taint import DeviceTaintApplyConfiguration as DeviceTaintApplyConfiguration
     from ._device_taint_rule import DeviceTaintRule as DeviceTaintRule
+    from ._device_taint_rule import (
+        DeviceTaintRuleApplyConfiguration as DeviceTaintRuleApplyConfiguration,
+    )
     from ._device_taint_rule_list import DeviceTaintRuleList as DeviceTaintRuleList
+    from ._device_taint_rule_list import (
+        DeviceTaintRuleListApplyConfiguration as DeviceTaintRuleListApplyConfiguration,
+    )
     from ._device_taint_rule_spec import DeviceTaintRuleSpec as DeviceTaintRuleSpec
+    from ._device_taint_rule_spec import (
+        DeviceTaintRuleSpecApplyConfiguration as DeviceTaintRuleSpecApplyConfiguration,
+    )
     from ._device_taint_rule_status import DeviceTaintRuleStatus as DeviceTaintRuleStatus
+    from ._device_taint_rule_status import (
+        DeviceTaintRuleStatusApplyConfiguration as DeviceTaintRuleStatusApplyConfiguration,
+    )
     from ._device_taint_selector import DeviceTaintSelector as DeviceTaintSelector
+    from ._device_taint_selector import (
+        DeviceTaintSelectorApplyConfiguration as DeviceTaintSelectorApplyConfiguration,
+    )
     from ._device_toleration import DeviceToleration as DeviceToleration
+    from ._device_toleration import (
+        DeviceTolerationApplyConfiguration as DeviceTolerationApplyConfiguration,
+    )
     from ._exact_device_request import ExactDeviceRequest as ExactDeviceRequest
+    from ._exact_device_request import (
+        ExactDeviceRequestApplyConfiguration as ExactDeviceRequestApplyConfiguration,
+    )
     from ._network_device_data import NetworkDeviceData as NetworkDeviceData
+    from ._network_device_data import (
+        NetworkDeviceDataApplyConfiguration as NetworkDeviceDataApplyConfiguration,
+    )
     from ._node_allocatable_resource_mapping import (
         NodeAllocatableResourceMapping as NodeAllocatableResourceMapping,
     )
+    from ._node_allocatable_resource_mapping import (
+        NodeAllocatableResourceMappingApplyConfiguration as NodeAllocatableResourceMappingApplyConfiguration,
+    )
     from ._opaque_device_configuration import OpaqueDeviceConfiguration as OpaqueDeviceConfiguration
+    from ._opaque_device_configuration import (
+        OpaqueDeviceConfigurationApplyConfiguration as OpaqueDeviceConfigurationApplyConfiguration,
+    )
     from ._resource_claim import ResourceClaim as ResourceClaim
+    from ._resource_claim import ResourceClaimApplyConfiguration as ResourceClaimApplyConfiguration
     from ._resource_claim_consumer_reference import (
         ResourceClaimConsumerReference as ResourceClaimConsumerReference,
     )
+    from ._resource_claim_consumer_reference import (
+        ResourceClaimConsumerReferenceApplyConfiguration as ResourceClaimConsumerReferenceApplyConfiguration,
+    )
     from ._resource_claim_list import ResourceClaimList as ResourceClaimList
+    from ._resource_claim_list import (
+        ResourceClaimListApplyConfiguration as ResourceClaimListApplyConfiguration,
+    )
     from ._resource_claim_spec import ResourceClaimSpec as ResourceClaimSpec
+    from ._resource_claim_spec import (
+        ResourceClaimSpecApplyConfiguration as ResourceClaimSpecApplyConfiguration,
+    )
     from ._resource_claim_status import ResourceClaimStatus as ResourceClaimStatus
+    from ._resource_claim_status import (
+        ResourceClaimStatusApplyConfiguration as ResourceClaimStatusApplyConfiguration,
+    )
     from ._resource_claim_template import ResourceClaimTemplate as ResourceClaimTemplate
+    from ._resource_claim_template import (
+        ResourceClaimTemplateApplyConfiguration as ResourceClaimTemplateApplyConfiguration,
+    )
     from ._resource_claim_template_list import (
         ResourceClaimTemplateList as ResourceClaimTemplateList,
+    )
+    from ._resource_claim_template_list import (
+        ResourceClaimTemplateListApplyConfiguration as ResourceClaimTemplateListApplyConfiguration,
     )
     from ._resource_claim_template_spec import (
         ResourceClaimTemplateSpec as ResourceClaimTemplateSpec,
     )
+    from ._resource_claim_template_spec import (
+        ResourceClaimTemplateSpecApplyConfiguration as ResourceClaimTemplateSpecApplyConfiguration,
+    )
     from ._resource_pool import ResourcePool as ResourcePool
+    from ._resource_pool import ResourcePoolApplyConfiguration as ResourcePoolApplyConfiguration
     from ._resource_slice import ResourceSlice as ResourceSlice
+    from ._resource_slice import ResourceSliceApplyConfiguration as ResourceSliceApplyConfiguration
     from ._resource_slice_list import ResourceSliceList as ResourceSliceList
+    from ._resource_slice_list import (
+        ResourceSliceListApplyConfiguration as ResourceSliceListApplyConfiguration,
+    )
     from ._resource_slice_spec import ResourceSliceSpec as ResourceSliceSpec
+    from ._resource_slice_spec import (
+        ResourceSliceSpecApplyConfiguration as ResourceSliceSpecApplyConfiguration,
+    )
 
 __all__ = [
     "AllocatedDeviceStatus",
+    "AllocatedDeviceStatusApplyConfiguration",
     "AllocationResult",
+    "AllocationResultApplyConfiguration",
     "CELDeviceSelector",
+    "CELDeviceSelectorApplyConfiguration",
     "CapacityRequestPolicy",
+    "CapacityRequestPolicyApplyConfiguration",
     "CapacityRequestPolicyRange",
+    "CapacityRequestPolicyRangeApplyConfiguration",
     "CapacityRequirements",
+    "CapacityRequirementsApplyConfiguration",
     "Counter",
+    "CounterApplyConfiguration",
     "CounterSet",
+    "CounterSetApplyConfiguration",
     "Device",
     "DeviceAllocationConfiguration",
+    "DeviceAllocationConfigurationApplyConfiguration",
     "DeviceAllocationResult",
+    "DeviceAllocationResultApplyConfiguration",
+    "DeviceApplyConfiguration",
     "DeviceAttribute",
+    "DeviceAttributeApplyConfiguration",
     "DeviceCapacity",
+    "DeviceCapacityApplyConfiguration",
     "DeviceClaim",
+    "DeviceClaimApplyConfiguration",
     "DeviceClaimConfiguration",
+    "DeviceClaimConfigurationApplyConfiguration",
     "DeviceClass",
+    "DeviceClassApplyConfiguration",
     "DeviceClassConfiguration",
+    "DeviceClassConfigurationApplyConfiguration",
     "DeviceClassList",
+    "DeviceClassListApplyConfiguration",
     "DeviceClassSpec",
+    "DeviceClassSpecApplyConfiguration",
     "DeviceConstraint",
+    "DeviceConstraintApplyConfiguration",
     "DeviceCounterConsumption",
+    "DeviceCounterConsumptionApplyConfiguration",
     "DeviceRequest",
     "DeviceRequestAllocationResult",
+    "DeviceRequestAllocationResultApplyConfiguration",
+    "DeviceRequestApplyConfiguration",
     "DeviceSelector",
+    "DeviceSelectorApplyConfiguration",
     "DeviceSubRequest",
+    "DeviceSubRequestApplyConfiguration",
     "DeviceTaint",
+    "DeviceTaintApplyConfiguration",
     "DeviceTaintRule",
+    "DeviceTaintRuleApplyConfiguration",
     "DeviceTaintRuleList",
+    "DeviceTaintRuleListApplyConfiguration",
     "DeviceTaintRuleSpec",
+    "DeviceTaintRuleSpecApplyConfiguration",
     "DeviceTaintRuleStatus",
+    "DeviceTaintRuleStatusApplyConfiguration",
     "DeviceTaintSelector",
+    "DeviceTaintSelectorApplyConfiguration",
     "DeviceToleration",
+    "DeviceTolerationApplyConfiguration",
     "ExactDeviceRequest",
+    "ExactDeviceRequestApplyConfiguration",
     "NetworkDeviceData",
+    "NetworkDeviceDataApplyConfiguration",
     "NodeAllocatableResourceMapping",
+    "NodeAllocatableResourceMappingApplyConfiguration",
     "OpaqueDeviceConfiguration",
+    "OpaqueDeviceConfigurationApplyConfiguration",
     "ResourceClaim",
+    "ResourceClaimApplyConfiguration",
     "ResourceClaimConsumerReference",
+    "ResourceClaimConsumerReferenceApplyConfiguration",
     "ResourceClaimList",
+    "ResourceClaimListApplyConfiguration",
     "ResourceClaimSpec",
+    "ResourceClaimSpecApplyConfiguration",
     "ResourceClaimStatus",
+    "ResourceClaimStatusApplyConfiguration",
     "ResourceClaimTemplate",
+    "ResourceClaimTemplateApplyConfiguration",
     "ResourceClaimTemplateList",
+    "ResourceClaimTemplateListApplyConfiguration",
     "ResourceClaimTemplateSpec",
+    "ResourceClaimTemplateSpecApplyConfiguration",
     "ResourcePool",
+    "ResourcePoolApplyConfiguration",
     "ResourceSlice",
+    "ResourceSliceApplyConfiguration",
     "ResourceSliceList",
+    "ResourceSliceListApplyConfiguration",
     "ResourceSliceSpec",
+    "ResourceSliceSpecApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -127,52 +299,100 @@ if not TYPE_CHECKING:
         __name__,
         {
             "AllocatedDeviceStatus": "_allocated_device_status",
+            "AllocatedDeviceStatusApplyConfiguration": "_allocated_device_status",
             "AllocationResult": "_allocation_result",
+            "AllocationResultApplyConfiguration": "_allocation_result",
             "CELDeviceSelector": "_cel_device_selector",
+            "CELDeviceSelectorApplyConfiguration": "_cel_device_selector",
             "CapacityRequestPolicy": "_capacity_request_policy",
+            "CapacityRequestPolicyApplyConfiguration": "_capacity_request_policy",
             "CapacityRequestPolicyRange": "_capacity_request_policy_range",
+            "CapacityRequestPolicyRangeApplyConfiguration": "_capacity_request_policy_range",
             "CapacityRequirements": "_capacity_requirements",
+            "CapacityRequirementsApplyConfiguration": "_capacity_requirements",
             "Counter": "_counter",
+            "CounterApplyConfiguration": "_counter",
             "CounterSet": "_counter_set",
+            "CounterSetApplyConfiguration": "_counter_set",
             "Device": "_device",
             "DeviceAllocationConfiguration": "_device_allocation_configuration",
+            "DeviceAllocationConfigurationApplyConfiguration": "_device_allocation_configuration",
             "DeviceAllocationResult": "_device_allocation_result",
+            "DeviceAllocationResultApplyConfiguration": "_device_allocation_result",
+            "DeviceApplyConfiguration": "_device",
             "DeviceAttribute": "_device_attribute",
+            "DeviceAttributeApplyConfiguration": "_device_attribute",
             "DeviceCapacity": "_device_capacity",
+            "DeviceCapacityApplyConfiguration": "_device_capacity",
             "DeviceClaim": "_device_claim",
+            "DeviceClaimApplyConfiguration": "_device_claim",
             "DeviceClaimConfiguration": "_device_claim_configuration",
+            "DeviceClaimConfigurationApplyConfiguration": "_device_claim_configuration",
             "DeviceClass": "_device_class",
+            "DeviceClassApplyConfiguration": "_device_class",
             "DeviceClassConfiguration": "_device_class_configuration",
+            "DeviceClassConfigurationApplyConfiguration": "_device_class_configuration",
             "DeviceClassList": "_device_class_list",
+            "DeviceClassListApplyConfiguration": "_device_class_list",
             "DeviceClassSpec": "_device_class_spec",
+            "DeviceClassSpecApplyConfiguration": "_device_class_spec",
             "DeviceConstraint": "_device_constraint",
+            "DeviceConstraintApplyConfiguration": "_device_constraint",
             "DeviceCounterConsumption": "_device_counter_consumption",
+            "DeviceCounterConsumptionApplyConfiguration": "_device_counter_consumption",
             "DeviceRequest": "_device_request",
             "DeviceRequestAllocationResult": "_device_request_allocation_result",
+            "DeviceRequestAllocationResultApplyConfiguration": "_device_request_allocation_result",
+            "DeviceRequestApplyConfiguration": "_device_request",
             "DeviceSelector": "_device_selector",
+            "DeviceSelectorApplyConfiguration": "_device_selector",
             "DeviceSubRequest": "_device_sub_request",
+            "DeviceSubRequestApplyConfiguration": "_device_sub_request",
             "DeviceTaint": "_device_taint",
+            "DeviceTaintApplyConfiguration": "_device_taint",
             "DeviceTaintRule": "_device_taint_rule",
+            "DeviceTaintRuleApplyConfiguration": "_device_taint_rule",
             "DeviceTaintRuleList": "_device_taint_rule_list",
+            "DeviceTaintRuleListApplyConfiguration": "_device_taint_rule_list",
             "DeviceTaintRuleSpec": "_device_taint_rule_spec",
+            "DeviceTaintRuleSpecApplyConfiguration": "_device_taint_rule_spec",
             "DeviceTaintRuleStatus": "_device_taint_rule_status",
+            "DeviceTaintRuleStatusApplyConfiguration": "_device_taint_rule_status",
             "DeviceTaintSelector": "_device_taint_selector",
+            "DeviceTaintSelectorApplyConfiguration": "_device_taint_selector",
             "DeviceToleration": "_device_toleration",
+            "DeviceTolerationApplyConfiguration": "_device_toleration",
             "ExactDeviceRequest": "_exact_device_request",
+            "ExactDeviceRequestApplyConfiguration": "_exact_device_request",
             "NetworkDeviceData": "_network_device_data",
+            "NetworkDeviceDataApplyConfiguration": "_network_device_data",
             "NodeAllocatableResourceMapping": "_node_allocatable_resource_mapping",
+            "NodeAllocatableResourceMappingApplyConfiguration": "_node_allocatable_resource_mapping",
             "OpaqueDeviceConfiguration": "_opaque_device_configuration",
+            "OpaqueDeviceConfigurationApplyConfiguration": "_opaque_device_configuration",
             "ResourceClaim": "_resource_claim",
+            "ResourceClaimApplyConfiguration": "_resource_claim",
             "ResourceClaimConsumerReference": "_resource_claim_consumer_reference",
+            "ResourceClaimConsumerReferenceApplyConfiguration": "_resource_claim_consumer_reference",
             "ResourceClaimList": "_resource_claim_list",
+            "ResourceClaimListApplyConfiguration": "_resource_claim_list",
             "ResourceClaimSpec": "_resource_claim_spec",
+            "ResourceClaimSpecApplyConfiguration": "_resource_claim_spec",
             "ResourceClaimStatus": "_resource_claim_status",
+            "ResourceClaimStatusApplyConfiguration": "_resource_claim_status",
             "ResourceClaimTemplate": "_resource_claim_template",
+            "ResourceClaimTemplateApplyConfiguration": "_resource_claim_template",
             "ResourceClaimTemplateList": "_resource_claim_template_list",
+            "ResourceClaimTemplateListApplyConfiguration": "_resource_claim_template_list",
             "ResourceClaimTemplateSpec": "_resource_claim_template_spec",
+            "ResourceClaimTemplateSpecApplyConfiguration": "_resource_claim_template_spec",
             "ResourcePool": "_resource_pool",
+            "ResourcePoolApplyConfiguration": "_resource_pool",
             "ResourceSlice": "_resource_slice",
+            "ResourceSliceApplyConfiguration": "_resource_slice",
             "ResourceSliceList": "_resource_slice_list",
+            "ResourceSliceListApplyConfiguration": "_resource_slice_list",
             "ResourceSliceSpec": "_resource_slice_spec",
+            "ResourceSliceSpecApplyConfiguration": "_resource_slice_spec",
         },
     )

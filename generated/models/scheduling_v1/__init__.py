@@ -9,11 +9,17 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._priority_class import PriorityClass as PriorityClass
+    from ._priority_class import PriorityClassApplyConfiguration as PriorityClassApplyConfiguration
     from ._priority_class_list import PriorityClassList as PriorityClassList
+    from ._priority_class_list import (
+        PriorityClassListApplyConfiguration as PriorityClassListApplyConfiguration,
+    )
 
 __all__ = [
     "PriorityClass",
+    "PriorityClassApplyConfiguration",
     "PriorityClassList",
+    "PriorityClassListApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -21,6 +27,8 @@ if not TYPE_CHECKING:
         __name__,
         {
             "PriorityClass": "_priority_class",
+            "PriorityClassApplyConfiguration": "_priority_class",
             "PriorityClassList": "_priority_class_list",
+            "PriorityClassListApplyConfiguration": "_priority_class_list",
         },
     )

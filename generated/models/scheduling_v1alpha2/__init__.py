@@ -9,51 +9,107 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._gang_scheduling_policy import GangSchedulingPolicy as GangSchedulingPolicy
+    from ._gang_scheduling_policy import (
+        GangSchedulingPolicyApplyConfiguration as GangSchedulingPolicyApplyConfiguration,
+    )
     from ._pod_group import PodGroup as PodGroup
+    from ._pod_group import PodGroupApplyConfiguration as PodGroupApplyConfiguration
     from ._pod_group_list import PodGroupList as PodGroupList
+    from ._pod_group_list import PodGroupListApplyConfiguration as PodGroupListApplyConfiguration
     from ._pod_group_resource_claim import PodGroupResourceClaim as PodGroupResourceClaim
+    from ._pod_group_resource_claim import (
+        PodGroupResourceClaimApplyConfiguration as PodGroupResourceClaimApplyConfiguration,
+    )
     from ._pod_group_resource_claim_status import (
         PodGroupResourceClaimStatus as PodGroupResourceClaimStatus,
+    )
+    from ._pod_group_resource_claim_status import (
+        PodGroupResourceClaimStatusApplyConfiguration as PodGroupResourceClaimStatusApplyConfiguration,
     )
     from ._pod_group_scheduling_constraints import (
         PodGroupSchedulingConstraints as PodGroupSchedulingConstraints,
     )
+    from ._pod_group_scheduling_constraints import (
+        PodGroupSchedulingConstraintsApplyConfiguration as PodGroupSchedulingConstraintsApplyConfiguration,
+    )
     from ._pod_group_scheduling_policy import PodGroupSchedulingPolicy as PodGroupSchedulingPolicy
+    from ._pod_group_scheduling_policy import (
+        PodGroupSchedulingPolicyApplyConfiguration as PodGroupSchedulingPolicyApplyConfiguration,
+    )
     from ._pod_group_spec import PodGroupSpec as PodGroupSpec
+    from ._pod_group_spec import PodGroupSpecApplyConfiguration as PodGroupSpecApplyConfiguration
     from ._pod_group_status import PodGroupStatus as PodGroupStatus
+    from ._pod_group_status import (
+        PodGroupStatusApplyConfiguration as PodGroupStatusApplyConfiguration,
+    )
     from ._pod_group_template import PodGroupTemplate as PodGroupTemplate
+    from ._pod_group_template import (
+        PodGroupTemplateApplyConfiguration as PodGroupTemplateApplyConfiguration,
+    )
     from ._pod_group_template_reference import (
         PodGroupTemplateReference as PodGroupTemplateReference,
     )
+    from ._pod_group_template_reference import (
+        PodGroupTemplateReferenceApplyConfiguration as PodGroupTemplateReferenceApplyConfiguration,
+    )
     from ._topology_constraint import TopologyConstraint as TopologyConstraint
+    from ._topology_constraint import (
+        TopologyConstraintApplyConfiguration as TopologyConstraintApplyConfiguration,
+    )
     from ._typed_local_object_reference import (
         TypedLocalObjectReference as TypedLocalObjectReference,
     )
+    from ._typed_local_object_reference import (
+        TypedLocalObjectReferenceApplyConfiguration as TypedLocalObjectReferenceApplyConfiguration,
+    )
     from ._workload import Workload as Workload
+    from ._workload import WorkloadApplyConfiguration as WorkloadApplyConfiguration
     from ._workload_list import WorkloadList as WorkloadList
+    from ._workload_list import WorkloadListApplyConfiguration as WorkloadListApplyConfiguration
     from ._workload_pod_group_template_reference import (
         WorkloadPodGroupTemplateReference as WorkloadPodGroupTemplateReference,
     )
+    from ._workload_pod_group_template_reference import (
+        WorkloadPodGroupTemplateReferenceApplyConfiguration as WorkloadPodGroupTemplateReferenceApplyConfiguration,
+    )
     from ._workload_spec import WorkloadSpec as WorkloadSpec
+    from ._workload_spec import WorkloadSpecApplyConfiguration as WorkloadSpecApplyConfiguration
 
 __all__ = [
     "GangSchedulingPolicy",
+    "GangSchedulingPolicyApplyConfiguration",
     "PodGroup",
+    "PodGroupApplyConfiguration",
     "PodGroupList",
+    "PodGroupListApplyConfiguration",
     "PodGroupResourceClaim",
+    "PodGroupResourceClaimApplyConfiguration",
     "PodGroupResourceClaimStatus",
+    "PodGroupResourceClaimStatusApplyConfiguration",
     "PodGroupSchedulingConstraints",
+    "PodGroupSchedulingConstraintsApplyConfiguration",
     "PodGroupSchedulingPolicy",
+    "PodGroupSchedulingPolicyApplyConfiguration",
     "PodGroupSpec",
+    "PodGroupSpecApplyConfiguration",
     "PodGroupStatus",
+    "PodGroupStatusApplyConfiguration",
     "PodGroupTemplate",
+    "PodGroupTemplateApplyConfiguration",
     "PodGroupTemplateReference",
+    "PodGroupTemplateReferenceApplyConfiguration",
     "TopologyConstraint",
+    "TopologyConstraintApplyConfiguration",
     "TypedLocalObjectReference",
+    "TypedLocalObjectReferenceApplyConfiguration",
     "Workload",
+    "WorkloadApplyConfiguration",
     "WorkloadList",
+    "WorkloadListApplyConfiguration",
     "WorkloadPodGroupTemplateReference",
+    "WorkloadPodGroupTemplateReferenceApplyConfiguration",
     "WorkloadSpec",
+    "WorkloadSpecApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -61,21 +117,38 @@ if not TYPE_CHECKING:
         __name__,
         {
             "GangSchedulingPolicy": "_gang_scheduling_policy",
+            "GangSchedulingPolicyApplyConfiguration": "_gang_scheduling_policy",
             "PodGroup": "_pod_group",
+            "PodGroupApplyConfiguration": "_pod_group",
             "PodGroupList": "_pod_group_list",
+            "PodGroupListApplyConfiguration": "_pod_group_list",
             "PodGroupResourceClaim": "_pod_group_resource_claim",
+            "PodGroupResourceClaimApplyConfiguration": "_pod_group_resource_claim",
             "PodGroupResourceClaimStatus": "_pod_group_resource_claim_status",
+            "PodGroupResourceClaimStatusApplyConfiguration": "_pod_group_resource_claim_status",
             "PodGroupSchedulingConstraints": "_pod_group_scheduling_constraints",
+            "PodGroupSchedulingConstraintsApplyConfiguration": "_pod_group_scheduling_constraints",
             "PodGroupSchedulingPolicy": "_pod_group_scheduling_policy",
+            "PodGroupSchedulingPolicyApplyConfiguration": "_pod_group_scheduling_policy",
             "PodGroupSpec": "_pod_group_spec",
+            "PodGroupSpecApplyConfiguration": "_pod_group_spec",
             "PodGroupStatus": "_pod_group_status",
+            "PodGroupStatusApplyConfiguration": "_pod_group_status",
             "PodGroupTemplate": "_pod_group_template",
+            "PodGroupTemplateApplyConfiguration": "_pod_group_template",
             "PodGroupTemplateReference": "_pod_group_template_reference",
+            "PodGroupTemplateReferenceApplyConfiguration": "_pod_group_template_reference",
             "TopologyConstraint": "_topology_constraint",
+            "TopologyConstraintApplyConfiguration": "_topology_constraint",
             "TypedLocalObjectReference": "_typed_local_object_reference",
+            "TypedLocalObjectReferenceApplyConfiguration": "_typed_local_object_reference",
             "Workload": "_workload",
+            "WorkloadApplyConfiguration": "_workload",
             "WorkloadList": "_workload_list",
+            "WorkloadListApplyConfiguration": "_workload_list",
             "WorkloadPodGroupTemplateReference": "_workload_pod_group_template_reference",
+            "WorkloadPodGroupTemplateReferenceApplyConfiguration": "_workload_pod_group_template_reference",
             "WorkloadSpec": "_workload_spec",
+            "WorkloadSpecApplyConfiguration": "_workload_spec",
         },
     )

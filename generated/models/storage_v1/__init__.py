@@ -9,51 +9,115 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._csi_driver import CSIDriver as CSIDriver
+    from ._csi_driver import CSIDriverApplyConfiguration as CSIDriverApplyConfiguration
     from ._csi_driver_list import CSIDriverList as CSIDriverList
+    from ._csi_driver_list import CSIDriverListApplyConfiguration as CSIDriverListApplyConfiguration
     from ._csi_driver_spec import CSIDriverSpec as CSIDriverSpec
+    from ._csi_driver_spec import CSIDriverSpecApplyConfiguration as CSIDriverSpecApplyConfiguration
     from ._csi_node import CSINode as CSINode
+    from ._csi_node import CSINodeApplyConfiguration as CSINodeApplyConfiguration
     from ._csi_node_driver import CSINodeDriver as CSINodeDriver
+    from ._csi_node_driver import CSINodeDriverApplyConfiguration as CSINodeDriverApplyConfiguration
     from ._csi_node_list import CSINodeList as CSINodeList
+    from ._csi_node_list import CSINodeListApplyConfiguration as CSINodeListApplyConfiguration
     from ._csi_node_spec import CSINodeSpec as CSINodeSpec
+    from ._csi_node_spec import CSINodeSpecApplyConfiguration as CSINodeSpecApplyConfiguration
     from ._csi_storage_capacity import CSIStorageCapacity as CSIStorageCapacity
+    from ._csi_storage_capacity import (
+        CSIStorageCapacityApplyConfiguration as CSIStorageCapacityApplyConfiguration,
+    )
     from ._csi_storage_capacity_list import CSIStorageCapacityList as CSIStorageCapacityList
+    from ._csi_storage_capacity_list import (
+        CSIStorageCapacityListApplyConfiguration as CSIStorageCapacityListApplyConfiguration,
+    )
     from ._storage_class import StorageClass as StorageClass
+    from ._storage_class import StorageClassApplyConfiguration as StorageClassApplyConfiguration
     from ._storage_class_list import StorageClassList as StorageClassList
+    from ._storage_class_list import (
+        StorageClassListApplyConfiguration as StorageClassListApplyConfiguration,
+    )
     from ._token_request import TokenRequest as TokenRequest
+    from ._token_request import TokenRequestApplyConfiguration as TokenRequestApplyConfiguration
     from ._volume_attachment import VolumeAttachment as VolumeAttachment
+    from ._volume_attachment import (
+        VolumeAttachmentApplyConfiguration as VolumeAttachmentApplyConfiguration,
+    )
     from ._volume_attachment_list import VolumeAttachmentList as VolumeAttachmentList
+    from ._volume_attachment_list import (
+        VolumeAttachmentListApplyConfiguration as VolumeAttachmentListApplyConfiguration,
+    )
     from ._volume_attachment_source import VolumeAttachmentSource as VolumeAttachmentSource
+    from ._volume_attachment_source import (
+        VolumeAttachmentSourceApplyConfiguration as VolumeAttachmentSourceApplyConfiguration,
+    )
     from ._volume_attachment_spec import VolumeAttachmentSpec as VolumeAttachmentSpec
+    from ._volume_attachment_spec import (
+        VolumeAttachmentSpecApplyConfiguration as VolumeAttachmentSpecApplyConfiguration,
+    )
     from ._volume_attachment_status import VolumeAttachmentStatus as VolumeAttachmentStatus
+    from ._volume_attachment_status import (
+        VolumeAttachmentStatusApplyConfiguration as VolumeAttachmentStatusApplyConfiguration,
+    )
     from ._volume_attributes_class import VolumeAttributesClass as VolumeAttributesClass
+    from ._volume_attributes_class import (
+        VolumeAttributesClassApplyConfiguration as VolumeAttributesClassApplyConfiguration,
+    )
     from ._volume_attributes_class_list import (
         VolumeAttributesClassList as VolumeAttributesClassList,
     )
+    from ._volume_attributes_class_list import (
+        VolumeAttributesClassListApplyConfiguration as VolumeAttributesClassListApplyConfiguration,
+    )
     from ._volume_error import VolumeError as VolumeError
+    from ._volume_error import VolumeErrorApplyConfiguration as VolumeErrorApplyConfiguration
     from ._volume_node_resources import VolumeNodeResources as VolumeNodeResources
+    from ._volume_node_resources import (
+        VolumeNodeResourcesApplyConfiguration as VolumeNodeResourcesApplyConfiguration,
+    )
 
 __all__ = [
     "CSIDriver",
+    "CSIDriverApplyConfiguration",
     "CSIDriverList",
+    "CSIDriverListApplyConfiguration",
     "CSIDriverSpec",
+    "CSIDriverSpecApplyConfiguration",
     "CSINode",
+    "CSINodeApplyConfiguration",
     "CSINodeDriver",
+    "CSINodeDriverApplyConfiguration",
     "CSINodeList",
+    "CSINodeListApplyConfiguration",
     "CSINodeSpec",
+    "CSINodeSpecApplyConfiguration",
     "CSIStorageCapacity",
+    "CSIStorageCapacityApplyConfiguration",
     "CSIStorageCapacityList",
+    "CSIStorageCapacityListApplyConfiguration",
     "StorageClass",
+    "StorageClassApplyConfiguration",
     "StorageClassList",
+    "StorageClassListApplyConfiguration",
     "TokenRequest",
+    "TokenRequestApplyConfiguration",
     "VolumeAttachment",
+    "VolumeAttachmentApplyConfiguration",
     "VolumeAttachmentList",
+    "VolumeAttachmentListApplyConfiguration",
     "VolumeAttachmentSource",
+    "VolumeAttachmentSourceApplyConfiguration",
     "VolumeAttachmentSpec",
+    "VolumeAttachmentSpecApplyConfiguration",
     "VolumeAttachmentStatus",
+    "VolumeAttachmentStatusApplyConfiguration",
     "VolumeAttributesClass",
+    "VolumeAttributesClassApplyConfiguration",
     "VolumeAttributesClassList",
+    "VolumeAttributesClassListApplyConfiguration",
     "VolumeError",
+    "VolumeErrorApplyConfiguration",
     "VolumeNodeResources",
+    "VolumeNodeResourcesApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -61,25 +125,46 @@ if not TYPE_CHECKING:
         __name__,
         {
             "CSIDriver": "_csi_driver",
+            "CSIDriverApplyConfiguration": "_csi_driver",
             "CSIDriverList": "_csi_driver_list",
+            "CSIDriverListApplyConfiguration": "_csi_driver_list",
             "CSIDriverSpec": "_csi_driver_spec",
+            "CSIDriverSpecApplyConfiguration": "_csi_driver_spec",
             "CSINode": "_csi_node",
+            "CSINodeApplyConfiguration": "_csi_node",
             "CSINodeDriver": "_csi_node_driver",
+            "CSINodeDriverApplyConfiguration": "_csi_node_driver",
             "CSINodeList": "_csi_node_list",
+            "CSINodeListApplyConfiguration": "_csi_node_list",
             "CSINodeSpec": "_csi_node_spec",
+            "CSINodeSpecApplyConfiguration": "_csi_node_spec",
             "CSIStorageCapacity": "_csi_storage_capacity",
+            "CSIStorageCapacityApplyConfiguration": "_csi_storage_capacity",
             "CSIStorageCapacityList": "_csi_storage_capacity_list",
+            "CSIStorageCapacityListApplyConfiguration": "_csi_storage_capacity_list",
             "StorageClass": "_storage_class",
+            "StorageClassApplyConfiguration": "_storage_class",
             "StorageClassList": "_storage_class_list",
+            "StorageClassListApplyConfiguration": "_storage_class_list",
             "TokenRequest": "_token_request",
+            "TokenRequestApplyConfiguration": "_token_request",
             "VolumeAttachment": "_volume_attachment",
+            "VolumeAttachmentApplyConfiguration": "_volume_attachment",
             "VolumeAttachmentList": "_volume_attachment_list",
+            "VolumeAttachmentListApplyConfiguration": "_volume_attachment_list",
             "VolumeAttachmentSource": "_volume_attachment_source",
+            "VolumeAttachmentSourceApplyConfiguration": "_volume_attachment_source",
             "VolumeAttachmentSpec": "_volume_attachment_spec",
+            "VolumeAttachmentSpecApplyConfiguration": "_volume_attachment_spec",
             "VolumeAttachmentStatus": "_volume_attachment_status",
+            "VolumeAttachmentStatusApplyConfiguration": "_volume_attachment_status",
             "VolumeAttributesClass": "_volume_attributes_class",
+            "VolumeAttributesClassApplyConfiguration": "_volume_attributes_class",
             "VolumeAttributesClassList": "_volume_attributes_class_list",
+            "VolumeAttributesClassListApplyConfiguration": "_volume_attributes_class_list",
             "VolumeError": "_volume_error",
+            "VolumeErrorApplyConfiguration": "_volume_error",
             "VolumeNodeResources": "_volume_node_resources",
+            "VolumeNodeResourcesApplyConfiguration": "_volume_node_resources",
         },
     )

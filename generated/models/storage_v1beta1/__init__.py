@@ -9,13 +9,21 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._volume_attributes_class import VolumeAttributesClass as VolumeAttributesClass
+    from ._volume_attributes_class import (
+        VolumeAttributesClassApplyConfiguration as VolumeAttributesClassApplyConfiguration,
+    )
     from ._volume_attributes_class_list import (
         VolumeAttributesClassList as VolumeAttributesClassList,
+    )
+    from ._volume_attributes_class_list import (
+        VolumeAttributesClassListApplyConfiguration as VolumeAttributesClassListApplyConfiguration,
     )
 
 __all__ = [
     "VolumeAttributesClass",
+    "VolumeAttributesClassApplyConfiguration",
     "VolumeAttributesClassList",
+    "VolumeAttributesClassListApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -23,6 +31,8 @@ if not TYPE_CHECKING:
         __name__,
         {
             "VolumeAttributesClass": "_volume_attributes_class",
+            "VolumeAttributesClassApplyConfiguration": "_volume_attributes_class",
             "VolumeAttributesClassList": "_volume_attributes_class_list",
+            "VolumeAttributesClassListApplyConfiguration": "_volume_attributes_class_list",
         },
     )

@@ -9,21 +9,37 @@ from kubetyped.model import lazy_exports
 
 if TYPE_CHECKING:
     from ._storage_version_migration import StorageVersionMigration as StorageVersionMigration
+    from ._storage_version_migration import (
+        StorageVersionMigrationApplyConfiguration as StorageVersionMigrationApplyConfiguration,
+    )
     from ._storage_version_migration_list import (
         StorageVersionMigrationList as StorageVersionMigrationList,
+    )
+    from ._storage_version_migration_list import (
+        StorageVersionMigrationListApplyConfiguration as StorageVersionMigrationListApplyConfiguration,
     )
     from ._storage_version_migration_spec import (
         StorageVersionMigrationSpec as StorageVersionMigrationSpec,
     )
+    from ._storage_version_migration_spec import (
+        StorageVersionMigrationSpecApplyConfiguration as StorageVersionMigrationSpecApplyConfiguration,
+    )
     from ._storage_version_migration_status import (
         StorageVersionMigrationStatus as StorageVersionMigrationStatus,
+    )
+    from ._storage_version_migration_status import (
+        StorageVersionMigrationStatusApplyConfiguration as StorageVersionMigrationStatusApplyConfiguration,
     )
 
 __all__ = [
     "StorageVersionMigration",
+    "StorageVersionMigrationApplyConfiguration",
     "StorageVersionMigrationList",
+    "StorageVersionMigrationListApplyConfiguration",
     "StorageVersionMigrationSpec",
+    "StorageVersionMigrationSpecApplyConfiguration",
     "StorageVersionMigrationStatus",
+    "StorageVersionMigrationStatusApplyConfiguration",
 ]
 
 if not TYPE_CHECKING:
@@ -31,8 +47,12 @@ if not TYPE_CHECKING:
         __name__,
         {
             "StorageVersionMigration": "_storage_version_migration",
+            "StorageVersionMigrationApplyConfiguration": "_storage_version_migration",
             "StorageVersionMigrationList": "_storage_version_migration_list",
+            "StorageVersionMigrationListApplyConfiguration": "_storage_version_migration_list",
             "StorageVersionMigrationSpec": "_storage_version_migration_spec",
+            "StorageVersionMigrationSpecApplyConfiguration": "_storage_version_migration_spec",
             "StorageVersionMigrationStatus": "_storage_version_migration_status",
+            "StorageVersionMigrationStatusApplyConfiguration": "_storage_version_migration_status",
         },
     )

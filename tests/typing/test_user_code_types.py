@@ -1,0 +1,207 @@
+"""Users' type checkers and editors on the installed package: mypy --strict and pyright, no plugin.
+
+The package is installed (non-editable, `pip install --target`) into build/typing/site, as a user
+gets it from a wheel; a CRD package is generated from tests/data/crds/cert-manager next to the
+user code, as `kubetyped generate --crd` leaves it in a user's repository. The corpus
+(tests/typing/corpus/) is realistic user code: the correct files must give no diagnostic at all
+(their `assert_type` lines are what must be inferred), and in the `mistakes_*` files every line
+marked `# expect-error` must be reported on that line by each checker, and no other line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = Path(__file__).resolve().parent / "corpus"
+CRDS = ROOT / "tests" / "data" / "crds" / "cert-manager"
+WORK = ROOT / "build" / "typing"  # stable paths keep mypy's cache useful between runs
+BIN = Path(sys.executable).parent
+CORRECT = ("builtin_kinds.py", "crd_kinds.py", "case_typed_constructor.py")
+MISTAKES = ("mistakes_builtin.py", "mistakes_crd.py")
+
+pytestmark = pytest.mark.timeout(1200)  # a cold mypy run checks most of the generated package
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Diagnostics per corpus file: line -> messages."""
+
+    errors: dict[str, dict[int, list[str]]]
+    output: str
+
+    def lines(self, name: str) -> dict[int, list[str]]:
+        return self.errors.get(name, {})
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def workspace() -> Iterator[tuple[Path, dict[str, str]]]:
+    """build/typing/{site (the installed kubetyped), user (corpus + generated certmanager)}."""
+    site, user = WORK / "site", WORK / "user"
+    for folder in (site, user):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    install = _run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+         "--target", str(site), str(ROOT)],
+        ROOT, dict(os.environ),
+    )  # fmt: skip
+    assert install.returncode == 0, install.stdout + install.stderr
+    crds = [
+        str(CRDS / "cert-manager.io_certificates.yaml"),
+        str(CRDS / "cert-manager.io_issuers.yaml"),
+    ]
+    generate = _run(
+        [str(BIN / "kubetyped"), "generate", "--crd", *crds, "--package", "certmanager",
+         "--out", str(user / "certmanager")],
+        ROOT, dict(os.environ),
+    )  # fmt: skip
+    assert generate.returncode == 0, generate.stdout + generate.stderr
+    for name in (*CORRECT, *MISTAKES):
+        shutil.copy(CORPUS / name, user / name)
+    (user / "mypy.ini").write_text("[mypy]\nstrict = True\n")  # a user's config: no plugin
+    (user / "pyrightconfig.json").write_text(
+        json.dumps({"typeCheckingMode": "standard", "pythonVersion": "3.11"})
+    )
+    # The installed package is found as a user's interpreter finds it: on its import path.
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    env.pop("MYPYPATH", None)
+    yield user, env
+
+
+@pytest.fixture(scope="module")
+def mypy(workspace: tuple[Path, dict[str, str]]) -> Checked:
+    user, env = workspace
+    result = _run(
+        [sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--python-executable",
+         sys.executable, "--cache-dir", str(WORK / "mypy-cache"), "--no-error-summary",
+         "--show-error-codes", *CORRECT, *MISTAKES],
+        user, env,
+    )  # fmt: skip
+    errors: dict[str, dict[int, list[str]]] = {}
+    for line in result.stdout.splitlines():
+        found = re.match(r"^([^:]+\.py):(\d+): error: (.*)$", line)
+        if found:
+            name, number, message = found.groups()
+            errors.setdefault(Path(name).name, {}).setdefault(int(number), []).append(message)
+    assert result.returncode in (0, 1), result.stdout + result.stderr  # 2: mypy itself failed
+    return Checked(errors, result.stdout)
+
+
+@pytest.fixture(scope="module")
+def pyright(workspace: tuple[Path, dict[str, str]]) -> Checked:
+    user, env = workspace
+    result = _run(
+        [str(BIN / "pyright"), "--outputjson", "--pythonpath", sys.executable,
+         *CORRECT, *MISTAKES],
+        user, env,
+    )  # fmt: skip
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(f"pyright did not run: {result.stdout}{result.stderr}")
+    errors: dict[str, dict[int, list[str]]] = {}
+    for diagnostic in report["generalDiagnostics"]:
+        if diagnostic["severity"] != "error":
+            continue
+        line = diagnostic["range"]["start"]["line"] + 1
+        name = Path(diagnostic["file"]).name
+        errors.setdefault(name, {}).setdefault(line, []).append(diagnostic["message"])
+    return Checked(errors, result.stdout)
+
+
+def _checked(request: pytest.FixtureRequest, checker: str) -> Checked:
+    result: Checked = request.getfixturevalue(checker)
+    return result
+
+
+@pytest.mark.parametrize("checker", ["mypy", "pyright"])
+@pytest.mark.parametrize("name", CORRECT)
+def test_correct_user_code_has_no_diagnostics(
+    request: pytest.FixtureRequest, checker: str, name: str
+) -> None:
+    checked = _checked(request, checker)
+    assert checked.lines(name) == {}, f"{checker} on {name}:\n{checked.output}"
+
+
+def _expected_lines(name: str) -> dict[int, str]:
+    lines = (CORPUS / name).read_text().splitlines()
+    return {
+        number: line.split("# expect-error:", 1)[1].strip()
+        for number, line in enumerate(lines, 1)
+        if "# expect-error:" in line
+    }
+
+
+@pytest.mark.parametrize("checker", ["mypy", "pyright"])
+@pytest.mark.parametrize("name", MISTAKES)
+def test_each_mistake_is_reported_on_its_line(
+    request: pytest.FixtureRequest, checker: str, name: str
+) -> None:
+    checked = _checked(request, checker)
+    expected = _expected_lines(name)
+    reported = checked.lines(name)
+    missed = {number: what for number, what in expected.items() if number not in reported}
+    spurious = {number: msgs for number, msgs in reported.items() if number not in expected}
+    assert not missed, f"{checker} did not report: {missed}\n{checked.output}"
+    assert not spurious, f"{checker} reported unmarked lines: {spurious}"
+
+
+def test_the_mistakes_cover_what_the_issue_lists() -> None:
+    kinds = {what for name in MISTAKES for what in _expected_lines(name).values()}
+    for mistake in (
+        "typo'd keyword",
+        "wrong type",
+        "unknown attribute read",
+        "unknown attribute write",
+        "invalid enum value",
+        "dict where a model is required",
+        "missing required field",
+        "typo in an apply configuration",
+    ):
+        assert any(kind.startswith(mistake) for kind in kinds), mistake
+
+
+def test_editors_resolve_clientset_constructors(workspace: tuple[Path, dict[str, str]]) -> None:
+    """jedi (the completion engine of many editors) infers the clientset and what flows from it
+    without an annotation."""
+    import jedi
+
+    user, env = workspace
+    code = (
+        "from kubetyped.generated import Clientset, AsyncClientset\n"
+        "cs = Clientset.from_kubeconfig()\n"
+        "cs\n"
+        'deployment = cs.apps_v1.deployments("web").get("api")\n'
+        "deployment\n"
+        "incluster = AsyncClientset.from_incluster()\n"
+        "incluster\n"
+        "with Clientset.from_kubeconfig() as scoped:\n"
+        "    scoped\n"
+    )
+    project = jedi.Project(path=user, added_sys_path=[env["PYTHONPATH"]], smart_sys_path=False)
+    script = jedi.Script(code, path=user / "editor.py", project=project)
+
+    def inferred(line: int, column: int = 0) -> list[str]:
+        return [d.full_name or d.name for d in script.infer(line, column)]
+
+    assert inferred(3) == ["kubetyped.generated.clientset.Clientset"]
+    assert inferred(5) == ["kubetyped.generated.models.apps_v1._deployment.Deployment"]
+    assert inferred(7) == ["kubetyped.generated.clientset.AsyncClientset"]
+    assert inferred(9, 4) == ["kubetyped.generated.clientset.Clientset"]
+    attributes = [c.name for c in jedi.Script(code + "cs.", project=project).complete(10, 3)]
+    assert "apps_v1" in attributes and "core_v1" in attributes
