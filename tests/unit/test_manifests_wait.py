@@ -140,3 +140,60 @@ def test_wait_decisions() -> None:
     assert created.on_event("ADDED", pod("p")) is not None
     error = created.timeout_error("pods", 2)
     assert "pods 'p': the object exists did not hold within 2s" in str(error)
+
+
+def test_wait_relists_after_410_gone_and_watches_from_the_listed_version() -> None:
+    """A scripted apiserver: the first watch answers 410 Gone (an ERROR event), so the wait
+    lists again and watches from the new list's resourceVersion, where the pod becomes Ready."""
+    import httpx
+    import orjson
+
+    from kubetyped.request import ResourcePath
+    from kubetyped.rest import RESTClient
+    from kubetyped.wait.sync_wait import wait_for_object
+
+    requests: list[tuple[str, str | None, str | None]] = []
+    lists = iter(["5", "7"])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        requests.append(
+            (
+                "watch" if params.get("watch") == "true" else "list",
+                params.get("resourceVersion"),
+                params.get("fieldSelector"),
+            )
+        )
+        if params.get("watch") != "true":
+            body = {
+                "kind": "PodList",
+                "metadata": {"resourceVersion": next(lists)},
+                "items": [pod("p")],
+            }
+            return httpx.Response(200, json=body)
+        if params.get("resourceVersion") == "5":
+            gone = {
+                "type": "ERROR",
+                "object": {
+                    "kind": "Status",
+                    "code": 410,
+                    "reason": "Expired",
+                    "message": "too old",
+                },
+            }
+            return httpx.Response(200, content=orjson.dumps(gone) + b"\n")
+        ready = {"type": "MODIFIED", "object": pod("p", ready="True")}
+        return httpx.Response(200, content=orjson.dumps(ready) + b"\n")
+
+    client = httpx.Client(transport=httpx.MockTransport(handler), base_url="https://k")
+    with RESTClient(http_client=client) as rest:
+        collection = ResourcePath("", "v1", "pods", "ns")
+        obj = wait_for_object(rest, collection, "p", condition("Ready"), timeout=30)
+    assert obj == pod("p", ready="True")
+    selector = "metadata.name=p"
+    assert requests == [
+        ("list", None, selector),
+        ("watch", "5", selector),
+        ("list", None, selector),
+        ("watch", "7", selector),
+    ]
