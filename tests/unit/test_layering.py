@@ -25,14 +25,16 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Runtime units (a top-level module or subpackage of `kubetyped`), lowest layer first.
 RUNTIME_LAYERS: list[set[str]] = [
     {"errors", "version", "urls", "concurrency"},
-    {"model", "request", "ratelimit", "watch", "warnings", "yamlio"},
+    {"model", "request", "ratelimit", "watch", "warnings", "yamlio", "backoff"},
     {"api", "pager", "retry", "auth"},
     {"config", "transport"},
     {"async_transport", "sync_transport"},
     {"rest"},
-    {"discovery", "cache", "leaderelection", "events", "workqueue", "retry_conflict"},
+    {"discovery", "cache", "leaderelection", "events", "workqueue", "retry_conflict"}
+    | {"remotecommand", "portforward", "wait"},
     {"dynamic", "scale", "metadata", "typed"},
-    {"fake"},
+    {"fake", "manifests"},
+    {"apply"},
     {"__init__"},
 ]
 LAYER_OF = {unit: index for index, layer in enumerate(RUNTIME_LAYERS) for unit in layer}
