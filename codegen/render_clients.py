@@ -117,7 +117,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _signature(name: str, params: list[str], returns: str) -> Brackets:
-    return Brackets(f"def {name}(", tuple(params), f") -> {returns}:")
+    return Brackets(f"def {name}(", tuple(params), f") -> {returns}:", parameters=True)
 
 
 def _subresource_models(ctx: RenderContext, view: ResourceView) -> Brackets:
