@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_config_support import simple_kubeconfig, write_kubeconfig
 
@@ -119,11 +119,13 @@ TOKEN = st.text(
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(["https://", "http://", "socks5://", "https:/", "https:", ""]), TOKEN, TEXT)
 def test_a_username_never_survives_redaction(scheme: str, token: str, after: str) -> None:
+    assume(token not in "<redacted>")
     assert token not in redact_url(f"{scheme}{token}@{after}") or token in after
 
 
 @settings(max_examples=300, deadline=None)
 @given(TEXT, TOKEN)
 def test_a_query_or_fragment_never_survives_redaction(before: str, token: str) -> None:
+    assume(token not in "<redacted>")
     for url in (f"https://{before}?{token}", f"https://{before}#{token}"):
         assert token not in redact_url(url) or token in before
