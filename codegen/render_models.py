@@ -41,6 +41,7 @@ from kubetyped.codegen.pyformat import (
     sorted_names,
 )
 from kubetyped.codegen.render_context import RenderContext
+from kubetyped.codegen.writer import COMMENT_MARKER
 
 #: Definitions rendered as runtime scalar types instead of classes.
 SCALARS = {
@@ -60,6 +61,7 @@ _environment = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     autoescape=False,
 )
+_environment.globals["marker"] = COMMENT_MARKER  # the first line of every generated file
 
 
 def is_class(schema: Schema) -> bool:

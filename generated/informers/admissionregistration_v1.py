@@ -37,7 +37,7 @@ else:  # model type arguments are erased at run time: no model is imported here
 
 
 class MutatingAdmissionPolicyInformer(
-    TypedInformer[admissionregistration_v1.MutatingAdmissionPolicy]
+    TypedInformer[admissionregistration_v1.MutatingAdmissionPolicy, MutatingAdmissionPolicyLister]
 ):
     """The shared informer of mutatingadmissionpolicies."""
 
@@ -46,7 +46,9 @@ class MutatingAdmissionPolicyInformer(
 
 
 class AsyncMutatingAdmissionPolicyInformer(
-    AsyncTypedInformer[admissionregistration_v1.MutatingAdmissionPolicy]
+    AsyncTypedInformer[
+        admissionregistration_v1.MutatingAdmissionPolicy, MutatingAdmissionPolicyLister
+    ]
 ):
     """The shared asyncio informer of mutatingadmissionpolicies."""
 
@@ -55,7 +57,10 @@ class AsyncMutatingAdmissionPolicyInformer(
 
 
 class MutatingAdmissionPolicyBindingInformer(
-    TypedInformer[admissionregistration_v1.MutatingAdmissionPolicyBinding]
+    TypedInformer[
+        admissionregistration_v1.MutatingAdmissionPolicyBinding,
+        MutatingAdmissionPolicyBindingLister,
+    ]
 ):
     """The shared informer of mutatingadmissionpolicybindings."""
 
@@ -64,7 +69,10 @@ class MutatingAdmissionPolicyBindingInformer(
 
 
 class AsyncMutatingAdmissionPolicyBindingInformer(
-    AsyncTypedInformer[admissionregistration_v1.MutatingAdmissionPolicyBinding]
+    AsyncTypedInformer[
+        admissionregistration_v1.MutatingAdmissionPolicyBinding,
+        MutatingAdmissionPolicyBindingLister,
+    ]
 ):
     """The shared asyncio informer of mutatingadmissionpolicybindings."""
 
@@ -73,7 +81,9 @@ class AsyncMutatingAdmissionPolicyBindingInformer(
 
 
 class MutatingWebhookConfigurationInformer(
-    TypedInformer[admissionregistration_v1.MutatingWebhookConfiguration]
+    TypedInformer[
+        admissionregistration_v1.MutatingWebhookConfiguration, MutatingWebhookConfigurationLister
+    ]
 ):
     """The shared informer of mutatingwebhookconfigurations."""
 
@@ -82,7 +92,9 @@ class MutatingWebhookConfigurationInformer(
 
 
 class AsyncMutatingWebhookConfigurationInformer(
-    AsyncTypedInformer[admissionregistration_v1.MutatingWebhookConfiguration]
+    AsyncTypedInformer[
+        admissionregistration_v1.MutatingWebhookConfiguration, MutatingWebhookConfigurationLister
+    ]
 ):
     """The shared asyncio informer of mutatingwebhookconfigurations."""
 
@@ -91,7 +103,9 @@ class AsyncMutatingWebhookConfigurationInformer(
 
 
 class ValidatingAdmissionPolicyInformer(
-    TypedInformer[admissionregistration_v1.ValidatingAdmissionPolicy]
+    TypedInformer[
+        admissionregistration_v1.ValidatingAdmissionPolicy, ValidatingAdmissionPolicyLister
+    ]
 ):
     """The shared informer of validatingadmissionpolicies."""
 
@@ -100,7 +114,9 @@ class ValidatingAdmissionPolicyInformer(
 
 
 class AsyncValidatingAdmissionPolicyInformer(
-    AsyncTypedInformer[admissionregistration_v1.ValidatingAdmissionPolicy]
+    AsyncTypedInformer[
+        admissionregistration_v1.ValidatingAdmissionPolicy, ValidatingAdmissionPolicyLister
+    ]
 ):
     """The shared asyncio informer of validatingadmissionpolicies."""
 
@@ -109,7 +125,10 @@ class AsyncValidatingAdmissionPolicyInformer(
 
 
 class ValidatingAdmissionPolicyBindingInformer(
-    TypedInformer[admissionregistration_v1.ValidatingAdmissionPolicyBinding]
+    TypedInformer[
+        admissionregistration_v1.ValidatingAdmissionPolicyBinding,
+        ValidatingAdmissionPolicyBindingLister,
+    ]
 ):
     """The shared informer of validatingadmissionpolicybindings."""
 
@@ -118,7 +137,10 @@ class ValidatingAdmissionPolicyBindingInformer(
 
 
 class AsyncValidatingAdmissionPolicyBindingInformer(
-    AsyncTypedInformer[admissionregistration_v1.ValidatingAdmissionPolicyBinding]
+    AsyncTypedInformer[
+        admissionregistration_v1.ValidatingAdmissionPolicyBinding,
+        ValidatingAdmissionPolicyBindingLister,
+    ]
 ):
     """The shared asyncio informer of validatingadmissionpolicybindings."""
 
@@ -127,7 +149,10 @@ class AsyncValidatingAdmissionPolicyBindingInformer(
 
 
 class ValidatingWebhookConfigurationInformer(
-    TypedInformer[admissionregistration_v1.ValidatingWebhookConfiguration]
+    TypedInformer[
+        admissionregistration_v1.ValidatingWebhookConfiguration,
+        ValidatingWebhookConfigurationLister,
+    ]
 ):
     """The shared informer of validatingwebhookconfigurations."""
 
@@ -136,7 +161,10 @@ class ValidatingWebhookConfigurationInformer(
 
 
 class AsyncValidatingWebhookConfigurationInformer(
-    AsyncTypedInformer[admissionregistration_v1.ValidatingWebhookConfiguration]
+    AsyncTypedInformer[
+        admissionregistration_v1.ValidatingWebhookConfiguration,
+        ValidatingWebhookConfigurationLister,
+    ]
 ):
     """The shared asyncio informer of validatingwebhookconfigurations."""
 

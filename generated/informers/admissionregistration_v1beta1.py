@@ -29,7 +29,9 @@ else:  # model type arguments are erased at run time: no model is imported here
 
 
 class MutatingAdmissionPolicyInformer(
-    TypedInformer[admissionregistration_v1beta1.MutatingAdmissionPolicy]
+    TypedInformer[
+        admissionregistration_v1beta1.MutatingAdmissionPolicy, MutatingAdmissionPolicyLister
+    ]
 ):
     """The shared informer of mutatingadmissionpolicies."""
 
@@ -38,7 +40,9 @@ class MutatingAdmissionPolicyInformer(
 
 
 class AsyncMutatingAdmissionPolicyInformer(
-    AsyncTypedInformer[admissionregistration_v1beta1.MutatingAdmissionPolicy]
+    AsyncTypedInformer[
+        admissionregistration_v1beta1.MutatingAdmissionPolicy, MutatingAdmissionPolicyLister
+    ]
 ):
     """The shared asyncio informer of mutatingadmissionpolicies."""
 
@@ -47,7 +51,10 @@ class AsyncMutatingAdmissionPolicyInformer(
 
 
 class MutatingAdmissionPolicyBindingInformer(
-    TypedInformer[admissionregistration_v1beta1.MutatingAdmissionPolicyBinding]
+    TypedInformer[
+        admissionregistration_v1beta1.MutatingAdmissionPolicyBinding,
+        MutatingAdmissionPolicyBindingLister,
+    ]
 ):
     """The shared informer of mutatingadmissionpolicybindings."""
 
@@ -56,7 +63,10 @@ class MutatingAdmissionPolicyBindingInformer(
 
 
 class AsyncMutatingAdmissionPolicyBindingInformer(
-    AsyncTypedInformer[admissionregistration_v1beta1.MutatingAdmissionPolicyBinding]
+    AsyncTypedInformer[
+        admissionregistration_v1beta1.MutatingAdmissionPolicyBinding,
+        MutatingAdmissionPolicyBindingLister,
+    ]
 ):
     """The shared asyncio informer of mutatingadmissionpolicybindings."""
 

@@ -22,7 +22,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     apiextensions_v1 = ERASED
 
 
-class CustomResourceDefinitionInformer(TypedInformer[apiextensions_v1.CustomResourceDefinition]):
+class CustomResourceDefinitionInformer(
+    TypedInformer[apiextensions_v1.CustomResourceDefinition, CustomResourceDefinitionLister]
+):
     """The shared informer of customresourcedefinitions."""
 
     resource = CUSTOMRESOURCEDEFINITIONS
@@ -30,7 +32,7 @@ class CustomResourceDefinitionInformer(TypedInformer[apiextensions_v1.CustomReso
 
 
 class AsyncCustomResourceDefinitionInformer(
-    AsyncTypedInformer[apiextensions_v1.CustomResourceDefinition]
+    AsyncTypedInformer[apiextensions_v1.CustomResourceDefinition, CustomResourceDefinitionLister]
 ):
     """The shared asyncio informer of customresourcedefinitions."""
 

@@ -22,14 +22,14 @@ else:  # model type arguments are erased at run time: no model is imported here
     apiregistration_v1 = ERASED
 
 
-class APIServiceInformer(TypedInformer[apiregistration_v1.APIService]):
+class APIServiceInformer(TypedInformer[apiregistration_v1.APIService, APIServiceLister]):
     """The shared informer of apiservices."""
 
     resource = APISERVICES
     lister_class = APIServiceLister
 
 
-class AsyncAPIServiceInformer(AsyncTypedInformer[apiregistration_v1.APIService]):
+class AsyncAPIServiceInformer(AsyncTypedInformer[apiregistration_v1.APIService, APIServiceLister]):
     """The shared asyncio informer of apiservices."""
 
     resource = APISERVICES

@@ -22,14 +22,18 @@ else:  # model type arguments are erased at run time: no model is imported here
     apiserverinternal_v1alpha1 = ERASED
 
 
-class StorageVersionInformer(TypedInformer[apiserverinternal_v1alpha1.StorageVersion]):
+class StorageVersionInformer(
+    TypedInformer[apiserverinternal_v1alpha1.StorageVersion, StorageVersionLister]
+):
     """The shared informer of storageversions."""
 
     resource = STORAGEVERSIONS
     lister_class = StorageVersionLister
 
 
-class AsyncStorageVersionInformer(AsyncTypedInformer[apiserverinternal_v1alpha1.StorageVersion]):
+class AsyncStorageVersionInformer(
+    AsyncTypedInformer[apiserverinternal_v1alpha1.StorageVersion, StorageVersionLister]
+):
     """The shared asyncio informer of storageversions."""
 
     resource = STORAGEVERSIONS

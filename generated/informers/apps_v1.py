@@ -34,70 +34,74 @@ else:  # model type arguments are erased at run time: no model is imported here
     apps_v1 = ERASED
 
 
-class ControllerRevisionInformer(TypedInformer[apps_v1.ControllerRevision]):
+class ControllerRevisionInformer(
+    TypedInformer[apps_v1.ControllerRevision, ControllerRevisionLister]
+):
     """The shared informer of controllerrevisions."""
 
     resource = CONTROLLERREVISIONS
     lister_class = ControllerRevisionLister
 
 
-class AsyncControllerRevisionInformer(AsyncTypedInformer[apps_v1.ControllerRevision]):
+class AsyncControllerRevisionInformer(
+    AsyncTypedInformer[apps_v1.ControllerRevision, ControllerRevisionLister]
+):
     """The shared asyncio informer of controllerrevisions."""
 
     resource = CONTROLLERREVISIONS
     lister_class = ControllerRevisionLister
 
 
-class DaemonSetInformer(TypedInformer[apps_v1.DaemonSet]):
+class DaemonSetInformer(TypedInformer[apps_v1.DaemonSet, DaemonSetLister]):
     """The shared informer of daemonsets."""
 
     resource = DAEMONSETS
     lister_class = DaemonSetLister
 
 
-class AsyncDaemonSetInformer(AsyncTypedInformer[apps_v1.DaemonSet]):
+class AsyncDaemonSetInformer(AsyncTypedInformer[apps_v1.DaemonSet, DaemonSetLister]):
     """The shared asyncio informer of daemonsets."""
 
     resource = DAEMONSETS
     lister_class = DaemonSetLister
 
 
-class DeploymentInformer(TypedInformer[apps_v1.Deployment]):
+class DeploymentInformer(TypedInformer[apps_v1.Deployment, DeploymentLister]):
     """The shared informer of deployments."""
 
     resource = DEPLOYMENTS
     lister_class = DeploymentLister
 
 
-class AsyncDeploymentInformer(AsyncTypedInformer[apps_v1.Deployment]):
+class AsyncDeploymentInformer(AsyncTypedInformer[apps_v1.Deployment, DeploymentLister]):
     """The shared asyncio informer of deployments."""
 
     resource = DEPLOYMENTS
     lister_class = DeploymentLister
 
 
-class ReplicaSetInformer(TypedInformer[apps_v1.ReplicaSet]):
+class ReplicaSetInformer(TypedInformer[apps_v1.ReplicaSet, ReplicaSetLister]):
     """The shared informer of replicasets."""
 
     resource = REPLICASETS
     lister_class = ReplicaSetLister
 
 
-class AsyncReplicaSetInformer(AsyncTypedInformer[apps_v1.ReplicaSet]):
+class AsyncReplicaSetInformer(AsyncTypedInformer[apps_v1.ReplicaSet, ReplicaSetLister]):
     """The shared asyncio informer of replicasets."""
 
     resource = REPLICASETS
     lister_class = ReplicaSetLister
 
 
-class StatefulSetInformer(TypedInformer[apps_v1.StatefulSet]):
+class StatefulSetInformer(TypedInformer[apps_v1.StatefulSet, StatefulSetLister]):
     """The shared informer of statefulsets."""
 
     resource = STATEFULSETS
     lister_class = StatefulSetLister
 
 
-class AsyncStatefulSetInformer(AsyncTypedInformer[apps_v1.StatefulSet]):
+class AsyncStatefulSetInformer(AsyncTypedInformer[apps_v1.StatefulSet, StatefulSetLister]):
     """The shared asyncio informer of statefulsets."""
 
     resource = STATEFULSETS

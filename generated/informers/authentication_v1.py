@@ -22,28 +22,34 @@ else:  # model type arguments are erased at run time: no model is imported here
     authentication_v1 = ERASED
 
 
-class SelfSubjectReviewInformer(TypedInformer[authentication_v1.SelfSubjectReview]):
+class SelfSubjectReviewInformer(
+    TypedInformer[authentication_v1.SelfSubjectReview, SelfSubjectReviewLister]
+):
     """The shared informer of selfsubjectreviews."""
 
     resource = SELFSUBJECTREVIEWS
     lister_class = SelfSubjectReviewLister
 
 
-class AsyncSelfSubjectReviewInformer(AsyncTypedInformer[authentication_v1.SelfSubjectReview]):
+class AsyncSelfSubjectReviewInformer(
+    AsyncTypedInformer[authentication_v1.SelfSubjectReview, SelfSubjectReviewLister]
+):
     """The shared asyncio informer of selfsubjectreviews."""
 
     resource = SELFSUBJECTREVIEWS
     lister_class = SelfSubjectReviewLister
 
 
-class TokenReviewInformer(TypedInformer[authentication_v1.TokenReview]):
+class TokenReviewInformer(TypedInformer[authentication_v1.TokenReview, TokenReviewLister]):
     """The shared informer of tokenreviews."""
 
     resource = TOKENREVIEWS
     lister_class = TokenReviewLister
 
 
-class AsyncTokenReviewInformer(AsyncTypedInformer[authentication_v1.TokenReview]):
+class AsyncTokenReviewInformer(
+    AsyncTypedInformer[authentication_v1.TokenReview, TokenReviewLister]
+):
     """The shared asyncio informer of tokenreviews."""
 
     resource = TOKENREVIEWS

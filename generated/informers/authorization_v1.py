@@ -32,7 +32,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     authorization_v1 = ERASED
 
 
-class LocalSubjectAccessReviewInformer(TypedInformer[authorization_v1.LocalSubjectAccessReview]):
+class LocalSubjectAccessReviewInformer(
+    TypedInformer[authorization_v1.LocalSubjectAccessReview, LocalSubjectAccessReviewLister]
+):
     """The shared informer of localsubjectaccessreviews."""
 
     resource = LOCALSUBJECTACCESSREVIEWS
@@ -40,7 +42,7 @@ class LocalSubjectAccessReviewInformer(TypedInformer[authorization_v1.LocalSubje
 
 
 class AsyncLocalSubjectAccessReviewInformer(
-    AsyncTypedInformer[authorization_v1.LocalSubjectAccessReview]
+    AsyncTypedInformer[authorization_v1.LocalSubjectAccessReview, LocalSubjectAccessReviewLister]
 ):
     """The shared asyncio informer of localsubjectaccessreviews."""
 
@@ -48,7 +50,9 @@ class AsyncLocalSubjectAccessReviewInformer(
     lister_class = LocalSubjectAccessReviewLister
 
 
-class SelfSubjectAccessReviewInformer(TypedInformer[authorization_v1.SelfSubjectAccessReview]):
+class SelfSubjectAccessReviewInformer(
+    TypedInformer[authorization_v1.SelfSubjectAccessReview, SelfSubjectAccessReviewLister]
+):
     """The shared informer of selfsubjectaccessreviews."""
 
     resource = SELFSUBJECTACCESSREVIEWS
@@ -56,7 +60,7 @@ class SelfSubjectAccessReviewInformer(TypedInformer[authorization_v1.SelfSubject
 
 
 class AsyncSelfSubjectAccessReviewInformer(
-    AsyncTypedInformer[authorization_v1.SelfSubjectAccessReview]
+    AsyncTypedInformer[authorization_v1.SelfSubjectAccessReview, SelfSubjectAccessReviewLister]
 ):
     """The shared asyncio informer of selfsubjectaccessreviews."""
 
@@ -64,7 +68,9 @@ class AsyncSelfSubjectAccessReviewInformer(
     lister_class = SelfSubjectAccessReviewLister
 
 
-class SelfSubjectRulesReviewInformer(TypedInformer[authorization_v1.SelfSubjectRulesReview]):
+class SelfSubjectRulesReviewInformer(
+    TypedInformer[authorization_v1.SelfSubjectRulesReview, SelfSubjectRulesReviewLister]
+):
     """The shared informer of selfsubjectrulesreviews."""
 
     resource = SELFSUBJECTRULESREVIEWS
@@ -72,7 +78,7 @@ class SelfSubjectRulesReviewInformer(TypedInformer[authorization_v1.SelfSubjectR
 
 
 class AsyncSelfSubjectRulesReviewInformer(
-    AsyncTypedInformer[authorization_v1.SelfSubjectRulesReview]
+    AsyncTypedInformer[authorization_v1.SelfSubjectRulesReview, SelfSubjectRulesReviewLister]
 ):
     """The shared asyncio informer of selfsubjectrulesreviews."""
 
@@ -80,14 +86,18 @@ class AsyncSelfSubjectRulesReviewInformer(
     lister_class = SelfSubjectRulesReviewLister
 
 
-class SubjectAccessReviewInformer(TypedInformer[authorization_v1.SubjectAccessReview]):
+class SubjectAccessReviewInformer(
+    TypedInformer[authorization_v1.SubjectAccessReview, SubjectAccessReviewLister]
+):
     """The shared informer of subjectaccessreviews."""
 
     resource = SUBJECTACCESSREVIEWS
     lister_class = SubjectAccessReviewLister
 
 
-class AsyncSubjectAccessReviewInformer(AsyncTypedInformer[authorization_v1.SubjectAccessReview]):
+class AsyncSubjectAccessReviewInformer(
+    AsyncTypedInformer[authorization_v1.SubjectAccessReview, SubjectAccessReviewLister]
+):
     """The shared asyncio informer of subjectaccessreviews."""
 
     resource = SUBJECTACCESSREVIEWS

@@ -22,7 +22,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     autoscaling_v1 = ERASED
 
 
-class HorizontalPodAutoscalerInformer(TypedInformer[autoscaling_v1.HorizontalPodAutoscaler]):
+class HorizontalPodAutoscalerInformer(
+    TypedInformer[autoscaling_v1.HorizontalPodAutoscaler, HorizontalPodAutoscalerLister]
+):
     """The shared informer of horizontalpodautoscalers."""
 
     resource = HORIZONTALPODAUTOSCALERS
@@ -30,7 +32,7 @@ class HorizontalPodAutoscalerInformer(TypedInformer[autoscaling_v1.HorizontalPod
 
 
 class AsyncHorizontalPodAutoscalerInformer(
-    AsyncTypedInformer[autoscaling_v1.HorizontalPodAutoscaler]
+    AsyncTypedInformer[autoscaling_v1.HorizontalPodAutoscaler, HorizontalPodAutoscalerLister]
 ):
     """The shared asyncio informer of horizontalpodautoscalers."""
 

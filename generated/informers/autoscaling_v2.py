@@ -22,7 +22,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     autoscaling_v2 = ERASED
 
 
-class HorizontalPodAutoscalerInformer(TypedInformer[autoscaling_v2.HorizontalPodAutoscaler]):
+class HorizontalPodAutoscalerInformer(
+    TypedInformer[autoscaling_v2.HorizontalPodAutoscaler, HorizontalPodAutoscalerLister]
+):
     """The shared informer of horizontalpodautoscalers."""
 
     resource = HORIZONTALPODAUTOSCALERS
@@ -30,7 +32,7 @@ class HorizontalPodAutoscalerInformer(TypedInformer[autoscaling_v2.HorizontalPod
 
 
 class AsyncHorizontalPodAutoscalerInformer(
-    AsyncTypedInformer[autoscaling_v2.HorizontalPodAutoscaler]
+    AsyncTypedInformer[autoscaling_v2.HorizontalPodAutoscaler, HorizontalPodAutoscalerLister]
 ):
     """The shared asyncio informer of horizontalpodautoscalers."""
 

@@ -22,28 +22,28 @@ else:  # model type arguments are erased at run time: no model is imported here
     batch_v1 = ERASED
 
 
-class CronJobInformer(TypedInformer[batch_v1.CronJob]):
+class CronJobInformer(TypedInformer[batch_v1.CronJob, CronJobLister]):
     """The shared informer of cronjobs."""
 
     resource = CRONJOBS
     lister_class = CronJobLister
 
 
-class AsyncCronJobInformer(AsyncTypedInformer[batch_v1.CronJob]):
+class AsyncCronJobInformer(AsyncTypedInformer[batch_v1.CronJob, CronJobLister]):
     """The shared asyncio informer of cronjobs."""
 
     resource = CRONJOBS
     lister_class = CronJobLister
 
 
-class JobInformer(TypedInformer[batch_v1.Job]):
+class JobInformer(TypedInformer[batch_v1.Job, JobLister]):
     """The shared informer of jobs."""
 
     resource = JOBS
     lister_class = JobLister
 
 
-class AsyncJobInformer(AsyncTypedInformer[batch_v1.Job]):
+class AsyncJobInformer(AsyncTypedInformer[batch_v1.Job, JobLister]):
     """The shared asyncio informer of jobs."""
 
     resource = JOBS

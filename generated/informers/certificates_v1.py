@@ -22,7 +22,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     certificates_v1 = ERASED
 
 
-class CertificateSigningRequestInformer(TypedInformer[certificates_v1.CertificateSigningRequest]):
+class CertificateSigningRequestInformer(
+    TypedInformer[certificates_v1.CertificateSigningRequest, CertificateSigningRequestLister]
+):
     """The shared informer of certificatesigningrequests."""
 
     resource = CERTIFICATESIGNINGREQUESTS
@@ -30,7 +32,7 @@ class CertificateSigningRequestInformer(TypedInformer[certificates_v1.Certificat
 
 
 class AsyncCertificateSigningRequestInformer(
-    AsyncTypedInformer[certificates_v1.CertificateSigningRequest]
+    AsyncTypedInformer[certificates_v1.CertificateSigningRequest, CertificateSigningRequestLister]
 ):
     """The shared asyncio informer of certificatesigningrequests."""
 

@@ -22,14 +22,18 @@ else:  # model type arguments are erased at run time: no model is imported here
     certificates_v1alpha1 = ERASED
 
 
-class ClusterTrustBundleInformer(TypedInformer[certificates_v1alpha1.ClusterTrustBundle]):
+class ClusterTrustBundleInformer(
+    TypedInformer[certificates_v1alpha1.ClusterTrustBundle, ClusterTrustBundleLister]
+):
     """The shared informer of clustertrustbundles."""
 
     resource = CLUSTERTRUSTBUNDLES
     lister_class = ClusterTrustBundleLister
 
 
-class AsyncClusterTrustBundleInformer(AsyncTypedInformer[certificates_v1alpha1.ClusterTrustBundle]):
+class AsyncClusterTrustBundleInformer(
+    AsyncTypedInformer[certificates_v1alpha1.ClusterTrustBundle, ClusterTrustBundleLister]
+):
     """The shared asyncio informer of clustertrustbundles."""
 
     resource = CLUSTERTRUSTBUNDLES

@@ -28,21 +28,27 @@ else:  # model type arguments are erased at run time: no model is imported here
     certificates_v1beta1 = ERASED
 
 
-class ClusterTrustBundleInformer(TypedInformer[certificates_v1beta1.ClusterTrustBundle]):
+class ClusterTrustBundleInformer(
+    TypedInformer[certificates_v1beta1.ClusterTrustBundle, ClusterTrustBundleLister]
+):
     """The shared informer of clustertrustbundles."""
 
     resource = CLUSTERTRUSTBUNDLES
     lister_class = ClusterTrustBundleLister
 
 
-class AsyncClusterTrustBundleInformer(AsyncTypedInformer[certificates_v1beta1.ClusterTrustBundle]):
+class AsyncClusterTrustBundleInformer(
+    AsyncTypedInformer[certificates_v1beta1.ClusterTrustBundle, ClusterTrustBundleLister]
+):
     """The shared asyncio informer of clustertrustbundles."""
 
     resource = CLUSTERTRUSTBUNDLES
     lister_class = ClusterTrustBundleLister
 
 
-class PodCertificateRequestInformer(TypedInformer[certificates_v1beta1.PodCertificateRequest]):
+class PodCertificateRequestInformer(
+    TypedInformer[certificates_v1beta1.PodCertificateRequest, PodCertificateRequestLister]
+):
     """The shared informer of podcertificaterequests."""
 
     resource = PODCERTIFICATEREQUESTS
@@ -50,7 +56,7 @@ class PodCertificateRequestInformer(TypedInformer[certificates_v1beta1.PodCertif
 
 
 class AsyncPodCertificateRequestInformer(
-    AsyncTypedInformer[certificates_v1beta1.PodCertificateRequest]
+    AsyncTypedInformer[certificates_v1beta1.PodCertificateRequest, PodCertificateRequestLister]
 ):
     """The shared asyncio informer of podcertificaterequests."""
 

@@ -22,14 +22,14 @@ else:  # model type arguments are erased at run time: no model is imported here
     coordination_v1 = ERASED
 
 
-class LeaseInformer(TypedInformer[coordination_v1.Lease]):
+class LeaseInformer(TypedInformer[coordination_v1.Lease, LeaseLister]):
     """The shared informer of leases."""
 
     resource = LEASES
     lister_class = LeaseLister
 
 
-class AsyncLeaseInformer(AsyncTypedInformer[coordination_v1.Lease]):
+class AsyncLeaseInformer(AsyncTypedInformer[coordination_v1.Lease, LeaseLister]):
     """The shared asyncio informer of leases."""
 
     resource = LEASES

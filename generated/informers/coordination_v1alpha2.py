@@ -22,14 +22,18 @@ else:  # model type arguments are erased at run time: no model is imported here
     coordination_v1alpha2 = ERASED
 
 
-class LeaseCandidateInformer(TypedInformer[coordination_v1alpha2.LeaseCandidate]):
+class LeaseCandidateInformer(
+    TypedInformer[coordination_v1alpha2.LeaseCandidate, LeaseCandidateLister]
+):
     """The shared informer of leasecandidates."""
 
     resource = LEASECANDIDATES
     lister_class = LeaseCandidateLister
 
 
-class AsyncLeaseCandidateInformer(AsyncTypedInformer[coordination_v1alpha2.LeaseCandidate]):
+class AsyncLeaseCandidateInformer(
+    AsyncTypedInformer[coordination_v1alpha2.LeaseCandidate, LeaseCandidateLister]
+):
     """The shared asyncio informer of leasecandidates."""
 
     resource = LEASECANDIDATES

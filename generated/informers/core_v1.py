@@ -58,238 +58,250 @@ else:  # model type arguments are erased at run time: no model is imported here
     core_v1 = ERASED
 
 
-class BindingInformer(TypedInformer[core_v1.Binding]):
+class BindingInformer(TypedInformer[core_v1.Binding, BindingLister]):
     """The shared informer of bindings."""
 
     resource = BINDINGS
     lister_class = BindingLister
 
 
-class AsyncBindingInformer(AsyncTypedInformer[core_v1.Binding]):
+class AsyncBindingInformer(AsyncTypedInformer[core_v1.Binding, BindingLister]):
     """The shared asyncio informer of bindings."""
 
     resource = BINDINGS
     lister_class = BindingLister
 
 
-class ComponentStatusInformer(TypedInformer[core_v1.ComponentStatus]):
+class ComponentStatusInformer(TypedInformer[core_v1.ComponentStatus, ComponentStatusLister]):
     """The shared informer of componentstatuses."""
 
     resource = COMPONENTSTATUSES
     lister_class = ComponentStatusLister
 
 
-class AsyncComponentStatusInformer(AsyncTypedInformer[core_v1.ComponentStatus]):
+class AsyncComponentStatusInformer(
+    AsyncTypedInformer[core_v1.ComponentStatus, ComponentStatusLister]
+):
     """The shared asyncio informer of componentstatuses."""
 
     resource = COMPONENTSTATUSES
     lister_class = ComponentStatusLister
 
 
-class ConfigMapInformer(TypedInformer[core_v1.ConfigMap]):
+class ConfigMapInformer(TypedInformer[core_v1.ConfigMap, ConfigMapLister]):
     """The shared informer of configmaps."""
 
     resource = CONFIGMAPS
     lister_class = ConfigMapLister
 
 
-class AsyncConfigMapInformer(AsyncTypedInformer[core_v1.ConfigMap]):
+class AsyncConfigMapInformer(AsyncTypedInformer[core_v1.ConfigMap, ConfigMapLister]):
     """The shared asyncio informer of configmaps."""
 
     resource = CONFIGMAPS
     lister_class = ConfigMapLister
 
 
-class EndpointsInformer(TypedInformer[core_v1.Endpoints]):
+class EndpointsInformer(TypedInformer[core_v1.Endpoints, EndpointsLister]):
     """The shared informer of endpoints."""
 
     resource = ENDPOINTS
     lister_class = EndpointsLister
 
 
-class AsyncEndpointsInformer(AsyncTypedInformer[core_v1.Endpoints]):
+class AsyncEndpointsInformer(AsyncTypedInformer[core_v1.Endpoints, EndpointsLister]):
     """The shared asyncio informer of endpoints."""
 
     resource = ENDPOINTS
     lister_class = EndpointsLister
 
 
-class EventInformer(TypedInformer[core_v1.Event]):
+class EventInformer(TypedInformer[core_v1.Event, EventLister]):
     """The shared informer of events."""
 
     resource = EVENTS
     lister_class = EventLister
 
 
-class AsyncEventInformer(AsyncTypedInformer[core_v1.Event]):
+class AsyncEventInformer(AsyncTypedInformer[core_v1.Event, EventLister]):
     """The shared asyncio informer of events."""
 
     resource = EVENTS
     lister_class = EventLister
 
 
-class LimitRangeInformer(TypedInformer[core_v1.LimitRange]):
+class LimitRangeInformer(TypedInformer[core_v1.LimitRange, LimitRangeLister]):
     """The shared informer of limitranges."""
 
     resource = LIMITRANGES
     lister_class = LimitRangeLister
 
 
-class AsyncLimitRangeInformer(AsyncTypedInformer[core_v1.LimitRange]):
+class AsyncLimitRangeInformer(AsyncTypedInformer[core_v1.LimitRange, LimitRangeLister]):
     """The shared asyncio informer of limitranges."""
 
     resource = LIMITRANGES
     lister_class = LimitRangeLister
 
 
-class NamespaceInformer(TypedInformer[core_v1.Namespace]):
+class NamespaceInformer(TypedInformer[core_v1.Namespace, NamespaceLister]):
     """The shared informer of namespaces."""
 
     resource = NAMESPACES
     lister_class = NamespaceLister
 
 
-class AsyncNamespaceInformer(AsyncTypedInformer[core_v1.Namespace]):
+class AsyncNamespaceInformer(AsyncTypedInformer[core_v1.Namespace, NamespaceLister]):
     """The shared asyncio informer of namespaces."""
 
     resource = NAMESPACES
     lister_class = NamespaceLister
 
 
-class NodeInformer(TypedInformer[core_v1.Node]):
+class NodeInformer(TypedInformer[core_v1.Node, NodeLister]):
     """The shared informer of nodes."""
 
     resource = NODES
     lister_class = NodeLister
 
 
-class AsyncNodeInformer(AsyncTypedInformer[core_v1.Node]):
+class AsyncNodeInformer(AsyncTypedInformer[core_v1.Node, NodeLister]):
     """The shared asyncio informer of nodes."""
 
     resource = NODES
     lister_class = NodeLister
 
 
-class PersistentVolumeClaimInformer(TypedInformer[core_v1.PersistentVolumeClaim]):
+class PersistentVolumeClaimInformer(
+    TypedInformer[core_v1.PersistentVolumeClaim, PersistentVolumeClaimLister]
+):
     """The shared informer of persistentvolumeclaims."""
 
     resource = PERSISTENTVOLUMECLAIMS
     lister_class = PersistentVolumeClaimLister
 
 
-class AsyncPersistentVolumeClaimInformer(AsyncTypedInformer[core_v1.PersistentVolumeClaim]):
+class AsyncPersistentVolumeClaimInformer(
+    AsyncTypedInformer[core_v1.PersistentVolumeClaim, PersistentVolumeClaimLister]
+):
     """The shared asyncio informer of persistentvolumeclaims."""
 
     resource = PERSISTENTVOLUMECLAIMS
     lister_class = PersistentVolumeClaimLister
 
 
-class PersistentVolumeInformer(TypedInformer[core_v1.PersistentVolume]):
+class PersistentVolumeInformer(TypedInformer[core_v1.PersistentVolume, PersistentVolumeLister]):
     """The shared informer of persistentvolumes."""
 
     resource = PERSISTENTVOLUMES
     lister_class = PersistentVolumeLister
 
 
-class AsyncPersistentVolumeInformer(AsyncTypedInformer[core_v1.PersistentVolume]):
+class AsyncPersistentVolumeInformer(
+    AsyncTypedInformer[core_v1.PersistentVolume, PersistentVolumeLister]
+):
     """The shared asyncio informer of persistentvolumes."""
 
     resource = PERSISTENTVOLUMES
     lister_class = PersistentVolumeLister
 
 
-class PodInformer(TypedInformer[core_v1.Pod]):
+class PodInformer(TypedInformer[core_v1.Pod, PodLister]):
     """The shared informer of pods."""
 
     resource = PODS
     lister_class = PodLister
 
 
-class AsyncPodInformer(AsyncTypedInformer[core_v1.Pod]):
+class AsyncPodInformer(AsyncTypedInformer[core_v1.Pod, PodLister]):
     """The shared asyncio informer of pods."""
 
     resource = PODS
     lister_class = PodLister
 
 
-class PodTemplateInformer(TypedInformer[core_v1.PodTemplate]):
+class PodTemplateInformer(TypedInformer[core_v1.PodTemplate, PodTemplateLister]):
     """The shared informer of podtemplates."""
 
     resource = PODTEMPLATES
     lister_class = PodTemplateLister
 
 
-class AsyncPodTemplateInformer(AsyncTypedInformer[core_v1.PodTemplate]):
+class AsyncPodTemplateInformer(AsyncTypedInformer[core_v1.PodTemplate, PodTemplateLister]):
     """The shared asyncio informer of podtemplates."""
 
     resource = PODTEMPLATES
     lister_class = PodTemplateLister
 
 
-class ReplicationControllerInformer(TypedInformer[core_v1.ReplicationController]):
+class ReplicationControllerInformer(
+    TypedInformer[core_v1.ReplicationController, ReplicationControllerLister]
+):
     """The shared informer of replicationcontrollers."""
 
     resource = REPLICATIONCONTROLLERS
     lister_class = ReplicationControllerLister
 
 
-class AsyncReplicationControllerInformer(AsyncTypedInformer[core_v1.ReplicationController]):
+class AsyncReplicationControllerInformer(
+    AsyncTypedInformer[core_v1.ReplicationController, ReplicationControllerLister]
+):
     """The shared asyncio informer of replicationcontrollers."""
 
     resource = REPLICATIONCONTROLLERS
     lister_class = ReplicationControllerLister
 
 
-class ResourceQuotaInformer(TypedInformer[core_v1.ResourceQuota]):
+class ResourceQuotaInformer(TypedInformer[core_v1.ResourceQuota, ResourceQuotaLister]):
     """The shared informer of resourcequotas."""
 
     resource = RESOURCEQUOTAS
     lister_class = ResourceQuotaLister
 
 
-class AsyncResourceQuotaInformer(AsyncTypedInformer[core_v1.ResourceQuota]):
+class AsyncResourceQuotaInformer(AsyncTypedInformer[core_v1.ResourceQuota, ResourceQuotaLister]):
     """The shared asyncio informer of resourcequotas."""
 
     resource = RESOURCEQUOTAS
     lister_class = ResourceQuotaLister
 
 
-class SecretInformer(TypedInformer[core_v1.Secret]):
+class SecretInformer(TypedInformer[core_v1.Secret, SecretLister]):
     """The shared informer of secrets."""
 
     resource = SECRETS
     lister_class = SecretLister
 
 
-class AsyncSecretInformer(AsyncTypedInformer[core_v1.Secret]):
+class AsyncSecretInformer(AsyncTypedInformer[core_v1.Secret, SecretLister]):
     """The shared asyncio informer of secrets."""
 
     resource = SECRETS
     lister_class = SecretLister
 
 
-class ServiceAccountInformer(TypedInformer[core_v1.ServiceAccount]):
+class ServiceAccountInformer(TypedInformer[core_v1.ServiceAccount, ServiceAccountLister]):
     """The shared informer of serviceaccounts."""
 
     resource = SERVICEACCOUNTS
     lister_class = ServiceAccountLister
 
 
-class AsyncServiceAccountInformer(AsyncTypedInformer[core_v1.ServiceAccount]):
+class AsyncServiceAccountInformer(AsyncTypedInformer[core_v1.ServiceAccount, ServiceAccountLister]):
     """The shared asyncio informer of serviceaccounts."""
 
     resource = SERVICEACCOUNTS
     lister_class = ServiceAccountLister
 
 
-class ServiceInformer(TypedInformer[core_v1.Service]):
+class ServiceInformer(TypedInformer[core_v1.Service, ServiceLister]):
     """The shared informer of services."""
 
     resource = SERVICES
     lister_class = ServiceLister
 
 
-class AsyncServiceInformer(AsyncTypedInformer[core_v1.Service]):
+class AsyncServiceInformer(AsyncTypedInformer[core_v1.Service, ServiceLister]):
     """The shared asyncio informer of services."""
 
     resource = SERVICES

@@ -22,14 +22,16 @@ else:  # model type arguments are erased at run time: no model is imported here
     discovery_v1 = ERASED
 
 
-class EndpointSliceInformer(TypedInformer[discovery_v1.EndpointSlice]):
+class EndpointSliceInformer(TypedInformer[discovery_v1.EndpointSlice, EndpointSliceLister]):
     """The shared informer of endpointslices."""
 
     resource = ENDPOINTSLICES
     lister_class = EndpointSliceLister
 
 
-class AsyncEndpointSliceInformer(AsyncTypedInformer[discovery_v1.EndpointSlice]):
+class AsyncEndpointSliceInformer(
+    AsyncTypedInformer[discovery_v1.EndpointSlice, EndpointSliceLister]
+):
     """The shared asyncio informer of endpointslices."""
 
     resource = ENDPOINTSLICES

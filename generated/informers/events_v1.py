@@ -22,14 +22,14 @@ else:  # model type arguments are erased at run time: no model is imported here
     events_v1 = ERASED
 
 
-class EventInformer(TypedInformer[events_v1.Event]):
+class EventInformer(TypedInformer[events_v1.Event, EventLister]):
     """The shared informer of events."""
 
     resource = EVENTS
     lister_class = EventLister
 
 
-class AsyncEventInformer(AsyncTypedInformer[events_v1.Event]):
+class AsyncEventInformer(AsyncTypedInformer[events_v1.Event, EventLister]):
     """The shared asyncio informer of events."""
 
     resource = EVENTS

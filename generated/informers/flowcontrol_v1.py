@@ -25,21 +25,23 @@ else:  # model type arguments are erased at run time: no model is imported here
     flowcontrol_v1 = ERASED
 
 
-class FlowSchemaInformer(TypedInformer[flowcontrol_v1.FlowSchema]):
+class FlowSchemaInformer(TypedInformer[flowcontrol_v1.FlowSchema, FlowSchemaLister]):
     """The shared informer of flowschemas."""
 
     resource = FLOWSCHEMAS
     lister_class = FlowSchemaLister
 
 
-class AsyncFlowSchemaInformer(AsyncTypedInformer[flowcontrol_v1.FlowSchema]):
+class AsyncFlowSchemaInformer(AsyncTypedInformer[flowcontrol_v1.FlowSchema, FlowSchemaLister]):
     """The shared asyncio informer of flowschemas."""
 
     resource = FLOWSCHEMAS
     lister_class = FlowSchemaLister
 
 
-class PriorityLevelConfigurationInformer(TypedInformer[flowcontrol_v1.PriorityLevelConfiguration]):
+class PriorityLevelConfigurationInformer(
+    TypedInformer[flowcontrol_v1.PriorityLevelConfiguration, PriorityLevelConfigurationLister]
+):
     """The shared informer of prioritylevelconfigurations."""
 
     resource = PRIORITYLEVELCONFIGURATIONS
@@ -47,7 +49,7 @@ class PriorityLevelConfigurationInformer(TypedInformer[flowcontrol_v1.PriorityLe
 
 
 class AsyncPriorityLevelConfigurationInformer(
-    AsyncTypedInformer[flowcontrol_v1.PriorityLevelConfiguration]
+    AsyncTypedInformer[flowcontrol_v1.PriorityLevelConfiguration, PriorityLevelConfigurationLister]
 ):
     """The shared asyncio informer of prioritylevelconfigurations."""
 

@@ -34,70 +34,72 @@ else:  # model type arguments are erased at run time: no model is imported here
     networking_v1 = ERASED
 
 
-class IngressClassInformer(TypedInformer[networking_v1.IngressClass]):
+class IngressClassInformer(TypedInformer[networking_v1.IngressClass, IngressClassLister]):
     """The shared informer of ingressclasses."""
 
     resource = INGRESSCLASSES
     lister_class = IngressClassLister
 
 
-class AsyncIngressClassInformer(AsyncTypedInformer[networking_v1.IngressClass]):
+class AsyncIngressClassInformer(AsyncTypedInformer[networking_v1.IngressClass, IngressClassLister]):
     """The shared asyncio informer of ingressclasses."""
 
     resource = INGRESSCLASSES
     lister_class = IngressClassLister
 
 
-class IngressInformer(TypedInformer[networking_v1.Ingress]):
+class IngressInformer(TypedInformer[networking_v1.Ingress, IngressLister]):
     """The shared informer of ingresses."""
 
     resource = INGRESSES
     lister_class = IngressLister
 
 
-class AsyncIngressInformer(AsyncTypedInformer[networking_v1.Ingress]):
+class AsyncIngressInformer(AsyncTypedInformer[networking_v1.Ingress, IngressLister]):
     """The shared asyncio informer of ingresses."""
 
     resource = INGRESSES
     lister_class = IngressLister
 
 
-class IPAddressInformer(TypedInformer[networking_v1.IPAddress]):
+class IPAddressInformer(TypedInformer[networking_v1.IPAddress, IPAddressLister]):
     """The shared informer of ipaddresses."""
 
     resource = IPADDRESSES
     lister_class = IPAddressLister
 
 
-class AsyncIPAddressInformer(AsyncTypedInformer[networking_v1.IPAddress]):
+class AsyncIPAddressInformer(AsyncTypedInformer[networking_v1.IPAddress, IPAddressLister]):
     """The shared asyncio informer of ipaddresses."""
 
     resource = IPADDRESSES
     lister_class = IPAddressLister
 
 
-class NetworkPolicyInformer(TypedInformer[networking_v1.NetworkPolicy]):
+class NetworkPolicyInformer(TypedInformer[networking_v1.NetworkPolicy, NetworkPolicyLister]):
     """The shared informer of networkpolicies."""
 
     resource = NETWORKPOLICIES
     lister_class = NetworkPolicyLister
 
 
-class AsyncNetworkPolicyInformer(AsyncTypedInformer[networking_v1.NetworkPolicy]):
+class AsyncNetworkPolicyInformer(
+    AsyncTypedInformer[networking_v1.NetworkPolicy, NetworkPolicyLister]
+):
     """The shared asyncio informer of networkpolicies."""
 
     resource = NETWORKPOLICIES
     lister_class = NetworkPolicyLister
 
 
-class ServiceCIDRInformer(TypedInformer[networking_v1.ServiceCIDR]):
+class ServiceCIDRInformer(TypedInformer[networking_v1.ServiceCIDR, ServiceCIDRLister]):
     """The shared informer of servicecidrs."""
 
     resource = SERVICECIDRS
     lister_class = ServiceCIDRLister
 
 
-class AsyncServiceCIDRInformer(AsyncTypedInformer[networking_v1.ServiceCIDR]):
+class AsyncServiceCIDRInformer(AsyncTypedInformer[networking_v1.ServiceCIDR, ServiceCIDRLister]):
     """The shared asyncio informer of servicecidrs."""
 
     resource = SERVICECIDRS

@@ -22,28 +22,30 @@ else:  # model type arguments are erased at run time: no model is imported here
     networking_v1beta1 = ERASED
 
 
-class IPAddressInformer(TypedInformer[networking_v1beta1.IPAddress]):
+class IPAddressInformer(TypedInformer[networking_v1beta1.IPAddress, IPAddressLister]):
     """The shared informer of ipaddresses."""
 
     resource = IPADDRESSES
     lister_class = IPAddressLister
 
 
-class AsyncIPAddressInformer(AsyncTypedInformer[networking_v1beta1.IPAddress]):
+class AsyncIPAddressInformer(AsyncTypedInformer[networking_v1beta1.IPAddress, IPAddressLister]):
     """The shared asyncio informer of ipaddresses."""
 
     resource = IPADDRESSES
     lister_class = IPAddressLister
 
 
-class ServiceCIDRInformer(TypedInformer[networking_v1beta1.ServiceCIDR]):
+class ServiceCIDRInformer(TypedInformer[networking_v1beta1.ServiceCIDR, ServiceCIDRLister]):
     """The shared informer of servicecidrs."""
 
     resource = SERVICECIDRS
     lister_class = ServiceCIDRLister
 
 
-class AsyncServiceCIDRInformer(AsyncTypedInformer[networking_v1beta1.ServiceCIDR]):
+class AsyncServiceCIDRInformer(
+    AsyncTypedInformer[networking_v1beta1.ServiceCIDR, ServiceCIDRLister]
+):
     """The shared asyncio informer of servicecidrs."""
 
     resource = SERVICECIDRS

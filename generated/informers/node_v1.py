@@ -22,14 +22,14 @@ else:  # model type arguments are erased at run time: no model is imported here
     node_v1 = ERASED
 
 
-class RuntimeClassInformer(TypedInformer[node_v1.RuntimeClass]):
+class RuntimeClassInformer(TypedInformer[node_v1.RuntimeClass, RuntimeClassLister]):
     """The shared informer of runtimeclasses."""
 
     resource = RUNTIMECLASSES
     lister_class = RuntimeClassLister
 
 
-class AsyncRuntimeClassInformer(AsyncTypedInformer[node_v1.RuntimeClass]):
+class AsyncRuntimeClassInformer(AsyncTypedInformer[node_v1.RuntimeClass, RuntimeClassLister]):
     """The shared asyncio informer of runtimeclasses."""
 
     resource = RUNTIMECLASSES

@@ -22,14 +22,18 @@ else:  # model type arguments are erased at run time: no model is imported here
     policy_v1 = ERASED
 
 
-class PodDisruptionBudgetInformer(TypedInformer[policy_v1.PodDisruptionBudget]):
+class PodDisruptionBudgetInformer(
+    TypedInformer[policy_v1.PodDisruptionBudget, PodDisruptionBudgetLister]
+):
     """The shared informer of poddisruptionbudgets."""
 
     resource = PODDISRUPTIONBUDGETS
     lister_class = PodDisruptionBudgetLister
 
 
-class AsyncPodDisruptionBudgetInformer(AsyncTypedInformer[policy_v1.PodDisruptionBudget]):
+class AsyncPodDisruptionBudgetInformer(
+    AsyncTypedInformer[policy_v1.PodDisruptionBudget, PodDisruptionBudgetLister]
+):
     """The shared asyncio informer of poddisruptionbudgets."""
 
     resource = PODDISRUPTIONBUDGETS

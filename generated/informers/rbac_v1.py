@@ -32,56 +32,60 @@ else:  # model type arguments are erased at run time: no model is imported here
     rbac_v1 = ERASED
 
 
-class ClusterRoleBindingInformer(TypedInformer[rbac_v1.ClusterRoleBinding]):
+class ClusterRoleBindingInformer(
+    TypedInformer[rbac_v1.ClusterRoleBinding, ClusterRoleBindingLister]
+):
     """The shared informer of clusterrolebindings."""
 
     resource = CLUSTERROLEBINDINGS
     lister_class = ClusterRoleBindingLister
 
 
-class AsyncClusterRoleBindingInformer(AsyncTypedInformer[rbac_v1.ClusterRoleBinding]):
+class AsyncClusterRoleBindingInformer(
+    AsyncTypedInformer[rbac_v1.ClusterRoleBinding, ClusterRoleBindingLister]
+):
     """The shared asyncio informer of clusterrolebindings."""
 
     resource = CLUSTERROLEBINDINGS
     lister_class = ClusterRoleBindingLister
 
 
-class ClusterRoleInformer(TypedInformer[rbac_v1.ClusterRole]):
+class ClusterRoleInformer(TypedInformer[rbac_v1.ClusterRole, ClusterRoleLister]):
     """The shared informer of clusterroles."""
 
     resource = CLUSTERROLES
     lister_class = ClusterRoleLister
 
 
-class AsyncClusterRoleInformer(AsyncTypedInformer[rbac_v1.ClusterRole]):
+class AsyncClusterRoleInformer(AsyncTypedInformer[rbac_v1.ClusterRole, ClusterRoleLister]):
     """The shared asyncio informer of clusterroles."""
 
     resource = CLUSTERROLES
     lister_class = ClusterRoleLister
 
 
-class RoleBindingInformer(TypedInformer[rbac_v1.RoleBinding]):
+class RoleBindingInformer(TypedInformer[rbac_v1.RoleBinding, RoleBindingLister]):
     """The shared informer of rolebindings."""
 
     resource = ROLEBINDINGS
     lister_class = RoleBindingLister
 
 
-class AsyncRoleBindingInformer(AsyncTypedInformer[rbac_v1.RoleBinding]):
+class AsyncRoleBindingInformer(AsyncTypedInformer[rbac_v1.RoleBinding, RoleBindingLister]):
     """The shared asyncio informer of rolebindings."""
 
     resource = ROLEBINDINGS
     lister_class = RoleBindingLister
 
 
-class RoleInformer(TypedInformer[rbac_v1.Role]):
+class RoleInformer(TypedInformer[rbac_v1.Role, RoleLister]):
     """The shared informer of roles."""
 
     resource = ROLES
     lister_class = RoleLister
 
 
-class AsyncRoleInformer(AsyncTypedInformer[rbac_v1.Role]):
+class AsyncRoleInformer(AsyncTypedInformer[rbac_v1.Role, RoleLister]):
     """The shared asyncio informer of roles."""
 
     resource = ROLES

@@ -32,56 +32,64 @@ else:  # model type arguments are erased at run time: no model is imported here
     resource_v1 = ERASED
 
 
-class DeviceClassInformer(TypedInformer[resource_v1.DeviceClass]):
+class DeviceClassInformer(TypedInformer[resource_v1.DeviceClass, DeviceClassLister]):
     """The shared informer of deviceclasses."""
 
     resource = DEVICECLASSES
     lister_class = DeviceClassLister
 
 
-class AsyncDeviceClassInformer(AsyncTypedInformer[resource_v1.DeviceClass]):
+class AsyncDeviceClassInformer(AsyncTypedInformer[resource_v1.DeviceClass, DeviceClassLister]):
     """The shared asyncio informer of deviceclasses."""
 
     resource = DEVICECLASSES
     lister_class = DeviceClassLister
 
 
-class ResourceClaimInformer(TypedInformer[resource_v1.ResourceClaim]):
+class ResourceClaimInformer(TypedInformer[resource_v1.ResourceClaim, ResourceClaimLister]):
     """The shared informer of resourceclaims."""
 
     resource = RESOURCECLAIMS
     lister_class = ResourceClaimLister
 
 
-class AsyncResourceClaimInformer(AsyncTypedInformer[resource_v1.ResourceClaim]):
+class AsyncResourceClaimInformer(
+    AsyncTypedInformer[resource_v1.ResourceClaim, ResourceClaimLister]
+):
     """The shared asyncio informer of resourceclaims."""
 
     resource = RESOURCECLAIMS
     lister_class = ResourceClaimLister
 
 
-class ResourceClaimTemplateInformer(TypedInformer[resource_v1.ResourceClaimTemplate]):
+class ResourceClaimTemplateInformer(
+    TypedInformer[resource_v1.ResourceClaimTemplate, ResourceClaimTemplateLister]
+):
     """The shared informer of resourceclaimtemplates."""
 
     resource = RESOURCECLAIMTEMPLATES
     lister_class = ResourceClaimTemplateLister
 
 
-class AsyncResourceClaimTemplateInformer(AsyncTypedInformer[resource_v1.ResourceClaimTemplate]):
+class AsyncResourceClaimTemplateInformer(
+    AsyncTypedInformer[resource_v1.ResourceClaimTemplate, ResourceClaimTemplateLister]
+):
     """The shared asyncio informer of resourceclaimtemplates."""
 
     resource = RESOURCECLAIMTEMPLATES
     lister_class = ResourceClaimTemplateLister
 
 
-class ResourceSliceInformer(TypedInformer[resource_v1.ResourceSlice]):
+class ResourceSliceInformer(TypedInformer[resource_v1.ResourceSlice, ResourceSliceLister]):
     """The shared informer of resourceslices."""
 
     resource = RESOURCESLICES
     lister_class = ResourceSliceLister
 
 
-class AsyncResourceSliceInformer(AsyncTypedInformer[resource_v1.ResourceSlice]):
+class AsyncResourceSliceInformer(
+    AsyncTypedInformer[resource_v1.ResourceSlice, ResourceSliceLister]
+):
     """The shared asyncio informer of resourceslices."""
 
     resource = RESOURCESLICES

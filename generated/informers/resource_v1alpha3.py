@@ -28,21 +28,27 @@ else:  # model type arguments are erased at run time: no model is imported here
     resource_v1alpha3 = ERASED
 
 
-class DeviceTaintRuleInformer(TypedInformer[resource_v1alpha3.DeviceTaintRule]):
+class DeviceTaintRuleInformer(
+    TypedInformer[resource_v1alpha3.DeviceTaintRule, DeviceTaintRuleLister]
+):
     """The shared informer of devicetaintrules."""
 
     resource = DEVICETAINTRULES
     lister_class = DeviceTaintRuleLister
 
 
-class AsyncDeviceTaintRuleInformer(AsyncTypedInformer[resource_v1alpha3.DeviceTaintRule]):
+class AsyncDeviceTaintRuleInformer(
+    AsyncTypedInformer[resource_v1alpha3.DeviceTaintRule, DeviceTaintRuleLister]
+):
     """The shared asyncio informer of devicetaintrules."""
 
     resource = DEVICETAINTRULES
     lister_class = DeviceTaintRuleLister
 
 
-class ResourcePoolStatusRequestInformer(TypedInformer[resource_v1alpha3.ResourcePoolStatusRequest]):
+class ResourcePoolStatusRequestInformer(
+    TypedInformer[resource_v1alpha3.ResourcePoolStatusRequest, ResourcePoolStatusRequestLister]
+):
     """The shared informer of resourcepoolstatusrequests."""
 
     resource = RESOURCEPOOLSTATUSREQUESTS
@@ -50,7 +56,7 @@ class ResourcePoolStatusRequestInformer(TypedInformer[resource_v1alpha3.Resource
 
 
 class AsyncResourcePoolStatusRequestInformer(
-    AsyncTypedInformer[resource_v1alpha3.ResourcePoolStatusRequest]
+    AsyncTypedInformer[resource_v1alpha3.ResourcePoolStatusRequest, ResourcePoolStatusRequestLister]
 ):
     """The shared asyncio informer of resourcepoolstatusrequests."""
 

@@ -32,35 +32,39 @@ else:  # model type arguments are erased at run time: no model is imported here
     resource_v1beta1 = ERASED
 
 
-class DeviceClassInformer(TypedInformer[resource_v1beta1.DeviceClass]):
+class DeviceClassInformer(TypedInformer[resource_v1beta1.DeviceClass, DeviceClassLister]):
     """The shared informer of deviceclasses."""
 
     resource = DEVICECLASSES
     lister_class = DeviceClassLister
 
 
-class AsyncDeviceClassInformer(AsyncTypedInformer[resource_v1beta1.DeviceClass]):
+class AsyncDeviceClassInformer(AsyncTypedInformer[resource_v1beta1.DeviceClass, DeviceClassLister]):
     """The shared asyncio informer of deviceclasses."""
 
     resource = DEVICECLASSES
     lister_class = DeviceClassLister
 
 
-class ResourceClaimInformer(TypedInformer[resource_v1beta1.ResourceClaim]):
+class ResourceClaimInformer(TypedInformer[resource_v1beta1.ResourceClaim, ResourceClaimLister]):
     """The shared informer of resourceclaims."""
 
     resource = RESOURCECLAIMS
     lister_class = ResourceClaimLister
 
 
-class AsyncResourceClaimInformer(AsyncTypedInformer[resource_v1beta1.ResourceClaim]):
+class AsyncResourceClaimInformer(
+    AsyncTypedInformer[resource_v1beta1.ResourceClaim, ResourceClaimLister]
+):
     """The shared asyncio informer of resourceclaims."""
 
     resource = RESOURCECLAIMS
     lister_class = ResourceClaimLister
 
 
-class ResourceClaimTemplateInformer(TypedInformer[resource_v1beta1.ResourceClaimTemplate]):
+class ResourceClaimTemplateInformer(
+    TypedInformer[resource_v1beta1.ResourceClaimTemplate, ResourceClaimTemplateLister]
+):
     """The shared informer of resourceclaimtemplates."""
 
     resource = RESOURCECLAIMTEMPLATES
@@ -68,7 +72,7 @@ class ResourceClaimTemplateInformer(TypedInformer[resource_v1beta1.ResourceClaim
 
 
 class AsyncResourceClaimTemplateInformer(
-    AsyncTypedInformer[resource_v1beta1.ResourceClaimTemplate]
+    AsyncTypedInformer[resource_v1beta1.ResourceClaimTemplate, ResourceClaimTemplateLister]
 ):
     """The shared asyncio informer of resourceclaimtemplates."""
 
@@ -76,14 +80,16 @@ class AsyncResourceClaimTemplateInformer(
     lister_class = ResourceClaimTemplateLister
 
 
-class ResourceSliceInformer(TypedInformer[resource_v1beta1.ResourceSlice]):
+class ResourceSliceInformer(TypedInformer[resource_v1beta1.ResourceSlice, ResourceSliceLister]):
     """The shared informer of resourceslices."""
 
     resource = RESOURCESLICES
     lister_class = ResourceSliceLister
 
 
-class AsyncResourceSliceInformer(AsyncTypedInformer[resource_v1beta1.ResourceSlice]):
+class AsyncResourceSliceInformer(
+    AsyncTypedInformer[resource_v1beta1.ResourceSlice, ResourceSliceLister]
+):
     """The shared asyncio informer of resourceslices."""
 
     resource = RESOURCESLICES

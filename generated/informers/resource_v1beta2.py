@@ -34,49 +34,57 @@ else:  # model type arguments are erased at run time: no model is imported here
     resource_v1beta2 = ERASED
 
 
-class DeviceClassInformer(TypedInformer[resource_v1beta2.DeviceClass]):
+class DeviceClassInformer(TypedInformer[resource_v1beta2.DeviceClass, DeviceClassLister]):
     """The shared informer of deviceclasses."""
 
     resource = DEVICECLASSES
     lister_class = DeviceClassLister
 
 
-class AsyncDeviceClassInformer(AsyncTypedInformer[resource_v1beta2.DeviceClass]):
+class AsyncDeviceClassInformer(AsyncTypedInformer[resource_v1beta2.DeviceClass, DeviceClassLister]):
     """The shared asyncio informer of deviceclasses."""
 
     resource = DEVICECLASSES
     lister_class = DeviceClassLister
 
 
-class DeviceTaintRuleInformer(TypedInformer[resource_v1beta2.DeviceTaintRule]):
+class DeviceTaintRuleInformer(
+    TypedInformer[resource_v1beta2.DeviceTaintRule, DeviceTaintRuleLister]
+):
     """The shared informer of devicetaintrules."""
 
     resource = DEVICETAINTRULES
     lister_class = DeviceTaintRuleLister
 
 
-class AsyncDeviceTaintRuleInformer(AsyncTypedInformer[resource_v1beta2.DeviceTaintRule]):
+class AsyncDeviceTaintRuleInformer(
+    AsyncTypedInformer[resource_v1beta2.DeviceTaintRule, DeviceTaintRuleLister]
+):
     """The shared asyncio informer of devicetaintrules."""
 
     resource = DEVICETAINTRULES
     lister_class = DeviceTaintRuleLister
 
 
-class ResourceClaimInformer(TypedInformer[resource_v1beta2.ResourceClaim]):
+class ResourceClaimInformer(TypedInformer[resource_v1beta2.ResourceClaim, ResourceClaimLister]):
     """The shared informer of resourceclaims."""
 
     resource = RESOURCECLAIMS
     lister_class = ResourceClaimLister
 
 
-class AsyncResourceClaimInformer(AsyncTypedInformer[resource_v1beta2.ResourceClaim]):
+class AsyncResourceClaimInformer(
+    AsyncTypedInformer[resource_v1beta2.ResourceClaim, ResourceClaimLister]
+):
     """The shared asyncio informer of resourceclaims."""
 
     resource = RESOURCECLAIMS
     lister_class = ResourceClaimLister
 
 
-class ResourceClaimTemplateInformer(TypedInformer[resource_v1beta2.ResourceClaimTemplate]):
+class ResourceClaimTemplateInformer(
+    TypedInformer[resource_v1beta2.ResourceClaimTemplate, ResourceClaimTemplateLister]
+):
     """The shared informer of resourceclaimtemplates."""
 
     resource = RESOURCECLAIMTEMPLATES
@@ -84,7 +92,7 @@ class ResourceClaimTemplateInformer(TypedInformer[resource_v1beta2.ResourceClaim
 
 
 class AsyncResourceClaimTemplateInformer(
-    AsyncTypedInformer[resource_v1beta2.ResourceClaimTemplate]
+    AsyncTypedInformer[resource_v1beta2.ResourceClaimTemplate, ResourceClaimTemplateLister]
 ):
     """The shared asyncio informer of resourceclaimtemplates."""
 
@@ -92,14 +100,16 @@ class AsyncResourceClaimTemplateInformer(
     lister_class = ResourceClaimTemplateLister
 
 
-class ResourceSliceInformer(TypedInformer[resource_v1beta2.ResourceSlice]):
+class ResourceSliceInformer(TypedInformer[resource_v1beta2.ResourceSlice, ResourceSliceLister]):
     """The shared informer of resourceslices."""
 
     resource = RESOURCESLICES
     lister_class = ResourceSliceLister
 
 
-class AsyncResourceSliceInformer(AsyncTypedInformer[resource_v1beta2.ResourceSlice]):
+class AsyncResourceSliceInformer(
+    AsyncTypedInformer[resource_v1beta2.ResourceSlice, ResourceSliceLister]
+):
     """The shared asyncio informer of resourceslices."""
 
     resource = RESOURCESLICES

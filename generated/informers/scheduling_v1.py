@@ -22,14 +22,16 @@ else:  # model type arguments are erased at run time: no model is imported here
     scheduling_v1 = ERASED
 
 
-class PriorityClassInformer(TypedInformer[scheduling_v1.PriorityClass]):
+class PriorityClassInformer(TypedInformer[scheduling_v1.PriorityClass, PriorityClassLister]):
     """The shared informer of priorityclasses."""
 
     resource = PRIORITYCLASSES
     lister_class = PriorityClassLister
 
 
-class AsyncPriorityClassInformer(AsyncTypedInformer[scheduling_v1.PriorityClass]):
+class AsyncPriorityClassInformer(
+    AsyncTypedInformer[scheduling_v1.PriorityClass, PriorityClassLister]
+):
     """The shared asyncio informer of priorityclasses."""
 
     resource = PRIORITYCLASSES

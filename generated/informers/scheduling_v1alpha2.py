@@ -22,28 +22,28 @@ else:  # model type arguments are erased at run time: no model is imported here
     scheduling_v1alpha2 = ERASED
 
 
-class PodGroupInformer(TypedInformer[scheduling_v1alpha2.PodGroup]):
+class PodGroupInformer(TypedInformer[scheduling_v1alpha2.PodGroup, PodGroupLister]):
     """The shared informer of podgroups."""
 
     resource = PODGROUPS
     lister_class = PodGroupLister
 
 
-class AsyncPodGroupInformer(AsyncTypedInformer[scheduling_v1alpha2.PodGroup]):
+class AsyncPodGroupInformer(AsyncTypedInformer[scheduling_v1alpha2.PodGroup, PodGroupLister]):
     """The shared asyncio informer of podgroups."""
 
     resource = PODGROUPS
     lister_class = PodGroupLister
 
 
-class WorkloadInformer(TypedInformer[scheduling_v1alpha2.Workload]):
+class WorkloadInformer(TypedInformer[scheduling_v1alpha2.Workload, WorkloadLister]):
     """The shared informer of workloads."""
 
     resource = WORKLOADS
     lister_class = WorkloadLister
 
 
-class AsyncWorkloadInformer(AsyncTypedInformer[scheduling_v1alpha2.Workload]):
+class AsyncWorkloadInformer(AsyncTypedInformer[scheduling_v1alpha2.Workload, WorkloadLister]):
     """The shared asyncio informer of workloads."""
 
     resource = WORKLOADS

@@ -36,84 +36,94 @@ else:  # model type arguments are erased at run time: no model is imported here
     storage_v1 = ERASED
 
 
-class CSIDriverInformer(TypedInformer[storage_v1.CSIDriver]):
+class CSIDriverInformer(TypedInformer[storage_v1.CSIDriver, CSIDriverLister]):
     """The shared informer of csidrivers."""
 
     resource = CSIDRIVERS
     lister_class = CSIDriverLister
 
 
-class AsyncCSIDriverInformer(AsyncTypedInformer[storage_v1.CSIDriver]):
+class AsyncCSIDriverInformer(AsyncTypedInformer[storage_v1.CSIDriver, CSIDriverLister]):
     """The shared asyncio informer of csidrivers."""
 
     resource = CSIDRIVERS
     lister_class = CSIDriverLister
 
 
-class CSINodeInformer(TypedInformer[storage_v1.CSINode]):
+class CSINodeInformer(TypedInformer[storage_v1.CSINode, CSINodeLister]):
     """The shared informer of csinodes."""
 
     resource = CSINODES
     lister_class = CSINodeLister
 
 
-class AsyncCSINodeInformer(AsyncTypedInformer[storage_v1.CSINode]):
+class AsyncCSINodeInformer(AsyncTypedInformer[storage_v1.CSINode, CSINodeLister]):
     """The shared asyncio informer of csinodes."""
 
     resource = CSINODES
     lister_class = CSINodeLister
 
 
-class CSIStorageCapacityInformer(TypedInformer[storage_v1.CSIStorageCapacity]):
+class CSIStorageCapacityInformer(
+    TypedInformer[storage_v1.CSIStorageCapacity, CSIStorageCapacityLister]
+):
     """The shared informer of csistoragecapacities."""
 
     resource = CSISTORAGECAPACITIES
     lister_class = CSIStorageCapacityLister
 
 
-class AsyncCSIStorageCapacityInformer(AsyncTypedInformer[storage_v1.CSIStorageCapacity]):
+class AsyncCSIStorageCapacityInformer(
+    AsyncTypedInformer[storage_v1.CSIStorageCapacity, CSIStorageCapacityLister]
+):
     """The shared asyncio informer of csistoragecapacities."""
 
     resource = CSISTORAGECAPACITIES
     lister_class = CSIStorageCapacityLister
 
 
-class StorageClassInformer(TypedInformer[storage_v1.StorageClass]):
+class StorageClassInformer(TypedInformer[storage_v1.StorageClass, StorageClassLister]):
     """The shared informer of storageclasses."""
 
     resource = STORAGECLASSES
     lister_class = StorageClassLister
 
 
-class AsyncStorageClassInformer(AsyncTypedInformer[storage_v1.StorageClass]):
+class AsyncStorageClassInformer(AsyncTypedInformer[storage_v1.StorageClass, StorageClassLister]):
     """The shared asyncio informer of storageclasses."""
 
     resource = STORAGECLASSES
     lister_class = StorageClassLister
 
 
-class VolumeAttachmentInformer(TypedInformer[storage_v1.VolumeAttachment]):
+class VolumeAttachmentInformer(TypedInformer[storage_v1.VolumeAttachment, VolumeAttachmentLister]):
     """The shared informer of volumeattachments."""
 
     resource = VOLUMEATTACHMENTS
     lister_class = VolumeAttachmentLister
 
 
-class AsyncVolumeAttachmentInformer(AsyncTypedInformer[storage_v1.VolumeAttachment]):
+class AsyncVolumeAttachmentInformer(
+    AsyncTypedInformer[storage_v1.VolumeAttachment, VolumeAttachmentLister]
+):
     """The shared asyncio informer of volumeattachments."""
 
     resource = VOLUMEATTACHMENTS
     lister_class = VolumeAttachmentLister
 
 
-class VolumeAttributesClassInformer(TypedInformer[storage_v1.VolumeAttributesClass]):
+class VolumeAttributesClassInformer(
+    TypedInformer[storage_v1.VolumeAttributesClass, VolumeAttributesClassLister]
+):
     """The shared informer of volumeattributesclasses."""
 
     resource = VOLUMEATTRIBUTESCLASSES
     lister_class = VolumeAttributesClassLister
 
 
-class AsyncVolumeAttributesClassInformer(AsyncTypedInformer[storage_v1.VolumeAttributesClass]):
+class AsyncVolumeAttributesClassInformer(
+    AsyncTypedInformer[storage_v1.VolumeAttributesClass, VolumeAttributesClassLister]
+):
     """The shared asyncio informer of volumeattributesclasses."""
 
     resource = VOLUMEATTRIBUTESCLASSES

@@ -22,14 +22,18 @@ else:  # model type arguments are erased at run time: no model is imported here
     storage_v1beta1 = ERASED
 
 
-class VolumeAttributesClassInformer(TypedInformer[storage_v1beta1.VolumeAttributesClass]):
+class VolumeAttributesClassInformer(
+    TypedInformer[storage_v1beta1.VolumeAttributesClass, VolumeAttributesClassLister]
+):
     """The shared informer of volumeattributesclasses."""
 
     resource = VOLUMEATTRIBUTESCLASSES
     lister_class = VolumeAttributesClassLister
 
 
-class AsyncVolumeAttributesClassInformer(AsyncTypedInformer[storage_v1beta1.VolumeAttributesClass]):
+class AsyncVolumeAttributesClassInformer(
+    AsyncTypedInformer[storage_v1beta1.VolumeAttributesClass, VolumeAttributesClassLister]
+):
     """The shared asyncio informer of volumeattributesclasses."""
 
     resource = VOLUMEATTRIBUTESCLASSES

@@ -23,7 +23,7 @@ else:  # model type arguments are erased at run time: no model is imported here
 
 
 class StorageVersionMigrationInformer(
-    TypedInformer[storagemigration_v1beta1.StorageVersionMigration]
+    TypedInformer[storagemigration_v1beta1.StorageVersionMigration, StorageVersionMigrationLister]
 ):
     """The shared informer of storageversionmigrations."""
 
@@ -32,7 +32,9 @@ class StorageVersionMigrationInformer(
 
 
 class AsyncStorageVersionMigrationInformer(
-    AsyncTypedInformer[storagemigration_v1beta1.StorageVersionMigration]
+    AsyncTypedInformer[
+        storagemigration_v1beta1.StorageVersionMigration, StorageVersionMigrationLister
+    ]
 ):
     """The shared asyncio informer of storageversionmigrations."""
 

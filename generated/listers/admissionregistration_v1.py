@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,33 +14,37 @@ else:  # model type arguments are erased at run time: no model is imported here
     admissionregistration_v1 = ERASED
 
 
-class MutatingAdmissionPolicyLister(Lister[admissionregistration_v1.MutatingAdmissionPolicy]):
+class MutatingAdmissionPolicyLister(
+    ClusterLister[admissionregistration_v1.MutatingAdmissionPolicy]
+):
     """Cached mutatingadmissionpolicies; the objects are shared, do not mutate them."""
 
 
 class MutatingAdmissionPolicyBindingLister(
-    Lister[admissionregistration_v1.MutatingAdmissionPolicyBinding]
+    ClusterLister[admissionregistration_v1.MutatingAdmissionPolicyBinding]
 ):
     """Cached mutatingadmissionpolicybindings; the objects are shared, do not mutate them."""
 
 
 class MutatingWebhookConfigurationLister(
-    Lister[admissionregistration_v1.MutatingWebhookConfiguration]
+    ClusterLister[admissionregistration_v1.MutatingWebhookConfiguration]
 ):
     """Cached mutatingwebhookconfigurations; the objects are shared, do not mutate them."""
 
 
-class ValidatingAdmissionPolicyLister(Lister[admissionregistration_v1.ValidatingAdmissionPolicy]):
+class ValidatingAdmissionPolicyLister(
+    ClusterLister[admissionregistration_v1.ValidatingAdmissionPolicy]
+):
     """Cached validatingadmissionpolicies; the objects are shared, do not mutate them."""
 
 
 class ValidatingAdmissionPolicyBindingLister(
-    Lister[admissionregistration_v1.ValidatingAdmissionPolicyBinding]
+    ClusterLister[admissionregistration_v1.ValidatingAdmissionPolicyBinding]
 ):
     """Cached validatingadmissionpolicybindings; the objects are shared, do not mutate them."""
 
 
 class ValidatingWebhookConfigurationLister(
-    Lister[admissionregistration_v1.ValidatingWebhookConfiguration]
+    ClusterLister[admissionregistration_v1.ValidatingWebhookConfiguration]
 ):
     """Cached validatingwebhookconfigurations; the objects are shared, do not mutate them."""

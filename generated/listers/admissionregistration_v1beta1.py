@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,11 +14,13 @@ else:  # model type arguments are erased at run time: no model is imported here
     admissionregistration_v1beta1 = ERASED
 
 
-class MutatingAdmissionPolicyLister(Lister[admissionregistration_v1beta1.MutatingAdmissionPolicy]):
+class MutatingAdmissionPolicyLister(
+    ClusterLister[admissionregistration_v1beta1.MutatingAdmissionPolicy]
+):
     """Cached mutatingadmissionpolicies; the objects are shared, do not mutate them."""
 
 
 class MutatingAdmissionPolicyBindingLister(
-    Lister[admissionregistration_v1beta1.MutatingAdmissionPolicyBinding]
+    ClusterLister[admissionregistration_v1beta1.MutatingAdmissionPolicyBinding]
 ):
     """Cached mutatingadmissionpolicybindings; the objects are shared, do not mutate them."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,5 +14,5 @@ else:  # model type arguments are erased at run time: no model is imported here
     apiextensions_v1 = ERASED
 
 
-class CustomResourceDefinitionLister(Lister[apiextensions_v1.CustomResourceDefinition]):
+class CustomResourceDefinitionLister(ClusterLister[apiextensions_v1.CustomResourceDefinition]):
     """Cached customresourcedefinitions; the objects are shared, do not mutate them."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,5 +14,5 @@ else:  # model type arguments are erased at run time: no model is imported here
     apiregistration_v1 = ERASED
 
 
-class APIServiceLister(Lister[apiregistration_v1.APIService]):
+class APIServiceLister(ClusterLister[apiregistration_v1.APIService]):
     """Cached apiservices; the objects are shared, do not mutate them."""

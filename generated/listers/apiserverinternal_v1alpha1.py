@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,5 +14,5 @@ else:  # model type arguments are erased at run time: no model is imported here
     apiserverinternal_v1alpha1 = ERASED
 
 
-class StorageVersionLister(Lister[apiserverinternal_v1alpha1.StorageVersion]):
+class StorageVersionLister(ClusterLister[apiserverinternal_v1alpha1.StorageVersion]):
     """Cached storageversions; the objects are shared, do not mutate them."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,21 +14,21 @@ else:  # model type arguments are erased at run time: no model is imported here
     apps_v1 = ERASED
 
 
-class ControllerRevisionLister(Lister[apps_v1.ControllerRevision]):
-    """Cached controllerrevisions; the objects are shared, do not mutate them."""
+class ControllerRevisionLister(NamespacedLister[apps_v1.ControllerRevision]):
+    """Cached controllerrevisions (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class DaemonSetLister(Lister[apps_v1.DaemonSet]):
-    """Cached daemonsets; the objects are shared, do not mutate them."""
+class DaemonSetLister(NamespacedLister[apps_v1.DaemonSet]):
+    """Cached daemonsets (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class DeploymentLister(Lister[apps_v1.Deployment]):
-    """Cached deployments; the objects are shared, do not mutate them."""
+class DeploymentLister(NamespacedLister[apps_v1.Deployment]):
+    """Cached deployments (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class ReplicaSetLister(Lister[apps_v1.ReplicaSet]):
-    """Cached replicasets; the objects are shared, do not mutate them."""
+class ReplicaSetLister(NamespacedLister[apps_v1.ReplicaSet]):
+    """Cached replicasets (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class StatefulSetLister(Lister[apps_v1.StatefulSet]):
-    """Cached statefulsets; the objects are shared, do not mutate them."""
+class StatefulSetLister(NamespacedLister[apps_v1.StatefulSet]):
+    """Cached statefulsets (`namespaced(ns)` gets); shared objects, do not mutate."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,9 +14,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     authentication_v1 = ERASED
 
 
-class SelfSubjectReviewLister(Lister[authentication_v1.SelfSubjectReview]):
+class SelfSubjectReviewLister(ClusterLister[authentication_v1.SelfSubjectReview]):
     """Cached selfsubjectreviews; the objects are shared, do not mutate them."""
 
 
-class TokenReviewLister(Lister[authentication_v1.TokenReview]):
+class TokenReviewLister(ClusterLister[authentication_v1.TokenReview]):
     """Cached tokenreviews; the objects are shared, do not mutate them."""

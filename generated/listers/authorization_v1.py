@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister, NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,17 +14,17 @@ else:  # model type arguments are erased at run time: no model is imported here
     authorization_v1 = ERASED
 
 
-class LocalSubjectAccessReviewLister(Lister[authorization_v1.LocalSubjectAccessReview]):
-    """Cached localsubjectaccessreviews; the objects are shared, do not mutate them."""
+class LocalSubjectAccessReviewLister(NamespacedLister[authorization_v1.LocalSubjectAccessReview]):
+    """Cached localsubjectaccessreviews (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class SelfSubjectAccessReviewLister(Lister[authorization_v1.SelfSubjectAccessReview]):
+class SelfSubjectAccessReviewLister(ClusterLister[authorization_v1.SelfSubjectAccessReview]):
     """Cached selfsubjectaccessreviews; the objects are shared, do not mutate them."""
 
 
-class SelfSubjectRulesReviewLister(Lister[authorization_v1.SelfSubjectRulesReview]):
+class SelfSubjectRulesReviewLister(ClusterLister[authorization_v1.SelfSubjectRulesReview]):
     """Cached selfsubjectrulesreviews; the objects are shared, do not mutate them."""
 
 
-class SubjectAccessReviewLister(Lister[authorization_v1.SubjectAccessReview]):
+class SubjectAccessReviewLister(ClusterLister[authorization_v1.SubjectAccessReview]):
     """Cached subjectaccessreviews; the objects are shared, do not mutate them."""

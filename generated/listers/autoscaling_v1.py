@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,5 +14,5 @@ else:  # model type arguments are erased at run time: no model is imported here
     autoscaling_v1 = ERASED
 
 
-class HorizontalPodAutoscalerLister(Lister[autoscaling_v1.HorizontalPodAutoscaler]):
-    """Cached horizontalpodautoscalers; the objects are shared, do not mutate them."""
+class HorizontalPodAutoscalerLister(NamespacedLister[autoscaling_v1.HorizontalPodAutoscaler]):
+    """Cached horizontalpodautoscalers (`namespaced(ns)` gets); shared objects, do not mutate."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,9 +14,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     batch_v1 = ERASED
 
 
-class CronJobLister(Lister[batch_v1.CronJob]):
-    """Cached cronjobs; the objects are shared, do not mutate them."""
+class CronJobLister(NamespacedLister[batch_v1.CronJob]):
+    """Cached cronjobs (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class JobLister(Lister[batch_v1.Job]):
-    """Cached jobs; the objects are shared, do not mutate them."""
+class JobLister(NamespacedLister[batch_v1.Job]):
+    """Cached jobs (`namespaced(ns)` gets); shared objects, do not mutate."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister, NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,9 +14,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     certificates_v1beta1 = ERASED
 
 
-class ClusterTrustBundleLister(Lister[certificates_v1beta1.ClusterTrustBundle]):
+class ClusterTrustBundleLister(ClusterLister[certificates_v1beta1.ClusterTrustBundle]):
     """Cached clustertrustbundles; the objects are shared, do not mutate them."""
 
 
-class PodCertificateRequestLister(Lister[certificates_v1beta1.PodCertificateRequest]):
-    """Cached podcertificaterequests; the objects are shared, do not mutate them."""
+class PodCertificateRequestLister(NamespacedLister[certificates_v1beta1.PodCertificateRequest]):
+    """Cached podcertificaterequests (`namespaced(ns)` gets); shared objects, do not mutate."""

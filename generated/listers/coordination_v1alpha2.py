@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,5 +14,5 @@ else:  # model type arguments are erased at run time: no model is imported here
     coordination_v1alpha2 = ERASED
 
 
-class LeaseCandidateLister(Lister[coordination_v1alpha2.LeaseCandidate]):
-    """Cached leasecandidates; the objects are shared, do not mutate them."""
+class LeaseCandidateLister(NamespacedLister[coordination_v1alpha2.LeaseCandidate]):
+    """Cached leasecandidates (`namespaced(ns)` gets); shared objects, do not mutate."""

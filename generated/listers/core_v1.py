@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister, NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,69 +14,69 @@ else:  # model type arguments are erased at run time: no model is imported here
     core_v1 = ERASED
 
 
-class BindingLister(Lister[core_v1.Binding]):
-    """Cached bindings; the objects are shared, do not mutate them."""
+class BindingLister(NamespacedLister[core_v1.Binding]):
+    """Cached bindings (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class ComponentStatusLister(Lister[core_v1.ComponentStatus]):
+class ComponentStatusLister(ClusterLister[core_v1.ComponentStatus]):
     """Cached componentstatuses; the objects are shared, do not mutate them."""
 
 
-class ConfigMapLister(Lister[core_v1.ConfigMap]):
-    """Cached configmaps; the objects are shared, do not mutate them."""
+class ConfigMapLister(NamespacedLister[core_v1.ConfigMap]):
+    """Cached configmaps (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class EndpointsLister(Lister[core_v1.Endpoints]):
-    """Cached endpoints; the objects are shared, do not mutate them."""
+class EndpointsLister(NamespacedLister[core_v1.Endpoints]):
+    """Cached endpoints (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class EventLister(Lister[core_v1.Event]):
-    """Cached events; the objects are shared, do not mutate them."""
+class EventLister(NamespacedLister[core_v1.Event]):
+    """Cached events (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class LimitRangeLister(Lister[core_v1.LimitRange]):
-    """Cached limitranges; the objects are shared, do not mutate them."""
+class LimitRangeLister(NamespacedLister[core_v1.LimitRange]):
+    """Cached limitranges (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class NamespaceLister(Lister[core_v1.Namespace]):
+class NamespaceLister(ClusterLister[core_v1.Namespace]):
     """Cached namespaces; the objects are shared, do not mutate them."""
 
 
-class NodeLister(Lister[core_v1.Node]):
+class NodeLister(ClusterLister[core_v1.Node]):
     """Cached nodes; the objects are shared, do not mutate them."""
 
 
-class PersistentVolumeClaimLister(Lister[core_v1.PersistentVolumeClaim]):
-    """Cached persistentvolumeclaims; the objects are shared, do not mutate them."""
+class PersistentVolumeClaimLister(NamespacedLister[core_v1.PersistentVolumeClaim]):
+    """Cached persistentvolumeclaims (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class PersistentVolumeLister(Lister[core_v1.PersistentVolume]):
+class PersistentVolumeLister(ClusterLister[core_v1.PersistentVolume]):
     """Cached persistentvolumes; the objects are shared, do not mutate them."""
 
 
-class PodLister(Lister[core_v1.Pod]):
-    """Cached pods; the objects are shared, do not mutate them."""
+class PodLister(NamespacedLister[core_v1.Pod]):
+    """Cached pods (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class PodTemplateLister(Lister[core_v1.PodTemplate]):
-    """Cached podtemplates; the objects are shared, do not mutate them."""
+class PodTemplateLister(NamespacedLister[core_v1.PodTemplate]):
+    """Cached podtemplates (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class ReplicationControllerLister(Lister[core_v1.ReplicationController]):
-    """Cached replicationcontrollers; the objects are shared, do not mutate them."""
+class ReplicationControllerLister(NamespacedLister[core_v1.ReplicationController]):
+    """Cached replicationcontrollers (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class ResourceQuotaLister(Lister[core_v1.ResourceQuota]):
-    """Cached resourcequotas; the objects are shared, do not mutate them."""
+class ResourceQuotaLister(NamespacedLister[core_v1.ResourceQuota]):
+    """Cached resourcequotas (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class SecretLister(Lister[core_v1.Secret]):
-    """Cached secrets; the objects are shared, do not mutate them."""
+class SecretLister(NamespacedLister[core_v1.Secret]):
+    """Cached secrets (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class ServiceAccountLister(Lister[core_v1.ServiceAccount]):
-    """Cached serviceaccounts; the objects are shared, do not mutate them."""
+class ServiceAccountLister(NamespacedLister[core_v1.ServiceAccount]):
+    """Cached serviceaccounts (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class ServiceLister(Lister[core_v1.Service]):
-    """Cached services; the objects are shared, do not mutate them."""
+class ServiceLister(NamespacedLister[core_v1.Service]):
+    """Cached services (`namespaced(ns)` gets); shared objects, do not mutate."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,5 +14,5 @@ else:  # model type arguments are erased at run time: no model is imported here
     discovery_v1 = ERASED
 
 
-class EndpointSliceLister(Lister[discovery_v1.EndpointSlice]):
-    """Cached endpointslices; the objects are shared, do not mutate them."""
+class EndpointSliceLister(NamespacedLister[discovery_v1.EndpointSlice]):
+    """Cached endpointslices (`namespaced(ns)` gets); shared objects, do not mutate."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,5 +14,5 @@ else:  # model type arguments are erased at run time: no model is imported here
     events_v1 = ERASED
 
 
-class EventLister(Lister[events_v1.Event]):
-    """Cached events; the objects are shared, do not mutate them."""
+class EventLister(NamespacedLister[events_v1.Event]):
+    """Cached events (`namespaced(ns)` gets); shared objects, do not mutate."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,9 +14,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     flowcontrol_v1 = ERASED
 
 
-class FlowSchemaLister(Lister[flowcontrol_v1.FlowSchema]):
+class FlowSchemaLister(ClusterLister[flowcontrol_v1.FlowSchema]):
     """Cached flowschemas; the objects are shared, do not mutate them."""
 
 
-class PriorityLevelConfigurationLister(Lister[flowcontrol_v1.PriorityLevelConfiguration]):
+class PriorityLevelConfigurationLister(ClusterLister[flowcontrol_v1.PriorityLevelConfiguration]):
     """Cached prioritylevelconfigurations; the objects are shared, do not mutate them."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister, NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,21 +14,21 @@ else:  # model type arguments are erased at run time: no model is imported here
     networking_v1 = ERASED
 
 
-class IngressClassLister(Lister[networking_v1.IngressClass]):
+class IngressClassLister(ClusterLister[networking_v1.IngressClass]):
     """Cached ingressclasses; the objects are shared, do not mutate them."""
 
 
-class IngressLister(Lister[networking_v1.Ingress]):
-    """Cached ingresses; the objects are shared, do not mutate them."""
+class IngressLister(NamespacedLister[networking_v1.Ingress]):
+    """Cached ingresses (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class IPAddressLister(Lister[networking_v1.IPAddress]):
+class IPAddressLister(ClusterLister[networking_v1.IPAddress]):
     """Cached ipaddresses; the objects are shared, do not mutate them."""
 
 
-class NetworkPolicyLister(Lister[networking_v1.NetworkPolicy]):
-    """Cached networkpolicies; the objects are shared, do not mutate them."""
+class NetworkPolicyLister(NamespacedLister[networking_v1.NetworkPolicy]):
+    """Cached networkpolicies (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class ServiceCIDRLister(Lister[networking_v1.ServiceCIDR]):
+class ServiceCIDRLister(ClusterLister[networking_v1.ServiceCIDR]):
     """Cached servicecidrs; the objects are shared, do not mutate them."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,9 +14,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     networking_v1beta1 = ERASED
 
 
-class IPAddressLister(Lister[networking_v1beta1.IPAddress]):
+class IPAddressLister(ClusterLister[networking_v1beta1.IPAddress]):
     """Cached ipaddresses; the objects are shared, do not mutate them."""
 
 
-class ServiceCIDRLister(Lister[networking_v1beta1.ServiceCIDR]):
+class ServiceCIDRLister(ClusterLister[networking_v1beta1.ServiceCIDR]):
     """Cached servicecidrs; the objects are shared, do not mutate them."""

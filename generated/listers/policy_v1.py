@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,5 +14,5 @@ else:  # model type arguments are erased at run time: no model is imported here
     policy_v1 = ERASED
 
 
-class PodDisruptionBudgetLister(Lister[policy_v1.PodDisruptionBudget]):
-    """Cached poddisruptionbudgets; the objects are shared, do not mutate them."""
+class PodDisruptionBudgetLister(NamespacedLister[policy_v1.PodDisruptionBudget]):
+    """Cached poddisruptionbudgets (`namespaced(ns)` gets); shared objects, do not mutate."""

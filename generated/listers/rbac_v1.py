@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister, NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,17 +14,17 @@ else:  # model type arguments are erased at run time: no model is imported here
     rbac_v1 = ERASED
 
 
-class ClusterRoleBindingLister(Lister[rbac_v1.ClusterRoleBinding]):
+class ClusterRoleBindingLister(ClusterLister[rbac_v1.ClusterRoleBinding]):
     """Cached clusterrolebindings; the objects are shared, do not mutate them."""
 
 
-class ClusterRoleLister(Lister[rbac_v1.ClusterRole]):
+class ClusterRoleLister(ClusterLister[rbac_v1.ClusterRole]):
     """Cached clusterroles; the objects are shared, do not mutate them."""
 
 
-class RoleBindingLister(Lister[rbac_v1.RoleBinding]):
-    """Cached rolebindings; the objects are shared, do not mutate them."""
+class RoleBindingLister(NamespacedLister[rbac_v1.RoleBinding]):
+    """Cached rolebindings (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class RoleLister(Lister[rbac_v1.Role]):
-    """Cached roles; the objects are shared, do not mutate them."""
+class RoleLister(NamespacedLister[rbac_v1.Role]):
+    """Cached roles (`namespaced(ns)` gets); shared objects, do not mutate."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister, NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,17 +14,17 @@ else:  # model type arguments are erased at run time: no model is imported here
     resource_v1 = ERASED
 
 
-class DeviceClassLister(Lister[resource_v1.DeviceClass]):
+class DeviceClassLister(ClusterLister[resource_v1.DeviceClass]):
     """Cached deviceclasses; the objects are shared, do not mutate them."""
 
 
-class ResourceClaimLister(Lister[resource_v1.ResourceClaim]):
-    """Cached resourceclaims; the objects are shared, do not mutate them."""
+class ResourceClaimLister(NamespacedLister[resource_v1.ResourceClaim]):
+    """Cached resourceclaims (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class ResourceClaimTemplateLister(Lister[resource_v1.ResourceClaimTemplate]):
-    """Cached resourceclaimtemplates; the objects are shared, do not mutate them."""
+class ResourceClaimTemplateLister(NamespacedLister[resource_v1.ResourceClaimTemplate]):
+    """Cached resourceclaimtemplates (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class ResourceSliceLister(Lister[resource_v1.ResourceSlice]):
+class ResourceSliceLister(ClusterLister[resource_v1.ResourceSlice]):
     """Cached resourceslices; the objects are shared, do not mutate them."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,9 +14,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     resource_v1alpha3 = ERASED
 
 
-class DeviceTaintRuleLister(Lister[resource_v1alpha3.DeviceTaintRule]):
+class DeviceTaintRuleLister(ClusterLister[resource_v1alpha3.DeviceTaintRule]):
     """Cached devicetaintrules; the objects are shared, do not mutate them."""
 
 
-class ResourcePoolStatusRequestLister(Lister[resource_v1alpha3.ResourcePoolStatusRequest]):
+class ResourcePoolStatusRequestLister(ClusterLister[resource_v1alpha3.ResourcePoolStatusRequest]):
     """Cached resourcepoolstatusrequests; the objects are shared, do not mutate them."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,5 +14,5 @@ else:  # model type arguments are erased at run time: no model is imported here
     scheduling_v1 = ERASED
 
 
-class PriorityClassLister(Lister[scheduling_v1.PriorityClass]):
+class PriorityClassLister(ClusterLister[scheduling_v1.PriorityClass]):
     """Cached priorityclasses; the objects are shared, do not mutate them."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,9 +14,9 @@ else:  # model type arguments are erased at run time: no model is imported here
     scheduling_v1alpha2 = ERASED
 
 
-class PodGroupLister(Lister[scheduling_v1alpha2.PodGroup]):
-    """Cached podgroups; the objects are shared, do not mutate them."""
+class PodGroupLister(NamespacedLister[scheduling_v1alpha2.PodGroup]):
+    """Cached podgroups (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class WorkloadLister(Lister[scheduling_v1alpha2.Workload]):
-    """Cached workloads; the objects are shared, do not mutate them."""
+class WorkloadLister(NamespacedLister[scheduling_v1alpha2.Workload]):
+    """Cached workloads (`namespaced(ns)` gets); shared objects, do not mutate."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister, NamespacedLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,25 +14,25 @@ else:  # model type arguments are erased at run time: no model is imported here
     storage_v1 = ERASED
 
 
-class CSIDriverLister(Lister[storage_v1.CSIDriver]):
+class CSIDriverLister(ClusterLister[storage_v1.CSIDriver]):
     """Cached csidrivers; the objects are shared, do not mutate them."""
 
 
-class CSINodeLister(Lister[storage_v1.CSINode]):
+class CSINodeLister(ClusterLister[storage_v1.CSINode]):
     """Cached csinodes; the objects are shared, do not mutate them."""
 
 
-class CSIStorageCapacityLister(Lister[storage_v1.CSIStorageCapacity]):
-    """Cached csistoragecapacities; the objects are shared, do not mutate them."""
+class CSIStorageCapacityLister(NamespacedLister[storage_v1.CSIStorageCapacity]):
+    """Cached csistoragecapacities (`namespaced(ns)` gets); shared objects, do not mutate."""
 
 
-class StorageClassLister(Lister[storage_v1.StorageClass]):
+class StorageClassLister(ClusterLister[storage_v1.StorageClass]):
     """Cached storageclasses; the objects are shared, do not mutate them."""
 
 
-class VolumeAttachmentLister(Lister[storage_v1.VolumeAttachment]):
+class VolumeAttachmentLister(ClusterLister[storage_v1.VolumeAttachment]):
     """Cached volumeattachments; the objects are shared, do not mutate them."""
 
 
-class VolumeAttributesClassLister(Lister[storage_v1.VolumeAttributesClass]):
+class VolumeAttributesClassLister(ClusterLister[storage_v1.VolumeAttributesClass]):
     """Cached volumeattributesclasses; the objects are shared, do not mutate them."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,5 +14,5 @@ else:  # model type arguments are erased at run time: no model is imported here
     storage_v1beta1 = ERASED
 
 
-class VolumeAttributesClassLister(Lister[storage_v1beta1.VolumeAttributesClass]):
+class VolumeAttributesClassLister(ClusterLister[storage_v1beta1.VolumeAttributesClass]):
     """Cached volumeattributesclasses; the objects are shared, do not mutate them."""

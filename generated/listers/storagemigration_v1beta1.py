@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubetyped.cache import Lister
+from kubetyped.cache import ClusterLister
 from kubetyped.typed.erased import ERASED
 
 if TYPE_CHECKING:
@@ -14,5 +14,7 @@ else:  # model type arguments are erased at run time: no model is imported here
     storagemigration_v1beta1 = ERASED
 
 
-class StorageVersionMigrationLister(Lister[storagemigration_v1beta1.StorageVersionMigration]):
+class StorageVersionMigrationLister(
+    ClusterLister[storagemigration_v1beta1.StorageVersionMigration]
+):
     """Cached storageversionmigrations; the objects are shared, do not mutate them."""

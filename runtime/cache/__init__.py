@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kubetyped.cache.async_listwatch import AsyncListWatch, AsyncTweakedListWatch
-from kubetyped.cache.backoff import Backoff
 from kubetyped.cache.errors import CacheError, NotCachedError, TransformError, WatchClosedError
 from kubetyped.cache.factory import (
     AsyncSharedInformerFactory,
@@ -18,7 +17,7 @@ from kubetyped.cache.informer import (
     InformerStateError,
     SharedIndexInformer,
 )
-from kubetyped.cache.lister import Lister
+from kubetyped.cache.lister import ClusterLister, Lister, NamespacedLister, NamespaceLister
 from kubetyped.cache.meta import (
     ObjectMeta,
     ObjectMetaError,
@@ -47,8 +46,8 @@ __all__ = [
     "AsyncSharedIndexInformer",
     "AsyncSharedInformerFactory",
     "AsyncTweakedListWatch",
-    "Backoff",
     "CacheError",
+    "ClusterLister",
     "DeletedFinalStateUnknown",
     "FactoryShutDownError",
     "FuncHandler",
@@ -61,6 +60,8 @@ __all__ = [
     "ListResult",
     "ListWatch",
     "Lister",
+    "NamespaceLister",
+    "NamespacedLister",
     "NotCachedError",
     "ObjectMeta",
     "ObjectMetaError",

@@ -10,6 +10,7 @@ from kubetyped.errors import (
     ExpiredError,
     InvalidError,
     KubetypedError,
+    NotFoundError,
     ResourceVersionTooLargeError,
     TooManyRequestsError,
     TransportError,
@@ -20,15 +21,13 @@ class CacheError(KubetypedError):
     """Base class of cache errors."""
 
 
-class NotCachedError(CacheError, KeyError):
-    """A lister lookup found no object under the key."""
+class NotCachedError(NotFoundError, CacheError):
+    """A lister lookup found no object under the key (a ``NotFoundError``, as client-go's
+    listers return ``errors.NewNotFound``; ``key`` is the store key)."""
 
     def __init__(self, key: str) -> None:
-        super().__init__(f"object {key!r} is not in the cache")
+        super().__init__(404, "NotFound", f"object {key!r} is not in the cache")
         self.key = key
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 class TransformError(CacheError):

@@ -17,7 +17,7 @@ and asyncio drivers only perform the calls. Behaviour follows client-go's reflec
   reported through ``on_error`` and skipped (a DELETED one still leaves the cache); a list whose
   transform or store replace fails is reported and retried with backoff; an ``on_error`` that
   raises is logged;
-* backoff (``Backoff``) resets once the server answers again: a list succeeding after failed
+* backoff (``kubetyped.backoff.BackoffManager``) resets once the server answers again: a list succeeding after failed
   ones, or the first event of a watch; while the server is unreachable (refused, reset, timed
   out) the delay is capped at ``CONNECTION_BACKOFF_CAP`` so recovery is noticed within seconds;
 * health: ``last_sync_time``, ``last_watch_progress``, ``last_error``/``last_error_time``
@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kubetyped.cache.backoff import Backoff
+from kubetyped.backoff import BackoffManager
 from kubetyped.cache.errors import (
     ErrorKind,
     TransformError,
@@ -96,7 +96,7 @@ class ReflectorCore:
     clock: Callable[[], float] = field(default=lambda: 0.0)
     rand: Callable[[], float] = field(default=random.random)
     on_error: Callable[[BaseException], None] | None = None
-    backoff: Backoff | None = None
+    backoff: BackoffManager | None = None
     #: seconds without any byte before a watch is abandoned (and the informer relists);
     #: None: ``kubetyped.request.watch_idle_timeout``'s default (150 s, bookmarks are on)
     watch_idle_timeout: float | None = None
@@ -125,7 +125,7 @@ class ReflectorCore:
 
     def __post_init__(self) -> None:
         if self.backoff is None:
-            self.backoff = Backoff(clock=self.clock, rand=self.rand)
+            self.backoff = BackoffManager(clock=self.clock, rand=self.rand)
 
     # ---- decisions ----------------------------------------------------------------------
     def relist_resource_version(self) -> str:

@@ -10,17 +10,17 @@
 
 `fn` runs up to `backoff.steps` times, sleeping between attempts; any other error is raised at
 once, and after the last attempt the last `ConflictError` is raised. The delay schedule is a pure
-function (`backoff.delays`); `async_retry` drives it and `sync_retry` is generated from it.
+function (`kubetyped.backoff.delays`); `async_retry` drives it and `sync_retry` is generated from it.
 """
 
-from kubetyped.retry_conflict.async_retry import async_retry_on_conflict
-from kubetyped.retry_conflict.backoff import (
+from kubetyped.backoff import (
     DEFAULT_BACKOFF,
     DEFAULT_RETRY,
     Backoff,
     BackoffError,
     delays,
 )
+from kubetyped.retry_conflict.async_retry import async_retry_on_conflict
 from kubetyped.retry_conflict.sync_retry import retry_on_conflict
 
 __all__ = [

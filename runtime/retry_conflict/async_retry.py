@@ -6,9 +6,9 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from kubetyped.backoff import DEFAULT_RETRY, Backoff, delays
 from kubetyped.concurrency import async_sleep
 from kubetyped.errors import ConflictError
-from kubetyped.retry_conflict.backoff import DEFAULT_RETRY, Backoff, delays
 
 T = TypeVar("T")
 

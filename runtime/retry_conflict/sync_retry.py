@@ -8,9 +8,9 @@ import random
 from collections.abc import Callable
 from typing import TypeVar
 
+from kubetyped.backoff import DEFAULT_RETRY, Backoff, delays
 from kubetyped.concurrency import sleep
 from kubetyped.errors import ConflictError
-from kubetyped.retry_conflict.backoff import DEFAULT_RETRY, Backoff, delays
 
 T = TypeVar("T")
 

@@ -14,8 +14,9 @@ from kubetyped.cache import (
     AsyncSharedIndexInformer,
     AsyncSharedInformerFactory,
     AsyncTweakedListWatch,
+    ClusterLister,
     InformerOptions,
-    Lister,
+    NamespacedLister,
     SharedIndexInformer,
     SharedInformerFactory,
     TweakedListWatch,
@@ -29,6 +30,8 @@ from kubetyped.typed.listwatch import AsyncTypedListWatch, TypedListWatch
 from kubetyped.typed.resource import ResourceInfo, resolve_reference
 
 T = TypeVar("T")
+#: The generated lister class of a resource (a `NamespacedLister` or a `ClusterLister`).
+L = TypeVar("L", bound="NamespacedLister[Any] | ClusterLister[Any]")
 InformerT = TypeVar("InformerT", bound="SharedIndexInformer[Any] | AsyncSharedIndexInformer[Any]")
 F = TypeVar("F", "InformerFactoryBase", "AsyncInformerFactoryBase")
 
@@ -41,11 +44,11 @@ def _indexers(info: ResourceInfo) -> dict[str, Any]:
     return {NAMESPACE_INDEX: namespace_index_func} if info.namespaced else {}
 
 
-class _TypedInformerBase(Generic[T, InformerT]):
+class _TypedInformerBase(Generic[T, InformerT, L]):
     """One resource's shared informer (from the factory) and lister; mode-neutral."""
 
     resource: ResourceInfo
-    lister_class: type[Lister[Any]] = Lister
+    lister_class: type[L]
     # the thread or asyncio flavour of each part, set by the two subclasses
     _list_watch: Any
     _tweaked: Any
@@ -70,13 +73,15 @@ class _TypedInformerBase(Generic[T, InformerT]):
         informer: InformerT = self._factory.informer_for(informer_key(info), new)
         return informer
 
-    def lister(self) -> Lister[T]:
-        """Read-only views of the cached objects (do not mutate them)."""
-        lister: Lister[T] = self.lister_class(self.informer().indexer)
-        return lister
+    def lister(self) -> L:
+        """The resource's lister over the shared cache (client-go ``<Kind>Informer.Lister``):
+        a namespaced resource's has ``namespaced(ns).get(name)``, a cluster-scoped one's
+        ``get(name)``; misses raise ``NotCachedError`` (a ``NotFoundError``). The objects are
+        shared: do not mutate them."""
+        return self.lister_class(self.informer().indexer)
 
 
-class TypedInformer(_TypedInformerBase[T, SharedIndexInformer[T]]):
+class TypedInformer(_TypedInformerBase[T, SharedIndexInformer[T], L]):
     """The shared informer and lister of one resource (thread mode)."""
 
     _list_watch = TypedListWatch
@@ -87,7 +92,7 @@ class TypedInformer(_TypedInformerBase[T, SharedIndexInformer[T]]):
         super().__init__(factory)
 
 
-class AsyncTypedInformer(_TypedInformerBase[T, AsyncSharedIndexInformer[T]]):
+class AsyncTypedInformer(_TypedInformerBase[T, AsyncSharedIndexInformer[T], L]):
     """The shared informer and lister of one resource (asyncio)."""
 
     _list_watch = AsyncTypedListWatch

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from kubetyped import errors
+from kubetyped.backoff import BackoffManager
 from kubetyped.cache import ListResult, WatchEvent
-from kubetyped.cache.backoff import Backoff
 from kubetyped.cache.reflector_core import ListCall, ReflectorCore, Sleep, WatchCall
 from kubetyped.errors import ApiError, api_error_from_status
 
@@ -210,7 +210,7 @@ def test_very_short_empty_watch_counts_as_failure() -> None:
 def test_backoff_sequence_with_jitter_bounds_and_reset() -> None:
     clock = Clock()
     for rand in (0.0, 0.999):
-        b = Backoff(clock=clock, rand=lambda r=rand: r)
+        b = BackoffManager(clock=clock, rand=lambda r=rand: r)
         bases = [0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 30.0, 30.0]
         for base in bases:
             delay = b.next_delay()
