@@ -1,9 +1,7 @@
-"""The kubetyped generator: snapshots, generator model, rendering, diff."""
+"""The kubetyped generator: snapshots, generator model, rendering, diff.
 
-try:
-    import jinja2  # noqa: F401 - the generator's templates
-except ModuleNotFoundError as _missing:  # pragma: no cover - exercised in a subprocess test
-    raise ModuleNotFoundError(
-        "the kubetyped generator needs its extra: pip install 'kubetyped[codegen]'",
-        name=_missing.name,
-    ) from None
+Rendering (``generate``, ``verify``) needs jinja2, the ``kubetyped[codegen]`` extra; the rest
+(``kubetyped --version``, ``snapshot``, ``diff``) runs on the plain install.
+"""
+
+MISSING_EXTRA = "the kubetyped generator needs its extra: pip install 'kubetyped[codegen]'"

@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 import kubetyped.generated
+from kubetyped.codegen import MISSING_EXTRA
 from kubetyped.codegen.crd.cli import add_crd_options, crd_mode, extend_generate, render_crd_files
 from kubetyped.codegen.diff import register_cli as register_diff_cli
 from kubetyped.codegen.errors import CodegenError
@@ -23,9 +24,7 @@ from kubetyped.codegen.ir import ApiSpec, VersionInfo
 from kubetyped.codegen.layout import is_snapshot
 from kubetyped.codegen.load_v2 import load_v2
 from kubetyped.codegen.load_v3 import load_v3
-from kubetyped.codegen.render_clients import render_clients
 from kubetyped.codegen.render_context import DEFAULT_PACKAGE, RenderContext, Renderer
-from kubetyped.codegen.render_models import render_models
 from kubetyped.codegen.specs import (
     latest_snapshot,
     resolve_spec,
@@ -39,11 +38,22 @@ EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
 # the package folder of the committed clientset (in a checkout: generated/)
 DEFAULT_OUT = Path(kubetyped.generated.__file__).resolve().parent
 
-#: Every renderer ``generate`` runs: ``(ApiSpec, RenderContext) -> {relative path: text}``.
-RENDERERS: tuple[tuple[str, Renderer], ...] = (
-    ("models", render_models),
-    ("clients", render_clients),
-)
+
+def renderers() -> tuple[tuple[str, Renderer], ...]:
+    """Every renderer ``generate`` runs: ``(ApiSpec, RenderContext) -> {relative path: text}``.
+
+    Imported on first use: rendering needs jinja2 (the ``kubetyped[codegen]`` extra), while
+    ``--version``, ``snapshot`` and ``diff`` work with the plain ``pip install kubetyped``.
+    Raises ``CodegenError`` naming the extra when jinja2 is missing.
+    """
+    try:
+        from kubetyped.codegen.render_clients import render_clients
+        from kubetyped.codegen.render_models import render_models
+    except ModuleNotFoundError as error:
+        if error.name not in ("jinja2", "markupsafe"):
+            raise
+        raise CodegenError(MISSING_EXTRA) from None
+    return (("models", render_models), ("clients", render_clients))
 
 
 def progress(message: str) -> None:
@@ -124,7 +134,7 @@ def load_spec(spec: Path | str | None, kubernetes_version: str | None = None) ->
 
 def render(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
     files: dict[str, str] = {}
-    for name, renderer in RENDERERS:
+    for name, renderer in renderers():
         for path, text in renderer(spec, ctx).items():
             if path in files:
                 raise CodegenError(f"{path}: rendered by two renderers (second: {name})")

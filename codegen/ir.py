@@ -89,6 +89,10 @@ class Extensions:
     int_or_string: bool = False
     preserve_unknown_fields: bool = False
     embedded_resource: bool = False
+    #: CEL rules (``x-kubernetes-validations``), each as canonical JSON (CRDs)
+    validations: tuple[str, ...] = ()
+    #: the CRD ``default`` as canonical JSON (the apiserver applies it; CRDs only)
+    default: str | None = None
 
 
 NO_EXTENSIONS = Extensions()

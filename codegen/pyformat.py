@@ -31,6 +31,8 @@ class Brackets:
     close: str
     display: bool = False
     one_tuple: bool = False
+    #: a ``def``'s parameters: a lone one split onto its own line keeps a trailing comma
+    parameters: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ def layout(doc: Doc, indent: int, suffix: str = "", *, split: bool = False) -> l
     joined = ", ".join(flat(i) for i in doc.items)
     one_per_line = doc.one_tuple or (doc.display and len(doc.items) > 1)
     if len(doc.items) == 1 and not one_per_line:
-        body = layout(doc.items[0], inner)
+        body = layout(doc.items[0], inner, "," if doc.parameters else "")
     elif not one_per_line and inner + len(joined) <= LINE:
         body = [" " * inner + joined]
     else:

@@ -117,7 +117,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _signature(name: str, params: list[str], returns: str) -> Brackets:
-    return Brackets(f"def {name}(", tuple(params), f") -> {returns}:")
+    return Brackets(f"def {name}(", tuple(params), f") -> {returns}:", parameters=True)
 
 
 def _subresource_models(ctx: RenderContext, view: ResourceView) -> Brackets:
@@ -313,4 +313,6 @@ def render_clients(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
         template = name.replace("/", "_").replace(".py", ".py.jinja")
         files[name] = env.get_template(template).render(context_all)
     files["__init__.py"] = env.get_template("package___init__.py.jinja").render(context_all)
+    # PEP 561: installed, the package's types are read by mypy and pyright (not "partial").
+    files["py.typed"] = f"{HEADER}\n"
     return files

@@ -176,17 +176,35 @@ def extension_dict(ext: Extensions) -> dict[str, object]:
         "x-kubernetes-int-or-string": ext.int_or_string or None,
         "x-kubernetes-preserve-unknown-fields": ext.preserve_unknown_fields or None,
         "x-kubernetes-embedded-resource": ext.embedded_resource or None,
+        "x-kubernetes-validations": [json.loads(r) for r in ext.validations] or None,
+        "default": json.loads(ext.default) if ext.default is not None else None,
     }
     return {k: v for k, v in sorted(found.items()) if v is not None}
 
 
 def _literal(value: object) -> str:
     """A Python literal of JSON-ish data in ruff's style (double quotes, True)."""
-    if value is True:
-        return "True"
+    if value is True or value is False or value is None:
+        return repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(_literal(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    text = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.count('"') > value.count("'"):
+        # the quotes needing fewer escapes, as ruff format picks them
+        return "'" + text[1:-1].replace('\\"', '"').replace("'", "\\'") + "'"
+    return text
+
+
+def _literal_doc(value: object) -> Doc:
+    """``_literal`` as a layout document: lists and dicts split the way ruff splits them."""
+    if isinstance(value, list) and value:
+        return Brackets("[", tuple(_literal_doc(v) for v in value), "]", display=True)
+    if isinstance(value, dict) and value:
+        items = tuple(prefixed(_literal_doc(v), f"{_literal(k)}: ") for k, v in value.items())
+        return Brackets("{", items, "}", display=True)
+    return _literal(value)
 
 
 def field_lines(prop: Property, spec: ApiSpec, imports: _Imports) -> list[str]:
@@ -206,7 +224,7 @@ def field_lines(prop: Property, spec: ApiSpec, imports: _Imports) -> list[str]:
         args += [f"validation_alias={wire}", f"serialization_alias={wire}"]
     extra = extension_dict(prop.extensions)
     if extra:
-        entries = tuple(f"{_literal(k)}: {_literal(v)}" for k, v in extra.items())
+        entries = tuple(prefixed(_literal_doc(v), f"{_literal(k)}: ") for k, v in extra.items())
         args.append(Brackets("json_schema_extra={", entries, "}", display=True))
     value: Doc | None
     if not args:
@@ -236,8 +254,13 @@ def _assignment(target: str, type_text: str, value: Doc | None, indent: int) -> 
     opening = value.open if isinstance(value, Brackets) else flat(value)
     if indent + len(head) + len(opening) <= _LINE:
         return layout(prefixed(value, head), indent)
-    if indent + len(head) + 1 <= _LINE:
+    if indent + len(head) + 1 <= _LINE and (
+        max(len(line) for line in layout(value, indent + 4)) <= _LINE
+        or isinstance(parse_type(type_text), Alternatives | Brackets)
+    ):
         return [f"{pad}{head}(", *layout(value, indent + 4), f"{pad})"]  # parenthesise the value
+    if indent + len(head) + 1 <= _LINE:  # too long anyway (a long CEL rule): ruff hugs the call
+        return layout(prefixed(value, head), indent, split=True)
     hint = parse_type(type_text)  # the annotation itself is too long
     if isinstance(hint, Alternatives):  # parenthesised, split at `|`
         return [
@@ -277,7 +300,7 @@ def apply_configuration_lines(schema: Schema, spec: ApiSpec, imports: _Imports) 
         for key, type_text in keys:
             lines += _assignment(key, type_text, None, 8)
         return lines
-    entries = tuple(f"{_literal(k)}: {t}" for k, t in keys)
+    entries = tuple(prefixed(parse_type(t), f"{_literal(k)}: ") for k, t in keys)
     call = Brackets(
         "TypedDict(",
         (_literal(name), Brackets("{", entries, "}", display=True), "total=False"),
@@ -377,7 +400,7 @@ def render_models(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
         names = NameRegistry(f"module models/{module}")
         for schema in schemas:
             names.claim(schema.class_name, schema.name)
-        for schema in sorted(schemas, key=lambda s: s.class_name):
+        for schema in sorted(schemas, key=lambda s: (not s.class_name.isupper(), s.class_name)):
             submodule = registry.claim(module_file_name(schema.class_name), schema.name)
             files[f"models/{module}/{submodule}.py"] = render_class(schema, spec, ctx)
             configuration = names.claim(apply_name(schema.class_name), f"{schema.name} (apply)")
@@ -386,7 +409,7 @@ def render_models(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
             "models_package.py.jinja"
         ).render(
             docstring=f"Models of {_api_version(module, schemas)}.",
-            exports=sorted(exports),
+            exports=sorted(exports, key=lambda e: (not e[0].isupper(), e)),  # ruff's RUF022
             import_lines=[_reexport_line(c, m) for c, m in sorted(exports, key=lambda e: e[1])],
         )
     return files

@@ -33,6 +33,8 @@ from kubetyped.codegen.naming import (
 )
 
 DEFINITIONS_PREFIX = "#/definitions/"
+#: where the CRD hoister keeps a property's ``default`` (built-in specs' defaults are dropped)
+CRD_DEFAULT = "x-kubetyped-default"
 _PRIMITIVES = frozenset({"string", "integer", "number", "boolean"})
 
 
@@ -58,6 +60,16 @@ def extensions(raw: Mapping[str, Any]) -> Extensions:
         int_or_string=bool(raw.get("x-kubernetes-int-or-string", False)),
         preserve_unknown_fields=bool(raw.get("x-kubernetes-preserve-unknown-fields", False)),
         embedded_resource=bool(raw.get("x-kubernetes-embedded-resource", False)),
+        validations=tuple(
+            json.dumps(rule, sort_keys=True, ensure_ascii=False)
+            for rule in raw.get("x-kubernetes-validations") or ()
+            if isinstance(rule, Mapping)
+        ),
+        default=(
+            json.dumps(raw[CRD_DEFAULT], sort_keys=True, ensure_ascii=False)
+            if CRD_DEFAULT in raw
+            else None
+        ),
     )
     return NO_EXTENSIONS if found == NO_EXTENSIONS else found
 

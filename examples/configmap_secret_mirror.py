@@ -33,6 +33,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from _support import ensure_namespace
+
 from kubetyped.cache import DeletedFinalStateUnknown, meta_namespace_key, split_meta_namespace_key
 from kubetyped.errors import AlreadyExistsError, ConflictError, NotFoundError
 from kubetyped.events import EventRecorder, RestEventSink
@@ -367,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     timer = threading.Timer(args.seconds, stop.set)
     timer.start()
     with Clientset.from_kubeconfig(args.kubeconfig, context=args.context) as clientset:
+        ensure_namespace(clientset.rest, args.namespace)
         controller = MirrorController(
             clientset,
             args.namespace,

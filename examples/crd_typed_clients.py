@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from _support import ensure_namespace
 
 from kubetyped.codegen.cli import main as kubetyped_cli
 from kubetyped.errors import InvalidError
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generated {PACKAGE} in {out}")
 
     with Clientset.from_kubeconfig(args.kubeconfig, context=args.context) as clientset:
+        ensure_namespace(clientset.rest, args.namespace)
         install_crd(clientset)
         # The generated clientset shares the REST client (and rate limiter) of the built-ins.
         widgets = widgets_client.Clientset(clientset.rest).examples_kubetyped_io_v1.widgets(

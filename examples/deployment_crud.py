@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from _support import ensure_namespace
+
 from kubetyped.generated import Clientset
 from kubetyped.generated.models import apps_v1, core_v1, meta_v1
 from kubetyped.retry_conflict import retry_on_conflict
@@ -61,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with Clientset.from_kubeconfig(args.kubeconfig, context=args.context) as clientset:
+        ensure_namespace(clientset.rest, args.namespace)
         deployments = clientset.apps_v1.deployments(args.namespace)
 
         # 1. Create.

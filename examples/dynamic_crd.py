@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import yaml
+from _support import ensure_namespace
 
 from kubetyped.config import load_kubeconfig
 from kubetyped.discovery import DiscoveryClient
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
     config = load_kubeconfig(args.kubeconfig, context=args.context)
     with RESTClient.from_config(config) as rest:
+        ensure_namespace(rest, args.namespace)
         client = DynamicClient(rest, DiscoveryClient(rest))
         print(f"CRD {install_crd(client)} is established")
 

@@ -16,6 +16,8 @@ import threading
 import time
 from typing import Any
 
+from _support import ensure_namespace
+
 from kubetyped.generated import Clientset, SharedInformerFactory
 from kubetyped.generated.models import core_v1, meta_v1
 
@@ -34,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with Clientset.from_kubeconfig(args.kubeconfig, context=args.context) as clientset:
+        ensure_namespace(clientset.rest, args.namespace)
         factory = SharedInformerFactory(clientset, namespace=args.namespace)
         config_maps = factory.core_v1.config_maps()
         marker = f"informer-example-{int(time.time())}"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from _support import ensure_namespace
 
 from kubetyped.config import load_kubeconfig
 from kubetyped.discovery import DiscoveryClient
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
     config = load_kubeconfig(args.kubeconfig, context=args.context)
     with RESTClient.from_config(config) as rest:
+        ensure_namespace(rest, args.namespace)
         client = DynamicClient(rest, DiscoveryClient(rest))
         for document in load_documents(args.manifest):
             resource = client.resource_for_kind(document["apiVersion"], document["kind"])

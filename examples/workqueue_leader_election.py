@@ -21,6 +21,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from _support import ensure_namespace
+
 from kubetyped.cache import meta_namespace_key, split_meta_namespace_key
 from kubetyped.generated import Clientset, SharedInformerFactory
 from kubetyped.leaderelection import (
@@ -119,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with Clientset.from_kubeconfig(args.kubeconfig, context=args.context) as clientset:
+        ensure_namespace(clientset.rest, args.namespace)
         controller = Controller(clientset, args.namespace, args.identity, args.max_items)
         stopped_leading = threading.Event()
         config = LeaderElectionConfig(

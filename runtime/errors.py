@@ -308,6 +308,45 @@ class ConflictError(ApiError):
     """409 Conflict: stale resourceVersion on update, or an apply conflict."""
 
 
+class ApplyConflictError(ConflictError):
+    """409 from a server-side apply that would take fields other field managers own.
+
+    `conflicts` lists ``(manager, field)`` pairs from the `Status` causes
+    (``FieldManagerConflict``); the message names them and the two ways out: re-apply with
+    ``force=True`` to take ownership, or leave those fields out of the applied object
+    (https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts).
+    """
+
+    @property
+    def conflicts(self) -> list[tuple[str, str]]:
+        return _apply_conflicts(self.causes)
+
+
+def _apply_conflicts(causes: list[dict[str, _Any]]) -> list[tuple[str, str]]:
+    found = []
+    for cause in causes:
+        if cause.get("reason") != "FieldManagerConflict":
+            continue
+        text = str(cause.get("message", ""))
+        match = _re.search(r'conflict with "([^"]*)"', text)
+        manager = match.group(1) if match else text
+        found.append((manager, str(cause.get("field", ""))))
+    return found
+
+
+def _apply_conflict_message(conflicts: list[tuple[str, str]]) -> str:
+    by_manager: dict[str, list[str]] = {}
+    for manager, field in conflicts:
+        by_manager.setdefault(manager, []).append(field)
+    owners = "; ".join(
+        f'"{manager}" owns {", ".join(fields)}' for manager, fields in by_manager.items()
+    )
+    return (
+        f"apply conflicts with other field managers: {owners}. Re-apply with force=True to take "
+        "these fields over, or leave them out of the applied object"
+    )
+
+
 class ExpiredError(ApiError):
     """410 Expired/Gone: the resourceVersion or continue token is too old; relist."""
 
@@ -450,6 +489,10 @@ def _error_class(code: int, reason: str, status: dict[str, _Any]) -> type[ApiErr
     details = status.get("details")
     causes = details.get("causes") if isinstance(details, dict) else None
     if isinstance(causes, list) and any(
+        isinstance(c, dict) and c.get("reason") == "FieldManagerConflict" for c in causes
+    ):
+        return ApplyConflictError
+    if isinstance(causes, list) and any(
         isinstance(c, dict) and c.get("type") == "ResourceVersionTooLarge" for c in causes
     ):
         return ResourceVersionTooLargeError
@@ -511,6 +554,10 @@ def api_error_from_response(
         not_served = _not_served_message(path)
         if not_served is not None:
             cls, message = NotServedError, not_served
+    if cls is ApplyConflictError:
+        details = status.get("details") or {}
+        causes = [c for c in details.get("causes", ()) if isinstance(c, dict)]
+        message = _apply_conflict_message(_apply_conflicts(causes))
     reason = reason or _REASON_PHRASES.get(code, "Unknown")
     return cls(
         code,

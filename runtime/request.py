@@ -141,12 +141,37 @@ def _enum_value(enum_cls: type[enum.StrEnum], value: str, field: str) -> str:
         raise RequestBuildError(f"{field} must be one of {allowed}, not {value!r}") from None
 
 
+#: A label or field selector: the string form (``"app=web,tier!=db"``) or an equality map
+#: (``{"app": "web"}``, client-go ``labels.SelectorFromSet``/``fields.SelectorFromSet``).
+SelectorArg = str | Mapping[str, str]
+
+
+def selector_text(selector: SelectorArg | None, what: str = "label_selector") -> str | None:
+    """The query-string form of a selector; a map becomes ``k1=v1,k2=v2`` (keys sorted).
+
+    Raises ``RequestBuildError`` for a map key or value that cannot be spelled that way.
+    """
+    if selector is None or isinstance(selector, str):
+        return selector or None
+    parts = []
+    for key, value in sorted(selector.items()):
+        if not isinstance(key, str) or not key or not isinstance(value, str):
+            raise RequestBuildError(f"{what}: {key!r}: {value!r} is not a string pair")
+        if any(c in key + value for c in ",=! ") or any(c in key for c in "()"):
+            raise RequestBuildError(
+                f"{what}: {key!r}: {value!r} cannot be an equality requirement; use a string "
+                "selector for set-based requirements"
+            )
+        parts.append(f"{key}={value}")
+    return ",".join(parts) or None
+
+
 @dataclass(frozen=True)
 class ListOptions:
-    """Query options of list, watch and deletecollection."""
+    """Query options of list, watch and deletecollection; selectors as strings or maps."""
 
-    label_selector: str | None = None
-    field_selector: str | None = None
+    label_selector: SelectorArg | None = None
+    field_selector: SelectorArg | None = None
     limit: int | None = None
     continue_: str | None = None
     resource_version: str | None = None
@@ -161,10 +186,12 @@ class ListOptions:
 
     def params(self) -> dict[str, str]:
         params: dict[str, str] = {}
-        if self.label_selector:
-            params["labelSelector"] = self.label_selector
-        if self.field_selector:
-            params["fieldSelector"] = self.field_selector
+        label_selector = selector_text(self.label_selector)
+        if label_selector:
+            params["labelSelector"] = label_selector
+        field_selector = selector_text(self.field_selector, "field_selector")
+        if field_selector:
+            params["fieldSelector"] = field_selector
         if self.limit is not None:
             if self.limit < 0:
                 raise RequestBuildError(f"limit must not be negative: {self.limit}")

@@ -38,7 +38,7 @@ from typing import Any
 
 from kubetyped.codegen.crd.errors import CrdError
 from kubetyped.codegen.naming import snake_case
-from kubetyped.codegen.schemas import DEFINITIONS_PREFIX
+from kubetyped.codegen.schemas import CRD_DEFAULT, DEFINITIONS_PREFIX
 
 COMPONENTS = "#/components/schemas/"
 TIME = "io.k8s.apimachinery.pkg.apis.meta.v1.Time"
@@ -198,6 +198,10 @@ class Hoister:
         out.update({k: merged[k] for k in _EXTENSIONS if k in merged})
         if isinstance(merged.get("enum"), list):
             out["enum"] = list(merged["enum"])
+        if "default" in merged:
+            out[CRD_DEFAULT] = merged["default"]
+        if isinstance(merged.get("x-kubernetes-validations"), list):
+            out["x-kubernetes-validations"] = merged["x-kubernetes-validations"]
         if "$ref" in merged:
             out["$ref"] = self._ref(str(merged["$ref"]), path)
             return out

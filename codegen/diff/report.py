@@ -28,6 +28,10 @@ _KINDS_SHOWN = 3
 GITHUB_ERRORS = 10
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def _side(label: str, version: str) -> str:
     return version if not label or label == version else f"{label} ({version})"
 
@@ -166,12 +170,14 @@ def render_markdown(result: DiffResult) -> str:
         lines.append("")
     non_breaking = _severity(result, Severity.NON_BREAKING)
     if non_breaking:
-        lines += ["<details>", f"<summary>{len(non_breaking)} non-breaking changes</summary>", ""]
+        summary_line = _plural(len(non_breaking), "non-breaking change")
+        lines += ["<details>", f"<summary>{summary_line}</summary>", ""]
         lines += _table(non_breaking, result, with_breaks=False)
         lines += ["", "</details>", ""]
     informational = _severity(result, Severity.INFORMATIONAL)
     if informational:
-        lines += ["<details>", f"<summary>{len(informational)} informational changes</summary>", ""]
+        summary_line = _plural(len(informational), "informational change")
+        lines += ["<details>", f"<summary>{summary_line}</summary>", ""]
         for category, reason, items in _by_category(informational):
             listing = ", ".join(f"`{_cell(c.api_version + ' ' + c.location)}`" for c in items)
             lines.append(f"- **{category}** ({len(items)}; {_cell(reason)}): {listing}")
@@ -262,7 +268,7 @@ def github_annotations(result: DiffResult, failed: bool | None = None) -> str:
             _annotation(
                 level,
                 "API diff",
-                f"{rest} more breaking changes in {len(groups) - room} more kinds; "
+                f"{_plural(rest, 'more breaking change')} in {_plural(len(groups) - room, 'more kind')}; "
                 "see the job summary",
             )
         )

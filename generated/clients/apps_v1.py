@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -290,36 +290,40 @@ class AsyncStatefulSetClient(
 class AppsV1Client(GroupClient[RESTClient]):
     """The resources of apps/v1."""
 
-    def controller_revisions(self, namespace: str | AllNamespaces) -> ControllerRevisionClient:
-        return ControllerRevisionClient(self._rest, namespace)
+    def controller_revisions(
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
+    ) -> ControllerRevisionClient:
+        return ControllerRevisionClient(self._rest, self._bind(namespace))
 
-    def daemon_sets(self, namespace: str | AllNamespaces) -> DaemonSetClient:
-        return DaemonSetClient(self._rest, namespace)
+    def daemon_sets(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> DaemonSetClient:
+        return DaemonSetClient(self._rest, self._bind(namespace))
 
-    def deployments(self, namespace: str | AllNamespaces) -> DeploymentClient:
-        return DeploymentClient(self._rest, namespace)
+    def deployments(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> DeploymentClient:
+        return DeploymentClient(self._rest, self._bind(namespace))
 
-    def replica_sets(self, namespace: str | AllNamespaces) -> ReplicaSetClient:
-        return ReplicaSetClient(self._rest, namespace)
+    def replica_sets(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> ReplicaSetClient:
+        return ReplicaSetClient(self._rest, self._bind(namespace))
 
-    def stateful_sets(self, namespace: str | AllNamespaces) -> StatefulSetClient:
-        return StatefulSetClient(self._rest, namespace)
+    def stateful_sets(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> StatefulSetClient:
+        return StatefulSetClient(self._rest, self._bind(namespace))
 
 
 class AsyncAppsV1Client(GroupClient[AsyncRESTClient]):
     """The resources of apps/v1."""
 
-    def controller_revisions(self, namespace: str | AllNamespaces) -> AsyncControllerRevisionClient:
-        return AsyncControllerRevisionClient(self._rest, namespace)
+    def controller_revisions(
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
+    ) -> AsyncControllerRevisionClient:
+        return AsyncControllerRevisionClient(self._rest, self._bind(namespace))
 
-    def daemon_sets(self, namespace: str | AllNamespaces) -> AsyncDaemonSetClient:
-        return AsyncDaemonSetClient(self._rest, namespace)
+    def daemon_sets(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncDaemonSetClient:
+        return AsyncDaemonSetClient(self._rest, self._bind(namespace))
 
-    def deployments(self, namespace: str | AllNamespaces) -> AsyncDeploymentClient:
-        return AsyncDeploymentClient(self._rest, namespace)
+    def deployments(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncDeploymentClient:
+        return AsyncDeploymentClient(self._rest, self._bind(namespace))
 
-    def replica_sets(self, namespace: str | AllNamespaces) -> AsyncReplicaSetClient:
-        return AsyncReplicaSetClient(self._rest, namespace)
+    def replica_sets(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncReplicaSetClient:
+        return AsyncReplicaSetClient(self._rest, self._bind(namespace))
 
-    def stateful_sets(self, namespace: str | AllNamespaces) -> AsyncStatefulSetClient:
-        return AsyncStatefulSetClient(self._rest, namespace)
+    def stateful_sets(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncStatefulSetClient:
+        return AsyncStatefulSetClient(self._rest, self._bind(namespace))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -141,9 +141,9 @@ class AuthorizationV1Client(GroupClient[RESTClient]):
     """The resources of authorization.k8s.io/v1."""
 
     def local_subject_access_reviews(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> LocalSubjectAccessReviewClient:
-        return LocalSubjectAccessReviewClient(self._rest, namespace)
+        return LocalSubjectAccessReviewClient(self._rest, self._bind(namespace))
 
     def self_subject_access_reviews(self) -> SelfSubjectAccessReviewClient:
         return SelfSubjectAccessReviewClient(self._rest)
@@ -159,9 +159,9 @@ class AsyncAuthorizationV1Client(GroupClient[AsyncRESTClient]):
     """The resources of authorization.k8s.io/v1."""
 
     def local_subject_access_reviews(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> AsyncLocalSubjectAccessReviewClient:
-        return AsyncLocalSubjectAccessReviewClient(self._rest, namespace)
+        return AsyncLocalSubjectAccessReviewClient(self._rest, self._bind(namespace))
 
     def self_subject_access_reviews(self) -> AsyncSelfSubjectAccessReviewClient:
         return AsyncSelfSubjectAccessReviewClient(self._rest)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -86,15 +86,15 @@ class AutoscalingV2Client(GroupClient[RESTClient]):
     """The resources of autoscaling/v2."""
 
     def horizontal_pod_autoscalers(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> HorizontalPodAutoscalerClient:
-        return HorizontalPodAutoscalerClient(self._rest, namespace)
+        return HorizontalPodAutoscalerClient(self._rest, self._bind(namespace))
 
 
 class AsyncAutoscalingV2Client(GroupClient[AsyncRESTClient]):
     """The resources of autoscaling/v2."""
 
     def horizontal_pod_autoscalers(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> AsyncHorizontalPodAutoscalerClient:
-        return AsyncHorizontalPodAutoscalerClient(self._rest, namespace)
+        return AsyncHorizontalPodAutoscalerClient(self._rest, self._bind(namespace))

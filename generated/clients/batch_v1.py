@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -125,18 +125,18 @@ class AsyncJobClient(
 class BatchV1Client(GroupClient[RESTClient]):
     """The resources of batch/v1."""
 
-    def cron_jobs(self, namespace: str | AllNamespaces) -> CronJobClient:
-        return CronJobClient(self._rest, namespace)
+    def cron_jobs(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> CronJobClient:
+        return CronJobClient(self._rest, self._bind(namespace))
 
-    def jobs(self, namespace: str | AllNamespaces) -> JobClient:
-        return JobClient(self._rest, namespace)
+    def jobs(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> JobClient:
+        return JobClient(self._rest, self._bind(namespace))
 
 
 class AsyncBatchV1Client(GroupClient[AsyncRESTClient]):
     """The resources of batch/v1."""
 
-    def cron_jobs(self, namespace: str | AllNamespaces) -> AsyncCronJobClient:
-        return AsyncCronJobClient(self._rest, namespace)
+    def cron_jobs(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncCronJobClient:
+        return AsyncCronJobClient(self._rest, self._bind(namespace))
 
-    def jobs(self, namespace: str | AllNamespaces) -> AsyncJobClient:
-        return AsyncJobClient(self._rest, namespace)
+    def jobs(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncJobClient:
+        return AsyncJobClient(self._rest, self._bind(namespace))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -145,9 +145,9 @@ class CertificatesV1beta1Client(GroupClient[RESTClient]):
         return ClusterTrustBundleClient(self._rest)
 
     def pod_certificate_requests(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> PodCertificateRequestClient:
-        return PodCertificateRequestClient(self._rest, namespace)
+        return PodCertificateRequestClient(self._rest, self._bind(namespace))
 
 
 class AsyncCertificatesV1beta1Client(GroupClient[AsyncRESTClient]):
@@ -157,6 +157,6 @@ class AsyncCertificatesV1beta1Client(GroupClient[AsyncRESTClient]):
         return AsyncClusterTrustBundleClient(self._rest)
 
     def pod_certificate_requests(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> AsyncPodCertificateRequestClient:
-        return AsyncPodCertificateRequestClient(self._rest, namespace)
+        return AsyncPodCertificateRequestClient(self._rest, self._bind(namespace))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -68,12 +68,12 @@ class AsyncLeaseClient(
 class CoordinationV1Client(GroupClient[RESTClient]):
     """The resources of coordination.k8s.io/v1."""
 
-    def leases(self, namespace: str | AllNamespaces) -> LeaseClient:
-        return LeaseClient(self._rest, namespace)
+    def leases(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> LeaseClient:
+        return LeaseClient(self._rest, self._bind(namespace))
 
 
 class AsyncCoordinationV1Client(GroupClient[AsyncRESTClient]):
     """The resources of coordination.k8s.io/v1."""
 
-    def leases(self, namespace: str | AllNamespaces) -> AsyncLeaseClient:
-        return AsyncLeaseClient(self._rest, namespace)
+    def leases(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncLeaseClient:
+        return AsyncLeaseClient(self._rest, self._bind(namespace))

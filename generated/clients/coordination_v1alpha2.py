@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -72,12 +72,14 @@ class AsyncLeaseCandidateClient(
 class CoordinationV1alpha2Client(GroupClient[RESTClient]):
     """The resources of coordination.k8s.io/v1alpha2."""
 
-    def lease_candidates(self, namespace: str | AllNamespaces) -> LeaseCandidateClient:
-        return LeaseCandidateClient(self._rest, namespace)
+    def lease_candidates(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> LeaseCandidateClient:
+        return LeaseCandidateClient(self._rest, self._bind(namespace))
 
 
 class AsyncCoordinationV1alpha2Client(GroupClient[AsyncRESTClient]):
     """The resources of coordination.k8s.io/v1alpha2."""
 
-    def lease_candidates(self, namespace: str | AllNamespaces) -> AsyncLeaseCandidateClient:
-        return AsyncLeaseCandidateClient(self._rest, namespace)
+    def lease_candidates(
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
+    ) -> AsyncLeaseCandidateClient:
+        return AsyncLeaseCandidateClient(self._rest, self._bind(namespace))

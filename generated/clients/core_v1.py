@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -886,23 +886,23 @@ class AsyncServiceClient(
 class CoreV1Client(GroupClient[RESTClient]):
     """The resources of v1."""
 
-    def bindings(self, namespace: str | AllNamespaces) -> BindingClient:
-        return BindingClient(self._rest, namespace)
+    def bindings(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> BindingClient:
+        return BindingClient(self._rest, self._bind(namespace))
 
     def component_statuses(self) -> ComponentStatusClient:
         return ComponentStatusClient(self._rest)
 
-    def config_maps(self, namespace: str | AllNamespaces) -> ConfigMapClient:
-        return ConfigMapClient(self._rest, namespace)
+    def config_maps(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> ConfigMapClient:
+        return ConfigMapClient(self._rest, self._bind(namespace))
 
-    def endpoints(self, namespace: str | AllNamespaces) -> EndpointsClient:
-        return EndpointsClient(self._rest, namespace)
+    def endpoints(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> EndpointsClient:
+        return EndpointsClient(self._rest, self._bind(namespace))
 
-    def events(self, namespace: str | AllNamespaces) -> EventClient:
-        return EventClient(self._rest, namespace)
+    def events(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> EventClient:
+        return EventClient(self._rest, self._bind(namespace))
 
-    def limit_ranges(self, namespace: str | AllNamespaces) -> LimitRangeClient:
-        return LimitRangeClient(self._rest, namespace)
+    def limit_ranges(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> LimitRangeClient:
+        return LimitRangeClient(self._rest, self._bind(namespace))
 
     def namespaces(self) -> NamespaceClient:
         return NamespaceClient(self._rest)
@@ -911,57 +911,57 @@ class CoreV1Client(GroupClient[RESTClient]):
         return NodeClient(self._rest)
 
     def persistent_volume_claims(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> PersistentVolumeClaimClient:
-        return PersistentVolumeClaimClient(self._rest, namespace)
+        return PersistentVolumeClaimClient(self._rest, self._bind(namespace))
 
     def persistent_volumes(self) -> PersistentVolumeClient:
         return PersistentVolumeClient(self._rest)
 
-    def pods(self, namespace: str | AllNamespaces) -> PodClient:
-        return PodClient(self._rest, namespace)
+    def pods(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> PodClient:
+        return PodClient(self._rest, self._bind(namespace))
 
-    def pod_templates(self, namespace: str | AllNamespaces) -> PodTemplateClient:
-        return PodTemplateClient(self._rest, namespace)
+    def pod_templates(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> PodTemplateClient:
+        return PodTemplateClient(self._rest, self._bind(namespace))
 
     def replication_controllers(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> ReplicationControllerClient:
-        return ReplicationControllerClient(self._rest, namespace)
+        return ReplicationControllerClient(self._rest, self._bind(namespace))
 
-    def resource_quotas(self, namespace: str | AllNamespaces) -> ResourceQuotaClient:
-        return ResourceQuotaClient(self._rest, namespace)
+    def resource_quotas(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> ResourceQuotaClient:
+        return ResourceQuotaClient(self._rest, self._bind(namespace))
 
-    def secrets(self, namespace: str | AllNamespaces) -> SecretClient:
-        return SecretClient(self._rest, namespace)
+    def secrets(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> SecretClient:
+        return SecretClient(self._rest, self._bind(namespace))
 
-    def service_accounts(self, namespace: str | AllNamespaces) -> ServiceAccountClient:
-        return ServiceAccountClient(self._rest, namespace)
+    def service_accounts(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> ServiceAccountClient:
+        return ServiceAccountClient(self._rest, self._bind(namespace))
 
-    def services(self, namespace: str | AllNamespaces) -> ServiceClient:
-        return ServiceClient(self._rest, namespace)
+    def services(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> ServiceClient:
+        return ServiceClient(self._rest, self._bind(namespace))
 
 
 class AsyncCoreV1Client(GroupClient[AsyncRESTClient]):
     """The resources of v1."""
 
-    def bindings(self, namespace: str | AllNamespaces) -> AsyncBindingClient:
-        return AsyncBindingClient(self._rest, namespace)
+    def bindings(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncBindingClient:
+        return AsyncBindingClient(self._rest, self._bind(namespace))
 
     def component_statuses(self) -> AsyncComponentStatusClient:
         return AsyncComponentStatusClient(self._rest)
 
-    def config_maps(self, namespace: str | AllNamespaces) -> AsyncConfigMapClient:
-        return AsyncConfigMapClient(self._rest, namespace)
+    def config_maps(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncConfigMapClient:
+        return AsyncConfigMapClient(self._rest, self._bind(namespace))
 
-    def endpoints(self, namespace: str | AllNamespaces) -> AsyncEndpointsClient:
-        return AsyncEndpointsClient(self._rest, namespace)
+    def endpoints(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncEndpointsClient:
+        return AsyncEndpointsClient(self._rest, self._bind(namespace))
 
-    def events(self, namespace: str | AllNamespaces) -> AsyncEventClient:
-        return AsyncEventClient(self._rest, namespace)
+    def events(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncEventClient:
+        return AsyncEventClient(self._rest, self._bind(namespace))
 
-    def limit_ranges(self, namespace: str | AllNamespaces) -> AsyncLimitRangeClient:
-        return AsyncLimitRangeClient(self._rest, namespace)
+    def limit_ranges(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncLimitRangeClient:
+        return AsyncLimitRangeClient(self._rest, self._bind(namespace))
 
     def namespaces(self) -> AsyncNamespaceClient:
         return AsyncNamespaceClient(self._rest)
@@ -970,32 +970,36 @@ class AsyncCoreV1Client(GroupClient[AsyncRESTClient]):
         return AsyncNodeClient(self._rest)
 
     def persistent_volume_claims(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> AsyncPersistentVolumeClaimClient:
-        return AsyncPersistentVolumeClaimClient(self._rest, namespace)
+        return AsyncPersistentVolumeClaimClient(self._rest, self._bind(namespace))
 
     def persistent_volumes(self) -> AsyncPersistentVolumeClient:
         return AsyncPersistentVolumeClient(self._rest)
 
-    def pods(self, namespace: str | AllNamespaces) -> AsyncPodClient:
-        return AsyncPodClient(self._rest, namespace)
+    def pods(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncPodClient:
+        return AsyncPodClient(self._rest, self._bind(namespace))
 
-    def pod_templates(self, namespace: str | AllNamespaces) -> AsyncPodTemplateClient:
-        return AsyncPodTemplateClient(self._rest, namespace)
+    def pod_templates(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncPodTemplateClient:
+        return AsyncPodTemplateClient(self._rest, self._bind(namespace))
 
     def replication_controllers(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> AsyncReplicationControllerClient:
-        return AsyncReplicationControllerClient(self._rest, namespace)
+        return AsyncReplicationControllerClient(self._rest, self._bind(namespace))
 
-    def resource_quotas(self, namespace: str | AllNamespaces) -> AsyncResourceQuotaClient:
-        return AsyncResourceQuotaClient(self._rest, namespace)
+    def resource_quotas(
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
+    ) -> AsyncResourceQuotaClient:
+        return AsyncResourceQuotaClient(self._rest, self._bind(namespace))
 
-    def secrets(self, namespace: str | AllNamespaces) -> AsyncSecretClient:
-        return AsyncSecretClient(self._rest, namespace)
+    def secrets(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncSecretClient:
+        return AsyncSecretClient(self._rest, self._bind(namespace))
 
-    def service_accounts(self, namespace: str | AllNamespaces) -> AsyncServiceAccountClient:
-        return AsyncServiceAccountClient(self._rest, namespace)
+    def service_accounts(
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
+    ) -> AsyncServiceAccountClient:
+        return AsyncServiceAccountClient(self._rest, self._bind(namespace))
 
-    def services(self, namespace: str | AllNamespaces) -> AsyncServiceClient:
-        return AsyncServiceClient(self._rest, namespace)
+    def services(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncServiceClient:
+        return AsyncServiceClient(self._rest, self._bind(namespace))

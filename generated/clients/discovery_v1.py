@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -68,12 +68,14 @@ class AsyncEndpointSliceClient(
 class DiscoveryV1Client(GroupClient[RESTClient]):
     """The resources of discovery.k8s.io/v1."""
 
-    def endpoint_slices(self, namespace: str | AllNamespaces) -> EndpointSliceClient:
-        return EndpointSliceClient(self._rest, namespace)
+    def endpoint_slices(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> EndpointSliceClient:
+        return EndpointSliceClient(self._rest, self._bind(namespace))
 
 
 class AsyncDiscoveryV1Client(GroupClient[AsyncRESTClient]):
     """The resources of discovery.k8s.io/v1."""
 
-    def endpoint_slices(self, namespace: str | AllNamespaces) -> AsyncEndpointSliceClient:
-        return AsyncEndpointSliceClient(self._rest, namespace)
+    def endpoint_slices(
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
+    ) -> AsyncEndpointSliceClient:
+        return AsyncEndpointSliceClient(self._rest, self._bind(namespace))

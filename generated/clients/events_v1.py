@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -69,12 +69,12 @@ class AsyncEventClient(
 class EventsV1Client(GroupClient[RESTClient]):
     """The resources of events.k8s.io/v1."""
 
-    def events(self, namespace: str | AllNamespaces) -> EventClient:
-        return EventClient(self._rest, namespace)
+    def events(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> EventClient:
+        return EventClient(self._rest, self._bind(namespace))
 
 
 class AsyncEventsV1Client(GroupClient[AsyncRESTClient]):
     """The resources of events.k8s.io/v1."""
 
-    def events(self, namespace: str | AllNamespaces) -> AsyncEventClient:
-        return AsyncEventClient(self._rest, namespace)
+    def events(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncEventClient:
+        return AsyncEventClient(self._rest, self._bind(namespace))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -272,14 +272,14 @@ class NetworkingV1Client(GroupClient[RESTClient]):
     def ingress_classes(self) -> IngressClassClient:
         return IngressClassClient(self._rest)
 
-    def ingresses(self, namespace: str | AllNamespaces) -> IngressClient:
-        return IngressClient(self._rest, namespace)
+    def ingresses(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> IngressClient:
+        return IngressClient(self._rest, self._bind(namespace))
 
     def ip_addresses(self) -> IPAddressClient:
         return IPAddressClient(self._rest)
 
-    def network_policies(self, namespace: str | AllNamespaces) -> NetworkPolicyClient:
-        return NetworkPolicyClient(self._rest, namespace)
+    def network_policies(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> NetworkPolicyClient:
+        return NetworkPolicyClient(self._rest, self._bind(namespace))
 
     def service_cidrs(self) -> ServiceCIDRClient:
         return ServiceCIDRClient(self._rest)
@@ -291,14 +291,16 @@ class AsyncNetworkingV1Client(GroupClient[AsyncRESTClient]):
     def ingress_classes(self) -> AsyncIngressClassClient:
         return AsyncIngressClassClient(self._rest)
 
-    def ingresses(self, namespace: str | AllNamespaces) -> AsyncIngressClient:
-        return AsyncIngressClient(self._rest, namespace)
+    def ingresses(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncIngressClient:
+        return AsyncIngressClient(self._rest, self._bind(namespace))
 
     def ip_addresses(self) -> AsyncIPAddressClient:
         return AsyncIPAddressClient(self._rest)
 
-    def network_policies(self, namespace: str | AllNamespaces) -> AsyncNetworkPolicyClient:
-        return AsyncNetworkPolicyClient(self._rest, namespace)
+    def network_policies(
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
+    ) -> AsyncNetworkPolicyClient:
+        return AsyncNetworkPolicyClient(self._rest, self._bind(namespace))
 
     def service_cidrs(self) -> AsyncServiceCIDRClient:
         return AsyncServiceCIDRClient(self._rest)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -72,14 +72,16 @@ class AsyncPodDisruptionBudgetClient(
 class PolicyV1Client(GroupClient[RESTClient]):
     """The resources of policy/v1."""
 
-    def pod_disruption_budgets(self, namespace: str | AllNamespaces) -> PodDisruptionBudgetClient:
-        return PodDisruptionBudgetClient(self._rest, namespace)
+    def pod_disruption_budgets(
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
+    ) -> PodDisruptionBudgetClient:
+        return PodDisruptionBudgetClient(self._rest, self._bind(namespace))
 
 
 class AsyncPolicyV1Client(GroupClient[AsyncRESTClient]):
     """The resources of policy/v1."""
 
     def pod_disruption_budgets(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> AsyncPodDisruptionBudgetClient:
-        return AsyncPodDisruptionBudgetClient(self._rest, namespace)
+        return AsyncPodDisruptionBudgetClient(self._rest, self._bind(namespace))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -218,11 +218,11 @@ class RbacV1Client(GroupClient[RESTClient]):
     def cluster_roles(self) -> ClusterRoleClient:
         return ClusterRoleClient(self._rest)
 
-    def role_bindings(self, namespace: str | AllNamespaces) -> RoleBindingClient:
-        return RoleBindingClient(self._rest, namespace)
+    def role_bindings(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> RoleBindingClient:
+        return RoleBindingClient(self._rest, self._bind(namespace))
 
-    def roles(self, namespace: str | AllNamespaces) -> RoleClient:
-        return RoleClient(self._rest, namespace)
+    def roles(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> RoleClient:
+        return RoleClient(self._rest, self._bind(namespace))
 
 
 class AsyncRbacV1Client(GroupClient[AsyncRESTClient]):
@@ -234,8 +234,8 @@ class AsyncRbacV1Client(GroupClient[AsyncRESTClient]):
     def cluster_roles(self) -> AsyncClusterRoleClient:
         return AsyncClusterRoleClient(self._rest)
 
-    def role_bindings(self, namespace: str | AllNamespaces) -> AsyncRoleBindingClient:
-        return AsyncRoleBindingClient(self._rest, namespace)
+    def role_bindings(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncRoleBindingClient:
+        return AsyncRoleBindingClient(self._rest, self._bind(namespace))
 
-    def roles(self, namespace: str | AllNamespaces) -> AsyncRoleClient:
-        return AsyncRoleClient(self._rest, namespace)
+    def roles(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncRoleClient:
+        return AsyncRoleClient(self._rest, self._bind(namespace))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -224,13 +224,13 @@ class ResourceV1beta1Client(GroupClient[RESTClient]):
     def device_classes(self) -> DeviceClassClient:
         return DeviceClassClient(self._rest)
 
-    def resource_claims(self, namespace: str | AllNamespaces) -> ResourceClaimClient:
-        return ResourceClaimClient(self._rest, namespace)
+    def resource_claims(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> ResourceClaimClient:
+        return ResourceClaimClient(self._rest, self._bind(namespace))
 
     def resource_claim_templates(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> ResourceClaimTemplateClient:
-        return ResourceClaimTemplateClient(self._rest, namespace)
+        return ResourceClaimTemplateClient(self._rest, self._bind(namespace))
 
     def resource_slices(self) -> ResourceSliceClient:
         return ResourceSliceClient(self._rest)
@@ -242,13 +242,15 @@ class AsyncResourceV1beta1Client(GroupClient[AsyncRESTClient]):
     def device_classes(self) -> AsyncDeviceClassClient:
         return AsyncDeviceClassClient(self._rest)
 
-    def resource_claims(self, namespace: str | AllNamespaces) -> AsyncResourceClaimClient:
-        return AsyncResourceClaimClient(self._rest, namespace)
+    def resource_claims(
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
+    ) -> AsyncResourceClaimClient:
+        return AsyncResourceClaimClient(self._rest, self._bind(namespace))
 
     def resource_claim_templates(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> AsyncResourceClaimTemplateClient:
-        return AsyncResourceClaimTemplateClient(self._rest, namespace)
+        return AsyncResourceClaimTemplateClient(self._rest, self._bind(namespace))
 
     def resource_slices(self) -> AsyncResourceSliceClient:
         return AsyncResourceSliceClient(self._rest)

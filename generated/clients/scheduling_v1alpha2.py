@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -119,18 +119,18 @@ class AsyncWorkloadClient(
 class SchedulingV1alpha2Client(GroupClient[RESTClient]):
     """The resources of scheduling.k8s.io/v1alpha2."""
 
-    def pod_groups(self, namespace: str | AllNamespaces) -> PodGroupClient:
-        return PodGroupClient(self._rest, namespace)
+    def pod_groups(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> PodGroupClient:
+        return PodGroupClient(self._rest, self._bind(namespace))
 
-    def workloads(self, namespace: str | AllNamespaces) -> WorkloadClient:
-        return WorkloadClient(self._rest, namespace)
+    def workloads(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> WorkloadClient:
+        return WorkloadClient(self._rest, self._bind(namespace))
 
 
 class AsyncSchedulingV1alpha2Client(GroupClient[AsyncRESTClient]):
     """The resources of scheduling.k8s.io/v1alpha2."""
 
-    def pod_groups(self, namespace: str | AllNamespaces) -> AsyncPodGroupClient:
-        return AsyncPodGroupClient(self._rest, namespace)
+    def pod_groups(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncPodGroupClient:
+        return AsyncPodGroupClient(self._rest, self._bind(namespace))
 
-    def workloads(self, namespace: str | AllNamespaces) -> AsyncWorkloadClient:
-        return AsyncWorkloadClient(self._rest, namespace)
+    def workloads(self, namespace: NamespaceArg = CONTEXT_NAMESPACE) -> AsyncWorkloadClient:
+        return AsyncWorkloadClient(self._rest, self._bind(namespace))

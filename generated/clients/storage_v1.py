@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed import AllNamespaces, ResourceInfo
+from kubetyped.typed import CONTEXT_NAMESPACE, NamespaceArg, ResourceInfo
 from kubetyped.typed import async_verbs as a
 from kubetyped.typed import sync_verbs as s
 from kubetyped.typed.clientset import GroupClient
@@ -319,8 +319,10 @@ class StorageV1Client(GroupClient[RESTClient]):
     def csi_nodes(self) -> CSINodeClient:
         return CSINodeClient(self._rest)
 
-    def csi_storage_capacities(self, namespace: str | AllNamespaces) -> CSIStorageCapacityClient:
-        return CSIStorageCapacityClient(self._rest, namespace)
+    def csi_storage_capacities(
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
+    ) -> CSIStorageCapacityClient:
+        return CSIStorageCapacityClient(self._rest, self._bind(namespace))
 
     def storage_classes(self) -> StorageClassClient:
         return StorageClassClient(self._rest)
@@ -342,9 +344,9 @@ class AsyncStorageV1Client(GroupClient[AsyncRESTClient]):
         return AsyncCSINodeClient(self._rest)
 
     def csi_storage_capacities(
-        self, namespace: str | AllNamespaces
+        self, namespace: NamespaceArg = CONTEXT_NAMESPACE
     ) -> AsyncCSIStorageCapacityClient:
-        return AsyncCSIStorageCapacityClient(self._rest, namespace)
+        return AsyncCSIStorageCapacityClient(self._rest, self._bind(namespace))
 
     def storage_classes(self) -> AsyncStorageClassClient:
         return AsyncStorageClassClient(self._rest)

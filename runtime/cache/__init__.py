@@ -37,6 +37,7 @@ from kubetyped.cache.store import (
     namespace_index_func,
 )
 from kubetyped.cache.sync_listwatch import ListWatch, TweakedListWatch
+from kubetyped.cache.sync_result import CacheSyncResult
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown, unwrap_tombstone
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "AsyncSharedInformerFactory",
     "AsyncTweakedListWatch",
     "CacheError",
+    "CacheSyncResult",
     "ClusterLister",
     "DeletedFinalStateUnknown",
     "FactoryShutDownError",

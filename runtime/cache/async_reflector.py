@@ -118,4 +118,6 @@ class AsyncReflector(Generic[T]):
         finally:
             self._stream = None
             await async_close_quietly(stream)
+        if self._stopped.is_set():
+            return  # stop() closed the stream: a clean shutdown, not a short watch to report
         self.core.watch_ended(error)

@@ -18,6 +18,7 @@ from kubetyped.cache.errors import CacheError
 from kubetyped.cache.informer import AsyncSharedIndexInformer, SharedIndexInformer
 from kubetyped.cache.protocols import ListOptions, TweakListOptions
 from kubetyped.cache.reflector_core import Transform
+from kubetyped.cache.sync_result import CacheSyncResult
 
 T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741 - the informer type of a factory
@@ -116,10 +117,11 @@ class SharedInformerFactory:
         for _, informer in self._core.to_start():
             informer.start()
 
-    def wait_for_cache_sync(self, timeout: float | None = None) -> dict[Hashable, bool]:
-        """Wait (up to ``timeout`` overall) for started informers; returns key → synced."""
+    def wait_for_cache_sync(self, timeout: float | None = None) -> CacheSyncResult:
+        """Wait (up to ``timeout`` overall) for started informers; returns key → synced, false
+        when any did not sync (``result.unsynced`` names them)."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        result: dict[Hashable, bool] = {}
+        result = CacheSyncResult()
         for key in list(self._core.started):
             informer = self._core.informers[key]
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -167,11 +169,12 @@ class AsyncSharedInformerFactory:
         for _, informer in self._core.to_start():
             informer.start()
 
-    async def wait_for_cache_sync(self, timeout: float | None = None) -> dict[Hashable, bool]:
+    async def wait_for_cache_sync(self, timeout: float | None = None) -> CacheSyncResult:
+        """The asyncio twin: key → synced, false when any did not sync."""
         keys = list(self._core.started)
         informers = [self._core.informers[k] for k in keys]
         results = await asyncio.gather(*(i.wait_for_sync(timeout) for i in informers))
-        return dict(zip(keys, results, strict=True))
+        return CacheSyncResult(zip(keys, results, strict=True))
 
     async def shutdown(self) -> None:
         with self._core.lock:

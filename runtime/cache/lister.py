@@ -14,6 +14,7 @@ them (copy first, e.g. ``model.model_copy(deep=True)`` or ``copy.deepcopy(d)``).
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping
 from typing import Generic, TypeVar
 
 from kubetyped.cache.errors import NotCachedError
@@ -22,7 +23,8 @@ from kubetyped.cache.selectors import Selector, parse_selector
 from kubetyped.cache.store import NAMESPACE_INDEX, Indexer
 
 T = TypeVar("T")
-SelectorLike = str | Selector | None
+#: a label selector: its string form, an equality map (``{"app": "web"}``), or parsed
+SelectorLike = str | Mapping[str, str] | Selector | None
 
 
 def _matching(objs: builtins.list[T], selector: SelectorLike) -> builtins.list[T]:

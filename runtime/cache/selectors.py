@@ -164,10 +164,12 @@ class _Parser:
             self.take()
 
 
-def parse_selector(text: str | Selector | None) -> Selector:
-    """Parse a label selector string ("" or None selects everything)."""
+def parse_selector(text: str | Mapping[str, str] | Selector | None) -> Selector:
+    """Parse a label selector string ("" or None selects everything); a map is ``k=v,...``."""
     if isinstance(text, Selector):
         return text
+    if isinstance(text, Mapping):
+        return selector_from_labels(text)
     if not text:
         return Selector()
     return _Parser(text).parse()

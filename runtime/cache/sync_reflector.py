@@ -120,4 +120,6 @@ class Reflector(Generic[T]):
         finally:
             self._stream = None
             close_quietly(stream)
+        if self._stopped.is_set():
+            return  # stop() closed the stream: a clean shutdown, not a short watch to report
         self.core.watch_ended(error)

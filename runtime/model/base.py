@@ -20,6 +20,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict
 
 from kubetyped.model import jsonio
+from kubetyped.model.jsonio import ModelDecodeError
 
 if TYPE_CHECKING:
     from msgspec import Raw
@@ -31,6 +32,7 @@ from kubetyped.model.strict import (
 )
 
 RAW_SLOT = "__kube_raw__"
+_DECODE_ERRORS = "__kube_decode_errors__"
 _object_setattr = object.__setattr__
 _object_getattribute = object.__getattribute__
 _new_object = object.__new__
@@ -135,6 +137,8 @@ class KubeModel(BaseModel):
         if extra:
             for key, value in extra.items():
                 result[key] = encode_value(value)
+        for wire_name, value, _ in self._decode_errors().values():
+            result[wire_name] = value  # written back as it came
         return result
 
     # ---- laziness -----------------------------------------------------------------------
@@ -161,9 +165,14 @@ class KubeModel(BaseModel):
         raw = self.__kube_raw__
         if raw is None or isinstance(raw, dict):
             return raw
-        parsed: dict[str, Any] = jsonio.parse(raw)  # an unparsed list item
+        parsed: Any = jsonio.parse(raw)  # an unparsed list item
+        if type(parsed) is not dict:
+            raise ModelDecodeError(
+                f"{type(self).__name__}: expected a JSON object, got {_json_type(parsed)}", path=""
+            )
         _set_raw(self, parsed)
-        return parsed
+        result: dict[str, Any] = parsed
+        return result
 
     def unparsed_json(self) -> memoryview | None:
         """The JSON bytes behind an instance not parsed yet (see `from_unparsed`), else None.
@@ -180,11 +189,12 @@ class KubeModel(BaseModel):
         if raw is None:
             return
         if type(raw) is not dict:  # an unparsed list item
-            raw = jsonio.parse(raw)
+            raw = self.raw_view()
         plan = type(self).__kube_plan__ or type(self)._plan()
         decoders = plan.decoders
         values = plan.template.copy()
         extra: dict[str, Any] | None = None
+        errors: dict[str, tuple[str, Any, ModelDecodeError]] | None = None
         for key, value in raw.items():
             entry = decoders.get(key)
             if entry is None:
@@ -193,15 +203,37 @@ class KubeModel(BaseModel):
                 extra[key] = value
                 continue
             name, decode = entry
-            values[name] = value if decode is None or value is None else decode(value)
+            if decode is None or value is None:
+                values[name] = value
+                continue
+            try:
+                values[name] = decode(value)
+            except Exception as exc:  # one bad field: the others stay readable
+                del values[name]
+                if errors is None:
+                    errors = {}
+                message = f"{type(self).__name__}.{key}: {exc}"
+                errors[name] = (key, value, ModelDecodeError(message, path=key))
         _object_setattr(self, "__dict__", values)
         _set_fields_set(self, plan.fields_set(raw))
         _set_extra(self, extra)  # None until an unknown key exists
-        _set_private(self, None)
+        _set_private(self, None if errors is None else {_DECODE_ERRORS: errors})
         _set_raw(self, None)
+
+    def _decode_errors(self) -> dict[str, tuple[str, Any, ModelDecodeError]]:
+        try:
+            private = _object_getattribute(self, "__pydantic_private__")
+        except AttributeError:  # never materialised
+            return {}
+        return private.get(_DECODE_ERRORS) or {} if private else {}
+
+    def _raise_decode_errors(self) -> None:
+        for _, _, error in self._decode_errors().values():
+            raise error
 
     def _materialize_deep(self) -> None:
         self._materialize()
+        self._raise_decode_errors()
         _thaw_fields_set(self)
         for value in self.__dict__.values():
             _materialize_value(value)
@@ -221,6 +253,9 @@ class KubeModel(BaseModel):
                     return _object_getattribute(self, name)
                 except AttributeError:
                     pass
+            failed = self._decode_errors().get(name)
+            if failed is not None:
+                raise failed[2]
             return super().__getattr__(name)
 
         # Hidden from type checkers: a `__setattr__` would make them accept any attribute name.
@@ -230,6 +265,7 @@ class KubeModel(BaseModel):
             if name not in type(self).__pydantic_fields__ and not _settable_extra(self, name):
                 raise AttributeError(unknown_attribute_message(type(self), name))
             super().__setattr__(name, value)
+            self._decode_errors().pop(name, None)
 
         def __delattr__(self, name: str) -> None:
             self._materialize()
@@ -329,6 +365,10 @@ _set_raw = KubeModel.__dict__[RAW_SLOT].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _json_type(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
 
 
 def _thaw_fields_set(model: BaseModel) -> None:

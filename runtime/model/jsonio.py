@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 
 
 class ModelDecodeError(KubetypedError, ValueError):
-    """Bytes that are not the JSON object a model expects (names the model)."""
+    """Server JSON that does not fit the model: not a JSON object, or a field whose value
+    cannot be decoded (a bad timestamp or quantity, an object where a list belongs...). The
+    message names the model and the field; ``path`` is the field's wire name within that model
+    ("" for the whole object). Raised when the field is read; the other fields stay readable."""
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
 
 
 @cache

@@ -179,12 +179,24 @@ def _model_decoder(model: type[KubeModel]) -> Decoder:
 
     def decode(value: Any) -> Any:
         if type(value) is not dict and not is_raw(value):
-            return value
+            if isinstance(value, _kube_model()):
+                return value
+            raise TypeError(f"expected a JSON object ({model.__name__}), got {_kind(value)}")
         instance = _new_object(model)
         set_raw(instance, value)
         return instance
 
     return decode
+
+
+def _kube_model() -> type:
+    from kubetyped.model.base import KubeModel
+
+    return KubeModel
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
 
 
 def _raw_descriptor(model: type[KubeModel]) -> Any:
@@ -209,15 +221,17 @@ def _model_list_decoder(model: type[KubeModel]) -> Decoder:
 
     def decode(value: Any) -> Any:
         if type(value) is not list:
-            return value
+            raise TypeError(f"expected a JSON list of {model.__name__}, got {_kind(value)}")
         items = []
-        for item in value:
+        for i, item in enumerate(value):
             if type(item) is dict or is_raw(item):
                 instance = _new_object(model)
                 set_raw(instance, item)
                 items.append(instance)
             else:
-                items.append(item)
+                raise TypeError(
+                    f"[{i}]: expected a JSON object ({model.__name__}), got {_kind(item)}"
+                )
         return items
 
     return decode

@@ -106,6 +106,10 @@ def _quantity_from_value(value: Any) -> Quantity:
     return Quantity(text)
 
 
+class TimeParseError(KubetypedError, ValueError):
+    """A `Time`/`MicroTime` wire value that is not RFC 3339."""
+
+
 class Time(datetime):
     """`metav1.Time`: RFC 3339 with whole seconds and `Z` on the wire."""
 
@@ -116,7 +120,13 @@ class Time(datetime):
 
     @classmethod
     def from_wire(cls, text: str) -> Time:
-        parsed = datetime.fromisoformat(text)
+        """Parse RFC 3339; raises `TimeParseError` for anything else."""
+        if not isinstance(text, str):
+            raise TimeParseError(f"expected an RFC 3339 string, got {type(text).__name__}")
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise TimeParseError(f"not an RFC 3339 time: {text[:64]!r}") from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=UTC)
         return cls(

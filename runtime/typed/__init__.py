@@ -7,10 +7,22 @@ mixins its resource grants, from `sync_verbs` (for `Clientset`) or `async_verbs`
 
 from kubetyped.typed.resource import (
     ALL_NAMESPACES,
+    CONTEXT_NAMESPACE,
     AllNamespaces,
+    ContextNamespace,
+    NamespaceArg,
     NamespaceRequiredError,
     ResourceInfo,
 )
 from kubetyped.watch import WatchEvent as Event  # the one watch event type (kubetyped.watch)
 
-__all__ = ["ALL_NAMESPACES", "AllNamespaces", "Event", "NamespaceRequiredError", "ResourceInfo"]
+__all__ = [
+    "ALL_NAMESPACES",
+    "CONTEXT_NAMESPACE",
+    "AllNamespaces",
+    "ContextNamespace",
+    "Event",
+    "NamespaceArg",
+    "NamespaceRequiredError",
+    "ResourceInfo",
+]

@@ -7,7 +7,12 @@ from typing import Any, Generic, TypeVar
 
 from kubetyped.config import ClientConfig
 from kubetyped.rest import AsyncRESTClient, RESTClient
-from kubetyped.typed.resource import resolve_reference
+from kubetyped.typed.resource import (
+    AllNamespaces,
+    ContextNamespace,
+    NamespaceArg,
+    resolve_reference,
+)
 from kubetyped.urls import redact_url
 
 R = TypeVar("R", RESTClient, AsyncRESTClient)
@@ -17,14 +22,19 @@ C = TypeVar("C", bound="ClientsetCore[Any]")
 
 
 class GroupClient(Generic[R]):
-    """A group-version's resource accessors share the clientset's REST client."""
+    """A group-version's resource accessors share the clientset's REST client and namespace."""
 
-    def __init__(self, rest: R) -> None:
+    def __init__(self, rest: R, namespace: str = "default") -> None:
         self._rest: R = rest
+        self._namespace = namespace
 
     @property
     def rest(self) -> R:
         return self._rest
+
+    def _bind(self, namespace: NamespaceArg) -> str | AllNamespaces:
+        """An accessor's namespace: the clientset's when left out (``CONTEXT_NAMESPACE``)."""
+        return self._namespace if isinstance(namespace, ContextNamespace) else namespace
 
 
 class ClientsetCore(Generic[R]):
@@ -32,14 +42,28 @@ class ClientsetCore(Generic[R]):
 
     _rest_class: type[R]
 
-    def __init__(self, rest: R) -> None:
+    def __init__(self, rest: R, *, namespace: str = "default") -> None:
         self._rest: R = rest
+        self._namespace = namespace
         self._groups: dict[str, Any] = {}
 
     @classmethod
     def from_config(cls: type[C], config: ClientConfig) -> C:
-        """One REST client, and so one rate limiter, for every group of the clientset."""
-        return cls(cls._rest_class.from_config(config))
+        """One REST client, and so one rate limiter, for every group of the clientset.
+
+        ``config.namespace`` (the kubeconfig context's namespace, or the pod's) becomes the
+        clientset's `namespace`: namespaced accessors called without one use it.
+        """
+        return cls(cls._rest_class.from_config(config), namespace=config.namespace)
+
+    @classmethod
+    def load(cls: type[C], context: str | None = None, *, namespace: str | None = None) -> C:
+        """A clientset for the kubeconfig (``$KUBECONFIG`` or ``~/.kube/config``), else for the
+        pod's service account in a cluster: ``kubetyped.config.load_config`` (kubectl's order).
+        """
+        from kubetyped.config import load_config
+
+        return cls.from_config(load_config(context, namespace=namespace))
 
     @classmethod
     def from_kubeconfig(
@@ -65,6 +89,11 @@ class ClientsetCore(Generic[R]):
     def rest(self) -> R:
         return self._rest
 
+    @property
+    def namespace(self) -> str:
+        """The namespace accessors use when called without one (``cs.core_v1.pods()``)."""
+        return self._namespace
+
     def __repr__(self) -> str:
         server = redact_url(str(self._rest.http_client.base_url))
         return f"{type(self).__name__}(server={server!r})"
@@ -72,6 +101,6 @@ class ClientsetCore(Generic[R]):
     def _group(self, reference: str) -> Any:
         group = self._groups.get(reference)
         if group is None:
-            group = resolve_reference(reference)(self._rest)
+            group = resolve_reference(reference)(self._rest, self._namespace)
             self._groups[reference] = group
         return group

@@ -28,8 +28,12 @@ class ResourceOperations:
     __slots__ = ("info", "namespace")
 
     def __init__(self, info: ResourceInfo, namespace: str | AllNamespaces | None) -> None:
-        if info.namespaced and namespace is None:
-            raise NamespaceRequiredError(f"{info.plural} is namespaced: pass a namespace")
+        if info.namespaced and (namespace is None or namespace == ""):
+            raise NamespaceRequiredError(
+                f"{info.plural} is namespaced and {namespace!r} names no namespace: leave the "
+                "argument out for the clientset's namespace (the kubeconfig context's), or pass "
+                "ALL_NAMESPACES (from kubetyped.typed) for every namespace"
+            )
         if not info.namespaced and namespace is not None:
             raise KubetypedError(f"{info.plural} is cluster-scoped: it takes no namespace")
         self.info = info

@@ -27,6 +27,31 @@ class AllNamespaces:
 ALL_NAMESPACES: Final = AllNamespaces()
 
 
+class ContextNamespace:
+    """The namespace argument left out: the clientset's namespace, like kubectl.
+
+    That is the kubeconfig context's ``namespace`` (``--namespace``/``namespace=`` overrides
+    it), the pod's service-account namespace in a cluster, else ``"default"`` (client-go
+    ``clientcmd.ClientConfig.Namespace``).
+    """
+
+    _instance: ContextNamespace | None = None
+
+    def __new__(cls) -> ContextNamespace:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "CONTEXT_NAMESPACE"
+
+
+CONTEXT_NAMESPACE: Final = ContextNamespace()
+
+#: What a namespaced accessor (``cs.core_v1.pods(...)``) takes.
+NamespaceArg = str | AllNamespaces | ContextNamespace
+
+
 class NamespaceRequiredError(KubetypedError, ValueError):
     """A per-object verb was called on a client bound to ALL_NAMESPACES."""
 

@@ -15,7 +15,7 @@ from kubetyped import request as rq
 from kubetyped.rest import LogStream, RESTClient
 from kubetyped.typed.operations import Body, ResourceOperations, log_params
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
-from kubetyped.watch import WatchEvent
+from kubetyped.watch import EventType, WatchEvent
 
 if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when used
     from kubetyped.portforward import PortForwarder, PortForwardStream
@@ -68,8 +68,8 @@ class List(ResourceClient[T], Generic[T, L]):
     def list(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         limit: int | None = None,
         continue_: str | None = None,
         resource_version: str | None = None,
@@ -98,8 +98,8 @@ class List(ResourceClient[T], Generic[T, L]):
     def iterate(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         page_size: int = rq.DEFAULT_PAGE_SIZE,
         resource_version: str | None = None,
     ) -> Generator[T, None, None]:
@@ -122,32 +122,41 @@ class Watch(ResourceClient[T]):
     def watch(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         resource_version: str | None = None,
         timeout_seconds: int | None = None,
-        allow_watch_bookmarks: bool = True,
+        allow_watch_bookmarks: bool | None = None,
         send_initial_events: bool | None = None,
         resource_version_match: str | None = None,
         idle_timeout: float | None = None,
     ) -> Generator[WatchEvent[T], None, None]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
 
+        BOOKMARK events are yielded only when asked for: ``allow_watch_bookmarks=True``, or
+        ``send_initial_events=True`` (its end is a bookmark). By default they are still
+        requested, so a silent connection is noticed (`idle_timeout`), and dropped here;
+        ``False`` neither requests nor yields them. Informers use them regardless.
         `idle_timeout`: seconds without any byte before `WatchIdleTimeoutError` (0: never; None:
         `kubetyped.request.watch_idle_timeout`, 150 s with bookmarks)."""
+        yield_bookmarks = (
+            bool(send_initial_events) if allow_watch_bookmarks is None else allow_watch_bookmarks
+        )
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
             resource_version=resource_version,
             timeout_seconds=timeout_seconds,
-            allow_watch_bookmarks=allow_watch_bookmarks,
+            allow_watch_bookmarks=allow_watch_bookmarks is not False,
             send_initial_events=send_initial_events,
             resource_version_match=resource_version_match,
             idle_timeout=idle_timeout,
         )
         with self._rest.watch(self._ops.collection(), options) as stream:  # closed on exit
             for event in stream:
-                yield self._ops.event(event)
+                typed = self._ops.event(event)
+                if yield_bookmarks or typed.type is not EventType.BOOKMARK:
+                    yield typed
 
     def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> T | None:
         """Waits until the object `name` satisfies `for_` (`kubectl wait`): one of
@@ -277,8 +286,8 @@ class DeleteCollection(ResourceClient[T]):
     def delete_collection(
         self,
         *,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
         propagation_policy: str | None = None,
         grace_period_seconds: int | None = None,
         dry_run: bool = False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubetyped.errors import ConflictError, InvalidError
+from kubetyped.errors import ApplyConflictError, ConflictError, InvalidError
 from kubetyped.generated.models.apps_v1 import DeploymentApplyConfiguration
 from kubetyped.generated.models.autoscaling_v1 import ScaleApplyConfiguration
 from kubetyped.request import PatchType
@@ -105,9 +105,15 @@ def test_apply_conflict_between_managers(backend: Backend) -> None:
     mine = deployment("c", replicas=3)
     with pytest.raises(ConflictError) as conflict:
         deps.apply(mine, field_manager="two")
-    assert (
-        conflict.value.message
-        == 'Apply failed with 1 conflict: conflict with "one": .spec.replicas'
+    # the error names the managers and fields, and the way out
+    assert isinstance(conflict.value, ApplyConflictError)
+    assert conflict.value.conflicts == [("one", ".spec.replicas")]
+    assert conflict.value.message == (
+        'apply conflicts with other field managers: "one" owns .spec.replicas. Re-apply with '
+        "force=True to take these fields over, or leave them out of the applied object"
+    )
+    assert conflict.value.status["message"] == (
+        'Apply failed with 1 conflict: conflict with "one": .spec.replicas'
     )
     assert [c["field"] for c in conflict.value.causes] == [".spec.replicas"]
     forced = deps.apply(mine, field_manager="two", force=True)

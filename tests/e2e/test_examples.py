@@ -6,6 +6,7 @@ fresh namespace; each case then checks the cluster state the example should have
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import subprocess
@@ -23,6 +24,9 @@ from kubetyped.rest import RESTClient
 from tests.cluster import ClusterInfo
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+# examples import their helper module (`_support`) as scripts do: from their own folder
+if str(EXAMPLES) not in sys.path:
+    sys.path.insert(0, str(EXAMPLES))
 
 
 def load_example(name: str) -> ModuleType:
@@ -283,3 +287,26 @@ def test_examples_run_as_scripts(cluster: ClusterInfo, namespace: str, tmp_path:
         check=False,
     )
     assert bad.returncode != 0 and "nope" in bad.stderr
+
+
+def test_examples_create_their_namespace(
+    cluster: ClusterInfo, rest: RESTClient, tmp_path: Path
+) -> None:
+    """`--namespace demo` works on a cluster without `demo`: the example creates it."""
+    namespace = f"demo-{os.urandom(3).hex()}"
+    args = ["--kubeconfig", str(cluster.kubeconfig_path), "--context", "admin"]
+    try:
+        result = subprocess.run(
+            [sys.executable, str(EXAMPLES / "deployment_crud.py"), *args, "--namespace", namespace],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "HOME": str(tmp_path)},
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert f"created namespace {namespace}" in result.stdout
+        assert rest.get(f"/api/v1/namespaces/{namespace}")["metadata"]["name"] == namespace
+    finally:
+        with contextlib.suppress(NotFoundError):
+            rest.delete(f"/api/v1/namespaces/{namespace}")

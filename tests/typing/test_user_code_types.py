@@ -205,3 +205,26 @@ def test_editors_resolve_clientset_constructors(workspace: tuple[Path, dict[str,
     assert inferred(9, 4) == ["kubetyped.generated.clientset.Clientset"]
     attributes = [c.name for c in jedi.Script(code + "cs.", project=project).complete(10, 3)]
     assert "apps_v1" in attributes and "core_v1" in attributes
+
+
+def test_an_installed_generated_package_carries_its_types(
+    workspace: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """A regenerated package installed as a distribution (not next to the user's code) is
+    still type-checked: it ships `py.typed` (PEP 561)."""
+    user, env = workspace
+    site = tmp_path / "site"
+    shutil.copytree(user / "certmanager", site / "certmanager")
+    assert (site / "certmanager" / "py.typed").read_text().startswith("# Code generated")
+    (tmp_path / "use.py").write_text(
+        "from certmanager.models.cert_manager_v1 import CertificateSpecPrivateKey\n"
+        'CertificateSpecPrivateKey(algorithm="DSA")\n'
+    )
+    (tmp_path / "mypy.ini").write_text("[mypy]\nstrict = True\n")
+    result = _run(
+        [sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--python-executable",
+         sys.executable, "--cache-dir", str(WORK / "mypy-cache"), "use.py"],
+        tmp_path, {**env, "PYTHONPATH": f"{env['PYTHONPATH']}{os.pathsep}{site}"},
+    )  # fmt: skip
+    assert "py.typed" not in result.stdout, result.stdout
+    assert re.search(r"use\.py:2: error: .*algorithm", result.stdout), result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,7 @@ def test_package_derived_from_out_in_generate_and_verify(
     assert "from nopkg.models" in (out / "clients" / "core_v1.py").read_text()
     assert "kubetyped.generated" not in (out / "clients" / "core_v1.py").read_text()
     assert main(["verify", "--spec", "1.36", "--out", str(out)]) == EXIT_OK
-    assert "910 generated files of nopkg up to date" in capsys.readouterr().out
+    assert re.search(r"^\d+ generated files of nopkg up to date$", capsys.readouterr().out, re.M)
     # a folder inside a package is that package's subpackage
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").write_text("")

@@ -213,6 +213,34 @@ def test_required_fields_with_a_default_are_optional(importable: Path) -> None:
     assert collector.spec.management_state is None and collector.to_dict() == wire
     assert zoo.CollectorSpec(mode="sidecar").mode == "sidecar"
     assert 'Default: "managed"' in _docstring(zoo.CollectorSpec, "management_state")
+    extra = zoo.CollectorSpec.model_fields["management_state"].json_schema_extra
+    assert extra == {"default": "managed"}
+
+
+def test_cel_rules_and_defaults_are_field_metadata(importable: Path) -> None:
+    rules = [{"rule": "self.min <= self.max", "message": "min must not exceed max"}]
+    schema = {
+        "spec": {
+            "type": "object",
+            "properties": {
+                "range": {
+                    "type": "object",
+                    "x-kubernetes-validations": rules,
+                    "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},
+                },
+                "enabled": {"type": "boolean", "default": False},
+                "policy": {"type": "object", "default": {"mode": "auto", "limit": None}},
+            },
+        }
+    }
+    package, _ = generate(importable, write(importable / "r.yaml", crd("Ranger", schema)))
+    fields = models(package, "zoo_example_com_v1").RangerSpec.model_fields
+    assert fields["range"].json_schema_extra == {"x-kubernetes-validations": rules}
+    assert fields["enabled"].json_schema_extra == {"default": False}
+    assert fields["policy"].json_schema_extra == {"default": {"limit": None, "mode": "auto"}}
+    assert "Validation: `self.min <= self.max` (min must not exceed max)." in _docstring(
+        models(package, "zoo_example_com_v1").RangerSpec, "range"
+    )
 
 
 def _docstring(model: type, field: str) -> str:

@@ -120,6 +120,14 @@ def test_mypy_strict(corpus: Path, project: str) -> None:
     assert "no issues found in" in result.stdout
 
 
+@pytest.mark.parametrize("project", PROJECTS)
+def test_ruff_clean(corpus: Path, project: str) -> None:
+    """Formatted as ``ruff format`` leaves it; ``ruff check`` clean (rules of the output checks)."""
+    from test_codegen_output_checks import ruff_problems
+
+    assert ruff_problems(corpus / package_name(project)) == ""
+
+
 def examples(project: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = yamlio.load_all(
         (CORPUS / "examples" / f"{project}.yaml").read_bytes()

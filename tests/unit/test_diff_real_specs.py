@@ -194,3 +194,51 @@ def test_committed_snapshot_field_edits(committed: ApiSpec) -> None:
     assert by_category["field-removed"].path == "tty"
     assert by_category["field-added"].severity is Severity.BREAKING  # a required field
     assert {c.api_version for c in result.changes} == {"v1"}
+
+
+#: oasdiff's `ERR`/`WARN` findings on the GA documents of 1.35 -> 1.36, one per distinct field
+#: (how they were produced and why each level differs: docs/diff-vs-oasdiff.md).
+OASDIFF_1_35_TO_1_36 = {
+    ("v1", "PodSpec", "workloadRef", "request-property-removed"),
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "spec", "request-property-became-required"),
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "spec.policyName", "request-property-became-required"),
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "spec.validationActions", "request-property-became-required"),
+    ("authentication.k8s.io/v1", "TokenRequest", "spec", "response-property-became-optional"),
+    ("authentication.k8s.io/v1", "TokenRequestSpec", "audiences", "response-property-became-optional"),
+    ("authentication.k8s.io/v1", "TokenRequestStatus", "expirationTimestamp", "response-property-became-optional"),
+    ("authentication.k8s.io/v1", "TokenRequestStatus", "token", "response-property-became-optional"),
+    ("authentication.k8s.io/v1", "TokenReview", "spec.token", "request-property-became-required"),
+    ("autoscaling/v1", "HorizontalPodAutoscaler", "spec", "request-property-became-required"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler", "spec", "request-property-became-required"),
+    ("batch/v1", "CronJob", "spec", "request-property-became-required"),
+    ("discovery.k8s.io/v1", "EndpointSlice", "endpoints", "response-property-became-optional"),
+    ("networking.k8s.io/v1", "IPAddress", "spec", "request-property-became-required"),
+    ("policy/v1", "PodDisruptionBudget", "status.currentHealthy", "response-property-became-optional"),
+    ("policy/v1", "PodDisruptionBudget", "status.desiredHealthy", "response-property-became-optional"),
+    ("policy/v1", "PodDisruptionBudget", "status.disruptionsAllowed", "response-property-became-optional"),
+    ("policy/v1", "PodDisruptionBudget", "status.expectedPods", "response-property-became-optional"),
+    ("rbac.authorization.k8s.io/v1", "RoleRef", "apiGroup", "response-property-became-optional"),
+    ("scheduling.k8s.io/v1", "PriorityClass", "value", "response-property-became-optional"),
+}  # fmt: skip
+OASDIFF_CHECK = {
+    "request-property-removed": "field-removed",
+    "request-property-became-required": "field-now-required",
+    "response-property-became-optional": "field-now-optional",
+}
+#: documented in docs/diff-vs-oasdiff.md: kubetyped's fixup already made it optional in 1.35
+EXPLAINED = {("discovery.k8s.io/v1", "EndpointSlice", "endpoints")}
+
+
+def test_breaking_changes_agree_with_oasdiff(upstream: dict[str, ApiSpec]) -> None:
+    result = diff_specs(upstream["1.35"], upstream["1.36"])
+    ours = {
+        (c.api_version, c.kind, c.path, c.category)
+        for c in result.changes
+        if c.severity is Severity.BREAKING and c.stability.value == "ga"
+    }
+    expected = {
+        (api_version, kind, path, OASDIFF_CHECK[check])
+        for api_version, kind, path, check in OASDIFF_1_35_TO_1_36
+        if (api_version, kind, path) not in EXPLAINED
+    }
+    assert ours == expected

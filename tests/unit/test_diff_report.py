@@ -61,10 +61,10 @@ def test_markdown_breaking_table_then_collapsed_sections() -> None:
         "| **v1 PodSpec**<br>in v1 Pod, apps/v1 Deployment, apps/v1 StatefulSet +1 more "
         "| `workloadRef` | field PodSpec.workloadRef removed | writers, readers, typed | gone |"
     ) in markdown
-    assert "<summary>1 non-breaking changes</summary>" in markdown
+    assert "<summary>1 non-breaking change</summary>" in markdown
     assert "<summary>30 informational changes</summary>" in markdown
     assert markdown.count("types only matter") == 1
-    assert markdown.index("#### Breaking") < markdown.index("non-breaking changes</summary>")
+    assert markdown.index("#### Breaking") < markdown.index("non-breaking change</summary>")
 
 
 def test_json_follows_the_documented_schema() -> None:

@@ -312,6 +312,24 @@ SCENARIOS: list[tuple[str, Action, str, str, dict[str, str], str | None]] = [
         },
         None,
     ),
+    (
+        "watch-without-bookmarks",
+        lambda cs: cs.core_v1.config_maps("ns").watch(allow_watch_bookmarks=False),
+        "GET",
+        "/api/v1/namespaces/ns/configmaps",
+        {"watch": "true", "allowWatchBookmarks": "false"},
+        None,
+    ),
+    (
+        "list-selectors-as-dicts",
+        lambda cs: cs.core_v1.config_maps("ns").list(
+            label_selector={"tier": "front", "app": "web"}, field_selector={"metadata.name": "a"}
+        ),
+        "GET",
+        "/api/v1/namespaces/ns/configmaps",
+        {"labelSelector": "app=web,tier=front", "fieldSelector": "metadata.name=a"},
+        None,
+    ),
 ]
 IDS = [scenario[0] for scenario in SCENARIOS]
 
@@ -502,7 +520,9 @@ async def test_list_iterate_and_watch_decode_to_models(kind: str) -> None:
     assert listed.metadata.resource_version == "9"
     items = await call(maps.iterate())
     assert [type(item) for item in items] == [ConfigMap, ConfigMap]
-    events = await call(maps.watch())
+    # a watch loop gets no BOOKMARK unless it asks for them (the README loop printed them)
+    assert [event.type.value for event in await call(maps.watch())] == ["ADDED"]
+    events = await call(maps.watch(allow_watch_bookmarks=True))
     assert [event.type.value for event in events] == ["ADDED", "BOOKMARK"]
     assert isinstance(events[0].object, ConfigMap)
     assert events[0].object.metadata.name == "a"
