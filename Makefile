@@ -34,8 +34,9 @@ cluster-binaries:
 	K8S_VERSION=$(K8S_VERSION) KUBETYPED_CLUSTER_CACHE=$(CLUSTER_CACHE) .ci/build-cluster
 
 # A test cluster in the foreground (Ctrl-C stops it); prints the env that makes pytest reuse it.
+# FULL=1: the complete cluster (kube-controller-manager, kube-scheduler, kwok node; pods run).
 cluster: venv cluster-binaries
-	KUBETYPED_CLUSTER_CACHE=$(CLUSTER_CACHE) $(PY) -m tests.cluster
+	KUBETYPED_CLUSTER_CACHE=$(CLUSTER_CACHE) $(PY) -m tests.cluster $(if $(FULL),--full)
 
 # Runs every check and reports all failures; exits non-zero when any failed.
 # pytest starts (and stops) the test cluster itself; KUBETYPED_REQUIRE_CLUSTER makes a

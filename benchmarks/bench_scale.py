@@ -275,8 +275,9 @@ def measure(
     finally:
         stderr = child.finish()
         result.peak_rss = child.peak_rss
-        if result.failure and stderr:
-            result.failure += f": {stderr}"
+        last = [line for line in stderr.splitlines() if line.strip()][-1:]
+        if result.failure and last:
+            result.failure += f" ({last[0].strip()[:300]})"
 
 
 # ---- the section -------------------------------------------------------------------------
@@ -376,9 +377,9 @@ def run(
             )
             results[name] = res
             if res.sync_seconds is None:
-                first = res.failure.splitlines()[0] if res.failure else "failed"
+                first = res.failure.split(" (")[0] if res.failure else "failed"
                 table.add(label, f"FAILED: {first}", "", "", "", "")
-                section.notes.append(f"{label}, {size:,} {kind}s: {res.failure[-400:]}")
+                section.notes.append(f"{label}, {size:,} {kind}s: {res.failure}")
                 continue
             delta = (res.rss - res.rss_base) if res.rss and res.rss_base else None
             per_obj = (delta if delta is not None else (res.rss or 0)) / max(res.objects, 1)
@@ -393,7 +394,7 @@ def run(
                 fmt_bytes(res.rss or 0),
                 fmt_bytes(per_obj) + ("" if delta is not None else " (of total)"),
                 fmt_bytes(res.heap / max(res.objects, 1)) if res.heap else "",
-                f"{rate:,.0f}" if rate else (res.failure.splitlines()[0] if res.failure else "-"),
+                f"{rate:,.0f}" if rate else (res.failure.split(" (")[0] if res.failure else "-"),
             )
         section.tables.append(table)
         _ratios(section, kind, size, results)

@@ -260,7 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--save-sections", help="also write the sections as JSON here")
     parser.add_argument(
-        "--add-sections", help="append sections saved by another invocation (--save-sections)"
+        "--add-sections",
+        action="append",
+        default=[],
+        help="append sections saved by another invocation (--save-sections); repeatable",
     )
     parser.add_argument(
         "--churn-events",
@@ -277,8 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         selected.add("cluster")
     started = time.perf_counter()
     sections = _run_selected(selected, args)
-    if args.add_sections:
-        sections.extend(_load_sections(args.add_sections))
+    for path in args.add_sections:
+        sections.extend(_load_sections(path))
     if args.save_sections:
         _save_sections(args.save_sections, sections)
     elapsed = time.perf_counter() - started

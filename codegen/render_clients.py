@@ -44,6 +44,9 @@ _SUBRESOURCE_MIXINS = {
     "approval": ("Approval", False),
     "ephemeralcontainers": ("EphemeralContainers", False),
     "resize": ("Resize", False),
+    "exec": ("Exec", False),
+    "attach": ("Attach", False),
+    "portforward": ("PortForward", False),
 }
 
 

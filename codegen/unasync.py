@@ -52,6 +52,8 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/cache/async_informer.py", "runtime/cache/sync_informer.py"),
     ("runtime/cache/async_listwatch.py", "runtime/cache/sync_listwatch.py"),
     ("runtime/typed/async_listwatch.py", "runtime/typed/sync_listwatch.py"),
+    ("runtime/wait/async_wait.py", "runtime/wait/sync_wait.py"),
+    ("runtime/apply/async_apply.py", "runtime/apply/sync_apply.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"

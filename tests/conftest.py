@@ -3,6 +3,9 @@
 Design: pytest owns the cluster. The session fixture `cluster` starts etcd + kube-apiserver once,
 on first use by an e2e test, and stops them at session end. Set KUBETYPED_TEST_KUBECONFIG
 (and optionally KUBETYPED_TEST_ETCD) to reuse a cluster started by `python -m tests.cluster`.
+`full_cluster` is a second, complete cluster (kube-controller-manager, kube-scheduler and a
+kwok node: pods run) started only when a test asks for it; KUBETYPED_TEST_FULL_KUBECONFIG
+reuses one started by `python -m tests.cluster --full` (`make cluster FULL=1`).
 
 When the binaries are missing, e2e tests skip locally but FAIL under CI=true or
 KUBETYPED_REQUIRE_CLUSTER=1 (as `make test` sets), so a green run always exercised the cluster.
@@ -39,36 +42,82 @@ def _cluster_required() -> bool:
     ) not in ("", "0")
 
 
-_start_failure: list[str] = []
+_start_failures: dict[bool, str] = {}
 
 
-@pytest.fixture(scope="session")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterInfo]:
-    """A running kube-apiserver reachable as `admin` (cert), `admin-token` and `alice`."""
-    external = os.environ.get("KUBETYPED_TEST_KUBECONFIG")
+def _session_cluster(
+    tmp_path_factory: pytest.TempPathFactory, *, full: bool
+) -> Iterator[ClusterInfo]:
+    external = os.environ.get(
+        "KUBETYPED_TEST_FULL_KUBECONFIG" if full else "KUBETYPED_TEST_KUBECONFIG"
+    )
     if external:
         files = tmp_path_factory.mktemp("cluster-info")
-        etcd = os.environ.get("KUBETYPED_TEST_ETCD")
+        etcd = None if full else os.environ.get("KUBETYPED_TEST_ETCD")
         yield ClusterInfo.from_kubeconfig(Path(external), files, etcd)
         return
-    if not binaries_present():
-        message = f"test cluster binaries missing in {binaries_dir()}; run `make cluster-binaries`"
+    what = "complete test cluster" if full else "test cluster"
+    if not binaries_present(full):
+        message = f"{what} binaries missing in {binaries_dir()}; run `make cluster-binaries`"
         if _cluster_required():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    if _start_failure:  # pytest retries a failed session fixture for every test: fail fast
-        pytest.fail(_start_failure[0], pytrace=False)
-    control_plane = Cluster()
+    if full in _start_failures:  # pytest retries a failed session fixture for every test
+        pytest.fail(_start_failures[full], pytrace=False)
+    control_plane = Cluster(full=full)
     try:
         info = control_plane.start()
     except ClusterStartError as exc:
-        _start_failure.append(f"test cluster did not start: {exc}")
-        pytest.fail(_start_failure[0], pytrace=False)
-    print(f"\ntest cluster ready in {info.started_in:.1f}s at {info.server}", file=sys.stderr)
+        _start_failures[full] = f"{what} did not start: {exc}"
+        pytest.fail(_start_failures[full], pytrace=False)
+    memory = sum(control_plane.memory().values()) / 2**20
+    print(
+        f"\n{what} ready in {info.started_in:.1f}s at {info.server} ({memory:.0f} MiB resident)",
+        file=sys.stderr,
+    )
     try:
         yield info
     finally:
         control_plane.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterInfo]:
+    """A running kube-apiserver reachable as `admin` (cert), `admin-token` and `alice`.
+
+    No controllers run: pods stay Pending, nothing is garbage-collected."""
+    yield from _session_cluster(tmp_path_factory, full=False)
+
+
+@pytest.fixture(scope="session")
+def full_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterInfo]:
+    """A complete cluster (own etcd and apiserver, kube-controller-manager, kube-scheduler, kwok
+    with one Ready node): pods get scheduled and Running, Deployments roll out, the garbage
+    collector and namespace controller work; `info.kwok` tells where kwok's pods log, exec and
+    port-forward. Same users and contexts as `cluster`."""
+    yield from _session_cluster(tmp_path_factory, full=True)
+
+
+@pytest.fixture
+def full_namespace(full_cluster: ClusterInfo) -> Iterator[str]:
+    """A fresh namespace in the complete cluster whose `default` ServiceAccount exists (so pods
+    can be created); deleted afterwards without waiting."""
+    import time
+
+    name = f"t-{secrets.token_hex(5)}"
+    with full_cluster.http("admin", timeout=30) as http:
+        created = http.post(
+            "/api/v1/namespaces",
+            json={"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
+        )
+        assert created.status_code == 201, created.text
+        deadline = time.monotonic() + 60
+        path = f"/api/v1/namespaces/{name}/serviceaccounts/default"
+        while http.get(path).status_code != 200:
+            assert time.monotonic() < deadline, f"no default ServiceAccount in {name}"
+            time.sleep(0.1)
+        yield name
+        http.delete(f"/api/v1/namespaces/{name}")
 
 
 @pytest.fixture(scope="session")

@@ -155,7 +155,10 @@ def drop_managed_fields(obj: Any) -> Any:
 
         parsed = orjson.loads(data)
         slim = drop_managed_fields(parsed)
-        return obj if slim is parsed else type(obj).from_unparsed(orjson.dumps(slim))
+        if slim is parsed:
+            return obj
+        # orjson's output keeps its >= 4 KiB buffer: cache an exact-size copy
+        return type(obj).from_unparsed(bytes(memoryview(orjson.dumps(slim))))
     raw_view = getattr(obj, "raw_view", None)
     if raw_view is not None and (raw := raw_view()) is not None:  # lazy model: stays lazy
         slim = drop_managed_fields(raw)

@@ -26,6 +26,8 @@ from kubetyped.request import (
     WriteOptions,
 )
 from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
+from kubetyped.wait import WaitFor
+from kubetyped.wait.async_wait import wait_for_object
 
 
 class AsyncDynamicResource:
@@ -38,6 +40,11 @@ class AsyncDynamicResource:
     @property
     def gvr(self) -> GroupVersionResource:
         return self._target.gvr
+
+    @property
+    def namespaced(self) -> bool | None:
+        """The resource's scope when known (from discovery), else None."""
+        return self._target.namespaced
 
     def namespace(self, namespace: str) -> AsyncDynamicResource:
         return AsyncDynamicResource(self._rest, self._target.bind(namespace))
@@ -64,6 +71,13 @@ class AsyncDynamicResource:
         self, options: ListOptions | None = None, *, raise_errors: bool = True
     ) -> AsyncWatchStream:
         return self._rest.watch(self._target.collection(), options, raise_errors=raise_errors)
+
+    async def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> Obj | None:
+        """Waits until the object `name` satisfies `for_` (see `kubetyped.wait`); the object
+        (None for `deleted()`). Raises `WaitTimeoutError` and typed `ApiError`s."""
+        return await wait_for_object(
+            self._rest, self._target.collection(), name, for_, timeout=timeout
+        )
 
     async def create(self, body: Obj, options: WriteOptions | None = None) -> Obj:
         return await self._rest.create(self._target.collection(body), body, options)
@@ -93,9 +107,11 @@ class AsyncDynamicResource:
         field_manager: str,
         force: bool = False,
         subresource: str | None = None,
+        dry_run: bool = False,
     ) -> Obj:
-        """Server-side apply of `body` (named by its metadata) as `field_manager`."""
-        options = ApplyOptions(field_manager=field_manager, force=force)
+        """Server-side apply of `body` (named by its metadata) as `field_manager`; `dry_run`
+        returns what the server would store without storing it."""
+        options = ApplyOptions(field_manager=field_manager, force=force, dry_run=dry_run)
         return await self._rest.apply(self._target.item(None, body, subresource), body, options)
 
     async def delete(self, name: str, options: DeleteOptions | None = None) -> Obj:

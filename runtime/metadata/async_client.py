@@ -22,9 +22,11 @@ from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.discovery import GroupVersionResource
 from kubetyped.metadata.common import (
     Requests,
+    UnparsedPage,
     decode_list,
     decode_object,
     metadata_event,
+    unparsed_list,
 )
 from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
 from kubetyped.watch import WatchEvent
@@ -76,6 +78,11 @@ class AsyncMetadataResource:
 
     async def list(self, options: rq.ListOptions | None = None) -> PartialObjectMetadataList:
         return decode_list(await self._rest.send(self._requests.list(options)))
+
+    async def list_unparsed(self, options: rq.ListOptions | None = None) -> UnparsedPage:
+        """One list call for caches: items kept as JSON until read, and the list's metadata
+        (`resourceVersion`, `continue`)."""
+        return unparsed_list((await self._rest.send(self._requests.list(options))).content)
 
     def watch(self, options: rq.ListOptions | None = None) -> AsyncMetadataWatch:
         """Events until the server ends the watch or `close()`; an ERROR event raises its typed

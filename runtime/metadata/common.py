@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 
 from kubetyped import request as rq
 from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
@@ -13,10 +14,12 @@ from kubetyped.discovery import GroupVersionResource
 from kubetyped.metadata.negotiate import (
     ACCEPT_LIST,
     ACCEPT_OBJECT,
+    PARTIAL_LIST,
     partial_event_object,
     partial_list,
     partial_object,
 )
+from kubetyped.model import jsonio
 from kubetyped.rest import decode_json
 from kubetyped.watch import WatchEvent
 
@@ -67,3 +70,26 @@ def metadata_event(event: WatchEvent[dict[str, Any]]) -> WatchEvent[PartialObjec
     reduced = partial_event_object(event.type.value, event.object)
     obj = PartialObjectMetadata.from_raw(reduced)
     return WatchEvent(event.type, obj, event.resource_version)
+
+
+#: A list page as caches keep it: the items (JSON until read) and the list's `metadata`.
+UnparsedPage = tuple[list[PartialObjectMetadata], dict[str, Any]]
+
+
+def unparsed_list(data: bytes) -> UnparsedPage:
+    """A list response as caches keep it: the items as JSON, parsed on first read (see
+    `KubeModel.from_unparsed`), and the list's `metadata`. Full objects (from a server that
+    cannot answer metadata-only) are reduced to `PartialObjectMetadata` first."""
+    page = jsonio.loads_list_object(data, PARTIAL_LIST)
+    items = page.get("items") or ()
+    from_unparsed = PartialObjectMetadata.from_unparsed
+    if page.get("kind") == PARTIAL_LIST:
+        objs = [from_unparsed(bytes(item)) for item in items]
+    else:
+        # exact-size copies: orjson's output keeps its >= 4 KiB buffer
+        objs = [
+            from_unparsed(bytes(memoryview(orjson.dumps(partial_object(jsonio.parse(i))))))
+            for i in items
+        ]
+    meta = page.get("metadata")
+    return objs, meta if isinstance(meta, dict) else {}

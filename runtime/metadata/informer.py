@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 
-from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
+from kubetyped.api import PartialObjectMetadata
 from kubetyped.cache import (
     NAMESPACE_INDEX,
     AsyncSharedIndexInformer,
@@ -40,6 +40,7 @@ from kubetyped.metadata.async_client import (
     AsyncMetadataResource,
     AsyncMetadataWatch,
 )
+from kubetyped.metadata.common import UnparsedPage
 from kubetyped.metadata.sync_client import MetadataClient, MetadataResource, MetadataWatch
 from kubetyped.watch import WatchEvent
 
@@ -51,7 +52,10 @@ def _unparsed(obj: Any) -> Any:
     """The object as the cache keeps it: its JSON, parsed again on first read (a parsed
     `PartialObjectMetadata` costs several times its JSON; see `KubeModel.from_unparsed`)."""
     raw = obj.raw_view() if isinstance(obj, PartialObjectMetadata) else None
-    return obj if raw is None else PartialObjectMetadata.from_unparsed(orjson.dumps(raw))
+    if raw is None:
+        return obj
+    # orjson's output keeps its >= 4 KiB buffer: cache an exact-size copy
+    return PartialObjectMetadata.from_unparsed(bytes(memoryview(orjson.dumps(raw))))
 
 
 class _UnparsedEvents:
@@ -88,12 +92,12 @@ class _AsyncUnparsedEvents:
         await self._inner.aclose()
 
 
-def _list_result(page: PartialObjectMetadataList) -> ListResult[Item]:
-    meta = page.metadata
+def _list_result(page: UnparsedPage) -> ListResult[Item]:
+    items, meta = page
     return ListResult(
-        items=[_unparsed(item) for item in page.items or []],  # `items: null` when empty
-        resource_version=(meta.resource_version or "") if meta else "",
-        continue_token=(meta.continue_ or None) if meta else None,
+        items=items,
+        resource_version=str(meta.get("resourceVersion") or ""),
+        continue_token=meta.get("continue") or None,
     )
 
 
@@ -104,7 +108,7 @@ class MetadataListWatch:
         self.resource = resource
 
     def list(self, options: ListOptions) -> ListResult[Item]:
-        return _list_result(self.resource.list(options))
+        return _list_result(self.resource.list_unparsed(options))
 
     def watch(self, options: ListOptions) -> _UnparsedEvents:
         return _UnparsedEvents(self.resource.watch(options))
@@ -117,7 +121,7 @@ class AsyncMetadataListWatch:
         self.resource = resource
 
     async def list(self, options: ListOptions) -> ListResult[Item]:
-        return _list_result(await self.resource.list(options))
+        return _list_result(await self.resource.list_unparsed(options))
 
     def watch(self, options: ListOptions) -> _AsyncUnparsedEvents:
         return _AsyncUnparsedEvents(self.resource.watch(options))

@@ -24,9 +24,11 @@ from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.discovery import GroupVersionResource
 from kubetyped.metadata.common import (
     Requests,
+    UnparsedPage,
     decode_list,
     decode_object,
     metadata_event,
+    unparsed_list,
 )
 from kubetyped.rest import RESTClient, WatchStream
 from kubetyped.watch import WatchEvent
@@ -78,6 +80,11 @@ class MetadataResource:
 
     def list(self, options: rq.ListOptions | None = None) -> PartialObjectMetadataList:
         return decode_list(self._rest.send(self._requests.list(options)))
+
+    def list_unparsed(self, options: rq.ListOptions | None = None) -> UnparsedPage:
+        """One list call for caches: items kept as JSON until read, and the list's metadata
+        (`resourceVersion`, `continue`)."""
+        return unparsed_list(self._rest.send(self._requests.list(options)).content)
 
     def watch(self, options: rq.ListOptions | None = None) -> MetadataWatch:
         """Events until the server ends the watch or `close()`; an ERROR event raises its typed

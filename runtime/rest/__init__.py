@@ -11,12 +11,14 @@ semantics). Pass `limiter=` to share one across configs, or `http_client=` to br
 
 from kubetyped.rest.async_client import AsyncRESTClient
 from kubetyped.rest.common import Obj, api_error, decode_json, transport_error
-from kubetyped.rest.streams import AsyncWatchStream, WatchStream
+from kubetyped.rest.streams import AsyncLogStream, AsyncWatchStream, LogStream, WatchStream
 from kubetyped.rest.sync_client import RESTClient
 
 __all__ = [
+    "AsyncLogStream",
     "AsyncRESTClient",
     "AsyncWatchStream",
+    "LogStream",
     "Obj",
     "RESTClient",
     "WatchStream",

@@ -39,7 +39,7 @@ from kubetyped.rest.common import (
     decode_json,
     transport_error,
 )
-from kubetyped.rest.streams import AsyncWatchStream
+from kubetyped.rest.streams import AsyncLogStream, AsyncWatchStream
 from kubetyped.transport import TransportConfig
 from kubetyped.warnings import WarningHandler
 
@@ -238,19 +238,14 @@ class AsyncRESTClient(_RestCommon):
         """A text body, e.g. `pods/<name>/log`."""
         return (await self.send(build_request("GET", path, params=params, accept="*/*"))).text
 
-    async def stream_lines(
+    def stream_lines(
         self, path: PathLike, params: Mapping[str, str] | None = None
-    ) -> AsyncIterator[str]:
-        """Lines of a streamed text body (e.g. `pods/<name>/log?follow=true`), as they arrive."""
+    ) -> AsyncLogStream:
+        """Lines of a streamed text body (e.g. `pods/<name>/log?follow=true`) as they arrive;
+        the request is sent on first iteration. Closing the stream (from another thread for
+        the blocking client, or by cancelling the iterating task) ends it."""
         request = build_request("GET", path, params=params, accept="*/*", stream=True)
-        response = await self.send(request, stream=True)
-        try:
-            async for line in response.aiter_lines():
-                yield line
-        except httpx.HTTPError as exc:
-            raise transport_error(response.request, exc) from exc
-        finally:
-            await response.aclose()
+        return AsyncLogStream(lambda: self.send(request, stream=True))
 
     # --- lifecycle ---------------------------------------------------------------------------
 

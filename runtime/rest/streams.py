@@ -1,4 +1,9 @@
-"""Watch streams: newline-delimited events decoded incrementally (sync and asyncio)."""
+"""Streamed response bodies decoded incrementally (sync and asyncio): watch events, and the
+lines of a followed container log.
+
+`ChunkStream` / `AsyncChunkStream` hold the I/O (open on first iteration, read chunks, close
+from any thread or on task cancellation); a decoder (`feed(chunk)` / `finish()`) turns chunks
+into items: `WatchDecoder` for `WatchStream`, `LineDecoder` for `LogStream`."""
 
 from __future__ import annotations
 
@@ -6,15 +11,14 @@ import contextlib
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, Self
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import httpx
 
-from kubetyped.errors import (
-    KubetypedError,
-)
+from kubetyped.errors import TransportError
 from kubetyped.rest.common import (
     _event_or_raise,
+    transport_error,
     watch_transport_error,
 )
 from kubetyped.transport import (
@@ -22,58 +26,72 @@ from kubetyped.transport import (
 )
 from kubetyped.watch import EventType, WatchDecoder, WatchEvent
 
+T = TypeVar("T")
+TransportErrorFactory = Callable[[httpx.Request, Exception], TransportError]
 
-class WatchStream:
-    """Iterator of `WatchEvent`s over one watch request; opened on first iteration.
 
-    Use as a context manager (or call `close()`) to end the watch early. `close()` may be called
+class StreamDecoder(Protocol[T]):
+    """Incremental decoder of a streamed body."""
+
+    def feed(self, chunk: bytes) -> list[T]: ...
+
+    def finish(self) -> list[T]: ...
+
+
+class LineDecoder:
+    """Splits a byte stream into text lines (UTF-8; LF or CRLF line ends removed)."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+
+    def feed(self, chunk: bytes) -> list[str]:
+        self._buffer += chunk
+        *lines, self._buffer = self._buffer.split(b"\n")
+        return [line.removesuffix(b"\r").decode("utf-8", "replace") for line in lines]
+
+    def finish(self) -> list[str]:
+        rest, self._buffer = self._buffer, b""
+        return [rest.removesuffix(b"\r").decode("utf-8", "replace")] if rest else []
+
+
+class ChunkStream(Generic[T]):
+    """Iterator of decoded items over one streamed request; opened on first iteration.
+
+    Use as a context manager (or call `close()`) to end the stream early. `close()` may be called
     from another thread: it shuts the connection's socket down, so a read blocked in the iterating
     thread returns at once and the iteration ends quietly (closing an httpx response alone does
     not wake a blocked `recv`). A close while the request is still connecting takes effect when
-    the response headers arrive. `resource_version` is the last resourceVersion seen, for
-    resuming. ERROR events raise their `ApiError` unless the watch was made with
-    `raise_errors=False`. A watch that receives no byte for its idle timeout
-    (`kubetyped.request.watch_idle_timeout`: 150 s with bookmarks, `timeoutSeconds` + 30 s, or
-    `ListOptions.idle_timeout`) raises `WatchIdleTimeoutError` (a `TransportError`).
-    `unparsed=True` keeps ADDED/MODIFIED/DELETED objects as JSON (`decode_event_unparsed`).
+    the response headers arrive. A failed read raises `error(request, exc)` (a `TransportError`).
     """
 
     def __init__(
         self,
         open_stream: Callable[[], httpx.Response],
-        raise_errors: bool,
-        *,
-        unparsed: bool = False,
+        decoder: StreamDecoder[T],
+        error: TransportErrorFactory = transport_error,
     ) -> None:
         self._open = open_stream
-        self._raise_errors = raise_errors
-        self._decoder = WatchDecoder(unparsed=unparsed)
-        self._pending: deque[WatchEvent[Any]] = deque()
+        self._decoder = decoder
+        self._error = error
+        self._pending: deque[T] = deque()
         self._response: httpx.Response | None = None
         self._chunks: Iterator[bytes] | None = None
         self._lock = threading.Lock()  # guards _response, _reading and _closed across threads
         self._reading = False  # the iterating thread is opening or reading the response
-        self._closed = False  # close() was called: no more events
-        self._exhausted = False  # the stream ended; buffered events may remain
-
-    @property
-    def resource_version(self) -> str | None:
-        return self._decoder.resource_version
+        self._closed = False  # close() was called: no more items
+        self._exhausted = False  # the stream ended; buffered items may remain
 
     def __iter__(self) -> Self:
         return self
 
-    def __next__(self) -> WatchEvent[Any]:
+    def __next__(self) -> T:
         while not self._pending:
             if self._closed or self._exhausted:
                 raise StopIteration
             self._read()
         if self._closed:
             raise StopIteration
-        event = self._pending.popleft()
-        if event.type is EventType.ERROR and self._raise_errors:
-            self.close()
-        return _event_or_raise(event, self._raise_errors)
+        return self._pending.popleft()
 
     def _read(self) -> None:
         with self._lock:
@@ -110,7 +128,7 @@ class WatchStream:
             if self._closed:
                 return  # the read was interrupted by close(): not an error
             if isinstance(exc, httpx.HTTPError) and request is not None:
-                raise watch_transport_error(request, exc) from exc
+                raise self._error(request, exc) from exc
             raise
         self._pending.extend(self._decoder.feed(chunk))
 
@@ -124,7 +142,7 @@ class WatchStream:
                 response.close()
 
     def close(self) -> None:
-        """End the watch; safe to call from any thread, and more than once."""
+        """End the stream; safe to call from any thread, and more than once."""
         with self._lock:
             self._closed = True
             response, reading = self._response, self._reading
@@ -143,40 +161,73 @@ class WatchStream:
         self.close()
 
 
-class AsyncWatchStream:
-    """Async iterator of `WatchEvent`s; see `WatchStream`."""
+class WatchStream(ChunkStream[WatchEvent[Any]]):
+    """Iterator of `WatchEvent`s over one watch request; see `ChunkStream` for opening and
+    closing. `resource_version` is the last resourceVersion seen, for resuming. ERROR events
+    raise their `ApiError` unless the watch was made with `raise_errors=False`. A watch that
+    receives no byte for its idle timeout (`kubetyped.request.watch_idle_timeout`: 150 s with
+    bookmarks, `timeoutSeconds` + 30 s, or `ListOptions.idle_timeout`) raises
+    `WatchIdleTimeoutError` (a `TransportError`). `unparsed=True` keeps ADDED/MODIFIED/DELETED
+    objects as JSON (`decode_event_unparsed`).
+    """
 
     def __init__(
         self,
-        open_stream: Callable[[], Awaitable[httpx.Response]],
+        open_stream: Callable[[], httpx.Response],
         raise_errors: bool,
         *,
         unparsed: bool = False,
     ) -> None:
-        self._open = open_stream
+        self._watch_decoder = WatchDecoder(unparsed=unparsed)
+        super().__init__(open_stream, self._watch_decoder, watch_transport_error)
         self._raise_errors = raise_errors
-        self._decoder = WatchDecoder(unparsed=unparsed)
-        self._pending: deque[WatchEvent[Any]] = deque()
+
+    @property
+    def resource_version(self) -> str | None:
+        return self._watch_decoder.resource_version
+
+    def __next__(self) -> WatchEvent[Any]:
+        event = super().__next__()
+        if event.type is EventType.ERROR and self._raise_errors:
+            self.close()
+        return _event_or_raise(event, self._raise_errors)
+
+
+class LogStream(ChunkStream[str]):
+    """The lines of a container log as they arrive (`pods/<name>/log?follow=true`), without
+    their line terminators; see `ChunkStream` for closing from another thread."""
+
+    def __init__(self, open_stream: Callable[[], httpx.Response]) -> None:
+        super().__init__(open_stream, LineDecoder())
+
+
+class AsyncChunkStream(Generic[T]):
+    """Async iterator of decoded items; see `ChunkStream`. Cancelling the iterating task closes
+    the response."""
+
+    def __init__(
+        self,
+        open_stream: Callable[[], Awaitable[httpx.Response]],
+        decoder: StreamDecoder[T],
+        error: TransportErrorFactory = transport_error,
+    ) -> None:
+        self._open = open_stream
+        self._decoder = decoder
+        self._error = error
+        self._pending: deque[T] = deque()
         self._response: httpx.Response | None = None
         self._chunks: AsyncIterator[bytes] | None = None
         self._done = False
 
-    @property
-    def resource_version(self) -> str | None:
-        return self._decoder.resource_version
-
     def __aiter__(self) -> Self:
         return self
 
-    async def __anext__(self) -> WatchEvent[Any]:
+    async def __anext__(self) -> T:
         while not self._pending:
             if self._done:
                 raise StopAsyncIteration
             await self._read()
-        event = self._pending.popleft()
-        if event.type is EventType.ERROR and self._raise_errors:
-            await self.close()
-        return _event_or_raise(event, self._raise_errors)
+        return self._pending.popleft()
 
     async def _read(self) -> None:
         if self._chunks is None:
@@ -192,8 +243,8 @@ class AsyncWatchStream:
         except httpx.HTTPError as exc:
             request = self._response.request
             await self.close()
-            raise watch_transport_error(request, exc) from exc
-        except KubetypedError:
+            raise self._error(request, exc) from exc
+        except BaseException:  # typed errors, and cancellation: release the connection
             await self.close()
             raise
         self._pending.extend(self._decoder.feed(chunk))
@@ -208,3 +259,35 @@ class AsyncWatchStream:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+
+class AsyncWatchStream(AsyncChunkStream[WatchEvent[Any]]):
+    """Async iterator of `WatchEvent`s; see `WatchStream`."""
+
+    def __init__(
+        self,
+        open_stream: Callable[[], Awaitable[httpx.Response]],
+        raise_errors: bool,
+        *,
+        unparsed: bool = False,
+    ) -> None:
+        self._watch_decoder = WatchDecoder(unparsed=unparsed)
+        super().__init__(open_stream, self._watch_decoder, watch_transport_error)
+        self._raise_errors = raise_errors
+
+    @property
+    def resource_version(self) -> str | None:
+        return self._watch_decoder.resource_version
+
+    async def __anext__(self) -> WatchEvent[Any]:
+        event = await super().__anext__()
+        if event.type is EventType.ERROR and self._raise_errors:
+            await self.close()
+        return _event_or_raise(event, self._raise_errors)
+
+
+class AsyncLogStream(AsyncChunkStream[str]):
+    """Async iterator of container log lines; see `LogStream`."""
+
+    def __init__(self, open_stream: Callable[[], Awaitable[httpx.Response]]) -> None:
+        super().__init__(open_stream, LineDecoder())

@@ -40,7 +40,7 @@ from kubetyped.rest.common import (
     decode_json,
     transport_error,
 )
-from kubetyped.rest.streams import WatchStream
+from kubetyped.rest.streams import LogStream, WatchStream
 from kubetyped.sync_transport import build_http_client
 from kubetyped.transport import TransportConfig
 from kubetyped.warnings import WarningHandler
@@ -238,18 +238,12 @@ class RESTClient(_RestCommon):
         """A text body, e.g. `pods/<name>/log`."""
         return self.send(build_request("GET", path, params=params, accept="*/*")).text
 
-    def stream_lines(
-        self, path: PathLike, params: Mapping[str, str] | None = None
-    ) -> Iterator[str]:
-        """Lines of a streamed text body (e.g. `pods/<name>/log?follow=true`), as they arrive."""
+    def stream_lines(self, path: PathLike, params: Mapping[str, str] | None = None) -> LogStream:
+        """Lines of a streamed text body (e.g. `pods/<name>/log?follow=true`) as they arrive;
+        the request is sent on first iteration. Closing the stream (from another thread for
+        the blocking client, or by cancelling the iterating task) ends it."""
         request = build_request("GET", path, params=params, accept="*/*", stream=True)
-        response = self.send(request, stream=True)
-        try:
-            yield from response.iter_lines()
-        except httpx.HTTPError as exc:
-            raise transport_error(response.request, exc) from exc
-        finally:
-            response.close()
+        return LogStream(lambda: self.send(request, stream=True))
 
     # --- lifecycle ---------------------------------------------------------------------------
 

@@ -6,14 +6,19 @@ sends it here.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
-from typing import Any, Generic, TypeVar
+from collections.abc import AsyncGenerator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kubetyped import request as rq
-from kubetyped.rest import AsyncRESTClient
+from kubetyped.rest import AsyncLogStream, AsyncRESTClient
 from kubetyped.typed.operations import Body, ResourceOperations, log_params
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
 from kubetyped.watch import EventType, WatchEvent
+
+if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when used
+    from kubetyped.portforward import AsyncPortForwarder, AsyncPortForwardStream
+    from kubetyped.remotecommand import AsyncExecSession, ExecResult
+    from kubetyped.wait import WaitFor
 
 T = TypeVar("T")
 L = TypeVar("L")
@@ -151,6 +156,20 @@ class Watch(ResourceClient[T]):
                 typed = self._ops.event(event)
                 if yield_bookmarks or typed.type is not EventType.BOOKMARK:
                     yield typed
+
+    async def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> T | None:
+        """Waits until the object `name` satisfies `for_` (`kubectl wait`): one of
+        `kubetyped.wait.condition("Available")`, `field_equals(".status.phase", "Running")`,
+        `exists()` or `deleted()`. Returns the object that satisfied it (None for
+        `deleted()`); `timeout` is in seconds.
+
+        Lists, then watches from the listed resourceVersion (relisting after 410 Gone); never
+        polls. Raises `WaitTimeoutError` (its `last` is the object as last seen) and the typed
+        `ApiError` of a failed request. Source: client-go `watch.UntilWithSync`."""
+        from kubetyped.wait.async_wait import wait_for_object
+
+        obj = await wait_for_object(self._rest, self._ops.collection(), name, for_, timeout=timeout)
+        return None if obj is None else self._ops.info.model_class().from_raw(obj)
 
 
 class Create(ResourceClient[T]):
@@ -474,29 +493,153 @@ class Log(ResourceClient[T]):
         )
         return await self._rest.get_text(self._ops.item(name, "log"), params)
 
-    async def stream_log(
+    def stream_log(
         self,
         name: str,
         *,
         container: str | None = None,
+        follow: bool = True,
+        previous: bool = False,
         since_seconds: int | None = None,
         tail_lines: int | None = None,
         timestamps: bool = False,
-    ) -> AsyncIterator[str]:
-        """Lines of the container log as written (`follow=true`), until the container ends or
-        the iteration is closed.
+        limit_bytes: int | None = None,
+    ) -> AsyncLogStream:
+        """The container's log lines as they arrive (`kubectl logs -f`): with `follow` the
+        stream stays open and yields lines appended later; without it, it ends at the end of
+        the current log.
+
+        Parameters are `PodLogOptions`: `container` (needed when the pod has several),
+        `previous` (the last terminated instance), `since_seconds`, `tail_lines` (from the
+        end), `timestamps` (each line prefixed by its RFC 3339 time), `limit_bytes`. Lines have
+        no terminator. The request is sent on first iteration; `close()` or leaving its
+        `async with` block ends it (a blocked read too: from another thread, or by cancelling
+        the task). Raises `ApiError` subclasses (e.g. `BadRequestError` for a container that
+        is not running, `NotFoundError`) and `TransportError`. Source: client-go
+        `PodExpansion.GetLogs` + `Request.Stream`.
         """
         params = log_params(
             container=container,
-            follow=True,
-            previous=False,
+            follow=follow,
+            previous=previous,
             since_seconds=since_seconds,
             tail_lines=tail_lines,
             timestamps=timestamps,
-            limit_bytes=None,
+            limit_bytes=limit_bytes,
         )
-        async for line in self._rest.stream_lines(self._ops.item(name, "log"), params):
-            yield line
+        return self._rest.stream_lines(self._ops.item(name, "log"), params)
+
+
+class Exec(ResourceClient[T]):
+    """`pods/exec`: run a command in a container (`kubectl exec`)."""
+
+    async def exec(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        stdin: bytes | str | None = None,
+        tty: bool = False,
+    ) -> ExecResult:
+        """Runs `command` (argv, no shell) in the pod's container to completion: its stdout,
+        stderr and exit code as an `ExecResult` (a non-zero exit is a result, not an error;
+        `result.check()` raises for it). `stdin` is sent, then end-of-file.
+
+        `container` is needed when the pod has several. Raises the typed `ApiError` of a
+        refused request (`NotFoundError`, `BadRequestError` for a container that is not
+        running, `ForbiddenError`), `RemoteCommandError` when the command could not run
+        (`status` is the apiserver's `Status`), `StreamProtocolError`, `TransportError`.
+        Source: client-go `remotecommand.NewWebSocketExecutor` + `StreamWithContext`.
+        """
+        async with self.stream_exec(
+            name, command, container=container, stdin=stdin is not None, tty=tty
+        ) as session:
+            return await session.collect(stdin)
+
+    def stream_exec(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        container: str | None = None,
+        stdin: bool = False,
+        stdout: bool = True,
+        stderr: bool = True,
+        tty: bool = False,
+    ) -> AsyncExecSession:
+        """An interactive exec session (`kubectl exec -it`), opened by `async with`: write
+        stdin, `resize()` the TTY, read output as it comes, `wait()` for the exit code. With
+        `tty` stderr is merged into stdout. See `AsyncExecSession` for the errors."""
+        from kubetyped.remotecommand import AsyncExecSession
+        from kubetyped.remotecommand.protocol import stream_params
+
+        if not command:
+            raise ValueError("exec needs a command")
+        params = stream_params(
+            container=container,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            tty=tty,
+            command=command,
+        )
+        return AsyncExecSession(self._rest, str(self._ops.item(name, "exec")), params)
+
+
+class Attach(ResourceClient[T]):
+    """`pods/attach`: attach to a running container's stdio (`kubectl attach`)."""
+
+    def attach(
+        self,
+        name: str,
+        *,
+        container: str | None = None,
+        stdin: bool = False,
+        stdout: bool = True,
+        stderr: bool = True,
+        tty: bool = False,
+    ) -> AsyncExecSession:
+        """A session on the main process of the container, opened by `async with`: its output
+        from now on, and its stdin when the container has one open. Same shape and errors as
+        `stream_exec`. Source: client-go `PodExpansion` attach + `remotecommand`."""
+        from kubetyped.remotecommand import AsyncExecSession
+        from kubetyped.remotecommand.protocol import stream_params
+
+        params = stream_params(
+            container=container, stdin=stdin, stdout=stdout, stderr=stderr, tty=tty
+        )
+        return AsyncExecSession(self._rest, str(self._ops.item(name, "attach")), params)
+
+
+class PortForward(ResourceClient[T]):
+    """`pods/portforward`: connections to a pod's ports (`kubectl port-forward`)."""
+
+    def port_forward(
+        self, name: str, port: int, *, local_port: int = 0, address: str = "127.0.0.1"
+    ) -> AsyncPortForwarder:
+        """A local listener on `address`:`local_port` (0: a free port, read
+        `forwarder.local_port` once open) whose every accepted connection reaches `port` of
+        the pod through its own WebSocket; opened by `async with`. Several connections may be
+        open at once. Connection errors are kept in `forwarder.errors` (`PortForwardError`,
+        `ApiError`) and logged. Source: client-go `portforward.PortForwarder.ForwardPorts`."""
+        from kubetyped.portforward import AsyncPortForwarder
+
+        return AsyncPortForwarder(
+            self._rest,
+            str(self._ops.item(name, "portforward")),
+            port,
+            local_port=local_port,
+            address=address,
+        )
+
+    def port_forward_stream(self, name: str, port: int) -> AsyncPortForwardStream:
+        """One byte stream to `port` of the pod, opened by `async with`: `send()`,
+        `receive()` (`b""` at the end). Raises the typed `ApiError` of a refused upgrade and
+        `PortForwardError` when the kubelet cannot connect to the port."""
+        from kubetyped.portforward import AsyncPortForwardStream
+
+        return AsyncPortForwardStream(self._rest, str(self._ops.item(name, "portforward")), port)
 
 
 class Approval(ResourceClient[T]):

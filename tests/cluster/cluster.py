@@ -1,4 +1,6 @@
-"""A real, throwaway Kubernetes control plane (etcd + kube-apiserver) on 127.0.0.1."""
+"""A real, throwaway Kubernetes cluster on 127.0.0.1: etcd + kube-apiserver, and with
+`full=True` also kube-controller-manager, kube-scheduler and kwok (one fake node whose pods
+run, log, exec and port-forward on this machine; see `tests.cluster.nodes`)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from typing import Any
 import httpx
 import yaml
 
+from tests.cluster import nodes
+from tests.cluster.nodes import KwokInfo
 from tests.cluster.pki import CertificateAuthority, KeyPair, service_account_key_pem
 from tests.cluster.processes import advertise_address_args, free_port, stop_process, tail
 
@@ -39,9 +43,24 @@ def binaries_dir() -> Path:
     return Path.home() / ".cache" / "kubetyped" / "k8s" / K8S_VERSION
 
 
-def binaries_present() -> bool:
+CONTROL_PLANE_BINARIES = ("etcd", "kube-apiserver")
+FULL_CLUSTER_BINARIES = (
+    *CONTROL_PLANE_BINARIES,
+    "kube-controller-manager",
+    "kube-scheduler",
+    "kwok",
+)
+
+
+def binaries_present(full: bool = False) -> bool:
+    """True when the binaries of the apiserver-only (or, with `full`, the complete) cluster are
+    cached (`make cluster-binaries` builds them)."""
     directory = binaries_dir()
-    return all(os.access(directory / name, os.X_OK) for name in ("etcd", "kube-apiserver"))
+    names = FULL_CLUSTER_BINARIES if full else CONTROL_PLANE_BINARIES
+    stages = (directory / "kwok-stages" / name for name in nodes.KWOK_STAGES)
+    return all(os.access(directory / name, os.X_OK) for name in names) and (
+        not full or all(path.is_file() for path in stages)
+    )
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,7 @@ class ClusterInfo:
     #: the client CA's private key (PEM), to sign more client certificates; None when the
     #: cluster was started elsewhere
     ca_key_path: Path | None = None
+    kwok: KwokInfo | None = None
 
     def http(self, user: str = "admin", **kwargs: Any) -> httpx.Client:
         """A plain httpx client authenticated as `admin` (cert), `admin-token` or `alice`."""
@@ -95,6 +115,7 @@ class ClusterInfo:
         """Recover the info of a cluster started elsewhere (`python -m tests.cluster`); the
         CA and admin credentials are written into the existing directory `files`."""
         document = yaml.safe_load(path.read_text())
+        kwok = KwokInfo.load(path.parent)
         clusters = {c["name"]: c["cluster"] for c in document["clusters"]}
         users = {u["name"]: u["user"] for u in document["users"]}
         cluster = clusters["kubetyped-test"]
@@ -114,6 +135,7 @@ class ClusterInfo:
             admin_token=users[ADMIN_TOKEN_USER]["token"],
             alice_token=users[ALICE]["token"],
             etcd_url=etcd_url,
+            kwok=kwok,
         )
 
 
@@ -164,7 +186,9 @@ def kubeconfig_document(
 
 
 class Cluster:
-    """Starts etcd and kube-apiserver in a temp dir; `stop()` leaves no process behind.
+    """Starts etcd and kube-apiserver (and with `full=True` kube-controller-manager,
+    kube-scheduler and kwok with one Ready node) in a temp dir; `stop()` leaves no process
+    behind.
 
     Use as a context manager, or call `start()` / `stop()`.
     """
@@ -175,11 +199,13 @@ class Cluster:
         startup_timeout: float = 60.0,
         keep_dir: bool = False,
         apiserver_args: tuple[str, ...] = (),
+        full: bool = False,
     ) -> None:
         self._startup_timeout = startup_timeout
         # extra kube-apiserver flags, e.g. --runtime-config=api/all=true for the 1.36 snapshot
         self._apiserver_args = apiserver_args
         self._keep_dir = keep_dir
+        self._full = full
         self._processes: list[tuple[str, subprocess.Popen[bytes]]] = []
         self._logs: dict[str, Path] = {}
         self.dir: Path | None = None
@@ -197,23 +223,26 @@ class Cluster:
         self.stop()
 
     def start(self) -> ClusterInfo:
-        if not binaries_present():
+        if not binaries_present(self._full):
+            names = FULL_CLUSTER_BINARIES if self._full else CONTROL_PLANE_BINARIES
             raise ClusterStartError(
-                f"kube-apiserver/etcd not found in {binaries_dir()}; run `make cluster-binaries`"
+                f"{', '.join(names)} not all found in {binaries_dir()}; run `make cluster-binaries`"
             )
         began = time.monotonic()
         self.dir = Path(tempfile.mkdtemp(prefix="kubetyped-cluster-"))
         try:
             etcd_url = self._start_etcd(self.dir)
-            info = self._start_apiserver(self.dir, etcd_url, began)
+            info = self._start_apiserver(self.dir, etcd_url)
+            if self._full:
+                info = self._start_nodes(self.dir, info)
         except BaseException:
             self.stop()
             raise
-        self.info = info
-        return info
+        self.info = ClusterInfo(**{**info.__dict__, "started_in": time.monotonic() - began})
+        return self.info
 
     def stop(self) -> None:
-        # apiserver first (it talks to etcd), then etcd.
+        # Clients of the apiserver first, then the apiserver, then etcd.
         for _, process in reversed(self._processes):
             stop_process(process)
         self._processes.clear()
@@ -224,6 +253,10 @@ class Cluster:
         return "\n".join(
             f"--- {name} log ({path}) ---\n{tail(path)}" for name, path in self._logs.items()
         )
+
+    def memory(self) -> dict[str, int]:
+        """Resident memory (bytes) of each running component, by name."""
+        return {name: nodes.process_rss(process.pid) for name, process in self._processes}
 
     # -- processes -------------------------------------------------------------------------
 
@@ -293,16 +326,20 @@ class Cluster:
         self._wait("etcd", process, healthy, time.monotonic() + self._startup_timeout)
         return client_url
 
-    def _start_apiserver(self, directory: Path, etcd_url: str, began: float) -> ClusterInfo:
+    def _start_apiserver(self, directory: Path, etcd_url: str) -> ClusterInfo:
         ca = CertificateAuthority()
         ca_path = directory / "ca.crt"
         ca_path.write_bytes(ca.cert_pem)
         ca_key_path = directory / "ca.key"
         ca_key_path.write_bytes(ca.key_pem)
         ca_key_path.chmod(0o600)
+        # Also kwok's kubelet serving certificate (the apiserver verifies it with the CA).
         serving_cert, serving_key = ca.serving_cert(["127.0.0.1", "localhost"]).write(
             directory, "serving"
         )
+        kubelet_client_cert, kubelet_client_key = ca.client_cert(
+            "kube-apiserver-kubelet-client", ("system:masters",)
+        ).write(directory, "kubelet-client")
         admin = ca.client_cert("kubetyped-admin", ("system:masters",))
         admin_cert, admin_key = admin.write(directory, "admin")
         sa_key = directory / "service-account.key"
@@ -339,6 +376,10 @@ class Cluster:
                 # podtemplates bypass the watch cache, so a watch from a revision compacted in
                 # etcd gets 410 Gone deterministically (the cache would replay its history).
                 "--watch-cache-sizes=podtemplates#0",
+                f"--kubelet-certificate-authority={ca_path}",
+                f"--kubelet-client-certificate={kubelet_client_cert}",
+                f"--kubelet-client-key={kubelet_client_key}",
+                "--kubelet-preferred-address-types=InternalIP",
                 *advertise_address_args(),
                 *self._apiserver_args,
             ],
@@ -367,4 +408,98 @@ class Cluster:
         document = kubeconfig_document(server, ca.cert_pem, admin, admin_token, alice_token)
         info.kubeconfig_path.write_text(yaml.safe_dump(document, sort_keys=False))
         info.kubeconfig_path.chmod(0o600)
-        return ClusterInfo(**{**info.__dict__, "started_in": time.monotonic() - began})
+        return info
+
+    def _start_nodes(self, directory: Path, info: ClusterInfo) -> ClusterInfo:
+        """kube-controller-manager, kube-scheduler and kwok; returns when the node is Ready and
+        the `default` ServiceAccount exists (pods can be created)."""
+        bins = binaries_dir()
+        kubeconfig = info.kubeconfig_path  # current context: admin (client certificate)
+        kcm_port, scheduler_port, kubelet_port = free_port(), free_port(), free_port()
+        kcm = self._spawn(
+            "kube-controller-manager",
+            nodes.controller_manager_args(
+                bins / "kube-controller-manager",
+                kubeconfig,
+                kcm_port,
+                info.ca_path,
+                directory / "service-account.key",
+            ),
+            directory,
+        )
+        scheduler = self._spawn(
+            "kube-scheduler",
+            nodes.scheduler_args(bins / "kube-scheduler", kubeconfig, scheduler_port),
+            directory,
+        )
+        files = directory / "kwok-files"
+        (files / "exec").mkdir(parents=True)
+        kwok_info = KwokInfo(
+            node_name=nodes.NODE_NAME,
+            kubelet_port=kubelet_port,
+            logs_file=files / "current.log",
+            previous_logs_file=files / "previous.log",
+            attach_file=files / "attach.log",
+            exec_dir=files / "exec",
+            forward_pod_port=nodes.FORWARDED_POD_PORT,
+            forward_target_port=free_port(),
+        )
+        for path in (kwok_info.logs_file, kwok_info.previous_logs_file, kwok_info.attach_file):
+            path.touch()
+        kwok_config = directory / "kwok.yaml"
+        kwok_config.write_text(nodes.kwok_config(bins / "kwok-stages", kwok_info))
+        kwok = self._spawn(
+            "kwok",
+            nodes.kwok_args(
+                bins / "kwok",
+                kubeconfig,
+                kwok_config,
+                directory / "serving.crt",
+                directory / "serving.key",
+                kubelet_port,
+            ),
+            directory,
+        )
+        kwok_info.save(directory)
+        deadline = time.monotonic() + self._startup_timeout
+        with httpx.Client(verify=False, timeout=5) as local:
+
+            def healthy(url: str) -> Callable[[], str | None]:
+                def probe() -> str | None:
+                    response = local.get(url)
+                    return None if response.status_code == 200 else f"{url}: {response.status_code}"
+
+                return probe
+
+            self._wait(
+                "kube-controller-manager",
+                kcm,
+                healthy(f"https://127.0.0.1:{kcm_port}/healthz"),
+                deadline,
+            )
+            self._wait(
+                "kube-scheduler",
+                scheduler,
+                healthy(f"https://127.0.0.1:{scheduler_port}/healthz"),
+                deadline,
+            )
+            self._wait("kwok", kwok, healthy(f"http://127.0.0.1:{kubelet_port}/healthz"), deadline)
+        with info.http("admin", timeout=5) as http:
+            created = http.post("/api/v1/nodes", json=nodes.node_manifest())
+            if created.status_code != 201:
+                raise ClusterStartError(f"creating node: {created.status_code} {created.text}")
+
+            def node_ready() -> str | None:
+                response = http.get(f"/api/v1/nodes/{nodes.NODE_NAME}")
+                if response.status_code == 200 and nodes.node_ready(response.json()):
+                    return None
+                return f"node {nodes.NODE_NAME} not Ready: {response.text[:300]}"
+
+            self._wait("kwok node", kwok, node_ready, deadline)
+            self._wait(
+                "default ServiceAccount",
+                kcm,
+                lambda: _problem(http, "/api/v1/namespaces/default/serviceaccounts/default"),
+                deadline,
+            )
+        return ClusterInfo(**{**info.__dict__, "kwok": kwok_info})

@@ -185,7 +185,14 @@ def test_fallback_when_server_sends_full_objects(
         configmaps = MetadataClient(client_rest).resource(CONFIGMAPS).namespace(namespace)
         listed = configmaps.list()
         got = configmaps.get(names[1])
+        cached, list_meta = configmaps.list_unparsed()  # the informers' list: items kept as JSON
     assert marker.encode() in recorder.bodies()  # the full objects did come
+    assert list_meta.get("resourceVersion")
+    assert all(item.unparsed_json() is not None for item in cached)
+    assert sorted(m.to_dict()["metadata"]["name"] for m in cached) == sorted(names)
+    for item in cached:
+        assert set(item.to_dict()) == {"apiVersion", "kind", "metadata"}
+        assert marker.encode() not in item.to_json()
     assert listed.kind == "PartialObjectMetadataList"
     assert sorted(m.metadata.name for m in listed.items if m.metadata) == sorted(names)
     for item in [*listed.items, got]:

@@ -30,9 +30,11 @@ RUNTIME_LAYERS: list[set[str]] = [
     {"config", "transport"},
     {"async_transport", "sync_transport"},
     {"rest"},
-    {"discovery", "cache", "leaderelection", "events", "workqueue", "retry_conflict"},
+    {"discovery", "cache", "leaderelection", "events", "workqueue", "retry_conflict"}
+    | {"remotecommand", "portforward", "wait"},
     {"dynamic", "scale", "metadata", "typed"},
-    {"fake"},
+    {"fake", "manifests"},
+    {"apply"},
     {"__init__"},
 ]
 LAYER_OF = {unit: index for index, layer in enumerate(RUNTIME_LAYERS) for unit in layer}

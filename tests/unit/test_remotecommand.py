@@ -1,0 +1,296 @@
+"""Exec, attach and port-forward protocols: the sans-IO cores, and the drivers against a real
+loopback WebSocket server (wsproto) that plays the apiserver's side of the channel protocol.
+
+The complete cluster's kwok cannot report exit codes (tests/e2e/test_pod_verbs.py), so the
+kubelet's `NonZeroExitCode` status and the v4 fallback are exercised here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+import wsproto
+import wsproto.events
+
+from kubetyped.config import ClientConfig
+from kubetyped.errors import NotFoundError
+from kubetyped.portforward import PortForwardError
+from kubetyped.portforward.protocol import PortConnection, data_frame
+from kubetyped.remotecommand import (
+    STDERR,
+    STDOUT,
+    AsyncExecSession,
+    ExecResult,
+    ExecSession,
+    Output,
+    RemoteCommandError,
+    StreamClosedError,
+    StreamProtocolError,
+)
+from kubetyped.remotecommand.protocol import (
+    ChannelSession,
+    close_frame,
+    resize_frame,
+    stream_params,
+)
+from kubetyped.rest import AsyncRESTClient, RESTClient
+
+SUCCESS = {"metadata": {}, "status": "Success"}
+EXIT_3 = {
+    "metadata": {},
+    "status": "Failure",
+    "message": "command terminated with non-zero exit code: exit status 3",
+    "reason": "NonZeroExitCode",
+    "details": {"causes": [{"reason": "ExitCode", "message": "3"}]},
+}
+
+
+# -- sans-IO ------------------------------------------------------------------------------------
+
+
+def test_stream_params_follow_pod_exec_options() -> None:
+    params = stream_params(
+        container="c", stdin=True, stdout=True, stderr=True, tty=True, command=["sh", "-c", "x"]
+    )
+    assert params == [
+        ("command", "sh"),
+        ("command", "-c"),
+        ("command", "x"),
+        ("container", "c"),
+        ("stdin", "true"),
+        ("stdout", "true"),
+        ("stderr", "false"),  # a TTY merges stderr into stdout
+        ("tty", "true"),
+    ]
+    with pytest.raises(ValueError, match="at least one"):
+        stream_params(container=None, stdin=False, stdout=False, stderr=False, tty=False)
+
+
+def test_channel_session_exit_codes() -> None:
+    session = ChannelSession("v5.channel.k8s.io")
+    assert session.receive(b"\x01") is None  # an empty announcement of the stdout channel
+    assert session.receive(b"\x01out") == Output(STDOUT, b"out")
+    assert session.receive(b"\x02err") == Output(STDERR, b"err")
+    with pytest.raises(StreamProtocolError, match="before the error channel"):
+        session.exit_code()
+    session.receive(b"\x03" + json.dumps(EXIT_3).encode())
+    assert session.exit_code() == 3
+
+    ok = ChannelSession("v4.channel.k8s.io")
+    ok.receive(b"\x03" + json.dumps(SUCCESS).encode())
+    assert ok.exit_code() == 0
+
+    failed = ChannelSession("v5.channel.k8s.io")
+    failed.receive(
+        b"\x03"
+        + json.dumps(
+            {"status": "Failure", "reason": "InternalError", "message": "no such container"}
+        ).encode()
+    )
+    with pytest.raises(RemoteCommandError, match="no such container") as caught:
+        failed.exit_code()
+    assert caught.value.reason == "InternalError"
+
+    with pytest.raises(StreamProtocolError, match="no Status"):
+        ChannelSession("v5.channel.k8s.io").receive(b"\x03not json")
+    with pytest.raises(StreamProtocolError, match="unexpected channel 7"):
+        ChannelSession("v5.channel.k8s.io").receive(b"\x07")
+
+
+def test_frames() -> None:
+    assert resize_frame(100, 40) == b'\x04{"Width": 100, "Height": 40}'
+    assert close_frame("v5.channel.k8s.io") == b"\xff\x00"
+    with pytest.raises(StreamProtocolError, match="cannot close stdin"):
+        close_frame("v4.channel.k8s.io")
+
+
+def test_result_check() -> None:
+    assert ExecResult(b"", b"", 0).check().exit_code == 0
+    with pytest.raises(RemoteCommandError, match="non-zero exit code 3") as caught:
+        ExecResult(b"", b"boom", 3).check()
+    assert caught.value.exit_code == 3 and caught.value.stderr == b"boom"
+
+
+def test_port_connection_strips_announcements_and_collects_errors() -> None:
+    connection = PortConnection(8080)
+    port = (8080).to_bytes(2, "little")
+    assert connection.receive(b"\x00" + port) is None
+    assert connection.receive(b"\x01" + port) is None
+    assert connection.receive(b"\x00hello") == b"hello"
+    assert connection.error() is None
+    connection.receive(b"\x01connection refused")
+    error = connection.error()
+    assert isinstance(error, PortForwardError) and error.port == 8080
+    assert "connection refused" in str(error)
+    with pytest.raises(PortForwardError, match="announced port 9"):
+        PortConnection(8080).receive(b"\x00" + (9).to_bytes(2, "little"))
+    assert data_frame(b"x") == b"\x00x"
+
+
+# -- a loopback WebSocket "apiserver" -----------------------------------------------------------
+
+
+@dataclass
+class Script:
+    """What the server does on one connection: accept `protocol` ("" accepts without one;
+    None refuses with 404), then send `messages`, after waiting for `expect_stdin` bytes."""
+
+    protocol: str | None
+    messages: list[bytes]
+    expect_stdin: bytes = b""
+    received: list[bytes] = field(default_factory=list)
+    request_target: str = ""
+
+
+class LoopbackServer:
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.scripts: list[Script] = []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            script = self.scripts.pop(0)
+            threading.Thread(target=self._serve, args=(conn, script), daemon=True).start()
+
+    def _serve(self, conn: socket.socket, script: Script) -> None:
+        ws = wsproto.WSConnection(wsproto.ConnectionType.SERVER)
+        with conn:
+
+            def flush(data: bytes) -> None:
+                conn.sendall(data)
+
+            def events() -> Iterator[wsproto.events.Event]:
+                while True:
+                    data = conn.recv(65536)
+                    ws.receive_data(data or None)
+                    yield from ws.events()
+                    if not data:
+                        return
+
+            stream = events()
+            for event in stream:
+                if isinstance(event, wsproto.events.Request):
+                    script.request_target = event.target
+                    if script.protocol is None:
+                        body = json.dumps(
+                            {"kind": "Status", "code": 404, "reason": "NotFound", "message": "no"}
+                        ).encode()
+                        flush(
+                            b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
+                            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                            + body
+                        )
+                        return
+                    accepted = script.protocol or None  # "": accept without a subprotocol
+                    flush(ws.send(wsproto.events.AcceptConnection(subprotocol=accepted)))
+                    break
+            stdin = b""
+            while len(stdin) < len(script.expect_stdin):
+                event = next(stream, None)
+                if event is None:
+                    return  # the client went away
+                if isinstance(event, wsproto.events.BytesMessage):
+                    script.received.append(bytes(event.data))
+                    if event.data[:1] == b"\x00":
+                        stdin += bytes(event.data[1:])
+            for message in script.messages:
+                flush(ws.send(wsproto.events.BytesMessage(data=message)))
+            flush(ws.send(wsproto.events.CloseConnection(code=1000)))
+            # Read until the client hangs up: closing with unread input would reset the
+            # connection and drop what the client has not read yet.
+            conn.settimeout(10)
+            with contextlib.suppress(OSError):
+                while conn.recv(65536):
+                    pass
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    loopback = LoopbackServer()
+    yield loopback
+    loopback.close()
+
+
+@pytest.fixture
+def config(server: LoopbackServer) -> ClientConfig:
+    return ClientConfig(server=f"http://127.0.0.1:{server.port}", qps=-1)
+
+
+def status(body: dict[str, object]) -> bytes:
+    return b"\x03" + json.dumps(body).encode()
+
+
+PATH = "/api/v1/namespaces/ns/pods/p/exec"
+PARAMS = stream_params(container=None, stdin=True, stdout=True, stderr=True, tty=False)
+
+
+def test_sync_exec_reports_the_exit_code_of_the_error_channel(
+    server: LoopbackServer, config: ClientConfig
+) -> None:
+    script = Script("v5.channel.k8s.io", [b"\x01", b"\x01out", b"\x02err", status(EXIT_3)], b"in")
+    server.scripts.append(script)
+    with RESTClient(config) as rest, ExecSession(rest, PATH, PARAMS) as session:
+        assert session.protocol == "v5.channel.k8s.io"
+        result = session.collect(b"in")
+    assert result == ExecResult(b"out", b"err", 3)
+    assert script.received[0] == b"\x00in"
+    assert "command=" not in script.request_target and "stdin=true" in script.request_target
+
+
+async def test_async_exec_falls_back_to_v4(server: LoopbackServer, config: ClientConfig) -> None:
+    server.scripts.append(Script("v4.channel.k8s.io", [b"\x01hi", status(SUCCESS)]))
+    async with AsyncRESTClient(config) as rest, AsyncExecSession(rest, PATH, PARAMS) as session:
+        assert session.protocol == "v4.channel.k8s.io"
+        with pytest.raises(StreamProtocolError, match="cannot close stdin"):
+            await session.collect(b"data")  # v4 has no end-of-file: refused, not hung
+        assert await session.read() == Output(STDOUT, b"hi")
+        assert await session.wait() == 0
+
+
+def test_refused_upgrade_is_a_typed_api_error(server: LoopbackServer, config: ClientConfig) -> None:
+    server.scripts.append(Script(None, []))
+    with RESTClient(config) as rest, pytest.raises(NotFoundError):
+        ExecSession(rest, PATH, PARAMS).open()
+
+
+def test_unknown_subprotocol_is_refused(server: LoopbackServer, config: ClientConfig) -> None:
+    server.scripts.append(Script("", []))
+    with RESTClient(config) as rest, pytest.raises(StreamProtocolError, match="none of"):
+        ExecSession(rest, PATH, PARAMS).open()
+
+
+def test_sync_session_closed_from_another_thread_ends_a_blocked_read(
+    server: LoopbackServer, config: ClientConfig
+) -> None:
+    # The server waits for stdin that never comes: the read blocks until close().
+    server.scripts.append(Script("v5.channel.k8s.io", [], expect_stdin=b"never"))
+    with RESTClient(config) as rest:
+        session = ExecSession(rest, PATH, PARAMS).open()
+        timer: Callable[[], None] = session.close
+        threading.Timer(0.3, timer).start()
+        assert session.read() is None
+
+
+def test_sending_after_the_command_ended(server: LoopbackServer, config: ClientConfig) -> None:
+    server.scripts.append(Script("v5.channel.k8s.io", [b"\x01done", status(SUCCESS)]))
+    with RESTClient(config) as rest, ExecSession(rest, PATH, PARAMS) as session:
+        assert session.wait() == 0
+        session.close_stdin()  # the command no longer reads: nothing to close
+        with pytest.raises(StreamClosedError):
+            session.write_stdin(b"late")
