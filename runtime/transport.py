@@ -30,7 +30,7 @@ from kubetyped.auth.tls import CertRotation
 from kubetyped.errors import ConfigError
 from kubetyped.ratelimit import TokenBucketRateLimiter, from_config
 from kubetyped.request import DEFAULT_TIMEOUT, IDLE_TIMEOUT_EXTENSION, JSON, is_stream_request
-from kubetyped.urls import check_url, redact_url, split_userinfo
+from kubetyped.urls import check_url, redact_url, split_userinfo, without_query
 from kubetyped.version import VERSION
 
 if TYPE_CHECKING:
@@ -263,8 +263,9 @@ def interrupt_response(response: httpx.Response) -> bool:
 
 
 def _server_and_auth(config: TransportConfig) -> tuple[str, httpx.Auth | None]:
-    """The base URL without userinfo, and the auth: basic from the userinfo when there is one
-    (Go's `http.Client` sets it before any round tripper, which then all keep it)."""
+    """The base URL without userinfo, query and fragment (client-go `rest.NewRESTClient` drops
+    the last two), and the auth: basic from the userinfo when there is one (Go's `http.Client`
+    sets it before any round tripper, which then all keep it)."""
     problem = check_url(config.server, ("http", "https"))
     if problem is not None:
         raise ConfigError(
@@ -272,7 +273,7 @@ def _server_and_auth(config: TransportConfig) -> tuple[str, httpx.Auth | None]:
             path=getattr(config, "source", None),
             field="server",
         )
-    server, userinfo = split_userinfo(config.server)
+    server, userinfo = split_userinfo(without_query(config.server))
     if userinfo is not None:
         return server, BasicAuth(*userinfo)
     return server, config.auth

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -16,21 +17,41 @@ def _authority_end(rest: str) -> int:
     return end
 
 
-def redact_url(url: str) -> str:
-    """`url` with the password of `scheme://user:password@host` replaced by `<redacted>`.
+_SCHEME_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:/*")
 
-    Works on the text, so it never raises, whatever the URL holds (a bad port, brackets, ...).
+
+def redact_url(url: str) -> str:
+    """`url` safe to show: userinfo, query and fragment hidden.
+
+    `scheme://user:password@host` keeps the user (as Go's `url.URL.Redacted`); a lone
+    `scheme://name@host` hides the name, which is often a token; `?query` and `#fragment`
+    become `?<redacted>` / `#<redacted>` (they can carry tokens). Works on the text, so it never
+    raises and still hides userinfo when the URL is otherwise invalid (no host, a bad port,
+    no `://`, brackets, ...).
     """
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url
+    prefix = _SCHEME_PREFIX.match(url)
+    start = prefix.end() if prefix else 0
+    rest = url[start:]
     end = _authority_end(rest)
-    authority = rest[:end]
+    authority, tail = rest[:end], rest[end:]
     userinfo, at, host = authority.rpartition("@")
-    if not at or ":" not in userinfo:
-        return url
-    user = userinfo.split(":", 1)[0]
-    return f"{scheme}://{user}:<redacted>@{host}{rest[end:]}"
+    if at:
+        user, colon, _ = userinfo.partition(":")
+        authority = f"{user}:<redacted>@{host}" if colon else f"<redacted>@{host}"
+    cut = min((i for i in (tail.find("?"), tail.find("#")) if i != -1), default=len(tail))
+    path, after = tail[:cut], tail[cut:]
+    query = "?<redacted>" if after.startswith("?") else ""
+    fragment = "#<redacted>" if "#" in after else ""
+    return f"{url[:start]}{authority}{path}{query}{fragment}"
+
+
+def without_query(url: str) -> str:
+    """`url` without its `?query` and `#fragment`: the base URL requests are built on.
+
+    client-go `rest.NewRESTClient` clears `RawQuery` and `Fragment` of the server URL, and each
+    request sets its own query (`Request.URL`), so a query in a kubeconfig `server` is dropped.
+    """
+    return url.partition("#")[0].partition("?")[0]
 
 
 def split_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:

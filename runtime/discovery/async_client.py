@@ -55,6 +55,7 @@ class AsyncDiscoveryClient:
             return error
 
     async def server_version(self) -> ServerVersion:
+        """The server's `/version` (client-go `ServerVersion`)."""
         return parse_version(await self._document("/version"))
 
     async def discover(self, *, refresh: bool = False) -> Discovery:
@@ -73,12 +74,15 @@ class AsyncDiscoveryClient:
             return snapshot
 
     async def server_groups(self) -> tuple[APIGroup, ...]:
+        """Every API group with its versions (from the cached discovery snapshot)."""
         return (await self.discover()).groups
 
     async def server_resources(self, group: str, version: str) -> tuple[APIResource, ...]:
+        """The resources of `group`/`version`; raises `DiscoveryError` when none was discovered."""
         return resources_of(await self.discover(), group_version(group, version))
 
     async def rest_mapper(self, *, refresh: bool = False) -> RESTMapper:
+        """A `RESTMapper` over the discovery snapshot (`refresh` fetches it again first)."""
         return RESTMapper(await self.discover(refresh=refresh))
 
     def invalidate(self) -> None:
@@ -86,6 +90,7 @@ class AsyncDiscoveryClient:
         self._state.invalidate()
 
     async def openapi_v2(self) -> dict[str, Any]:
+        """The server's OpenAPI v2 document (`/openapi/v2`), cached in memory."""
         if self._state.openapi_v2 is None:
             self._state.openapi_v2 = await self._document("/openapi/v2")
         return self._state.openapi_v2

@@ -57,6 +57,7 @@ class DiscoveryClient:
             return error
 
     def server_version(self) -> ServerVersion:
+        """The server's `/version` (client-go `ServerVersion`)."""
         return parse_version(self._document("/version"))
 
     def discover(self, *, refresh: bool = False) -> Discovery:
@@ -75,12 +76,15 @@ class DiscoveryClient:
             return snapshot
 
     def server_groups(self) -> tuple[APIGroup, ...]:
+        """Every API group with its versions (from the cached discovery snapshot)."""
         return self.discover().groups
 
     def server_resources(self, group: str, version: str) -> tuple[APIResource, ...]:
+        """The resources of `group`/`version`; raises `DiscoveryError` when none was discovered."""
         return resources_of(self.discover(), group_version(group, version))
 
     def rest_mapper(self, *, refresh: bool = False) -> RESTMapper:
+        """A `RESTMapper` over the discovery snapshot (`refresh` fetches it again first)."""
         return RESTMapper(self.discover(refresh=refresh))
 
     def invalidate(self) -> None:
@@ -88,6 +92,7 @@ class DiscoveryClient:
         self._state.invalidate()
 
     def openapi_v2(self) -> dict[str, Any]:
+        """The server's OpenAPI v2 document (`/openapi/v2`), cached in memory."""
         if self._state.openapi_v2 is None:
             self._state.openapi_v2 = self._document("/openapi/v2")
         return self._state.openapi_v2

@@ -41,6 +41,7 @@ class DynamicResource:
 
     @property
     def gvr(self) -> GroupVersionResource:
+        """The group, version and resource this client addresses."""
         return self._target.gvr
 
     @property
@@ -49,29 +50,35 @@ class DynamicResource:
         return self._target.namespaced
 
     def namespace(self, namespace: str) -> DynamicResource:
+        """The same resource bound to `namespace`; raises `DynamicClientError` if cluster-scoped."""
         return DynamicResource(self._rest, self._target.bind(namespace))
 
     def get(
         self, name: str, options: GetOptions | None = None, *, subresource: str | None = None
     ) -> Obj:
+        """GET one object (or its `subresource`) by name; raises `NotFoundError` (404) when absent."""
         return self._rest.get(self._target.item(name, subresource=subresource), options)
 
     def list(self, options: ListOptions | None = None) -> Obj:
+        """One list call (one page if `options.limit` is set)."""
         return self._rest.list(self._target.collection(), options)
 
     def list_pages(
         self, options: ListOptions | None = None, *, page_size: int = DEFAULT_PAGE_SIZE
     ) -> Iterator[Obj]:
+        """Each page of a paginated list (`limit`/`continue`); see `RESTClient.list_pages`."""
         return self._rest.list_pages(self._target.collection(), options, page_size=page_size)
 
     def list_all(
         self, options: ListOptions | None = None, *, page_size: int = DEFAULT_PAGE_SIZE
     ) -> Obj:
+        """Every item, page by page, joined into one list object (client-go `pager.List`)."""
         return self._rest.list_all(self._target.collection(), options, page_size=page_size)
 
     def watch(
         self, options: ListOptions | None = None, *, raise_errors: bool = True
     ) -> WatchStream:
+        """Watch events of the resource (an ERROR event raises its typed `ApiError` by default)."""
         return self._rest.watch(self._target.collection(), options, raise_errors=raise_errors)
 
     def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> Obj | None:
@@ -80,12 +87,15 @@ class DynamicResource:
         return wait_for_object(self._rest, self._target.collection(), name, for_, timeout=timeout)
 
     def create(self, body: Obj, options: WriteOptions | None = None) -> Obj:
+        """POST `body`; the namespace comes from the binding or `metadata.namespace`."""
         return self._rest.create(self._target.collection(body), body, options)
 
     def update(self, body: Obj, options: WriteOptions | None = None) -> Obj:
+        """PUT `body` (named by its metadata); `ConflictError` (409) on a stale resourceVersion."""
         return self._rest.update(self._target.item(None, body), body, options)
 
     def update_status(self, body: Obj, options: WriteOptions | None = None) -> Obj:
+        """PUT `body`'s `status` subresource."""
         return self._rest.update(self._target.item(None, body, "status"), body, options)
 
     def patch(
@@ -97,6 +107,7 @@ class DynamicResource:
         *,
         subresource: str | None = None,
     ) -> Obj:
+        """Patch the object (or a `subresource`): JSON, merge (default) or strategic merge patch."""
         path = self._target.item(name, subresource=subresource)
         return self._rest.patch(path, body, patch_type, options)
 
@@ -115,11 +126,13 @@ class DynamicResource:
         return self._rest.apply(self._target.item(None, body, subresource), body, options)
 
     def delete(self, name: str, options: DeleteOptions | None = None) -> Obj:
+        """DELETE the object `name`; returns the deleted object or a `Status`."""
         return self._rest.delete(self._target.item(name), options)
 
     def delete_collection(
         self, list_options: ListOptions | None = None, delete_options: DeleteOptions | None = None
     ) -> Obj:
+        """DELETE every object matching `list_options`; returns the server's answer."""
         return self._rest.delete_collection(self._target.collection(), list_options, delete_options)
 
 
@@ -133,6 +146,7 @@ class DynamicClient:
     def resource(
         self, group: str, version: str, plural: str, *, namespaced: bool | None = None
     ) -> DynamicResource:
+        """The client of one resource by group, version and plural (`namespaced` None: unknown)."""
         return DynamicResource(
             self.rest, Target(GroupVersionResource(group, version, plural), namespaced)
         )

@@ -21,9 +21,13 @@ log = logging.getLogger("kubetyped.events")
 class AsyncEventSink(Protocol):
     """Where a recorder writes events (client-go `EventSink`)."""
 
-    async def create(self, namespace: str, event: Event) -> Event: ...
+    async def create(self, namespace: str, event: Event) -> Event:
+        """Create `event` in `namespace`; returns the created Event."""
+        ...
 
-    async def patch(self, namespace: str, name: str, patch: dict[str, Any]) -> Event: ...
+    async def patch(self, namespace: str, name: str, patch: dict[str, Any]) -> Event:
+        """Merge-patch the Event `name` (a series update); returns it."""
+        ...
 
 
 class AsyncRestEventSink:
@@ -33,9 +37,11 @@ class AsyncRestEventSink:
         self.client = client
 
     async def create(self, namespace: str, event: Event) -> Event:
+        """POST the Event to events.k8s.io/v1."""
         return await self.client.create(events_path(namespace), event)
 
     async def patch(self, namespace: str, name: str, patch: dict[str, Any]) -> Event:
+        """Merge-patch the Event `name` in events.k8s.io/v1."""
         return await self.client.patch(f"{events_path(namespace)}/{name}", patch, PatchType.MERGE)
 
 
@@ -68,6 +74,10 @@ class AsyncEventRecorder:
         note: str = "",
         related: Any = None,
     ) -> Event | None:
+        """Record an event about `regarding`: `type` is Normal or Warning, `reason` and `action`
+        are CamelCase, `note` is human-readable. Repeats within the window become a series
+        (client-go `EventRecorder.Eventf`). Returns the written Event, or None when writing
+        failed (logged, not raised)."""
         # Serialised: a repeat recorded while the first create is still in flight must patch
         # that event, not create a second one.
         async with self._lock:

@@ -23,9 +23,13 @@ log = logging.getLogger("kubetyped.events")
 class EventSink(Protocol):
     """Where a recorder writes events (client-go `EventSink`)."""
 
-    def create(self, namespace: str, event: Event) -> Event: ...
+    def create(self, namespace: str, event: Event) -> Event:
+        """Create `event` in `namespace`; returns the created Event."""
+        ...
 
-    def patch(self, namespace: str, name: str, patch: dict[str, Any]) -> Event: ...
+    def patch(self, namespace: str, name: str, patch: dict[str, Any]) -> Event:
+        """Merge-patch the Event `name` (a series update); returns it."""
+        ...
 
 
 class RestEventSink:
@@ -35,9 +39,11 @@ class RestEventSink:
         self.client = client
 
     def create(self, namespace: str, event: Event) -> Event:
+        """POST the Event to events.k8s.io/v1."""
         return self.client.create(events_path(namespace), event)
 
     def patch(self, namespace: str, name: str, patch: dict[str, Any]) -> Event:
+        """Merge-patch the Event `name` in events.k8s.io/v1."""
         return self.client.patch(f"{events_path(namespace)}/{name}", patch, PatchType.MERGE)
 
 
@@ -70,6 +76,10 @@ class EventRecorder:
         note: str = "",
         related: Any = None,
     ) -> Event | None:
+        """Record an event about `regarding`: `type` is Normal or Warning, `reason` and `action`
+        are CamelCase, `note` is human-readable. Repeats within the window become a series
+        (client-go `EventRecorder.Eventf`). Returns the written Event, or None when writing
+        failed (logged, not raised)."""
         # Serialised: a repeat recorded while the first create is still in flight must patch
         # that event, not create a second one.
         with self._lock:

@@ -41,6 +41,7 @@ class AsyncMetadataWatch:
 
     @property
     def resource_version(self) -> str | None:
+        """The last resourceVersion seen (to resume the watch)."""
         return self._stream.resource_version
 
     def __aiter__(self) -> Self:
@@ -50,6 +51,7 @@ class AsyncMetadataWatch:
         return metadata_event(await anext(self._stream))
 
     async def aclose(self) -> None:
+        """End the watch (closes the connection)."""
         await self._stream.close()
 
     async def __aenter__(self) -> Self:
@@ -68,15 +70,19 @@ class AsyncMetadataResource:
 
     @property
     def gvr(self) -> GroupVersionResource:
+        """The group, version and resource this client addresses."""
         return self._requests.gvr
 
     def namespace(self, namespace: str) -> AsyncMetadataResource:
+        """The same resource narrowed to `namespace`."""
         return AsyncMetadataResource(self._rest, Requests(self._requests.gvr, namespace))
 
     async def get(self, name: str, options: rq.GetOptions | None = None) -> PartialObjectMetadata:
+        """The metadata of the object `name`; raises `NotFoundError` (404) when absent."""
         return decode_object(await self._rest.send(self._requests.get(name, options)))
 
     async def list(self, options: rq.ListOptions | None = None) -> PartialObjectMetadataList:
+        """The metadata of every object (one page if `options.limit` is set)."""
         return decode_list(await self._rest.send(self._requests.list(options)))
 
     async def list_unparsed(self, options: rq.ListOptions | None = None) -> UnparsedPage:
@@ -102,6 +108,7 @@ class AsyncMetadataResource:
         return decode_object(await self._rest.send(request))
 
     async def delete(self, name: str, options: rq.DeleteOptions | None = None) -> None:
+        """DELETE the object `name`."""
         await self._rest.send(self._requests.delete(name, options))
 
 
@@ -112,4 +119,5 @@ class AsyncMetadataClient:
         self.rest = rest
 
     def resource(self, gvr: GroupVersionResource) -> AsyncMetadataResource:
+        """Metadata-only verbs of the resource `gvr`."""
         return AsyncMetadataResource(self.rest, Requests(gvr))

@@ -43,6 +43,7 @@ class MetadataWatch:
 
     @property
     def resource_version(self) -> str | None:
+        """The last resourceVersion seen (to resume the watch)."""
         return self._stream.resource_version
 
     def __iter__(self) -> Self:
@@ -52,6 +53,7 @@ class MetadataWatch:
         return metadata_event(next(self._stream))
 
     def close(self) -> None:
+        """End the watch (closes the connection)."""
         self._stream.close()
 
     def __enter__(self) -> Self:
@@ -70,15 +72,19 @@ class MetadataResource:
 
     @property
     def gvr(self) -> GroupVersionResource:
+        """The group, version and resource this client addresses."""
         return self._requests.gvr
 
     def namespace(self, namespace: str) -> MetadataResource:
+        """The same resource narrowed to `namespace`."""
         return MetadataResource(self._rest, Requests(self._requests.gvr, namespace))
 
     def get(self, name: str, options: rq.GetOptions | None = None) -> PartialObjectMetadata:
+        """The metadata of the object `name`; raises `NotFoundError` (404) when absent."""
         return decode_object(self._rest.send(self._requests.get(name, options)))
 
     def list(self, options: rq.ListOptions | None = None) -> PartialObjectMetadataList:
+        """The metadata of every object (one page if `options.limit` is set)."""
         return decode_list(self._rest.send(self._requests.list(options)))
 
     def list_unparsed(self, options: rq.ListOptions | None = None) -> UnparsedPage:
@@ -104,6 +110,7 @@ class MetadataResource:
         return decode_object(self._rest.send(request))
 
     def delete(self, name: str, options: rq.DeleteOptions | None = None) -> None:
+        """DELETE the object `name`."""
         self._rest.send(self._requests.delete(name, options))
 
 
@@ -114,4 +121,5 @@ class MetadataClient:
         self.rest = rest
 
     def resource(self, gvr: GroupVersionResource) -> MetadataResource:
+        """Metadata-only verbs of the resource `gvr`."""
         return MetadataResource(self.rest, Requests(gvr))

@@ -113,14 +113,16 @@ def _field_annotations(cls: type[KubeModel]) -> dict[str, Any]:
         if not own or klass.__module__.startswith(("pydantic", "kubetyped.model")):
             continue
         inject_references(klass)
-        namespace = module_namespace(klass)
-        for name, annotation in own.items():
-            if name in cls.__pydantic_fields__:
-                hints[name] = typing._eval_type(  # type: ignore[attr-defined]
-                    typing.ForwardRef(annotation) if isinstance(annotation, str) else annotation,
-                    namespace,
-                    None,
-                )
+        fields = {name: own[name] for name in own if name in cls.__pydantic_fields__}
+        # The public evaluator, on an object holding only the fields' annotations: names resolve
+        # in the module's namespace alone (no class attributes, no pydantic base annotations).
+        hints.update(
+            typing.get_type_hints(
+                types.SimpleNamespace(__annotations__=fields),
+                globalns=module_namespace(klass),
+                include_extras=True,
+            )
+        )
     return hints
 
 

@@ -80,6 +80,7 @@ class AsyncRESTClient(_RestCommon):
 
     @property
     def http_client(self) -> httpx.AsyncClient:
+        """The underlying httpx client (rate limiting and retries are in its transport)."""
         return self._http
 
     # --- low level ---------------------------------------------------------------------------
@@ -104,6 +105,7 @@ class AsyncRESTClient(_RestCommon):
         return self._check(response)
 
     async def request_json(self, request: httpx.Request) -> Obj:
+        """Send a built request and decode its JSON body (a dict)."""
         return decode_json(await self.send(request))
 
     async def request_bytes(self, request: httpx.Request) -> bytes:
@@ -113,11 +115,13 @@ class AsyncRESTClient(_RestCommon):
     # --- verbs -------------------------------------------------------------------------------
 
     async def get(self, path: PathLike, options: GetOptions | None = None) -> Obj:
+        """GET one object as JSON."""
         return await self.request_json(get_request(path, options))
 
     async def get_bytes(
         self, path: PathLike, options: GetOptions | None = None, *, accept: str = JSON
     ) -> bytes:
+        """GET one object as raw bytes (`accept` picks the media type)."""
         return await self.request_bytes(get_request(path, options, accept=accept))
 
     async def list(self, path: PathLike, options: ListOptions | None = None) -> Obj:
@@ -127,6 +131,7 @@ class AsyncRESTClient(_RestCommon):
     async def list_bytes(
         self, path: PathLike, options: ListOptions | None = None, *, accept: str = JSON
     ) -> bytes:
+        """One list request as raw bytes (the typed layer splits items without parsing)."""
         return await self.request_bytes(list_request(path, options, accept=accept))
 
     async def _pages(self, path: PathLike, pager: Pager) -> AsyncIterator[Obj]:
@@ -177,6 +182,7 @@ class AsyncRESTClient(_RestCommon):
         *,
         content_type: str = JSON,
     ) -> Obj:
+        """POST `body` to a collection; returns the created object."""
         return await self.request_json(
             write_request("POST", path, body, options, content_type=content_type)
         )
@@ -189,6 +195,7 @@ class AsyncRESTClient(_RestCommon):
         *,
         content_type: str = JSON,
     ) -> Obj:
+        """PUT `body` (the whole object); `ConflictError` (409) on a stale resourceVersion."""
         return await self.request_json(
             write_request("PUT", path, body, options, content_type=content_type)
         )
@@ -200,6 +207,7 @@ class AsyncRESTClient(_RestCommon):
         patch_type: PatchType | str = PatchType.MERGE,
         options: WriteOptions | None = None,
     ) -> Obj:
+        """PATCH with `patch_type` (JSON, merge or strategic merge); returns the patched object."""
         return await self.request_json(patch_request(path, body, patch_type, options))
 
     async def apply(self, path: PathLike, body: Obj | bytes, options: ApplyOptions) -> Obj:
@@ -216,6 +224,7 @@ class AsyncRESTClient(_RestCommon):
         list_options: ListOptions | None = None,
         delete_options: DeleteOptions | None = None,
     ) -> Obj:
+        """DELETE every object of a collection matching `list_options`."""
         return await self.request_json(delete_request(path, delete_options, list_options))
 
     def watch(
@@ -250,6 +259,7 @@ class AsyncRESTClient(_RestCommon):
     # --- lifecycle ---------------------------------------------------------------------------
 
     async def close(self) -> None:
+        """Close the connections (when this client created its httpx client)."""
         if self._owns_http:
             await self._http.aclose()
 

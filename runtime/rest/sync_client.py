@@ -82,6 +82,7 @@ class RESTClient(_RestCommon):
 
     @property
     def http_client(self) -> httpx.Client:
+        """The underlying httpx client (rate limiting and retries are in its transport)."""
         return self._http
 
     # --- low level ---------------------------------------------------------------------------
@@ -106,6 +107,7 @@ class RESTClient(_RestCommon):
         return self._check(response)
 
     def request_json(self, request: httpx.Request) -> Obj:
+        """Send a built request and decode its JSON body (a dict)."""
         return decode_json(self.send(request))
 
     def request_bytes(self, request: httpx.Request) -> bytes:
@@ -115,11 +117,13 @@ class RESTClient(_RestCommon):
     # --- verbs -------------------------------------------------------------------------------
 
     def get(self, path: PathLike, options: GetOptions | None = None) -> Obj:
+        """GET one object as JSON."""
         return self.request_json(get_request(path, options))
 
     def get_bytes(
         self, path: PathLike, options: GetOptions | None = None, *, accept: str = JSON
     ) -> bytes:
+        """GET one object as raw bytes (`accept` picks the media type)."""
         return self.request_bytes(get_request(path, options, accept=accept))
 
     def list(self, path: PathLike, options: ListOptions | None = None) -> Obj:
@@ -129,6 +133,7 @@ class RESTClient(_RestCommon):
     def list_bytes(
         self, path: PathLike, options: ListOptions | None = None, *, accept: str = JSON
     ) -> bytes:
+        """One list request as raw bytes (the typed layer splits items without parsing)."""
         return self.request_bytes(list_request(path, options, accept=accept))
 
     def _pages(self, path: PathLike, pager: Pager) -> Iterator[Obj]:
@@ -179,6 +184,7 @@ class RESTClient(_RestCommon):
         *,
         content_type: str = JSON,
     ) -> Obj:
+        """POST `body` to a collection; returns the created object."""
         return self.request_json(
             write_request("POST", path, body, options, content_type=content_type)
         )
@@ -191,6 +197,7 @@ class RESTClient(_RestCommon):
         *,
         content_type: str = JSON,
     ) -> Obj:
+        """PUT `body` (the whole object); `ConflictError` (409) on a stale resourceVersion."""
         return self.request_json(
             write_request("PUT", path, body, options, content_type=content_type)
         )
@@ -202,6 +209,7 @@ class RESTClient(_RestCommon):
         patch_type: PatchType | str = PatchType.MERGE,
         options: WriteOptions | None = None,
     ) -> Obj:
+        """PATCH with `patch_type` (JSON, merge or strategic merge); returns the patched object."""
         return self.request_json(patch_request(path, body, patch_type, options))
 
     def apply(self, path: PathLike, body: Obj | bytes, options: ApplyOptions) -> Obj:
@@ -218,6 +226,7 @@ class RESTClient(_RestCommon):
         list_options: ListOptions | None = None,
         delete_options: DeleteOptions | None = None,
     ) -> Obj:
+        """DELETE every object of a collection matching `list_options`."""
         return self.request_json(delete_request(path, delete_options, list_options))
 
     def watch(
@@ -248,6 +257,7 @@ class RESTClient(_RestCommon):
     # --- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Close the connections (when this client created its httpx client)."""
         if self._owns_http:
             self._http.close()
 

@@ -63,6 +63,8 @@ class AsyncScaleInterface:
         return decode_scale(await self._client.rest.send(request))
 
     async def get(self, resource: ResourceLike, name: str) -> Scale:
+        """The scale of `resource`'s object `name`; raises `NoScaleSubresourceError` or
+        `NotFoundError`."""
         target = await self._client.target(resource)
         return await self._send(get_scale_request(target, self.namespace, name))
 
@@ -84,6 +86,7 @@ class AsyncScaleInterface:
         patch_type: rq.PatchType | str = rq.PatchType.MERGE,
         options: rq.WriteOptions | None = None,
     ) -> Scale:
+        """Patch the scale of `name` (e.g. `{"spec": {"replicas": 3}}`); returns the new scale."""
         target = await self._client.target(resource)
         request = patch_scale_request(target, self.namespace, name, patch, patch_type, options)
         return await self._send(request)

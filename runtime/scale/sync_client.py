@@ -63,6 +63,8 @@ class ScaleInterface:
         return decode_scale(self._client.rest.send(request))
 
     def get(self, resource: ResourceLike, name: str) -> Scale:
+        """The scale of `resource`'s object `name`; raises `NoScaleSubresourceError` or
+        `NotFoundError`."""
         target = self._client.target(resource)
         return self._send(get_scale_request(target, self.namespace, name))
 
@@ -84,6 +86,7 @@ class ScaleInterface:
         patch_type: rq.PatchType | str = rq.PatchType.MERGE,
         options: rq.WriteOptions | None = None,
     ) -> Scale:
+        """Patch the scale of `name` (e.g. `{"spec": {"replicas": 3}}`); returns the new scale."""
         target = self._client.target(resource)
         request = patch_scale_request(target, self.namespace, name, patch, patch_type, options)
         return self._send(request)

@@ -6,7 +6,8 @@ For every fault mode, while 3 writers change ConfigMaps straight at the apiserve
 (typed and dynamic, thread and asyncio) watch them through the proxy; after the fault ends and
 the writers stop, each informer's cache must equal a fresh list (keys and resourceVersions) and
 its handlers' last event for each object must match the object's final state. The time from the
-end of the fault to convergence is measured and printed (with the other figures) at the end.
+end of the fault to convergence is measured (writes go on for 1 s after the fault, so 1 s is the
+floor) and printed with the other figures at the end; every mode runs twice.
 Stall and black hole recover without any cut: only the watch idle timeout ends the dead watch.
 Leader election: the leader's own path stalls; both candidates are checked every millisecond and
 must never lead together; the handover time is measured.
@@ -140,7 +141,10 @@ MODES: dict[str, Callable[[dict[str, Any]], None]] = {
 }
 
 
-@pytest.mark.parametrize("mode", list(MODES))
+ROUNDS = 2  # each mode twice: median and worst are printed
+
+
+@pytest.mark.parametrize("mode", [m for _ in range(ROUNDS) for m in MODES])
 def test_informers_converge_after_fault(rig: dict[str, Any], mode: str) -> None:
     proxy, writers, informers = rig["proxy"], rig["writers"], rig["informers"]
     cuts_before = proxy.faults.count("cut")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,3 +46,25 @@ def test_clients_import_and_run_without_the_generator_dependencies() -> None:
         "kubetyped generate: the kubetyped generator needs its extra: pip install " in result.stderr
     )
     assert "kubetyped[codegen]" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_wheel_builds_without_setuptools_deprecations(tmp_path: Path) -> None:
+    """`project.license` as a TOML table is deprecated (builds refused after 2027-02-18); a data
+    folder missing from `packages` is "would be ignored". The wheel carries the SPDX expression."""
+    pip = [sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "--no-build-isolation"]
+    result = subprocess.run(
+        [*pip, "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    output = result.stdout + result.stderr
+    assert "SetuptoolsDeprecationWarning" not in output
+    assert "is absent from the `packages` configuration" not in output
+    (wheel,) = tmp_path.glob("kubetyped-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read(next(n for n in archive.namelist() if n.endswith("/METADATA")))
+        names = archive.namelist()
+    assert "License-Expression: Apache-2.0" in metadata.decode().splitlines()
+    assert any(n.startswith("kubetyped/codegen/templates/") for n in names)
