@@ -83,7 +83,9 @@ generate: venv
 
 # Needs the bench extra (lightkube, kubernetes, kr8s, ...): pip install -e '.[bench]'.
 # Benchmarks against lightkube / kubernetes / kr8s and the orjson limit (~10 min on 2 cores);
-# prints tables and writes benchmarks/results.md. Starts its own test cluster.
+# prints tables and writes benchmarks/results.md. Starts its own test cluster. The informer scale
+# section (10k-100k ConfigMaps, 10k-50k Pods, client-go built with Go into ~/.cache when Go is
+# installed) takes an hour or more: KUBETYPED_BENCH_SCALE=quick (or e.g. "ConfigMap=10000;Pod=10000").
 bench: venv cluster-binaries
 	@$(PY) -c 'import lightkube, kubernetes, kr8s, kubernetes_asyncio, msgspec' 2>/dev/null \
 	  || $(PY) -m pip install -q -e '.[bench]'

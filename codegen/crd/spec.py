@@ -22,6 +22,7 @@ from kubetyped.codegen.crd.errors import CrdError
 from kubetyped.codegen.crd.hoist import Hoister, HoistResult
 from kubetyped.codegen.crd.publish import discovery_document, path_facts, published_schemas
 from kubetyped.codegen.crd.source import read_crds
+from kubetyped.codegen.errors import CodegenError
 from kubetyped.codegen.ir import ApiSpec, Resource, VersionInfo
 from kubetyped.codegen.layout import read_snapshot
 from kubetyped.codegen.load_v3 import normalise, v3_documents
@@ -58,9 +59,9 @@ def check_included(selection: GroupFilter, available: Iterable[str], file: str, 
     offered = [g for g in sorted(present) if selection.builtin or g not in KNOWN_GROUPS]
     listing = ", ".join(offered) if offered else "no custom resource group"
     hint = "" if selection.builtin else " (built-in groups need --include-builtin-groups)"
-    raise CrdError(
-        f"--include-group {', '.join(missing)}: {where} no such group; it has: {listing}{hint}",
-        file=file,
+    raise CodegenError(  # a usage error (exit 2), not bad CRD input
+        f"{file}: --include-group {', '.join(missing)}: {where} no such group; it has: "
+        f"{listing}{hint}"
     )
 
 

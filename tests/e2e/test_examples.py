@@ -254,7 +254,11 @@ def test_example(
 
 
 # Examples with an end-to-end test file of their own.
-TESTED_ELSEWHERE = {"configmap_secret_mirror.py": "tests/e2e/test_example_mirror_controller.py"}
+TESTED_ELSEWHERE = {
+    "configmap_secret_mirror.py": "tests/e2e/test_example_mirror_controller.py",
+    "deploy_folder.py": "tests/e2e/test_examples_full_cluster.py",
+    "pod_tools.py": "tests/e2e/test_examples_full_cluster.py",
+}
 
 
 def test_every_example_is_tested() -> None:
