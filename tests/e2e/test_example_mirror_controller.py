@@ -31,6 +31,9 @@ from kubetyped.request import PatchType
 from kubetyped.retry_conflict import retry_on_conflict
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "configmap_secret_mirror.py"
+# the example imports its helper module (`_support`) as scripts do: from its own folder
+if str(EXAMPLE.parent) not in sys.path:
+    sys.path.insert(0, str(EXAMPLE.parent))
 LEASE_NAME = "mirror-e2e"
 
 

@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 
 from kubetyped.config import load_kubeconfig
-from kubetyped.errors import AlreadyExistsError, ConflictError, NotFoundError
+from kubetyped.errors import (
+    AlreadyExistsError,
+    ApplyConflictError,
+    ConflictError,
+    NotFoundError,
+)
 from kubetyped.request import ApplyOptions, DeleteOptions, PatchType, WriteOptions
 from kubetyped.rest import RESTClient
 
@@ -138,7 +143,9 @@ def test_server_side_apply_conflict_then_force(rest: RESTClient, namespace: str)
     with pytest.raises(ConflictError) as info:
         rest.apply(path, _cm({"owner": "beta"}), ApplyOptions(field_manager="beta"))
     assert info.value.code == 409
-    assert 'conflict with "alpha"' in info.value.message
+    assert isinstance(info.value, ApplyConflictError)
+    assert info.value.conflicts == [("alpha", ".data.owner")]
+    assert '"alpha" owns .data.owner' in info.value.message and "force=True" in info.value.message
     assert any(".data.owner" in cause.get("field", "") for cause in info.value.causes)
 
     forced = rest.apply(

@@ -373,15 +373,22 @@ def test_password_in_a_bad_server_url_never_reaches_the_error(server: str) -> No
 
 
 def test_url_userinfo_becomes_basic_auth_and_leaves_the_url(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A library in the test process may have disabled existing loggers (dictConfig); this
+    # test must see httpx's own request log line to prove that it carries no password.
+    monkeypatch.setattr(logging.getLogger("httpx"), "disabled", False)
     ca = test_ca()
     with ApiServerStub(tls=server_context(ca.serving_cert(["127.0.0.1"]))) as api:
         server = f"https://user1:{URL_SECRET}@127.0.0.1:{api.port}"
         cluster = {"server": server, "certificate-authority-data": b64(ca.cert_pem)}
         config = load_kubeconfig_dict(_doc(cluster, {}))
         assert URL_SECRET not in repr(config)
-        with caplog.at_level(logging.DEBUG), build_http_client(config) as http:
+        with (
+            caplog.at_level(logging.DEBUG),
+            caplog.at_level(logging.DEBUG, logger="httpx"),
+            build_http_client(config) as http,
+        ):
             assert http.get("/api").status_code == 200
             assert URL_SECRET not in str(http.base_url)
     expected = base64.b64encode(f"user1:{URL_SECRET}".encode()).decode()
