@@ -39,6 +39,15 @@ EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
 DEFAULT_OUT = Path(kubetyped.generated.__file__).resolve().parent
 
 
+def in_source_checkout() -> bool:
+    """Whether ``kubetyped.generated`` is the ``generated/`` folder of a source checkout.
+
+    Only there may ``generate``/``verify`` default ``--out`` to it: in an installed
+    distribution that folder is the library itself, which regeneration must never overwrite.
+    """
+    return (DEFAULT_OUT.parent / "pyproject.toml").is_file() and DEFAULT_OUT.name == "generated"
+
+
 def renderers() -> tuple[tuple[str, Renderer], ...]:
     """Every renderer ``generate`` runs: ``(ApiSpec, RenderContext) -> {relative path: text}``.
 
@@ -231,7 +240,10 @@ def _add_spec_options(parser: argparse.ArgumentParser) -> None:
         "or names the version of a swagger --spec",
     )
     parser.add_argument(
-        "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: %(default)s)"
+        "--out",
+        type=Path,
+        help="output folder (required, except in a kubetyped source checkout, where it "
+        "defaults to its generated/)",
     )
     parser.add_argument(
         "--package",
@@ -276,6 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("generate", "verify") and args.out is None:
+        if not in_source_checkout():
+            parser.error(
+                f"{args.command}: --out is required (without it, kubetyped would write into "
+                f"its own installed package {DEFAULT_OUT}); e.g. --out mycluster/"
+            )
+        args.out = DEFAULT_OUT
     try:
         result: int = args.run(args)
     except KubetypedError as error:
