@@ -482,20 +482,32 @@ def _merge_all_of(raw: Mapping[str, Any], hoister: Hoister, path: str) -> dict[s
     parts = raw.get("allOf") or []
     if not isinstance(parts, list):
         raise hoister._error("allOf is not a list", f"{path}.allOf")
-    for part in parts:
+    for number, part in enumerate(parts):
+        where = f"{path}.allOf[{number}]"
         if not isinstance(part, Mapping):
-            continue
+            raise hoister._error("allOf entry is not an object", where)
         if set(part) == {"$ref"} and "$ref" not in merged:
             merged["$ref"] = part["$ref"]
             continue
         for key, value in part.items():
             if key == "properties":
-                merged["properties"] = {**(merged.get("properties") or {}), **value}
+                if not isinstance(value, Mapping):
+                    raise hoister._error("properties is not an object", f"{where}.properties")
+                merged["properties"] = {**_mapping(merged, "properties", hoister, path), **value}
             elif key == "required":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise hoister._error("required is not a list of names", f"{where}.required")
                 merged["required"] = [*(merged.get("required") or ()), *value]
             else:
                 merged.setdefault(key, value)
     return merged
+
+
+def _mapping(raw: Mapping[str, Any], key: str, hoister: Hoister, path: str) -> Mapping[str, Any]:
+    value = raw.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise hoister._error(f"{key} is not an object", f"{path}.{key}")
+    return value
 
 
 def _short(value: Any) -> str:

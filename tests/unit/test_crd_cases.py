@@ -337,6 +337,22 @@ spec:
             "not a list",
         ),
         ({"type": "object", "allOf": {"a": 1}}, "$.spec.allOf", "not a list"),
+        ({"type": "object", "allOf": ["x"]}, "$.spec.allOf[0]", "not an object"),
+        (
+            {"type": "object", "allOf": [{"properties": "x"}]},
+            "$.spec.allOf[0].properties",
+            "not an object",
+        ),
+        (
+            {"type": "object", "allOf": [{"required": "a"}]},
+            "$.spec.allOf[0].required",
+            "not a list",
+        ),
+        (
+            {"type": "object", "properties": "x", "allOf": [{"properties": {}}]},
+            "$.spec.properties",
+            "not an object",
+        ),
     ],
 )
 def test_wrong_typed_schema_nodes_are_typed_errors(
