@@ -79,6 +79,11 @@ _WORD_RE = re.compile(r"[A-Z]{2,}s(?![a-z])|[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _SPECIAL_WORDS = (("IPv4", "Ipv4"), ("IPv6", "Ipv6"), ("APIV3", "ApiV3"))
 
 
+def pascal(name: str) -> str:
+    """``cert-manager_v1`` -> ``CertManagerV1``: the alphanumeric runs, each capitalised."""
+    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9A-Za-z]+", name) if p)
+
+
 def snake_case(name: str) -> str:
     """``podIP`` -> ``pod_ip``, ``hostIPs`` -> ``host_ips``, ``x-kubernetes-map-type`` -> ..."""
     for old, new in _SPECIAL_WORDS:

@@ -13,7 +13,7 @@ import jinja2
 
 from kubetyped.codegen.errors import NamingConflictError
 from kubetyped.codegen.ir import GVK, ApiSpec, GroupVersion, Resource, Schema
-from kubetyped.codegen.naming import snake_case
+from kubetyped.codegen.naming import pascal, snake_case
 from kubetyped.codegen.pyformat import Brackets, fit, import_block, str_set, str_tuple, subscript
 from kubetyped.codegen.render_context import RenderContext
 from kubetyped.codegen.render_models import apply_name
@@ -125,10 +125,6 @@ def _subresource_models(ctx: RenderContext, view: ResourceView) -> Brackets:
         f'("{name}", "{_model_reference(ctx, model)}")' for name, model in view.subresource_models
     )
     return Brackets("subresource_models=(", items, ")", display=True, one_tuple=len(items) == 1)
-
-
-def pascal(name: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_"))
 
 
 def _model_for(spec: ApiSpec, gvk: GVK) -> ModelName | None:

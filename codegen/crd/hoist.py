@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubetyped.codegen.crd.errors import CrdError
-from kubetyped.codegen.naming import snake_case
+from kubetyped.codegen.naming import pascal, snake_case
 from kubetyped.codegen.schemas import CRD_DEFAULT, DEFINITIONS_PREFIX
 
 COMPONENTS = "#/components/schemas/"
@@ -61,10 +61,6 @@ _PLACEHOLDER = "\0"
 _NOTES = "x-kubetyped-notes"  # structural notes (enum, default, rules): part of the key only
 _QUANTITY_PATTERN = "KMGTPE"
 _UNSTABLE = re.compile(r"\.v\d+(alpha|beta)\d*\.")
-
-
-def pascal(wire_name: str) -> str:
-    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9A-Za-z]+", wire_name) if p)
 
 
 def _digest(text: str, size: int = 6) -> str:
