@@ -155,6 +155,9 @@ class Hoister:
     # --- pass 1: convert, collecting every object occurrence with its structural key --------
 
     def definition(self, name: str, raw: Mapping[str, Any], module: str | None = None) -> None:
+        """Converts the root schema ``raw`` of definition ``name`` (``io.example.v1.Kind``),
+        rendered into ``module`` when given. Raises ``CrdError`` naming the JSON path for
+        wrong-typed nodes, unresolvable refs and schemas nested deeper than ``MAX_DEPTH``."""
         prefix, _, kind = name.rpartition(".")
         origin = ": ".join(p for p in (self.file, self.crd) if p)
         occurrence = _Occurrence([pascal(kind) or kind], "$", -1, origin, prefix)
