@@ -282,7 +282,7 @@ def _document(parser: Any, anchors: dict[str, Any]) -> Any:
 
 
 def _documents(text: str | bytes) -> Iterator[Any]:
-    parser = _Parser(text)
+    parser: Any = _Parser(text)  # PyYAML has no annotations
     try:
         parser.get_event()  # StreamStartEvent
         while not parser.check_event(yaml.StreamEndEvent):
