@@ -133,16 +133,25 @@ def _json_number(value: float, mark: Any) -> int | float:
 # ---- keys: sigs.k8s.io/yaml convertToJSONableObject ---------------------------------------
 
 
+def _float32(value: float) -> float:
+    result: float = struct.unpack("f", struct.pack("f", value))[0]
+    return result
+
+
 def _float32_key(value: float) -> str:
     """Go's ``strconv.FormatFloat(value, 'g', -1, 32)``."""
-    if math.isinf(value):
-        return ".inf" if value > 0 else "-.inf"
     if math.isnan(value):
         return ".nan"
-    single = struct.unpack("f", struct.pack("f", value))[0]
-    for precision in range(1, 10):  # the shortest digits that give the same float32
-        text = f"{single:.{precision - 1}e}"
-        if struct.unpack("f", struct.pack("f", float(text)))[0] == single:
+    try:
+        single = _float32(value)
+    except OverflowError:  # beyond float32: Go's conversion gives an infinity
+        single = math.copysign(math.inf, value)
+    if math.isinf(single):
+        return ".inf" if single > 0 else "-.inf"
+    text = f"{single:.8e}"
+    for precision in range(9):  # the shortest digits that give the same float32
+        text = f"{single:.{precision}e}"
+        if _float32(float(text)) == single:
             break
     mantissa, _, exponent_text = text.partition("e")
     digits = mantissa.replace(".", "").lstrip("-").rstrip("0") or "0"

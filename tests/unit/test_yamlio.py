@@ -105,6 +105,7 @@ values: [on, y, n, Y, 1:30, 010, 08, 0x1F, 0o17, 0b101, +12, 1e3, 12e-3, 1_000, 
 base: &b {x: 1, z: 2}
 before: {x: 0, <<: *b, z: 3}
 listed: {<<: [*b, {x: 5, w: 6}], z: 9}
+floats: {1e300: a, 123456789.0: b, 1.0e-7: c, 1000000.0: d, 100000.0: e, 3.14159265: f}
 """
 EXPECTED = {
     "true": "b",  # `on` and `y`: both true, the later one wins
@@ -124,6 +125,9 @@ EXPECTED = {
     "base": {"x": 1, "z": 2},
     "before": {"x": 1, "z": 3},  # go-yaml v2: merged keys override the keys before them
     "listed": {"x": 1, "z": 9, "w": 6},
+    # float keys as Go's FormatFloat(f, 'g', -1, 32)
+    "floats": {".inf": "a", "1.2345679e+08": "b", "1e-07": "c", "1e+06": "d", "100000": "e",
+               "3.1415927": "f"},
 }  # fmt: skip
 
 
