@@ -71,6 +71,9 @@ def _strings(value: Any, document: str, where: str) -> tuple[str, ...]:
 
 
 def parse_version(document: Any) -> ServerVersion:
+    """The `/version` document as a `ServerVersion`; `DiscoveryDocumentError` when it is not an object
+    or `gitVersion` is missing.
+    """
     doc = _mapping(document, "/version", "document")
     return ServerVersion(
         major=_str(doc.get("major"), "/version", "major", required=False),
@@ -260,6 +263,9 @@ def legacy_group_versions(core: APIGroup | None, groups: Sequence[APIGroup]) -> 
 
 
 def resource_list_path(gv: str) -> str:
+    """The legacy discovery path of `gv`: `/api/v1` for the core group, `/apis/<group>/<version>`
+    otherwise.
+    """
     group, version = split_group_version(gv)
     return f"/apis/{group}/{version}" if group else f"/api/{version}"
 
