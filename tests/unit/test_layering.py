@@ -30,10 +30,12 @@ RUNTIME_LAYERS: list[set[str]] = [
     {"config", "transport"},
     {"async_transport", "sync_transport"},
     {"rest"},
-    {"discovery", "cache", "leaderelection", "events", "workqueue", "retry_conflict"}
+    {"discovery", "cache", "workqueue", "retry_conflict"}
     | {"remotecommand", "portforward", "wait"},
     {"dynamic", "scale", "metadata", "typed"},
-    {"fake", "manifests"},
+    # leader election and the event recorder sit on the typed request builder, as client-go's
+    # sit on the typed clientset (coordinationv1client.LeasesGetter, typedeventsv1)
+    {"fake", "manifests", "leaderelection", "events"},
     {"apply"},
     {"__init__"},
 ]
