@@ -2,8 +2,9 @@
 
 Aggregated discovery (`apidiscovery.k8s.io/v2` `APIGroupDiscoveryList`) from `/api` and `/apis`;
 legacy discovery from `/api` (`APIVersions`), `/apis` (`APIGroupList`) and per group version
-`APIResourceList`. `to_legacy_documents` writes a snapshot back in the legacy shape, which is what
-the disk cache stores (the same files kubectl keeps).
+`APIResourceList`. `to_group_list` and `to_resource_list` write a snapshot back in the legacy
+shape, which is what the disk cache stores (the same files kubectl keeps); `from_legacy_documents`
+reads it.
 """
 
 from __future__ import annotations
