@@ -191,8 +191,8 @@ class Indexer(Generic[T]):
 
     # ---- reads --------------------------------------------------------------------------
     def get(self, obj: Any) -> T | None:
-        """The stored object with `obj`'s key (client-go `GetByKey` of `MetaNamespaceKeyFunc(obj)`),
-        None when absent.
+        """The stored object with `obj`'s key (from the store's key function), None when absent
+        (client-go `Indexer.Get`).
         """
         return self.get_by_key(self._key_func(obj))
 
