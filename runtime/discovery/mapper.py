@@ -31,7 +31,7 @@ class RESTMapping:
 
     @property
     def scope(self) -> str:
-        """`"Namespaced"` or `"Cluster"`, the names of client-go's `meta.RESTScopeName`."""
+        """`"Namespaced"` or `"Cluster"`, as a CRD's `spec.scope` spells it."""
         return "Namespaced" if self.namespaced else "Cluster"
 
 

@@ -69,7 +69,7 @@ def timestamp(now: float) -> str:
 
 
 def generated_name(prefix: str) -> str:
-    """`prefix` plus 5 random characters from apimachinery's `SimpleNameGenerator` alphabet: the
+    """`prefix` plus 5 random characters, as the apiserver's `names.SimpleNameGenerator` makes them: the
     name of a create with `metadata.generateName`.
     """
     return prefix + "".join(secrets.choice(_NAME_CHARS) for _ in range(5))

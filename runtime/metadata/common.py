@@ -39,18 +39,18 @@ class Requests:
         return rq.ResourcePath(g.group, g.version, g.resource, self.namespace)
 
     def get(self, name: str, options: rq.GetOptions | None) -> httpx.Request:
-        """GET of `name` asking for `PartialObjectMetadata` (client-go `metadata.Client.Get`)."""
+        """GET of `name` asking for `PartialObjectMetadata` (client-go `metadata.ResourceInterface.Get`)."""
         return rq.get_request(self.collection().named(name), options, accept=ACCEPT_OBJECT)
 
     def list(self, options: rq.ListOptions | None) -> httpx.Request:
         """GET of the collection asking for `PartialObjectMetadataList` (client-go
-        `metadata.Client.List`).
+        `metadata.ResourceInterface.List`).
         """
         return rq.list_request(self.collection(), options, accept=ACCEPT_LIST)
 
     def watch(self, options: rq.ListOptions | None) -> httpx.Request:
         """A watch of the collection whose events carry `PartialObjectMetadata` (client-go
-        `metadata.Client.Watch`).
+        `metadata.ResourceInterface.Watch`).
         """
         return rq.watch_request(self.collection(), options, accept=ACCEPT_OBJECT)
 
@@ -58,7 +58,7 @@ class Requests:
         self, name: str, body: Any, patch_type: rq.PatchType | str, options: rq.WriteOptions | None
     ) -> httpx.Request:
         """PATCH of `name` (any `patch_type`), answered with the patched object's metadata (client-go
-        `metadata.Client.Patch`).
+        `metadata.ResourceInterface.Patch`).
         """
         path = self.collection().named(name)
         return rq.patch_request(path, body, patch_type, options, accept=ACCEPT_OBJECT)
