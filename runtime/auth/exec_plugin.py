@@ -354,9 +354,10 @@ class ExecAuth(EffectfulAuth):
     def flow(self, request: httpx.Request) -> Flow:
         """Sets the plugin's token on the request (running the plugin when no unexpired credential is
         cached), sends it, and on a 401 runs the plugin again (unless another request already did)
-        and re-sends once. A request that already carries `Authorization` is left alone. Like
-        client-go's exec authenticator (`plugin/pkg/client/auth/exec`, `maybeRefreshCreds` on 401);
-        raises `ExecPluginError` when the plugin fails.
+        and re-sends once. A request that already carries `Authorization` is left alone. client-go's
+        exec `roundTripper` (`plugin/pkg/client/auth/exec`) also reruns the plugin after a 401
+        (`maybeRefreshCreds`) but hands the 401 back; the re-send is kubetyped's. Raises
+        `ExecPluginError` when the plugin fails.
         """
         if has_authorization(request):
             yield request
