@@ -198,4 +198,14 @@ class ApiSpec:
         return found.version(version) if found else None
 
     def schema_for_kind(self, gvk: GVK) -> Schema | None:
+        """The schema (model) of a kind, None when the spec has none for it."""
         return next((s for s in self.schemas.values() if gvk in s.gvks), None)
+
+    def group_versions(self) -> list[GroupVersion]:
+        """Every group-version of every group, sorted by Python name (``apps_v1``, ...).
+
+        The one iteration order of renderers, the diff and the CRD package (module order).
+        """
+        return sorted(
+            (gv for group in self.groups for gv in group.versions), key=lambda gv: gv.python_name
+        )

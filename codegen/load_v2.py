@@ -21,6 +21,7 @@ from kubetyped.codegen.assemble import build_groups
 from kubetyped.codegen.errors import SpecError
 from kubetyped.codegen.fixups import apply_fixups
 from kubetyped.codegen.ir import GVK, ApiSpec, VersionInfo
+from kubetyped.codegen.naming import ref_name
 from kubetyped.codegen.resources import Operation, analyse
 from kubetyped.codegen.schemas import DEFINITIONS_PREFIX, build_schemas
 
@@ -53,11 +54,10 @@ def operation_gvk(op: Mapping[str, Any]) -> GVK | None:
     return GVK(str(raw.get("group", "")), str(raw["version"]), str(raw["kind"]))
 
 
-def ref_name(schema: Any, prefix: str) -> str | None:
-    """The schema name of a `{"$ref": "<prefix><name>"}`, None for anything else."""
+def schema_ref(schema: Any, prefix: str) -> str | None:
+    """The definition a ``{"$ref": "<prefix><name>"}`` schema names, None for anything else."""
     if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
-        ref: str = schema["$ref"]
-        return ref[len(prefix) :] if ref.startswith(prefix) else None
+        return ref_name(schema["$ref"], prefix)
     return None
 
 
@@ -86,9 +86,9 @@ def kubernetes_operations(
                 method=method,
                 action=str(op["x-kubernetes-action"]),
                 gvk=operation_gvk(op),
-                response_ref=ref_name(schema, ref_prefix),
+                response_ref=schema_ref(schema, ref_prefix),
                 response_is_text=isinstance(schema, Mapping) and schema.get("type") == "string",
-                body_ref=ref_name(body_schema(op), ref_prefix),
+                body_ref=schema_ref(body_schema(op), ref_prefix),
             )
 
 

@@ -30,6 +30,7 @@ from kubetyped.codegen.naming import (
     group_python_names,
     group_version_python_name,
     python_attribute,
+    ref_name,
 )
 
 DEFINITIONS_PREFIX = "#/definitions/"
@@ -38,10 +39,12 @@ CRD_DEFAULT = "x-kubetyped-default"
 _PRIMITIVES = frozenset({"string", "integer", "number", "boolean"})
 
 
-def ref_name(ref: str, source: str) -> str:
-    if not ref.startswith(DEFINITIONS_PREFIX):
+def definition_ref(ref: str, source: str) -> str:
+    """The definition a property's ``$ref`` names; ``SpecError`` for a ref elsewhere."""
+    name = ref_name(ref, DEFINITIONS_PREFIX)
+    if name is None:
         raise SpecError(f"unsupported $ref {ref!r}", source=source)
-    return ref[len(DEFINITIONS_PREFIX) :]
+    return name
 
 
 def is_deprecated(description: str) -> bool:
@@ -77,7 +80,7 @@ def extensions(raw: Mapping[str, Any]) -> Extensions:
 def type_ref(raw: Mapping[str, Any], source: str) -> TypeRef:
     """The TypeRef of a property (or array item / map value) schema."""
     if "$ref" in raw:
-        return Ref(ref_name(raw["$ref"], source))
+        return Ref(definition_ref(raw["$ref"], source))
     if raw.get("x-kubernetes-int-or-string"):
         return Primitive("string", "int-or-string")
     kind = raw.get("type")
