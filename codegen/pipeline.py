@@ -161,8 +161,8 @@ def load_spec(source: SpecSource) -> ApiSpec:
     if source.spec is None and source.groups is not None:
         raise CodegenError("give --crd FILES, --spec SNAPSHOT or --kubeconfig to read CRDs from")
     if source.spec is None:
-        version = source.kube_version
-        path = shipped_snapshot(version) if version else latest_snapshot()
+        name = source.kube_version
+        path = shipped_snapshot(name) if name else latest_snapshot()
     else:
         path = resolve_spec(source.spec)
     if is_snapshot(path):

@@ -48,6 +48,7 @@ Doc: TypeAlias = "str | Brackets | Alternatives"
 
 
 def flat(doc: Doc) -> str:
+    """A layout document on one line, as it reads when it fits."""
     if isinstance(doc, str):
         return doc
     if isinstance(doc, Alternatives):
@@ -101,6 +102,7 @@ def fit(doc: Doc, indent: int = 0, suffix: str = "") -> str:
 
 
 def strings(values: Iterable[str]) -> list[str]:
+    """Each value as a double-quoted string literal (values are plain names, no escaping)."""
     return [f'"{v}"' for v in values]
 
 
@@ -264,6 +266,7 @@ def assignment_value(target: str, value: str, indent: int) -> list[str]:
 
 
 def escape(text: str) -> str:
+    """Text made safe inside a triple-quoted docstring (backslashes, quotes, tabs)."""
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\t", "    ")
     if text.endswith('"'):
         text = text[:-1] + '\\"'

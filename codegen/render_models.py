@@ -84,6 +84,7 @@ def annotation(ref: TypeRef, spec: ApiSpec, imports: ModelImports) -> str:
 
 
 def extension_dict(ext: Extensions) -> dict[str, object]:
+    """The ``x-kubernetes-*`` extensions (and a CRD default) kept in ``json_schema_extra``."""
     found: dict[str, object] = {
         "x-kubernetes-list-type": ext.list_type,
         "x-kubernetes-list-map-keys": list(ext.list_map_keys) or None,
@@ -130,6 +131,7 @@ def field_lines(prop: Property, spec: ApiSpec, imports: ModelImports) -> list[st
 
 
 def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
+    """The module text of one model class and its apply configuration (``_<class>.py``)."""
     imports = ModelImports()
     fields: list[str] = []
     for prop in schema.properties:

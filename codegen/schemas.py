@@ -54,6 +54,7 @@ def is_deprecated(description: str) -> bool:
 
 
 def extensions(raw: Mapping[str, Any]) -> Extensions:
+    """The Kubernetes extensions of a schema (list/map types, patch strategy, CEL rules, ...)."""
     found = Extensions(
         list_type=raw.get("x-kubernetes-list-type"),
         list_map_keys=tuple(raw.get("x-kubernetes-list-map-keys", ())),
@@ -124,6 +125,7 @@ def string_enum(raw: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def gvks(raw: Mapping[str, Any]) -> tuple[GVK, ...]:
+    """The ``x-kubernetes-group-version-kind`` entries of a definition, sorted, no duplicates."""
     found = {
         GVK(str(g.get("group", "")), str(g["version"]), str(g["kind"]))
         for g in raw.get("x-kubernetes-group-version-kind", ())
@@ -160,6 +162,8 @@ def property_names(wire_names: Iterable[str], reserved: Set[str] = frozenset()) 
 def build_schema(
     name: str, raw: Mapping[str, Any], module: str, reserved: Set[str] = frozenset()
 ) -> Schema:
+    """The IR ``Schema`` of the definition ``name`` in ``module``; ``reserved``: Python names
+    its properties may not take. Raises ``SpecError`` naming the definition and property."""
     required = tuple(raw.get("required", ()))
     properties: list[Property] = []
     raw_properties = raw.get("properties", {})
