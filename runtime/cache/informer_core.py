@@ -48,6 +48,8 @@ class InformerCore(Generic[T]):
                 listener.push(InitialListDelivered())
 
     def remove_listener(self, listener: ListenerState) -> bool:
+        """Unregister ``listener`` and wake its worker to end; whether it was registered
+        (client-go ``RemoveEventHandler``)."""
         with self._lock:
             if listener not in self._listeners:
                 return False
@@ -57,12 +59,17 @@ class InformerCore(Generic[T]):
             return True
 
     def listeners(self) -> list[ListenerState]:
+        """The registered listeners, in registration order (a copy)."""
         with self._lock:
             return list(self._listeners)
 
     def has_synced(self) -> bool:
+        """Whether the first list is in the cache (client-go ``HasSynced``)."""
         return self._synced.is_set()
 
+    # The two waits are the thread and task spellings of one seam (``async_wait_synced`` in an
+    # asyncio source becomes ``wait_synced`` in its generated twin): a thread blocks on the
+    # ``threading.Event`` the reflector sets, which a task cannot await, so a task polls it.
     def wait_synced(self, timeout: float | None) -> bool:
         """Block up to ``timeout`` seconds (None: forever) until synced; whether it is."""
         return self._synced.wait(timeout)
@@ -78,6 +85,9 @@ class InformerCore(Generic[T]):
 
     # ---- ReflectorSink -----------------------------------------------------------------
     def replace(self, items: list[Any], resource_version: str) -> None:
+        """Replace the cache with a full list (client-go ``DeltaFIFO.Replace``): adds, updates
+        and deletions (as ``DeletedFinalStateUnknown`` tombstones) go to every listener; the
+        first replace marks the informer synced and announces ``InitialListDelivered``."""
         with self._lock:
             old = self.indexer.replace(items)
             initial = not self._synced.is_set()
@@ -93,6 +103,7 @@ class InformerCore(Generic[T]):
                 self._fan_out(InitialListDelivered())
 
     def upsert(self, obj: Any) -> None:
+        """Add or update ``obj`` (a watch ADDED/MODIFIED); listeners get ``Added``/``Updated``."""
         with self._lock:
             prev = self.indexer.update(obj)
             self._fan_out(Added(obj, False) if prev is None else Updated(prev, obj))
