@@ -48,8 +48,9 @@ class InformerCore(Generic[T]):
                 listener.push(InitialListDelivered())
 
     def remove_listener(self, listener: ListenerState) -> bool:
-        """Unregister ``listener`` and wake its worker to end; whether it was registered
-        (client-go ``RemoveEventHandler``)."""
+        """Unregister `listener` (client-go `RemoveEventHandler`): it gets no further notifications
+        and its driver is woken to stop. Returns False when it was not registered.
+        """
         with self._lock:
             if listener not in self._listeners:
                 return False
@@ -59,12 +60,14 @@ class InformerCore(Generic[T]):
             return True
 
     def listeners(self) -> list[ListenerState]:
-        """The registered listeners, in registration order (a copy)."""
+        """A copy of the current registrations."""
         with self._lock:
             return list(self._listeners)
 
     def has_synced(self) -> bool:
-        """Whether the first list is in the cache (client-go ``HasSynced``)."""
+        """True once the first list has been stored and delivered to the handlers (client-go
+        `HasSynced`).
+        """
         return self._synced.is_set()
 
     # The two waits are the thread and task spellings of one seam (``async_wait_synced`` in an
@@ -85,9 +88,12 @@ class InformerCore(Generic[T]):
 
     # ---- ReflectorSink -----------------------------------------------------------------
     def replace(self, items: list[Any], resource_version: str) -> None:
-        """Replace the cache with a full list (client-go ``DeltaFIFO.Replace``): adds, updates
-        and deletions (as ``DeletedFinalStateUnknown`` tombstones) go to every listener; the
-        first replace marks the informer synced and announces ``InitialListDelivered``."""
+        """Reflector output of a (re)list: swap the store's contents for `items` and notify every
+        registration: adds for new keys (flagged initial on the first list), updates for kept keys,
+        deletes (as `DeletedFinalStateUnknown` tombstones) for keys gone. After the first list the
+        informer counts as synced. As client-go's `sharedIndexInformer.HandleDeltas` handles
+        `Replaced` deltas.
+        """
         with self._lock:
             old = self.indexer.replace(items)
             initial = not self._synced.is_set()
@@ -103,7 +109,9 @@ class InformerCore(Generic[T]):
                 self._fan_out(InitialListDelivered())
 
     def upsert(self, obj: Any) -> None:
-        """Add or update ``obj`` (a watch ADDED/MODIFIED); listeners get ``Added``/``Updated``."""
+        """Reflector output of an ADDED/MODIFIED event: store `obj` and notify an add (new key) or
+        an update (with the previous object).
+        """
         with self._lock:
             prev = self.indexer.update(obj)
             self._fan_out(Added(obj, False) if prev is None else Updated(prev, obj))

@@ -100,9 +100,9 @@ def watch_transport_error(request: httpx.Request, exc: Exception) -> TransportEr
 
 
 def transport_error(request: httpx.Request, exc: Exception) -> TransportError:
-    """The ``TransportError`` for ``exc`` (an ``httpx.HTTPError``) raised while sending
-    ``request``: names method and URL without its query, and the failure of the attempt before
-    when the request was retried (``PREVIOUS_ATTEMPT_EXTENSION``, set by ``kubetyped.retry``).
+    """The `TransportError` for an httpx failure of `request` (no answer arrived): names the method,
+    the URL without its query and the cause, and the previous attempt's failure when retries ran
+    out.
     """
     previous = request.extensions.get(PREVIOUS_ATTEMPT_EXTENSION)
     message = f"{request.method} {request.url.copy_with(query=None)}: {type(exc).__name__}: {exc}"

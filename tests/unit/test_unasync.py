@@ -127,9 +127,6 @@ NOT_TWINS: dict[str, str] = {
     "runtime/ratelimit.py": "wait/wait_async: one shared limiter, two 3-line sleeps",
     # The reflector sets a threading.Event; a thread blocks on it, a task polls it.
     "runtime/cache/informer_core.py": "wait_synced/async_wait_synced: a seam pair",
-    # Converted by issue 11 §3 (leader election through the request builder, then unasync).
-    "runtime/leaderelection/elector.py": "being converted by issue 11 §3",
-    "runtime/leaderelection/lock.py": "being converted by issue 11 §3",
 }
 
 
