@@ -93,16 +93,17 @@ class AsyncChunkStream(Generic[T]):
                 await self._release()
 
     async def _read_chunk(self) -> None:
-        if self._chunks is None:
+        chunks = self._chunks
+        if chunks is None:
             response = await self._open()
             with self._lock:
                 self._response = response
-            self._chunks = response.aiter_bytes()
+            chunks = self._chunks = response.aiter_bytes()
             if self._closed:
                 return
         request = self._response.request if self._response is not None else None
         try:
-            chunk = await anext(self._chunks)
+            chunk = await anext(chunks)
         except StopAsyncIteration:
             await self._release()
             if not self._closed:

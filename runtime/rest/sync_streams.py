@@ -95,16 +95,17 @@ class ChunkStream(Generic[T]):
                 self._release()
 
     def _read_chunk(self) -> None:
-        if self._chunks is None:
+        chunks = self._chunks
+        if chunks is None:
             response = self._open()
             with self._lock:
                 self._response = response
-            self._chunks = response.iter_bytes()
+            chunks = self._chunks = response.iter_bytes()
             if self._closed:
                 return
         request = self._response.request if self._response is not None else None
         try:
-            chunk = next(self._chunks)
+            chunk = next(chunks)
         except StopIteration:
             self._release()
             if not self._closed:
