@@ -378,13 +378,19 @@ def receive_until_closed(session: Any, timeout: float | None, closed: Flag) -> A
 async def async_receive_until_closed(session: Any, timeout: float | None, closed: AsyncFlag) -> Any:
     """The next event of an httpx-ws ``AsyncWebSocketSession``; None once ``closed`` is raised.
 
-    A task waiting here is woken by cancellation, so no polling is needed. Raises
-    ``TimeoutError`` after ``timeout`` seconds (None: forever) without an event, and what
+    A close from another task ends the wait: httpx-ws then fails the pending receive (with
+    anyio's ``ClosedResourceError``), which is the end of the session here, as for a thread.
+    Raises ``TimeoutError`` after ``timeout`` seconds (None: forever) without an event, and what
     ``session.receive`` raises (``WebSocketDisconnect``, ``WebSocketNetworkError``).
     """
     if closed.is_set():
         return None
-    return await session.receive(timeout)
+    try:
+        return await session.receive(timeout)
+    except Exception:
+        if closed.is_set():
+            return None
+        raise
 
 
 def first_of(first: Callable[[], object], second: Callable[[], object]) -> None:
@@ -421,8 +427,9 @@ async def async_first_of(
         for task in (one, two):
             task.cancel()
         await asyncio.gather(one, two, return_exceptions=True)
-    if two.done() and not two.cancelled() and two.exception() is not None:
-        raise two.exception()  # type: ignore[misc]
+    error = two.exception() if two.done() and not two.cancelled() else None
+    if error is not None:
+        raise error
 
 
 class Connection:
