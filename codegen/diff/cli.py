@@ -15,7 +15,6 @@ from typing import Any
 
 from kubetyped.codegen.diff.changes import Stability
 from kubetyped.codegen.diff.compare import diff_specs
-from kubetyped.codegen.diff.inputs import load_cluster, load_side
 from kubetyped.codegen.diff.policy import (
     Policy,
     apply_policy,
@@ -27,17 +26,16 @@ from kubetyped.codegen.diff.policy import (
 from kubetyped.codegen.diff.report import RENDERERS, github_annotations, render_markdown
 from kubetyped.codegen.errors import CodegenError
 from kubetyped.codegen.ir import ApiSpec
+from kubetyped.codegen.pipeline import SpecSource, load_spec
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
 
 def _side(name: str, value: str | None, kubeconfig: Path | None, context: str | None) -> ApiSpec:
+    """One side of the diff: a spec (version name, snapshot, swagger, CRD YAML) or a cluster."""
     if (value is None) == (kubeconfig is None):
         raise CodegenError(f"give either {name.upper()} or --{name}-kubeconfig (exactly one)")
-    if kubeconfig is not None:
-        return load_cluster(kubeconfig, context)
-    assert value is not None
-    return load_side(value)
+    return load_spec(SpecSource(spec=value, kubeconfig=kubeconfig, context=context))
 
 
 def _label(value: str | None, kubeconfig: Path | None, context: str | None) -> str:
@@ -47,12 +45,19 @@ def _label(value: str | None, kubeconfig: Path | None, context: str | None) -> s
 
 
 def policy_from(args: argparse.Namespace) -> Policy:
+    """The `Policy` of the parsed `--stability`, `--group` (repeatable, comma-separated) and
+    `--allowlist` options; raises `AllowlistError` for a bad allowlist file.
+    """
     groups = frozenset(g for arg in args.group or () for g in arg.split(",") if g)
     allowlist = load_allowlist(args.allowlist) if args.allowlist is not None else ()
     return Policy(Stability(args.stability), groups, allowlist)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    """Run `kubetyped diff`: load both sides, compare, apply the policy, write the report
+    (`--format`, to `--output` or stdout; `--github` adds annotations and the step summary), and
+    return the exit status: 1 when a change matches `--fail-on`, else 0. Timings go to stderr.
+    """
     started = time.perf_counter()
     fail_on = parse_fail_on(args.fail_on)
     policy = policy_from(args)
@@ -91,6 +96,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def add_parser(commands: argparse._SubParsersAction[Any]) -> argparse.ArgumentParser:
+    """Add the `diff` subcommand and its options to `commands`; returns its parser."""
     parser: argparse.ArgumentParser = commands.add_parser(
         "diff",
         help="compare two APIs (snapshots, swagger files, CRD YAML or live clusters)",

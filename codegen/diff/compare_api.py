@@ -10,18 +10,19 @@ from kubetyped.codegen.ir import ApiSpec, GroupVersion, Resource, Subresource
 B, N, INFO = Severity.BREAKING, Severity.NON_BREAKING, Severity.INFORMATIONAL
 
 
-def group_versions(spec: ApiSpec) -> dict[tuple[str, str], GroupVersion]:
-    return {(gv.group, gv.version): gv for g in spec.groups for gv in g.versions}
+def by_group_version(spec: ApiSpec) -> dict[tuple[str, str], GroupVersion]:
+    """``{(group, version): GroupVersion}`` of a spec (``spec.group_versions()`` by key)."""
+    return {(gv.group, gv.version): gv for gv in spec.group_versions()}
 
 
 def carries_short_names(spec: ApiSpec) -> bool:
     """Whether the spec came with discovery (an OpenAPI v2 swagger file has no short names)."""
-    return any(r.short_names for g in spec.groups for gv in g.versions for r in gv.resources)
+    return any(r.short_names for gv in spec.group_versions() for r in gv.resources)
 
 
 def compare_group_versions(old: ApiSpec, new: ApiSpec) -> Iterator[Change]:
     """Served group-versions and their resources; short names only when both sides have some."""
-    before, after = group_versions(old), group_versions(new)
+    before, after = by_group_version(old), by_group_version(new)
     short_names = carries_short_names(old) and carries_short_names(new)
     for key in sorted(before.keys() - after.keys()):
         gv = before[key]
@@ -46,6 +47,9 @@ def compare_group_versions(old: ApiSpec, new: ApiSpec) -> Iterator[Change]:
 def compare_resources(
     old: GroupVersion, new: GroupVersion, short_names: bool = True
 ) -> Iterator[Change]:
+    """Resources removed (breaking) and added (non-breaking) between two versions of one
+    group-version, then the changes of each resource both serve, in plural order.
+    """
     before = {r.plural: r for r in old.resources}
     after = {r.plural: r for r in new.resources}
     g, v = old.group, old.version
@@ -68,6 +72,10 @@ def compare_resources(
 def compare_resource(
     group: str, version: str, old: Resource, new: Resource, short_names: bool = True
 ) -> Iterator[Change]:
+    """The changes of one resource served on both sides: kind and scope changes (breaking), verbs
+    and subresources removed (breaking) or added, and short names (informational, only when
+    `short_names`).
+    """
     kind = new.kind
     if old.kind != new.kind:
         yield Change(

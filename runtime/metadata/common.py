@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,8 @@ import orjson
 
 from kubetyped import request as rq
 from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
+from kubetyped.cache import NAMESPACE_INDEX, ListResult, namespace_index_func
+from kubetyped.cache.store import IndexFunc
 from kubetyped.discovery import GroupVersionResource
 from kubetyped.metadata.negotiate import (
     ACCEPT_LIST,
@@ -32,25 +35,41 @@ class Requests:
     namespace: str | None = None
 
     def collection(self) -> rq.ResourcePath:
+        """The collection path of the resource, in `namespace` (None: cluster-scoped or all
+        namespaces).
+        """
         g = self.gvr
         return rq.ResourcePath(g.group, g.version, g.resource, self.namespace)
 
     def get(self, name: str, options: rq.GetOptions | None) -> httpx.Request:
+        """GET of `name` asking for `PartialObjectMetadata` (client-go `metadata.ResourceInterface.Get`)."""
         return rq.get_request(self.collection().named(name), options, accept=ACCEPT_OBJECT)
 
     def list(self, options: rq.ListOptions | None) -> httpx.Request:
+        """GET of the collection asking for `PartialObjectMetadataList` (client-go
+        `metadata.ResourceInterface.List`).
+        """
         return rq.list_request(self.collection(), options, accept=ACCEPT_LIST)
 
     def watch(self, options: rq.ListOptions | None) -> httpx.Request:
+        """A watch of the collection whose events carry `PartialObjectMetadata` (client-go
+        `metadata.ResourceInterface.Watch`).
+        """
         return rq.watch_request(self.collection(), options, accept=ACCEPT_OBJECT)
 
     def patch(
         self, name: str, body: Any, patch_type: rq.PatchType | str, options: rq.WriteOptions | None
     ) -> httpx.Request:
+        """PATCH of `name` (any `patch_type`), answered with the patched object's metadata (client-go
+        `metadata.ResourceInterface.Patch`).
+        """
         path = self.collection().named(name)
         return rq.patch_request(path, body, patch_type, options, accept=ACCEPT_OBJECT)
 
     def delete(self, name: str, options: rq.DeleteOptions | None) -> httpx.Request:
+        """DELETE of `name` with a `DeleteOptions` body, answered as `PartialObjectMetadata` (or the
+        server's `Status`).
+        """
         return rq.delete_request(self.collection().named(name), options, accept=ACCEPT_OBJECT)
 
 
@@ -93,3 +112,37 @@ def unparsed_list(data: bytes) -> UnparsedPage:
         ]
     meta = page.get("metadata")
     return objs, meta if isinstance(meta, dict) else {}
+
+
+# --- what the metadata informers share ------------------------------------------------------
+
+
+def unparsed_object(obj: Any) -> Any:
+    """The object as the cache keeps it: its JSON, parsed again on first read (a parsed
+    ``PartialObjectMetadata`` costs several times its JSON; see ``KubeModel.from_unparsed``).
+    Anything but a ``PartialObjectMetadata`` with raw JSON is returned as is."""
+    raw = obj.raw_view() if isinstance(obj, PartialObjectMetadata) else None
+    if raw is None:
+        return obj
+    # orjson's output keeps its >= 4 KiB buffer: cache an exact-size copy
+    return PartialObjectMetadata.from_unparsed(bytes(memoryview(orjson.dumps(raw))))
+
+
+def list_result(page: UnparsedPage) -> ListResult[PartialObjectMetadata]:
+    """A list page as the reflector takes it: items, resourceVersion and continue token."""
+    items, meta = page
+    return ListResult(
+        items=items,
+        resource_version=str(meta.get("resourceVersion") or ""),
+        continue_token=meta.get("continue") or None,
+    )
+
+
+def metadata_indexers(extra: Mapping[str, IndexFunc] | None) -> dict[str, IndexFunc]:
+    """The namespace index (client-go ``cache.NamespaceIndex``) plus ``extra``."""
+    return {NAMESPACE_INDEX: namespace_index_func, **(extra or {})}
+
+
+def metadata_informer_key(gvr: GroupVersionResource) -> Hashable:
+    """The factory key of the metadata informer of ``gvr`` (apart from typed informers')."""
+    return ("metadata", gvr)

@@ -25,14 +25,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import orjson
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic_core import CoreSchema
 
-from kubetyped.model import jsonio
+from kubetyped.model import jsonio, nested
 from kubetyped.model.jsonio import ModelDecodeError
 
 if TYPE_CHECKING:
     from msgspec import Raw
-from kubetyped.model.plan import ClassPlan, build_plan, encode_value, inject_references
+from kubetyped.model.plan import ClassPlan, build_plan, encode_value
 from kubetyped.model.scalars import MicroTime, format_time
 from kubetyped.model.strict import (
     strict_construction_enabled,
@@ -465,6 +466,14 @@ class KubeModel(BaseModel):
         return super().model_dump_json(*args, **kwargs)
 
     @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[BaseModel], handler: GetCoreSchemaHandler, /
+    ) -> CoreSchema:
+        """The full schema for the class being built; nested models are built lazily
+        (`kubetyped.model.nested`)."""
+        return nested.model_schema(cls, source, handler)
+
+    @classmethod
     def model_rebuild(
         cls,
         *,
@@ -473,7 +482,7 @@ class KubeModel(BaseModel):
         _parent_namespace_depth: int = 2,
         _types_namespace: Any = None,
     ) -> bool | None:
-        _resolve_closure(cls, set())
+        nested.bind_references(cls)
         return super().model_rebuild(
             force=force,
             raise_errors=raise_errors,
@@ -588,14 +597,3 @@ def _materialize_value(value: Any) -> None:
     elif isinstance(value, dict):
         for item in value.values():
             _materialize_value(item)
-
-
-def _resolve_closure(cls: type[KubeModel], seen: set[type[KubeModel]]) -> None:
-    """Binds the references of every model reachable from `cls`, before pydantic builds it."""
-    if cls in seen or cls is KubeModel:
-        return
-    seen.add(cls)
-    inject_references(cls)
-    for field in cls._plan().by_python.values():
-        for model in field.models:
-            _resolve_closure(model, seen)
