@@ -15,7 +15,7 @@ classes only send them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
@@ -25,6 +25,7 @@ from kubetyped.discovery import GroupVersionResource
 from kubetyped.metadata.common import (
     Requests,
     UnparsedPage,
+    decode_deleted,
     decode_list,
     decode_object,
     metadata_event,
@@ -32,6 +33,9 @@ from kubetyped.metadata.common import (
 )
 from kubetyped.rest import RESTClient, WatchStream
 from kubetyped.watch import WatchEvent
+
+if TYPE_CHECKING:
+    from kubetyped.api import Status
 
 
 class MetadataWatch:
@@ -109,9 +113,13 @@ class MetadataResource:
         request = self._requests.patch(name, body, patch_type, options)
         return decode_object(self._rest.send(request))
 
-    def delete(self, name: str, options: rq.DeleteOptions | None = None) -> None:
-        """DELETE the object `name`."""
-        self._rest.send(self._requests.delete(name, options))
+    def delete(
+        self, name: str, options: rq.DeleteOptions | None = None
+    ) -> PartialObjectMetadata | Status:
+        """DELETE the object `name`; returns the server's answer, as every client family does:
+        the object's metadata (deleted, or marked for deletion while finalizers run) or a
+        `kubetyped.api.Status`. Raises `NotFoundError` (404) when it does not exist."""
+        return decode_deleted(self._rest.send(self._requests.delete(name, options)))
 
 
 class MetadataClient:

@@ -33,6 +33,7 @@ def __getattr__(name: str) -> Any:
         return WatchEvent
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "ALL_NAMESPACES",
     "CONTEXT_NAMESPACE",
