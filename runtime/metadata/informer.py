@@ -111,7 +111,7 @@ class MetadataListWatch:
         return _list_result(self.resource.list_unparsed(options))
 
     def watch(self, options: ListOptions) -> _UnparsedEvents:
-        return _UnparsedEvents(self.resource.watch(options))
+        return _UnparsedEvents(self.resource.watch_unparsed(options))
 
 
 class AsyncMetadataListWatch:
@@ -124,7 +124,7 @@ class AsyncMetadataListWatch:
         return _list_result(await self.resource.list_unparsed(options))
 
     def watch(self, options: ListOptions) -> _AsyncUnparsedEvents:
-        return _AsyncUnparsedEvents(self.resource.watch(options))
+        return _AsyncUnparsedEvents(self.resource.watch_unparsed(options))
 
 
 def _indexers(extra: Mapping[str, IndexFunc] | None) -> dict[str, IndexFunc]:
