@@ -336,7 +336,7 @@ class ReflectorCore:
         state = self.state
         if isinstance(state, Watching | StreamingList):
             return state
-        if isinstance(state, NeedsWatch):  # a driver that skipped watch_started
+        if isinstance(state, NeedsWatch | NeedsList):  # a driver that skipped watch_started
             self.state = Watching(self.clock())
             return self.state
         raise ReflectorStateError(f"a watch outcome in state {type(state).__name__}")

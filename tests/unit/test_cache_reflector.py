@@ -369,6 +369,9 @@ def test_results_the_state_cannot_have_asked_for_are_refused() -> None:
         core.list_succeeded(ListResult([obj("x", "1")], "99"))
     with pytest.raises(ReflectorStateError):
         core.list_failed(ApiErr(500))
+    core.watch_ended(ApiErr(500))  # BackingOff: a watch outcome cannot arrive now
+    with pytest.raises(ReflectorStateError, match="BackingOff"):
+        core.watch_event(WatchEvent("ADDED", obj("y", "2")))
     assert sink.calls == [("replace", (["a"], "10"))]  # nothing applied
     with pytest.raises(dataclasses.FrozenInstanceError):
         Listing("0", paginate=True).continue_token = "t"  # type: ignore[misc]
