@@ -27,7 +27,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 CRDS = ROOT / "tests" / "data" / "crds" / "cert-manager"
 WORK = ROOT / "build" / "typing"  # stable paths keep mypy's cache useful between runs
 BIN = Path(sys.executable).parent
-CORRECT = ("builtin_kinds.py", "crd_kinds.py", "case_typed_constructor.py")
+CORRECT = ("builtin_kinds.py", "crd_kinds.py", "case_typed_constructor.py", "expansion_use.py")
 MISTAKES = ("mistakes_builtin.py", "mistakes_crd.py")
 
 pytestmark = pytest.mark.timeout(1200)  # a cold mypy run checks most of the generated package
@@ -65,6 +65,11 @@ def workspace() -> Iterator[tuple[Path, dict[str, str]]]:
         str(CRDS / "cert-manager.io_certificates.yaml"),
         str(CRDS / "cert-manager.io_issuers.yaml"),
     ]
+    # The user's expansions (client-go's *_expansion.go) sit in the package before generation.
+    expansions = user / "certmanager" / "expansions"
+    expansions.mkdir(parents=True)
+    (expansions / "__init__.py").write_text("")
+    shutil.copy(CORPUS / "expansions" / "cert_manager_v1.py", expansions / "cert_manager_v1.py")
     generate = _run(
         [str(BIN / "kubetyped"), "generate", "--crd", *crds, "--package", "certmanager",
          "--out", str(user / "certmanager")],
