@@ -81,6 +81,11 @@ class Quantity(str):
         )
 
 
+QuantityInput: TypeAlias = Quantity | str | int | float | Decimal
+"""What a model constructor takes for a `Quantity` field (`"50m"`, `"1Gi"`, `2`): validated and
+held as a `Quantity`. Invalid text raises `pydantic.ValidationError`."""
+
+
 def parse_quantity(text: str) -> Decimal:
     """Parses a quantity string (`"100m"`, `"1.5Gi"`, `"2e3"`) into a Decimal."""
     match = _QUANTITY.match(text.strip())
@@ -170,6 +175,12 @@ class MicroTime(Time):
 
     def to_wire(self) -> str:
         return format_time(self, micro=True)
+
+
+TimeInput: TypeAlias = datetime | str
+"""What a model constructor takes for a `Time`/`MicroTime` field: a `datetime` (naive means UTC)
+or an RFC 3339 string; held as a `Time`/`MicroTime`. Anything else raises
+`pydantic.ValidationError`."""
 
 
 def format_time(value: datetime, *, micro: bool) -> str:

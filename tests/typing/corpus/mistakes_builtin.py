@@ -3,13 +3,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from kubetyped.generated import Clientset
 from kubetyped.generated.models.apps_v1 import (
     Deployment,
     DeploymentApplyConfiguration,
     DeploymentSpec,
 )
-from kubetyped.generated.models.core_v1 import Container, ContainerPort, ServiceSpec
+from kubetyped.generated.models.core_v1 import (
+    Container,
+    ContainerPort,
+    EmptyDirVolumeSource,
+    ResourceRequirements,
+    ServicePort,
+    ServiceSpec,
+)
 from kubetyped.generated.models.meta_v1 import ObjectMeta
 
 cs = Clientset.from_kubeconfig()
@@ -34,3 +43,10 @@ deployments.apply({"spec": {"replicas": "2"}}, field_manager="x")  # expect-erro
 partial: DeploymentApplyConfiguration = {"spec": {"template": {"spec": {"containers": [{"imagePullPolicy": "Sometimes"}]}}}}  # expect-error: invalid enum value deep in an apply configuration
 deployments.apply(cs.core_v1.pods("web").get("x"), field_manager="x")  # expect-error: a Pod where a Deployment is applied
 replicas: int = deployments.get("api").spec.replicas  # expect-error: optional field read without a check
+EmptyDirVolumeSource(size_limit=["1Gi"])  # expect-error: wrong type for a quantity
+ObjectMeta(creation_timestamp=1700000000)  # expect-error: wrong type for a time
+ResourceRequirements(requests={"cpu": None})  # expect-error: wrong type in a quantity map
+EmptyDirVolumeSource(sizeLimit="1Gi")  # expect-error: typo'd keyword (wire name) in a widened constructor
+EmptyDirVolumeSource().size_limit = "1Gi"  # expect-error: wrong type assigned (a str is not a Quantity)
+ObjectMeta(name="x").creation_timestamp = datetime.now()  # expect-error: wrong type assigned (a datetime is not a Time)
+ServicePort(port=80, target_port=8.5)  # expect-error: wrong type for an int-or-string
