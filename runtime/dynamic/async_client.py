@@ -23,6 +23,7 @@ from kubetyped.request import (
     GetOptions,
     ListOptions,
     PatchType,
+    PatchTypeArg,
     WriteOptions,
 )
 from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
@@ -102,7 +103,7 @@ class AsyncDynamicResource:
         self,
         name: str,
         body: Any,
-        patch_type: PatchType | str = PatchType.MERGE,
+        patch_type: PatchTypeArg = PatchType.MERGE,
         options: WriteOptions | None = None,
         *,
         subresource: str | None = None,

@@ -100,7 +100,7 @@ class AsyncMetadataResource:
         self,
         name: str,
         body: Any,
-        patch_type: rq.PatchType | str = rq.PatchType.MERGE,
+        patch_type: rq.PatchTypeArg = rq.PatchType.MERGE,
         options: rq.WriteOptions | None = None,
     ) -> PartialObjectMetadata:
         """Patch the object (e.g. its labels); the answer is its new metadata."""

@@ -45,7 +45,7 @@ class Requests:
         return rq.watch_request(self.collection(), options, accept=ACCEPT_OBJECT)
 
     def patch(
-        self, name: str, body: Any, patch_type: rq.PatchType | str, options: rq.WriteOptions | None
+        self, name: str, body: Any, patch_type: rq.PatchTypeArg, options: rq.WriteOptions | None
     ) -> httpx.Request:
         path = self.collection().named(name)
         return rq.patch_request(path, body, patch_type, options, accept=ACCEPT_OBJECT)

@@ -83,7 +83,7 @@ class ScaleInterface:
         resource: ResourceLike,
         name: str,
         patch: Any,
-        patch_type: rq.PatchType | str = rq.PatchType.MERGE,
+        patch_type: rq.PatchTypeArg = rq.PatchType.MERGE,
         options: rq.WriteOptions | None = None,
     ) -> Scale:
         """Patch the scale of `name` (e.g. `{"spec": {"replicas": 3}}`); returns the new scale."""

@@ -103,7 +103,7 @@ class ResourceOperations:
         self,
         name: str,
         patch: Any,
-        patch_type: rq.PatchType | str,
+        patch_type: rq.PatchTypeArg,
         options: rq.WriteOptions,
         subresource: str | None = None,
     ) -> httpx.Request:

@@ -32,6 +32,7 @@ CORRECT = (
     "crd_kinds.py",
     "case_typed_constructor.py",
     "scalars_as_users_write_them.py",
+    "request_options.py",
 )
 MISTAKES = ("mistakes_builtin.py", "mistakes_crd.py")
 

@@ -20,6 +20,7 @@ from kubetyped.generated.models.core_v1 import (
     ServiceSpec,
 )
 from kubetyped.generated.models.meta_v1 import ObjectMeta
+from kubetyped.request import DeleteOptions, PatchType
 
 cs = Clientset.from_kubeconfig()
 deployments = cs.apps_v1.deployments("web")
@@ -50,3 +51,9 @@ EmptyDirVolumeSource(sizeLimit="1Gi")  # expect-error: typo'd keyword (wire name
 EmptyDirVolumeSource().size_limit = "1Gi"  # expect-error: wrong type assigned (a str is not a Quantity)
 ObjectMeta(name="x").creation_timestamp = datetime.now()  # expect-error: wrong type assigned (a datetime is not a Time)
 ServicePort(port=80, target_port=8.5)  # expect-error: wrong type for an int-or-string
+deployments.delete("api", propagation_policy="foreground")  # expect-error: invalid option value (propagation policy)
+deployments.create(Deployment(), field_validation="Loose")  # expect-error: invalid option value (field validation)
+deployments.patch("api", {}, "merge")  # expect-error: invalid option value (patch type)
+deployments.patch("api", {}, PatchType.APPLY)  # expect-error: invalid option value (server-side apply is apply())
+deployments.list(resource_version="0", resource_version_match="Newest")  # expect-error: invalid option value (resource version match)
+DeleteOptions(propagation_policy="Sideways")  # expect-error: invalid option value in an options object
