@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kubetyped.generated import Clientset
+from kubetyped.cache import DeletedFinalStateUnknown
+from kubetyped.generated import Clientset, SharedInformerFactory
 from kubetyped.generated.models.apps_v1 import (
     Deployment,
     DeploymentApplyConfiguration,
@@ -15,7 +16,9 @@ from kubetyped.generated.models.core_v1 import (
     Container,
     ContainerPort,
     EmptyDirVolumeSource,
+    Pod,
     ResourceRequirements,
+    Service,
     ServicePort,
     ServiceSpec,
 )
@@ -25,6 +28,20 @@ from kubetyped.request import DeleteOptions, PatchType
 cs = Clientset.from_kubeconfig()
 deployments = cs.apps_v1.deployments("web")
 container = Container(name="api", image="nginx")
+
+pod_informer = SharedInformerFactory(cs).core_v1.pods().informer()
+
+
+def service_added(service: Service, is_in_initial_list: bool) -> None: ...
+def pod_deleted(pod: Pod) -> None: ...
+def pod_updated(old: Pod, new: Pod) -> None: ...
+
+
+class ServiceHandler:
+    def on_add(self, obj: Service, is_in_initial_list: bool) -> None: ...
+    def on_update(self, old: Service, new: Service) -> None: ...
+    def on_delete(self, obj: Service | DeletedFinalStateUnknown[Service]) -> None: ...
+
 
 # fmt: off
 Container(name="api", imagee="nginx")  # expect-error: typo'd keyword
@@ -57,3 +74,8 @@ deployments.patch("api", {}, "merge")  # expect-error: invalid option value (pat
 deployments.patch("api", {}, PatchType.APPLY)  # expect-error: invalid option value (server-side apply is apply())
 deployments.list(resource_version="0", resource_version_match="Newest")  # expect-error: invalid option value (resource version match)
 DeleteOptions(propagation_policy="Sideways")  # expect-error: invalid option value in an options object
+pod_informer.add_event_handler(on_add=service_added)  # expect-error: handler for another kind (Service handler on a Pod informer)
+pod_informer.add_event_handler(ServiceHandler())  # expect-error: handler object for another kind
+pod_informer.add_event_handler(on_delete=pod_deleted)  # expect-error: on_delete that cannot take the DeletedFinalStateUnknown tombstone
+pod_informer.add_event_handler(on_add=pod_updated)  # expect-error: handler of the wrong shape (update as add)
+pod_informer.add_event_handler(on_add=lambda pod, initial: pod.spec.containers)  # expect-error: optional field read in a handler (pod is typed Pod)
