@@ -43,6 +43,8 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/discovery/async_client.py", "runtime/discovery/sync_client.py"),
     ("runtime/scale/async_client.py", "runtime/scale/sync_client.py"),
     ("runtime/events/async_recorder.py", "runtime/events/sync_recorder.py"),
+    ("runtime/leaderelection/async_lease_lock.py", "runtime/leaderelection/sync_lease_lock.py"),
+    ("runtime/leaderelection/async_elector.py", "runtime/leaderelection/sync_elector.py"),
     ("runtime/fake/async_clientset.py", "runtime/fake/sync_clientset.py"),
     ("runtime/retry_conflict/async_retry.py", "runtime/retry_conflict/sync_retry.py"),
     ("runtime/fake/async_transport.py", "runtime/fake/sync_transport.py"),

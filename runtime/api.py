@@ -19,7 +19,12 @@ if TYPE_CHECKING:
     from kubetyped.generated.models import meta_v1
     from kubetyped.generated.models.autoscaling_v1 import Scale as Scale
     from kubetyped.generated.models.coordination_v1 import Lease as Lease
+    from kubetyped.generated.models.coordination_v1 import LeaseList as LeaseList
+    from kubetyped.generated.models.coordination_v1 import LeaseSpec as LeaseSpec
+    from kubetyped.generated.models.core_v1 import ObjectReference as ObjectReference
     from kubetyped.generated.models.events_v1 import Event as Event
+    from kubetyped.generated.models.events_v1 import EventList as EventList
+    from kubetyped.generated.models.events_v1 import EventSeries as EventSeries
     from kubetyped.generated.models.meta_v1 import ListMeta as ListMeta
     from kubetyped.generated.models.meta_v1 import ObjectMeta as ObjectMeta
     from kubetyped.generated.models.meta_v1 import Status as Status
@@ -33,7 +38,12 @@ _GENERATED = {
     "Status": "kubetyped.generated.models.meta_v1",
     "Scale": "kubetyped.generated.models.autoscaling_v1",
     "Lease": "kubetyped.generated.models.coordination_v1",
+    "LeaseList": "kubetyped.generated.models.coordination_v1",
+    "LeaseSpec": "kubetyped.generated.models.coordination_v1",
     "Event": "kubetyped.generated.models.events_v1",
+    "EventList": "kubetyped.generated.models.events_v1",
+    "EventSeries": "kubetyped.generated.models.events_v1",
+    "ObjectReference": "kubetyped.generated.models.core_v1",
 }
 
 #: The apiVersion of `PartialObjectMetadata` and its list.
@@ -74,9 +84,14 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "META_API_VERSION",
     "Event",
+    "EventList",
+    "EventSeries",
     "Lease",
+    "LeaseList",
+    "LeaseSpec",
     "ListMeta",
     "ObjectMeta",
+    "ObjectReference",
     "PartialObjectMetadata",
     "PartialObjectMetadataList",
     "Scale",

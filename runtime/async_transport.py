@@ -43,6 +43,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self._rotation = RotationWatch(cert_rotation)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """httpx's transport hook: send `request` through the inner transport, waiting on the rate
+        limiter before each attempt and retrying as `RetryPlan` decides (429/5xx with `Retry-After`,
+        broken connections of GETs); pooled connections are closed first when the client certificate
+        rotated. Returns the final response; raises the last `httpx.TransportError` when retries run
+        out.
+        """
         prepare_extensions(request)
         plan = RetryPlan(request, self.limiter, self.policy)
         while True:
@@ -68,6 +74,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             await self._sleep(seconds)
 
     async def aclose(self) -> None:
+        """Close the inner transport and its connections."""
         await self.inner.aclose()
 
 

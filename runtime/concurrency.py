@@ -331,3 +331,75 @@ async def async_gather_each(call: Callable[[T], Awaitable[R]], items: Iterable[T
     import asyncio
 
     return list(await asyncio.gather(*(call(item) for item in items)))
+
+
+class BoundedCalls:
+    """Calls bounded by a timeout, one at a time, each in a helper daemon thread named ``name``.
+
+    A thread cannot be cancelled: a call that overruns its timeout is abandoned (``TimeoutError``
+    is raised, its result is ignored when it ends). The next call first waits, within its own
+    timeout, for an abandoned one to end, so calls never overlap and requests do not pile up.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._thread: threading.Thread | None = None
+
+    def run(self, call: Callable[[], R], timeout: float | None) -> R:
+        """``call()``'s result, or ``TimeoutError`` after ``timeout`` seconds (None: no bound, the
+        call runs in the calling thread). Whatever ``call`` raises is raised."""
+        if timeout is None:
+            return call()
+        deadline = time.monotonic() + max(timeout, 0.0)
+        previous = self._thread
+        if previous is not None and previous.is_alive():
+            previous.join(max(deadline - time.monotonic(), 0.0))
+            if previous.is_alive():
+                raise TimeoutError("an abandoned call is still running")
+        done = threading.Event()
+        outcome: list[Any] = []
+
+        def target() -> None:
+            try:
+                outcome.append((True, call()))
+            except BaseException as exc:
+                outcome.append((False, exc))
+            finally:
+                done.set()
+
+        self._thread = threading.Thread(target=target, daemon=True, name=self._name)
+        self._thread.start()
+        if not done.wait(max(deadline - time.monotonic(), 0.0)) or not outcome:
+            raise TimeoutError(f"no answer within {timeout:.1f}s")
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        result: R = value
+        return result
+
+
+class AsyncBoundedCalls:
+    """The asyncio ``BoundedCalls``: a call that overruns its timeout is cancelled."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    async def run(self, call: Callable[[], Awaitable[R]], timeout: float | None) -> R:
+        """``await call()``, or ``TimeoutError`` after ``timeout`` seconds (None: no bound)."""
+        import asyncio
+
+        async with asyncio.timeout(timeout):
+            return await call()
+
+
+def shielded(call: Callable[[], R]) -> R:
+    """``call()`` (a thread is never interrupted by a cancellation)."""
+    return call()
+
+
+async def async_shielded(call: Callable[[], Awaitable[R]]) -> R:
+    """``await call()``, run to its end even when the awaiting task is cancelled meanwhile
+    (``asyncio.shield``): for clean-up that must reach the server, such as releasing a lease."""
+    import asyncio
+
+    return await asyncio.shield(call())

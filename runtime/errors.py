@@ -212,11 +212,13 @@ class ApiError(KubetypedError):
 
     @property
     def kind(self) -> str | None:
+        """`details.kind`: the kind (or resource) of the object the error is about, if the server said."""
         value = self.details.get("kind")
         return value if isinstance(value, str) else None
 
     @property
     def group(self) -> str | None:
+        """`details.group`: the API group of that object ("" is the core group), if the server said."""
         value = self.details.get("group")
         return value if isinstance(value, str) else None
 
@@ -254,10 +256,14 @@ class NotServedError(NotFoundError):
 
     @property
     def group_version(self) -> str | None:
+        """The group-version of the request path (`"apps/v1"`, `"v1"`), None for a non-API path."""
         return _path_parts(self.path)[0]
 
     @property
     def resource(self) -> str | None:
+        """The resource of the request path (plural, `"pods/log"` for a subresource), None when the
+        path names only a group-version.
+        """
         return _path_parts(self.path)[1]
 
 
@@ -319,6 +325,9 @@ class ApplyConflictError(ConflictError):
 
     @property
     def conflicts(self) -> list[tuple[str, str]]:
+        """`(manager, field)` pairs parsed from the `FieldManagerConflict` causes of the `Status`
+        (field as the server wrote it, e.g. `.spec.replicas`); [] when the server listed none.
+        """
         return _apply_conflicts(self.causes)
 
 

@@ -18,6 +18,7 @@ from kubetyped.request import DEFAULT_PAGE_SIZE, ListOptions
 
 
 def continue_token(page: dict[str, Any]) -> str | None:
+    """`metadata.continue` of a list page, None when it is absent or "" (the last page)."""
     metadata = page.get("metadata")
     if isinstance(metadata, dict):
         token = metadata.get("continue")
@@ -27,6 +28,15 @@ def continue_token(page: dict[str, Any]) -> str | None:
 
 
 class Pager:
+    """Which list request comes next: `limit` pages (client-go `tools/pager.ListPager`), sans-IO.
+
+    `options` are the caller's list options (a `limit` there wins over `page_size`; 0 means one
+    unpaged list); `full_list_if_expired` makes an expired continue token (410) fall back once to a
+    full list (client-go `ListPager.List`) instead of raising (`EachListItem`). Drivers loop:
+    `next_options()`, send, then `on_page(page)` or `on_expired(error)`; `done` is True after the
+    last page.
+    """
+
     def __init__(
         self,
         options: ListOptions | None = None,
@@ -57,6 +67,9 @@ class Pager:
         return replace(self._requested, limit=self._limit, continue_=None)
 
     def on_page(self, page: dict[str, Any]) -> None:
+        """Record a received page (plain JSON): its continue token is used next, and a page without one
+        (or the fallback's full list) completes the list.
+        """
         token = None if self.fell_back else continue_token(page)
         self._continue = token
         if token is None:
@@ -80,10 +93,14 @@ class ListAccumulator:
         self._items: list[Any] = []
 
     def reset(self) -> None:
+        """Forget the pages so far (the pager fell back to a full list)."""
         self._result = None
         self._items = []
 
     def add(self, page: dict[str, Any]) -> None:
+        """Add one page: its items are appended; the list's other fields come from the first page, its
+        `metadata` from the latest.
+        """
         items = page.get("items")
         if isinstance(items, list):
             self._items.extend(items)
@@ -95,6 +112,9 @@ class ListAccumulator:
                 self._result["metadata"] = metadata
 
     def result(self) -> dict[str, Any]:
+        """The joined list object: every page's items, with `continue` and `remainingItemCount` removed
+        from `metadata` (a complete list has neither).
+        """
         result = copy.copy(self._result) if self._result is not None else {}
         metadata = result.get("metadata")
         metadata = dict(metadata) if isinstance(metadata, dict) else {}

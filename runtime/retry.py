@@ -39,6 +39,12 @@ class RetryPolicyError(KubetypedError, ValueError):
 
 @dataclass(frozen=True)
 class RetryPolicy:
+    """How often the transports retry a request (client-go `rest.Request` retries, `maxRetries` 10).
+
+    `max_attempts`: attempts in all, first one included (at least 1, else `RetryPolicyError`);
+    `connection_retry_delay`: seconds before retrying a GET after a broken connection.
+    """
+
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     #: wait before retrying a GET after a broken connection (client-go retries at once).
     connection_retry_delay: float = 0.0
@@ -84,6 +90,9 @@ def error_retry_delay(
 
 
 def describe_response(response: httpx.Response) -> str:
+    """`"HTTP 503 (Retry-After: 1)"`: how a retried answer is named in the error raised once retries
+    run out.
+    """
     retry_after = response.headers.get("Retry-After")
     suffix = f" (Retry-After: {retry_after})" if retry_after is not None else ""
     return f"HTTP {response.status_code}{suffix}"
@@ -110,6 +119,9 @@ class RetryPlan:
         self.previous: BaseException | str | None = None
 
     def before_attempt(self) -> float:
+        """Count an attempt and return the seconds to wait first: the rate limiter's reservation (0 for
+        watches, which client-go does not throttle either).
+        """
         self.attempts += 1
         return self.limiter.reserve() if self.limiter is not None else 0.0
 
@@ -117,6 +129,10 @@ class RetryPlan:
         return self.attempts < self.policy.max_attempts
 
     def after_response(self, response: httpx.Response) -> float | None:
+        """Seconds to wait before re-sending after `response` (a 429 or 5xx with an integer
+        `Retry-After`), or None to hand the response to the caller: not retryable, or `max_attempts`
+        reached.
+        """
         delay = retry_after_delay(response)
         if delay is None or not self._may_retry():
             return None

@@ -45,6 +45,12 @@ class RetryTransport(httpx.BaseTransport):
         self._rotation = RotationWatch(cert_rotation)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """httpx's transport hook: send `request` through the inner transport, waiting on the rate
+        limiter before each attempt and retrying as `RetryPlan` decides (429/5xx with `Retry-After`,
+        broken connections of GETs); pooled connections are closed first when the client certificate
+        rotated. Returns the final response; raises the last `httpx.TransportError` when retries run
+        out.
+        """
         prepare_extensions(request)
         plan = RetryPlan(request, self.limiter, self.policy)
         while True:
@@ -70,6 +76,7 @@ class RetryTransport(httpx.BaseTransport):
             self._sleep(seconds)
 
     def close(self) -> None:
+        """Close the inner transport and its connections."""
         self.inner.close()
 
 

@@ -46,30 +46,68 @@ class TransportConfig(Protocol):
     """The part of `kubetyped.config.ClientConfig` the transport reads."""
 
     @property
-    def server(self) -> str: ...
-    @property
-    def auth(self) -> httpx.Auth | None: ...
-    @property
-    def proxy_url(self) -> str | None: ...
-    @property
-    def disable_compression(self) -> bool: ...
-    @property
-    def tls_server_name(self) -> str | None: ...
-    @property
-    def qps(self) -> float: ...
-    @property
-    def burst(self) -> int: ...
-    @property
-    def user_agent(self) -> str: ...
-    @property
-    def timeout(self) -> float | None: ...
+    def server(self) -> str:
+        """The apiserver URL (`https://host:port`, optionally with a path prefix)."""
 
-    def impersonation_headers(self) -> Iterable[tuple[str, str]] | Mapping[str, str]: ...
+    @property
+    def auth(self) -> httpx.Auth | None:
+        """The credential flow for every request (token, basic, exec, OIDC), None for none or a
+        client certificate alone.
+        """
 
-    def ssl_context(self, *, for_proxy: bool = False) -> ssl.SSLContext | bool: ...
+    @property
+    def proxy_url(self) -> str | None:
+        """The kubeconfig's `proxy-url` (http, https or socks5), None to use
+        `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (see `resolve_proxy`).
+        """
+
+    @property
+    def disable_compression(self) -> bool:
+        """True to ask for uncompressed answers (`Accept-Encoding: identity`), kubeconfig
+        `disable-compression`.
+        """
+
+    @property
+    def tls_server_name(self) -> str | None:
+        """The name to verify the server's certificate against (and send as SNI) instead of the
+        URL's host.
+        """
+
+    @property
+    def qps(self) -> float:
+        """Sustained requests per second of the client's rate limiter (client-go `rest.Config.QPS`,
+        default 5).
+        """
+
+    @property
+    def burst(self) -> int:
+        """Requests the rate limiter lets through at once (client-go `rest.Config.Burst`, default
+        10).
+        """
+
+    @property
+    def user_agent(self) -> str:
+        """The `User-Agent` header ("" for the default)."""
+
+    @property
+    def timeout(self) -> float | None:
+        """Seconds for connect, read, write and pool waits of each request; None for
+        `request.DEFAULT_TIMEOUT`.
+        """
+
+    def impersonation_headers(self) -> Iterable[tuple[str, str]] | Mapping[str, str]:
+        """The `Impersonate-User`/`-Group`/`-Uid`/`-Extra-*` headers to send (none when not
+        impersonating).
+        """
+
+    def ssl_context(self, *, for_proxy: bool = False) -> ssl.SSLContext | bool:
+        """The TLS context for the apiserver (`for_proxy=True`: for an https proxy, verified with
+        the cluster's TLS settings), or a bool for httpx's `verify`.
+        """
 
 
 def default_user_agent() -> str:
+    """The fallback `User-Agent` for configs that set none: `kubetyped/<version> (python)`."""
     return f"kubetyped/{VERSION} (python)"
 
 
@@ -180,6 +218,9 @@ def default_headers(config: TransportConfig) -> httpx.Headers:
 
 
 def default_timeout(config: TransportConfig) -> httpx.Timeout:
+    """The `httpx.Timeout` of ordinary requests: `config.timeout` seconds for each phase, else
+    `request.DEFAULT_TIMEOUT`.
+    """
     return httpx.Timeout(config.timeout if config.timeout is not None else DEFAULT_TIMEOUT)
 
 
@@ -230,6 +271,9 @@ class RotationWatch:
         self._lock = threading.Lock()
 
     def moved(self) -> bool:
+        """True (once per change) when the client certificate rotated since the last call: the
+        caller then closes its pooled connections.
+        """
         if self._rotation is None:
             return False
         current = self._rotation.generation

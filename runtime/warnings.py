@@ -19,13 +19,24 @@ logger = logging.getLogger("kubetyped.warnings")
 
 @dataclass(frozen=True)
 class WarningHeader:
+    """One parsed `Warning` header value: `code` (299 from the apiserver), `agent` (`-` or the
+    server's name) and the unquoted `text`.
+    """
+
     code: int
     agent: str
     text: str
 
 
 class WarningHandler(Protocol):
-    def handle_warning(self, code: int, agent: str, text: str) -> None: ...
+    """Receives the apiserver's warnings (client-go `rest.WarningHandler`); set one per client, or
+    use `default_warning_handler`.
+    """
+
+    def handle_warning(self, code: int, agent: str, text: str) -> None:
+        """Called once per 299 `Warning` header of a response, with its code, agent and text. Must
+        not raise.
+        """
 
 
 class LoggingWarningHandler:
@@ -38,6 +49,7 @@ class LoggingWarningHandler:
         self._lock = threading.Lock()
 
     def handle_warning(self, code: int, agent: str, text: str) -> None:
+        """Log `text` at WARNING on the handler's logger, unless deduplicating and already seen."""
         if self._deduplicate:
             with self._lock:
                 if text in self._seen:
@@ -50,6 +62,7 @@ class NoWarnings:
     """Drops every warning."""
 
     def handle_warning(self, code: int, agent: str, text: str) -> None:
+        """Ignore the warning."""
         return None
 
 

@@ -147,6 +147,10 @@ class WatchDecoder:
         )
 
     def feed(self, chunk: bytes) -> list[WatchEvent[Any]]:
+        """Add one chunk of the response body and return the events of the lines it completed (one JSON
+        object per line, client-go `watch.StreamWatcher`); a partial line waits for the next chunk.
+        Updates `resource_version`; raises `WatchDecodeError` for a line that is not a watch event.
+        """
         self._buffer += chunk
         end = self._buffer.rfind(b"\n")
         if end < 0:

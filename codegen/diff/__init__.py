@@ -12,6 +12,9 @@ from kubetyped.codegen.diff.compare import diff_specs
 
 
 def register_cli(commands: Any) -> None:
+    """Add the `diff` subcommand to the `kubetyped` CLI's argparse subparsers (`commands`); the
+    diff's modules are imported only then.
+    """
     from kubetyped.codegen.diff.cli import add_parser
 
     add_parser(commands)

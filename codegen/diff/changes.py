@@ -9,6 +9,11 @@ from enum import StrEnum
 
 
 class Severity(StrEnum):
+    """How a change affects users: `breaking` (some user's code or manifests stop working, see
+    `BREAKS`), `non-breaking` (additions) or `informational` (short names, formats, deprecations,
+    definitions added or removed).
+    """
+
     BREAKING = "breaking"
     NON_BREAKING = "non-breaking"
     INFORMATIONAL = "informational"
@@ -55,6 +60,9 @@ class Stability(StrEnum):
 
     @classmethod
     def of(cls, version: str) -> Stability:
+        """The stability of a version name: `v1alpha1`/`v2alpha` → alpha, `v1beta2` → beta, anything
+        else GA (the Kubernetes API versioning convention).
+        """
         if re.fullmatch(r"v\d+alpha\d*", version):
             return cls.ALPHA
         if re.fullmatch(r"v\d+beta\d*", version):
@@ -121,6 +129,7 @@ class Change:
 
     @property
     def api_version(self) -> str:
+        """`group/version`, or the bare version for the core group."""
         return f"{self.group}/{self.version}" if self.group else self.version
 
     @property
@@ -132,6 +141,7 @@ class Change:
 
     @property
     def stability(self) -> Stability:
+        """The stability level of the change's version (`Stability.of`)."""
         return Stability.of(self.version)
 
     @property
@@ -140,6 +150,7 @@ class Change:
         return f"{self.kind} {self.path}".strip()
 
     def sort_key(self) -> tuple[str, str, str, str, str, str]:
+        """The report order: group, version, kind, path, category, message."""
         return (self.group, self.version, self.kind, self.path, self.category, self.message)
 
 
@@ -162,11 +173,14 @@ class DiffResult:
     accepted: Mapping[Change, str] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
+        """How many changes have `severity`."""
         return sum(1 for c in self.changes if c.severity is severity)
 
     @property
     def breaking(self) -> tuple[Change, ...]:
+        """The breaking changes, in report order."""
         return tuple(c for c in self.changes if c.severity is Severity.BREAKING)
 
     def count_breaking(self, audience: Audience) -> int:
+        """How many breaking changes break `audience`."""
         return sum(1 for c in self.changes if audience in c.breaks)

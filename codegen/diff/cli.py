@@ -47,12 +47,19 @@ def _label(value: str | None, kubeconfig: Path | None, context: str | None) -> s
 
 
 def policy_from(args: argparse.Namespace) -> Policy:
+    """The `Policy` of the parsed `--stability`, `--group` (repeatable, comma-separated) and
+    `--allowlist` options; raises `AllowlistError` for a bad allowlist file.
+    """
     groups = frozenset(g for arg in args.group or () for g in arg.split(",") if g)
     allowlist = load_allowlist(args.allowlist) if args.allowlist is not None else ()
     return Policy(Stability(args.stability), groups, allowlist)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    """Run `kubetyped diff`: load both sides, compare, apply the policy, write the report
+    (`--format`, to `--output` or stdout; `--github` adds annotations and the step summary), and
+    return the exit status: 1 when a change matches `--fail-on`, else 0. Timings go to stderr.
+    """
     started = time.perf_counter()
     fail_on = parse_fail_on(args.fail_on)
     policy = policy_from(args)
@@ -91,6 +98,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def add_parser(commands: argparse._SubParsersAction[Any]) -> argparse.ArgumentParser:
+    """Add the `diff` subcommand and its options to `commands`; returns its parser."""
     parser: argparse.ArgumentParser = commands.add_parser(
         "diff",
         help="compare two APIs (snapshots, swagger files, CRD YAML or live clusters)",

@@ -9,6 +9,9 @@ from kubetyped.codegen.ir import ApiSpec
 
 
 def version_label(spec: ApiSpec) -> str:
+    """How a report names the API version of `spec`: its `/version` gitVersion (`v1.35.0`), else
+    `major.minor`.
+    """
     info = spec.version_info
     return info.git_version or info.major_minor
 

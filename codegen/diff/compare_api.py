@@ -11,6 +11,7 @@ B, N, INFO = Severity.BREAKING, Severity.NON_BREAKING, Severity.INFORMATIONAL
 
 
 def group_versions(spec: ApiSpec) -> dict[tuple[str, str], GroupVersion]:
+    """The served group-versions of `spec`, keyed by `(group, version)` ("" is the core group)."""
     return {(gv.group, gv.version): gv for g in spec.groups for gv in g.versions}
 
 
@@ -46,6 +47,9 @@ def compare_group_versions(old: ApiSpec, new: ApiSpec) -> Iterator[Change]:
 def compare_resources(
     old: GroupVersion, new: GroupVersion, short_names: bool = True
 ) -> Iterator[Change]:
+    """Resources removed (breaking) and added (non-breaking) between two versions of one
+    group-version, then the changes of each resource both serve, in plural order.
+    """
     before = {r.plural: r for r in old.resources}
     after = {r.plural: r for r in new.resources}
     g, v = old.group, old.version
@@ -68,6 +72,10 @@ def compare_resources(
 def compare_resource(
     group: str, version: str, old: Resource, new: Resource, short_names: bool = True
 ) -> Iterator[Change]:
+    """The changes of one resource served on both sides: kind and scope changes (breaking), verbs
+    and subresources removed (breaking) or added, and short names (informational, only when
+    `short_names`).
+    """
     kind = new.kind
     if old.kind != new.kind:
         yield Change(

@@ -41,6 +41,9 @@ def _shape(ref: IRType) -> object:
 
 
 def deprecation_note(description: str) -> str:
+    """The first sentence after "Deprecated"/"DEPRECATED" in a field's description, or "marked
+    deprecated" when nothing follows it.
+    """
     match = _DEPRECATION.search(description)
     note = match.group(2).strip() if match else ""
     return note.split(". ")[0].rstrip(".") if note else "marked deprecated"
@@ -119,6 +122,9 @@ def homes(spec: ApiSpec) -> dict[str, tuple[str, str]]:
 
 
 def has_enums(spec: ApiSpec) -> bool:
+    """Whether any field of `spec` lists enum values (OpenAPI v2 specs of older releases have none,
+    so enum changes are compared only when both sides have some).
+    """
     return any(p.enum for s in spec.schemas.values() for p in s.properties)
 
 

@@ -60,12 +60,16 @@ class Accepted:
     reason: str
 
     def matches(self, change: Change) -> bool:
+        """True when every pattern of the entry matches its field of `change` (shell-style globs,
+        case-sensitive).
+        """
         return all(
             fnmatchcase(str(getattr(change, MATCH_KEYS[key])), pattern)
             for key, pattern in self.patterns
         )
 
     def describe(self) -> str:
+        """The entry's patterns as `key=pattern, ...`, for messages about it."""
         return ", ".join(f"{key}={pattern}" for key, pattern in self.patterns)
 
 
@@ -113,6 +117,9 @@ class Policy:
     allowlist: tuple[Accepted, ...] = ()
 
     def shows(self, change: Change) -> bool:
+        """True when `change` passes `--stability` (its version is that stable or more) and
+        `--group` (none given, or its group is listed; the core group is `core`).
+        """
         if not self.stability.includes(change.stability):
             return False
         group = change.group or "core"

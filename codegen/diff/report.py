@@ -59,6 +59,7 @@ def counts(result: DiffResult) -> str:
 
 
 def summary(result: DiffResult) -> str:
+    """One line: the title and the counts (`API diff 1.35 -> 1.36: 3 breaking (...), ...`)."""
     return f"{title(result)}: {counts(result)}"
 
 
@@ -84,6 +85,9 @@ def affected(change: Change) -> str:
 
 
 def breaks(change: Change, result: DiffResult) -> str:
+    """The "breaks" cell of a change: `accepted: <reason>` for an allowlisted change, else who it
+    breaks (`writers, typed`), "" for a change that breaks no one.
+    """
     reason = result.accepted.get(change)
     if reason is not None:
         return f"accepted: {reason}"
@@ -98,6 +102,10 @@ def _severity(result: DiffResult, severity: Severity) -> list[Change]:
 
 
 def render_text(result: DiffResult) -> str:
+    """The plain-text report (`--format text`): title, counts, then breaking and non-breaking
+    changes grouped by group-version and kind, with who each breaks; informational changes last,
+    listed by category.
+    """
     lines = [title(result), counts(result)]
     for severity in (Severity.BREAKING, Severity.NON_BREAKING):
         changes = _severity(result, severity)
@@ -160,6 +168,9 @@ def _table(changes: list[Change], result: DiffResult, with_breaks: bool) -> list
 
 
 def render_markdown(result: DiffResult) -> str:
+    """The Markdown report (`--format markdown`, and the GitHub step summary): breaking changes as a
+    table, non-breaking and informational ones in collapsed `<details>` sections.
+    """
     lines = [f"### {title(result)}", "", counts(result) + ".", ""]
     if not result.changes:
         return "\n".join([*lines, "No API changes."]) + "\n"
@@ -189,6 +200,9 @@ def render_markdown(result: DiffResult) -> str:
 
 
 def change_json(change: Change, result: DiffResult | None = None) -> dict[str, Any]:
+    """One change as an object of the JSON report (`severity`, `category`, `apiVersion`, `kind`,
+    `path`, `breaks`, `accepted`…; stable keys, see `JSON_SCHEMA_VERSION`).
+    """
     accepted = result.accepted.get(change) if result is not None else None
     return {
         "severity": change.severity.value,
@@ -211,6 +225,9 @@ def change_json(change: Change, result: DiffResult | None = None) -> dict[str, A
 
 
 def render_json(result: DiffResult) -> str:
+    """The JSON report (`--format json`): `schemaVersion`, both versions and inputs, a summary of
+    counts and every change (`change_json`), keys sorted.
+    """
     document = {
         "schemaVersion": JSON_SCHEMA_VERSION,
         "old": result.old_version,

@@ -60,9 +60,15 @@ class ExecConfig:
     source: str | None = None
 
     def where(self, field_name: str = "exec") -> str:
+        """The location suffix of messages about this plugin: user entry, `field_name` and kubeconfig
+        file.
+        """
         return describe(self.source, self.entry, field_name)
 
     def error(self, message: str, field_name: str = "exec") -> ExecPluginError:
+        """An `ExecPluginError` for this plugin with `message`, naming the command, the kubeconfig
+        file, the user entry and `field_name`.
+        """
         return ExecPluginError(
             f"exec plugin {self.command!r}{self.where(field_name)}: {message}",
             path=self.source,
@@ -81,6 +87,9 @@ class ExecCredential:
     expires_at: float | None = None  # epoch seconds; None = valid until a 401
 
     def expired(self, now: float) -> bool:
+        """True when the credential has an `expirationTimestamp` and `now` (epoch seconds) has reached
+        it; a credential without one is used until the server answers 401.
+        """
         return self.expires_at is not None and now >= self.expires_at
 
 
@@ -343,6 +352,13 @@ class ExecAuth(EffectfulAuth):
                 raise self.config.error("returned an unusable client certificate/key") from None
 
     def flow(self, request: httpx.Request) -> Flow:
+        """Sets the plugin's token on the request (running the plugin when no unexpired credential is
+        cached), sends it, and on a 401 runs the plugin again (unless another request already did)
+        and re-sends once. A request that already carries `Authorization` is left alone. client-go's
+        exec `roundTripper` (`plugin/pkg/client/auth/exec`) also reruns the plugin after a 401
+        (`maybeRefreshCreds`) but hands the 401 back; the re-send is kubetyped's. Raises
+        `ExecPluginError` when the plugin fails.
+        """
         if has_authorization(request):
             yield request
             return

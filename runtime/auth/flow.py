@@ -26,9 +26,11 @@ class Effect(Generic[T]):
     """Blocking work requested by a flow: `run()` in sync clients, `arun()` in async ones."""
 
     def run(self) -> T:
+        """Do the work in the calling thread and return its result (sync clients)."""
         raise NotImplementedError
 
     async def arun(self) -> T:
+        """Do the work without blocking the event loop and return its result (async clients)."""
         raise NotImplementedError
 
 
@@ -39,9 +41,11 @@ class CallEffect(Effect[T]):
         self._fn = fn
 
     def run(self) -> T:
+        """Call the function in the calling thread."""
         return self._fn()
 
     async def arun(self) -> T:
+        """Call the function in a worker thread (`asyncio.to_thread`) so the event loop keeps running."""
         import asyncio  # only async clients get here; sync ones never load asyncio
 
         return await asyncio.to_thread(self._fn)
@@ -56,12 +60,16 @@ class HttpEffect(Effect[httpx.Response]):
         self._timeout = timeout
 
     def run(self) -> httpx.Response:
+        """Send the request on a new `httpx.Client` (its own TLS `verify` and `timeout` in seconds) and
+        return the fully read response. httpx errors propagate.
+        """
         with httpx.Client(verify=self._verify, timeout=self._timeout) as client:
             response = client.send(self.request)
             response.read()
             return response
 
     async def arun(self) -> httpx.Response:
+        """Send the request on a new `httpx.AsyncClient` and return the fully read response."""
         async with httpx.AsyncClient(verify=self._verify, timeout=self._timeout) as client:
             response = await client.send(self.request)
             await response.aread()
@@ -79,11 +87,15 @@ class EffectfulAuth(httpx.Auth):
     requires_request_body = True
 
     def flow(self, request: httpx.Request) -> Flow:
+        """The sans-IO flow for one request: yield the request (with credentials set) and receive its
+        response, or yield an `Effect` and receive its result. Subclasses implement it.
+        """
         raise NotImplementedError
 
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
+        """httpx's blocking auth hook: drives `flow()`, running effects with `Effect.run()`."""
         request.read()
         flow = self.flow(request)
         sent: Any = None
@@ -97,6 +109,7 @@ class EffectfulAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """httpx's asyncio auth hook: drives `flow()`, awaiting effects with `Effect.arun()`."""
         await request.aread()
         flow = self.flow(request)
         sent: Any = None
@@ -108,10 +121,14 @@ class EffectfulAuth(httpx.Auth):
             sent = (yield step) if isinstance(step, httpx.Request) else await step.arun()
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """httpx's generic hook, the blocking driver (`sync_auth_flow`)."""
         return self.sync_auth_flow(request)
 
 
 def set_bearer(request: httpx.Request, token: str) -> None:
+    """Set `Authorization: Bearer <token>` on `request` and register the token as a secret, so
+    `kubetyped.errors.redact` removes it from every later message and log.
+    """
     register_secret(token)  # redacted from every message and log from now on
     request.headers["Authorization"] = f"Bearer {token}"
 

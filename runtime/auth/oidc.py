@@ -222,6 +222,12 @@ class OIDCAuth(EffectfulAuth):
         return id_token
 
     def flow(self, request: httpx.Request) -> Flow:
+        """Sets the cached `id-token` when it is still valid, else refreshes it at the issuer's token
+        endpoint first; on a 401 with a refresh token, refreshes once and re-sends. A request that
+        already carries `Authorization` is left alone. Source: client-go's `oidc` auth provider
+        (`plugin/pkg/client/auth/oidc`, refresh of an expired id-token); the refresh on 401 is
+        kubetyped's. Raises `OIDCRefreshError` when the refresh fails.
+        """
         if has_authorization(request):
             yield request
             return

@@ -19,6 +19,9 @@ class BearerTokenAuth(httpx.Auth):
         self._token = token
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Sets `Authorization: Bearer <token>` unless the request already has an `Authorization`
+        header (client-go `transport.NewBearerAuthRoundTripper`).
+        """
         if not has_authorization(request):
             set_bearer(request, self._token)
         yield request
@@ -38,6 +41,9 @@ class BasicAuth(httpx.Auth):
         register_secret(self._header.removeprefix("Basic "))
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Sets `Authorization: Basic <base64(user:password)>` unless the request already has an
+        `Authorization` header (client-go `transport.NewBasicAuthRoundTripper`).
+        """
         if not has_authorization(request):
             request.headers["Authorization"] = self._header
         yield request

@@ -50,6 +50,9 @@ class ServerNameSSLContext(ssl.SSLContext):
         server_hostname: str | bytes | None = None,
         session: ssl.SSLSession | None = None,
     ) -> ssl.SSLSocket:
+        """`ssl.SSLContext.wrap_socket` with `server_name` (when set) as the SNI and verified host name
+        of client connections.
+        """
         if self.server_name and not server_side:
             server_hostname = self.server_name
         return super().wrap_socket(
@@ -69,6 +72,9 @@ class ServerNameSSLContext(ssl.SSLContext):
         server_hostname: str | bytes | None = None,
         session: ssl.SSLSession | None = None,
     ) -> ssl.SSLObject:
+        """`ssl.SSLContext.wrap_bio` (asyncio and TLS-in-TLS) with `server_name` (when set) as the SNI
+        and verified host name of client connections.
+        """
         if self.server_name and not server_side:
             server_hostname = self.server_name
         return super().wrap_bio(
@@ -102,6 +108,9 @@ class CertRotation:
 
     @property
     def generation(self) -> int:
+        """How many times the client certificate changed; a transport compares it with the count it
+        last saw.
+        """
         return self._generation
 
     def rotated(self) -> None:

@@ -84,6 +84,9 @@ class TokenFileAuth(httpx.Auth):
         return token
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Sets `Authorization: Bearer <token()>` unless the request already has an `Authorization`
+        header; raises `TokenFileError` when no token was ever read and there is no fallback.
+        """
         if not has_authorization(request):
             set_bearer(request, self.token())
         yield request

@@ -51,6 +51,13 @@ class WatchClosedError(CacheError):
 
 
 class ErrorKind(enum.Enum):
+    """The classes of list/watch errors (`classify_error`) that decide the reflector's next step:
+    relist without a resourceVersion (EXPIRED, TOO_LARGE_RV), keep watching after a backoff
+    (TOO_MANY_REQUESTS), a shorter backoff cap (CONNECTION), giving up streaming lists (INVALID).
+    client-go's `Reflector` makes the same cuts with `isExpiredError`,
+    `isTooLargeResourceVersionError` and `apierrors.IsTooManyRequests`.
+    """
+
     EXPIRED = "expired"  # 410 Gone / Expired
     TOO_LARGE_RV = "too_large_resource_version"
     TOO_MANY_REQUESTS = "too_many_requests"  # 429

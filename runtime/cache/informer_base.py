@@ -93,14 +93,24 @@ class InformerBase(Generic[T]):
         self._watch_idle_timeout = seconds
 
     def set_transform(self, transform: Transform | None) -> None:
+        """Set the function applied to each object before it is stored (client-go `SetTransform`,
+        e.g. to drop `managedFields`); None removes it. Raises `InformerStateError` after start.
+        """
         self._before_start("set_transform")
         self._transform = transform
 
     def set_watch_error_handler(self, handler: WatchErrorHandler | None) -> None:
+        """Set the callback that gets each list/watch/store error (client-go
+        `SetWatchErrorHandler`); None logs them as warnings. Raises `InformerStateError` after
+        start.
+        """
         self._before_start("set_watch_error_handler")
         self._watch_error_handler = handler
 
     def add_indexers(self, indexers: Mapping[str, IndexFunc]) -> None:
+        """Add named index functions to the informer's indexer (client-go `AddIndexers`); objects
+        already cached are indexed at once. Raises `IndexConflictError` for a name in use.
+        """
         self.indexer.add_indexers(indexers)
 
     def _before_start(self, what: str) -> None:
@@ -139,9 +149,13 @@ class InformerBase(Generic[T]):
 
     # ---- state -------------------------------------------------------------------------
     def has_synced(self) -> bool:
+        """True once the first list has been stored and delivered to the handlers (client-go
+        `HasSynced`).
+        """
         return self.core.has_synced()
 
     def lister(self) -> Lister[T]:
+        """A `Lister` over the informer's cache (client-go listers read the same indexer)."""
         return Lister(self.indexer)
 
     def _new_listener(

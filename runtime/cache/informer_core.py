@@ -48,6 +48,9 @@ class InformerCore(Generic[T]):
                 listener.push(InitialListDelivered())
 
     def remove_listener(self, listener: ListenerState) -> bool:
+        """Unregister `listener` (client-go `RemoveEventHandler`): it gets no further notifications
+        and its driver is woken to stop. Returns False when it was not registered.
+        """
         with self._lock:
             if listener not in self._listeners:
                 return False
@@ -57,10 +60,14 @@ class InformerCore(Generic[T]):
             return True
 
     def listeners(self) -> list[ListenerState]:
+        """A copy of the current registrations."""
         with self._lock:
             return list(self._listeners)
 
     def has_synced(self) -> bool:
+        """True once the first list has been stored and delivered to the handlers (client-go
+        `HasSynced`).
+        """
         return self._synced.is_set()
 
     def wait_synced(self, timeout: float | None) -> bool:
@@ -78,6 +85,12 @@ class InformerCore(Generic[T]):
 
     # ---- ReflectorSink -----------------------------------------------------------------
     def replace(self, items: list[Any], resource_version: str) -> None:
+        """Reflector output of a (re)list: swap the store's contents for `items` and notify every
+        registration: adds for new keys (flagged initial on the first list), updates for kept keys,
+        deletes (as `DeletedFinalStateUnknown` tombstones) for keys gone. After the first list the
+        informer counts as synced. As client-go's `sharedIndexInformer.HandleDeltas` handles
+        `Replaced` deltas.
+        """
         with self._lock:
             old = self.indexer.replace(items)
             initial = not self._synced.is_set()
@@ -93,6 +106,9 @@ class InformerCore(Generic[T]):
                 self._fan_out(InitialListDelivered())
 
     def upsert(self, obj: Any) -> None:
+        """Reflector output of an ADDED/MODIFIED event: store `obj` and notify an add (new key) or
+        an update (with the previous object).
+        """
         with self._lock:
             prev = self.indexer.update(obj)
             self._fan_out(Added(obj, False) if prev is None else Updated(prev, obj))

@@ -23,11 +23,18 @@ class SelectorParseError(KubetypedError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Requirement:
+    """One term of a label selector (apimachinery `labels.Requirement`): a key, an operator (`=`,
+    `!=`, `in`, `notin`, `exists`, `!`) and its values.
+    """
+
     key: str
     operator: Operator
     values: frozenset[str] = frozenset()
 
     def matches(self, labels: Mapping[str, str]) -> bool:
+        """True when `labels` satisfy the term; `!=` and `notin` also match objects without the
+        label, as in Kubernetes.
+        """
         present = self.key in labels
         if self.operator == "exists":
             return present
@@ -55,10 +62,12 @@ class Selector:
     requirements: tuple[Requirement, ...] = ()
 
     def matches(self, labels: Mapping[str, str] | None) -> bool:
+        """True when `labels` (None: no labels) satisfy every requirement."""
         labels = labels or {}
         return all(r.matches(labels) for r in self.requirements)
 
     def empty(self) -> bool:
+        """True for the selector that matches everything (no requirements)."""
         return not self.requirements
 
     def __str__(self) -> str:

@@ -34,7 +34,7 @@ class UnknownIndexError(CacheError, LookupError):
 
 
 class IndexConflictError(CacheError, ValueError):
-    """An index was added twice or after the store filled up."""
+    """An index name is already in use (`add_indexers`)."""
 
 
 class IndexFuncError(CacheError):
@@ -128,6 +128,9 @@ class Indexer(Generic[T]):
             raise IndexFuncError(_describe(obj), "", f"{type(exc).__name__}: {exc}") from exc
 
     def add(self, obj: T) -> None:
+        """Insert or replace `obj` (client-go `Indexer.Add`); raises `IndexFuncError` (store
+        unchanged) when a key or index function rejects it.
+        """
         self.update(obj)
 
     def update(self, obj: T) -> T | None:
@@ -147,6 +150,9 @@ class Indexer(Generic[T]):
         return self.delete_key(self.key_of(obj))
 
     def delete_key(self, key: str) -> T | None:
+        """Remove the object stored under `key` (`namespace/name`, or `name` when cluster-scoped);
+        returns it, None when there was none.
+        """
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
@@ -185,17 +191,25 @@ class Indexer(Generic[T]):
 
     # ---- reads --------------------------------------------------------------------------
     def get(self, obj: Any) -> T | None:
+        """The stored object with `obj`'s key (from the store's key function), None when absent
+        (client-go `Indexer.Get`).
+        """
         return self.get_by_key(self._key_func(obj))
 
     def get_by_key(self, key: str) -> T | None:
+        """The object stored under `key` (`namespace/name`, or `name` when cluster-scoped), None
+        when absent.
+        """
         with self._lock:
             return self._items.get(key)
 
     def list(self) -> builtins.list[T]:
+        """Every stored object, in no particular order (shared: treat as read-only)."""
         with self._lock:
             return list(self._items.values())
 
     def list_keys(self) -> builtins.list[str]:
+        """Every stored key."""
         with self._lock:
             return list(self._items)
 
@@ -213,6 +227,7 @@ class Indexer(Generic[T]):
             return key in self._items
 
     def index_names(self) -> builtins.list[str]:
+        """The names of the indexes (`namespace` first unless disabled)."""
         with self._lock:
             return list(self._funcs)
 

@@ -28,6 +28,9 @@ def _machine() -> str:
 
 
 def default_user_agent() -> str:
+    """The `User-Agent` sent when the config sets none: `kubetyped/<version> (<os>/<arch>)
+    python/<major.minor>`, shaped like client-go's `rest.DefaultKubernetesUserAgent`.
+    """
     machine = _machine().lower() or "unknown"
     python = ".".join(map(str, sys.version_info[:2]))
     return f"kubetyped/{VERSION} ({sys.platform}/{machine}) python/{python}"

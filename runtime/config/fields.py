@@ -23,9 +23,15 @@ class Fields:
         self.prefix = prefix
 
     def name(self, key: str) -> str:
+        """The field's name as an error reports it: `prefix` + `key` (e.g.
+        "auth-provider.config.client-id").
+        """
         return f"{self.prefix}{key}"
 
     def error(self, key: str, message: str) -> InvalidKubeconfigError:
+        """An `InvalidKubeconfigError` naming the file, the entry and the field `key`, with `message`
+        (never the field's value).
+        """
         return InvalidKubeconfigError(
             f"{self.entry.where(self.name(key))}: {message}",
             path=str(self.entry.source),
@@ -34,10 +40,16 @@ class Fields:
         )
 
     def has(self, key: str) -> bool:
+        """True when `key` is set to something other than null, "", [] or {} (client-go treats empty as
+        unset).
+        """
         value = self.body.get(key)
         return value is not None and value != "" and value != [] and value != {}
 
     def string(self, key: str) -> str | None:
+        """The string at `key`, None when unset or ""; `InvalidKubeconfigError` when it is not a
+        string.
+        """
         value = self.body.get(key)
         if value is None or value == "":
             return None
@@ -46,6 +58,7 @@ class Fields:
         return value
 
     def boolean(self, key: str) -> bool:
+        """The boolean at `key`, False when unset; `InvalidKubeconfigError` when it is not true/false."""
         value = self.body.get(key)
         if value is None:
             return False
@@ -54,6 +67,7 @@ class Fields:
         return value
 
     def strings(self, key: str) -> tuple[str, ...]:
+        """The list of strings at `key` as a tuple, () when unset; `InvalidKubeconfigError` otherwise."""
         value = self.body.get(key)
         if value is None:
             return ()
@@ -62,6 +76,7 @@ class Fields:
         return tuple(value)
 
     def mapping(self, key: str) -> Mapping[str, Any] | None:
+        """The mapping at `key`, None when unset; `InvalidKubeconfigError` when it is not a mapping."""
         value = self.body.get(key)
         if value is None:
             return None
@@ -80,6 +95,10 @@ class Fields:
             raise self.error(key, "is not valid base64") from None
 
     def file_bytes(self, key: str) -> bytes | None:
+        """The contents of the file named at `key`, None when unset; `InvalidKubeconfigError` (with the
+        OS reason) when it cannot be read. Relative paths were already resolved against the
+        kubeconfig's folder when it was loaded, as client-go's `ResolveLocalPaths` does.
+        """
         path = self.string(key)
         if path is None:
             return None

@@ -61,6 +61,7 @@ class MergedKubeconfig:
     current_context_source: Path | None = None
 
     def describe_files(self) -> str:
+        """The merged files as one comma-separated string for error messages ("<no files>" when none)."""
         return ", ".join(str(f) for f in self.files) or "<no files>"
 
 

@@ -13,6 +13,15 @@ from kubetyped.config.kubeconfig_files import default_kubeconfig_paths
 
 
 def load_config(context: str | None = None, *, namespace: str | None = None) -> ClientConfig:
+    """The `ClientConfig` kubectl would use: the kubeconfig (`$KUBECONFIG`, else `~/.kube/config`) when
+    one of its files exists, else the pod's service account when `KUBERNETES_SERVICE_HOST` is set
+    and no `context` is asked for (client-go `clientcmd.DeferredLoadingClientConfig.ClientConfig`,
+    which falls back to `rest.InClusterConfig` when no kubeconfig is found).
+
+    `context` selects a kubeconfig context (default: `current-context`); `namespace` overrides the
+    context's namespace. Raises `KubeconfigNotFoundError` when there is neither, and the kubeconfig
+    and in-cluster loaders' `ConfigError`s.
+    """
     candidates, from_env = default_kubeconfig_paths()
     if any(p.exists() for p in candidates):
         return load_kubeconfig(context=context, namespace=namespace)

@@ -43,6 +43,11 @@ if TYPE_CHECKING:  # loaded on first use: most users have a plain token or certi
 
 @dataclass(frozen=True)
 class UserCredentials:
+    """What a kubeconfig user entry gives the transport: an `httpx.Auth` flow (token, basic, exec
+    plugin or OIDC; None for a client certificate alone or anonymous), the client certificate and
+    key (PEM bytes, hidden from repr) and the impersonation headers.
+    """
+
     auth: httpx.Auth | None = None
     client_cert_data: bytes | None = field(default=None, repr=False)
     client_key_data: bytes | None = field(default=None, repr=False)

@@ -28,6 +28,9 @@ class DiscoveryState:
         self.openapi_v2: dict[str, Any] | None = None
 
     def cached(self, refresh: bool) -> Discovery | None:
+        """The discovery snapshot to reuse: the in-memory one, else the disk cache's when still within
+        its TTL; None when `refresh` is asked for or nothing is cached.
+        """
         if refresh:
             return None
         if self.snapshot is None and self.disk is not None:
@@ -35,12 +38,18 @@ class DiscoveryState:
         return self.snapshot
 
     def remember(self, snapshot: Discovery) -> Discovery:
+        """Keep `snapshot` in memory and, when every group-version was discovered (no `failed`
+        entries), on disk; returns it.
+        """
         self.snapshot = snapshot
         if self.disk is not None and not snapshot.failed:
             self.disk.store(snapshot)
         return snapshot
 
     def invalidate(self) -> None:
+        """Forget the snapshot, the OpenAPI roots and the disk cache, as client-go's
+        `CachedDiscoveryClient.Invalidate` does.
+        """
         self.snapshot = None
         self.openapi_root = None
         self.openapi_v2 = None
@@ -48,6 +57,9 @@ class DiscoveryState:
             self.disk.clear()
 
     def openapi_url(self, gv: str) -> str:
+        """The URL (with its `?hash=`) of the OpenAPI v3 document of `gv` from the `/openapi/v3` root;
+        `DiscoveryError` when the server publishes none for it. Needs the root loaded first.
+        """
         assert self.openapi_root is not None
         key = openapi_v3_key(gv)
         try:
@@ -59,6 +71,9 @@ class DiscoveryState:
 
 
 def resources_of(snapshot: Discovery, gv: str) -> tuple[APIResource, ...]:
+    """The resources discovered for `gv` (`"apps/v1"`, `"v1"`); `DiscoveryError` naming the discovery
+    failure when the group-version was not discovered.
+    """
     try:
         return snapshot.resources[gv]
     except KeyError:
@@ -68,10 +83,12 @@ def resources_of(snapshot: Discovery, gv: str) -> tuple[APIResource, ...]:
 
 
 def server_of(rest: RESTClient | AsyncRESTClient) -> str:
+    """The REST client's base URL without a trailing slash: the key of its disk cache."""
     return str(rest.http_client.base_url).rstrip("/")
 
 
 def json_object(document: Any, source: str) -> dict[str, Any]:
+    """`document` if it is a JSON object, else `DiscoveryDocumentError` naming `source`."""
     if not isinstance(document, dict):
         raise DiscoveryDocumentError(source, "expected a JSON object")
     return document

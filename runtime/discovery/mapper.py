@@ -31,6 +31,7 @@ class RESTMapping:
 
     @property
     def scope(self) -> str:
+        """`"Namespaced"` or `"Cluster"`, as a CRD's `spec.scope` spells it."""
         return "Namespaced" if self.namespaced else "Cluster"
 
 
@@ -99,6 +100,13 @@ class RESTMapper:
         return self.resource_mapping(resource).resource
 
     def resource_mapping(self, resource: GroupVersionResource | str) -> RESTMapping:
+        """The `RESTMapping` of a resource named fully (`GroupVersionResource`) or partially as kubectl
+        accepts it (`deploy`, `deployments.apps`, `deployments.v1.apps`; plural, singular or short
+        name; exact names before short names). The server's preferred version wins when several
+        serve it, and the core group wins over others, as in kubectl. Raises `NoResourceMatchError`
+        when nothing matches and `AmbiguousResourceError` when the name matches resources of several
+        non-core groups.
+        """
         readings: list[tuple[str, str | None, str | None]]
         if isinstance(resource, GroupVersionResource):
             readings = [(resource.resource, resource.version or None, resource.group)]

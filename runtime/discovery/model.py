@@ -20,6 +20,10 @@ def split_group_version(value: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class GroupKind:
+    """A kind without a version: `GroupKind("apps", "Deployment")`; "" is the core group (client-go
+    `schema.GroupKind`).
+    """
+
     group: str
     kind: str
 
@@ -52,27 +56,36 @@ class GroupResource:
 
 @dataclass(frozen=True)
 class GroupVersionKind:
+    """A kind in one group-version (client-go `schema.GroupVersionKind`); "" is the core group."""
+
     group: str
     version: str
     kind: str
 
     @property
     def api_version(self) -> str:
+        """The `apiVersion` of objects of this kind: `"apps/v1"`, or `"v1"` for the core group."""
         return group_version(self.group, self.version)
 
     @property
     def group_kind(self) -> GroupKind:
+        """The `GroupKind` without the version."""
         return GroupKind(self.group, self.kind)
 
 
 @dataclass(frozen=True)
 class GroupVersionResource:
+    """A resource (plural, lower case) in one group-version (client-go `schema.GroupVersionResource`);
+    "" is the core group. `str()` gives `deployments.v1.apps`, the form kubectl accepts.
+    """
+
     group: str
     version: str
     resource: str
 
     @property
     def group_version(self) -> str:
+        """`"apps/v1"`, or `"v1"` for the core group."""
         return group_version(self.group, self.version)
 
     def __str__(self) -> str:
@@ -85,6 +98,10 @@ class GroupVersionResource:
 
 @dataclass(frozen=True)
 class APISubresource:
+    """A subresource of a resource as discovery lists it (`status`, `scale`, `log`…): its kind, the
+    group-version of that kind and its verbs.
+    """
+
     name: str
     kind: str
     group: str
@@ -109,10 +126,12 @@ class APIResource:
 
     @property
     def gvr(self) -> GroupVersionResource:
+        """The resource's `GroupVersionResource`."""
         return GroupVersionResource(self.group, self.version, self.name)
 
     @property
     def gvk(self) -> GroupVersionKind:
+        """The resource's `GroupVersionKind`."""
         return GroupVersionKind(self.group, self.version, self.kind)
 
     @property
@@ -130,6 +149,7 @@ class APIGroup:
 
     @property
     def preferred_version(self) -> str:
+        """The version the server prefers (the first listed), as client-go's `PreferredVersion`."""
         return self.versions[0]
 
 
@@ -151,6 +171,7 @@ class Discovery:
         object.__setattr__(self, "failed", MappingProxyType(dict(self.failed)))
 
     def group(self, name: str) -> APIGroup | None:
+        """The group called `name` ("" is core), None when the server does not serve it."""
         return next((g for g in self.groups if g.name == name), None)
 
     def all_resources(self) -> list[APIResource]:

@@ -2,8 +2,9 @@
 
 Aggregated discovery (`apidiscovery.k8s.io/v2` `APIGroupDiscoveryList`) from `/api` and `/apis`;
 legacy discovery from `/api` (`APIVersions`), `/apis` (`APIGroupList`) and per group version
-`APIResourceList`. `to_legacy_documents` writes a snapshot back in the legacy shape, which is what
-the disk cache stores (the same files kubectl keeps).
+`APIResourceList`. `to_group_list` and `to_resource_list` write a snapshot back in the legacy
+shape, which is what the disk cache stores (the same files kubectl keeps); `from_legacy_documents`
+reads it.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ def _strings(value: Any, document: str, where: str) -> tuple[str, ...]:
 
 
 def parse_version(document: Any) -> ServerVersion:
+    """The `/version` document as a `ServerVersion`; `DiscoveryDocumentError` when it is not an object
+    or `gitVersion` is missing.
+    """
     doc = _mapping(document, "/version", "document")
     return ServerVersion(
         major=_str(doc.get("major"), "/version", "major", required=False),
@@ -260,6 +264,9 @@ def legacy_group_versions(core: APIGroup | None, groups: Sequence[APIGroup]) -> 
 
 
 def resource_list_path(gv: str) -> str:
+    """The legacy discovery path of `gv`: `/api/v1` for the core group, `/apis/<group>/<version>`
+    otherwise.
+    """
     group, version = split_group_version(gv)
     return f"/apis/{group}/{version}" if group else f"/api/{version}"
 

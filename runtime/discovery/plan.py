@@ -33,10 +33,16 @@ Plan = Generator[list[httpx.Request], list[Outcome], Discovery]
 
 
 def get(path: str, accept: str = JSON) -> httpx.Request:
+    """A GET of the discovery document at `path` with `accept` (JSON, or the aggregated discovery media
+    types).
+    """
     return build_request("GET", path, accept=accept)
 
 
 def json_document(response: httpx.Response, source: str) -> Any:
+    """The JSON body of a discovery response; `DiscoveryDocumentError` naming `source` when it is not
+    JSON.
+    """
     try:
         return orjson.loads(response.content)
     except orjson.JSONDecodeError as exc:

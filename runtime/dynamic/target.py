@@ -38,6 +38,10 @@ class Target:
     namespace: str | None = None
 
     def bind(self, namespace: str) -> Target:
+        """This target bound to `namespace` (client-go
+        `dynamic.NamespaceableResourceInterface.Namespace`); `DynamicClientError` for a resource
+        known to be cluster-scoped.
+        """
         if self.namespaced is False:
             raise DynamicClientError(f"{self.gvr} is cluster-scoped; it has no namespace")
         return replace(self, namespace=namespace)
@@ -75,8 +79,12 @@ class Target:
 
 
 def target_from_mapping(mapping: RESTMapping) -> Target:
+    """An unbound `Target` for a `RESTMapping` (its resource and scope)."""
     return Target(mapping.resource, mapping.namespaced)
 
 
 def map_kind(mapper: RESTMapper, api_version: str, kind: str) -> Target:
+    """The `Target` of `kind` in `api_version` through `mapper` (client-go `RESTMapper.RESTMapping`);
+    raises `NoKindMatchError` when discovery knows no such kind.
+    """
     return target_from_mapping(mapper.rest_mapping_for(api_version, kind))

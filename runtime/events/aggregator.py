@@ -7,18 +7,25 @@ of ``series.count`` (total occurrences) and ``series.lastObservedTime`` on the c
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kubetyped import api
 from kubetyped.errors import KubetypedError
-from kubetyped.model import format_time
+from kubetyped.model import MicroTime
 
+if TYPE_CHECKING:
+    from kubetyped.api import Event, EventSeries
+
+#: The longest ``note`` the API accepts, in UTF-8 bytes (longer notes are truncated).
 NOTE_MAX_BYTES = 1024
+#: The event types the API accepts.
 EVENT_TYPES = ("Normal", "Warning")
+#: Seconds after the last occurrence within which a repeat joins the series (client-go's
+#: ``events.EventSeriesCacheTTL``-like isolation window of 6 minutes).
 DEFAULT_WINDOW = 6 * 60.0
 
 
@@ -28,6 +35,9 @@ class EventError(KubetypedError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ObjectReference:
+    """What an event is about: apiVersion, kind, name, and when known namespace, uid and
+    resourceVersion (client-go ``reference.GetReference``)."""
+
     api_version: str
     kind: str
     name: str
@@ -57,16 +67,20 @@ class ObjectReference:
             get(meta, "resource_version", "resourceVersion"),
         )
 
-    def to_dict(self) -> dict[str, str]:
-        out = {
-            "apiVersion": self.api_version,
+    def to_model(self) -> api.ObjectReference:
+        """The core/v1 ``ObjectReference`` model (empty fields left out)."""
+        fields = {
+            "api_version": self.api_version,
             "kind": self.kind,
             "name": self.name,
             "namespace": self.namespace,
             "uid": self.uid,
-            "resourceVersion": self.resource_version,
+            "resource_version": self.resource_version,
         }
-        return {k: v for k, v in out.items() if v}
+        reference: api.ObjectReference = api.ObjectReference(
+            **{key: value for key, value in fields.items() if value}
+        )
+        return reference
 
 
 def _model_api_version(obj: Any) -> str:
@@ -79,17 +93,26 @@ def _model_api_version(obj: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CreateEvent:
+    """Create ``event`` in ``namespace`` (the first occurrence, or a series re-created)."""
+
     key: tuple[str, ...]
     namespace: str
-    event: dict[str, Any]
+    event: Event
 
 
 @dataclass(frozen=True, slots=True)
 class PatchEvent:
+    """Merge-patch the Event ``namespace``/``name`` with its new ``series`` (a repeat)."""
+
     key: tuple[str, ...]
     namespace: str
     name: str
-    patch: dict[str, Any]
+    series: EventSeries
+
+    @property
+    def patch(self) -> dict[str, Any]:
+        """The merge patch body: ``{"series": {"count": n, "lastObservedTime": t}}``."""
+        return {"series": self.series.to_dict()}
 
 
 @dataclass
@@ -98,11 +121,18 @@ class _Series:
     name: str | None  # None until the create returned
     count: int
     last_seen: float
-    event: dict[str, Any]  # the body as first created, for re-creating it
+    event: Event  # the body as first created, for re-creating it
 
 
 @dataclass
 class EventAggregator:
+    """Turns occurrences into creates and series patches (client-go ``tools/events``
+    ``recorder.generateEvent`` + ``eventBroadcasterImpl.recordToSink``).
+
+    ``clock`` is monotonic seconds (the ``window``), ``wall_clock`` the aware UTC time written
+    into ``eventTime``/``series.lastObservedTime``. Not thread-safe: recorders serialise calls.
+    """
+
     reporting_controller: str
     reporting_instance: str
     clock: Callable[[], float]
@@ -120,6 +150,11 @@ class EventAggregator:
         action: str,
         note: str,
     ) -> CreateEvent | PatchEvent:
+        """What to write for one occurrence: a create, or a patch of the series it repeats.
+
+        ``type`` is "Normal" or "Warning"; ``reason``/``action`` must not be empty (else
+        ``EventError``); ``note`` is cut to ``NOTE_MAX_BYTES`` bytes of UTF-8. Events of a
+        cluster-scoped object go to namespace "default", as client-go's."""
         if type not in EVENT_TYPES:
             raise EventError(f"event type must be one of {EVENT_TYPES}, got {type!r}")
         if not reason or not action:
@@ -143,27 +178,27 @@ class EventAggregator:
         if series is not None and series.name is not None:
             series.count += 1
             series.last_seen = now
-            patch = {
-                "series": {"count": series.count, "lastObservedTime": format_time(wall, micro=True)}
-            }
-            return PatchEvent(key, series.namespace, series.name, patch)
-        event: dict[str, Any] = {
-            "apiVersion": "events.k8s.io/v1",
-            "kind": "Event",
-            "metadata": {"name": self._name(regarding.name, wall), "namespace": namespace},
-            "eventTime": format_time(wall, micro=True),
-            "reportingController": self.reporting_controller,
-            "reportingInstance": self.reporting_instance,
-            "action": action,
-            "reason": reason,
-            "note": note,
-            "type": type,
-            "regarding": regarding.to_dict(),
-        }
+            observed = api.EventSeries(
+                count=series.count, last_observed_time=MicroTime.combine(wall.date(), wall.timetz())
+            )
+            return PatchEvent(key, series.namespace, series.name, observed)
+        event: Event = api.Event(
+            api_version="events.k8s.io/v1",
+            kind="Event",
+            metadata=api.ObjectMeta(name=self._name(regarding.name, wall), namespace=namespace),
+            event_time=MicroTime.combine(wall.date(), wall.timetz()),
+            reporting_controller=self.reporting_controller,
+            reporting_instance=self.reporting_instance,
+            action=action,
+            reason=reason,
+            note=note,
+            type=type,
+            regarding=regarding.to_model(),
+        )
         if related is not None:
-            event["related"] = related.to_dict()
+            event.related = related.to_model()
         self._series[key] = _Series(namespace, None, 1, now, event)
-        return CreateEvent(key, namespace, copy.deepcopy(event))
+        return CreateEvent(key, namespace, event.model_copy(deep=True))
 
     def _name(self, regarding_name: str, wall: datetime) -> str:
         return f"{regarding_name}.{int(wall.timestamp() * 1e9):x}{next(self._seq):x}"
@@ -175,14 +210,18 @@ class EventAggregator:
         if series is None or series.name != step.name:
             return None
         series.name = None
-        event = copy.deepcopy(series.event)
-        event["metadata"]["name"] = self._name(
-            event["regarding"].get("name", ""), self.wall_clock()
+        first = series.event
+        regarding_name = (first.regarding.name if first.regarding else None) or ""
+        metadata = api.ObjectMeta(
+            name=self._name(regarding_name, self.wall_clock()), namespace=series.namespace
         )
-        event["series"] = dict(step.patch["series"])
+        event: Event = first.model_copy(
+            update={"metadata": metadata, "series": step.series}, deep=True
+        )
         return CreateEvent(step.key, series.namespace, event)
 
     def created(self, key: tuple[str, ...], name: str) -> None:
+        """The create of ``key``'s series returned the Event ``name``: patch it from now on."""
         series = self._series.get(key)
         if series is not None:
             series.name = name

@@ -1,4 +1,4 @@
-"""What both event recorders share: the Event body type, its path and reference helpers."""
+"""What both event recorders share: the events.k8s.io/v1 resource, clocks and references."""
 
 from __future__ import annotations
 
@@ -6,13 +6,24 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kubetyped.events.aggregator import ObjectReference
+from kubetyped.typed.resource import ResourceInfo
 
-Event = dict[str, Any]
-
-
-def events_path(namespace: str) -> str:
-    """The events.k8s.io/v1 collection path of `namespace`."""
-    return f"/apis/events.k8s.io/v1/namespaces/{namespace}/events"
+#: events.k8s.io/v1 ``events``, as the generated ``EventsV1`` client names it; the REST sinks
+#: build their requests with the typed clients' ``ResourceOperations`` over it.
+EVENTS = ResourceInfo(
+    group="events.k8s.io",
+    version="v1",
+    plural="events",
+    singular="event",
+    kind="Event",
+    list_kind="EventList",
+    namespaced=True,
+    verbs=frozenset(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+    ),
+    model="kubetyped.api:Event",
+    list_model="kubetyped.api:EventList",
+)
 
 
 def utcnow() -> datetime:

@@ -8,14 +8,18 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from kubetyped import request as rq
 from kubetyped.concurrency import Lock
 from kubetyped.errors import NotFoundError
 from kubetyped.events.aggregator import CreateEvent, EventAggregator, PatchEvent
-from kubetyped.events.common import Event, events_path, object_reference, utcnow
-from kubetyped.request import PatchType
+from kubetyped.events.common import EVENTS, object_reference, utcnow
 from kubetyped.rest import RESTClient
+from kubetyped.typed.operations import ResourceOperations
+
+if TYPE_CHECKING:
+    from kubetyped.api import Event
 
 log = logging.getLogger("kubetyped.events")
 
@@ -33,18 +37,27 @@ class EventSink(Protocol):
 
 
 class RestEventSink:
-    """An `EventSink` writing events.k8s.io/v1 Events through a REST client."""
+    """An `EventSink` writing events.k8s.io/v1 Events through a REST client, with the
+    typed clients' request builder (`ResourceOperations` over `EVENTS`) and the
+    `kubetyped.api.Event` model (client-go `typedeventsv1.EventsV1Interface`)."""
 
     def __init__(self, client: RESTClient) -> None:
         self.client = client
 
     def create(self, namespace: str, event: Event) -> Event:
-        """POST the Event to events.k8s.io/v1."""
-        return self.client.create(events_path(namespace), event)
+        """POST the Event to events.k8s.io/v1 in `namespace`; returns the stored Event. Raises
+        the typed `ApiError` of a refused request and `TransportError`."""
+        ops = ResourceOperations(EVENTS, namespace)
+        created: Event = ops.decode(self.client.send(ops.create(event, rq.WriteOptions())))
+        return created
 
     def patch(self, namespace: str, name: str, patch: dict[str, Any]) -> Event:
-        """Merge-patch the Event `name` in events.k8s.io/v1."""
-        return self.client.patch(f"{events_path(namespace)}/{name}", patch, PatchType.MERGE)
+        """Merge-patch the Event `name` in `namespace`; returns it. Raises `NotFoundError`
+        (404) when it is gone, and other typed `ApiError`s."""
+        ops = ResourceOperations(EVENTS, namespace)
+        request = ops.patch(name, patch, rq.PatchType.MERGE, rq.WriteOptions())
+        patched: Event = ops.decode(self.client.send(request))
+        return patched
 
 
 class EventRecorder:
@@ -78,8 +91,10 @@ class EventRecorder:
     ) -> Event | None:
         """Record an event about `regarding`: `type` is Normal or Warning, `reason` and `action`
         are CamelCase, `note` is human-readable. Repeats within the window become a series
-        (client-go `EventRecorder.Eventf`). Returns the written Event, or None when writing
-        failed (logged, not raised)."""
+        (client-go `EventRecorder.Eventf`). `regarding`/`related` are objects with metadata (a
+        model or a dict) or `ObjectReference`s. Returns the written Event (the
+        `kubetyped.api.Event` model the server answered), or None when writing failed (logged,
+        not raised). Raises `EventError` for an invalid `type`, empty `reason` or `action`."""
         # Serialised: a repeat recorded while the first create is still in flight must patch
         # that event, not create a second one.
         with self._lock:
@@ -101,7 +116,8 @@ class EventRecorder:
                             raise
                         step = recreate
                 created = self.sink.create(step.namespace, step.event)
-                self.aggregator.created(step.key, created["metadata"]["name"])
+                name = created.metadata.name if created.metadata else None
+                self.aggregator.created(step.key, name or "")
                 return created
             except Exception as exc:
                 if isinstance(step, CreateEvent):

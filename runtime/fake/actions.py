@@ -24,6 +24,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Action:
+    """One request the fake clientset received, as client-go's `testing.Action`: `verb` (get, list,
+    watch, create, update, patch, delete, deletecollection), the resource and subresource, the
+    namespace and name it addresses, and what it carried (body, patch, selectors, query parameters,
+    `DeleteOptions`).
+    """
+
     verb: str
     group: str
     version: str
@@ -54,6 +60,9 @@ class Action:
 
     @property
     def dry_run(self) -> bool:
+        """True when the request asked for a dry run (`dryRun=All` in the query, or in the
+        `DeleteOptions` body).
+        """
         return self.params.get("dryRun") == "All" or bool(
             self.delete_options and self.delete_options.get("dryRun")
         )
@@ -65,11 +74,16 @@ ReactionFunc = Callable[[Action], Reaction]
 
 @dataclass(frozen=True)
 class Reactor:
+    """A reaction function for requests of `verb` on `resource` (`"*"` matches any; `"pods/status"`
+    names a subresource), client-go's `testing.SimpleReactor`.
+    """
+
     verb: str
     resource: str
     react: ReactionFunc
 
     def handles(self, action: Action) -> bool:
+        """True when this reactor is meant for `action` (see `Action.matches`)."""
         return action.matches(self.verb, self.resource)
 
 
@@ -83,6 +97,9 @@ class ReactionChain:
         self._actions: list[Action] = []
 
     def prepend(self, verb: str, resource: str, react: ReactionFunc) -> None:
+        """Put a reactor first: it sees each matching action before every other reactor (client-go
+        `Fake.PrependReactor`).
+        """
         with self._lock:
             self._reactors.insert(0, Reactor(verb, resource, react))
 
@@ -92,6 +109,10 @@ class ReactionChain:
             self._reactors.append(Reactor(verb, resource, react))
 
     def react(self, action: Action) -> Any:
+        """Log `action`, then ask the reactors in order; the first that handles it gives the result,
+        else the tracker (the fallback) answers. Reactors run outside the lock, so they may call the
+        fake.
+        """
         with self._lock:
             self._actions.append(action)
             reactors = list(self._reactors)
@@ -103,9 +124,11 @@ class ReactionChain:
         return self._fallback(action)[1]
 
     def actions(self) -> list[Action]:
+        """A copy of the actions received so far, oldest first (client-go `Fake.Actions`)."""
         with self._lock:
             return list(self._actions)
 
     def clear_actions(self) -> None:
+        """Forget the logged actions (client-go `Fake.ClearActions`)."""
         with self._lock:
             self._actions.clear()

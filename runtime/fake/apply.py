@@ -30,6 +30,9 @@ _ITEM = object()
 
 
 def format_path(path: Path) -> str:
+    """A field path as the apiserver's conflict messages write it:
+    `.spec.containers[name="app"].image`.
+    """
     text = ""
     for step in path:
         if isinstance(step, str):
@@ -72,6 +75,9 @@ def _find(items: list[Any], step: Item) -> int | None:
 
 
 def get_at(obj: Any, path: Path) -> tuple[bool, Any]:
+    """`(True, value)` of the field at `path` in `obj` (list items found by their key values),
+    `(False, None)` when it is not there.
+    """
     node = obj
     for step in path:
         if isinstance(step, str):

@@ -45,6 +45,10 @@ class AsyncFakeTransport(httpx.AsyncBaseTransport):
         self._watches = Watches()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """httpx's transport hook: the fake apiserver's answer to `request`, in memory; a watch
+        answers 200 with a body that streams event lines until the watch ends, the server's
+        `timeoutSeconds` passes or the response is closed.
+        """
         await request.aread()
         answer = self.server.handle(request)
         if isinstance(answer, Answer):
@@ -53,4 +57,5 @@ class AsyncFakeTransport(httpx.AsyncBaseTransport):
         return httpx.Response(200, stream=body, headers=HEADERS, request=request)
 
     async def aclose(self) -> None:
+        """End every watch this transport opened."""
         self._watches.stop_all()

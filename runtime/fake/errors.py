@@ -69,10 +69,16 @@ def _details(group: str, plural: str, name: str | None) -> dict[str, Any]:
 
 
 def qualified(group: str, plural: str) -> str:
+    """`plural.group` (client-go `schema.GroupResource.String`), the bare plural for the core group:
+    how apiserver messages name a resource.
+    """
     return f"{plural}.{group}" if group else plural
 
 
 def not_found(group: str, plural: str, name: str) -> ApiError:
+    """A 404 `NotFoundError` whose `Status` says `<resource> "<name>" not found`, as apimachinery's
+    `errors.NewNotFound` builds it.
+    """
     return _error(
         NotFoundError,
         404,
@@ -83,12 +89,18 @@ def not_found(group: str, plural: str, name: str) -> ApiError:
 
 
 def no_such_resource() -> ApiError:
+    """A 404 `NotFoundError` for a path the fake does not serve (the apiserver's "the server could
+    not find the requested resource").
+    """
     return _error(
         NotFoundError, 404, "NotFound", "the server could not find the requested resource", None
     )
 
 
 def already_exists(group: str, plural: str, name: str) -> ApiError:
+    """A 409 `AlreadyExistsError` whose `Status` says `<resource> "<name>" already exists`
+    (apimachinery `errors.NewAlreadyExists`).
+    """
     return _error(
         AlreadyExistsError,
         409,
@@ -152,18 +164,24 @@ def invalid(group: str, kind: str, name: str, causes: list[tuple[str, str, str]]
 
 
 def unprocessable(message: str) -> ApiError:
+    """A 422 `InvalidError` with `message` and no field causes."""
     return _error(InvalidError, 422, "Invalid", message, None)
 
 
 def bad_request(message: str) -> ApiError:
+    """A 400 `BadRequestError` with `message` (apimachinery `errors.NewBadRequest`)."""
     return _error(BadRequestError, 400, "BadRequest", message, None)
 
 
 def method_not_allowed(message: str) -> ApiError:
+    """A 405 `MethodNotAllowedError` with `message`: the resource does not grant the verb."""
     return _error(MethodNotAllowedError, 405, "MethodNotAllowed", message, None)
 
 
 def unsupported_media_type(content_type: str) -> ApiError:
+    """A 415 `UnsupportedMediaTypeError` for a body in `content_type`, worded like the apiserver's
+    answer.
+    """
     return _error(
         UnsupportedMediaTypeError,
         415,
@@ -175,8 +193,10 @@ def unsupported_media_type(content_type: str) -> ApiError:
 
 
 def expired(message: str) -> ApiError:
+    """A 410 `ExpiredError` with `message` (expired resourceVersion or continue token)."""
     return _error(ExpiredError, 410, "Expired", message, None)
 
 
 def internal(message: str) -> ApiError:
+    """A 500 `InternalError` with `message` (apimachinery `errors.NewInternalError`)."""
     return _error(InternalError, 500, "InternalError", message, None)

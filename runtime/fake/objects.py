@@ -30,6 +30,7 @@ _NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # apimachinery's SimpleNameGenerato
 
 
 def deep_copy(obj: T) -> T:
+    """An independent copy of a JSON value (through orjson, so only JSON types survive)."""
     result: T = orjson.loads(orjson.dumps(obj))
     return result
 
@@ -45,6 +46,9 @@ def wire(obj: Any) -> Obj:
 
 
 def metadata(obj: Obj) -> Obj:
+    """The `metadata` dict of `obj`, created empty when missing; `BadRequestError` (400) when it is
+    not an object.
+    """
     meta = obj.get("metadata")
     if meta is None:
         meta = obj["metadata"] = {}
@@ -54,6 +58,7 @@ def metadata(obj: Obj) -> Obj:
 
 
 def name_of(obj: Obj) -> str:
+    """`metadata.name` of `obj`, "" when it has none."""
     name = (obj.get("metadata") or {}).get("name")
     return name if isinstance(name, str) else ""
 
@@ -64,6 +69,9 @@ def timestamp(now: float) -> str:
 
 
 def generated_name(prefix: str) -> str:
+    """`prefix` plus 5 random characters, as the apiserver's `names.SimpleNameGenerator` makes them: the
+    name of a create with `metadata.generateName`.
+    """
     return prefix + "".join(secrets.choice(_NAME_CHARS) for _ in range(5))
 
 

@@ -34,6 +34,9 @@ class PatchFormatError(KubetypedError, ValueError):
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
+    """`target` with the JSON merge patch `patch` applied (RFC 7386: objects merge, null removes a
+    key, anything else replaces). Inputs are not changed; the result may share unchanged parts with them.
+    """
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)
     result = dict(target) if isinstance(target, dict) else {}
@@ -195,6 +198,11 @@ _DELETE = object()
 
 
 def strategic_merge_patch(original: dict[str, Any], patch: Any, model: Model) -> dict[str, Any]:
+    """`original` with the strategic merge patch `patch` applied, by the model's
+    `x-kubernetes-patch-strategy`/`-merge-key` (apimachinery `strategicpatch.StrategicMergePatch`;
+    directives as in the module docstring). Inputs are not changed. Raises `PatchFormatError` (the
+    fake answers 400) for a patch that is not an object or has an unknown `$patch` directive.
+    """
     if not isinstance(patch, dict):
         raise PatchFormatError("a strategic merge patch must be a JSON object")
     result = _merge_map(original, patch, fields_of(model))

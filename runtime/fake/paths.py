@@ -12,6 +12,10 @@ from kubetyped.typed.resource import ResourceInfo
 
 @dataclass(frozen=True, slots=True)
 class Target:
+    """What a request path addresses: the resource, the namespace (None: cluster-scoped or all
+    namespaces), the object's name (None: the collection) and the subresource.
+    """
+
     info: ResourceInfo
     namespace: str | None
     name: str | None

@@ -30,6 +30,9 @@ class ResourceRegistry:
             self.register(info)
 
     def register(self, info: ResourceInfo) -> None:
+        """Add a resource; a later registration of the same group/version/plural replaces the
+        earlier one, while lookups by kind and by model keep the first.
+        """
         self._by_gvr[(info.group, info.version, info.plural)] = info
         self._by_kind.setdefault((info.api_version, info.kind), info)
         self._by_model.setdefault(info.model, info)
@@ -41,9 +44,13 @@ class ResourceRegistry:
         return len(self._by_gvr)
 
     def by_gvr(self, group: str, version: str, plural: str) -> ResourceInfo | None:
+        """The resource served at `group`/`version`/`plural`, None when the fake does not serve it."""
         return self._by_gvr.get((group, version, plural))
 
     def by_kind(self, api_version: str, kind: str) -> ResourceInfo:
+        """The resource of objects with `api_version` and `kind`; `FakeSetupError` when none is
+        registered.
+        """
         info = self._by_kind.get((api_version, kind))
         if info is None:
             raise FakeSetupError(

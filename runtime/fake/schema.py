@@ -29,6 +29,9 @@ class FieldSchema:
 
     @property
     def merges_by_key(self) -> bool:
+        """True for a list merged item by item in a strategic merge patch (`patch_strategy` has
+        `merge` and there is a merge key).
+        """
         return "merge" in self.patch_strategy and self.patch_merge_key is not None
 
 

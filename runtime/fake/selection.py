@@ -18,15 +18,23 @@ from kubetyped.fake import errors
 
 @dataclass(frozen=True, slots=True)
 class FieldRequirement:
+    """One term of a field selector: the dotted field path, `=`/`==` (equal True) or `!=`, and the
+    value.
+    """
+
     path: tuple[str, ...]
     equal: bool
     value: str
 
     def matches(self, obj: Mapping[str, Any]) -> bool:
+        """True when the field's string form (see `field_string`) compares as the term asks."""
         return (field_string(obj, self.path) == self.value) == self.equal
 
 
 def field_string(obj: Mapping[str, Any], path: tuple[str, ...]) -> str:
+    """The field at `path` of `obj` as a field selector compares it: "" when missing or null,
+    `true`/`false` for booleans, `str()` otherwise.
+    """
     value: Any = obj
     for key in path:
         if not isinstance(value, Mapping):
@@ -40,6 +48,9 @@ def field_string(obj: Mapping[str, Any], path: tuple[str, ...]) -> str:
 
 
 def parse_field_selector(text: str | None) -> tuple[FieldRequirement, ...]:
+    """The terms of a field selector (`"status.phase=Running,metadata.name!=x"`); () for None or "".
+    Raises `BadRequestError` (400) for a term without an operator or field, as the apiserver does.
+    """
     if not text:
         return ()
     requirements: list[FieldRequirement] = []
@@ -74,6 +85,9 @@ class Selection:
     def parse(
         cls, namespace: str | None, label_selector: str | None, field_selector: str | None
     ) -> Selection:
+        """The selection of a list/watch request; a label selector that does not parse is a
+        `BadRequestError` (400), as from the apiserver.
+        """
         try:
             labels = parse_selector(label_selector)
         except SelectorParseError as exc:
@@ -81,6 +95,9 @@ class Selection:
         return cls(namespace, labels, parse_field_selector(field_selector))
 
     def matches(self, obj: Mapping[str, Any]) -> bool:
+        """True when `obj` is in the namespace (if one is set) and matches the label and field
+        selectors.
+        """
         metadata = obj.get("metadata") or {}
         if self.namespace is not None and metadata.get("namespace") != self.namespace:
             return False

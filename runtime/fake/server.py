@@ -32,6 +32,8 @@ _SUCCESS = orjson.dumps({"kind": "Status", "apiVersion": "v1", "metadata": {}, "
 
 @dataclass(frozen=True)
 class Answer:
+    """A complete HTTP answer of the fake: status code and JSON body."""
+
     status: int
     body: bytes
 
@@ -58,11 +60,21 @@ def _status_answer(error: ApiError) -> Answer:
 
 
 class FakeApiServer:
+    """The fake apiserver without I/O: turns an `httpx.Request` into an `Action`, runs the reaction
+    chain (user reactors, then the `ObjectTracker`) and returns an `Answer` or a `WatchAnswer`.
+    Discovery documents are answered from the tracker's registry. The transports wrap it for httpx.
+    """
+
     def __init__(self, tracker: ObjectTracker) -> None:
         self.tracker = tracker
         self.reactions = ReactionChain(self._tracker_reaction)
 
     def handle(self, request: httpx.Request) -> Answer | WatchAnswer:
+        """The answer to `request`: discovery for discovery paths, else the first reactor's result
+        as the apiserver would send it (object JSON, a `Status` for an `ApiError` or for None, or a
+        `WatchAnswer` for watches). Exceptions other than `ApiError` from a reactor propagate to the
+        caller.
+        """
         document = discovery_document(request.url.path, self.tracker.registry)
         if document is not None and request.method == "GET":
             return Answer(200, orjson.dumps(document))

@@ -47,6 +47,10 @@ class FakeTransport(httpx.BaseTransport):
         self._watches = Watches()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """httpx's transport hook: the fake apiserver's answer to `request`, in memory; a watch
+        answers 200 with a body that streams event lines until the watch ends, the server's
+        `timeoutSeconds` passes or the response is closed.
+        """
         request.read()
         answer = self.server.handle(request)
         if isinstance(answer, Answer):
@@ -55,4 +59,5 @@ class FakeTransport(httpx.BaseTransport):
         return httpx.Response(200, stream=body, headers=HEADERS, request=request)
 
     def close(self) -> None:
+        """End every watch this transport opened."""
         self._watches.stop_all()

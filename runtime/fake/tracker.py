@@ -85,6 +85,9 @@ class ObjectTracker:
 
     @property
     def resource_version(self) -> str:
+        """The tracker's latest resourceVersion (one counter for every resource, as etcd's
+        revision).
+        """
         with self._lock:
             return str(self._rv)
 
@@ -136,6 +139,7 @@ class ObjectTracker:
         return entry
 
     def get(self, info: ResourceInfo, namespace: str | None, name: str) -> Obj:
+        """A copy of the stored object; `NotFoundError` (404) when there is none."""
         with self._lock:
             result: Obj = deep_copy(self._existing(info, namespace, name).object)
             return result
@@ -198,6 +202,16 @@ class ObjectTracker:
     def create(
         self, info: ResourceInfo, namespace: str | None, obj: Any, *, dry_run: bool = False
     ) -> Obj:
+        """Store a new object as the apiserver's create does and return (a copy of) it: the
+        namespace comes from the request or the object (both set and different: 400), `generateName`
+        gives a name, server-set metadata is replaced (uid, creationTimestamp, generation 1 for
+        objects with a spec, a new resourceVersion), `status` is dropped when the resource has a
+        status subresource, and an ADDED event goes to the watchers. `dry_run` returns the object
+        without storing it.
+
+        Raises `BadRequestError`, `InvalidError` (no name nor generateName), `AlreadyExistsError`
+        (409) and `InternalError` (resourceVersion set), as the apiserver answers.
+        """
         body = wire(obj)
         check_type(info, body)
         meta = metadata(body)
@@ -262,6 +276,16 @@ class ObjectTracker:
         subresource: str | None = None,
         dry_run: bool = False,
     ) -> Obj:
+        """Replace the stored object `name` with `obj` (PUT), or only its status for
+        `subresource="status"`, and return the result. Server-set metadata is kept, `status` is kept
+        on a main-resource update of a resource with a status subresource, `generation` grows when
+        the desired state changed; a no-op update keeps the resourceVersion. A
+        `metadata.resourceVersion` in `obj` must be the stored one (optimistic concurrency). A
+        MODIFIED event goes to the watchers; `dry_run` stores nothing.
+
+        Raises `NotFoundError`, `ConflictError` (409, stale resourceVersion) and `BadRequestError`
+        (name or namespace differ from the URL).
+        """
         body = wire(obj)
         check_type(info, body)
         meta = metadata(body)
@@ -577,12 +601,14 @@ class ObjectTracker:
         }
 
     def stop_watch(self, watcher: Watcher) -> None:
+        """End `watcher`'s stream and stop sending it events."""
         with self._lock:
             self._watchers.discard(watcher)
         watcher.send(None)
 
     @property
     def watcher_count(self) -> int:
+        """How many watches are open."""
         with self._lock:
             return len(self._watchers)
 

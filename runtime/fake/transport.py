@@ -26,6 +26,7 @@ class Watches:
         self._next = 0
 
     def add(self, stop: Stop) -> Stop:
+        """Register an open watch's `stop`; returns the function that stops it and forgets it."""
         with self._lock:
             self._next += 1
             number = self._next
@@ -39,6 +40,7 @@ class Watches:
         return remove_and_stop
 
     def stop_all(self) -> None:
+        """Stop every open watch (their streams end), as closing the transport does."""
         with self._lock:
             stops, self._open = list(self._open.values()), {}
         for stop in stops:

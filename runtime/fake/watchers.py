@@ -22,6 +22,10 @@ Sink = Callable[[bytes | None], None]
 
 @dataclass(frozen=True, slots=True)
 class Change:
+    """One change the tracker made: the resource, ADDED/MODIFIED/DELETED, its resourceVersion (an
+    integer in the fake), the object after it and the object before it (None for ADDED).
+    """
+
     gvr: GVR
     type: str  # ADDED, MODIFIED, DELETED
     resource_version: int
@@ -30,10 +34,17 @@ class Change:
 
 
 def event_line(event_type: str, obj: dict[str, Any]) -> bytes:
+    """One watch event as a line of the watch stream: `{"type": ..., "object": ...}` JSON and a
+    newline.
+    """
     return orjson.dumps({"type": event_type, "object": obj}) + b"\n"
 
 
 class Watcher:
+    """One open watch on a resource with a selection; its events go to `sink` as stream lines (None
+    ends the stream). `stopped` is set once the stream ended or the receiver went away.
+    """
+
     def __init__(self, gvr: GVR, selection: Selection, sink: Sink) -> None:
         self.gvr = gvr
         self.selection = selection
@@ -53,11 +64,15 @@ class Watcher:
         return "DELETED" if before else None
 
     def offer(self, change: Change) -> None:
+        """Send the event `change` makes for this watcher, if any (see `event_type`)."""
         event_type = self.event_type(change)
         if event_type is not None:
             self.send(event_line(event_type, change.object))
 
     def send(self, line: bytes | None) -> None:
+        """Send one stream line (None: end the stream) unless stopped; a closed receiving event loop
+        stops the watcher instead of raising.
+        """
         if self.stopped:
             return
         try:

@@ -21,8 +21,13 @@ class LeaderElectionConfigError(KubetypedError, ValueError):
 
 @dataclass(frozen=True)
 class Callbacks:
-    """``on_started_leading`` gets a ``should_stop`` callable (True once leadership ends);
-    in asyncio mode it may be a coroutine function (run as a task, cancelled on loss)."""
+    """What the elector calls (client-go ``LeaderCallbacks``); exceptions are logged.
+
+    ``on_started_leading(should_stop)`` runs beside the renewals once leadership is acquired
+    (a thread, or for ``AsyncLeaderElector`` a task: it may be a coroutine function, cancelled on
+    loss); ``should_stop()`` turns True once leadership ends. ``on_stopped_leading()`` runs when
+    it ends; ``on_new_leader(identity)`` whenever a different leader is observed.
+    """
 
     on_started_leading: Callable[[Callable[[], bool]], Any] | None = None
     on_stopped_leading: Callable[[], Any] | None = None
@@ -31,6 +36,16 @@ class Callbacks:
 
 @dataclass(frozen=True)
 class LeaderElectionConfig:
+    """Leader election timing and identity (client-go ``LeaderElectionConfig``), in seconds.
+
+    ``identity`` names this candidate in the Lease; ``lease_duration`` is how long followers wait
+    after last seeing the record change before taking over; ``renew_deadline`` how long the
+    leader keeps trying to renew before it steps down; ``retry_period`` the wait between
+    attempts. Needs ``lease_duration > renew_deadline > 1.2 * retry_period``, else
+    ``LeaderElectionConfigError`` names the field. ``release_on_cancel`` gives the lease up on
+    ``stop()``/cancellation so another candidate takes over at once.
+    """
+
     identity: str
     lease_duration: float = 15.0
     renew_deadline: float = 10.0
@@ -44,6 +59,8 @@ class LeaderElectionConfig:
 
 
 def validate(cfg: LeaderElectionConfig) -> None:
+    """Raise ``LeaderElectionConfigError`` (naming the field) for an inconsistent config
+    (client-go ``NewLeaderElector``'s checks)."""
     if not cfg.identity:
         raise LeaderElectionConfigError("must not be empty", field="identity")
     for name in ("lease_duration", "renew_deadline", "retry_period"):

@@ -1,4 +1,4 @@
-"""The IO-free election logic (client-go ``tryAcquireOrRenew`` and ``release``).
+"""The IO-free election logic (client-go ``LeaderElector.tryAcquireOrRenew`` and ``release``).
 
 Expiry is judged with the local monotonic clock from when this process last *observed the
 record change*, never from the timestamps written by another machine. Writes carry the
@@ -10,32 +10,45 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from kubetyped.leaderelection.config import LeaderElectionConfig
-from kubetyped.leaderelection.lock import new_lease, with_spec
+from kubetyped.leaderelection.lock import new_lease, with_record
 from kubetyped.leaderelection.record import (
     LeaderElectionRecord,
-    Lease,
     duration_seconds,
-    lease_spec,
     record_from_lease,
 )
+
+if TYPE_CHECKING:
+    from kubetyped.api import Lease
 
 
 @dataclass(frozen=True, slots=True)
 class Create:
+    """Create ``lease`` (nobody has created the lock yet)."""
+
     lease: Lease
 
 
 @dataclass(frozen=True, slots=True)
 class Update:
+    """Replace the Lease with ``lease`` (carries the resourceVersion that was read)."""
+
     lease: Lease
 
 
+#: What the core asks the driver to write.
 Write = Create | Update
 
 
 class ElectionCore:
+    """Decides, from each Lease read, whether and what to write to lead.
+
+    ``clock`` is monotonic seconds (expiry), ``wall_clock`` the aware UTC time written into
+    ``acquireTime``/``renewTime``. Not thread-safe: the elector serialises calls.
+    """
+
     def __init__(
         self,
         config: LeaderElectionConfig,
@@ -53,9 +66,11 @@ class ElectionCore:
 
     @property
     def leader(self) -> str:
+        """The identity in the record last observed ("" when none)."""
         return self.observed.holder_identity if self.observed else ""
 
     def is_leader(self) -> bool:
+        """Whether the record last observed names this candidate."""
         return self.leader == self.config.identity
 
     def _desired(self) -> LeaderElectionRecord:
@@ -65,10 +80,11 @@ class ElectionCore:
         )
 
     def plan(self, current: Lease | None) -> Write | None:
-        """Given the Lease just read (None: absent), what to write to lead (None: don't)."""
+        """Given the Lease just read (None: absent), what to write to lead (None: don't, it is
+        held by another candidate and has not expired by the local clock)."""
         desired = self._desired()
         if current is None:
-            return Create(new_lease(self.namespace, self.name, lease_spec(desired)))
+            return Create(new_lease(self.namespace, self.name, desired))
         record = record_from_lease(current)
         if record != self.observed:
             self.observed, self.observed_time = record, self.clock()
@@ -84,17 +100,18 @@ class ElectionCore:
             )
         else:
             desired = replace(desired, leader_transitions=record.leader_transitions + 1)
-        return Update(with_spec(current, lease_spec(desired)))
+        return Update(with_record(current, desired))
 
     def written(self, lease: Lease) -> None:
-        """The write succeeded: we observed our own record now."""
+        """The write succeeded and the server answered ``lease``: observe our own record now."""
         self.observed, self.observed_time = record_from_lease(lease), self.clock()
         self._observed_lease = lease
 
     def release(self) -> Update | None:
-        """The write that gives up leadership: empty holder, leaseDurationSeconds=1."""
+        """The write that gives up leadership: empty holder, ``leaseDurationSeconds`` 1 (None
+        when not leading). Source: client-go ``LeaderElector.release``."""
         if not self.is_leader() or self._observed_lease is None or self.observed is None:
             return None
         now = self.wall_clock()
         record = LeaderElectionRecord("", 1, now, now, self.observed.leader_transitions)
-        return Update(with_spec(self._observed_lease, lease_spec(record)))
+        return Update(with_record(self._observed_lease, record))

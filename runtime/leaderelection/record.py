@@ -1,19 +1,33 @@
-"""The leader election record and its mapping onto a coordination.k8s.io/v1 Lease dict."""
+"""The leader election record and its place in a coordination.k8s.io/v1 ``Lease``.
+
+Source: client-go ``tools/leaderelection/resourcelock`` (``LeaderElectionRecord``,
+``LeaseSpecToLeaderElectionRecord``, ``LeaderElectionRecordToLeaseSpec``).
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
-from kubetyped.model import MicroTime, format_time
+from kubetyped import api
+from kubetyped.model import MicroTime
 
-Lease = dict[str, Any]
+if TYPE_CHECKING:
+    from kubetyped.api import Lease, LeaseSpec
 
 
 @dataclass(frozen=True, slots=True)
 class LeaderElectionRecord:
+    """Who holds the lock and since when (client-go ``resourcelock.LeaderElectionRecord``).
+
+    ``holder_identity`` is "" when nobody holds it; ``lease_duration_seconds`` is how long
+    (seconds) a candidate waits after last seeing the record change before taking over;
+    ``acquire_time``/``renew_time`` are the holder's wall-clock times (informational only, expiry
+    is judged on the local monotonic clock); ``leader_transitions`` counts changes of holder.
+    """
+
     holder_identity: str
     lease_duration_seconds: int
     acquire_time: datetime | None
@@ -21,38 +35,49 @@ class LeaderElectionRecord:
     leader_transitions: int
 
 
-def format_micro_time(t: datetime | None) -> str | None:
-    """A `metav1.MicroTime` on the wire (the model's one formatter), or None."""
-    return None if t is None else format_time(t, micro=True)
-
-
-def parse_micro_time(value: Any) -> datetime | None:
-    """A wire `MicroTime` as a timezone-aware datetime, or None when absent."""
-    if not isinstance(value, str) or not value:
-        return None
-    return MicroTime.from_wire(value)
-
-
 def record_from_lease(lease: Lease) -> LeaderElectionRecord:
-    spec = lease.get("spec") or {}
+    """The record stored in ``lease.spec`` (absent fields read as ""/0/None).
+
+    Source: client-go ``LeaseSpecToLeaderElectionRecord``."""
+    spec = lease.spec
+    if spec is None:
+        return LeaderElectionRecord("", 0, None, None, 0)
     return LeaderElectionRecord(
-        holder_identity=str(spec.get("holderIdentity") or ""),
-        lease_duration_seconds=int(spec.get("leaseDurationSeconds") or 0),
-        acquire_time=parse_micro_time(spec.get("acquireTime")),
-        renew_time=parse_micro_time(spec.get("renewTime")),
-        leader_transitions=int(spec.get("leaseTransitions") or 0),
+        holder_identity=spec.holder_identity or "",
+        lease_duration_seconds=spec.lease_duration_seconds or 0,
+        acquire_time=spec.acquire_time,
+        renew_time=spec.renew_time,
+        leader_transitions=spec.lease_transitions or 0,
     )
 
 
-def lease_spec(record: LeaderElectionRecord) -> dict[str, Any]:
-    return {
-        "holderIdentity": record.holder_identity,
-        "leaseDurationSeconds": record.lease_duration_seconds,
-        "acquireTime": format_micro_time(record.acquire_time),
-        "renewTime": format_micro_time(record.renew_time),
-        "leaseTransitions": record.leader_transitions,
-    }
+def lease_spec(record: LeaderElectionRecord, current: LeaseSpec | None = None) -> LeaseSpec:
+    """``current`` (or an empty ``LeaseSpec``) with the record's five fields written over it;
+    other fields (``strategy``, ``preferredHolder``) are kept.
+
+    Source: client-go ``LeaderElectionRecordToLeaseSpec``."""
+    spec: LeaseSpec = api.LeaseSpec(
+        holder_identity=record.holder_identity,
+        lease_duration_seconds=record.lease_duration_seconds,
+        acquire_time=micro_time(record.acquire_time),
+        renew_time=micro_time(record.renew_time),
+        lease_transitions=record.leader_transitions,
+    )
+    if current is None:
+        return spec
+    updated: LeaseSpec = current.model_copy(
+        update={name: getattr(spec, name) for name in spec.model_fields_set}
+    )
+    return updated
+
+
+def micro_time(value: datetime | None) -> MicroTime | None:
+    """``value`` as a ``metav1.MicroTime`` (None stays None)."""
+    if value is None or isinstance(value, MicroTime):
+        return value
+    return MicroTime.combine(value.date(), value.timetz())
 
 
 def duration_seconds(seconds: float) -> int:
+    """``leaseDurationSeconds`` for a duration in seconds: rounded up, at least 1."""
     return max(1, math.ceil(seconds))

@@ -32,25 +32,41 @@ class Requests:
     namespace: str | None = None
 
     def collection(self) -> rq.ResourcePath:
+        """The collection path of the resource, in `namespace` (None: cluster-scoped or all
+        namespaces).
+        """
         g = self.gvr
         return rq.ResourcePath(g.group, g.version, g.resource, self.namespace)
 
     def get(self, name: str, options: rq.GetOptions | None) -> httpx.Request:
+        """GET of `name` asking for `PartialObjectMetadata` (client-go `metadata.ResourceInterface.Get`)."""
         return rq.get_request(self.collection().named(name), options, accept=ACCEPT_OBJECT)
 
     def list(self, options: rq.ListOptions | None) -> httpx.Request:
+        """GET of the collection asking for `PartialObjectMetadataList` (client-go
+        `metadata.ResourceInterface.List`).
+        """
         return rq.list_request(self.collection(), options, accept=ACCEPT_LIST)
 
     def watch(self, options: rq.ListOptions | None) -> httpx.Request:
+        """A watch of the collection whose events carry `PartialObjectMetadata` (client-go
+        `metadata.ResourceInterface.Watch`).
+        """
         return rq.watch_request(self.collection(), options, accept=ACCEPT_OBJECT)
 
     def patch(
         self, name: str, body: Any, patch_type: rq.PatchTypeArg, options: rq.WriteOptions | None
     ) -> httpx.Request:
+        """PATCH of `name` (any `patch_type`), answered with the patched object's metadata (client-go
+        `metadata.ResourceInterface.Patch`).
+        """
         path = self.collection().named(name)
         return rq.patch_request(path, body, patch_type, options, accept=ACCEPT_OBJECT)
 
     def delete(self, name: str, options: rq.DeleteOptions | None) -> httpx.Request:
+        """DELETE of `name` with a `DeleteOptions` body, answered as `PartialObjectMetadata` (or the
+        server's `Status`).
+        """
         return rq.delete_request(self.collection().named(name), options, accept=ACCEPT_OBJECT)
 
 

@@ -30,6 +30,9 @@ ACCEPT_LIST: Final = _accept(PARTIAL_LIST)
 
 
 def is_partial(obj: Obj, kind: str = PARTIAL) -> bool:
+    """True when `obj` already is a `meta.k8s.io/v1` object of `kind` (`PartialObjectMetadata` by
+    default), i.e. the server honoured the `Accept` header.
+    """
     return obj.get("kind") == kind and obj.get("apiVersion") == API_VERSION
 
 

@@ -66,6 +66,10 @@ def watch_transport_error(request: httpx.Request, exc: Exception) -> TransportEr
 
 
 def transport_error(request: httpx.Request, exc: Exception) -> TransportError:
+    """The `TransportError` for an httpx failure of `request` (no answer arrived): names the method,
+    the URL without its query and the cause, and the previous attempt's failure when retries ran
+    out.
+    """
     previous = request.extensions.get(PREVIOUS_ATTEMPT_EXTENSION)
     message = f"{request.method} {request.url.copy_with(query=None)}: {type(exc).__name__}: {exc}"
     if previous is not None:

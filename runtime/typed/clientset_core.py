@@ -30,6 +30,9 @@ class GroupClient(Generic[R]):
 
     @property
     def rest(self) -> R:
+        """The clientset's REST client (`RESTClient` or `AsyncRESTClient`), shared by every resource
+        accessor of the group-version.
+        """
         return self._rest
 
     def _bind(self, namespace: NamespaceArg) -> str | AllNamespaces:
@@ -87,6 +90,9 @@ class ClientsetCore(Generic[R]):
 
     @property
     def rest(self) -> R:
+        """The one REST client (`RESTClient` or `AsyncRESTClient`) of the clientset: raw requests
+        through it share its rate limiter, auth and TLS (client-go `RESTClient()`).
+        """
         return self._rest
 
     @property

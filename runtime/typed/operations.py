@@ -40,11 +40,19 @@ class ResourceOperations:
         self.namespace = namespace
 
     def collection(self) -> rq.ResourcePath:
+        """The collection path (`/api[s]/.../[namespaces/<ns>/]<plural>`); ALL_NAMESPACES gives the
+        path without a namespace segment.
+        """
         namespace = None if self.namespace is ALL_NAMESPACES else self.namespace
         assert not isinstance(namespace, AllNamespaces)
         return rq.ResourcePath(self.info.group, self.info.version, self.info.plural, namespace)
 
     def item(self, name: str, subresource: str | None = None) -> rq.ResourcePath:
+        """The path of the object `name`, or of its `subresource` (e.g. "status", "scale").
+
+        Raises `NamespaceRequiredError` on a client bound to ALL_NAMESPACES and `RequestBuildError`
+        for an empty name.
+        """
         if self.namespace is ALL_NAMESPACES:
             raise NamespaceRequiredError(
                 f"{self.info.plural}: {name!r} needs a namespace, not ALL_NAMESPACES"
@@ -70,6 +78,9 @@ class ResourceOperations:
             raise rq.RequestBuildError(f"{self.info.kind}: {exc}") from None
 
     def name_of(self, obj: Body) -> str:
+        """`metadata.name` of a model or wire dict; `RequestBuildError` when it is missing or empty
+        (the API needs it for PUT and apply).
+        """
         metadata = wire_form(obj).get("metadata") or {}
         name = metadata.get("name") if isinstance(metadata, Mapping) else None
         if not isinstance(name, str) or not name:
@@ -81,12 +92,21 @@ class ResourceOperations:
     def get(
         self, name: str, resource_version: str | None, subresource: str | None = None
     ) -> httpx.Request:
+        """GET of one object or subresource. `resource_version` None or "" asks for the latest (a
+        quorum read), "0" accepts any cached version (API convention "resourceVersion semantics").
+        """
         return rq.get_request(self.item(name, subresource), rq.GetOptions(resource_version))
 
     def list(self, options: rq.ListOptions) -> httpx.Request:
+        """GET of the collection with the query of `options` (selectors, limit/continue,
+        resourceVersion).
+        """
         return rq.list_request(self.collection(), options)
 
     def create(self, obj: Body, options: rq.WriteOptions) -> httpx.Request:
+        """POST of `obj` to the collection (client-go `Create`); `options` give dryRun, fieldManager
+        and fieldValidation. Raises `RequestBuildError` when `obj` does not encode to JSON.
+        """
         return rq.build_request(
             "POST", self.collection(), params=options.params(), body=self.body(obj), accept=rq.JSON
         )
@@ -94,6 +114,10 @@ class ResourceOperations:
     def update(
         self, obj: Body, options: rq.WriteOptions, subresource: str | None = None
     ) -> httpx.Request:
+        """PUT of the whole `obj` to its own path, or to `subresource` (client-go
+        `Update`/`UpdateStatus`). The name comes from `obj.metadata.name`; the server checks
+        `metadata.resourceVersion` (optimistic concurrency, 409 `ConflictError` on a stale one).
+        """
         path = self.item(self.name_of(obj), subresource)
         return rq.build_request(
             "PUT", path, params=options.params(), body=self.body(obj), accept=rq.JSON
@@ -107,6 +131,10 @@ class ResourceOperations:
         options: rq.WriteOptions,
         subresource: str | None = None,
     ) -> httpx.Request:
+        """PATCH of `name` (or its `subresource`) with `patch` sent as given: a list for a JSON patch,
+        a model or dict for merge and strategic-merge patches; `patch_type` picks the Content-Type
+        (client-go `Patch`).
+        """
         body = patch if isinstance(patch, list) else wire_form(patch)
         return rq.patch_request(self.item(name, subresource), body, patch_type, options)
 
@@ -120,10 +148,18 @@ class ResourceOperations:
         api_version: str | None = None,
         name: str | None = None,
     ) -> httpx.Request:
+        """Server-side apply: a PATCH with `application/apply-patch+yaml` of the object's JSON
+        (client-go `Apply`). `options` carry the required fieldManager and `force`;
+        `kind`/`api_version` fill in a body that lacks them (subresource applies), `name` overrides
+        `metadata.name`.
+        """
         path = self.item(name or self.name_of(obj), subresource)
         return rq.apply_request(path, self.body(obj, kind=kind, api_version=api_version), options)
 
     def delete(self, name: str, options: rq.DeleteOptions) -> httpx.Request:
+        """DELETE of `name` with a `DeleteOptions` body (propagationPolicy, gracePeriodSeconds,
+        preconditions, dryRun) as client-go `Delete` sends it.
+        """
         return rq.build_request(
             "DELETE", self.item(name), body=orjson.dumps(options.body()), accept=rq.JSON
         )
@@ -131,6 +167,9 @@ class ResourceOperations:
     def delete_collection(
         self, list_options: rq.ListOptions, options: rq.DeleteOptions
     ) -> httpx.Request:
+        """DELETE of the collection: `list_options` select the objects (query string), `options` go in
+        the `DeleteOptions` body (client-go `DeleteCollection`).
+        """
         return rq.build_request(
             "DELETE",
             self.collection(),
@@ -148,6 +187,9 @@ class ResourceOperations:
         api_version: str,
         options: rq.WriteOptions,
     ) -> httpx.Request:
+        """POST of `body` (filled in as `api_version`/`kind`) to the `subresource` of `name`: eviction,
+        binding, token requests.
+        """
         return rq.build_request(
             "POST",
             self.item(name, subresource),
@@ -159,9 +201,11 @@ class ResourceOperations:
     # ---- decoding ------------------------------------------------------------------------
 
     def decode(self, response: httpx.Response) -> Any:
+        """The response body decoded (lazily, trusted) into the resource's model."""
         return self.info.model_class().from_json(response.content)
 
     def decode_list(self, response: httpx.Response) -> Any:
+        """The response body decoded into the resource's list model; `items` stay unparsed until read."""
         return self.info.list_model_class().from_json(response.content)
 
     def page_items(self, page: dict[str, Any]) -> builtins.list[Any]:
@@ -170,6 +214,9 @@ class ResourceOperations:
         return [from_raw(item) for item in page.get("items") or ()]
 
     def decode_as(self, model: Any, response: httpx.Response) -> Any:
+        """The response body decoded into `model` (a KubeModel class), for subresources whose kind
+        differs (Scale, Eviction, TokenRequest).
+        """
         return model.from_json(response.content)
 
     def event(self, event: WatchEvent[dict[str, Any]]) -> WatchEvent[Any]:
@@ -203,6 +250,9 @@ def log_params(
     timestamps: bool,
     limit_bytes: int | None,
 ) -> dict[str, str]:
+    """The query of a `pods/log` request, with only the options that are set (names as in the API's
+    `PodLogOptions`: `sinceSeconds` and `limitBytes` in seconds and bytes).
+    """
     params: dict[str, str] = {}
     if container:
         params["container"] = container

@@ -16,6 +16,7 @@ class AllNamespaces:
     _instance: AllNamespaces | None = None
 
     def __new__(cls) -> AllNamespaces:
+        """The one instance (`ALL_NAMESPACES`): compare with `is`."""
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -38,6 +39,7 @@ class ContextNamespace:
     _instance: ContextNamespace | None = None
 
     def __new__(cls) -> ContextNamespace:
+        """The one instance (`CONTEXT_NAMESPACE`): compare with `is`."""
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -77,15 +79,21 @@ class ResourceInfo:
 
     @property
     def api_version(self) -> str:
+        """`group/version`, or the bare version for the core group ("v1")."""
         return f"{self.group}/{self.version}" if self.group else self.version
 
     def model_class(self) -> Any:
+        """The resource's model class (imported on first use)."""
         return resolve_reference(self.model)
 
     def list_model_class(self) -> Any:
+        """The resource's list model class (imported on first use)."""
         return resolve_reference(self.list_model)
 
     def subresource_model(self, subresource: str) -> Any:
+        """The model class of `subresource` (e.g. "scale" → `autoscaling/v1.Scale`); `KubetypedError`
+        when the generated info names none.
+        """
         for name, reference in self.subresource_models:
             if name == subresource:
                 return resolve_reference(reference)

@@ -20,6 +20,11 @@ T = TypeVar("T", bound=Hashable)
 
 
 class QueueCore(Generic[T]):
+    """The sans-IO state of a workqueue: what client-go's `workqueue.Type` and `delayingType` keep
+    (queue, dirty set, processing set, delayed items), without locks or waiting. `clock` gives
+    seconds (monotonic); `WorkQueue` and `AsyncWorkQueue` add the locking and the waiting.
+    """
+
     def __init__(self, clock: Callable[[], float]) -> None:
         self.clock = clock
         self.queue: deque[T] = deque()
@@ -66,6 +71,9 @@ class QueueCore(Generic[T]):
         return self.shutting_down and not self.queue
 
     def drained(self) -> bool:
+        """True when no item is queued or being processed: what `shut_down(drain=True)` waits for
+        (client-go `ShutDownWithDrain`).
+        """
         return not self.processing and not self.queue
 
     def __len__(self) -> int:
@@ -73,6 +81,10 @@ class QueueCore(Generic[T]):
         return len(self.queue)
 
     def shut_down(self, drain: bool = False) -> None:
+        """Stop accepting items: later adds are ignored and delayed items are dropped; queued items are
+        still handed out. `drain=True` records that the caller waits for in-flight items to be
+        `done` (client-go `ShutDownWithDrain`).
+        """
         self.shutting_down = True
         self.draining = self.draining or drain
         self._waiting.clear()
@@ -107,6 +119,9 @@ class QueueCore(Generic[T]):
         return moved
 
     def next_ready_at(self) -> float | None:
+        """The clock time (seconds) when the earliest delayed item becomes due, None when nothing is
+        delayed.
+        """
         while self._waiting and self._ready_at.get(self._waiting[0][2]) != self._waiting[0][0]:
             heapq.heappop(self._waiting)
         return self._waiting[0][0] if self._waiting else None

@@ -67,7 +67,7 @@ def test_sync_recorder_aggregates_repeats_into_a_series(cs: Clientset, namespace
     recorder.record(cm, "Warning", "Failed", "Sync", "could not sync subject")
 
     failed, synced = our_events(cs, namespace)
-    assert synced.metadata.name == first["metadata"]["name"]
+    assert synced.metadata.name == first.metadata.name
     check_series(synced, 3)
     assert (synced.type, synced.action, synced.note) == ("Normal", "Sync", "synced subject")
     assert synced.reporting_instance == "replica-1"
@@ -89,7 +89,7 @@ def test_series_of_a_deleted_event_is_created_again(cs: Clientset, namespace: st
     again = recorder.record(cm, "Normal", "Synced", "Sync")
     assert again is not None
     (recreated,) = our_events(cs, namespace)
-    assert recreated.metadata.name == again["metadata"]["name"] != event.metadata.name
+    assert recreated.metadata.name == again.metadata.name != event.metadata.name
     check_series(recreated, 3)
     recorder.record(cm, "Normal", "Synced", "Sync")  # and the new one is patched from now on
     (patched,) = our_events(cs, namespace)

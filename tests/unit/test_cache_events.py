@@ -7,24 +7,28 @@ from typing import Any
 
 import pytest
 
+from kubetyped.api import Event
 from kubetyped.events import AsyncEventRecorder, EventError, EventRecorder, ObjectReference
 
 
 class Sink:
+    """Records the wire form of what the recorder writes; answers like the server."""
+
     def __init__(self) -> None:
         self.created: list[tuple[str, dict[str, Any]]] = []
         self.patched: list[tuple[str, str, dict[str, Any]]] = []
         self.fail = False
 
-    def create(self, namespace: str, event: dict[str, Any]) -> dict[str, Any]:
+    def create(self, namespace: str, event: Event) -> Event:
+        assert isinstance(event, Event)  # the events.k8s.io/v1 model, not a hand-made dict
         if self.fail:
             raise ConnectionError("down")
-        self.created.append((namespace, event))
+        self.created.append((namespace, event.to_dict()))
         return event
 
-    def patch(self, namespace: str, name: str, patch: dict[str, Any]) -> dict[str, Any]:
+    def patch(self, namespace: str, name: str, patch: dict[str, Any]) -> Event:
         self.patched.append((namespace, name, patch))
-        return patch
+        return Event.from_raw({"metadata": {"name": name, "namespace": namespace}, **patch})
 
 
 class Clocks:
@@ -118,10 +122,10 @@ async def test_async_recorder_aggregates() -> None:
     sink, c = Sink(), Clocks()
 
     class AsyncSink:
-        async def create(self, ns: str, ev: dict[str, Any]) -> dict[str, Any]:
+        async def create(self, ns: str, ev: Event) -> Event:
             return sink.create(ns, ev)
 
-        async def patch(self, ns: str, name: str, p: dict[str, Any]) -> dict[str, Any]:
+        async def patch(self, ns: str, name: str, p: dict[str, Any]) -> Event:
             return sink.patch(ns, name, p)
 
     rec = AsyncEventRecorder(AsyncSink(), "c", "i", clock=lambda: c.mono, wall_clock=lambda: c.wall)

@@ -15,6 +15,7 @@ lazy import is still a dependency. Layers, lowest first:
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,10 +31,12 @@ RUNTIME_LAYERS: list[set[str]] = [
     {"config", "transport"},
     {"async_transport", "sync_transport"},
     {"rest"},
-    {"discovery", "cache", "leaderelection", "events", "workqueue", "retry_conflict"}
+    {"discovery", "cache", "workqueue", "retry_conflict"}
     | {"remotecommand", "portforward", "wait"},
     {"dynamic", "scale", "metadata", "typed"},
-    {"fake", "manifests"},
+    # leader election and the event recorder sit on the typed request builder, as client-go's
+    # sit on the typed clientset (coordinationv1client.LeasesGetter, typedeventsv1)
+    {"fake", "manifests", "leaderelection", "events"},
     {"apply"},
     {"__init__"},
 ]
@@ -156,3 +159,51 @@ def test_the_check_catches_an_upward_import(
         (runtime / relative).write_text(text, encoding="utf-8")
     monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
     assert any(target in violation for violation in _runtime_violations())
+
+
+def _unit_edges() -> dict[str, set[str]]:
+    """Direct imports between runtime units (generated models left out: `api` is the seam)."""
+    edges: dict[str, set[str]] = {unit: set() for unit in LAYER_OF}
+    for module, path in _modules("runtime", "kubetyped"):
+        unit = _runtime_unit(module)
+        assert unit is not None
+        for target in _imports(module, path):
+            other = _runtime_unit(target)
+            if other is not None and other != unit and other in LAYER_OF:
+                edges[unit].add(other)
+    return edges
+
+
+def _architecture_table() -> list[tuple[set[str], dict[str, set[str]]]]:
+    """Each row of docs/ARCHITECTURE.md's layer table: its units and, per unit, its imports."""
+    rows = []
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        match = re.match(r"\| (\d+) \| (.*) \| (.*) \|$", line)
+        if match is None:
+            continue
+        units = set(re.findall(r"`([a-z_]+)(?:\.py|/)`", match.group(2)))
+        imports: dict[str, set[str]] = {}
+        for entry in re.sub(r"\([^)]*\)", "", match.group(3)).split(";"):
+            unit, arrow, targets = entry.partition("→")
+            if arrow:
+                names = {t.strip() for t in targets.split(",")} - {"—", ""}
+                imports[unit.strip()] = names
+        rows.append((units, imports))
+    return rows
+
+
+def test_the_architecture_table_is_the_import_graph() -> None:
+    """docs/ARCHITECTURE.md's layer table names RUNTIME_LAYERS row by row and every edge."""
+    rows = _architecture_table()
+    assert [units for units, _ in rows] == RUNTIME_LAYERS, "table rows != RUNTIME_LAYERS"
+    edges = _unit_edges()
+    wrong = []
+    for units, imports in rows:
+        for unit in sorted(units - {"__init__"}):
+            if imports.get(unit) != edges[unit]:
+                documented = sorted(imports.get(unit, set()))
+                wrong.append(
+                    f"{unit}: the table says {documented}, the code imports {sorted(edges[unit])}"
+                )
+    assert wrong == [], "update docs/ARCHITECTURE.md's layer table:\n" + "\n".join(wrong)

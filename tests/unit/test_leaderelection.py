@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kubetyped.api import Lease
 from kubetyped.leaderelection import (
     AsyncLeaderElector,
     Callbacks,
@@ -24,7 +25,8 @@ from kubetyped.leaderelection.core import Create, Update
 
 
 class MemoryLock:
-    """A Lease store with resourceVersion checks, like the apiserver."""
+    """A Lease store with resourceVersion checks, like the apiserver; it keeps wire dicts (what
+    the apiserver stores) and speaks the ``Lease`` model to the elector."""
 
     namespace = "ns"
     name = "lock"
@@ -36,37 +38,35 @@ class MemoryLock:
         self.fail = False
         self.writes: list[dict[str, Any]] = []
 
-    def get(self) -> dict[str, Any] | None:
+    def get(self) -> Lease | None:
         with self.mutex:
             if self.fail:
                 raise ConnectionError("apiserver unreachable")
-            return copy.deepcopy(self.lease)
+            return None if self.lease is None else Lease.from_raw(copy.deepcopy(self.lease))
 
-    def create(self, lease: dict[str, Any]) -> dict[str, Any]:
+    def create(self, lease: Lease) -> Lease:
         with self.mutex:
             if self.lease is not None:
                 raise LockConflictError("exists")
             return self._store(lease)
 
-    def update(self, lease: dict[str, Any]) -> dict[str, Any]:
+    def update(self, lease: Lease) -> Lease:
         with self.mutex:
             if self.fail:
                 raise ConnectionError("apiserver unreachable")
             assert self.lease is not None
-            if (
-                lease["metadata"].get("resourceVersion")
-                != self.lease["metadata"]["resourceVersion"]
-            ):
+            assert lease.metadata is not None
+            if lease.metadata.resource_version != self.lease["metadata"]["resourceVersion"]:
                 raise LockConflictError("conflict")
             return self._store(lease)
 
-    def _store(self, lease: dict[str, Any]) -> dict[str, Any]:
+    def _store(self, lease: Lease) -> Lease:
         self.rv += 1
-        stored = copy.deepcopy(lease)
+        stored = lease.to_dict()
         stored["metadata"]["resourceVersion"] = str(self.rv)
         self.lease = stored
         self.writes.append(copy.deepcopy(stored))
-        return copy.deepcopy(stored)
+        return Lease.from_raw(copy.deepcopy(stored))
 
 
 class AsyncMemoryLock:
@@ -76,13 +76,13 @@ class AsyncMemoryLock:
     def __init__(self, inner: MemoryLock) -> None:
         self.inner = inner
 
-    async def get(self) -> dict[str, Any] | None:
+    async def get(self) -> Lease | None:
         return self.inner.get()
 
-    async def create(self, lease: dict[str, Any]) -> dict[str, Any]:
+    async def create(self, lease: Lease) -> Lease:
         return self.inner.create(lease)
 
-    async def update(self, lease: dict[str, Any]) -> dict[str, Any]:
+    async def update(self, lease: Lease) -> Lease:
         return self.inner.update(lease)
 
 
@@ -134,9 +134,10 @@ def test_core_expiry_uses_local_observation_time() -> None:
     clock.now += 0.2
     takeover = b.plan(lock.get())
     assert isinstance(takeover, Update)
-    assert takeover.lease["spec"]["holderIdentity"] == "b"
-    assert takeover.lease["spec"]["leaseTransitions"] == 1
-    assert takeover.lease["spec"]["renewTime"] == "2026-01-01T00:00:00.000000Z"
+    spec = takeover.lease.to_dict()["spec"]
+    assert spec["holderIdentity"] == "b"
+    assert spec["leaseTransitions"] == 1
+    assert spec["renewTime"] == "2026-01-01T00:00:00.000000Z"
     # a renews first: b's write carries the old resourceVersion and must conflict
     renew = a.plan(lock.get())
     assert isinstance(renew, Update)
@@ -153,7 +154,7 @@ def test_core_release_writes_one_second_lease() -> None:
     a.written(lock.create(plan.lease))
     release = a.release()
     assert release is not None
-    spec = lock.update(release.lease)["spec"]
+    spec = lock.update(release.lease).to_dict()["spec"]
     assert spec["leaseDurationSeconds"] == 1 and spec["holderIdentity"] == ""
 
 
