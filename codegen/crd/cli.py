@@ -21,10 +21,13 @@ from kubetyped.codegen.writer import publish
 
 
 def crd_mode(args: argparse.Namespace) -> bool:
+    """True when ``generate``/``verify`` got a CRD option (``--crd``, ``--include-group``,
+    ``--exclude-group``): the run renders a CRD package."""
     return bool(args.crd or args.include_group or args.exclude_group)
 
 
 def selection(args: argparse.Namespace) -> GroupFilter:
+    """The ``GroupFilter`` of the parsed ``--include-group``/``--exclude-group`` options."""
     return GroupFilter(
         include=frozenset(args.include_group or ()),
         exclude=frozenset(args.exclude_group or ()),
@@ -33,6 +36,8 @@ def selection(args: argparse.Namespace) -> GroupFilter:
 
 
 def crd_spec(args: argparse.Namespace) -> ApiSpec:
+    """The IR of the selected CRDs, from ``--crd`` files, a ``--spec`` snapshot or the cluster
+    of ``--kubeconfig``. Raises ``CrdError`` for bad input, ``CodegenError`` for usage errors."""
     if args.crd:
         return spec_from_crd_files(args.crd, selection(args))
     from kubetyped.codegen.crd.cluster import spec_from_cluster, spec_from_snapshot
@@ -63,6 +68,10 @@ def render_crd_files(args: argparse.Namespace, package: str) -> tuple[ApiSpec, d
 
 
 def cmd_generate_crds(args: argparse.Namespace) -> int:
+    """``generate`` for CRDs: render, check and publish the package atomically; exit code 0.
+
+    Raises ``CodegenError`` (typed, with its exit code) when anything fails; the previous
+    package is then left as it was."""
     from kubetyped.codegen.cli import package_for_out, plural
 
     started = time.perf_counter()

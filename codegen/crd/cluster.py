@@ -26,6 +26,9 @@ def _json(fetch: Fetch, path: str, accept: str = "application/json") -> Any:
 
 
 def inputs_from_server(fetch: Fetch, selection: GroupFilter) -> CrdInputs:
+    """The published OpenAPI v3 and aggregated discovery of the selected groups, read through
+    ``fetch(path, accept)`` (a live server or a snapshot). Raises ``CrdError`` naming the path
+    for a server without aggregated discovery or invalid JSON."""
     apis = _json(fetch, "/apis", discovery.DISCOVERY_ACCEPT)
     if apis.get("kind") != "APIGroupDiscoveryList":
         raise CrdError("the server does not serve aggregated discovery", file="/apis")
@@ -93,6 +96,8 @@ def spec_from_snapshot(snapshot: Path, selection: GroupFilter) -> ApiSpec:
 def spec_from_cluster(
     kubeconfig: Path | None, context: str | None, selection: GroupFilter
 ) -> ApiSpec:
+    """The CRD groups a live cluster serves (``generate --kubeconfig K --include-group G``),
+    read from ``/apis`` and ``/openapi/v3`` with the kubeconfig's credentials."""
     fetch, close = httpx_fetch(kubeconfig, context)
     try:
         return build_spec(inputs_from_server(fetch, selection))

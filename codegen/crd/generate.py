@@ -16,6 +16,7 @@ MODELS_ROOT = "models/__init__.py"
 
 
 def local_modules(spec: ApiSpec) -> frozenset[str]:
+    """The model modules the CRD package renders itself (its group-versions)."""
     return frozenset(gv.python_name for g in spec.groups for gv in g.versions)
 
 

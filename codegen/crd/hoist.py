@@ -12,9 +12,12 @@ Every nested object with properties becomes a class, with three rules that keep 
   Ties go to the most shared descriptions, then to the name the path suggests (``resources`` ->
   ``ResourceRequirements``). Descriptions, ``x-kubernetes-*`` markers and
   preserve-unknown-fields (a free-form object where the built-in has a typed one) are ignored.
-- **Stable, bounded names.** A class is named after the shortest path that uses it:
+- **Stable, bounded names.** A class is named after the path that uses it:
   ``Certificate.spec.privateKey`` -> ``CertificateSpecPrivateKey`` (array items keep the
-  array's name, map values get ``Value``). Names whose snake_case form would exceed
+  array's name, map values get ``Value``). A structure used at several paths is named after
+  the segments all of them end with (``StatusConditions`` for the conditions of every
+  cert-manager kind) when there are two or more and no other structure gets that name, else
+  after its shortest path. Names whose snake_case form would exceed
   ``MAX_NAME`` keep the kind and the last path segments plus a hash of the whole path. A name
   taken twice gets a hash of its JSON path, so names never depend on the order of files and
   adding a field does not rename the existing classes.
@@ -32,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,6 +84,32 @@ def bounded_name(segments: list[str], path: str) -> str:
     return segments[0] + "".join(tail) + _digest(path)
 
 
+_KIND_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z0-9]*|[a-z0-9]+")
+
+
+def shared_name(occurrences: list[_Occurrence]) -> str | None:
+    """The name of a structure used at several paths: the segments all its paths end with
+    (the kind split into words), when there are at least two of them.
+
+    ``Certificate.status.conditions`` and ``Issuer.status.conditions`` -> ``StatusConditions``;
+    ``Issuer.spec.acme`` and ``ClusterIssuer.spec.acme`` -> ``IssuerSpecAcme``. None when the
+    paths share less (``Workflow.spec``, ``CronWorkflow.spec.workflowSpec``: the shortest path
+    names it then) or the name would exceed ``MAX_NAME``.
+    """
+    paths = {tuple(_KIND_WORDS.findall(o.segments[0]) + o.segments[1:]) for o in occurrences}
+    if len(paths) < 2:
+        return None
+    suffix: list[str] = []
+    for parts in zip(*(reversed(p) for p in paths), strict=False):
+        if len(set(parts)) != 1:
+            break
+        suffix.insert(0, parts[0])
+    name = "".join(suffix)
+    if len(suffix) < 2 or len(snake_case(name)) > MAX_NAME:
+        return None
+    return name
+
+
 @dataclass
 class _Occurrence:
     segments: list[str]
@@ -125,6 +155,9 @@ class Hoister:
     # --- pass 1: convert, collecting every object occurrence with its structural key --------
 
     def definition(self, name: str, raw: Mapping[str, Any], module: str | None = None) -> None:
+        """Converts the root schema ``raw`` of definition ``name`` (``io.example.v1.Kind``),
+        rendered into ``module`` when given. Raises ``CrdError`` naming the JSON path for
+        wrong-typed nodes, unresolvable refs and schemas nested deeper than ``MAX_DEPTH``."""
         prefix, _, kind = name.rpartition(".")
         origin = ": ".join(p for p in (self.file, self.crd) if p)
         occurrence = _Occurrence([pascal(kind) or kind], "$", -1, origin, prefix)
@@ -284,7 +317,17 @@ class Hoister:
             if key in roots:
                 continue
             best = min(occurrences, key=lambda o: (len(o.name), o.name, o.path, o.origin))
-            chosen.append((bounded_name(best.segments, best.path), key, best))
+            chosen.append((shared_name(occurrences) or "", key, best))
+        # a shared name two structures would get: both keep their shortest path's name
+        counts = Counter(name for name, _, _ in chosen if name)
+        chosen = [
+            (
+                name if name and counts[name] == 1 else bounded_name(best.segments, best.path),
+                key,
+                best,
+            )
+            for name, key, best in chosen
+        ]
         for name, key, best in sorted(chosen, key=lambda c: (c[0], c[2].path, c[2].origin)):
             names = taken.setdefault(best.prefix, set())
             if name in names:

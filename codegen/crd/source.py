@@ -15,6 +15,9 @@ YAML_SUFFIXES = (".yaml", ".yml", ".json")
 
 @dataclass(frozen=True, slots=True)
 class CrdVersion:
+    """One version of a CRD: its schema and whether it is served, stored, and has the status
+    and scale subresources."""
+
     name: str
     served: bool
     storage: bool
@@ -40,6 +43,7 @@ class CrdInfo:
     versions: tuple[CrdVersion, ...]
 
     def served_versions(self) -> tuple[CrdVersion, ...]:
+        """The versions with ``served: true`` (only those get types and clients)."""
         return tuple(v for v in self.versions if v.served)
 
 

@@ -42,6 +42,8 @@ class GroupFilter:
     builtin: bool = False
 
     def selects(self, group: str) -> bool:
+        """Whether ``group`` is generated: excluded groups never; with ``--include-group`` only
+        those; else every non-built-in group (built-in ones with ``--include-builtin-groups``)."""
         if group in self.exclude:
             return False
         if self.include:
@@ -108,6 +110,8 @@ def hoist_crds(
 
 
 def build_spec(inputs: CrdInputs) -> ApiSpec:
+    """CRD inputs (from files or a server) -> the IR: schemas flattened (``hoist``), built-in
+    types from the latest committed snapshot, groups and resources from discovery."""
     from kubetyped.codegen.specs import latest_snapshot
 
     for name, raw in builtin_definitions(latest_snapshot()).items():
@@ -144,6 +148,10 @@ def builtin_definitions(snapshot: Path) -> dict[str, Mapping[str, Any]]:
 def inputs_from_crd_files(
     paths: Sequence[Path], selection: GroupFilter, snapshot: Path | None = None
 ) -> CrdInputs:
+    """What an apiserver would publish for the selected CRDs of YAML files or folders.
+
+    Raises ``CrdError`` naming the file for unreadable or invalid input and when no CRD of the
+    selected groups is found; ``CodegenError`` for an ``--include-group`` the files lack."""
     from kubetyped.codegen.specs import latest_snapshot
 
     every = read_crds(paths)

@@ -17,9 +17,10 @@ import sys
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import orjson
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic_core import CoreSchema
 
-from kubetyped.model import jsonio
+from kubetyped.model import jsonio, nested
 from kubetyped.model.jsonio import ModelDecodeError
 
 if TYPE_CHECKING:
@@ -343,6 +344,14 @@ class KubeModel(BaseModel):
         return super().model_dump_json(*args, **kwargs)
 
     @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[BaseModel], handler: GetCoreSchemaHandler, /
+    ) -> CoreSchema:
+        """The full schema for the class being built; nested models are built lazily
+        (`kubetyped.model.nested`)."""
+        return nested.model_schema(cls, source, handler)
+
+    @classmethod
     def model_rebuild(
         cls,
         *,
@@ -351,7 +360,7 @@ class KubeModel(BaseModel):
         _parent_namespace_depth: int = 2,
         _types_namespace: Any = None,
     ) -> bool | None:
-        _resolve_closure(cls, set())
+        _bind_references(cls)
         return super().model_rebuild(
             force=force,
             raise_errors=raise_errors,
@@ -408,12 +417,10 @@ def _materialize_value(value: Any) -> None:
             _materialize_value(item)
 
 
-def _resolve_closure(cls: type[KubeModel], seen: set[type[KubeModel]]) -> None:
-    """Binds the references of every model reachable from `cls`, before pydantic builds it."""
-    if cls in seen or cls is KubeModel:
-        return
-    seen.add(cls)
-    inject_references(cls)
-    for field in cls._plan().by_python.values():
-        for model in field.models:
-            _resolve_closure(model, seen)
+def _bind_references(cls: type[KubeModel]) -> None:
+    """Binds the modules the annotations of `cls` (and its generated bases) refer to, before
+    pydantic builds it; the models it reaches are built when first validated."""
+    for klass in cls.__mro__:
+        if klass is KubeModel:
+            break
+        inject_references(klass)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from kubetyped.codegen.crd import CrdError, GroupFilter, render_crd_package, spec_from_crd_files
-from kubetyped.codegen.ir import AnyType, Map, Primitive, Ref
+from kubetyped.codegen.ir import AnyType, Array, Map, Primitive, Ref
 from kubetyped.codegen.writer import write_files
 
 CRDS = Path(__file__).resolve().parents[1] / "data" / "crds" / "cert-manager"
@@ -132,6 +132,39 @@ def test_cert_manager_names() -> None:
         if p.wire_name == "algorithm"
     )
     assert algorithm.enum == ("RSA", "ECDSA", "Ed25519")
+
+
+def test_a_structure_shared_across_kinds_is_named_after_their_common_path() -> None:
+    """Certificate's and Issuer's ``status.conditions`` are one structure: ``StatusConditions``,
+    not the name of whichever kind has the shortest path (it was ``IssuerStatusConditions``
+    inside a Certificate)."""
+    spec = spec_from_crd_files([CRDS], GroupFilter(include=frozenset({"cert-manager.io"})))
+    schemas = spec.schemas
+    for kind in ("Certificate", "Issuer"):  # ClusterIssuer shares IssuerStatus
+        status = schemas[f"io.cert-manager.v1.{kind}Status"]
+        conditions = next(p for p in status.properties if p.wire_name == "conditions")
+        assert conditions.type == Array(Ref("io.cert-manager.v1.StatusConditions")), kind
+    assert "io.cert-manager.v1.IssuerStatusConditions" not in schemas
+    # Issuer and ClusterIssuer share their spec: the words both paths end with
+    assert schemas["io.cert-manager.v1.IssuerSpec"].class_name == "IssuerSpec"
+
+
+def test_shared_names_are_stable_when_a_field_is_added(tmp_path: Path) -> None:
+    condition = {"type": "object", "properties": {"type": {"type": "string"}}}
+
+    def kind(name: str, extra: dict[str, Any]) -> dict[str, Any]:
+        status = {
+            "type": "object",
+            "properties": {"conditions": {"type": "array", "items": condition}},
+        }
+        return crd(name, {"type": "object", "properties": {"status": status, **extra}})
+
+    names = {}
+    for extra in ({}, {"spec": {"type": "object", "properties": {"new": {"type": "string"}}}}):
+        path = write(tmp_path, kind("Alpha", extra), kind("Beta", {}), kind("Gamma", {}))
+        names[len(extra)] = sorted(spec_from_crd_files([path]).schemas)
+    assert "com.example.v1.StatusConditions" in names[0]
+    assert set(names[0]) <= set(names[1])  # only the new class was added
 
 
 def test_group_filter() -> None:
