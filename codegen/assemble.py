@@ -26,6 +26,7 @@ def version_priority(version: str) -> tuple[int, int, int, int, str]:
 
 
 def sort_versions(versions: Sequence[str]) -> list[str]:
+    """Versions in Kubernetes preference order (``v1``, ``v1beta2``, ``v1beta1``, ``v1alpha1``)."""
     return sorted(versions, key=version_priority)
 
 

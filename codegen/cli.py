@@ -1,5 +1,8 @@
 """The ``kubetyped`` command: snapshot, generate, verify and diff.
 
+Only argument parsing and output: every step is a library call (``pipeline`` for
+generate/verify, ``snapshot`` for snapshot, ``diff`` for diff).
+
 Exit codes: 0 ok; 1 verify/diff found differences, or generation failed (a CRD that cannot be
 typed, a package that fails its import check; nothing is written then); 2 usage or input errors.
 """
@@ -7,65 +10,24 @@ typed, a package that fails its import check; nothing is written then); 2 usage 
 from __future__ import annotations
 
 import argparse
-import keyword
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-import kubetyped.generated
-from kubetyped.codegen import MISSING_EXTRA
-from kubetyped.codegen.crd.cli import add_crd_options, crd_mode, extend_generate, render_crd_files
+from kubetyped.codegen import pipeline
+from kubetyped.codegen.crd.spec import GroupFilter
 from kubetyped.codegen.diff import register_cli as register_diff_cli
-from kubetyped.codegen.errors import CodegenError
-from kubetyped.codegen.ir import ApiSpec, VersionInfo
-from kubetyped.codegen.layout import is_snapshot
-from kubetyped.codegen.load_v2 import load_v2
-from kubetyped.codegen.load_v3 import load_v3
-from kubetyped.codegen.render_context import DEFAULT_PACKAGE, RenderContext, Renderer
-from kubetyped.codegen.specs import (
-    latest_snapshot,
-    resolve_spec,
-    shipped_snapshot,
-    shipped_versions,
-)
-from kubetyped.codegen.writer import generated_files, publish
+from kubetyped.codegen.render_context import DEFAULT_PACKAGE
+from kubetyped.codegen.specs import shipped_versions
 from kubetyped.errors import KubetypedError
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
-# the package folder of the committed clientset (in a checkout: generated/)
-DEFAULT_OUT = Path(kubetyped.generated.__file__).resolve().parent
-
-
-def in_source_checkout() -> bool:
-    """Whether ``kubetyped.generated`` is the ``generated/`` folder of a source checkout.
-
-    Only there may ``generate``/``verify`` default ``--out`` to it: in an installed
-    distribution that folder is the library itself, which regeneration must never overwrite.
-    """
-    return (DEFAULT_OUT.parent / "pyproject.toml").is_file() and DEFAULT_OUT.name == "generated"
-
-
-def renderers() -> tuple[tuple[str, Renderer], ...]:
-    """Every renderer ``generate`` runs: ``(ApiSpec, RenderContext) -> {relative path: text}``.
-
-    Imported on first use: rendering needs jinja2 (the ``kubetyped[codegen]`` extra), while
-    ``--version``, ``snapshot`` and ``diff`` work with the plain ``pip install kubetyped``.
-    Raises ``CodegenError`` naming the extra when jinja2 is missing.
-    """
-    try:
-        from kubetyped.codegen.render_clients import render_clients
-        from kubetyped.codegen.render_models import render_models
-    except ModuleNotFoundError as error:
-        if error.name not in ("jinja2", "markupsafe"):
-            raise
-        raise CodegenError(MISSING_EXTRA) from None
-    return (("models", render_models), ("clients", render_clients))
 
 
 def progress(message: str) -> None:
+    """A progress line on stderr (stdout carries the result)."""
     print(message, file=sys.stderr, flush=True)
 
 
@@ -75,6 +37,7 @@ def plural(count: int, word: str) -> str:
 
 
 def version_string() -> str:
+    """``kubetyped 0.1.0 (snapshots: Kubernetes 1.30, ..., 1.36)``."""
     try:
         installed = metadata.version("kubetyped")
     except metadata.PackageNotFoundError:
@@ -93,130 +56,79 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def package_for_out(out: Path, package: str | None = None) -> str:
-    """The import package of an output folder: ``--package``, else derived from ``--out``.
+def spec_source(args: argparse.Namespace) -> pipeline.SpecSource:
+    """The spec options of ``generate``/``verify`` as a ``SpecSource``.
 
-    The committed folder is ``kubetyped.generated``; any other folder is named by its last
-    component, prefixed by its parents that are packages (have ``__init__.py``), as Python
-    would import it (``src/app/k8s`` with ``src/app/__init__.py`` -> ``app.k8s``). Raises
-    ``CodegenError`` when that is not an importable name. ``generate`` and ``verify`` share it.
+    Any of ``--crd``/``--include-group``/``--exclude-group`` makes a CRD package.
     """
-    if package:
-        return package
-    resolved = out.resolve()
-    if resolved == DEFAULT_OUT:
-        return DEFAULT_PACKAGE
-    parts = [resolved.name]
-    parent = resolved.parent
-    while (parent / "__init__.py").is_file() and parent != parent.parent:
-        parts.insert(0, parent.name)
-        parent = parent.parent
-    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
-        raise CodegenError(
-            f"--out {out}: {'.'.join(parts)!r} is not an importable package name; "
-            "rename the folder or pass --package NAME"
-        )
-    return ".".join(parts)
-
-
-def _version_info(kubernetes_version: str) -> VersionInfo:
-    major, _, minor = kubernetes_version.lstrip("v").partition(".")
-    return VersionInfo(major, minor.split(".")[0], f"v{kubernetes_version.lstrip('v')}")
-
-
-def load_spec(spec: Path | str | None, kubernetes_version: str | None = None) -> ApiSpec:
-    """A snapshot (folder, archive or version name) or a swagger file (v2).
-
-    Without ``spec``: the shipped snapshot of ``kubernetes_version``, else the newest one.
-    """
-    if spec is None:
-        path = shipped_snapshot(kubernetes_version) if kubernetes_version else latest_snapshot()
-    else:
-        path = resolve_spec(spec)
-    if is_snapshot(path):
-        return load_v3(path)
-    if path.is_dir():
-        raise CodegenError(f"{path}: not a snapshot folder (no openapi-v3/)")
-    version = _version_info(kubernetes_version) if kubernetes_version else None
-    return load_v2(path, version)
-
-
-def render(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
-    files: dict[str, str] = {}
-    for name, renderer in renderers():
-        for path, text in renderer(spec, ctx).items():
-            if path in files:
-                raise CodegenError(f"{path}: rendered by two renderers (second: {name})")
-            files[path] = text
-    return files
-
-
-def _spec_for(args: argparse.Namespace) -> ApiSpec:
-    if getattr(args, "kubeconfig", None) is not None and args.spec is None:
-        from kubetyped.codegen.snapshot import snapshot_from_cluster
-
-        with tempfile.TemporaryDirectory(prefix="kubetyped-spec-") as tmp:
-            snapshot = snapshot_from_cluster(args.kubeconfig, args.context, Path(tmp), Path(tmp))
-            return load_v3(snapshot)
-    return load_spec(args.spec, getattr(args, "kube_version", None))
+    custom = bool(args.crd or args.include_group or args.exclude_group)
+    groups = GroupFilter(
+        include=frozenset(args.include_group or ()),
+        exclude=frozenset(args.exclude_group or ()),
+        builtin=args.include_builtin_groups,
+    )
+    return pipeline.SpecSource(
+        spec=args.spec,
+        kube_version=args.kube_version,
+        kubeconfig=args.kubeconfig,
+        context=args.context,
+        crd=tuple(args.crd or ()),
+        groups=groups if custom else None,
+    )
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    """``kubetyped generate``: render and publish the package; one summary line."""
     started = time.perf_counter()
-    package = package_for_out(args.out, args.package)
-    progress("loading spec ...")
-    spec = _spec_for(args)
-    progress(f"rendering package {package} ...")
-    files = render(spec, RenderContext(package=package))
-    progress(f"writing {plural(len(files), 'file')} to {args.out} ...")
-    report = publish(args.out, files, package)
-    versions = [gv for g in spec.groups for gv in g.versions]
-    kinds = {(gv.group, gv.version, r.kind) for gv in versions for r in gv.resources}
+    source = spec_source(args)
+    quiet = source.custom_resources  # a CRD package is quick: its summary line is enough
+    done = pipeline.generate(
+        source, args.out, args.package, args.base_package, None if quiet else progress
+    )
+    rendered, report = done.rendered, done.report
+    spec, files = rendered.spec, rendered.files
+    written = f"({len(report.written)} written, {len(report.removed)} removed)"
+    elapsed = f"in {time.perf_counter() - started:.2f}s"
+    versions = spec.group_versions()
+    if rendered.custom_resources:
+        kinds = [r.kind for gv in versions for r in gv.resources]
+        print(
+            f"generated {rendered.package} ({', '.join(g.name for g in spec.groups)}): "
+            f"{plural(len(kinds), 'resource')}, {plural(len(files), 'file')} {written} {elapsed}"
+        )
+        return EXIT_OK
+    unique = {(gv.group, gv.version, r.kind) for gv in versions for r in gv.resources}
     print(
-        f"generated Kubernetes {spec.version_info.major_minor} as {package}: "
+        f"generated Kubernetes {spec.version_info.major_minor} as {rendered.package}: "
         f"{plural(len(spec.groups), 'group')}, {plural(len(versions), 'version')}, "
-        f"{plural(len(kinds), 'kind')}, {plural(len(files), 'file')} "
-        f"({len(report.written)} written, {len(report.removed)} removed) "
-        f"in {time.perf_counter() - started:.2f}s"
+        f"{plural(len(unique), 'kind')}, {plural(len(files), 'file')} {written} {elapsed}"
     )
     return EXIT_OK
 
 
-def differing_files(expected: dict[str, str], out: Path) -> list[str]:
-    """Generated files under ``out`` that differ from, miss, or go beyond ``expected``."""
-    different = []
-    for relative, text in sorted(expected.items()):
-        target = out / relative
-        if not target.is_file() or target.read_bytes() != text.encode("utf-8"):
-            different.append(relative)
-    different += sorted(generated_files(out) - set(expected))
-    return sorted(different)
-
-
 def cmd_verify(args: argparse.Namespace) -> int:
-    package = package_for_out(args.out, args.package)
-    if crd_mode(args):
-        files = render_crd_files(args, package)[1]
-    else:
-        files = render(_spec_for(args), RenderContext(package=package))
-    different = differing_files(files, args.out)
+    """``kubetyped verify``: exit 1 listing the generated files that are out of date."""
+    rendered, different = pipeline.verify(
+        spec_source(args), args.out, args.package, args.base_package
+    )
     if different:
         print(
-            f"{plural(len(different), 'generated file')} of {package} out of date; "
+            f"{plural(len(different), 'generated file')} of {rendered.package} out of date; "
             "run `kubetyped generate` with the same options:"
         )
         for relative in different:
             print(f"  {relative}")
         return EXIT_DIFFERENT
-    print(f"{plural(len(files), 'generated file')} of {package} up to date")
+    print(f"{plural(len(rendered.files), 'generated file')} of {rendered.package} up to date")
     return EXIT_OK
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
+    """``kubetyped snapshot``: a cluster's API (or a swagger file) as a snapshot."""
     from kubetyped.codegen.snapshot import snapshot_from_cluster, snapshot_from_swagger
 
     if args.from_swagger is not None:
-        version = _version_info(args.kube_version) if args.kube_version else None
+        version = pipeline.version_info(args.kube_version) if args.kube_version else None
         target = snapshot_from_swagger(args.from_swagger, args.out, Path("openapi"), version)
     else:
         target = snapshot_from_cluster(args.kubeconfig, args.context, args.out, Path("openapi"))
@@ -229,10 +141,11 @@ def _add_version_option(parser: argparse.ArgumentParser, help: str) -> None:
 
 
 def _add_spec_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``generate`` and ``verify`` share (one ``SpecSource`` and the output)."""
     parser.add_argument(
         "--spec",
-        help="snapshot folder or .tar.xz, swagger file, or a shipped version such as 1.31 "
-        "(default: the newest shipped snapshot)",
+        help="snapshot folder or .tar.xz, swagger file, CRD YAML, or a shipped version such as "
+        "1.31 (default: the newest shipped snapshot)",
     )
     _add_version_option(
         parser,
@@ -251,9 +164,22 @@ def _add_spec_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--kubeconfig", type=Path, help="read the API of a live cluster instead")
     parser.add_argument("--context", help="kubeconfig context (with --kubeconfig)")
+    group = parser.add_argument_group("custom resources")
+    group.add_argument("--crd", type=Path, nargs="+", help="CRD YAML files or folders")
+    group.add_argument("--include-group", action="append", help="API group to generate (repeat)")
+    group.add_argument("--exclude-group", action="append", help="API group to skip (repeat)")
+    group.add_argument(
+        "--include-builtin-groups", action="store_true", help="allow built-in groups too"
+    )
+    group.add_argument(
+        "--base-package",
+        default=DEFAULT_PACKAGE,
+        help="package whose models the CRD package uses for built-in types (default: %(default)s)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``kubetyped`` argument parser (sub-commands snapshot, generate, verify, diff)."""
     parser = argparse.ArgumentParser(prog="kubetyped", description=__doc__)
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -274,27 +200,27 @@ def build_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser("generate", help="render models and clients from a spec")
     _add_spec_options(generate)
     generate.set_defaults(run=cmd_generate)
-    extend_generate(generate)
 
     verify = commands.add_parser("verify", help="fail if generated files are out of date")
     _add_spec_options(verify)
     verify.set_defaults(run=cmd_verify)
-    add_crd_options(verify)
 
     register_diff_cli(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``kubetyped`` command; returns its exit code (see the module docstring)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in ("generate", "verify") and args.out is None:
-        if not in_source_checkout():
+        if not pipeline.in_source_checkout():
             parser.error(
                 f"{args.command}: --out is required (without it, kubetyped would write into "
-                f"its own installed package {DEFAULT_OUT}); e.g. --out mycluster/"
+                f"its own installed package {pipeline.committed_package_folder()}); "
+                "e.g. --out mycluster/"
             )
-        args.out = DEFAULT_OUT
+        args.out = pipeline.committed_package_folder()
     try:
         result: int = args.run(args)
     except KubetypedError as error:

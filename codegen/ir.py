@@ -22,17 +22,21 @@ class VersionInfo:
 
     @property
     def major_minor(self) -> str:
+        """``1.36``."""
         return f"{self.major}.{self.minor}"
 
 
 @dataclass(frozen=True, slots=True)
 class GVK:
+    """A group, version and kind (``""`` is the core group)."""
+
     group: str
     version: str
     kind: str
 
     @property
     def api_version(self) -> str:
+        """``apps/v1``, or ``v1`` for the core group."""
         return f"{self.group}/{self.version}" if self.group else self.version
 
 
@@ -59,6 +63,8 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class Array:
+    """A list of ``items``."""
+
     items: TypeRef
 
 
@@ -100,6 +106,9 @@ NO_EXTENSIONS = Extensions()
 
 @dataclass(frozen=True, slots=True)
 class Property:
+    """One property of an object schema: its JSON name and Python attribute name, type and
+    documentation; ``required`` per the schema's ``required`` list."""
+
     wire_name: str
     python_name: str
     type: TypeRef
@@ -133,6 +142,9 @@ class Schema:
 
 @dataclass(frozen=True, slots=True)
 class Subresource:
+    """A subresource (``status``, ``scale``, ``log`` ...) and the kinds it takes and returns;
+    ``text_response``: plain text (``log``), not an object."""
+
     name: str
     verbs: frozenset[str]
     response_kind: GVK | None = None
@@ -142,6 +154,9 @@ class Subresource:
 
 @dataclass(frozen=True, slots=True)
 class Resource:
+    """A served resource as discovery describes it (names, scope, verbs, subresources);
+    ``model_ref``: the definition of its kind when the paths name it."""
+
     plural: str
     singular: str
     kind: str
@@ -155,11 +170,15 @@ class Resource:
     model_ref: str | None = None
 
     def subresource(self, name: str) -> Subresource | None:
+        """The subresource ``name``, None when the resource has none."""
         return next((s for s in self.subresources if s.name == name), None)
 
 
 @dataclass(frozen=True, slots=True)
 class GroupVersion:
+    """A served group-version; ``python_name`` is its module (``apps_v1``); ``preferred``: the
+    group's preferred version."""
+
     group: str
     version: str
     python_name: str
@@ -168,34 +187,53 @@ class GroupVersion:
 
     @property
     def api_version(self) -> str:
+        """``apps/v1``, or ``v1`` for the core group."""
         return f"{self.group}/{self.version}" if self.group else self.version
 
     def resource(self, plural: str) -> Resource | None:
+        """The resource ``plural``, None when not served here."""
         return next((r for r in self.resources if r.plural == plural), None)
 
 
 @dataclass(frozen=True, slots=True)
 class Group:
+    """An API group (``""`` is core) and its versions, the preferred one first."""
+
     name: str
     python_name: str
     versions: tuple[GroupVersion, ...] = ()
 
     def version(self, version: str) -> GroupVersion | None:
+        """The group-version ``version``, None when not served."""
         return next((v for v in self.versions if v.version == version), None)
 
 
 @dataclass(frozen=True, slots=True)
 class ApiSpec:
+    """A whole API: its version, groups and every schema by definition id."""
+
     version_info: VersionInfo
     groups: tuple[Group, ...]
     schemas: dict[str, Schema] = field(hash=False)
 
     def group(self, name: str) -> Group | None:
+        """The group ``name``, None when not served."""
         return next((g for g in self.groups if g.name == name), None)
 
     def group_version(self, group: str, version: str) -> GroupVersion | None:
+        """The group-version, None when not served."""
         found = self.group(group)
         return found.version(version) if found else None
 
     def schema_for_kind(self, gvk: GVK) -> Schema | None:
+        """The schema (model) of a kind, None when the spec has none for it."""
         return next((s for s in self.schemas.values() if gvk in s.gvks), None)
+
+    def group_versions(self) -> list[GroupVersion]:
+        """Every group-version of every group, sorted by Python name (``apps_v1``, ...).
+
+        The one iteration order of renderers, the diff and the CRD package (module order).
+        """
+        return sorted(
+            (gv for group in self.groups for gv in group.versions), key=lambda gv: gv.python_name
+        )

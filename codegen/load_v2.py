@@ -21,6 +21,7 @@ from kubetyped.codegen.assemble import build_groups
 from kubetyped.codegen.errors import SpecError
 from kubetyped.codegen.fixups import apply_fixups
 from kubetyped.codegen.ir import GVK, ApiSpec, VersionInfo
+from kubetyped.codegen.naming import ref_name
 from kubetyped.codegen.resources import Operation, analyse
 from kubetyped.codegen.schemas import DEFINITIONS_PREFIX, build_schemas
 
@@ -30,6 +31,7 @@ UNKNOWN_VERSION = VersionInfo("0", "0", "unknown")
 
 
 def read_json(path: Path) -> Any:
+    """The JSON of a spec file; ``SpecError`` naming the file when unreadable or invalid."""
     try:
         return orjson.loads(path.read_bytes())
     except OSError as error:
@@ -39,6 +41,7 @@ def read_json(path: Path) -> Any:
 
 
 def version_from_filename(path: Path) -> VersionInfo | None:
+    """``swagger-1.36.json`` -> Kubernetes 1.36; None when the name carries no version."""
     match = _FILE_VERSION.search(path.name)
     if not match:
         return None
@@ -47,21 +50,22 @@ def version_from_filename(path: Path) -> VersionInfo | None:
 
 
 def operation_gvk(op: Mapping[str, Any]) -> GVK | None:
+    """The ``x-kubernetes-group-version-kind`` of an operation, None without one."""
     raw = op.get("x-kubernetes-group-version-kind")
     if not raw:
         return None
     return GVK(str(raw.get("group", "")), str(raw["version"]), str(raw["kind"]))
 
 
-def ref_name(schema: Any, prefix: str) -> str | None:
-    """The schema name of a `{"$ref": "<prefix><name>"}`, None for anything else."""
+def schema_ref(schema: Any, prefix: str) -> str | None:
+    """The definition a ``{"$ref": "<prefix><name>"}`` schema names, None for anything else."""
     if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
-        ref: str = schema["$ref"]
-        return ref[len(prefix) :] if ref.startswith(prefix) else None
+        return ref_name(schema["$ref"], prefix)
     return None
 
 
 def ok_response(op: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An operation's 200 (else 201) response object, ``{}`` without one."""
     responses = op.get("responses", {})
     ok: Mapping[str, Any] = responses.get("200") or responses.get("201") or {}
     return ok
@@ -86,9 +90,9 @@ def kubernetes_operations(
                 method=method,
                 action=str(op["x-kubernetes-action"]),
                 gvk=operation_gvk(op),
-                response_ref=ref_name(schema, ref_prefix),
+                response_ref=schema_ref(schema, ref_prefix),
                 response_is_text=isinstance(schema, Mapping) and schema.get("type") == "string",
-                body_ref=ref_name(body_schema(op), ref_prefix),
+                body_ref=schema_ref(body_schema(op), ref_prefix),
             )
 
 
@@ -98,6 +102,7 @@ def _v2_body_schema(op: Mapping[str, Any]) -> Any:
 
 
 def v2_operations(paths: Mapping[str, Any]) -> Iterator[Operation]:
+    """The Kubernetes operations (``x-kubernetes-action``) of a swagger document's ``paths``."""
     return kubernetes_operations(
         paths, lambda op: ok_response(op).get("schema"), _v2_body_schema, DEFINITIONS_PREFIX
     )
@@ -109,6 +114,10 @@ def load_v2_document(
     discovery_documents: Sequence[Mapping[str, Any]] = (),
     source: str = "swagger",
 ) -> ApiSpec:
+    """The IR of a parsed swagger (OpenAPI v2) document; ``version`` overrides its
+    ``info.version``, ``discovery_documents`` (aggregated discovery) add what swagger lacks
+    (short names, categories, preferred versions). ``SpecError`` names ``source`` on bad input.
+    """
     if not isinstance(document.get("definitions"), dict) or "paths" not in document:
         raise SpecError("not an OpenAPI v2 document (no definitions/paths)", source=source)
     definitions = document["definitions"]

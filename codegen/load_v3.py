@@ -1,10 +1,7 @@
-"""A snapshot folder (OpenAPI v3 per group-version + aggregated discovery) -> IR.
+"""A snapshot folder or archive (OpenAPI v3 per group-version + aggregated discovery) -> IR.
 
-v3 schemas are normalised to the v2 shape before the shared schema builder sees them:
-``#/components/schemas/X`` refs become ``#/definitions/X``, a single-``$ref`` ``allOf`` wrapper
-(v3's way of attaching a description or default to a ref) is unwrapped, and the v3 ``oneOf``
-spellings of IntOrString / Quantity become their v2 ``type``/``format`` form.
-Enums are kept (``Property.enum``); defaults are not part of the IR and are dropped.
+The documents are read and normalised to the v2 shape by ``openapi_v3``; enums are kept
+(``Property.enum``), defaults are not part of the IR.
 
 Components with nested anonymous object schemas (the CRDs a cluster serves) are flattened by
 the CRD hoister, so their nested types get the names CRD generation gives them
@@ -15,71 +12,19 @@ Without discovery documents resources come from the paths alone, as for v2.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from kubetyped.codegen import discovery
 from kubetyped.codegen.assemble import build_groups
-from kubetyped.codegen.errors import SpecError
+from kubetyped.codegen.crd.spec import hoist_crds
 from kubetyped.codegen.fixups import apply_fixups
-from kubetyped.codegen.ir import ApiSpec, VersionInfo
-from kubetyped.codegen.layout import (
-    DISCOVERY_DIR,
-    DISCOVERY_FILES,
-    OPENAPI_V3_DIR,
-    VERSION_FILE,
-    read_snapshot,
-)
-from kubetyped.codegen.load_v2 import kubernetes_operations, ok_response
+from kubetyped.codegen.ir import ApiSpec
+from kubetyped.codegen.layout import DISCOVERY_DIR, DISCOVERY_FILES, read_snapshot
+from kubetyped.codegen.openapi_v3 import parse_json, read_version, v3_documents, v3_operations
 from kubetyped.codegen.resources import Operation, analyse
-from kubetyped.codegen.schemas import DEFINITIONS_PREFIX, build_schemas
-
-COMPONENTS_PREFIX = "#/components/schemas/"
-_DROPPED = frozenset({"default", "example"})
-
-
-def _oneof_types(raw: Mapping[str, Any]) -> set[str] | None:
-    """The types of a ``oneOf``/``anyOf`` made only of distinct ``{"type": T}`` options."""
-    options = raw.get("oneOf") or raw.get("anyOf")
-    if not isinstance(options, list) or not options:
-        return None
-    types = [o.get("type") if isinstance(o, Mapping) else None for o in options]
-    if not all(isinstance(t, str) for t in types) or len(set(types)) != len(types):
-        return None
-    return {str(t) for t in types}
-
-
-def normalise(value: Any) -> Any:
-    """A v3 schema fragment in its v2 shape (see the module docstring)."""
-    if isinstance(value, list):
-        return [normalise(v) for v in value]
-    if not isinstance(value, Mapping):
-        return value
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        if key in _DROPPED:
-            continue
-        if key == "$ref" and isinstance(item, str) and item.startswith(COMPONENTS_PREFIX):
-            out[key] = DEFINITIONS_PREFIX + item[len(COMPONENTS_PREFIX) :]
-        elif key in ("properties", "definitions") and isinstance(item, Mapping):
-            out[key] = {k: normalise(v) for k, v in item.items()}
-        else:
-            out[key] = normalise(item)
-    all_of = out.get("allOf")
-    if isinstance(all_of, list) and len(all_of) == 1 and set(all_of[0]) == {"$ref"}:
-        del out["allOf"]
-        out["$ref"] = all_of[0]["$ref"]
-    types = _oneof_types(out)
-    if types in ({"integer", "string"}, {"number", "string"}) and "type" not in out:
-        for key in ("oneOf", "anyOf"):
-            out.pop(key, None)
-        out["type"] = "string"
-        if types == {"integer", "string"}:
-            out["format"] = "int-or-string"
-    return out
+from kubetyped.codegen.schemas import build_schemas
 
 
 def _nests_objects(schema: Any) -> bool:
@@ -105,70 +50,10 @@ def flatten(
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """v2-shaped definitions of every component (nested object schemas hoisted) and the
     modules of the CRD definitions (by their group and version)."""
-    # imported here: the CRD package imports this module
-    from kubetyped.codegen.crd.spec import hoist_crds
-
     roots = [name for name, raw in components.items() if needs_hoisting(raw)]
     origins = {name: (sources.get(name, ""), name) for name in roots}
     result = hoist_crds(components, roots, origins)
     return result.definitions, result.modules
-
-
-def _content_schema(content: Any) -> Any:
-    if not isinstance(content, Mapping) or not content:
-        return None
-    for mime in ("application/json", "*/*", "text/plain"):
-        if mime in content:
-            return content[mime].get("schema")
-    return next(iter(content.values())).get("schema")
-
-
-def _v3_response_schema(op: Mapping[str, Any]) -> Any:
-    return _content_schema(ok_response(op).get("content"))
-
-
-def _v3_body_schema(op: Mapping[str, Any]) -> Any:
-    return _content_schema(op.get("requestBody", {}).get("content"))
-
-
-def v3_operations(paths: Mapping[str, Any]) -> Iterator[Operation]:
-    return kubernetes_operations(paths, _v3_response_schema, _v3_body_schema, COMPONENTS_PREFIX)
-
-
-def _parse(data: bytes, source: str) -> Any:
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as error:
-        raise SpecError(f"invalid JSON: {error}", source=source) from None
-
-
-def read_version(snapshot: Path, files: Mapping[str, bytes] | None = None) -> VersionInfo:
-    """The Kubernetes version a snapshot (folder or archive) was taken from."""
-    files = read_snapshot(snapshot) if files is None else files
-    source = str(snapshot / VERSION_FILE)
-    if VERSION_FILE not in files:
-        raise SpecError("no version.json", source=str(snapshot))
-    raw = _parse(files[VERSION_FILE], source)
-    try:
-        return VersionInfo(
-            str(raw["major"]), str(raw["minor"]).rstrip("+"), str(raw.get("gitVersion", ""))
-        )
-    except (KeyError, TypeError):
-        raise SpecError("version.json lacks major/minor", source=source) from None
-
-
-def v3_documents(snapshot: Path, files: Mapping[str, bytes]) -> Iterator[tuple[str, Any]]:
-    """``(source, document)`` of each OpenAPI v3 document of a snapshot, in name order."""
-    prefix = OPENAPI_V3_DIR + "/"
-    names = sorted(n for n in files if n.startswith(prefix) and n.endswith(".json"))
-    if not names:
-        raise SpecError("no OpenAPI v3 documents", source=str(snapshot / OPENAPI_V3_DIR))
-    for name in names:
-        source = str(snapshot / name)
-        document = _parse(files[name], source)
-        if not str(document.get("openapi", "")).startswith("3."):
-            raise SpecError("not an OpenAPI v3 document", source=source)
-        yield source, document
 
 
 def load_v3(snapshot: Path) -> ApiSpec:
@@ -189,7 +74,7 @@ def load_v3(snapshot: Path) -> ApiSpec:
     path_resources = analyse(operations, schemas)
     discovery_names = [f"{DISCOVERY_DIR}/{n}" for n in DISCOVERY_FILES]
     if all(n in files for n in discovery_names):
-        docs = [_parse(files[n], str(snapshot / n)) for n in discovery_names]
+        docs = [parse_json(files[n], str(snapshot / n)) for n in discovery_names]
         found = discovery.parse(docs, path_resources, schemas, str(snapshot / DISCOVERY_DIR))
         groups = build_groups(found.resources, found.version_order)
     else:

@@ -155,7 +155,67 @@ def version_python_name(version: str) -> str:
 
 
 def group_version_python_name(group_python: str, version: str) -> str:
+    """The module and accessor name of a group-version: ``("apps", "v1")`` -> ``apps_v1``."""
     return f"{group_python}_{version_python_name(version)}"
+
+
+def ref_name(ref: str, prefix: str) -> str | None:
+    """The definition a ``$ref`` names: ``ref_name("#/definitions/X", "#/definitions/")`` -> X.
+
+    ``prefix`` is where the document keeps its schemas (``#/definitions/`` in OpenAPI v2 and
+    in the IR's v2 shape, ``#/components/schemas/`` in v3). None when ``ref`` points elsewhere;
+    the caller decides whether that is an error (schemas) or "no model" (operations).
+    """
+    return ref[len(prefix) :] if ref.startswith(prefix) else None
+
+
+def accessor_name(plural: str, kind: str) -> str:
+    """The clientset accessor of a resource: the plural in snake_case, split like the kind.
+
+    ``configmaps``/``ConfigMap`` -> ``config_maps``, ``networkpolicies``/``NetworkPolicy`` ->
+    ``network_policies``; a plural unrelated to its kind is kept as it is (dashes and dots
+    become underscores).
+    """
+    words = snake_case(kind)
+    out: list[str] = []
+    index = 0
+    for char in words:
+        if char == "_":
+            out.append("_")
+            continue
+        if index < len(plural) and plural[index] == char:
+            out.append(char)
+            index += 1
+        else:
+            break
+    if index == 0:
+        return plural.replace("-", "_").replace(".", "_")
+    return ("".join(out) + plural[index:]).strip("_").replace("-", "_")
+
+
+def resource_constant(plural: str) -> str:
+    """The module constant holding a resource's ``ResourceInfo``: ``config-maps`` -> ``CONFIG_MAPS``."""
+    return plural.upper().replace("-", "_")
+
+
+def apply_name(class_name: str) -> str:
+    """The apply configuration of a model (client-go's ``<Kind>ApplyConfiguration``)."""
+    return f"{class_name}ApplyConfiguration"
+
+
+def module_file_name(class_name: str) -> str:
+    """The private submodule of a model class: ``PodSpec`` -> ``_pod_spec``."""
+    return f"_{snake_case(class_name)}"
+
+
+def expansion_name(class_name: str) -> str:
+    """The user mixin a generated class picks up from ``expansions/<gv>.py`` (see README).
+
+    ``DeploymentClient`` -> ``DeploymentExpansion``, ``AsyncDeploymentClient`` ->
+    ``AsyncDeploymentExpansion``, ``DeploymentLister`` -> ``DeploymentListerExpansion``, as
+    client-go's ``DeploymentExpansion``/``DeploymentListerExpansion`` interfaces.
+    """
+    return f"{class_name.removesuffix('Client')}Expansion"
 
 
 def definition_module(definition: str, group_names: dict[str, str] | None = None) -> str:
@@ -182,13 +242,20 @@ def definition_module(definition: str, group_names: dict[str, str] | None = None
 
 
 class NameRegistry:
-    """Claims Python names in one scope; a second, different claimant raises."""
+    """Claims Python names in one scope; a second, different claimant raises.
+
+    ``scope`` names the namespace in the error (``"group accessors"``, ``"module models/x"``).
+    """
 
     def __init__(self, scope: str) -> None:
         self.scope = scope
         self._owners: dict[str, str] = {}
 
     def claim(self, name: str, source: str) -> str:
+        """Return ``name`` after recording ``source`` as its owner.
+
+        Raises ``NamingConflictError`` naming both claimants when another source owns it.
+        """
         owner = self._owners.setdefault(name, source)
         if owner != source:
             raise NamingConflictError(self.scope, name, owner, source)

@@ -8,7 +8,9 @@ Output is checked with ``ruff check``/``ruff format --check`` by the unit tests.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -46,6 +48,7 @@ Doc: TypeAlias = "str | Brackets | Alternatives"
 
 
 def flat(doc: Doc) -> str:
+    """A layout document on one line, as it reads when it fits."""
     if isinstance(doc, str):
         return doc
     if isinstance(doc, Alternatives):
@@ -99,6 +102,7 @@ def fit(doc: Doc, indent: int = 0, suffix: str = "") -> str:
 
 
 def strings(values: Iterable[str]) -> list[str]:
+    """Each value as a double-quoted string literal (values are plain names, no escaping)."""
     return [f'"{v}"' for v in values]
 
 
@@ -188,3 +192,109 @@ def import_block(imports: Mapping[str, Iterable[str]], indent: int = 0) -> list[
         sections.setdefault(own, []).extend(import_line(module, imports[module], indent))
     blocks = [sections[k] for k in sorted(sections)]
     return [line for number, b in enumerate(blocks) for line in ([""] if number else []) + b]
+
+
+def literal(value: object) -> str:
+    """A Python literal of JSON-ish data in ruff's style (double quotes, True)."""
+    if value is True or value is False or value is None:
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    text = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.count('"') > value.count("'"):
+        # the quotes needing fewer escapes, as ruff format picks them
+        return "'" + text[1:-1].replace('\\"', '"').replace("'", "\\'") + "'"
+    return text
+
+
+def literal_doc(value: object) -> Doc:
+    """``_literal`` as a layout document: lists and dicts split the way ruff splits them."""
+    if isinstance(value, list) and value:
+        return Brackets("[", tuple(literal_doc(v) for v in value), "]", display=True)
+    if isinstance(value, dict) and value:
+        items = tuple(prefixed(literal_doc(v), f"{literal(k)}: ") for k, v in value.items())
+        return Brackets("{", items, "}", display=True)
+    return literal(value)
+
+
+def assignment(target: str, type_text: str, value: Doc | None, indent: int) -> list[str]:
+    """``target: type_text = value`` (or a bare annotation) laid out as ruff would."""
+    pad = " " * indent
+    if value is None:
+        line = f"{target}: {type_text}"
+        if indent + len(line) <= LINE:
+            return [pad + line]
+        hint = parse_type(type_text)
+        if isinstance(hint, Brackets):
+            return layout(prefixed(hint, f"{target}: "), indent, split=True)
+        if isinstance(hint, str) and indent + 4 + len(hint) > LINE:
+            return [pad + line]  # ruff parenthesises only when that makes it fit
+        return [f"{pad}{target}: (", *layout(hint, indent + 4), f"{pad})"]
+    head = f"{target}: {type_text} = "
+    opening = value.open if isinstance(value, Brackets) else flat(value)
+    if indent + len(head) + len(opening) <= LINE:
+        return layout(prefixed(value, head), indent)
+    if indent + len(head) + 1 <= LINE and (
+        max(len(line) for line in layout(value, indent + 4)) <= LINE
+        or isinstance(parse_type(type_text), Alternatives | Brackets)
+    ):
+        return [f"{pad}{head}(", *layout(value, indent + 4), f"{pad})"]  # parenthesise the value
+    if indent + len(head) + 1 <= LINE:  # too long anyway (a long CEL rule): ruff hugs the call
+        return layout(prefixed(value, head), indent, split=True)
+    hint = parse_type(type_text)  # the annotation itself is too long
+    if isinstance(hint, Alternatives):  # parenthesised, split at `|`
+        return [
+            f"{pad}{target}: (",
+            *layout(hint, indent + 4),
+            *layout(prefixed(value, ") = "), indent),
+        ]
+    if isinstance(hint, Brackets):  # split its own brackets
+        lines = layout(prefixed(hint, f"{target}: "), indent, split=True)[:-1]
+        return lines + layout(prefixed(value, "] = "), indent)
+    return layout(prefixed(value, head), indent, split=True)
+
+
+def assignment_value(target: str, value: str, indent: int) -> list[str]:
+    """``target = value``; ruff parenthesises the value when that makes the line fit."""
+    pad = " " * indent
+    line = f"{pad}{target} = {value}"
+    if len(line) <= LINE or len(f"{pad}{target} = (") > LINE:
+        return [line]
+    return [f"{pad}{target} = (", f"{pad}    {value}", f"{pad})"]
+
+
+def escape(text: str) -> str:
+    """Text made safe inside a triple-quoted docstring (backslashes, quotes, tabs)."""
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\t", "    ")
+    if text.endswith('"'):
+        text = text[:-1] + '\\"'
+    return text
+
+
+def docstring_lines(description: str, indent: int) -> list[str]:
+    """An attribute/class docstring wrapped at 100 columns; nothing for no description."""
+    text = escape(description.strip())
+    if not text:
+        return []
+    pad = " " * indent
+    width = LINE - indent
+    wrapped: list[str] = []
+    first, *rest = text.splitlines()
+    lines = [first, *textwrap.dedent("\n".join(rest)).splitlines()]  # ruff strips common indent
+    for number, line in enumerate(lines):
+        line = line.rstrip()
+        opening = 3 if number == 0 else 0  # the first line follows the opening quotes
+        if len(line) + opening <= width or line.startswith(" "):
+            wrapped.append(line)
+        else:
+            chunks = textwrap.wrap(
+                "\0" * opening + line, width, break_long_words=False, break_on_hyphens=False
+            )
+            wrapped.extend(c.replace("\0", "") for c in chunks)
+    if len(wrapped) == 1:  # ruff keeps one-line docstrings on one line, whatever their length
+        return [f'{pad}"""{wrapped[0]}"""']
+    body = [f"{pad}{w}" if w else "" for w in wrapped]
+    body[0] = f'{pad}"""{wrapped[0]}'
+    return [*body, f'{pad}"""']

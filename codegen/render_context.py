@@ -1,9 +1,9 @@
-"""What renderers get besides the IR, and the renderer signature."""
+"""What renderers get besides the IR (``RenderContext``), and the renderer signature."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from kubetyped.codegen.ir import ApiSpec
 
@@ -26,14 +26,13 @@ class RenderContext:
     local_modules: frozenset[str] | None = None
     #: where the modules that are not rendered come from (``generate --base-package``)
     base_package: str = DEFAULT_PACKAGE
+    #: the user's mixins per group-version module (``apps_v1`` -> ``{"DeploymentExpansion"}``),
+    #: found in ``<out>/expansions/<gv>.py`` by ``pipeline.find_expansions``
+    expansions: Mapping[str, frozenset[str]] = field(default_factory=dict, hash=False)
 
     def renders(self, module: str) -> bool:
         """Whether ``module``'s models are rendered into ``package`` (else imported)."""
         return self.local_modules is None or module in self.local_modules
-
-    @property
-    def render_meta(self) -> bool:
-        return self.local_modules is None or "meta_v1" in self.local_modules
 
     def models_module(self, module: str) -> str:
         """The absolute module of a group-version's models (``core_v1`` -> ``...models.core_v1``)."""

@@ -1,18 +1,15 @@
 """The models renderer: IR schemas -> ``models/<gv>/`` packages (see docs/GENERATED.md).
 
-Output is already in ``ruff format`` style (line breaking is done here, not by ruff), so ruff
-is not needed at generation time; a unit test checks the output with ``ruff format --check``.
+One package per group-version, one private submodule per class (``models/apps_v1/_deployment.py``
+holds ``Deployment`` and its apply configuration, see ``render_apply``), re-exported lazily by
+the package. Output is already in ``ruff format`` style (line breaking is done here, not by
+ruff), so ruff is not needed at generation time; a unit test checks the output with
+``ruff format --check``.
 """
 
 from __future__ import annotations
 
 import json
-import keyword
-import textwrap
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import jinja2
 
 from kubetyped.codegen.ir import (
     AnyType,
@@ -26,75 +23,38 @@ from kubetyped.codegen.ir import (
     Schema,
     TypeRef,
 )
-from kubetyped.codegen.naming import META_MODULE, NameRegistry, snake_case
+from kubetyped.codegen.naming import META_MODULE, NameRegistry, apply_name, module_file_name
 from kubetyped.codegen.pyformat import (
-    Alternatives,
+    LINE,
     Brackets,
     Doc,
+    assignment,
+    assignment_value,
+    docstring_lines,
     fit,
-    flat,
     import_block,
     import_line,
     layout,
+    literal,
+    literal_doc,
     parse_type,
     prefixed,
     sorted_names,
 )
+from kubetyped.codegen.render_apply import apply_configuration_lines
+from kubetyped.codegen.render_common import environment
 from kubetyped.codegen.render_context import RenderContext
-from kubetyped.codegen.writer import COMMENT_MARKER
-
-#: Definitions rendered as runtime scalar types instead of classes.
-SCALARS = {
-    "io.k8s.apimachinery.pkg.util.intstr.IntOrString": "IntOrString",
-    "io.k8s.apimachinery.pkg.api.resource.Quantity": "Quantity",
-    "io.k8s.apimachinery.pkg.apis.meta.v1.Time": "Time",
-    "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime": "MicroTime",
-}
-_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-_LINE = 100
-
-_environment = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-    undefined=jinja2.StrictUndefined,
-    autoescape=False,
+from kubetyped.codegen.render_types import (
+    PRIMITIVES,
+    SCALARS,
+    ModelImports,
+    enum_literal,
+    inline_type,
+    is_class,
 )
-_environment.globals["marker"] = COMMENT_MARKER  # the first line of every generated file
 
 
-def is_class(schema: Schema) -> bool:
-    """Object definitions with properties become classes; the rest are inlined types."""
-    return schema.name not in SCALARS and bool(schema.properties)
-
-
-def inline_type(schema: Schema) -> str:
-    """The annotation standing for a definition that is not a class."""
-    if schema.name in SCALARS:
-        return SCALARS[schema.name]
-    if schema.type in _PRIMITIVES and not schema.extensions.int_or_string:
-        return _PRIMITIVES[schema.type]
-    if schema.extensions.int_or_string:
-        return "IntOrString"
-    if schema.type == "object" and not schema.extensions.preserve_unknown_fields:
-        return "dict[str, Any]"
-    return "Any"
-
-
-@dataclass
-class _Imports:
-    typing: set[str] = field(default_factory=set)
-    abc: set[str] = field(default_factory=set)
-    model: set[str] = field(default_factory=lambda: {"KubeModel"})
-    modules: set[str] = field(default_factory=set)
-
-
-def _enum_literal(values: tuple[str, ...]) -> str:
-    return "Literal[" + ", ".join(_literal(v) for v in values) + "]"
-
-
-def annotation(ref: TypeRef, spec: ApiSpec, imports: _Imports) -> str:
+def annotation(ref: TypeRef, spec: ApiSpec, imports: ModelImports) -> str:
     """The model's annotation of a field (or item, or value) of type ``ref``."""
     if isinstance(ref, Primitive):
         if ref.format == "int-or-string":
@@ -103,8 +63,8 @@ def annotation(ref: TypeRef, spec: ApiSpec, imports: _Imports) -> str:
         if ref.enum:  # open: any string validates (see kubetyped.model.strict)
             imports.typing.update(("Annotated", "Literal"))
             imports.model.add("OpenEnum")
-            return f"Annotated[{_enum_literal(ref.enum)}, OpenEnum]"
-        return _PRIMITIVES[ref.type]
+            return f"Annotated[{enum_literal(ref.enum)}, OpenEnum]"
+        return PRIMITIVES[ref.type]
     if isinstance(ref, Array):
         return f"list[{annotation(ref.items, spec, imports)}]"
     if isinstance(ref, Map):
@@ -125,21 +85,12 @@ def annotation(ref: TypeRef, spec: ApiSpec, imports: _Imports) -> str:
     return text
 
 
-#: The wire form an apply configuration takes for a scalar definition.
-_APPLY_SCALARS = {
-    "IntOrString": "int | str",
-    "Quantity": "str | int | float",
-    "Time": "str",
-    "MicroTime": "str",
-}
-
-
 #: What a constructor takes for a scalar definition, wider than what the attribute holds: the
 #: model validates and converts it (``kubetyped.model.scalars``).
 _INIT_SCALARS = {"Quantity": "QuantityInput", "Time": "TimeInput", "MicroTime": "TimeInput"}
 
 
-def init_annotation(ref: TypeRef, spec: ApiSpec, imports: _Imports) -> str | None:
+def init_annotation(ref: TypeRef, spec: ApiSpec, imports: ModelImports) -> str | None:
     """The constructor's type of a field of type ``ref`` when it is wider than the attribute's
     (a Quantity given as ``"50m"``, a Time as a ``datetime``), else None.
 
@@ -163,7 +114,7 @@ def init_annotation(ref: TypeRef, spec: ApiSpec, imports: _Imports) -> str | Non
     return None
 
 
-def init_lines(schema: Schema, spec: ApiSpec, imports: _Imports) -> list[str]:
+def init_lines(schema: Schema, spec: ApiSpec, imports: ModelImports) -> list[str]:
     """A constructor signature for type checkers, for a model that has a field whose
     constructor type is wider than its attribute type (see ``init_annotation``); else nothing.
 
@@ -196,40 +147,8 @@ def init_lines(schema: Schema, spec: ApiSpec, imports: _Imports) -> list[str]:
     return [*lines, "        ) -> None: ..."]
 
 
-def apply_name(class_name: str) -> str:
-    """The apply configuration of a model (client-go's ``<Kind>ApplyConfiguration``)."""
-    return f"{class_name}ApplyConfiguration"
-
-
-def apply_annotation(ref: TypeRef, spec: ApiSpec, imports: _Imports) -> str:
-    """The type of a key of an apply configuration: wire form, nested models as their own
-    apply configurations."""
-    if isinstance(ref, Primitive):
-        if ref.format == "int-or-string":
-            return _APPLY_SCALARS["IntOrString"]
-        if ref.enum:
-            imports.typing.add("Literal")
-            return _enum_literal(ref.enum)
-        return _PRIMITIVES[ref.type]
-    if isinstance(ref, Array):
-        return f"list[{apply_annotation(ref.items, spec, imports)}]"
-    if isinstance(ref, Map):
-        return f"dict[str, {apply_annotation(ref.values, spec, imports)}]"
-    if isinstance(ref, AnyType):
-        imports.typing.add("Any")
-        return "Any"
-    assert isinstance(ref, Ref)
-    target = spec.schemas[ref.name]
-    if is_class(target):
-        imports.modules.add(target.module)
-        return f"{target.module}.{apply_name(target.class_name)}"
-    text = inline_type(target)
-    if "Any" in text:
-        imports.typing.add("Any")
-    return _APPLY_SCALARS.get(text, text)
-
-
 def extension_dict(ext: Extensions) -> dict[str, object]:
+    """The ``x-kubernetes-*`` extensions (and a CRD default) kept in ``json_schema_extra``."""
     found: dict[str, object] = {
         "x-kubernetes-list-type": ext.list_type,
         "x-kubernetes-list-map-keys": list(ext.list_map_keys) or None,
@@ -245,32 +164,7 @@ def extension_dict(ext: Extensions) -> dict[str, object]:
     return {k: v for k, v in sorted(found.items()) if v is not None}
 
 
-def _literal(value: object) -> str:
-    """A Python literal of JSON-ish data in ruff's style (double quotes, True)."""
-    if value is True or value is False or value is None:
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
-    text = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value.count('"') > value.count("'"):
-        # the quotes needing fewer escapes, as ruff format picks them
-        return "'" + text[1:-1].replace('\\"', '"').replace("'", "\\'") + "'"
-    return text
-
-
-def _literal_doc(value: object) -> Doc:
-    """``_literal`` as a layout document: lists and dicts split the way ruff splits them."""
-    if isinstance(value, list) and value:
-        return Brackets("[", tuple(_literal_doc(v) for v in value), "]", display=True)
-    if isinstance(value, dict) and value:
-        items = tuple(prefixed(_literal_doc(v), f"{_literal(k)}: ") for k, v in value.items())
-        return Brackets("{", items, "}", display=True)
-    return _literal(value)
-
-
-def field_lines(prop: Property, spec: ApiSpec, imports: _Imports) -> list[str]:
+def field_lines(prop: Property, spec: ApiSpec, imports: ModelImports) -> list[str]:
     """One field (and its attribute docstring), laid out as ``ruff format`` would.
 
     ``Field(default=..., validation_alias=..., serialization_alias=...)``: with ``alias=`` or a
@@ -283,11 +177,11 @@ def field_lines(prop: Property, spec: ApiSpec, imports: _Imports) -> list[str]:
         type_text += " | None"
         args.append("default=None")
     if prop.wire_name != prop.python_name:
-        wire = _literal(prop.wire_name)
+        wire = literal(prop.wire_name)
         args += [f"validation_alias={wire}", f"serialization_alias={wire}"]
     extra = extension_dict(prop.extensions)
     if extra:
-        entries = tuple(prefixed(_literal_doc(v), f"{_literal(k)}: ") for k, v in extra.items())
+        entries = tuple(prefixed(literal_doc(v), f"{literal(k)}: ") for k, v in extra.items())
         args.append(Brackets("json_schema_extra={", entries, "}", display=True))
     value: Doc | None
     if not args:
@@ -297,117 +191,12 @@ def field_lines(prop: Property, spec: ApiSpec, imports: _Imports) -> list[str]:
     else:
         imports.model.add("Field")
         value = Brackets("Field(", tuple(args), ")")
-    return _assignment(prop.python_name, type_text, value, 4) + docstring_lines(prop.description, 4)
-
-
-def _assignment(target: str, type_text: str, value: Doc | None, indent: int) -> list[str]:
-    """``target: type_text = value`` (or a bare annotation) laid out as ruff would."""
-    pad = " " * indent
-    if value is None:
-        line = f"{target}: {type_text}"
-        if indent + len(line) <= _LINE:
-            return [pad + line]
-        hint = parse_type(type_text)
-        if isinstance(hint, Brackets):
-            return layout(prefixed(hint, f"{target}: "), indent, split=True)
-        if isinstance(hint, str) and indent + 4 + len(hint) > _LINE:
-            return [pad + line]  # ruff parenthesises only when that makes it fit
-        return [f"{pad}{target}: (", *layout(hint, indent + 4), f"{pad})"]
-    head = f"{target}: {type_text} = "
-    opening = value.open if isinstance(value, Brackets) else flat(value)
-    if indent + len(head) + len(opening) <= _LINE:
-        return layout(prefixed(value, head), indent)
-    if indent + len(head) + 1 <= _LINE and (
-        max(len(line) for line in layout(value, indent + 4)) <= _LINE
-        or isinstance(parse_type(type_text), Alternatives | Brackets)
-    ):
-        return [f"{pad}{head}(", *layout(value, indent + 4), f"{pad})"]  # parenthesise the value
-    if indent + len(head) + 1 <= _LINE:  # too long anyway (a long CEL rule): ruff hugs the call
-        return layout(prefixed(value, head), indent, split=True)
-    hint = parse_type(type_text)  # the annotation itself is too long
-    if isinstance(hint, Alternatives):  # parenthesised, split at `|`
-        return [
-            f"{pad}{target}: (",
-            *layout(hint, indent + 4),
-            *layout(prefixed(value, ") = "), indent),
-        ]
-    if isinstance(hint, Brackets):  # split its own brackets
-        lines = layout(prefixed(hint, f"{target}: "), indent, split=True)[:-1]
-        return lines + layout(prefixed(value, "] = "), indent)
-    return layout(prefixed(value, head), indent, split=True)
-
-
-def _assignment_value(target: str, value: str, indent: int) -> list[str]:
-    """``target = value``; ruff parenthesises the value when that makes the line fit."""
-    pad = " " * indent
-    line = f"{pad}{target} = {value}"
-    if len(line) <= _LINE or len(f"{pad}{target} = (") > _LINE:
-        return [line]
-    return [f"{pad}{target} = (", f"{pad}    {value}", f"{pad})"]
-
-
-def apply_configuration_lines(schema: Schema, spec: ApiSpec, imports: _Imports) -> list[str]:
-    """The ``TypedDict`` of a model's apply configuration (only for type checkers)."""
-    name = apply_name(schema.class_name)
-    keys = [(p.wire_name, apply_annotation(p.type, spec, imports)) for p in schema.properties]
-    docstring = docstring_lines(
-        f"{schema.class_name} as a partial object for server-side apply: wire names, every key "
-        "optional (client-go's applyconfigurations).",
-        8,
-    )
-    if all(k.isidentifier() and not keyword.iskeyword(k) for k, _ in keys):
-        header = layout(Brackets(f"class {name}(", ("TypedDict", "total=False"), "):"), 4)
-        lines = ["", *header, *docstring]
-        if keys:
-            lines.append("")
-        for key, type_text in keys:
-            lines += _assignment(key, type_text, None, 8)
-        return lines
-    entries = tuple(prefixed(parse_type(t), f"{_literal(k)}: ") for k, t in keys)
-    call = Brackets(
-        "TypedDict(",
-        (_literal(name), Brackets("{", entries, "}", display=True), "total=False"),
-        ")",
-    )
-    return layout(prefixed(call, f"{name} = "), 4)
-
-
-def _escape(text: str) -> str:
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\t", "    ")
-    if text.endswith('"'):
-        text = text[:-1] + '\\"'
-    return text
-
-
-def docstring_lines(description: str, indent: int) -> list[str]:
-    """An attribute/class docstring wrapped at 100 columns; nothing for no description."""
-    text = _escape(description.strip())
-    if not text:
-        return []
-    pad = " " * indent
-    width = _LINE - indent
-    wrapped: list[str] = []
-    first, *rest = text.splitlines()
-    lines = [first, *textwrap.dedent("\n".join(rest)).splitlines()]  # ruff strips common indent
-    for number, line in enumerate(lines):
-        line = line.rstrip()
-        opening = 3 if number == 0 else 0  # the first line follows the opening quotes
-        if len(line) + opening <= width or line.startswith(" "):
-            wrapped.append(line)
-        else:
-            chunks = textwrap.wrap(
-                "\0" * opening + line, width, break_long_words=False, break_on_hyphens=False
-            )
-            wrapped.extend(c.replace("\0", "") for c in chunks)
-    if len(wrapped) == 1:  # ruff keeps one-line docstrings on one line, whatever their length
-        return [f'{pad}"""{wrapped[0]}"""']
-    body = [f"{pad}{w}" if w else "" for w in wrapped]
-    body[0] = f'{pad}"""{wrapped[0]}'
-    return [*body, f'{pad}"""']
+    return assignment(prop.python_name, type_text, value, 4) + docstring_lines(prop.description, 4)
 
 
 def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
-    imports = _Imports()
+    """The module text of one model class and its apply configuration (``_<class>.py``)."""
+    imports = ModelImports()
     fields: list[str] = []
     for prop in schema.properties:
         fields.append("\n".join(field_lines(prop, spec, imports)))
@@ -422,39 +211,39 @@ def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
     by_package: dict[str, list[str]] = {}
     for alias, module in refs:
         by_package.setdefault(module.rsplit(".", 1)[0], []).append(alias)
-    return _environment.get_template("model_class.py.jinja").render(
-        abc_imports=", ".join(sorted_names(imports.abc)),
-        typing_imports=", ".join(sorted_names(imports.typing)),
-        model_imports="\n".join(import_line("kubetyped.model", imports.model)),
-        ref_imports=import_block(by_package, 4),
-        refs=refs,
-        class_header=fit(Brackets(f"class {schema.class_name}(", ("KubeModel",), "):")),
-        docstring="\n".join(docstring),
-        gvk=gvk,
-        fields=fields,
-        constructor="\n".join(constructor),
-        apply_configuration="\n".join(apply_lines),
-        apply_fallback="\n".join(_assignment_value(apply_name(schema.class_name), "dict", 4)),
+    return (
+        environment()
+        .get_template("model_class.py.jinja")
+        .render(
+            abc_imports=", ".join(sorted_names(imports.abc)),
+            typing_imports=", ".join(sorted_names(imports.typing)),
+            model_imports="\n".join(import_line("kubetyped.model", imports.model)),
+            ref_imports=import_block(by_package, 4),
+            refs=refs,
+            class_header=fit(Brackets(f"class {schema.class_name}(", ("KubeModel",), "):")),
+            docstring="\n".join(docstring),
+            gvk=gvk,
+            fields=fields,
+            constructor="\n".join(constructor),
+            apply_configuration="\n".join(apply_lines),
+            apply_fallback="\n".join(assignment_value(apply_name(schema.class_name), "dict", 4)),
+        )
     )
 
 
 def _reexport_line(class_name: str, submodule: str) -> str:
     line = f"from .{submodule} import {class_name} as {class_name}"
-    if 4 + len(line) <= _LINE:
+    if 4 + len(line) <= LINE:
         return line
     return f"from .{submodule} import (\n        {class_name} as {class_name},\n    )"
-
-
-def module_file_name(class_name: str) -> str:
-    return f"_{snake_case(class_name)}"
 
 
 def render_models(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
     """``models/`` files for every class-worthy schema of ``spec``."""
     files: dict[str, str] = {
-        "models/__init__.py": _environment.get_template("models_root.py.jinja").render(
-            version=spec.version_info.major_minor
-        )
+        "models/__init__.py": environment()
+        .get_template("models_root.py.jinja")
+        .render(version=spec.version_info.major_minor)
     }
     modules: dict[str, list[Schema]] = {}
     for schema in spec.schemas.values():
@@ -471,12 +260,14 @@ def render_models(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
             files[f"models/{module}/{submodule}.py"] = render_class(schema, spec, ctx)
             configuration = names.claim(apply_name(schema.class_name), f"{schema.name} (apply)")
             exports += [(schema.class_name, submodule), (configuration, submodule)]
-        files[f"models/{module}/__init__.py"] = _environment.get_template(
-            "models_package.py.jinja"
-        ).render(
-            docstring=f"Models of {_api_version(module, schemas)}.",
-            exports=sorted(exports, key=lambda e: (not e[0].isupper(), e)),  # ruff's RUF022
-            import_lines=[_reexport_line(c, m) for c, m in sorted(exports, key=lambda e: e[1])],
+        files[f"models/{module}/__init__.py"] = (
+            environment()
+            .get_template("models_package.py.jinja")
+            .render(
+                docstring=f"Models of {_api_version(module, schemas)}.",
+                exports=sorted(exports, key=lambda e: (not e[0].isupper(), e)),  # ruff's RUF022
+                import_lines=[_reexport_line(c, m) for c, m in sorted(exports, key=lambda e: e[1])],
+            )
         )
     return files
 

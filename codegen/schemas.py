@@ -30,6 +30,7 @@ from kubetyped.codegen.naming import (
     group_python_names,
     group_version_python_name,
     python_attribute,
+    ref_name,
 )
 
 DEFINITIONS_PREFIX = "#/definitions/"
@@ -38,10 +39,12 @@ CRD_DEFAULT = "x-kubetyped-default"
 _PRIMITIVES = frozenset({"string", "integer", "number", "boolean"})
 
 
-def ref_name(ref: str, source: str) -> str:
-    if not ref.startswith(DEFINITIONS_PREFIX):
+def definition_ref(ref: str, source: str) -> str:
+    """The definition a property's ``$ref`` names; ``SpecError`` for a ref elsewhere."""
+    name = ref_name(ref, DEFINITIONS_PREFIX)
+    if name is None:
         raise SpecError(f"unsupported $ref {ref!r}", source=source)
-    return ref[len(DEFINITIONS_PREFIX) :]
+    return name
 
 
 def is_deprecated(description: str) -> bool:
@@ -51,6 +54,7 @@ def is_deprecated(description: str) -> bool:
 
 
 def extensions(raw: Mapping[str, Any]) -> Extensions:
+    """The Kubernetes extensions of a schema (list/map types, patch strategy, CEL rules, ...)."""
     found = Extensions(
         list_type=raw.get("x-kubernetes-list-type"),
         list_map_keys=tuple(raw.get("x-kubernetes-list-map-keys", ())),
@@ -77,7 +81,7 @@ def extensions(raw: Mapping[str, Any]) -> Extensions:
 def type_ref(raw: Mapping[str, Any], source: str) -> TypeRef:
     """The TypeRef of a property (or array item / map value) schema."""
     if "$ref" in raw:
-        return Ref(ref_name(raw["$ref"], source))
+        return Ref(definition_ref(raw["$ref"], source))
     if raw.get("x-kubernetes-int-or-string"):
         return Primitive("string", "int-or-string")
     kind = raw.get("type")
@@ -121,6 +125,7 @@ def string_enum(raw: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def gvks(raw: Mapping[str, Any]) -> tuple[GVK, ...]:
+    """The ``x-kubernetes-group-version-kind`` entries of a definition, sorted, no duplicates."""
     found = {
         GVK(str(g.get("group", "")), str(g["version"]), str(g["kind"]))
         for g in raw.get("x-kubernetes-group-version-kind", ())
@@ -157,6 +162,8 @@ def property_names(wire_names: Iterable[str], reserved: Set[str] = frozenset()) 
 def build_schema(
     name: str, raw: Mapping[str, Any], module: str, reserved: Set[str] = frozenset()
 ) -> Schema:
+    """The IR ``Schema`` of the definition ``name`` in ``module``; ``reserved``: Python names
+    its properties may not take. Raises ``SpecError`` naming the definition and property."""
     required = tuple(raw.get("required", ()))
     properties: list[Property] = []
     raw_properties = raw.get("properties", {})

@@ -56,6 +56,13 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/typed/async_listwatch.py", "runtime/typed/sync_listwatch.py"),
     ("runtime/wait/async_wait.py", "runtime/wait/sync_wait.py"),
     ("runtime/apply/async_apply.py", "runtime/apply/sync_apply.py"),
+    ("runtime/rest/async_streams.py", "runtime/rest/sync_streams.py"),
+    ("runtime/rest/async_websocket.py", "runtime/rest/sync_websocket.py"),
+    ("runtime/remotecommand/async_session.py", "runtime/remotecommand/sync_session.py"),
+    ("runtime/portforward/async_forwarder.py", "runtime/portforward/sync_forwarder.py"),
+    ("runtime/cache/async_factory.py", "runtime/cache/sync_factory.py"),
+    ("runtime/metadata/async_informer.py", "runtime/metadata/sync_informer.py"),
+    ("runtime/typed/async_informers.py", "runtime/typed/sync_informers.py"),
 )
 
 REMOVE_PRAGMA = "# unasync: remove"
@@ -70,6 +77,14 @@ PHRASES = {
     "a task of the running loop": "a daemon thread",
     "Call the plain methods from the event loop's thread.": "The plain methods are thread-safe.",
     "Suspend the calling task": "Block the calling thread",
+    "run by asyncio tasks": "run by threads",
+    "Async iterator": "Iterator",
+    " (asyncio)": " (threads)",
+    "run as asyncio tasks": "run in threads",
+    "run as asyncio tasks,": "run in threads,",
+    "as a task of the running loop": "in its own thread",
+    "(asyncio; `sync_session` is generated from it)": "(threads)",
+    "(asyncio; `sync_forwarder` is generated from it)": "(threads)",
 }
 
 _NAMES = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import queue
+import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -28,6 +29,10 @@ Handle = threading.Thread
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+#: How often (seconds) a thread blocked in ``receive_until_closed`` looks whether the session
+#: was closed from another thread.
+CLOSE_CHECK_INTERVAL = 0.2
 
 
 class Lock:
@@ -58,6 +63,32 @@ class AsyncLock:
 
     async def __aexit__(self, *exc: object) -> None:
         self._lock.release()
+
+
+class StateLock:
+    """Guards a few fields shared with other threads (``with lock:``, never held across I/O);
+    ``threading.Lock`` underneath."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Self:
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+class AsyncStateLock:
+    """The asyncio ``StateLock``: tasks of one event loop never interleave inside a block without
+    awaits, so holding it is free (a plain ``with``)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 class Signal:
@@ -295,6 +326,291 @@ def interrupt(stream: object) -> None:
 
 def async_interrupt(stream: object) -> None:
     """Nothing: a task blocked reading a stream is woken by cancelling it."""
+
+
+def interrupt_socket(network_stream: object, *, read_only: bool = False) -> bool:
+    """Wake a thread blocked reading a connection by shutting its socket down.
+
+    ``network_stream`` is httpcore's ``network_stream`` response extension (anything with
+    ``get_extra_info("socket")``). Closing an httpx response or an httpx-ws session does not wake
+    a ``recv`` blocked in another thread; a shutdown does, and a read left blocked on a closed
+    descriptor could consume the bytes of the next connection that reuses its number.
+    ``read_only`` shuts down only the reading side (a WebSocket close frame can still go out).
+    Returns False when the stream exposes no socket (a mock transport): the caller then closes
+    the response itself. Errors of a socket already shut down or closed are ignored.
+    """
+    get_extra_info = getattr(network_stream, "get_extra_info", None)
+    sock = get_extra_info("socket") if get_extra_info is not None else None
+    if not isinstance(sock, socket.socket):
+        return False
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RD if read_only else socket.SHUT_RDWR)
+    return True
+
+
+def async_interrupt_socket(network_stream: object, *, read_only: bool = False) -> bool:
+    """Nothing; False: a task blocked reading is woken by cancelling it or closing the stream."""
+    return False
+
+
+def receive_until_closed(session: Any, timeout: float | None, closed: Flag) -> Any:
+    """The next event of an httpx-ws ``WebSocketSession``; None once ``closed`` is raised.
+
+    httpx-ws wakes no reader when its session is closed from another thread, so the wait looks
+    at ``closed`` every ``CLOSE_CHECK_INTERVAL`` seconds. Raises ``TimeoutError`` after
+    ``timeout`` seconds (None: forever) without an event, and what ``session.receive`` raises
+    (``WebSocketDisconnect``, ``WebSocketNetworkError``).
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while not closed.is_set():
+        wait = CLOSE_CHECK_INTERVAL
+        if deadline is not None:
+            wait = min(wait, deadline - time.monotonic())
+            if wait <= 0:
+                raise TimeoutError(f"no message within {timeout}s")
+        try:
+            return session.receive(wait)
+        except queue.Empty:
+            continue
+    return None
+
+
+async def async_receive_until_closed(session: Any, timeout: float | None, closed: AsyncFlag) -> Any:
+    """The next event of an httpx-ws ``AsyncWebSocketSession``; None once ``closed`` is raised.
+
+    A close from another task ends the wait: httpx-ws then fails the pending receive (with
+    anyio's ``ClosedResourceError``), which is the end of the session here, as for a thread.
+    Raises ``TimeoutError`` after ``timeout`` seconds (None: forever) without an event, and what
+    ``session.receive`` raises (``WebSocketDisconnect``, ``WebSocketNetworkError``).
+    """
+    if closed.is_set():
+        return None
+    try:
+        return await session.receive(timeout)
+    except Exception:
+        if closed.is_set():
+            return None
+        raise
+
+
+def first_of(first: Callable[[], object], second: Callable[[], object]) -> None:
+    """Run ``first`` in a daemon thread and ``second`` in this one; return once both ended.
+
+    A thread cannot be cancelled: each callable must end the other's I/O when it ends (close
+    the resource the other one reads), so the first to end stops the second. What ``second``
+    raises is raised (after ``first`` ended too); what ``first`` raises is lost with its thread,
+    so ``first`` should handle its own errors.
+    """
+    worker = threading.Thread(target=first, daemon=True, name="first-of")
+    worker.start()
+    try:
+        second()
+    finally:
+        worker.join()
+
+
+async def async_first_of(
+    first: Callable[[], Awaitable[object]], second: Callable[[], Awaitable[object]]
+) -> None:
+    """Run ``first`` and ``second`` as two tasks; when one ends, cancel the other and wait.
+
+    Raises what ``second`` raised (cancellation aside), as ``first_of`` does; each callable's
+    own clean-up (``finally``) runs on cancellation.
+    """
+    import asyncio
+
+    one = asyncio.ensure_future(first())
+    two = asyncio.ensure_future(second())
+    try:
+        await asyncio.wait({one, two}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (one, two):
+            task.cancel()
+        await asyncio.gather(one, two, return_exceptions=True)
+    error = two.exception() if two.done() and not two.cancelled() else None
+    if error is not None:
+        raise error
+
+
+class Connection:
+    """One accepted TCP connection of a ``Listener`` (a blocking socket)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+
+    def read(self, size: int) -> bytes:
+        """Up to ``size`` bytes; ``b""`` at end-of-file or once the connection was shut down."""
+        try:
+            return self._sock.recv(size)
+        except OSError:
+            return b""
+
+    def write(self, data: bytes) -> None:
+        """Send all of ``data``; raises ``OSError`` when the peer has gone."""
+        self._sock.sendall(data)
+
+    def shutdown(self) -> None:
+        """End the connection both ways: a thread blocked reading it sees end-of-file. The
+        descriptor stays open until ``close`` (so no other connection can reuse its number
+        under a thread still reading)."""
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        """Shut the connection down and close it."""
+        self.shutdown()
+        self._sock.close()
+
+
+class AsyncConnection:
+    """One accepted TCP connection of an ``AsyncListener`` (asyncio streams)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader = reader
+        self._writer = writer
+
+    async def read(self, size: int) -> bytes:
+        """Up to ``size`` bytes; ``b""`` at end-of-file or once the connection was shut down."""
+        try:
+            return await self._reader.read(size)
+        except OSError:
+            return b""
+
+    async def write(self, data: bytes) -> None:
+        """Send all of ``data``; raises ``OSError`` when the peer has gone."""
+        self._writer.write(data)
+        await self._writer.drain()
+
+    def shutdown(self) -> None:
+        """Nothing: a task reading the connection is woken by cancelling it."""
+
+    async def close(self) -> None:
+        """Close the connection (and wait until it is closed, errors ignored)."""
+        self._writer.close()
+        with contextlib.suppress(Exception):
+            await self._writer.wait_closed()
+
+
+class Listener:
+    """A TCP listener on ``address``:``port`` (0: a free port) that runs ``handle(connection)``
+    in a daemon thread per accepted connection (client-go's ``portforward`` runs a goroutine
+    per connection). Made by ``listen``.
+
+    ``close`` stops accepting and shuts every open connection down; handlers see end-of-file
+    and must then return (the listener does not wait for them).
+    """
+
+    def __init__(self, sock: socket.socket, handle: Callable[[Connection], object]) -> None:
+        self._sock = sock
+        self._handle = handle
+        self._lock = threading.Lock()
+        self._open: set[Connection] = set()
+        self._closed = False
+        self._accepter = threading.Thread(target=self._accept, name="listener-accept", daemon=True)
+        self._accepter.start()
+
+    @property
+    def port(self) -> int:
+        """The port listened on."""
+        port: int = self._sock.getsockname()[1]
+        return port
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                sock, _ = self._sock.accept()
+            except OSError:
+                return  # the listener was closed
+            threading.Thread(
+                target=self._serve, args=(Connection(sock),), name="listener-conn", daemon=True
+            ).start()
+
+    def _serve(self, connection: Connection) -> None:
+        with self._lock:
+            if self._closed:
+                connection.close()
+                return
+            self._open.add(connection)
+        try:
+            self._handle(connection)
+        finally:
+            with self._lock:
+                self._open.discard(connection)
+            connection.close()
+
+    def close(self) -> None:
+        """Stop accepting, shut every open connection down, and wait for the accepting thread."""
+        with self._lock:
+            self._closed = True
+            connections = list(self._open)
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)
+        self._sock.close()
+        for connection in connections:
+            connection.shutdown()
+        if self._accepter is not threading.current_thread():
+            self._accepter.join()
+
+
+class AsyncListener:
+    """A TCP listener on ``address``:``port`` (0: a free port) that runs ``handle(connection)``
+    as a task per accepted connection (``asyncio.start_server``). Made by ``async_listen``.
+
+    ``close`` stops accepting, cancels every running handler and waits for them.
+    """
+
+    def __init__(self, server: asyncio.Server, tasks: set[asyncio.Task[Any]]) -> None:
+        self._server = server
+        self._tasks = tasks
+
+    @property
+    def port(self) -> int:
+        """The port listened on."""
+        port: int = self._server.sockets[0].getsockname()[1]
+        return port
+
+    async def close(self) -> None:
+        """Stop accepting, cancel every open connection's handler, and wait for them."""
+        import asyncio
+
+        self._server.close()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        await self._server.wait_closed()
+
+
+def listen(address: str, port: int, handle: Callable[[Connection], object]) -> Listener:
+    """A ``Listener`` accepting on ``address``:``port``; raises ``OSError`` when it is taken."""
+    return Listener(socket.create_server((address, port)), handle)
+
+
+async def async_listen(
+    address: str, port: int, handle: Callable[[AsyncConnection], Awaitable[object]]
+) -> AsyncListener:
+    """An ``AsyncListener`` accepting on ``address``:``port``; raises ``OSError`` when it is
+    taken."""
+    import asyncio
+
+    tasks: set[asyncio.Task[Any]] = set()
+
+    async def accepted(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        tasks.add(task)
+        connection = AsyncConnection(reader, writer)
+        try:
+            await handle(connection)
+        except asyncio.CancelledError:
+            pass  # closed by the listener
+        finally:
+            tasks.discard(task)
+            await connection.close()
+
+    server = await asyncio.start_server(accepted, address, port)
+    return AsyncListener(server, tasks)
 
 
 def resolve(result: T) -> T:

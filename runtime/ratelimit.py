@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Final
 
+from kubetyped.concurrency import async_sleep
 from kubetyped.errors import ConfigError
 
 DEFAULT_QPS: Final = 5.0
@@ -21,6 +22,18 @@ Clock = Callable[[], float]
 
 
 class TokenBucketRateLimiter:
+    """A token bucket of ``burst`` tokens refilled at ``qps`` tokens per second (client-go
+    ``flowcontrol.NewTokenBucketRateLimiterWithClock``); one per clientset config.
+
+    ``clock`` (seconds, monotonic) and ``sleep`` (of ``wait``) are injectable for tests. Raises
+    ``ConfigError`` naming the field when ``qps`` is not positive or ``burst`` is below 1.
+
+    ``reserve`` is the sans-IO core (the transports call it and sleep through their own seams); ``wait`` (a thread) and ``wait_async`` (a task) are its two
+    drivers. They stay two methods of this one class, not a generated twin, because one limiter
+    is shared by the blocking and the asyncio clients made from one config; they differ only in
+    how they sleep.
+    """
+
     def __init__(
         self,
         qps: float = DEFAULT_QPS,
@@ -61,11 +74,10 @@ class TokenBucketRateLimiter:
         return delay
 
     async def wait_async(self) -> float:
+        """Suspend the calling task until a token is available; return the seconds waited."""
         delay = self.reserve()
         if delay > 0:
-            import asyncio  # sync-only programs never load asyncio
-
-            await asyncio.sleep(delay)
+            await async_sleep(delay)
         return delay
 
     def __repr__(self) -> str:

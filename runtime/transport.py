@@ -12,7 +12,6 @@ object shares one token bucket (`shared_limiter(config)`), unless a limiter is p
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import socket
 import ssl
@@ -282,25 +281,6 @@ class RotationWatch:
                 return False
             self._seen = current
             return True
-
-
-# --- streams --------------------------------------------------------------------------------
-
-
-def interrupt_response(response: httpx.Response) -> bool:
-    """Shut down the socket under a streaming response, so a read blocked on it in another thread
-    returns now (closing the httpx response does not wake a blocked `recv`).
-
-    False when the transport exposes no socket (a mock transport, for instance).
-    """
-    stream = response.extensions.get("network_stream")
-    get_extra_info = getattr(stream, "get_extra_info", None)
-    sock = get_extra_info("socket") if get_extra_info is not None else None
-    if not isinstance(sock, socket.socket):
-        return False
-    with contextlib.suppress(OSError):  # already closed or shut down
-        sock.shutdown(socket.SHUT_RDWR)
-    return True
 
 
 # --- clients --------------------------------------------------------------------------------

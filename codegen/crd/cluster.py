@@ -12,7 +12,7 @@ from kubetyped.codegen import discovery
 from kubetyped.codegen.crd.errors import CrdError
 from kubetyped.codegen.crd.spec import CrdInputs, GroupFilter, build_spec, check_included
 from kubetyped.codegen.ir import ApiSpec
-from kubetyped.codegen.load_v3 import v3_operations
+from kubetyped.codegen.openapi_v3 import v3_operations
 from kubetyped.codegen.resources import Operation, analyse
 from kubetyped.codegen.schemas import build_schemas
 from kubetyped.codegen.snapshot import Fetch, httpx_fetch

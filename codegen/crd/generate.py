@@ -6,9 +6,10 @@ autoscaling_v1, ...) resolves to ``kubetyped.generated`` through ``RenderContext
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from kubetyped.codegen.ir import ApiSpec
+from kubetyped.codegen.naming import module_file_name
 from kubetyped.codegen.render_context import DEFAULT_PACKAGE, RenderContext
 from kubetyped.codegen.writer import COMMENT_MARKER
 
@@ -16,14 +17,13 @@ MODELS_ROOT = "models/__init__.py"
 
 
 def local_modules(spec: ApiSpec) -> frozenset[str]:
-    """The model modules the CRD package renders itself (its group-versions)."""
-    return frozenset(gv.python_name for g in spec.groups for gv in g.versions)
+    """The model modules a CRD package renders itself: its own group-versions."""
+    return frozenset(gv.python_name for gv in spec.group_versions())
 
 
 def explainer(spec: ApiSpec) -> Callable[[str, str], str]:
     """Where a rendered model file came from: ``file: CRD: version v: $.json.path``."""
     from kubetyped.codegen.crd.spec import ORIGINS
-    from kubetyped.codegen.render_models import module_file_name
 
     origins = ORIGINS.get(id(spec), {})
     by_file = {
@@ -39,13 +39,24 @@ def explainer(spec: ApiSpec) -> Callable[[str, str], str]:
 
 
 def render_crd_package(
-    spec: ApiSpec, package: str, base_package: str = DEFAULT_PACKAGE
+    spec: ApiSpec,
+    package: str,
+    base_package: str = DEFAULT_PACKAGE,
+    expansions: Mapping[str, frozenset[str]] | None = None,
 ) -> dict[str, str]:
-    """The files of a CRD package; built-in types come from ``base_package``'s models."""
-    from kubetyped.codegen.cli import render
+    """The files of a CRD package; built-in types come from ``base_package``'s models.
+
+    ``expansions``: the user's mixins per group-version (``pipeline.find_expansions``).
+    """
+    from kubetyped.codegen.render import render
 
     local = local_modules(spec)
-    context = RenderContext(package=package, local_modules=local, base_package=base_package)
+    context = RenderContext(
+        package=package,
+        local_modules=local,
+        base_package=base_package,
+        expansions=dict(expansions or {}),
+    )
     files = render(spec, context)
     kept = {
         path: text

@@ -25,8 +25,8 @@ from kubetyped.codegen.crd.source import read_crds
 from kubetyped.codegen.errors import CodegenError
 from kubetyped.codegen.ir import ApiSpec, Resource, VersionInfo
 from kubetyped.codegen.layout import read_snapshot
-from kubetyped.codegen.load_v3 import normalise, v3_documents
 from kubetyped.codegen.naming import KNOWN_GROUPS, group_python_name, group_version_python_name
+from kubetyped.codegen.openapi_v3 import normalise, v3_documents
 from kubetyped.codegen.schemas import build_schemas
 
 #: Built-in definitions a CRD package may reference (taken from the committed snapshot).

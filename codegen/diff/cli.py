@@ -15,7 +15,6 @@ from typing import Any
 
 from kubetyped.codegen.diff.changes import Stability
 from kubetyped.codegen.diff.compare import diff_specs
-from kubetyped.codegen.diff.inputs import load_cluster, load_side
 from kubetyped.codegen.diff.policy import (
     Policy,
     apply_policy,
@@ -27,17 +26,16 @@ from kubetyped.codegen.diff.policy import (
 from kubetyped.codegen.diff.report import RENDERERS, github_annotations, render_markdown
 from kubetyped.codegen.errors import CodegenError
 from kubetyped.codegen.ir import ApiSpec
+from kubetyped.codegen.pipeline import SpecSource, load_spec
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
 
 def _side(name: str, value: str | None, kubeconfig: Path | None, context: str | None) -> ApiSpec:
+    """One side of the diff: a spec (version name, snapshot, swagger, CRD YAML) or a cluster."""
     if (value is None) == (kubeconfig is None):
         raise CodegenError(f"give either {name.upper()} or --{name}-kubeconfig (exactly one)")
-    if kubeconfig is not None:
-        return load_cluster(kubeconfig, context)
-    assert value is not None
-    return load_side(value)
+    return load_spec(SpecSource(spec=value, kubeconfig=kubeconfig, context=context))
 
 
 def _label(value: str | None, kubeconfig: Path | None, context: str | None) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kubetyped.codegen.diff.changes import Change, DiffResult
-from kubetyped.codegen.diff.compare_api import compare_group_versions, group_versions
+from kubetyped.codegen.diff.compare_api import by_group_version, compare_group_versions
 from kubetyped.codegen.diff.compare_schemas import compare_schemas
 from kubetyped.codegen.ir import ApiSpec
 
@@ -19,7 +19,7 @@ def version_label(spec: ApiSpec) -> str:
 def diff_specs(old: ApiSpec, new: ApiSpec) -> DiffResult:
     """Every change from ``old`` to ``new``, sorted by group, version, kind and path."""
     changes: list[Change] = list(compare_group_versions(old, new))
-    before, after = group_versions(old), group_versions(new)
+    before, after = by_group_version(old), by_group_version(new)
     one_sided = set(before.keys() ^ after.keys())
     changes += compare_schemas(old, new, one_sided)
     return DiffResult(

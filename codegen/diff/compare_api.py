@@ -10,19 +10,19 @@ from kubetyped.codegen.ir import ApiSpec, GroupVersion, Resource, Subresource
 B, N, INFO = Severity.BREAKING, Severity.NON_BREAKING, Severity.INFORMATIONAL
 
 
-def group_versions(spec: ApiSpec) -> dict[tuple[str, str], GroupVersion]:
-    """The served group-versions of `spec`, keyed by `(group, version)` ("" is the core group)."""
-    return {(gv.group, gv.version): gv for g in spec.groups for gv in g.versions}
+def by_group_version(spec: ApiSpec) -> dict[tuple[str, str], GroupVersion]:
+    """``{(group, version): GroupVersion}`` of a spec (``spec.group_versions()`` by key)."""
+    return {(gv.group, gv.version): gv for gv in spec.group_versions()}
 
 
 def carries_short_names(spec: ApiSpec) -> bool:
     """Whether the spec came with discovery (an OpenAPI v2 swagger file has no short names)."""
-    return any(r.short_names for g in spec.groups for gv in g.versions for r in gv.resources)
+    return any(r.short_names for gv in spec.group_versions() for r in gv.resources)
 
 
 def compare_group_versions(old: ApiSpec, new: ApiSpec) -> Iterator[Change]:
     """Served group-versions and their resources; short names only when both sides have some."""
-    before, after = group_versions(old), group_versions(new)
+    before, after = by_group_version(old), by_group_version(new)
     short_names = carries_short_names(old) and carries_short_names(new)
     for key in sorted(before.keys() - after.keys()):
         gv = before[key]

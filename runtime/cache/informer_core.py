@@ -70,6 +70,9 @@ class InformerCore(Generic[T]):
         """
         return self._synced.is_set()
 
+    # The two waits are the thread and task spellings of one seam (``async_wait_synced`` in an
+    # asyncio source becomes ``wait_synced`` in its generated twin): a thread blocks on the
+    # ``threading.Event`` the reflector sets, which a task cannot await, so a task polls it.
     def wait_synced(self, timeout: float | None) -> bool:
         """Block up to ``timeout`` seconds (None: forever) until synced; whether it is."""
         return self._synced.wait(timeout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,8 @@ import orjson
 
 from kubetyped import request as rq
 from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
+from kubetyped.cache import NAMESPACE_INDEX, ListResult, namespace_index_func
+from kubetyped.cache.store import IndexFunc
 from kubetyped.discovery import GroupVersionResource
 from kubetyped.metadata.negotiate import (
     ACCEPT_LIST,
@@ -109,3 +112,37 @@ def unparsed_list(data: bytes) -> UnparsedPage:
         ]
     meta = page.get("metadata")
     return objs, meta if isinstance(meta, dict) else {}
+
+
+# --- what the metadata informers share ------------------------------------------------------
+
+
+def unparsed_object(obj: Any) -> Any:
+    """The object as the cache keeps it: its JSON, parsed again on first read (a parsed
+    ``PartialObjectMetadata`` costs several times its JSON; see ``KubeModel.from_unparsed``).
+    Anything but a ``PartialObjectMetadata`` with raw JSON is returned as is."""
+    raw = obj.raw_view() if isinstance(obj, PartialObjectMetadata) else None
+    if raw is None:
+        return obj
+    # orjson's output keeps its >= 4 KiB buffer: cache an exact-size copy
+    return PartialObjectMetadata.from_unparsed(bytes(memoryview(orjson.dumps(raw))))
+
+
+def list_result(page: UnparsedPage) -> ListResult[PartialObjectMetadata]:
+    """A list page as the reflector takes it: items, resourceVersion and continue token."""
+    items, meta = page
+    return ListResult(
+        items=items,
+        resource_version=str(meta.get("resourceVersion") or ""),
+        continue_token=meta.get("continue") or None,
+    )
+
+
+def metadata_indexers(extra: Mapping[str, IndexFunc] | None) -> dict[str, IndexFunc]:
+    """The namespace index (client-go ``cache.NamespaceIndex``) plus ``extra``."""
+    return {NAMESPACE_INDEX: namespace_index_func, **(extra or {})}
+
+
+def metadata_informer_key(gvr: GroupVersionResource) -> Hashable:
+    """The factory key of the metadata informer of ``gvr`` (apart from typed informers')."""
+    return ("metadata", gvr)

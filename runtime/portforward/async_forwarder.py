@@ -1,5 +1,5 @@
-"""Port-forwarding over WebSockets (asyncio): one stream, or a local listener
-(`kubectl port-forward`). The twin of `sync_forwarder.py`.
+"""Port-forwarding over WebSockets (asyncio; `sync_forwarder` is generated from it): one
+stream, or a local listener (`kubectl port-forward`).
 
 Source: client-go `tools/portforward` (`PortForwarder.ForwardPorts`: one listener per port, one
 upstream connection per accepted local connection, errors logged per connection).
@@ -7,7 +7,6 @@ upstream connection per accepted local connection, errors logged per connection)
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from typing import Self
@@ -17,6 +16,15 @@ import wsproto.events
 from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect, WebSocketNetworkError
 from wsproto.utilities import LocalProtocolError
 
+from kubetyped.concurrency import (
+    AsyncConnection,
+    AsyncFlag,
+    AsyncListener,
+    AsyncLock,
+    async_first_of,
+    async_listen,
+    async_receive_until_closed,
+)
 from kubetyped.portforward.errors import PortForwardError
 from kubetyped.portforward.protocol import (
     PROTOCOLS,
@@ -26,7 +34,8 @@ from kubetyped.portforward.protocol import (
     forward_params,
 )
 from kubetyped.rest import AsyncRESTClient
-from kubetyped.rest.websocket import async_connect, upgrade_request
+from kubetyped.rest.async_websocket import async_connect
+from kubetyped.rest.websocket import upgrade_request
 
 logger = logging.getLogger("kubetyped.portforward")
 
@@ -39,7 +48,11 @@ class AsyncPortForwardStream:
 
     `send(data)` writes to the pod's port, `receive()` returns the next bytes from it (`b""`
     once the connection ended). A connection the kubelet could not make ends with
-    `PortForwardError` from `receive()` (e.g. nothing listens on the port).
+    `PortForwardError` from `receive()` (e.g. nothing listens on the port). `close()` may be
+    called from another thread of a blocking program.
+
+    Parameters: `rest` is the clientset's REST client, `path` the `pods/<name>/portforward`
+    path, `port` the pod's port (1-65535).
     """
 
     def __init__(self, rest: AsyncRESTClient, path: str, port: int) -> None:
@@ -50,6 +63,8 @@ class AsyncPortForwardStream:
         self._ws: AsyncWebSocketSession | None = None
         self._connection = PortConnection(port)
         self._ended = False
+        self._closed = AsyncFlag()
+        self._close_lock = AsyncLock()
 
     async def open(self) -> Self:
         """Connects; raises the typed `ApiError` of a refused upgrade (`NotFoundError`,
@@ -85,9 +100,11 @@ class AsyncPortForwardStream:
         ws = self._socket()
         while not self._ended:
             try:
-                event = await ws.receive()
+                event = await async_receive_until_closed(ws, None, self._closed)
             except (WebSocketDisconnect, WebSocketNetworkError):
                 self._ended = True
+                break
+            if event is None:  # closed
                 break
             if not isinstance(event, wsproto.events.BytesMessage):
                 continue
@@ -100,9 +117,11 @@ class AsyncPortForwardStream:
         return b""
 
     async def close(self) -> None:
-        """Ends the connection."""
+        """Ends the connection; idempotent."""
         self._ended = True
-        await self._stack.aclose()
+        self._closed.set()
+        async with self._close_lock:
+            await self._stack.aclose()
 
     async def __aenter__(self) -> Self:
         return await self.open()
@@ -134,78 +153,60 @@ class AsyncPortForwarder:
         self.port = port
         self.address = address
         self._requested_port = local_port
-        self._server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._listener: AsyncListener | None = None
+        self._closed = False
         self.errors: list[Exception] = []
 
     @property
     def local_port(self) -> int:
         """The port the forwarder listens on (once open)."""
-        if self._server is None:
+        if self._listener is None:
             raise RuntimeError("the forwarder is not open")
-        port: int = self._server.sockets[0].getsockname()[1]
-        return port
+        return self._listener.port
 
     async def open(self) -> Self:
         """Starts listening; raises `OSError` when the address is taken."""
-        if self._server is None:
-            self._server = await asyncio.start_server(
-                self._accepted, self.address, self._requested_port
-            )
+        if self._listener is None:
+            self._listener = await async_listen(self.address, self._requested_port, self._serve)
         return self
 
-    async def _accepted(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
+    async def _serve(self, local: AsyncConnection) -> None:
+        stream = AsyncPortForwardStream(self._rest, self._path, self.port)
         try:
-            async with AsyncPortForwardStream(self._rest, self._path, self.port) as stream:
+            async with stream:
                 # Either direction ending ends the connection (the protocol has no half-close).
-                directions = {
-                    asyncio.create_task(self._to_pod(reader, stream)),
-                    asyncio.create_task(self._to_local(stream, writer)),
-                }
-                try:
-                    done, _ = await asyncio.wait(directions, return_when=asyncio.FIRST_COMPLETED)
-                finally:
-                    for direction in directions:
-                        direction.cancel()
-                    await asyncio.gather(*directions, return_exceptions=True)
-                for direction in done:
-                    direction.result()
-        except asyncio.CancelledError:
-            pass
+                await async_first_of(
+                    lambda: self._to_pod(local, stream), lambda: self._to_local(stream, local)
+                )
         except Exception as exc:
-            self.errors.append(exc)
-            logger.warning("port-forward to port %d: %s", self.port, exc)
+            if not self._closed:
+                self.errors.append(exc)
+                logger.warning("port-forward to port %d: %s", self.port, exc)
+
+    @staticmethod
+    async def _to_pod(local: AsyncConnection, stream: AsyncPortForwardStream) -> None:
+        try:
+            while data := await local.read(CHUNK):
+                await stream.send(data)
+        except Exception:
+            pass  # the connection ends either way; the pod side's error comes from _to_local
         finally:
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
-            self._tasks.discard(task)
+            await stream.close()  # local end-of-file ends the upstream connection too
 
     @staticmethod
-    async def _to_pod(reader: asyncio.StreamReader, stream: AsyncPortForwardStream) -> None:
-        while data := await reader.read(CHUNK):
-            await stream.send(data)
-
-    @staticmethod
-    async def _to_local(stream: AsyncPortForwardStream, writer: asyncio.StreamWriter) -> None:
-        while data := await stream.receive():
-            writer.write(data)
-            await writer.drain()
+    async def _to_local(stream: AsyncPortForwardStream, local: AsyncConnection) -> None:
+        try:
+            while data := await stream.receive():
+                await local.write(data)
+        finally:
+            local.shutdown()  # the pod's end ends the local connection too
 
     async def close(self) -> None:
         """Stops listening and ends every open connection."""
-        server, self._server = self._server, None
-        if server is not None:
-            server.close()
-        for task in list(self._tasks):
-            task.cancel()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-        if server is not None:
-            await server.wait_closed()
+        self._closed = True
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            await listener.close()
 
     async def __aenter__(self) -> Self:
         return await self.open()

@@ -1,13 +1,12 @@
-"""Exec and attach sessions over a WebSocket (asyncio): the source of `sync_session.py`.
+"""Exec and attach sessions over a WebSocket (asyncio; `sync_session` is generated from it).
 
-`AsyncExecSession` drives `ChannelSession` (sans-IO) with an httpx-ws session opened on the
-clientset's own httpx client (`async_connect`). Source: client-go `tools/remotecommand`
-(`NewWebSocketExecutor`, `StreamWithContext`, `FallbackExecutor`: v5 first, v4 accepted).
+``AsyncExecSession`` drives ``ChannelSession`` (sans-IO) with an httpx-ws session opened on the
+clientset's own httpx client (``async_connect``). Source: client-go ``tools/remotecommand``
+(``NewWebSocketExecutor``, ``StreamWithContext``, ``FallbackExecutor``: v5 first, v4 accepted).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Sequence
 from typing import Self
@@ -18,6 +17,7 @@ import wsproto.events
 from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect, WebSocketNetworkError
 from wsproto.utilities import LocalProtocolError
 
+from kubetyped.concurrency import AsyncFlag, AsyncLock, AsyncWorker, async_receive_until_closed
 from kubetyped.remotecommand.errors import (
     RemoteCommandError,
     StreamClosedError,
@@ -36,7 +36,8 @@ from kubetyped.remotecommand.protocol import (
     resize_frame,
 )
 from kubetyped.rest import AsyncRESTClient
-from kubetyped.rest.websocket import async_connect, upgrade_request
+from kubetyped.rest.async_websocket import async_connect
+from kubetyped.rest.websocket import upgrade_request
 
 #: Stdin is sent in messages of at most this many bytes.
 STDIN_CHUNK = 32 * 1024
@@ -49,7 +50,11 @@ class AsyncExecSession:
     `read()` returns the next `Output` (`channel` is `STDOUT` or `STDERR`, `data` bytes) or None
     once the stream ended; iterating gives the same outputs. `wait()` reads to the end and
     returns the exit code. `protocol` is the negotiated subprotocol (`v5.channel.k8s.io`, or
-    `v4.channel.k8s.io` from an older apiserver, which cannot `close_stdin()`).
+    `v4.channel.k8s.io` from an older apiserver, which cannot `close_stdin()`). `close()` may
+    be called from another thread of a blocking program.
+
+    Parameters: `rest` is the clientset's REST client, `path` the `pods/<name>/exec` or
+    `.../attach` path, `params` its query (`protocol.stream_params`).
     """
 
     def __init__(self, rest: AsyncRESTClient, path: str, params: Sequence[tuple[str, str]]) -> None:
@@ -59,6 +64,8 @@ class AsyncExecSession:
         self._ws: AsyncWebSocketSession | None = None
         self._channels: ChannelSession | None = None
         self._ended = False
+        self._closed = AsyncFlag()
+        self._close_lock = AsyncLock()
 
     async def open(self) -> Self:
         """Connects; raises the typed `ApiError` of a refused upgrade (`NotFoundError`,
@@ -121,11 +128,13 @@ class AsyncExecSession:
         channels, ws = self._session(), self._socket()
         while not self._ended:
             try:
-                event = await ws.receive(timeout)
+                event = await async_receive_until_closed(ws, timeout, self._closed)
             except TimeoutError:
                 raise StreamTimeoutError(f"no message within {timeout}s") from None
             except (WebSocketDisconnect, WebSocketNetworkError):
                 self._ended = True
+                break
+            if event is None:  # closed
                 break
             if not isinstance(event, wsproto.events.BytesMessage):
                 continue
@@ -135,6 +144,7 @@ class AsyncExecSession:
         return None
 
     def __aiter__(self) -> Self:
+        """The session itself: iterating gives the outputs as `read()` returns them."""
         return self
 
     async def __anext__(self) -> Output:
@@ -155,31 +165,43 @@ class AsyncExecSession:
         """Sends `stdin` (then end-of-file) while reading all output; the `ExecResult`."""
         if stdin is not None:
             close_frame(self.protocol)  # v4 cannot send end-of-file: fail now, not hang
-        writer = asyncio.create_task(self._feed(stdin)) if stdin is not None else None
+        failures: list[Exception] = []
+        writer = None
+        if stdin is not None:
+            writer = AsyncWorker(lambda: self._feed(stdin, failures), "exec-stdin")
         stdout, stderr = bytearray(), bytearray()
         try:
             async for output in self:
                 (stderr if output.channel == STDERR else stdout).extend(output.data)
-        finally:
+        except BaseException:
             if writer is not None:
-                if not writer.done():
-                    writer.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await writer
+                writer.cancel()
+            raise
+        if writer is not None:
+            await writer.finish(None)
+        if failures:
+            raise failures[0]
         try:
             exit_code = self._session().exit_code()
         except RemoteCommandError as exc:
             raise exc.with_output(bytes(stdout), bytes(stderr)) from None
         return ExecResult(bytes(stdout), bytes(stderr), exit_code)
 
-    async def _feed(self, stdin: bytes | str) -> None:
-        await self.write_stdin(stdin)
-        await self.close_stdin()
+    async def _feed(self, stdin: bytes | str, failures: list[Exception]) -> None:
+        try:
+            await self.write_stdin(stdin)
+            await self.close_stdin()
+        except Exception as exc:
+            if not self._ended:  # a write after the command exited is no failure
+                failures.append(exc)
 
     async def close(self) -> None:
-        """Closes the WebSocket (the command gets a hang-up)."""
+        """Closes the WebSocket (the command gets a hang-up); idempotent, and safe from another
+        thread of a blocking program (a blocked `read` returns None)."""
         self._ended = True
-        await self._stack.aclose()
+        self._closed.set()
+        async with self._close_lock:
+            await self._stack.aclose()
 
     async def __aenter__(self) -> Self:
         return await self.open()

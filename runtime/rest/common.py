@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, Protocol, TypeVar
 
 import httpx
 import orjson
@@ -24,6 +24,40 @@ from kubetyped.watch import EventType, WatchEvent
 
 Obj = dict[str, Any]
 _ERROR_BODY_LIMIT: Final = 64 * 1024
+T = TypeVar("T")
+
+
+class StreamDecoder(Protocol[T]):
+    """Incremental decoder of a streamed body (sans-IO): ``feed`` each chunk, ``finish`` at the
+    end. ``kubetyped.watch.WatchDecoder`` (watch events) and ``LineDecoder`` (log lines) are
+    the two in use."""
+
+    def feed(self, chunk: bytes) -> list[T]:
+        """The items completed by ``chunk`` (bytes as they came off the connection)."""
+        ...
+
+    def finish(self) -> list[T]:
+        """The items left once the body ended (e.g. a last line without its terminator)."""
+        ...
+
+
+class LineDecoder:
+    """Splits a byte stream into text lines (UTF-8, invalid bytes replaced; LF or CRLF line ends
+    removed), as ``kubectl logs -f`` prints them."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+
+    def feed(self, chunk: bytes) -> list[str]:
+        """The lines completed by ``chunk``; a partial last line waits for the next chunk."""
+        self._buffer += chunk
+        *lines, self._buffer = self._buffer.split(b"\n")
+        return [line.removesuffix(b"\r").decode("utf-8", "replace") for line in lines]
+
+    def finish(self) -> list[str]:
+        """The last line when the body did not end with a line terminator, else nothing."""
+        rest, self._buffer = self._buffer, b""
+        return [rest.removesuffix(b"\r").decode("utf-8", "replace")] if rest else []
 
 
 def decode_json(response: httpx.Response) -> Obj:

@@ -34,6 +34,7 @@ CORRECT = (
     "builtin_kinds.py",
     "crd_kinds.py",
     "case_typed_constructor.py",
+    "expansion_use.py",
     "scalars_as_users_write_them.py",
     "request_options.py",
     "informer_handlers.py",
@@ -107,6 +108,11 @@ def workspace() -> Iterator[tuple[Path, dict[str, str]]]:
         str(CRDS / "cert-manager.io_certificates.yaml"),
         str(CRDS / "cert-manager.io_issuers.yaml"),
     ]
+    # The user's expansions (client-go's *_expansion.go) sit in the package before generation.
+    expansions = user / "certmanager" / "expansions"
+    expansions.mkdir(parents=True)
+    (expansions / "__init__.py").write_text("")
+    shutil.copy(CORPUS / "expansions" / "cert_manager_v1.py", expansions / "cert_manager_v1.py")
     generate = _run(
         [str(BIN / "kubetyped"), "generate", "--crd", *crds, "--package", "certmanager",
          "--out", str(user / "certmanager")],

@@ -19,7 +19,8 @@ from upstream_specs import UPSTREAM, needs_upstream
 
 from kubetyped.codegen.ir import ApiSpec, Property, Schema, VersionInfo
 from kubetyped.codegen.load_v2 import load_v2, load_v2_document
-from kubetyped.codegen.load_v3 import load_v3, normalise
+from kubetyped.codegen.load_v3 import load_v3
+from kubetyped.codegen.openapi_v3 import normalise
 from kubetyped.codegen.snapshot import snapshot_from_swagger
 
 SWAGGER = UPSTREAM / "swagger-1.36.json"

@@ -5,22 +5,24 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen import cli
+from kubetyped.codegen import cli, pipeline
 
 
 def test_a_checkout_defaults_out_to_its_generated_folder() -> None:
-    assert cli.in_source_checkout()
-    assert Path(__file__).resolve().parents[2] / "generated" == cli.DEFAULT_OUT
+    assert pipeline.in_source_checkout()
+    assert Path(__file__).resolve().parents[2] / "generated" == pipeline.committed_package_folder()
 
 
 @pytest.mark.parametrize("command", ["generate", "verify"])
 def test_an_installed_package_requires_out(
     command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "in_source_checkout", lambda: False)
-    before = {p: p.stat().st_mtime_ns for p in cli.DEFAULT_OUT.rglob("*.py")}
+    monkeypatch.setattr(pipeline, "in_source_checkout", lambda: False)
+    before = {p: p.stat().st_mtime_ns for p in pipeline.committed_package_folder().rglob("*.py")}
     with pytest.raises(SystemExit) as exit_:
         cli.main([command, "--kube-version", "1.31"])
     assert exit_.value.code == cli.EXIT_USAGE
     assert "--out is required" in capsys.readouterr().err
-    assert {p: p.stat().st_mtime_ns for p in cli.DEFAULT_OUT.rglob("*.py")} == before
+    assert {
+        p: p.stat().st_mtime_ns for p in pipeline.committed_package_folder().rglob("*.py")
+    } == before

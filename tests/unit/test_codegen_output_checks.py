@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen.cli import render
 from kubetyped.codegen.crd import render_crd_package, spec_from_crd_files
 from kubetyped.codegen.ir import (
     GVK,
@@ -32,6 +31,7 @@ from kubetyped.codegen.ir import (
     VersionInfo,
 )
 from kubetyped.codegen.load_v3 import load_v3
+from kubetyped.codegen.render import render
 from kubetyped.codegen.render_context import RenderContext
 from kubetyped.codegen.render_models import render_class
 from kubetyped.codegen.writer import write_files

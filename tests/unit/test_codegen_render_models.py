@@ -12,8 +12,9 @@ import pytest
 
 from kubetyped.codegen.ir import ApiSpec
 from kubetyped.codegen.load_v3 import load_v3
+from kubetyped.codegen.pyformat import docstring_lines
 from kubetyped.codegen.render_context import RenderContext
-from kubetyped.codegen.render_models import docstring_lines, render_models
+from kubetyped.codegen.render_models import render_models
 from kubetyped.codegen.writer import write_files
 
 ROOT = Path(__file__).resolve().parents[2]

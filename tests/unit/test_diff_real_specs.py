@@ -12,9 +12,10 @@ from upstream_specs import UPSTREAM, needs_upstream, upstream_spec
 
 from kubetyped.codegen.diff import Severity, diff_specs
 from kubetyped.codegen.diff.changes import Change, DiffResult
-from kubetyped.codegen.diff.inputs import load_side, load_snapshot
 from kubetyped.codegen.ir import ApiSpec, Property
 from kubetyped.codegen.load_v2 import load_v2
+from kubetyped.codegen.load_v3 import load_v3
+from kubetyped.codegen.pipeline import SpecSource, load_spec
 from kubetyped.codegen.snapshot import snapshot_from_swagger
 
 COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "1.36.tar.xz"
@@ -34,7 +35,7 @@ def find(
 @pytest.fixture(scope="module")
 def upstream() -> dict[str, ApiSpec]:
     """The shipped snapshots (1.34 and 1.35 from upstream swagger, 1.36 from an apiserver)."""
-    return {v: load_side(v) for v in ("1.34", "1.35", "1.36")}
+    return {v: load_spec_of(v) for v in ("1.34", "1.35", "1.36")}
 
 
 def test_1_34_to_1_35(upstream: dict[str, ApiSpec]) -> None:
@@ -106,7 +107,7 @@ def test_same_api_as_v2_and_v3_has_no_changes(tmp_path: Path, upstream: dict[str
     upstream_spec("35")
     as_v2 = load_v2(UPSTREAM / "swagger-1.35.json")
     snapshot = snapshot_from_swagger(UPSTREAM / "swagger-1.35.json", tmp_path / "1.35", tmp_path)
-    as_v3 = load_side(snapshot)
+    as_v3 = load_spec_of(snapshot)
     assert diff_specs(upstream["1.35"], as_v3).changes == ()
     result = diff_specs(as_v2, as_v3)
     assert result.changes == ()
@@ -149,7 +150,7 @@ def _edit_property(spec: ApiSpec, schema: str, wire: str, **changes: object) -> 
 
 @pytest.fixture(scope="module")
 def committed() -> ApiSpec:
-    return load_snapshot(COMMITTED)
+    return load_v3(COMMITTED)
 
 
 def test_committed_snapshot_against_itself(committed: ApiSpec) -> None:
@@ -242,3 +243,8 @@ def test_breaking_changes_agree_with_oasdiff(upstream: dict[str, ApiSpec]) -> No
         if (api_version, kind, path) not in EXPLAINED
     }
     assert ours == expected
+
+
+def load_spec_of(value: str | Path) -> ApiSpec:
+    """One side of a diff as ``kubetyped diff`` reads it."""
+    return load_spec(SpecSource(spec=value))

@@ -7,6 +7,7 @@ kubelet's `NonZeroExitCode` status and the v4 fallback are exercised here.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import socket
@@ -32,6 +33,7 @@ from kubetyped.remotecommand import (
     RemoteCommandError,
     StreamClosedError,
     StreamProtocolError,
+    StreamTimeoutError,
 )
 from kubetyped.remotecommand.protocol import (
     ChannelSession,
@@ -294,3 +296,35 @@ def test_sending_after_the_command_ended(server: LoopbackServer, config: ClientC
         session.close_stdin()  # the command no longer reads: nothing to close
         with pytest.raises(StreamClosedError):
             session.write_stdin(b"late")
+
+
+def test_sync_read_timeout_is_a_typed_error(server: LoopbackServer, config: ClientConfig) -> None:
+    # The server waits for stdin that never comes: nothing arrives within the timeout.
+    server.scripts.append(Script("v5.channel.k8s.io", [], expect_stdin=b"never"))
+    with (
+        RESTClient(config) as rest,
+        ExecSession(rest, PATH, PARAMS) as session,
+        pytest.raises(StreamTimeoutError, match=r"no message within 0\.3s"),
+    ):
+        session.read(timeout=0.3)
+
+
+async def test_async_read_timeout_is_a_typed_error(
+    server: LoopbackServer, config: ClientConfig
+) -> None:
+    server.scripts.append(Script("v5.channel.k8s.io", [], expect_stdin=b"never"))
+    async with AsyncRESTClient(config) as rest, AsyncExecSession(rest, PATH, PARAMS) as session:
+        with pytest.raises(StreamTimeoutError, match=r"no message within 0\.3s"):
+            await session.read(timeout=0.3)
+
+
+async def test_async_session_closed_from_another_task_ends_a_blocked_read(
+    server: LoopbackServer, config: ClientConfig
+) -> None:
+    server.scripts.append(Script("v5.channel.k8s.io", [], expect_stdin=b"never"))
+    async with AsyncRESTClient(config) as rest:
+        session = await AsyncExecSession(rest, PATH, PARAMS).open()
+        reader = asyncio.ensure_future(session.read())
+        await asyncio.sleep(0.3)
+        await session.close()
+        assert await asyncio.wait_for(reader, 10) is None

@@ -6,6 +6,7 @@ without regenerating, fails it.
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -95,3 +96,80 @@ def test_no_asyncio_in_a_blocking_twin(source: str, target: str) -> None:
     text = (ROOT / target).read_text(encoding="utf-8")
     assert "import asyncio" not in text
     assert "await " not in text.replace("`await`", "")
+
+
+def test_a_hand_edit_of_any_twin_fails_the_check(tmp_path: Path) -> None:
+    """Every listed twin is checked, the ones added last included: one hand edit in each of them
+    and `--check` names every one."""
+    shutil.copytree(ROOT / "runtime", tmp_path / "runtime")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    for _source, target in unasync.PAIRS:
+        twin = tmp_path / target
+        twin.write_text(twin.read_text(encoding="utf-8") + "# a hand edit\n", encoding="utf-8")
+    command = [sys.executable, "-m", "kubetyped.codegen.unasync", "--check", "--root"]
+    result = subprocess.run([*command, str(tmp_path)], capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    stale = {
+        line.removeprefix("stale generated twin: ").split(" ")[0]
+        for line in result.stderr.splitlines()
+    }
+    assert stale == {target for _source, target in unasync.PAIRS}
+
+
+#: Hand-written name pairs (`X`/`AsyncX`, `x`/`async_x`) that are not copies to derive, and why.
+#: Each is two thin drivers of one sans-IO core, kept side by side on purpose.
+NOT_TWINS: dict[str, str] = {
+    # The seams themselves: the one place the two spellings are written by hand.
+    "runtime/concurrency.py": "driver seams (threads vs asyncio primitives)",
+    # httpx's `Auth` interface asks one class for both generators; both drive `flow()`.
+    "runtime/auth/flow.py": "httpx.Auth requires sync_auth_flow and async_auth_flow",
+    # One limiter serves the blocking and asyncio clients of a config; `reserve()` is the core.
+    "runtime/ratelimit.py": "wait/wait_async: one shared limiter, two 3-line sleeps",
+    # The reflector sets a threading.Event; a thread blocks on it, a task polls it.
+    "runtime/cache/informer_core.py": "wait_synced/async_wait_synced: a seam pair",
+}
+
+
+def _definitions(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def test_no_hand_written_twin_is_left_in_the_runtime() -> None:
+    """An `AsyncX` (or `async_x`) defined beside an `X` (`x`) in the same file or package, outside
+    the generated pairs, is a hand-copied twin: make the asyncio module the source of a generated
+    twin (PAIRS), or list the file in NOT_TWINS with the reason it cannot be derived."""
+    generated = {ROOT / target for _source, target in unasync.PAIRS}
+    sources = {ROOT / source for source, _target in unasync.PAIRS}
+    defined = {
+        path: _definitions(path)
+        for path in (ROOT / "runtime").rglob("*.py")
+        if path not in generated
+    }
+    found = []
+    for path, names in defined.items():
+        relative = path.relative_to(ROOT).as_posix()
+        if path in sources or relative in NOT_TWINS:
+            continue
+        for name in names:
+            blocking = unasync.rewrite_name(name)
+            if blocking == name:
+                continue
+            for other, other_names in defined.items():
+                if other.parent == path.parent and blocking in other_names:
+                    where = other.relative_to(ROOT).as_posix()
+                    found.append(f"{relative}: {name} / {where}: {blocking}")
+    assert not found, "hand-written twins:\n" + "\n".join(sorted(found))
+
+
+def test_every_async_module_with_a_sync_sibling_is_a_pair() -> None:
+    """`async_x.py` next to `sync_x.py` is a pair; it must be generated (listed in PAIRS)."""
+    listed = {(ROOT / s, ROOT / t) for s, t in unasync.PAIRS}
+    for source in (ROOT / "runtime").rglob("async_*.py"):
+        twin = source.with_name("sync_" + source.name.removeprefix("async_"))
+        if twin.exists():
+            assert (source, twin) in listed, f"{twin.relative_to(ROOT)} is not generated"

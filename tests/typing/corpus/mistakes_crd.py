@@ -22,3 +22,5 @@ CertificateSpec(secret_name="tls", issuer_ref={"name": "x"})  # expect-error: di
 CertificateSpec(secret_name=1, issuer_ref=issuer)  # expect-error: wrong type
 issuer.nam = "x"  # expect-error: unknown attribute write
 certificates.apply({"spec": {"secretNam": "tls"}}, field_manager="x")  # expect-error: typo in an apply configuration
+certificates.secret_name(1)  # expect-error: wrong type of an expansion method's argument
+certificates.secret_names("web")  # expect-error: unknown attribute (a method no expansion adds)

@@ -1,0 +1,82 @@
+"""The curated top-level API: `kubetyped.__all__` is the README's "public API" list, every name
+imports, type checkers see every name, and `import kubetyped` itself loads nothing heavy."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kubetyped
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _readme_names() -> set[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- public-api -->\n```text\n(.*?)```", readme, re.S)
+    assert block, "README.md lost its <!-- public-api --> block"
+    names: set[str] = set()
+    for line in block.group(1).splitlines():
+        names.update(line.split(":", 1)[-1].split())
+    return names
+
+
+def test_all_is_the_readme_list() -> None:
+    assert set(kubetyped.__all__) == _readme_names()
+    assert len(kubetyped.__all__) == len(set(kubetyped.__all__))
+
+
+@pytest.mark.parametrize("name", sorted(kubetyped.__all__))
+def test_each_public_name_imports(name: str) -> None:
+    namespace: dict[str, object] = {}
+    exec(f"from kubetyped import {name}", namespace)
+    assert namespace[name] is getattr(kubetyped, name)
+
+
+def test_the_names_are_the_documented_objects() -> None:
+    from kubetyped.errors import NotFoundError
+    from kubetyped.request import ListOptions
+    from kubetyped.typed.clientset import ClientsetBase
+    from kubetyped.watch import WatchEvent
+
+    assert kubetyped.NotFoundError is NotFoundError
+    assert kubetyped.ListOptions is ListOptions
+    assert kubetyped.ClientsetBase is ClientsetBase
+    assert kubetyped.WatchEvent is WatchEvent
+    from kubetyped.generated import Clientset
+
+    assert issubclass(Clientset, kubetyped.ClientsetBase)
+
+
+def test_type_checkers_see_every_name() -> None:
+    """Each name is re-exported in the `TYPE_CHECKING` block (`import X as X`), which is what
+    mypy and pyright read; the lazy `__getattr__` is for the interpreter only."""
+    tree = ast.parse((ROOT / "runtime" / "__init__.py").read_text(encoding="utf-8"))
+    seen: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                assert alias.asname in (alias.name, None) or alias.name == "VERSION"
+                seen.add(alias.asname or alias.name)
+    assert set(kubetyped.__all__) <= seen
+
+
+def test_dir_and_unknown_names() -> None:
+    assert dir(kubetyped) == sorted(kubetyped.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'Clientset'"):
+        _ = kubetyped.Clientset  # type: ignore[attr-defined]  # generated, not runtime
+
+
+def test_importing_kubetyped_loads_nothing_else() -> None:
+    """Every submodule import runs `kubetyped/__init__.py` first: it must stay free."""
+    code = (
+        "import sys, kubetyped\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('kubetyped', 'httpx', 'pydantic'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['kubetyped', 'kubetyped.version']"
