@@ -23,6 +23,10 @@ DISCOVERY_ACCEPT = (
 
 @dataclass(frozen=True, slots=True)
 class DiscoveredGroups:
+    """What aggregated discovery says about a server: the resources of each `(group, version)`, and
+    each group's versions in the server's preference order (preferred first).
+    """
+
     resources: dict[tuple[str, str], tuple[Resource, ...]]
     version_order: dict[str, tuple[str, ...]]
 

@@ -41,6 +41,11 @@ class _Correct(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Fixup:
+    """One named correction of the upstream spec: `summary` says what it fixes, `first`..`last` the
+    Kubernetes minor versions `(major, minor)` known to carry the defect, `targets` the definitions
+    it edits and `body` the edit (it raises when the defect is absent).
+    """
+
     name: str
     summary: str
     first: tuple[int, int]
@@ -49,6 +54,9 @@ class Fixup:
     body: Callable[[Definitions], None]
 
     def covers(self, version: VersionInfo) -> bool:
+        """True when `version`'s `major.minor` lies in `first`..`last`; False for an unknown
+        version.
+        """
         key = _version_key(version)
         return key is not None and self.first <= key <= self.last
 

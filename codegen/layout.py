@@ -43,10 +43,14 @@ def v3_file_name(openapi_path: str) -> str:
 
 
 def gv_openapi_path(group: str, version: str) -> str:
+    """The OpenAPI v3 document key of a group-version, as `/openapi/v3` lists it: `api/v1` for the
+    core group, `apis/<group>/<version>` otherwise.
+    """
     return f"api/{version}" if group == "" else f"apis/{group}/{version}"
 
 
 def is_archive_name(path: Path) -> bool:
+    """True when `path` names a snapshot archive (`.tar.xz`), whether or not it exists."""
     return path.name.endswith(ARCHIVE_SUFFIX)
 
 

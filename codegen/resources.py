@@ -48,6 +48,11 @@ class Operation:
 
 @dataclass(frozen=True, slots=True)
 class PathInfo:
+    """What an API path addresses: group ("" core), version, resource plural, whether it is
+    namespaced, whether it names one object, its subresource, and whether it is a (deprecated)
+    `/watch/` path.
+    """
+
     group: str
     version: str
     plural: str
@@ -80,6 +85,10 @@ def parse_path(path: str) -> PathInfo | None:
 
 
 def operation_verb(op: Operation) -> str | None:
+    """The Kubernetes verb of an OpenAPI operation from its `x-kubernetes-action` (`post` → create,
+    `put` → update, `watchlist` → watch…); `connect` actions (exec, attach, portforward, proxy) take
+    the verb of their HTTP method. None for an action with no verb.
+    """
     if op.action == "connect":
         return _CONNECT_VERBS.get(op.method)
     return _ACTION_VERBS.get(op.action)
@@ -112,6 +121,9 @@ def kind_of(ref: str | None, schemas: Mapping[str, Schema]) -> GVK | None:
 
 
 def model_for_kind(gvk: GVK, schemas: Mapping[str, Schema]) -> str | None:
+    """The name of the definition whose `x-kubernetes-group-version-kind` includes `gvk`, None when
+    no definition does.
+    """
     for schema in schemas.values():
         if gvk in schema.gvks:
             return schema.name

@@ -166,6 +166,11 @@ def httpx_fetch(kubeconfig: Path | None, context: str | None) -> tuple[Fetch, Ca
 def snapshot_from_cluster(
     kubeconfig: Path | None, context: str | None, out: Path | None, base: Path
 ) -> Path:
+    """Fetch a snapshot (`/version`, aggregated discovery, every OpenAPI v3 document) from the
+    cluster of `kubeconfig`/`context` (None: the default kubeconfig and its current context), write
+    it where `resolve_out` puts it (`out`, else under `base`) and return that path. Progress goes to
+    stderr; `ApiError`/`TransportError` from the cluster and `SnapshotError` propagate.
+    """
     fetch, close = httpx_fetch(kubeconfig, context)
     try:
         version, discovery_documents, documents = fetch_snapshot_documents(

@@ -19,6 +19,10 @@ V3_PREFIX = "#/components/schemas/"
 
 
 def to_v3_schema(value: Any) -> Any:
+    """A swagger (v2) schema rewritten for OpenAPI v3: `$ref`s point to `#/components/schemas/`, and
+    a ref with sibling keys (a description) becomes `allOf: [{$ref}]` as the apiserver's v3
+    documents write it. Recurses through lists and maps; the input is not changed.
+    """
     if isinstance(value, list):
         return [to_v3_schema(v) for v in value]
     if not isinstance(value, Mapping):

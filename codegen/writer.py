@@ -42,6 +42,9 @@ _SKIP_DIRS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_ca
 
 
 def marker_line(relative_path: str) -> str:
+    """The generated-file marker line for a file of this suffix: a `# Code generated ...` comment,
+    or the leading `{"//": ...` key for JSON. `CodegenError` for a suffix that has no marker form.
+    """
     suffix = PurePosixPath(relative_path).suffix
     if suffix == ".json":
         return JSON_MARKER
@@ -69,6 +72,10 @@ def is_generated(path: Path) -> bool:
 
 @dataclass
 class WriteReport:
+    """What a write did, as relative POSIX paths: files written, left unchanged (same bytes) and
+    removed (generated files no longer rendered).
+    """
+
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)

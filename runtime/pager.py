@@ -30,8 +30,8 @@ def continue_token(page: dict[str, Any]) -> str | None:
 class Pager:
     """Which list request comes next: `limit` pages (client-go `tools/pager.ListPager`), sans-IO.
 
-    `options` are the caller's list options (a `limit` there wins over `page_size`; 0 means one
-    unpaged list); `full_list_if_expired` makes an expired continue token (410) fall back once to a
+    `options` are the caller's list options (a `limit` there wins over `page_size`; `page_size` 0
+    with no `limit` asks for one unpaged list); `full_list_if_expired` makes an expired continue token (410) fall back once to a
     full list (client-go `ListPager.List`) instead of raising (`EachListItem`). Drivers loop:
     `next_options()`, send, then `on_page(page)` or `on_expired(error)`; `done` is True after the
     last page.

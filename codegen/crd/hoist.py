@@ -10,7 +10,8 @@ Every nested object with properties becomes a class, with three rules that keep 
   does not, and at least half of its property descriptions are the built-in's (the same Go
   type, perhaps of an older Kubernetes) or it has all of the built-in's properties (3 or more).
   Ties go to the most shared descriptions, then to the name the path suggests (``resources`` ->
-  ``ResourceRequirements``). Descriptions, ``x-kubernetes-*`` markers and
+  ``ResourceRequirements``); a tie with neither (cert-manager's conditions are the same shape
+  as apps/v1 ``DaemonSetCondition``, ``DeploymentCondition`` ...) is no match. Descriptions, ``x-kubernetes-*`` markers and
   preserve-unknown-fields (a free-form object where the built-in has a typed one) are ignored.
 - **Stable, bounded names.** A class is named after the path that uses it:
   ``Certificate.spec.privateKey`` -> ``CertificateSpecPrivateKey`` (array items keep the
@@ -424,7 +425,12 @@ class _BuiltinMatcher:
                 hint = name.rpartition(".")[2].startswith(occurrence.segments[-1].rstrip("s"))
                 unstable = _UNSTABLE.search(name) is not None  # prefer core_v1 to *_v1beta1
                 scored.append((-same_docs, not hint, -ratio, unstable, name))
-        return min(scored)[-1] if scored else None
+        if not scored:
+            return None
+        best = min(scored)
+        if best[0] == 0 and best[1] and sum(1 for s in scored if s[:4] == best[:4]) > 1:
+            return None  # no shared description, no hint, several equal built-ins: ambiguous
+        return best[-1]
 
     def _object(self, key: str, name: str) -> bool:
         memo_key = (key, name)

@@ -25,7 +25,7 @@ from kubetyped.model.jsonio import ModelDecodeError
 
 if TYPE_CHECKING:
     from msgspec import Raw
-from kubetyped.model.plan import ClassPlan, build_plan, encode_value, inject_references
+from kubetyped.model.plan import ClassPlan, build_plan, encode_value
 from kubetyped.model.strict import (
     strict_construction_enabled,
     unknown_attribute_message,
@@ -360,7 +360,7 @@ class KubeModel(BaseModel):
         _parent_namespace_depth: int = 2,
         _types_namespace: Any = None,
     ) -> bool | None:
-        _bind_references(cls)
+        nested.bind_references(cls)
         return super().model_rebuild(
             force=force,
             raise_errors=raise_errors,
@@ -415,12 +415,3 @@ def _materialize_value(value: Any) -> None:
     elif isinstance(value, dict):
         for item in value.values():
             _materialize_value(item)
-
-
-def _bind_references(cls: type[KubeModel]) -> None:
-    """Binds the modules the annotations of `cls` (and its generated bases) refer to, before
-    pydantic builds it; the models it reaches are built when first validated."""
-    for klass in cls.__mro__:
-        if klass is KubeModel:
-            break
-        inject_references(klass)

@@ -55,6 +55,9 @@ def parse(raw: Raw) -> Any:
 
 
 def loads_object(data: bytes | str, model: str) -> dict[str, Any]:
+    """The JSON object in `data` (a response body) as a dict; `ModelDecodeError` naming `model` when
+    it is not JSON or not an object.
+    """
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic_core import core_schema
 
+from kubetyped.model.plan import inject_references
+
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
 
@@ -40,11 +42,20 @@ def model_schema(
     depth: int = getattr(_state, "depth", 0)
     if depth:
         return deferred(cls)
+    bind_references(cls)  # also reached without model_rebuild: TypeAdapter, a user's model
     _state.depth = depth + 1
     try:
         return handler(source)
     finally:
         _state.depth = depth
+
+
+def bind_references(cls: type) -> None:
+    """Binds the modules the annotations of ``cls`` and its generated bases refer to (imported
+    only under ``TYPE_CHECKING`` in generated modules), before pydantic evaluates them."""
+    for klass in cls.__mro__:
+        if klass is not object:
+            inject_references(klass)
 
 
 def deferred(cls: type[KubeModel]) -> core_schema.CoreSchema:

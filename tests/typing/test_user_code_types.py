@@ -35,6 +35,7 @@ CORRECT = (
     "crd_kinds.py",
     "case_typed_constructor.py",
     "expansion_use.py",
+    "public_api.py",
     "scalars_as_users_write_them.py",
     "request_options.py",
     "informer_handlers.py",

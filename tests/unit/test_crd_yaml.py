@@ -149,6 +149,20 @@ def test_a_structure_shared_across_kinds_is_named_after_their_common_path() -> N
     assert schemas["io.cert-manager.v1.IssuerSpec"].class_name == "IssuerSpec"
 
 
+def test_an_ambiguous_builtin_shape_is_not_reused() -> None:
+    """CertificateRequest's conditions have exactly the fields of several apps/v1 conditions
+    (DaemonSet, Deployment, ReplicaSet ...), no shared description and no name hint: they get
+    their own class (they were typed ``apps_v1.DaemonSetCondition``)."""
+    spec = spec_from_crd_files([CRDS], GroupFilter(include=frozenset({"cert-manager.io"})))
+    status = spec.schemas["io.cert-manager.v1.CertificateRequestStatus"]
+    conditions = next(p for p in status.properties if p.wire_name == "conditions")
+    assert conditions.type == Array(Ref("io.cert-manager.v1.CertificateRequestStatusConditions"))
+    # a documented match is still the built-in
+    pod_template = spec.schemas["io.cert-manager.v1.PodTemplateSpec"]  # the ACME solver's
+    affinity = next(p for p in pod_template.properties if p.wire_name == "affinity")
+    assert affinity.type == Ref("io.k8s.api.core.v1.Affinity")
+
+
 def test_shared_names_are_stable_when_a_field_is_added(tmp_path: Path) -> None:
     condition = {"type": "object", "properties": {"type": {"type": "string"}}}
 

@@ -116,3 +116,21 @@ def test_recursive_models_validate() -> None:
     with pytest.raises(ValidationError) as caught:
         JSONSchemaProps.model_validate({"properties": {"a": {"properties": {"b": {"type": 1}}}}})
     assert caught.value.errors()[0]["loc"][:5] == ("properties", "a", "properties", "b", "type")
+
+
+def test_generated_models_inside_a_users_model_and_a_type_adapter() -> None:
+    """pydantic builds these without `model_rebuild`: the references of generated modules
+    (imported only for type checkers) are bound all the same (it was `class-not-fully-defined`)."""
+    code = """
+    import json
+    from pydantic import BaseModel, TypeAdapter
+    from kubetyped.generated.models.core_v1 import Container, Pod
+
+    class Wrapper(BaseModel):
+        pod: Pod
+
+    wrapped = Wrapper.model_validate({"pod": {"spec": {"containers": [{"name": "a"}]}}})
+    containers = TypeAdapter(list[Container]).validate_python([{"name": "x", "env": [{"name": "A"}]}])
+    print(json.dumps([wrapped.pod.spec.containers[0].name, containers[0].env[0].name]))
+    """
+    assert _fresh(code) == ["a", "A"]
