@@ -36,8 +36,10 @@ for event in deployments.watch(resource_version="0", resource_version_match="Not
     print(event.type)
 widgets = DynamicClient(cs.rest).resource("example.com", "v1", "widgets")
 widgets.patch("w", {"spec": {}}, "application/merge-patch+json")
-widgets.delete("w", DeleteOptions(propagation_policy="Orphan"))
-widgets.list(ListOptions(resource_version="0", resource_version_match="NotOlderThan"))
+widgets.delete("w", propagation_policy="Orphan")
+widgets.list(resource_version="0", resource_version_match="NotOlderThan")
+DeleteOptions(propagation_policy=PropagationPolicy.FOREGROUND)
+ListOptions(resource_version="0", resource_version_match="Exact")
 
 
 async def main() -> None:
