@@ -44,6 +44,7 @@ class Quantity(str):
     __slots__ = ()
 
     def to_decimal(self) -> Decimal:
+        """The value as a `Decimal` (`"1.5Gi"` → 1610612736); raises `QuantityError`."""
         return parse_quantity(self)
 
     def __eq__(self, other: object) -> bool:
@@ -121,6 +122,7 @@ class Time(datetime):
     wire_format = "%Y-%m-%dT%H:%M:%SZ"
 
     def to_wire(self) -> str:
+        """The apiserver's form: UTC, whole seconds, `Z` (`2026-01-02T03:04:05Z`)."""
         return format_time(self, micro=False)
 
     @classmethod
@@ -174,6 +176,7 @@ class MicroTime(Time):
     """`metav1.MicroTime`: RFC 3339 with six fraction digits and `Z` on the wire."""
 
     def to_wire(self) -> str:
+        """The apiserver's form: UTC, microseconds, `Z` (`2026-01-02T03:04:05.000060Z`)."""
         return format_time(self, micro=True)
 
 
