@@ -81,8 +81,7 @@ PHRASES = {
     "Async iterator": "Iterator",
     " (asyncio)": " (threads)",
     "run as asyncio tasks": "run in threads",
-    "run as asyncio tasks,": "run in threads,",
-    "as a task of the running loop": "in its own thread",
+    "\n    Cancelling the iterating task closes the response.": "",
     "(asyncio; `sync_session` is generated from it)": "(threads)",
     "(asyncio; `sync_forwarder` is generated from it)": "(threads)",
 }

@@ -23,8 +23,9 @@ class AsyncSharedInformerFactory:
     Parameters (client-go's factory options): ``namespace`` (None: all namespaces),
     ``tweak_list_options`` (applied to every list and watch), ``default_resync`` (seconds; 0: no
     resync), ``transform`` (applied to each object before it is cached), ``custom_resync`` (key
-    → seconds, overriding ``default_resync``). ``start()`` runs each informer as a task of the
-    running loop.
+    → seconds, overriding ``default_resync``).
+
+    ``start()`` runs each informer as a task of the running loop.
     """
 
     def __init__(

@@ -44,7 +44,8 @@ class AsyncChunkStream(Generic[T]):
     program: it shuts the connection's socket down, so a read blocked in the iterating thread
     returns at once and the iteration ends quietly (closing an httpx response alone does not
     wake a blocked ``recv``); a close while the request is still connecting takes effect when
-    the response headers arrive. In asyncio, cancelling the iterating task closes the response.
+    the response headers arrive.
+    Cancelling the iterating task closes the response.
     The iteration ends quietly when the server ends the body; a failed read raises the
     ``TransportError``.
     """
@@ -62,7 +63,7 @@ class AsyncChunkStream(Generic[T]):
         self._response: httpx.Response | None = None
         self._chunks: AsyncIterator[bytes] | None = None
         self._lock = AsyncStateLock()  # guards _response, _reading and _closed across threads
-        self._reading = False  # the iterating task is opening or reading the response
+        self._reading = False  # the iterating thread or task is opening or reading the response
         self._closed = False  # close() was called: no more items
         self._exhausted = False  # the stream ended; buffered items may remain
 

@@ -46,7 +46,7 @@ class ChunkStream(Generic[T]):
     program: it shuts the connection's socket down, so a read blocked in the iterating thread
     returns at once and the iteration ends quietly (closing an httpx response alone does not
     wake a blocked ``recv``); a close while the request is still connecting takes effect when
-    the response headers arrive. In asyncio, cancelling the iterating task closes the response.
+    the response headers arrive.
     The iteration ends quietly when the server ends the body; a failed read raises the
     ``TransportError``.
     """
@@ -64,7 +64,7 @@ class ChunkStream(Generic[T]):
         self._response: httpx.Response | None = None
         self._chunks: Iterator[bytes] | None = None
         self._lock = StateLock()  # guards _response, _reading and _closed across threads
-        self._reading = False  # the iterating task is opening or reading the response
+        self._reading = False  # the iterating thread or task is opening or reading the response
         self._closed = False  # close() was called: no more items
         self._exhausted = False  # the stream ended; buffered items may remain
 

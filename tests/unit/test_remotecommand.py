@@ -21,7 +21,7 @@ import wsproto.events
 
 from kubetyped.config import ClientConfig
 from kubetyped.errors import NotFoundError
-from kubetyped.portforward import PortForwardError
+from kubetyped.portforward import AsyncPortForwarder, PortForwarder, PortForwardError
 from kubetyped.portforward.protocol import PortConnection, data_frame
 from kubetyped.remotecommand import (
     STDERR,
@@ -328,3 +328,46 @@ async def test_async_session_closed_from_another_task_ends_a_blocked_read(
         await asyncio.sleep(0.3)
         await session.close()
         assert await asyncio.wait_for(reader, 10) is None
+
+
+FORWARD_PATH = "/api/v1/namespaces/ns/pods/p/portforward"
+
+
+def _upstream_requested(script: Script) -> bool:
+    for _ in range(2000):
+        if script.request_target:
+            return True
+        threading.Event().wait(0.01)
+    return False
+
+
+def test_closing_a_port_forwarder_ends_its_open_connections(
+    server: LoopbackServer, config: ClientConfig
+) -> None:
+    # The pod side never answers: the connection stays open until the forwarder closes.
+    script = Script("v4.channel.k8s.io", [], expect_stdin=b"never")
+    server.scripts.append(script)
+    with RESTClient(config) as rest:
+        forwarder = PortForwarder(rest, FORWARD_PATH, 8080).open()
+        with socket.create_connection(("127.0.0.1", forwarder.local_port)) as local:
+            local.settimeout(10)
+            assert _upstream_requested(script)
+            forwarder.close()
+            assert local.recv(10) == b""  # end-of-file: the forwarder ended the connection
+    assert forwarder.errors == []
+    assert "ports=8080" in script.request_target
+
+
+async def test_closing_an_async_port_forwarder_ends_its_open_connections(
+    server: LoopbackServer, config: ClientConfig
+) -> None:
+    script = Script("v4.channel.k8s.io", [], expect_stdin=b"never")
+    server.scripts.append(script)
+    async with AsyncRESTClient(config) as rest:
+        forwarder = await AsyncPortForwarder(rest, FORWARD_PATH, 8080).open()
+        reader, writer = await asyncio.open_connection("127.0.0.1", forwarder.local_port)
+        assert await asyncio.to_thread(_upstream_requested, script)
+        await forwarder.close()
+        assert await asyncio.wait_for(reader.read(10), 10) == b""
+        writer.close()
+    assert forwarder.errors == []
