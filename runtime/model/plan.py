@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kubetyped.model.jsonio import is_raw
 from kubetyped.model.scalars import MicroTime, Quantity, Time, format_time
+from kubetyped.model.tracked import WireDict, WireList, own_items
 
 if TYPE_CHECKING:
     from kubetyped.model.base import KubeModel
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 Decoder = Callable[[Any], Any]
 #: The decoder of a field that holds models takes the field's location too: it is stored in
 #: each lazily decoded model, so a decode error deep inside names its full JSON path.
-LocatedDecoder = Callable[[Any, "Location"], Any]
+LocatedDecoder = Callable[[Any, str], Any]
 #: Where a value sits in the JSON document it was decoded from, as its JSON path
 #: (``items[3].spec``; "" for the document root). A string, not a structure: strings are not
 #: tracked by the garbage collector, so locating every lazily decoded model costs little.
@@ -34,26 +35,17 @@ def child(location: Location, key: str | int) -> Location:
     return f"{location}.{key}" if location else str(key)
 
 
-def json_path(location: Location) -> str:
-    """``items[3].spec.containers[0].ports[1].containerPort`` (pydantic's ``loc`` as one
-    string); "" for the root."""
-    return location
-
-
 class ItemDecodeError(Exception):
     """An item of a list or map field failed to decode: the keys (indexes or map keys) leading
     to it within the field, and why."""
 
     def __init__(self, keys: tuple[str | int, ...], cause: BaseException) -> None:
-        super().__init__(f"{json_path(_chain(keys))}: {cause}")
+        location = ""
+        for key in keys:
+            location = child(location, key)
+        super().__init__(f"{location}: {cause}")
         self.keys = keys
         self.cause = cause
-
-
-def _chain(keys: tuple[str | int, ...], location: Location = "") -> Location:
-    for key in keys:
-        location = child(location, key)
-    return location
 
 
 def item_error(key: str | int, exc: BaseException) -> ItemDecodeError:
@@ -74,6 +66,9 @@ class FieldPlan:
     located: bool
     micro_time: bool
     models: tuple[type[KubeModel], ...]
+    #: decodes to a new list or dict (of models, times, quantities): the wire form holds that
+    #: container, so changes to it are seen; a single model shares its JSON dict instead
+    container: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +78,20 @@ class ClassPlan:
     by_wire: dict[str, FieldPlan]
     by_python: dict[str, FieldPlan]
     defaults: tuple[tuple[str, Any], ...]
-    #: wire name -> (python name, decoder or None, located), for the materialisation loop
-    decoders: dict[str, tuple[str, Any, bool]]
+    #: wire name -> (python name, decoder or None, whether the decoded value (a model or a
+    #: container) replaces the JSON in the wire form, whether the decoder is located), for the
+    #: materialisation loop
+    decoders: dict[str, tuple[str, Any, bool, bool]]
     #: every field at its default, copied as the start of a materialised `__dict__`
     template: dict[str, Any]
     #: a list object (`items` holds models): decode its items only when they are read
     lazy_items: bool
+    #: (python name, wire name) of the fields holding lists of models
+    model_lists: tuple[tuple[str, str], ...]
+    #: python name -> declaration index / wire name; python names of MicroTime fields
+    order: dict[str, int]
+    wire_names: dict[str, str]
+    micro_times: frozenset[str]
     _fields_sets: dict[tuple[str, ...], frozenset[str]]
 
     def fields_set(self, raw: dict[str, Any]) -> frozenset[str]:
@@ -141,6 +144,7 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
             located=located,
             micro_time=annotation is MicroTime,
             models=models,
+            container=_is_container(annotation),
         )
         by_wire[wire_name] = plan
         by_python[python_name] = plan
@@ -150,10 +154,24 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
         by_python=by_python,
         defaults=tuple(defaults),
         decoders={
-            wire: (plan.python_name, plan.decode, plan.located) for wire, plan in by_wire.items()
+            wire: (
+                plan.python_name,
+                plan.decode,
+                plan.decode is not None and plan.container,
+                plan.located,
+            )
+            for wire, plan in by_wire.items()
         },
         template=dict(defaults),
         lazy_items="items" in by_wire and bool(by_wire["items"].models),
+        order={name: index for index, name in enumerate(by_python)},
+        wire_names={name: plan.wire_name for name, plan in by_python.items()},
+        micro_times=frozenset(name for name, plan in by_python.items() if plan.micro_time),
+        model_lists=tuple(
+            (plan.python_name, wire)
+            for wire, plan in by_wire.items()
+            if plan.container and plan.models and _is_model_list(hints.get(plan.python_name))
+        ),
         _fields_sets={},
     )
 
@@ -192,6 +210,20 @@ def _is_union(annotation: Any) -> bool:
     return origin is typing.Union or origin is types.UnionType
 
 
+def _is_model_list(annotation: Any) -> bool:
+    annotation = _strip_optional(annotation)
+    args = typing.get_args(annotation)
+    return (
+        typing.get_origin(annotation) is list
+        and bool(args)
+        and _model_class(_strip_optional(args[0])) is not None
+    )
+
+
+def _is_container(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (list, dict)
+
+
 def _model_class(annotation: Any) -> type[KubeModel] | None:
     from kubetyped.model.base import KubeModel
 
@@ -217,15 +249,17 @@ def _decoder_for(
         item_model = _model_class(_strip_optional(args[0]))
         if item_model is not None:
             return _model_list_decoder(item_model), (item_model,), True
-        inner, models, located = _decoder_for(_strip_optional(args[0]))
+        inner_type = _strip_optional(args[0])
+        inner, models, located = _decoder_for(inner_type)
         if inner is None:
             return None, models, False
-        return _list_decoder(inner, located), models, True
+        return _list_decoder(inner, _is_container(inner_type), located), models, True
     if origin is dict and len(args) == 2:
-        inner, models, located = _decoder_for(_strip_optional(args[1]))
+        inner_type = _strip_optional(args[1])
+        inner, models, located = _decoder_for(inner_type)
         if inner is None:
             return None, models, False
-        return _dict_decoder(inner, located), models, True
+        return _dict_decoder(inner, _is_container(inner_type), located), models, True
     return None, (), False
 
 
@@ -274,19 +308,22 @@ def _location_descriptor() -> Any:
     return BaseModel.__dict__["__pydantic_private__"]
 
 
-def _list_decoder(inner: Any, located: bool) -> LocatedDecoder:
+def _list_decoder(inner: Any, nested: bool, located: bool) -> LocatedDecoder:
     def decode(value: Any, location: Location) -> Any:
         if type(value) is not list:
             return value
-        result: list[Any] = []
+        items: list[Any] = []
         for i, item in enumerate(value):
             try:
                 if item is None:
-                    result.append(item)
+                    items.append(item)
                 else:
-                    result.append(inner(item, f"{location}[{i}]") if located else inner(item))
+                    items.append(inner(item, f"{location}[{i}]") if located else inner(item))
             except Exception as exc:
                 raise item_error(i, exc) from None
+        result = WireList(items)
+        if nested:
+            own_items(result, result)
         return result
 
     return decode
@@ -311,24 +348,27 @@ def _model_list_decoder(model: type[KubeModel]) -> LocatedDecoder:
                 raise ItemDecodeError(
                     (i,), TypeError(f"expected a JSON object ({model.__name__}), got {_kind(item)}")
                 )
-        return items
+        return WireList(items)
 
     return decode
 
 
-def _dict_decoder(inner: Any, located: bool) -> LocatedDecoder:
+def _dict_decoder(inner: Any, nested: bool, located: bool) -> LocatedDecoder:
     def decode(value: Any, location: Location) -> Any:
         if type(value) is not dict:
             return value
-        result: dict[str, Any] = {}
+        items: dict[str, Any] = {}
         for key, item in value.items():
             if item is None:
-                result[key] = item
+                items[key] = item
                 continue
             try:
-                result[key] = inner(item, child(location, key)) if located else inner(item)
+                items[key] = inner(item, child(location, key)) if located else inner(item)
             except Exception as exc:
                 raise item_error(key, exc) from None
+        result = WireDict(items)
+        if nested:
+            own_items(result, result.values())
         return result
 
     return decode
