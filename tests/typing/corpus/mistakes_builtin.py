@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import kubetyped
+import kubetyped.config
 from kubetyped.cache import DeletedFinalStateUnknown
 from kubetyped.generated import Clientset, SharedInformerFactory
 from kubetyped.generated.models.apps_v1 import (
@@ -48,6 +49,7 @@ class ServiceHandler:
 Container(name="api", imagee="nginx")  # expect-error: typo'd keyword
 _ = kubetyped.Clientset  # expect-error: unknown attribute (the clientset is generated, not in kubetyped)
 _ = kubetyped.ListOption  # expect-error: unknown attribute (a typo of a public name)
+_ = kubetyped.config.load_kubeconfg  # expect-error: unknown attribute (a typo in a lazy module)
 ObjectMeta(name=3)  # expect-error: wrong type
 Container(image="nginx")  # expect-error: missing required field
 Deployment(spec={"replicas": 1})  # expect-error: dict where a model is required
