@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kubetyped.model.jsonio import is_raw
 from kubetyped.model.scalars import MicroTime, Quantity, Time, format_time
+from kubetyped.model.tracked import WireDict, WireList, own_items
 
 if TYPE_CHECKING:
     from kubetyped.model.base import KubeModel
@@ -27,6 +28,9 @@ class FieldPlan:
     decode: Decoder | None
     micro_time: bool
     models: tuple[type[KubeModel], ...]
+    #: decodes to a new list or dict (of models, times, quantities): the wire form holds that
+    #: container, so changes to it are seen; a single model shares its JSON dict instead
+    container: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +38,19 @@ class ClassPlan:
     by_wire: dict[str, FieldPlan]
     by_python: dict[str, FieldPlan]
     defaults: tuple[tuple[str, Any], ...]
-    #: wire name -> (python name, decoder or None), for the materialisation loop
-    decoders: dict[str, tuple[str, Decoder | None]]
+    #: wire name -> (python name, decoder or None, whether the decoded value (a model or a
+    #: container) replaces the JSON in the wire form), for the materialisation loop
+    decoders: dict[str, tuple[str, Decoder | None, bool]]
     #: every field at its default, copied as the start of a materialised `__dict__`
     template: dict[str, Any]
     #: a list object (`items` holds models): decode its items only when they are read
     lazy_items: bool
+    #: (python name, wire name) of the fields holding lists of models
+    model_lists: tuple[tuple[str, str], ...]
+    #: python name -> declaration index / wire name; python names of MicroTime fields
+    order: dict[str, int]
+    wire_names: dict[str, str]
+    micro_times: frozenset[str]
     _fields_sets: dict[tuple[str, ...], frozenset[str]]
 
     def fields_set(self, raw: dict[str, Any]) -> frozenset[str]:
@@ -90,6 +101,7 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
             decode=decode,
             micro_time=annotation is MicroTime,
             models=models,
+            container=_is_container(annotation),
         )
         by_wire[wire_name] = plan
         by_python[python_name] = plan
@@ -98,9 +110,20 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
         by_wire=by_wire,
         by_python=by_python,
         defaults=tuple(defaults),
-        decoders={wire: (plan.python_name, plan.decode) for wire, plan in by_wire.items()},
+        decoders={
+            wire: (plan.python_name, plan.decode, plan.decode is not None and plan.container)
+            for wire, plan in by_wire.items()
+        },
         template=dict(defaults),
         lazy_items="items" in by_wire and bool(by_wire["items"].models),
+        order={name: index for index, name in enumerate(by_python)},
+        wire_names={name: plan.wire_name for name, plan in by_python.items()},
+        micro_times=frozenset(name for name, plan in by_python.items() if plan.micro_time),
+        model_lists=tuple(
+            (plan.python_name, wire)
+            for wire, plan in by_wire.items()
+            if plan.container and plan.models and _is_model_list(hints.get(plan.python_name))
+        ),
         _fields_sets={},
     )
 
@@ -139,6 +162,20 @@ def _is_union(annotation: Any) -> bool:
     return origin is typing.Union or origin is types.UnionType
 
 
+def _is_model_list(annotation: Any) -> bool:
+    annotation = _strip_optional(annotation)
+    args = typing.get_args(annotation)
+    return (
+        typing.get_origin(annotation) is list
+        and bool(args)
+        and _model_class(_strip_optional(args[0])) is not None
+    )
+
+
+def _is_container(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (list, dict)
+
+
 def _model_class(annotation: Any) -> type[KubeModel] | None:
     from kubetyped.model.base import KubeModel
 
@@ -161,15 +198,17 @@ def _decoder_for(annotation: Any) -> tuple[Decoder | None, tuple[type[KubeModel]
         item_model = _model_class(_strip_optional(args[0]))
         if item_model is not None:
             return _model_list_decoder(item_model), (item_model,)
-        inner, models = _decoder_for(_strip_optional(args[0]))
+        inner_type = _strip_optional(args[0])
+        inner, models = _decoder_for(inner_type)
         if inner is None:
             return None, models
-        return _list_decoder(inner), models
+        return _list_decoder(inner, _is_container(inner_type)), models
     if origin is dict and len(args) == 2:
-        inner, models = _decoder_for(_strip_optional(args[1]))
+        inner_type = _strip_optional(args[1])
+        inner, models = _decoder_for(inner_type)
         if inner is None:
             return None, models
-        return _dict_decoder(inner), models
+        return _dict_decoder(inner, _is_container(inner_type)), models
     return None, ()
 
 
@@ -208,11 +247,14 @@ def _raw_descriptor(model: type[KubeModel]) -> Any:
     return KubeModel.__dict__[RAW_SLOT]
 
 
-def _list_decoder(inner: Decoder) -> Decoder:
+def _list_decoder(inner: Decoder, nested: bool) -> Decoder:
     def decode(value: Any) -> Any:
         if type(value) is not list:
             return value
-        return [item if item is None else inner(item) for item in value]
+        result = WireList([item if item is None else inner(item) for item in value])
+        if nested:
+            own_items(result, result)
+        return result
 
     return decode
 
@@ -234,16 +276,21 @@ def _model_list_decoder(model: type[KubeModel]) -> Decoder:
                 raise TypeError(
                     f"[{i}]: expected a JSON object ({model.__name__}), got {_kind(item)}"
                 )
-        return items
+        return WireList(items)
 
     return decode
 
 
-def _dict_decoder(inner: Decoder) -> Decoder:
+def _dict_decoder(inner: Decoder, nested: bool) -> Decoder:
     def decode(value: Any) -> Any:
         if type(value) is not dict:
             return value
-        return {key: item if item is None else inner(item) for key, item in value.items()}
+        result = WireDict(
+            {key: item if item is None else inner(item) for key, item in value.items()}
+        )
+        if nested:
+            own_items(result, result.values())
+        return result
 
     return decode
 
