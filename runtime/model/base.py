@@ -284,6 +284,23 @@ class KubeModel(BaseModel):
         result: dict[str, Any] = parsed
         return result
 
+    def _parse_for_read(self, raw: Any, plan: ClassPlan) -> dict[str, Any]:
+        """Unparsed JSON about to be materialised: a top-level object (a list item, a cached
+        object) is parsed one level, its nested objects (metadata, spec, status) when read."""
+        if not plan.split:
+            result = self.raw_view()
+            assert result is not None
+            return result
+        parsed = jsonio.parse_split(raw, plan.split)
+        if type(parsed) is not dict:
+            path = _location(self)
+            raise ModelDecodeError(
+                f"{path or '(root)'}: expected a JSON object ({type(self).__name__}), "
+                f"got {_json_type(parsed)}",
+                path=path,
+            )
+        return parsed
+
     def unparsed_json(self) -> memoryview | None:
         """The JSON bytes behind an instance not parsed yet (see `from_unparsed`), else None.
 
@@ -302,14 +319,20 @@ class KubeModel(BaseModel):
             location: str = _get_private(self)
         except AttributeError:
             location = ""
-        if type(raw) is not dict:  # an unparsed list item
-            raw = self.raw_view()
         plan = type(self).__kube_plan__ or type(self)._plan()
+        if type(raw) is not dict:  # unparsed JSON (a list item, a cached object)
+            raw = self._parse_for_read(raw, plan)
+        plain = plan.plain
         decoders = plan.decoders
+        split = plan.split
         values = plan.template.copy()
         extra: dict[str, Any] | None = None
         errors: dict[str, tuple[str, Any, ModelDecodeError]] | None = None
         for key, value in raw.items():
+            name = plain.get(key)
+            if name is not None:  # kept as decoded JSON
+                values[name] = value
+                continue
             entry = decoders.get(key)
             if entry is None:
                 if extra is None:
@@ -317,7 +340,7 @@ class KubeModel(BaseModel):
                 extra[key] = value
                 continue
             name, decode, in_place, located = entry
-            if decode is None or value is None:
+            if value is None:
                 values[name] = value
                 continue
             try:
@@ -326,7 +349,10 @@ class KubeModel(BaseModel):
                     if located
                     else decode(value)
                 )
-                if in_place:  # a decoded container: it puts itself in the wire form if changed
+                if split and key in split:
+                    if jsonio.is_raw(value):  # unparsed: the model goes in the wire form (once
+                        raw[key] = decoded  # parsed, it has its own dict)
+                elif in_place:  # a decoded container: it puts itself in the wire form if changed
                     kind = type(decoded)
                     if kind is WireList:
                         _set_list_owner(decoded, raw)
@@ -341,8 +367,8 @@ class KubeModel(BaseModel):
                 if errors is None:
                     errors = {}
                 errors[name] = (key, value, _decode_error(type(self), location, key, exc))
-        _object_setattr(self, "__dict__", values)
-        _set_fields_set(self, plan.fields_set(raw))
+        _set_dict(self, values)
+        # `__pydantic_fields_set__` is left unset: `__getattr__` derives it from the wire form
         _set_extra(self, extra)  # None until an unknown key exists
         _set_private(self, None if errors is None else {_DECODE_ERRORS: errors})
         _set_src(self, raw)
@@ -383,6 +409,15 @@ class KubeModel(BaseModel):
                     return _object_getattribute(self, name)
                 except AttributeError:
                     pass
+            if name == "__pydantic_fields_set__":  # materialised: the fields its JSON holds
+                src = self.__kube_src__
+                fields_set: Any = (
+                    set()
+                    if src is None
+                    else (type(self).__kube_plan__ or self._plan()).fields_set(src)
+                )
+                _set_fields_set(self, fields_set)
+                return fields_set
             failed = self._decode_errors().get(name)
             if failed is not None:
                 raise failed[2]
@@ -523,6 +558,7 @@ class KubeModel(BaseModel):
 # Slot setters (C descriptors): faster than object.__setattr__ on the decode path.
 _set_raw = KubeModel.__dict__[RAW_SLOT].__set__
 _set_src = KubeModel.__dict__[SRC_SLOT].__set__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_list_owner, _set_list_key = set_wire_owner, set_wire_key
 _set_dict_owner, _set_dict_key = set_dict_wire_owner, set_dict_wire_key
 

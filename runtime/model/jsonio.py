@@ -59,6 +59,23 @@ def parse(raw: Raw) -> Any:
     return orjson.loads(memoryview(raw))
 
 
+def parse_split(raw: Raw, lazy_keys: frozenset[str]) -> Any:
+    """One unparsed JSON object, parsed one level: the values of `lazy_keys` that are objects
+    stay unparsed (`Raw`), the others are parsed. Anything but an object: parsed whole."""
+    import msgspec
+
+    try:
+        top = _decoders()[0].decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return parse(raw)  # not an object: the caller reports it
+    return {
+        key: value
+        if key in lazy_keys and bytes(memoryview(value)[:1]) == b"{"
+        else orjson.loads(memoryview(value))
+        for key, value in top.items()
+    }
+
+
 def loads_object(data: bytes | str, model: str) -> dict[str, Any]:
     """The JSON object in `data` (a response body) as a dict; `ModelDecodeError` naming `model` when
     it is not JSON or not an object.

@@ -78,8 +78,13 @@ class ClassPlan:
     by_wire: dict[str, FieldPlan]
     by_python: dict[str, FieldPlan]
     defaults: tuple[tuple[str, Any], ...]
-    #: wire name -> (python name, decoder or None, whether the decoded value (a model or a
-    #: container) replaces the JSON in the wire form, whether the decoder is located), for the
+    #: a top-level kind (apiVersion, kind, metadata): wire names of its single-model fields,
+    #: left unparsed when the object is parsed from its JSON bytes for a read
+    split: frozenset[str]
+    #: wire name -> python name of the fields kept as decoded JSON (no decoder)
+    plain: dict[str, str]
+    #: wire name -> (python name, decoder, whether the decoded value (a container) replaces
+    #: the JSON in the wire form when changed, whether the decoder is located), for the
     #: materialisation loop
     decoders: dict[str, tuple[str, Any, bool, bool]]
     #: every field at its default, copied as the start of a materialised `__dict__`
@@ -153,14 +158,16 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
         by_wire=by_wire,
         by_python=by_python,
         defaults=tuple(defaults),
+        split=frozenset(
+            wire for wire, plan in by_wire.items() if plan.models and not plan.container
+        )
+        if {"apiVersion", "kind", "metadata"} <= by_wire.keys()
+        else frozenset(),
+        plain={wire: plan.python_name for wire, plan in by_wire.items() if plan.decode is None},
         decoders={
-            wire: (
-                plan.python_name,
-                plan.decode,
-                plan.decode is not None and plan.container,
-                plan.located,
-            )
+            wire: (plan.python_name, plan.decode, plan.container, plan.located)
             for wire, plan in by_wire.items()
+            if plan.decode is not None
         },
         template=dict(defaults),
         lazy_items="items" in by_wire and bool(by_wire["items"].models),

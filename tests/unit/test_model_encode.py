@@ -45,8 +45,13 @@ def validated(model: type[KubeModel], data: Json) -> Any:
     return model.model_validate(copy.deepcopy(data))
 
 
-PATHS = [lazy, validated]
-PATH_IDS = ["from_json", "model_validate"]
+def list_item(model: type[KubeModel], data: Json) -> Any:
+    assert model is Pod
+    return PodList.from_json(orjson.dumps({"kind": "PodList", "items": [data]})).items[0]
+
+
+PATHS = [lazy, validated, list_item]
+PATH_IDS = ["from_json", "model_validate", "list_item"]
 
 
 def wire(obj: KubeModel) -> Json:
@@ -66,6 +71,21 @@ def test_reading_every_field_keeps_the_input_bytes(model: type[KubeModel], build
     obj = model.from_json(body)
     assert touch_everything(obj) > 200
     assert obj.to_json() == body  # same keys, same order, nothing injected
+
+
+def test_a_list_item_read_in_part_encodes_its_changes() -> None:
+    body = orjson.dumps({"kind": "PodList", "items": [realistic_pod()]})
+    listed = PodList.from_json(body)
+    pod = listed.items[0]
+    assert pod.metadata.name  # metadata parsed; spec and status not yet
+    assert listed.to_json() == body
+    pod.spec.containers[0].image = "changed"
+    pod.metadata.labels["new"] = "1"
+    expected = orjson.loads(body)
+    expected["items"][0]["spec"]["containers"][0]["image"] = "changed"
+    expected["items"][0]["metadata"]["labels"]["new"] = "1"
+    assert listed.to_json() == orjson.dumps(expected)
+    assert pod.to_json() == orjson.dumps(expected["items"][0])
 
 
 def test_a_read_list_keeps_its_bytes_and_a_change_lands_in_place() -> None:
