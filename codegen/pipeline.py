@@ -333,3 +333,24 @@ def verify(
     (``[]``: up to date). Writes nothing."""
     rendered = render_source(source, out, package, base_package)
     return rendered, differing_files(rendered.files, out)
+
+
+__all__ = [
+    "EXPANSIONS",
+    "Generated",
+    "GroupFilter",
+    "Progress",
+    "Rendered",
+    "SpecSource",
+    "committed_package_folder",
+    "differing_files",
+    "find_expansions",
+    "generate",
+    "in_source_checkout",
+    "load_spec",
+    "package_for_out",
+    "render_package",
+    "render_source",
+    "verify",
+    "version_info",
+]

@@ -545,3 +545,25 @@ def delete_request(
         body=body,
         accept=accept,
     )
+
+
+# The rest (transport extension keys, per-verb builders) is shared by the REST clients only.
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "DEFAULT_TIMEOUT",
+    "ApplyOptions",
+    "DeleteOptions",
+    "FieldValidation",
+    "GetOptions",
+    "ListOptions",
+    "PatchType",
+    "PathLike",
+    "Preconditions",
+    "PropagationPolicy",
+    "RequestBuildError",
+    "ResourcePath",
+    "ResourceVersionMatch",
+    "SelectorArg",
+    "WriteOptions",
+    "build_request",
+]

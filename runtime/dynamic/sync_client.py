@@ -25,6 +25,8 @@ from kubetyped.request import (
     GetOptions,
     ListOptions,
     PatchType,
+    Preconditions,
+    SelectorArg,
     WriteOptions,
 )
 from kubetyped.rest import RESTClient, WatchStream
@@ -54,31 +56,95 @@ class DynamicResource:
         return DynamicResource(self._rest, self._target.bind(namespace))
 
     def get(
-        self, name: str, options: GetOptions | None = None, *, subresource: str | None = None
+        self, name: str, *, resource_version: str | None = None, subresource: str | None = None
     ) -> Obj:
-        """GET one object (or its `subresource`) by name; raises `NotFoundError` (404) when absent."""
-        return self._rest.get(self._target.item(name, subresource=subresource), options)
+        """GET one object (or its `subresource`) by name (client-go dynamic `Get`); options as
+        the typed `get`. Raises `NotFoundError` (404) when absent, else the typed `ApiError`."""
+        path = self._target.item(name, subresource=subresource)
+        return self._rest.get(path, GetOptions(resource_version))
 
-    def list(self, options: ListOptions | None = None) -> Obj:
-        """One list call (one page if `options.limit` is set)."""
+    def list(
+        self,
+        *,
+        label_selector: SelectorArg | None = None,
+        field_selector: SelectorArg | None = None,
+        limit: int | None = None,
+        continue_: str | None = None,
+        resource_version: str | None = None,
+        resource_version_match: str | None = None,
+        timeout_seconds: int | None = None,
+    ) -> Obj:
+        """One list call (one page when `limit` is set); options as the typed `list`. Returns the
+        list object (`items`, `metadata.continue`)."""
+        options = ListOptions(
+            label_selector=label_selector,
+            field_selector=field_selector,
+            limit=limit,
+            continue_=continue_,
+            resource_version=resource_version,
+            resource_version_match=resource_version_match,
+            timeout_seconds=timeout_seconds,
+        )
         return self._rest.list(self._target.collection(), options)
 
     def list_pages(
-        self, options: ListOptions | None = None, *, page_size: int = DEFAULT_PAGE_SIZE
+        self,
+        *,
+        label_selector: SelectorArg | None = None,
+        field_selector: SelectorArg | None = None,
+        resource_version: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
     ) -> Iterator[Obj]:
         """Each page of a paginated list (`limit`/`continue`); see `RESTClient.list_pages`."""
+        options = ListOptions(
+            label_selector=label_selector,
+            field_selector=field_selector,
+            resource_version=resource_version,
+        )
         return self._rest.list_pages(self._target.collection(), options, page_size=page_size)
 
     def list_all(
-        self, options: ListOptions | None = None, *, page_size: int = DEFAULT_PAGE_SIZE
+        self,
+        *,
+        label_selector: SelectorArg | None = None,
+        field_selector: SelectorArg | None = None,
+        resource_version: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
     ) -> Obj:
         """Every item, page by page, joined into one list object (client-go `pager.List`)."""
+        options = ListOptions(
+            label_selector=label_selector,
+            field_selector=field_selector,
+            resource_version=resource_version,
+        )
         return self._rest.list_all(self._target.collection(), options, page_size=page_size)
 
     def watch(
-        self, options: ListOptions | None = None, *, raise_errors: bool = True
+        self,
+        *,
+        label_selector: SelectorArg | None = None,
+        field_selector: SelectorArg | None = None,
+        resource_version: str | None = None,
+        timeout_seconds: int | None = None,
+        allow_watch_bookmarks: bool | None = None,
+        send_initial_events: bool | None = None,
+        resource_version_match: str | None = None,
+        idle_timeout: float | None = None,
+        raise_errors: bool = True,
     ) -> WatchStream:
-        """Watch events of the resource (an ERROR event raises its typed `ApiError` by default)."""
+        """Watch events of the resource; options as the typed `watch` (BOOKMARKs are yielded
+        when requested). An ERROR event raises its typed `ApiError` unless `raise_errors` is
+        False."""
+        options = ListOptions(
+            label_selector=label_selector,
+            field_selector=field_selector,
+            resource_version=resource_version,
+            timeout_seconds=timeout_seconds,
+            allow_watch_bookmarks=allow_watch_bookmarks,
+            send_initial_events=send_initial_events,
+            resource_version_match=resource_version_match,
+            idle_timeout=idle_timeout,
+        )
         return self._rest.watch(self._target.collection(), options, raise_errors=raise_errors)
 
     def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> Obj | None:
@@ -86,16 +152,37 @@ class DynamicResource:
         (None for `deleted()`). Raises `WaitTimeoutError` and typed `ApiError`s."""
         return wait_for_object(self._rest, self._target.collection(), name, for_, timeout=timeout)
 
-    def create(self, body: Obj, options: WriteOptions | None = None) -> Obj:
-        """POST `body`; the namespace comes from the binding or `metadata.namespace`."""
+    def create(
+        self,
+        body: Obj,
+        *,
+        dry_run: bool = False,
+        field_manager: str | None = None,
+        field_validation: str | None = None,
+    ) -> Obj:
+        """POST `body`; the namespace comes from the binding or `metadata.namespace`. Options as
+        the typed `create`; returns the created object."""
+        options = WriteOptions(dry_run, field_manager, field_validation)
         return self._rest.create(self._target.collection(body), body, options)
 
-    def update(self, body: Obj, options: WriteOptions | None = None) -> Obj:
-        """PUT `body` (named by its metadata); `ConflictError` (409) on a stale resourceVersion."""
+    def update(
+        self,
+        body: Obj,
+        *,
+        dry_run: bool = False,
+        field_manager: str | None = None,
+        field_validation: str | None = None,
+    ) -> Obj:
+        """PUT `body` (named by its metadata); `ConflictError` (409) on a stale resourceVersion.
+        Options as the typed `update`."""
+        options = WriteOptions(dry_run, field_manager, field_validation)
         return self._rest.update(self._target.item(None, body), body, options)
 
-    def update_status(self, body: Obj, options: WriteOptions | None = None) -> Obj:
+    def update_status(
+        self, body: Obj, *, dry_run: bool = False, field_manager: str | None = None
+    ) -> Obj:
         """PUT `body`'s `status` subresource."""
+        options = WriteOptions(dry_run, field_manager)
         return self._rest.update(self._target.item(None, body, "status"), body, options)
 
     def patch(
@@ -103,11 +190,15 @@ class DynamicResource:
         name: str,
         body: Any,
         patch_type: PatchType | str = PatchType.MERGE,
-        options: WriteOptions | None = None,
         *,
+        dry_run: bool = False,
+        field_manager: str | None = None,
+        field_validation: str | None = None,
         subresource: str | None = None,
     ) -> Obj:
-        """Patch the object (or a `subresource`): JSON, merge (default) or strategic merge patch."""
+        """Patch the object (or a `subresource`): JSON, merge (default) or strategic merge patch.
+        Options as the typed `patch`; returns the patched object."""
+        options = WriteOptions(dry_run, field_manager, field_validation)
         path = self._target.item(name, subresource=subresource)
         return self._rest.patch(path, body, patch_type, options)
 
@@ -117,23 +208,44 @@ class DynamicResource:
         *,
         field_manager: str,
         force: bool = False,
-        subresource: str | None = None,
         dry_run: bool = False,
+        field_validation: str | None = None,
+        subresource: str | None = None,
     ) -> Obj:
         """Server-side apply of `body` (named by its metadata) as `field_manager`; `dry_run`
         returns what the server would store without storing it."""
-        options = ApplyOptions(field_manager=field_manager, force=force, dry_run=dry_run)
+        options = ApplyOptions(field_manager, force, dry_run, field_validation)
         return self._rest.apply(self._target.item(None, body, subresource), body, options)
 
-    def delete(self, name: str, options: DeleteOptions | None = None) -> Obj:
-        """DELETE the object `name`; returns the deleted object or a `Status`."""
+    def delete(
+        self,
+        name: str,
+        *,
+        propagation_policy: str | None = None,
+        grace_period_seconds: int | None = None,
+        preconditions: Preconditions | None = None,
+        dry_run: bool = False,
+    ) -> Obj:
+        """DELETE the object `name`; returns the server's answer, as every client family does:
+        the object (deleted, or marked for deletion) or a `Status`. Options as the typed
+        `delete`; raises `NotFoundError` (404) when it does not exist."""
+        options = DeleteOptions(propagation_policy, grace_period_seconds, preconditions, dry_run)
         return self._rest.delete(self._target.item(name), options)
 
     def delete_collection(
-        self, list_options: ListOptions | None = None, delete_options: DeleteOptions | None = None
+        self,
+        *,
+        label_selector: SelectorArg | None = None,
+        field_selector: SelectorArg | None = None,
+        propagation_policy: str | None = None,
+        grace_period_seconds: int | None = None,
+        dry_run: bool = False,
     ) -> Obj:
-        """DELETE every object matching `list_options`; returns the server's answer."""
-        return self._rest.delete_collection(self._target.collection(), list_options, delete_options)
+        """DELETE every object matching the selectors; returns the server's answer (the list of
+        deleted objects or a `Status`). Options as the typed `delete_collection`."""
+        list_options = ListOptions(label_selector=label_selector, field_selector=field_selector)
+        options = DeleteOptions(propagation_policy, grace_period_seconds, None, dry_run)
+        return self._rest.delete_collection(self._target.collection(), list_options, options)
 
 
 class DynamicClient:

@@ -74,7 +74,7 @@ class AsyncMetadataListWatch:
 
     def watch(self, options: ListOptions) -> _AsyncUnparsedEvents:
         """A watch from ``options.resource_version``; its events' objects kept as JSON."""
-        return _AsyncUnparsedEvents(self.resource.watch(options))
+        return _AsyncUnparsedEvents(self.resource.watch_unparsed(options))
 
 
 def new_async_filtered_metadata_informer(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
 
+from kubetyped import api
 from kubetyped import request as rq
 from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.cache import NAMESPACE_INDEX, ListResult, namespace_index_func
@@ -25,6 +26,9 @@ from kubetyped.metadata.negotiate import (
 from kubetyped.model import jsonio
 from kubetyped.rest import decode_json
 from kubetyped.watch import WatchEvent
+
+if TYPE_CHECKING:
+    from kubetyped.api import Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,16 @@ class Requests:
 def decode_object(response: httpx.Response) -> PartialObjectMetadata:
     """One object's metadata from a response (a full object is reduced first)."""
     return PartialObjectMetadata.from_raw(partial_object(decode_json(response)))
+
+
+def decode_deleted(response: httpx.Response) -> PartialObjectMetadata | Status:
+    """The answer to a delete: the object's metadata (deleted, or marked for deletion while
+    finalizers run), or the server's `Status` (API convention: DELETE returns either)."""
+    data = decode_json(response)
+    if data.get("kind") == "Status" and data.get("apiVersion", "v1") == "v1":
+        status: Status = api.Status.from_raw(data)
+        return status
+    return PartialObjectMetadata.from_raw(partial_object(data))
 
 
 def decode_list(response: httpx.Response) -> PartialObjectMetadataList:

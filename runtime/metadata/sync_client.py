@@ -15,7 +15,7 @@ classes only send them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
@@ -25,6 +25,7 @@ from kubetyped.discovery import GroupVersionResource
 from kubetyped.metadata.common import (
     Requests,
     UnparsedPage,
+    decode_deleted,
     decode_list,
     decode_object,
     metadata_event,
@@ -32,6 +33,9 @@ from kubetyped.metadata.common import (
 )
 from kubetyped.rest import RESTClient, WatchStream
 from kubetyped.watch import WatchEvent
+
+if TYPE_CHECKING:
+    from kubetyped.api import Status
 
 
 class MetadataWatch:
@@ -79,22 +83,70 @@ class MetadataResource:
         """The same resource narrowed to `namespace`."""
         return MetadataResource(self._rest, Requests(self._requests.gvr, namespace))
 
-    def get(self, name: str, options: rq.GetOptions | None = None) -> PartialObjectMetadata:
-        """The metadata of the object `name`; raises `NotFoundError` (404) when absent."""
-        return decode_object(self._rest.send(self._requests.get(name, options)))
+    def get(self, name: str, *, resource_version: str | None = None) -> PartialObjectMetadata:
+        """The metadata of the object `name` (options as the typed `get`); raises
+        `NotFoundError` (404) when absent."""
+        request = self._requests.get(name, rq.GetOptions(resource_version))
+        return decode_object(self._rest.send(request))
 
-    def list(self, options: rq.ListOptions | None = None) -> PartialObjectMetadataList:
-        """The metadata of every object (one page if `options.limit` is set)."""
+    def list(
+        self,
+        *,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
+        limit: int | None = None,
+        continue_: str | None = None,
+        resource_version: str | None = None,
+        resource_version_match: str | None = None,
+        timeout_seconds: int | None = None,
+    ) -> PartialObjectMetadataList:
+        """The metadata of every object (one page when `limit` is set); options as the typed
+        `list`."""
+        options = rq.ListOptions(
+            label_selector=label_selector,
+            field_selector=field_selector,
+            limit=limit,
+            continue_=continue_,
+            resource_version=resource_version,
+            resource_version_match=resource_version_match,
+            timeout_seconds=timeout_seconds,
+        )
         return decode_list(self._rest.send(self._requests.list(options)))
 
     def list_unparsed(self, options: rq.ListOptions | None = None) -> UnparsedPage:
-        """One list call for caches: items kept as JSON until read, and the list's metadata
-        (`resourceVersion`, `continue`)."""
+        """One list call for caches (a reflector's `ListOptions`, as client-go's `ListWatch`
+        takes them): items kept as JSON until read, and the list's metadata (`resourceVersion`,
+        `continue`)."""
         return unparsed_list(self._rest.send(self._requests.list(options)).content)
 
-    def watch(self, options: rq.ListOptions | None = None) -> MetadataWatch:
-        """Events until the server ends the watch or `close()`; an ERROR event raises its typed
-        `ApiError` (410 → `ExpiredError`)."""
+    def watch(
+        self,
+        *,
+        label_selector: rq.SelectorArg | None = None,
+        field_selector: rq.SelectorArg | None = None,
+        resource_version: str | None = None,
+        timeout_seconds: int | None = None,
+        allow_watch_bookmarks: bool | None = None,
+        send_initial_events: bool | None = None,
+        resource_version_match: str | None = None,
+        idle_timeout: float | None = None,
+    ) -> MetadataWatch:
+        """Events until the server ends the watch or `close()` (options as the typed `watch`);
+        an ERROR event raises its typed `ApiError` (410 → `ExpiredError`)."""
+        options = rq.ListOptions(
+            label_selector=label_selector,
+            field_selector=field_selector,
+            resource_version=resource_version,
+            timeout_seconds=timeout_seconds,
+            allow_watch_bookmarks=allow_watch_bookmarks,
+            send_initial_events=send_initial_events,
+            resource_version_match=resource_version_match,
+            idle_timeout=idle_timeout,
+        )
+        return self.watch_unparsed(options)
+
+    def watch_unparsed(self, options: rq.ListOptions | None = None) -> MetadataWatch:
+        """A watch for caches, with a reflector's `ListOptions` (see `list_unparsed`)."""
         request = self._requests.watch(options)
         return MetadataWatch(lambda: self._rest.send(request, stream=True))
 
@@ -103,15 +155,32 @@ class MetadataResource:
         name: str,
         body: Any,
         patch_type: rq.PatchType | str = rq.PatchType.MERGE,
-        options: rq.WriteOptions | None = None,
+        *,
+        dry_run: bool = False,
+        field_manager: str | None = None,
+        field_validation: str | None = None,
     ) -> PartialObjectMetadata:
-        """Patch the object (e.g. its labels); the answer is its new metadata."""
+        """Patch the object (e.g. its labels; options as the typed `patch`); the answer is its
+        new metadata."""
+        options = rq.WriteOptions(dry_run, field_manager, field_validation)
         request = self._requests.patch(name, body, patch_type, options)
         return decode_object(self._rest.send(request))
 
-    def delete(self, name: str, options: rq.DeleteOptions | None = None) -> None:
-        """DELETE the object `name`."""
-        self._rest.send(self._requests.delete(name, options))
+    def delete(
+        self,
+        name: str,
+        *,
+        propagation_policy: str | None = None,
+        grace_period_seconds: int | None = None,
+        preconditions: rq.Preconditions | None = None,
+        dry_run: bool = False,
+    ) -> PartialObjectMetadata | Status:
+        """DELETE the object `name` (options as the typed `delete`); returns the server's
+        answer, as every client family does: the object's metadata (deleted, or marked for
+        deletion while finalizers run) or a `kubetyped.api.Status`. Raises `NotFoundError` (404)
+        when it does not exist."""
+        options = rq.DeleteOptions(propagation_policy, grace_period_seconds, preconditions, dry_run)
+        return decode_deleted(self._rest.send(self._requests.delete(name, options)))
 
 
 class MetadataClient:

@@ -76,7 +76,7 @@ class MetadataListWatch:
 
     def watch(self, options: ListOptions) -> _UnparsedEvents:
         """A watch from ``options.resource_version``; its events' objects kept as JSON."""
-        return _UnparsedEvents(self.resource.watch(options))
+        return _UnparsedEvents(self.resource.watch_unparsed(options))
 
 
 def new_filtered_metadata_informer(

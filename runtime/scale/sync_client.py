@@ -72,10 +72,15 @@ class ScaleInterface:
         self,
         resource: ResourceLike,
         scale: Scale | dict[str, Any],
-        options: rq.WriteOptions | None = None,
+        *,
+        dry_run: bool = False,
+        field_manager: str | None = None,
+        field_validation: str | None = None,
     ) -> Scale:
-        """PUT the scale; its `metadata.resourceVersion`, if set, guards against conflicts."""
+        """PUT the scale (client-go `ScaleInterface.Update`); its `metadata.resourceVersion`, if
+        set, guards against conflicts (`ConflictError`, 409). Options as the typed `update`."""
         target = self._client.target(resource)
+        options = rq.WriteOptions(dry_run, field_manager, field_validation)
         return self._send(update_scale_request(target, self.namespace, scale, options))
 
     def patch(
@@ -84,9 +89,14 @@ class ScaleInterface:
         name: str,
         patch: Any,
         patch_type: rq.PatchType | str = rq.PatchType.MERGE,
-        options: rq.WriteOptions | None = None,
+        *,
+        dry_run: bool = False,
+        field_manager: str | None = None,
+        field_validation: str | None = None,
     ) -> Scale:
-        """Patch the scale of `name` (e.g. `{"spec": {"replicas": 3}}`); returns the new scale."""
+        """Patch the scale of `name` (e.g. `{"spec": {"replicas": 3}}`; client-go
+        `ScaleInterface.Patch`); returns the new scale. Options as the typed `patch`."""
         target = self._client.target(resource)
+        options = rq.WriteOptions(dry_run, field_manager, field_validation)
         request = patch_scale_request(target, self.namespace, name, patch, patch_type, options)
         return self._send(request)

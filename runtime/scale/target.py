@@ -98,8 +98,13 @@ def _scale_model() -> Any:
 
 
 def _scale_body(scale: Scale | dict[str, Any]) -> dict[str, Any]:
+    model = _scale_model()
     raw = scale if isinstance(scale, dict) else scale.to_dict()
-    return {"apiVersion": "autoscaling/v1", "kind": "Scale", **raw}
+    return {
+        "apiVersion": f"{model.kube_group}/{model.kube_version}",
+        "kind": model.kube_kind,
+        **raw,
+    }
 
 
 def _name_of(body: dict[str, Any]) -> str:

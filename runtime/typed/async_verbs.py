@@ -10,12 +10,14 @@ from collections.abc import AsyncGenerator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kubetyped import request as rq
+from kubetyped.model import KubeModel
 from kubetyped.rest import AsyncLogStream, AsyncRESTClient
-from kubetyped.typed.operations import Body, ResourceOperations, log_params
+from kubetyped.typed.operations import Body, ResourceOperations, api_version_of, log_params
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
 from kubetyped.watch import EventType, WatchEvent
 
 if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when used
+    from kubetyped import api
     from kubetyped.portforward import AsyncPortForwarder, AsyncPortForwardStream
     from kubetyped.remotecommand import AsyncExecSession, ExecResult
     from kubetyped.wait import WaitFor
@@ -269,14 +271,19 @@ class Delete(ResourceClient[T]):
         grace_period_seconds: int | None = None,
         preconditions: rq.Preconditions | None = None,
         dry_run: bool = False,
-    ) -> None:
-        """DELETE the object `name` (client-go `Delete`); returns nothing.
+    ) -> T | api.Status:
+        """DELETE the object `name` (client-go `Delete`); returns the server's answer, as every
+        client family does: the object (deleted, or marked for deletion while finalizers or a
+        grace period run: `metadata.deletion_timestamp` is set) or a `kubetyped.api.Status`
+        (which answer a resource gives is the server's choice).
 
         `propagation_policy`: "Orphan", "Background" or "Foreground"; `grace_period_seconds`
         overrides the object's; `preconditions` (uid / resourceVersion) make the delete conditional
         (409 on mismatch). Raises `NotFoundError` (404) when it does not exist."""
         options = rq.DeleteOptions(propagation_policy, grace_period_seconds, preconditions, dry_run)
-        await self._rest.send(self._ops.delete(name, options))
+        response = await self._rest.send(self._ops.delete(name, options))
+        result: T | api.Status = self._ops.decode_deleted(response)
+        return result
 
 
 class DeleteCollection(ResourceClient[T]):
@@ -290,14 +297,18 @@ class DeleteCollection(ResourceClient[T]):
         propagation_policy: str | None = None,
         grace_period_seconds: int | None = None,
         dry_run: bool = False,
-    ) -> None:
-        """DELETE every object matching the selectors (client-go `DeleteCollection`).
+    ) -> KubeModel:
+        """DELETE every object matching the selectors (client-go `DeleteCollection`); returns the
+        server's answer: the list of deleted objects (the resource's list model) or a
+        `kubetyped.api.Status` (narrow with `isinstance`).
 
         Options as for `delete`; the server deletes them one by one (no atomicity).
         """
         list_options = rq.ListOptions(label_selector=label_selector, field_selector=field_selector)
         options = rq.DeleteOptions(propagation_policy, grace_period_seconds, None, dry_run)
-        await self._rest.send(self._ops.delete_collection(list_options, options))
+        response = await self._rest.send(self._ops.delete_collection(list_options, options))
+        result: KubeModel = self._ops.decode_deleted_collection(response)
+        return result
 
 
 class Status(ResourceClient[T], Generic[T, A]):
@@ -349,7 +360,8 @@ class Status(ResourceClient[T], Generic[T, A]):
 
 
 class Scale(ResourceClient[T], Generic[T, S, SA]):
-    """The `scale` subresource (autoscaling/v1 Scale)."""
+    """The `scale` subresource, as the scale model the resource's `ResourceInfo` names
+    (`subresource_models`; autoscaling/v1 `Scale` for every built-in resource and CRD)."""
 
     async def get_scale(self, name: str) -> S:
         """The `scale` subresource of `name`, as the scale model the resource names (autoscaling/v1
@@ -374,7 +386,7 @@ class Scale(ResourceClient[T], Generic[T, S, SA]):
         """
         model = self.resource.subresource_model("scale")
         options = rq.WriteOptions(dry_run, field_manager)
-        body = self._ops.body(scale, kind="Scale", api_version="autoscaling/v1")
+        body = self._ops.model_body(scale, model)
         request = rq.build_request(
             "PUT", self._ops.item(name, "scale"), params=options.params(), body=body, accept=rq.JSON
         )
@@ -403,9 +415,7 @@ class Scale(ResourceClient[T], Generic[T, S, SA]):
         """Server-side apply of `scale` to the `scale` subresource as `field_manager`."""
         model = self.resource.subresource_model("scale")
         options = rq.ApplyOptions(field_manager, force)
-        request = self._ops.apply(
-            scale, options, "scale", kind="Scale", api_version="autoscaling/v1", name=name
-        )
+        request = self._ops.apply(scale, options, "scale", name=name, model=model)
         result: S = self._ops.decode_as(model, await self._rest.send(request))
         return result
 
@@ -456,8 +466,8 @@ class CreateToken(ResourceClient[T], Generic[T, S]):
             name,
             "token",
             token_request,
-            "TokenRequest",
-            "authentication.k8s.io/v1",
+            model.kube_kind,
+            api_version_of(model),
             rq.WriteOptions(dry_run),
         )
         result: S = self._ops.decode_as(model, await self._rest.send(request))

@@ -9,8 +9,10 @@ from typing import Any
 import httpx
 import orjson
 
+from kubetyped import api
 from kubetyped import request as rq
 from kubetyped.errors import KubetypedError
+from kubetyped.rest import decode_json
 from kubetyped.typed.resource import (
     ALL_NAMESPACES,
     AllNamespaces,
@@ -76,6 +78,11 @@ class ResourceOperations:
             return rq.encode_json(raw)
         except rq.RequestBuildError as exc:
             raise rq.RequestBuildError(f"{self.info.kind}: {exc}") from None
+
+    def model_body(self, obj: Body, model: Any) -> bytes:
+        """Wire JSON of `obj` (a subresource body, e.g. a Scale), with apiVersion and kind filled
+        in from `model`'s group, version and kind when missing."""
+        return self.body(obj, kind=model.kube_kind, api_version=api_version_of(model))
 
     def name_of(self, obj: Body) -> str:
         """`metadata.name` of a model or wire dict; `RequestBuildError` when it is missing or empty
@@ -144,17 +151,17 @@ class ResourceOperations:
         options: rq.ApplyOptions,
         subresource: str | None = None,
         *,
-        kind: str | None = None,
-        api_version: str | None = None,
         name: str | None = None,
+        model: Any = None,
     ) -> httpx.Request:
         """Server-side apply: a PATCH with `application/apply-patch+yaml` of the object's JSON
-        (client-go `Apply`). `options` carry the required fieldManager and `force`;
-        `kind`/`api_version` fill in a body that lacks them (subresource applies), `name` overrides
-        `metadata.name`.
+        (client-go `Apply`). `options` carry the required fieldManager and `force`; `model` (a
+        subresource's model, e.g. the Scale the `ResourceInfo` names) fills in apiVersion and kind
+        of a body that lacks them, `name` overrides `metadata.name`.
         """
         path = self.item(name or self.name_of(obj), subresource)
-        return rq.apply_request(path, self.body(obj, kind=kind, api_version=api_version), options)
+        body = self.body(obj) if model is None else self.model_body(obj, model)
+        return rq.apply_request(path, body, options)
 
     def delete(self, name: str, options: rq.DeleteOptions) -> httpx.Request:
         """DELETE of `name` with a `DeleteOptions` body (propagationPolicy, gracePeriodSeconds,
@@ -213,6 +220,17 @@ class ResourceOperations:
         from_raw = self.info.model_class().from_raw
         return [from_raw(item) for item in page.get("items") or ()]
 
+    def decode_deleted(self, response: httpx.Response) -> Any:
+        """The server's answer to a delete: the object (as deleted, or marked for deletion while
+        finalizers run) as the resource's model, or a `kubetyped.api.Status` (API convention:
+        DELETE returns the object or a Status; client-go's dynamic client returns either)."""
+        return decode_object_or_status(self.info.model_class(), response)
+
+    def decode_deleted_collection(self, response: httpx.Response) -> Any:
+        """The server's answer to a deletecollection: the list of deleted objects (as the
+        resource's list model), or a `kubetyped.api.Status`."""
+        return decode_object_or_status(self.info.list_model_class(), response)
+
     def decode_as(self, model: Any, response: httpx.Response) -> Any:
         """The response body decoded into `model` (a KubeModel class), for subresources whose kind
         differs (Scale, Eviction, TokenRequest).
@@ -227,6 +245,21 @@ class ResourceOperations:
             raise error
         obj = self.info.model_class().from_raw(event.object)
         return WatchEvent(event.type, obj, event.resource_version)
+
+
+def api_version_of(model: Any) -> str:
+    """The apiVersion of a generated model class (`group/version`, or `version` for core)."""
+    version: str = model.kube_version
+    return f"{model.kube_group}/{version}" if model.kube_group else version
+
+
+def decode_object_or_status(model: Any, response: httpx.Response) -> Any:
+    """`response`'s JSON object as `kubetyped.api.Status` when its kind is Status, else as
+    `model`. Raises `ResponseDecodeError` for an answer that is not a JSON object."""
+    data = decode_json(response)
+    if data.get("kind") == "Status" and data.get("apiVersion", "v1") == "v1":
+        return api.Status.from_raw(data)
+    return model.from_raw(data)
 
 
 def wire_form(obj: Body) -> dict[str, Any]:

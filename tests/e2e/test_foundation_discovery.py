@@ -19,7 +19,7 @@ from kubetyped.discovery import (
 )
 from kubetyped.dynamic import AsyncDynamicClient, DynamicClient
 from kubetyped.errors import NotFoundError
-from kubetyped.request import ListOptions, PatchType
+from kubetyped.request import PatchType
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.watch import EventType
 
@@ -141,7 +141,7 @@ def test_dynamic_client_on_a_fresh_crd(rest: RESTClient, widget_crd: str, namesp
     by_short_name = client.resource_for(f"wdg.{widget_crd}").namespace(namespace)
     assert by_short_name.get("w1")["status"]["phase"] == "Ready"
 
-    with widgets.watch(ListOptions(resource_version=start, timeout_seconds=5)) as stream:
+    with widgets.watch(resource_version=start, timeout_seconds=5) as stream:
         types = [event.type for _, event in zip(range(4), stream, strict=False)]
     assert types == [EventType.MODIFIED] * 4
 
@@ -155,7 +155,7 @@ async def test_async_dynamic_client(async_rest: AsyncRESTClient, namespace: str)
     configmaps = (await client.resource_for("cm")).namespace(namespace)
     await configmaps.create({"metadata": {"name": "a"}, "data": {"k": "v"}})
     await configmaps.create({"metadata": {"name": "b"}})
-    pages = [page async for page in configmaps.list_pages(ListOptions(limit=1))]
+    pages = [page async for page in configmaps.list_pages(page_size=1)]
     assert [p["items"][0]["metadata"]["name"] for p in pages] == ["a", "b"]
     await configmaps.delete_collection()
     assert (await configmaps.list())["items"] == []

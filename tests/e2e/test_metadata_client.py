@@ -28,7 +28,6 @@ from kubetyped.metadata import (
     PartialObjectMetadata,
     PartialObjectMetadataList,
 )
-from kubetyped.request import ListOptions
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.transport import build_http_client
 from kubetyped.watch import EventType
@@ -149,9 +148,7 @@ def test_watch_sends_only_metadata(
         configmaps = MetadataClient(client_rest).resource(CONFIGMAPS).namespace(namespace)
         start = configmaps.list().metadata
         assert start is not None and start.resource_version
-        watch = configmaps.watch(
-            ListOptions(resource_version=start.resource_version, timeout_seconds=20)
-        )
+        watch = configmaps.watch(resource_version=start.resource_version, timeout_seconds=20)
         names = make_configmaps(rest, namespace, 2, marker)
         rest.patch(
             f"/api/v1/namespaces/{namespace}/configmaps/{names[0]}",

@@ -27,7 +27,13 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 CRDS = ROOT / "tests" / "data" / "crds" / "cert-manager"
 WORK = ROOT / "build" / "typing"  # stable paths keep mypy's cache useful between runs
 BIN = Path(sys.executable).parent
-CORRECT = ("builtin_kinds.py", "crd_kinds.py", "case_typed_constructor.py", "expansion_use.py")
+CORRECT = (
+    "builtin_kinds.py",
+    "crd_kinds.py",
+    "case_typed_constructor.py",
+    "expansion_use.py",
+    "public_api.py",
+)
 MISTAKES = ("mistakes_builtin.py", "mistakes_crd.py")
 
 pytestmark = pytest.mark.timeout(1200)  # a cold mypy run checks most of the generated package

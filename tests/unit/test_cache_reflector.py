@@ -300,3 +300,78 @@ def test_transform_applies_to_list_and_watch_objects() -> None:
     core.watch_started(core.next_action())  # type: ignore[arg-type]
     core.watch_event(WatchEvent("ADDED", obj("b", "3")))
     assert sink.calls == [("replace", (["a!"], "2")), ("upsert", "b!")]
+
+
+# ---- explicit states (issue 11 §2: kube-rs watcher State as the model) -----------------------
+
+
+def test_states_follow_list_and_watch() -> None:
+    from kubetyped.cache.reflector_core import Listing, NeedsList, NeedsWatch, Watching
+
+    core, _, clock = make()
+    assert core.state == NeedsList() and core.phase == "list"
+    core.next_action()
+    assert core.state == Listing("0", paginate=True)
+    core.list_succeeded(ListResult([obj("a", "3")], "10", "tok1"))
+    state = core.state
+    assert isinstance(state, Listing) and state.continue_token == "tok1"
+    assert state.resource_version == "0" and [name(i) for i in state.items] == ["a"]
+    core.next_action()
+    core.list_succeeded(ListResult([obj("b", "4")], "10"))
+    assert core.state == NeedsWatch() and core.phase == "watch"
+    call = core.next_action()
+    assert isinstance(call, WatchCall)
+    clock.now = 7.0
+    core.watch_started(call)
+    core.watch_event(WatchEvent("ADDED", obj("c", "11")))
+    assert core.state == Watching(started=7.0, events=1)
+
+
+@pytest.mark.parametrize(
+    ("error", "then"), [(ApiErr(429), "NeedsWatch"), (ApiErr(500), "NeedsList")]
+)
+def test_failed_watch_backs_off_into_the_next_state(error: Exception, then: str) -> None:
+    from kubetyped.cache.reflector_core import BackingOff
+
+    core, _, _ = make()
+    synced(core)
+    core.watch_started(core.next_action())  # type: ignore[arg-type]
+    core.watch_ended(error)
+    state = core.state
+    assert isinstance(state, BackingOff) and type(state.then).__name__ == then
+    sleep = core.next_action()
+    assert isinstance(sleep, Sleep) and sleep.seconds == state.seconds
+    assert type(core.state).__name__ == then
+
+
+def test_streaming_list_state_holds_the_initial_items_until_the_end_bookmark() -> None:
+    from kubetyped.cache.reflector_core import StreamingList, Watching
+
+    core, sink, _ = make(use_watch_list=True)
+    core.watch_started(core.next_action())  # type: ignore[arg-type]
+    core.watch_event(WatchEvent("ADDED", obj("a", "5")))
+    state = core.state
+    assert isinstance(state, StreamingList) and list(state.items) == ["ns/a"]
+    core.watch_event(bookmark("8", end=True))
+    assert core.state == Watching(state.started, events=2)
+    assert sink.calls == [("replace", (["a"], "8"))]
+
+
+def test_results_the_state_cannot_have_asked_for_are_refused() -> None:
+    import dataclasses
+
+    from kubetyped.cache.reflector_core import Listing, ReflectorStateError
+
+    core, sink, _ = make()
+    synced(core)
+    core.watch_started(core.next_action())  # type: ignore[arg-type]
+    with pytest.raises(ReflectorStateError, match="Watching"):
+        core.list_succeeded(ListResult([obj("x", "1")], "99"))
+    with pytest.raises(ReflectorStateError):
+        core.list_failed(ApiErr(500))
+    core.watch_ended(ApiErr(500))  # BackingOff: a watch outcome cannot arrive now
+    with pytest.raises(ReflectorStateError, match="BackingOff"):
+        core.watch_event(WatchEvent("ADDED", obj("y", "2")))
+    assert sink.calls == [("replace", (["a"], "10"))]  # nothing applied
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Listing("0", paginate=True).continue_token = "t"  # type: ignore[misc]

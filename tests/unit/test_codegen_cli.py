@@ -186,3 +186,13 @@ def test_snapshot_from_swagger_then_generate(tmp_path: Path) -> None:
     assert main(["generate", "--spec", str(snapshot / "1.36"), "--out", str(out)]) == EXIT_OK
     assert "class Widget(KubeModel):" in (out / "models" / "example_v1" / "_widget.py").read_text()
     assert main(["verify", "--spec", str(snapshot / "1.36"), "--out", str(out)]) == EXIT_OK
+
+
+def test_a_crd_yaml_spec_is_read_as_diff_reads_it(tmp_path: Path) -> None:
+    """One spec assembly for every command: `--spec crd.yaml` is what `diff crd.yaml` reads and
+    what `--crd crd.yaml` generates (before, generate parsed the YAML as a swagger file)."""
+    crd = Path(__file__).resolve().parents[1] / "data" / "crds" / "cert-manager"
+    crd = crd / "cert-manager.io_issuers.yaml"
+    out = tmp_path / "issuers"
+    assert main(["generate", "--crd", str(crd), "--out", str(out)]) == EXIT_OK
+    assert main(["verify", "--spec", str(crd), "--out", str(out)]) == EXIT_OK

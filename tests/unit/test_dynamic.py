@@ -10,7 +10,7 @@ import pytest
 
 from kubetyped.discovery import AsyncDiscoveryClient, DiscoveryClient
 from kubetyped.dynamic import AsyncDynamicClient, DynamicClient, DynamicClientError
-from kubetyped.request import DeleteOptions, ListOptions, PatchType
+from kubetyped.request import PatchType
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from tests.unit.test_discovery_client import FakeServer
 
@@ -52,8 +52,8 @@ def test_namespaced_verbs_go_to_namespaced_paths() -> None:
     cms.patch("cm1", {"data": {"b": "2"}})
     cms.patch("cm1", [{"op": "remove", "path": "/data/a"}], PatchType.JSON)
     cms.apply(CM, field_manager="me", force=True)
-    cms.list(ListOptions(label_selector="a=b"))
-    cms.delete("cm1", DeleteOptions(grace_period_seconds=0))
+    cms.list(label_selector="a=b")
+    cms.delete("cm1", grace_period_seconds=0)
     cms.delete_collection()
     base = "/api/v1/namespaces/ns1/configmaps"
     assert recorder.seen == [
@@ -65,7 +65,7 @@ def test_namespaced_verbs_go_to_namespaced_paths() -> None:
         ("PATCH", f"{base}/cm1?fieldManager=me&force=true", "application/apply-patch+yaml"),
         ("GET", f"{base}?labelSelector=a%3Db", None),
         ("DELETE", f"{base}/cm1", "application/json"),
-        ("DELETE", base, None),
+        ("DELETE", base, "application/json"),  # a DeleteOptions body, as the typed client
     ]
 
 

@@ -4,6 +4,7 @@ imports, type checkers see every name, and `import kubetyped` itself loads nothi
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import subprocess
 import sys
@@ -80,3 +81,26 @@ def test_importing_kubetyped_loads_nothing_else() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['kubetyped', 'kubetyped.version']"
+
+
+def _readme_public_modules() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = readme[readme.index("Public subpackages, each with its own `__all__`") :]
+    paragraph = paragraph[: paragraph.index("Other modules")]
+    return sorted(set(re.findall(r"`(kubetyped(?:\.[a-z_]+)+)`", paragraph)))
+
+
+def test_the_readme_public_modules_each_define_all() -> None:
+    """The subpackages the README calls public each curate their surface with `__all__`, and
+    every name listed there imports."""
+    modules = _readme_public_modules()
+    assert "kubetyped.cache" in modules and "kubetyped.errors" in modules
+    missing = []
+    for name in modules:
+        module = importlib.import_module(name)
+        exported = getattr(module, "__all__", None)
+        if exported is None:
+            missing.append(f"{name}: no __all__")
+            continue
+        missing += [f"{name}.{n}" for n in exported if not hasattr(module, n)]
+    assert missing == []

@@ -128,3 +128,17 @@ def test_truncated_stream_end_is_a_typed_error() -> None:
     decoder.feed(b'{"type":"ADDED","obj')
     with pytest.raises(WatchDecodeError):
         decoder.finish()
+
+
+def test_watch_event_and_recorded_event_do_not_share_a_name() -> None:
+    """`kubetyped.typed` names the watch event `WatchEvent`; `Event` is the events.k8s.io object
+    (`kubetyped.events` records it). The old alias still resolves, with a DeprecationWarning."""
+    import kubetyped.typed
+    from kubetyped import api
+    from kubetyped.watch import WatchEvent as TheWatchEvent
+
+    assert kubetyped.typed.WatchEvent is TheWatchEvent
+    assert "Event" not in kubetyped.typed.__all__ and "WatchEvent" in kubetyped.typed.__all__
+    with pytest.warns(DeprecationWarning, match=r"kubetyped\.watch\.WatchEvent"):
+        assert kubetyped.typed.Event is TheWatchEvent
+    assert api.Event is not TheWatchEvent and api.Event.kube_group == "events.k8s.io"

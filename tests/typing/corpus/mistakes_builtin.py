@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import kubetyped
 from kubetyped.generated import Clientset
 from kubetyped.generated.models.apps_v1 import (
     Deployment,
@@ -18,6 +19,8 @@ container = Container(name="api", image="nginx")
 
 # fmt: off
 Container(name="api", imagee="nginx")  # expect-error: typo'd keyword
+_ = kubetyped.Clientset  # expect-error: unknown attribute (the clientset is generated, not in kubetyped)
+_ = kubetyped.ListOption  # expect-error: unknown attribute (a typo of a public name)
 ObjectMeta(name=3)  # expect-error: wrong type
 Container(image="nginx")  # expect-error: missing required field
 Deployment(spec={"replicas": 1})  # expect-error: dict where a model is required
