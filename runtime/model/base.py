@@ -453,6 +453,8 @@ class KubeModel(BaseModel):
                 value = values.get(name)
                 if secret and name in _SECRET_FIELDS and isinstance(value, dict):
                     value = dict.fromkeys(value, "<redacted>")  # the keys, never the values
+                elif name in _CREDENTIAL_FIELDS and isinstance(value, str):
+                    value = "<redacted>"
                 yield name, value
         if self.__pydantic_extra__:
             yield from self.__pydantic_extra__.items()
@@ -636,6 +638,9 @@ def _thaw_fields_set(model: BaseModel) -> None:
 
 
 _SECRET_FIELDS = frozenset({"data", "string_data"})
+# String fields that carry a credential in any model: authentication/v1 TokenRequestStatus.token
+# and TokenReviewSpec.token (a service-account or user bearer token), and CRDs' fields so named.
+_CREDENTIAL_FIELDS = frozenset({"token"})
 
 
 def _is_secret(cls: type[KubeModel]) -> bool:
