@@ -68,6 +68,10 @@ class ResourcePath:
 
     @property
     def path(self) -> str:
+        """The URL path (`/apis/apps/v1/namespaces/web/deployments/api/scale`), each segment checked
+        and escaped. Raises `RequestBuildError` for an empty or unsafe segment and for a subresource
+        without a name.
+        """
         version = _segment(self.version, "version")
         parts = ["apis", _segment(self.group, "group"), version] if self.group else ["api", version]
         if self.namespace is not None:
@@ -97,6 +101,9 @@ PathLike = ResourcePath | str
 
 
 def path_of(path: PathLike) -> str:
+    """The URL path of a `ResourcePath`, or a string path as given (it must start with `/`, else
+    `RequestBuildError`).
+    """
     if isinstance(path, ResourcePath):
         return path.path
     if not path.startswith("/"):
@@ -220,6 +227,12 @@ class ListOptions:
     idle_timeout: float | None = None
 
     def params(self) -> dict[str, str]:
+        """The query parameters of a list or watch (`labelSelector`, `fieldSelector`, `limit`,
+        `continue`, `resourceVersion`, `resourceVersionMatch`, `timeoutSeconds` in seconds,
+        `allowWatchBookmarks`, `sendInitialEvents`), only those that are set (metav1 `ListOptions`).
+        Raises `RequestBuildError` for a negative `limit` or `timeout_seconds`, a malformed selector
+        or an unusable `resource_version_match`.
+        """
         params: dict[str, str] = {}
         label_selector = selector_text(self.label_selector)
         if label_selector:
@@ -257,9 +270,14 @@ class ListOptions:
 
 @dataclass(frozen=True)
 class GetOptions:
+    """Query options of get (metav1 `GetOptions`): `resource_version` None or "" for the latest (a
+    quorum read), "0" for any cached version.
+    """
+
     resource_version: str | None = None
 
     def params(self) -> dict[str, str]:
+        """`{"resourceVersion": ...}` when one is set, else {}."""
         if self.resource_version is None:
             return {}
         return {"resourceVersion": self.resource_version}
@@ -274,6 +292,10 @@ class WriteOptions:
     field_validation: FieldValidationArg | None = None
 
     def params(self) -> dict[str, str]:
+        """The query parameters of create, update and patch: `dryRun=All`, `fieldManager`,
+        `fieldValidation`, only those that are set (metav1
+        `CreateOptions`/`UpdateOptions`/`PatchOptions`).
+        """
         params: dict[str, str] = {}
         if self.dry_run:
             params["dryRun"] = "All"
@@ -296,6 +318,10 @@ class ApplyOptions:
     field_validation: FieldValidationArg | None = None
 
     def params(self) -> dict[str, str]:
+        """The query parameters of a server-side apply: `fieldManager` (required, else
+        `RequestBuildError`), `force=true` when forcing, `dryRun`, `fieldValidation` (metav1
+        `PatchOptions`).
+        """
         if not self.field_manager:
             raise RequestBuildError("server-side apply needs a field_manager")
         params = WriteOptions(self.dry_run, self.field_manager, self.field_validation).params()
@@ -306,6 +332,10 @@ class ApplyOptions:
 
 @dataclass(frozen=True)
 class Preconditions:
+    """`DeleteOptions.preconditions`: the delete happens only if the object still has this `uid`
+    and/or `resourceVersion` (else 409 `ConflictError`).
+    """
+
     uid: str | None = None
     resource_version: str | None = None
 
@@ -320,6 +350,10 @@ class DeleteOptions:
     dry_run: bool = False
 
     def body(self) -> dict[str, Any]:
+        """The JSON body (`kind: DeleteOptions`, `apiVersion: v1`) with only the fields that are
+        set; `gracePeriodSeconds` in seconds (0: at once). Raises `RequestBuildError` for a negative
+        grace period or an unusable `propagation_policy`.
+        """
         body: dict[str, Any] = {"kind": "DeleteOptions", "apiVersion": "v1"}
         if self.propagation_policy is not None:
             body["propagationPolicy"] = _enum_value(
@@ -394,10 +428,16 @@ def build_request(
 
 
 def is_watch_request(request: httpx.Request) -> bool:
+    """True for a request built as a watch (`build_request(is_watch=True)`): not rate limited, read
+    timeout replaced by its idle timeout.
+    """
     return bool(request.extensions.get(WATCH_EXTENSION))
 
 
 def is_stream_request(request: httpx.Request) -> bool:
+    """True for a watch or a streaming request (logs, follow): the transport does not apply the
+    ordinary read timeout.
+    """
     return bool(request.extensions.get(STREAM_EXTENSION))
 
 
@@ -415,12 +455,18 @@ def _merge(*parts: Mapping[str, str] | None) -> dict[str, str]:
 def get_request(
     path: PathLike, options: GetOptions | None = None, *, accept: str | None = JSON
 ) -> httpx.Request:
+    """GET of one object or collection path with `options`' query; `accept` sets the `Accept` header
+    (JSON by default).
+    """
     return build_request("GET", path, params=options.params() if options else None, accept=accept)
 
 
 def list_request(
     path: PathLike, options: ListOptions | None = None, *, accept: str | None = JSON
 ) -> httpx.Request:
+    """GET of a collection with the list query of `options` (selectors, paging, resourceVersion);
+    `accept` sets the `Accept` header.
+    """
     return build_request("GET", path, params=options.params() if options else None, accept=accept)
 
 
@@ -487,6 +533,11 @@ def patch_request(
     *,
     accept: str | None = JSON,
 ) -> httpx.Request:
+    """PATCH of `path` with `body` (a JSON patch list, a merge or strategic-merge patch object, or
+    pre-encoded bytes); `patch_type` is the Content-Type (client-go `types.PatchType`). Raises
+    `RequestBuildError` for the apply type (use `apply_request`, it needs a field manager) or an
+    unknown type.
+    """
     content_type = _enum_value(PatchType, patch_type, "patch_type")
     if content_type == PatchType.APPLY.value:
         raise RequestBuildError("use apply() for server-side apply: it needs ApplyOptions")
@@ -496,6 +547,9 @@ def patch_request(
 def apply_request(
     path: PathLike, body: Any, options: ApplyOptions, *, accept: str | None = JSON
 ) -> httpx.Request:
+    """Server-side apply: a PATCH of `body` (the applied configuration, sent as JSON, which is YAML)
+    with Content-Type `application/apply-patch+yaml` and `options` (field manager, force).
+    """
     # JSON is valid YAML, so the apply-patch+yaml body is sent as JSON.
     return write_request(
         "PATCH", path, body, options, content_type=PatchType.APPLY.value, accept=accept
