@@ -192,6 +192,8 @@ def _decoder_for(annotation: Any) -> tuple[Decoder | None, tuple[type[KubeModel]
         return annotation.from_wire, ()
     if annotation is Quantity:
         return _quantity, ()
+    if CHECK_SCALARS and annotation in _SCALAR_DECODERS:
+        return _SCALAR_DECODERS[annotation], ()
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is list and args:
@@ -211,6 +213,44 @@ def _decoder_for(annotation: Any) -> tuple[Decoder | None, tuple[type[KubeModel]
         return _dict_decoder(inner, _is_container(inner_type)), models
     return None, ()
 
+
+# Scalar fields of the trusted path: the JSON type is checked when the object is materialised
+# (its first field read), so a server value that does not fit (``replicas: "three"``, a CRD
+# field whose type changed) raises ModelDecodeError naming the field when that field is read,
+# as Time fields do. Containers of scalars (labels, args) stay unchecked: no copy per read.
+CHECK_SCALARS = True
+
+
+def _check_int(value: Any) -> Any:
+    if type(value) is int:
+        return value
+    raise TypeError(f"expected an integer, got {_kind(value)}")
+
+
+def _check_float(value: Any) -> Any:
+    if type(value) is float or type(value) is int:
+        return value
+    raise TypeError(f"expected a number, got {_kind(value)}")
+
+
+def _check_str(value: Any) -> Any:
+    if type(value) is str:
+        return value
+    raise TypeError(f"expected a string, got {_kind(value)}")
+
+
+def _check_bool(value: Any) -> Any:
+    if type(value) is bool:
+        return value
+    raise TypeError(f"expected a boolean, got {_kind(value)}")
+
+
+_SCALAR_DECODERS: dict[Any, Decoder] = {
+    int: _check_int,
+    float: _check_float,
+    str: _check_str,
+    bool: _check_bool,
+}
 
 _new_object = object.__new__
 
