@@ -33,7 +33,14 @@ from kubetyped.model.jsonio import ModelDecodeError
 
 if TYPE_CHECKING:
     from msgspec import Raw
-from kubetyped.model.plan import ClassPlan, build_plan, encode_value
+from kubetyped.model.plan import (
+    ClassPlan,
+    ItemDecodeError,
+    Location,
+    build_plan,
+    child,
+    encode_value,
+)
 from kubetyped.model.scalars import MicroTime, format_time
 from kubetyped.model.strict import (
     strict_construction_enabled,
@@ -92,6 +99,8 @@ class KubeModel(BaseModel):
     __kube_namespace__: ClassVar[dict[str, Any] | None] = None
 
     def model_post_init(self, context: Any, /) -> None:
+        """After pydantic's validation: not lazy; unknown fields refused in
+        `strict_construction()` (`pydantic.ValidationError`)."""
         _set_raw(self, None)
         _set_src(self, None)
         if self.__pydantic_extra__ and strict_construction_enabled():
@@ -104,6 +113,7 @@ class KubeModel(BaseModel):
         """Wraps decoded JSON without validating it (trusted server data); lazy."""
         instance = _new_object(cls)
         _set_raw(instance, raw)
+        _set_private(instance, "")  # its location: the document root (see `locate`)
         return instance
 
     @classmethod
@@ -116,6 +126,7 @@ class KubeModel(BaseModel):
 
         instance = _new_object(cls)
         _set_raw(instance, data if type(data) is msgspec.Raw else msgspec.Raw(data))
+        _set_private(instance, "")
         return instance
 
     @classmethod
@@ -263,8 +274,11 @@ class KubeModel(BaseModel):
             return raw
         parsed: Any = jsonio.parse(raw)  # an unparsed list item
         if type(parsed) is not dict:
+            path = _location(self)
             raise ModelDecodeError(
-                f"{type(self).__name__}: expected a JSON object, got {_json_type(parsed)}", path=""
+                f"{path or '(root)'}: expected a JSON object ({type(self).__name__}), "
+                f"got {_json_type(parsed)}",
+                path=path,
             )
         _set_raw(self, parsed)
         result: dict[str, Any] = parsed
@@ -284,6 +298,10 @@ class KubeModel(BaseModel):
         raw: Any = self.__kube_raw__
         if raw is None:
             return
+        try:  # the location a lazy instance keeps in the private slot (see `locate`)
+            location: str = _get_private(self)
+        except AttributeError:
+            location = ""
         if type(raw) is not dict:  # an unparsed list item
             raw = self.raw_view()
         plan = type(self).__kube_plan__ or type(self)._plan()
@@ -298,12 +316,16 @@ class KubeModel(BaseModel):
                     extra = {}
                 extra[key] = value
                 continue
-            name, decode, in_place = entry
+            name, decode, in_place, located = entry
             if decode is None or value is None:
                 values[name] = value
                 continue
             try:
-                decoded = values[name] = decode(value)
+                decoded = values[name] = (
+                    decode(value, f"{location}.{key}" if location else key)
+                    if located
+                    else decode(value)
+                )
                 if in_place:  # a decoded container: it puts itself in the wire form if changed
                     kind = type(decoded)
                     if kind is WireList:
@@ -318,8 +340,7 @@ class KubeModel(BaseModel):
                 del values[name]
                 if errors is None:
                     errors = {}
-                message = f"{type(self).__name__}.{key}: {exc}"
-                errors[name] = (key, value, ModelDecodeError(message, path=key))
+                errors[name] = (key, value, _decode_error(type(self), location, key, exc))
         _object_setattr(self, "__dict__", values)
         _set_fields_set(self, plan.fields_set(raw))
         _set_extra(self, extra)  # None until an unknown key exists
@@ -332,7 +353,9 @@ class KubeModel(BaseModel):
             private = _object_getattribute(self, "__pydantic_private__")
         except AttributeError:  # never materialised
             return {}
-        return private.get(_DECODE_ERRORS) or {} if private else {}
+        if type(private) is not dict:  # None, or the location of a lazy instance
+            return {}
+        return private.get(_DECODE_ERRORS) or {}
 
     def _raise_decode_errors(self) -> None:
         for _, _, error in self._decode_errors().values():
@@ -436,6 +459,7 @@ class KubeModel(BaseModel):
 
     @property
     def model_fields_set(self) -> set[str]:
+        """pydantic's: the fields set by the input or by assignment (changes write through)."""
         self._materialize()
         _thaw_fields_set(self)
         fields_set = self.__pydantic_fields_set__
@@ -447,6 +471,7 @@ class KubeModel(BaseModel):
 
     @property
     def model_extra(self) -> dict[str, Any] | None:
+        """pydantic's: the fields the model does not declare, kept from the input."""
         self._materialize()
         _thaw_fields_set(self)
         extra = self.__pydantic_extra__
@@ -462,6 +487,7 @@ class KubeModel(BaseModel):
         return super().model_dump(*args, **kwargs)
 
     def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        """pydantic's JSON dump; `to_json` gives the wire form as bytes."""
         self._materialize_deep()
         return super().model_dump_json(*args, **kwargs)
 
@@ -482,6 +508,7 @@ class KubeModel(BaseModel):
         _parent_namespace_depth: int = 2,
         _types_namespace: Any = None,
     ) -> bool | None:
+        """pydantic's rebuild, after binding the modules the annotations refer to."""
         nested.bind_references(cls)
         return super().model_rebuild(
             force=force,
@@ -503,6 +530,42 @@ _src_slot_get = KubeModel.__dict__[SRC_SLOT].__get__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_get_private = BaseModel.__dict__["__pydantic_private__"].__get__
+
+
+def _location(model: KubeModel) -> Location:
+    """Where a lazily decoded instance sits in the JSON it came from ("": the root, or not
+    known); kept in the private slot until the instance is materialised."""
+    try:
+        private = _object_getattribute(model, "__pydantic_private__")
+    except AttributeError:
+        return ""
+    return private if type(private) is str else ""
+
+
+def locate(model: KubeModel, *keys: str | int) -> None:
+    """Records that the lazily decoded ``model`` sits at ``keys`` of the document it came
+    from (``"object"`` of a watch event, ``"items", 3`` of a list page), so decode errors
+    name the full JSON path. No effect on a materialised instance."""
+    if model.__kube_raw__ is None:
+        return
+    location: Location = ""
+    for key in keys:
+        location = child(location, key)
+    _set_private(model, location)
+
+
+def _decode_error(
+    model: type[KubeModel], location: Location, key: str, exc: BaseException
+) -> ModelDecodeError:
+    """The typed error of field ``key`` that could not be decoded, with its full JSON path."""
+    field = f"{model.__name__}.{key}"
+    location = child(location, key)
+    if isinstance(exc, ItemDecodeError):
+        for item in exc.keys:
+            location = child(location, item)
+        exc = exc.cause
+    return ModelDecodeError(f"{location}: {exc} ({field})", path=location)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})

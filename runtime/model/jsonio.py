@@ -22,9 +22,14 @@ if TYPE_CHECKING:
 
 class ModelDecodeError(KubetypedError, ValueError):
     """Server JSON that does not fit the model: not a JSON object, or a field whose value
-    cannot be decoded (a bad timestamp or quantity, an object where a list belongs...). The
-    message names the model and the field; ``path`` is the field's wire name within that model
-    ("" for the whole object). Raised when the field is read; the other fields stay readable."""
+    cannot be decoded (a bad timestamp, an object where a list belongs...). Raised when the
+    field is read; the other fields stay readable.
+
+    ``path`` is the field's full JSON path from the root of the document the server sent, with
+    wire names and list indexes, like pydantic's ``loc``: ``metadata.creationTimestamp`` for a
+    get, ``items[3].spec.containers[0].ports[1].containerPort`` for a list, ``object.spec...``
+    for a watch event ("" for the whole document). The message starts with it and names the
+    model and field."""
 
     def __init__(self, message: str, *, path: str = "") -> None:
         super().__init__(message)

@@ -110,7 +110,10 @@ def test_a_scalar_of_another_type_raises_when_read(
         )
         for got in (widgets.get("w"), widgets.list().items[0]):
             assert got.metadata.name == "w" and got.spec.count == 3  # the rest stays readable
-            with pytest.raises(ModelDecodeError, match=r"WidgetSpec\.size: expected an integer"):
+            with pytest.raises(
+                ModelDecodeError,
+                match=r"spec\.size: expected an integer, got str \(WidgetSpec\.size\)",
+            ):
                 _ = got.spec.size
     finally:
         cs.close()

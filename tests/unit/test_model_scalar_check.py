@@ -39,7 +39,8 @@ def test_a_scalar_that_does_not_fit_raises_when_read(
     assert d.spec is not None
     attr = {"minReadySeconds": "min_ready_seconds"}.get(field, field)
     with pytest.raises(
-        ModelDecodeError, match=rf"DeploymentSpec\.{field}: expected {expected}"
+        ModelDecodeError,
+        match=rf"spec\.{field}: expected {expected}, .*\(DeploymentSpec\.{field}\)",
     ) as info:
         getattr(d.spec, attr)
     assert info.value.path.endswith(field)  # type: ignore[attr-defined]
@@ -59,7 +60,10 @@ def test_string_fields_and_list_items_are_checked() -> None:
     listed = DeploymentList.from_json(orjson.dumps({"items": items}))
     first, second = listed.items
     assert first.metadata is not None
-    with pytest.raises(ModelDecodeError, match=r"ObjectMeta\.name: expected a string, got int"):
+    with pytest.raises(
+        ModelDecodeError,
+        match=r"items\[0\]\.metadata\.name: expected a string, got int \(ObjectMeta\.name\)",
+    ):
         _ = first.metadata.name
     assert second.metadata is not None and second.metadata.name == "ok"
     with pytest.raises(ModelDecodeError, match="replicas"):
