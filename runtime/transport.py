@@ -30,7 +30,7 @@ from kubetyped.errors import ConfigError
 from kubetyped.ratelimit import TokenBucketRateLimiter, from_config
 from kubetyped.request import DEFAULT_TIMEOUT, IDLE_TIMEOUT_EXTENSION, JSON, is_stream_request
 from kubetyped.urls import check_url, redact_url, split_userinfo, without_query
-from kubetyped.version import VERSION
+from kubetyped.version import default_user_agent
 
 if TYPE_CHECKING:
     pass
@@ -103,11 +103,6 @@ class TransportConfig(Protocol):
         """The TLS context for the apiserver (`for_proxy=True`: for an https proxy, verified with
         the cluster's TLS settings), or a bool for httpx's `verify`.
         """
-
-
-def default_user_agent() -> str:
-    """The fallback `User-Agent` for configs that set none: `kubetyped/<version> (python)`."""
-    return f"kubetyped/{VERSION} (python)"
 
 
 # --- one limiter per config object ----------------------------------------------------------

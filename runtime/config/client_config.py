@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import ssl
 import sys
 from dataclasses import dataclass, field
@@ -13,27 +12,10 @@ from kubetyped.auth.impersonation import Impersonation
 from kubetyped.auth.tls import client_ssl_context, load_cert_chain_from_memory
 from kubetyped.config.errors import InvalidKubeconfigError
 from kubetyped.urls import redact_url
-from kubetyped.version import VERSION
+from kubetyped.version import default_user_agent
 
 DEFAULT_QPS = 5.0
 DEFAULT_BURST = 10
-
-
-def _machine() -> str:
-    if hasattr(os, "uname"):  # what platform.machine() returns on POSIX, without importing it
-        return os.uname().machine
-    import platform
-
-    return platform.machine()
-
-
-def default_user_agent() -> str:
-    """The `User-Agent` sent when the config sets none: `kubetyped/<version> (<os>/<arch>)
-    python/<major.minor>`, shaped like client-go's `rest.DefaultKubernetesUserAgent`.
-    """
-    machine = _machine().lower() or "unknown"
-    python = ".".join(map(str, sys.version_info[:2]))
-    return f"kubetyped/{VERSION} ({sys.platform}/{machine}) python/{python}"
 
 
 def _bind_exec_auth(auth: httpx.Auth | None, ctx: ssl.SSLContext) -> None:

@@ -20,6 +20,7 @@ from kubetyped.transport import (
     resolve_proxy,
     shared_limiter,
 )
+from kubetyped.version import VERSION, default_user_agent
 
 
 def test_default_headers() -> None:
@@ -32,9 +33,8 @@ def test_default_headers() -> None:
     with build_http_client(config, transport=server.transport) as http:
         http.get("/version")
     headers = server.requests[0].headers
-    assert headers["User-Agent"].startswith("kubetyped/") and headers["User-Agent"].endswith(
-        "(python)"
-    )
+    assert headers["User-Agent"] == default_user_agent()  # the one default, also ClientConfig's
+    assert headers["User-Agent"].startswith(f"kubetyped/{VERSION} (")
     assert headers["Accept"] == "application/json"
     assert headers["Impersonate-User"] == "jane"
     assert headers.get_list("Impersonate-Group") == ["dev", "ops"]
