@@ -49,6 +49,8 @@ class ScaleTarget:
     namespaced: bool
 
     def path(self, namespace: str | None, name: str) -> rq.ResourcePath:
+        """The path of `name`'s scale subresource; `namespace` is required for a namespaced
+        resource (else `ScaleNamespaceError`) and ignored for a cluster-scoped one."""
         if self.namespaced and not namespace:
             raise ScaleNamespaceError(f"{self.resource} is namespaced: pass a namespace")
         scope = namespace if self.namespaced else None  # client-go's NamespaceIfScoped
@@ -60,6 +62,7 @@ class ScaleTarget:
 
 
 def as_group_resource(resource: ResourceLike) -> GroupResource:
+    """`resource` as a `GroupResource` (a string is parsed: `deployments.apps`)."""
     return GroupResource.parse(resource) if isinstance(resource, str) else resource
 
 
@@ -112,6 +115,7 @@ def _namespace_of(body: dict[str, Any], namespace: str | None) -> str | None:
 
 
 def get_scale_request(target: ScaleTarget, namespace: str | None, name: str) -> httpx.Request:
+    """GET of `name`'s scale (client-go `ScaleInterface.Get`)."""
     return rq.get_request(target.path(namespace, name))
 
 
@@ -121,6 +125,9 @@ def update_scale_request(
     scale: Scale | dict[str, Any],
     options: rq.WriteOptions | None = None,
 ) -> httpx.Request:
+    """PUT of `scale` (named by its `metadata.name`, namespaced by `namespace` or its
+    `metadata.namespace`) with apiVersion/kind of `kubetyped.api.Scale` filled in (client-go
+    `ScaleInterface.Update`). Raises `RequestBuildError` without a name."""
     body = _scale_body(scale)
     path = target.path(_namespace_of(body, namespace), _name_of(body))
     return rq.write_request("PUT", path, body, options)
@@ -143,6 +150,7 @@ def patch_scale_request(
 
 
 def decode_scale(response: httpx.Response) -> Scale:
+    """The answer as the `kubetyped.api.Scale` model (autoscaling/v1)."""
     scale: Scale = _scale_model().from_raw(decode_json(response))
     return scale
 
