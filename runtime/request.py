@@ -67,6 +67,8 @@ class ResourcePath:
 
     @property
     def path(self) -> str:
+        """The URL path, segments percent-encoded; raises `RequestBuildError` for an empty or
+        dot segment, or a subresource without a name."""
         version = _segment(self.version, "version")
         parts = ["apis", _segment(self.group, "group"), version] if self.group else ["api", version]
         if self.namespace is not None:
@@ -108,17 +110,23 @@ def _bool(value: bool) -> str:
 
 
 class ResourceVersionMatch(enum.StrEnum):
+    """`resourceVersionMatch` of a list (API convention "resourceVersion semantics")."""
+
     NOT_OLDER_THAN = "NotOlderThan"
     EXACT = "Exact"
 
 
 class FieldValidation(enum.StrEnum):
+    """`fieldValidation` of writes: what the server does with unknown or duplicate fields."""
+
     STRICT = "Strict"
     WARN = "Warn"
     IGNORE = "Ignore"
 
 
 class PropagationPolicy(enum.StrEnum):
+    """`propagationPolicy` of deletes: what happens to dependents (garbage collector)."""
+
     ORPHAN = "Orphan"
     BACKGROUND = "Background"
     FOREGROUND = "Foreground"
@@ -185,6 +193,9 @@ class ListOptions:
     idle_timeout: float | None = None
 
     def params(self) -> dict[str, str]:
+        """The query parameters (`labelSelector`, `limit`, `continue`, `resourceVersion`, ...);
+        raises `RequestBuildError` for a negative `limit`/`timeout_seconds`, a bad selector map or
+        an unknown `resource_version_match`."""
         params: dict[str, str] = {}
         label_selector = selector_text(self.label_selector)
         if label_selector:
@@ -222,9 +233,12 @@ class ListOptions:
 
 @dataclass(frozen=True)
 class GetOptions:
+    """Query options of get: `resource_version` "" or None (latest), "0" (any cached)."""
+
     resource_version: str | None = None
 
     def params(self) -> dict[str, str]:
+        """The query parameters (`resourceVersion` when set)."""
         if self.resource_version is None:
             return {}
         return {"resourceVersion": self.resource_version}
@@ -239,6 +253,8 @@ class WriteOptions:
     field_validation: FieldValidation | str | None = None
 
     def params(self) -> dict[str, str]:
+        """The query parameters (`dryRun=All`, `fieldManager`, `fieldValidation`); raises
+        `RequestBuildError` for an unknown `field_validation`."""
         params: dict[str, str] = {}
         if self.dry_run:
             params["dryRun"] = "All"
@@ -261,6 +277,8 @@ class ApplyOptions:
     field_validation: FieldValidation | str | None = None
 
     def params(self) -> dict[str, str]:
+        """The query parameters of a server-side apply; raises `RequestBuildError` without a
+        `field_manager`."""
         if not self.field_manager:
             raise RequestBuildError("server-side apply needs a field_manager")
         params = WriteOptions(self.dry_run, self.field_manager, self.field_validation).params()
@@ -271,6 +289,9 @@ class ApplyOptions:
 
 @dataclass(frozen=True)
 class Preconditions:
+    """Conditions a delete must meet (else 409 Conflict): the object's `uid` and/or
+    `resourceVersion`."""
+
     uid: str | None = None
     resource_version: str | None = None
 
@@ -285,6 +306,8 @@ class DeleteOptions:
     dry_run: bool = False
 
     def body(self) -> dict[str, Any]:
+        """The `DeleteOptions` JSON body (apiVersion v1); raises `RequestBuildError` for an
+        unknown `propagation_policy` or a negative `grace_period_seconds`."""
         body: dict[str, Any] = {"kind": "DeleteOptions", "apiVersion": "v1"}
         if self.propagation_policy is not None:
             body["propagationPolicy"] = _enum_value(
