@@ -67,8 +67,10 @@ class ResourcePath:
 
     @property
     def path(self) -> str:
-        """The URL path, segments percent-encoded; raises `RequestBuildError` for an empty or
-        dot segment, or a subresource without a name."""
+        """The URL path (`/apis/apps/v1/namespaces/web/deployments/api/scale`), each segment checked
+        and escaped. Raises `RequestBuildError` for an empty or unsafe segment and for a subresource
+        without a name.
+        """
         version = _segment(self.version, "version")
         parts = ["apis", _segment(self.group, "group"), version] if self.group else ["api", version]
         if self.namespace is not None:
@@ -98,6 +100,9 @@ PathLike = ResourcePath | str
 
 
 def path_of(path: PathLike) -> str:
+    """The URL path of a `ResourcePath`, or a string path as given (it must start with `/`, else
+    `RequestBuildError`).
+    """
     if isinstance(path, ResourcePath):
         return path.path
     if not path.startswith("/"):
@@ -110,14 +115,15 @@ def _bool(value: bool) -> str:
 
 
 class ResourceVersionMatch(enum.StrEnum):
-    """`resourceVersionMatch` of a list (API convention "resourceVersion semantics")."""
+    """`resourceVersionMatch` of list and watch (API conventions, "resourceVersion semantics")."""
 
     NOT_OLDER_THAN = "NotOlderThan"
     EXACT = "Exact"
 
 
 class FieldValidation(enum.StrEnum):
-    """`fieldValidation` of writes: what the server does with unknown or duplicate fields."""
+    """`fieldValidation` of writes: what the server does with unknown or duplicate fields
+    (KEP-2885)."""
 
     STRICT = "Strict"
     WARN = "Warn"
@@ -125,7 +131,8 @@ class FieldValidation(enum.StrEnum):
 
 
 class PropagationPolicy(enum.StrEnum):
-    """`propagationPolicy` of deletes: what happens to dependents (garbage collector)."""
+    """`propagationPolicy` of delete: how dependents are garbage-collected (metav1
+    `DeletionPropagation`)."""
 
     ORPHAN = "Orphan"
     BACKGROUND = "Background"
@@ -193,9 +200,12 @@ class ListOptions:
     idle_timeout: float | None = None
 
     def params(self) -> dict[str, str]:
-        """The query parameters (`labelSelector`, `limit`, `continue`, `resourceVersion`, ...);
-        raises `RequestBuildError` for a negative `limit`/`timeout_seconds`, a bad selector map or
-        an unknown `resource_version_match`."""
+        """The query parameters of a list or watch (`labelSelector`, `fieldSelector`, `limit`,
+        `continue`, `resourceVersion`, `resourceVersionMatch`, `timeoutSeconds` in seconds,
+        `allowWatchBookmarks`, `sendInitialEvents`), only those that are set (metav1 `ListOptions`).
+        Raises `RequestBuildError` for a negative `limit` or `timeout_seconds`, a malformed selector
+        or an unusable `resource_version_match`.
+        """
         params: dict[str, str] = {}
         label_selector = selector_text(self.label_selector)
         if label_selector:
@@ -233,12 +243,14 @@ class ListOptions:
 
 @dataclass(frozen=True)
 class GetOptions:
-    """Query options of get: `resource_version` "" or None (latest), "0" (any cached)."""
+    """Query options of get (metav1 `GetOptions`): `resource_version` None or "" for the latest (a
+    quorum read), "0" for any cached version.
+    """
 
     resource_version: str | None = None
 
     def params(self) -> dict[str, str]:
-        """The query parameters (`resourceVersion` when set)."""
+        """`{"resourceVersion": ...}` when one is set, else {}."""
         if self.resource_version is None:
             return {}
         return {"resourceVersion": self.resource_version}
@@ -253,8 +265,10 @@ class WriteOptions:
     field_validation: FieldValidation | str | None = None
 
     def params(self) -> dict[str, str]:
-        """The query parameters (`dryRun=All`, `fieldManager`, `fieldValidation`); raises
-        `RequestBuildError` for an unknown `field_validation`."""
+        """The query parameters of create, update and patch: `dryRun=All`, `fieldManager`,
+        `fieldValidation`, only those that are set (metav1
+        `CreateOptions`/`UpdateOptions`/`PatchOptions`).
+        """
         params: dict[str, str] = {}
         if self.dry_run:
             params["dryRun"] = "All"
@@ -277,8 +291,10 @@ class ApplyOptions:
     field_validation: FieldValidation | str | None = None
 
     def params(self) -> dict[str, str]:
-        """The query parameters of a server-side apply; raises `RequestBuildError` without a
-        `field_manager`."""
+        """The query parameters of a server-side apply: `fieldManager` (required, else
+        `RequestBuildError`), `force=true` when forcing, `dryRun`, `fieldValidation` (metav1
+        `PatchOptions`).
+        """
         if not self.field_manager:
             raise RequestBuildError("server-side apply needs a field_manager")
         params = WriteOptions(self.dry_run, self.field_manager, self.field_validation).params()
@@ -289,8 +305,9 @@ class ApplyOptions:
 
 @dataclass(frozen=True)
 class Preconditions:
-    """Conditions a delete must meet (else 409 Conflict): the object's `uid` and/or
-    `resourceVersion`."""
+    """`DeleteOptions.preconditions`: the delete happens only if the object still has this `uid`
+    and/or `resourceVersion` (else 409 `ConflictError`).
+    """
 
     uid: str | None = None
     resource_version: str | None = None
@@ -306,8 +323,10 @@ class DeleteOptions:
     dry_run: bool = False
 
     def body(self) -> dict[str, Any]:
-        """The `DeleteOptions` JSON body (apiVersion v1); raises `RequestBuildError` for an
-        unknown `propagation_policy` or a negative `grace_period_seconds`."""
+        """The JSON body (`kind: DeleteOptions`, `apiVersion: v1`) with only the fields that are
+        set; `gracePeriodSeconds` in seconds (0: at once). Raises `RequestBuildError` for a negative
+        grace period or an unusable `propagation_policy`.
+        """
         body: dict[str, Any] = {"kind": "DeleteOptions", "apiVersion": "v1"}
         if self.propagation_policy is not None:
             body["propagationPolicy"] = _enum_value(
@@ -382,10 +401,16 @@ def build_request(
 
 
 def is_watch_request(request: httpx.Request) -> bool:
+    """True for a request built as a watch (`build_request(is_watch=True)`): not rate limited, read
+    timeout replaced by its idle timeout.
+    """
     return bool(request.extensions.get(WATCH_EXTENSION))
 
 
 def is_stream_request(request: httpx.Request) -> bool:
+    """True for a watch or a streaming request (logs, follow): the transport does not apply the
+    ordinary read timeout.
+    """
     return bool(request.extensions.get(STREAM_EXTENSION))
 
 
@@ -403,12 +428,18 @@ def _merge(*parts: Mapping[str, str] | None) -> dict[str, str]:
 def get_request(
     path: PathLike, options: GetOptions | None = None, *, accept: str | None = JSON
 ) -> httpx.Request:
+    """GET of one object or collection path with `options`' query; `accept` sets the `Accept` header
+    (JSON by default).
+    """
     return build_request("GET", path, params=options.params() if options else None, accept=accept)
 
 
 def list_request(
     path: PathLike, options: ListOptions | None = None, *, accept: str | None = JSON
 ) -> httpx.Request:
+    """GET of a collection with the list query of `options` (selectors, paging, resourceVersion);
+    `accept` sets the `Accept` header.
+    """
     return build_request("GET", path, params=options.params() if options else None, accept=accept)
 
 
@@ -475,6 +506,11 @@ def patch_request(
     *,
     accept: str | None = JSON,
 ) -> httpx.Request:
+    """PATCH of `path` with `body` (a JSON patch list, a merge or strategic-merge patch object, or
+    pre-encoded bytes); `patch_type` is the Content-Type (client-go `types.PatchType`). Raises
+    `RequestBuildError` for the apply type (use `apply_request`, it needs a field manager) or an
+    unknown type.
+    """
     content_type = _enum_value(PatchType, patch_type, "patch_type")
     if content_type == PatchType.APPLY.value:
         raise RequestBuildError("use apply() for server-side apply: it needs ApplyOptions")
@@ -484,6 +520,9 @@ def patch_request(
 def apply_request(
     path: PathLike, body: Any, options: ApplyOptions, *, accept: str | None = JSON
 ) -> httpx.Request:
+    """Server-side apply: a PATCH of `body` (the applied configuration, sent as JSON, which is YAML)
+    with Content-Type `application/apply-patch+yaml` and `options` (field manager, force).
+    """
     # JSON is valid YAML, so the apply-patch+yaml body is sent as JSON.
     return write_request(
         "PATCH", path, body, options, content_type=PatchType.APPLY.value, accept=accept

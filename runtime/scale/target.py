@@ -49,8 +49,10 @@ class ScaleTarget:
     namespaced: bool
 
     def path(self, namespace: str | None, name: str) -> rq.ResourcePath:
-        """The path of `name`'s scale subresource; `namespace` is required for a namespaced
-        resource (else `ScaleNamespaceError`) and ignored for a cluster-scoped one."""
+        """The path of `name`'s `scale` subresource; `namespace` is used only for a namespaced
+        resource (client-go `NamespaceIfScoped`). Raises `ScaleNamespaceError` when a namespaced
+        resource gets none.
+        """
         if self.namespaced and not namespace:
             raise ScaleNamespaceError(f"{self.resource} is namespaced: pass a namespace")
         scope = namespace if self.namespaced else None  # client-go's NamespaceIfScoped
@@ -62,7 +64,9 @@ class ScaleTarget:
 
 
 def as_group_resource(resource: ResourceLike) -> GroupResource:
-    """`resource` as a `GroupResource` (a string is parsed: `deployments.apps`)."""
+    """`resource` as a `GroupResource`: a string is parsed as `plural.group` (`deployments.apps`; a
+    bare plural is core).
+    """
     return GroupResource.parse(resource) if isinstance(resource, str) else resource
 
 
@@ -115,7 +119,7 @@ def _namespace_of(body: dict[str, Any], namespace: str | None) -> str | None:
 
 
 def get_scale_request(target: ScaleTarget, namespace: str | None, name: str) -> httpx.Request:
-    """GET of `name`'s scale (client-go `ScaleInterface.Get`)."""
+    """GET of the `scale` subresource of `name` (client-go `scale.ScalesGetter.Scales(ns).Get`)."""
     return rq.get_request(target.path(namespace, name))
 
 
@@ -125,9 +129,11 @@ def update_scale_request(
     scale: Scale | dict[str, Any],
     options: rq.WriteOptions | None = None,
 ) -> httpx.Request:
-    """PUT of `scale` (named by its `metadata.name`, namespaced by `namespace` or its
-    `metadata.namespace`) with apiVersion/kind of `kubetyped.api.Scale` filled in (client-go
-    `ScaleInterface.Update`). Raises `RequestBuildError` without a name."""
+    """PUT of `scale` (an `autoscaling/v1` `Scale` or its dict) to the `scale` subresource of the
+    object it names (`metadata.name`; `metadata.namespace` or `namespace`) (client-go
+    `ScaleInterface.Update`). Raises `RequestBuildError` without a name and `ScaleNamespaceError`
+    without a namespace for a namespaced resource.
+    """
     body = _scale_body(scale)
     path = target.path(_namespace_of(body, namespace), _name_of(body))
     return rq.write_request("PUT", path, body, options)
@@ -150,7 +156,7 @@ def patch_scale_request(
 
 
 def decode_scale(response: httpx.Response) -> Scale:
-    """The answer as the `kubetyped.api.Scale` model (autoscaling/v1)."""
+    """The response body as an `autoscaling/v1` `Scale` (trusted, lazy decode)."""
     scale: Scale = _scale_model().from_raw(decode_json(response))
     return scale
 
