@@ -50,8 +50,14 @@ test: venv cluster-binaries
 	if (( $${#failed[@]} )); then echo "FAILED: $${failed[*]}" >&2; exit 1; fi; \
 	echo "all checks passed"
 
+# Two processes, so the unit suite never runs among what e2e tests leave behind (daemon threads,
+# sockets): tests/unit/test_auth_client_go.py's shared-exec-credential test failed twice in five
+# runs only when it ran after the whole e2e suite in one process (cause not found).
 pytest: venv
-	KUBETYPED_REQUIRE_CLUSTER=1 KUBETYPED_CLUSTER_CACHE=$(CLUSTER_CACHE) $(VENV)/bin/pytest tests -q
+	@rc=0; export KUBETYPED_REQUIRE_CLUSTER=1 KUBETYPED_CLUSTER_CACHE=$(CLUSTER_CACHE); \
+	$(VENV)/bin/pytest tests -q --ignore=tests/e2e || rc=1; \
+	$(VENV)/bin/pytest tests/e2e -q || rc=1; \
+	exit $$rc
 
 lint: venv
 	$(VENV)/bin/ruff check $(SOURCES)

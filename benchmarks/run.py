@@ -36,6 +36,7 @@ from benchmarks.common import (
     render_table,
 )
 
+_START_LOAD = os.getloadavg() if hasattr(os, "getloadavg") else ()
 SECTIONS = ("import", "decode", "encode", "profile", "codegen", "cluster", "metadata", "scale")
 LIST_NS, EXTRA_CM_NS, POD_NS = "bench-list", "bench-cm", "bench-pods"
 METADATA_TIMEOUT = 180
@@ -212,6 +213,11 @@ def _markdown(sections: list[Section], elapsed: float, argv: list[str]) -> str:
     )
     out += ["", "## Machine", "", "| | |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in machine().items()]
+    out.append(
+        "| load average (1/5/15 min, at the start) | "
+        + " / ".join(f"{x:.1f}" for x in _START_LOAD)
+        + " |"
+    )
     out += ["", "## Package versions", "", "| package | version |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in package_versions().items()]
     ratios = [r for s in sections for r in s.ratios]

@@ -34,8 +34,10 @@ from kubetyped.codegen.pyformat import (
     fit,
     import_block,
     import_line,
+    layout,
     literal,
     literal_doc,
+    parse_type,
     prefixed,
     sorted_names,
 )
@@ -81,6 +83,68 @@ def annotation(ref: TypeRef, spec: ApiSpec, imports: ModelImports) -> str:
     if text in SCALARS.values():
         imports.model.add(text)
     return text
+
+
+#: What a constructor takes for a scalar definition, wider than what the attribute holds: the
+#: model validates and converts it (``kubetyped.model.scalars``).
+_INIT_SCALARS = {"Quantity": "QuantityInput", "Time": "TimeInput", "MicroTime": "TimeInput"}
+
+
+def init_annotation(ref: TypeRef, spec: ApiSpec, imports: ModelImports) -> str | None:
+    """The constructor's type of a field of type ``ref`` when it is wider than the attribute's
+    (a Quantity given as ``"50m"``, a Time as a ``datetime``), else None.
+
+    Maps become ``Mapping`` (covariant), so a ``dict[str, str]`` of quantities is accepted.
+    """
+    if isinstance(ref, Array):
+        inner = init_annotation(ref.items, spec, imports)
+        return None if inner is None else f"list[{inner}]"
+    if isinstance(ref, Map):
+        inner = init_annotation(ref.values, spec, imports)
+        if inner is None:
+            return None
+        imports.abc.add("Mapping")
+        return f"Mapping[str, {inner}]"
+    if isinstance(ref, Ref):
+        target = spec.schemas[ref.name]
+        wider = None if is_class(target) else _INIT_SCALARS.get(inline_type(target))
+        if wider is not None:
+            imports.model.add(wider)
+        return wider
+    return None
+
+
+def init_lines(schema: Schema, spec: ApiSpec, imports: ModelImports) -> list[str]:
+    """A constructor signature for type checkers, for a model that has a field whose
+    constructor type is wider than its attribute type (see ``init_annotation``); else nothing.
+
+    ``dataclass_transform`` would give the attribute type to the parameter; mypy and pyright
+    both use a class's own ``__init__`` instead. At run time pydantic's ``__init__`` is used.
+    """
+    params: list[tuple[str, str, bool]] = []
+    wider = False
+    for prop in schema.properties:
+        init_type = init_annotation(prop.type, spec, imports)
+        wider = wider or init_type is not None
+        text = init_type or annotation(prop.type, spec, imports)
+        params.append(
+            (prop.python_name, text if prop.required else f"{text} | None", prop.required)
+        )
+    if not wider:
+        return []
+    lines = [
+        "",
+        "    if TYPE_CHECKING:",
+        "",
+        "        def __init__(",
+        "            self,",
+        "            *,",
+    ]
+    for name, text, required in params:
+        lines += layout(
+            prefixed(parse_type(text), f"{name}: "), 12, "," if required else " = None,"
+        )
+    return [*lines, "        ) -> None: ..."]
 
 
 def extension_dict(ext: Extensions) -> dict[str, object]:
@@ -136,6 +200,7 @@ def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
     fields: list[str] = []
     for prop in schema.properties:
         fields.append("\n".join(field_lines(prop, spec, imports)))
+    constructor = init_lines(schema, spec, imports)
     apply_lines = apply_configuration_lines(schema, spec, imports)
     imports.typing.update(("TYPE_CHECKING", "TypedDict"))
     gvk = schema.gvks[0] if len(schema.gvks) == 1 else None
@@ -150,6 +215,7 @@ def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
         environment()
         .get_template("model_class.py.jinja")
         .render(
+            abc_imports=", ".join(sorted_names(imports.abc)),
             typing_imports=", ".join(sorted_names(imports.typing)),
             model_imports="\n".join(import_line("kubetyped.model", imports.model)),
             ref_imports=import_block(by_package, 4),
@@ -158,6 +224,7 @@ def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
             docstring="\n".join(docstring),
             gvk=gvk,
             fields=fields,
+            constructor="\n".join(constructor),
             apply_configuration="\n".join(apply_lines),
             apply_fallback="\n".join(assignment_value(apply_name(schema.class_name), "dict", 4)),
         )

@@ -45,11 +45,13 @@ def inline_type(schema: Schema) -> str:
 class ModelImports:
     """What one model module imports, collected while its annotations are written.
 
-    ``typing``: names from ``typing``; ``model``: names from ``kubetyped.model``;
+    ``typing``: names from ``typing``; ``abc``: names from ``collections.abc``; ``model``:
+    names from ``kubetyped.model``;
     ``modules``: group-version model modules referenced (imported for type checkers only).
     """
 
     typing: set[str] = field(default_factory=set)
+    abc: set[str] = field(default_factory=set)
     model: set[str] = field(default_factory=lambda: {"KubeModel"})
     modules: set[str] = field(default_factory=set)
 

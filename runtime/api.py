@@ -75,10 +75,12 @@ class PartialObjectMetadataList(KubeModel):
     items: list[PartialObjectMetadata] = Field(default_factory=list, alias="items")
 
 
-def __getattr__(name: str) -> Any:
-    if name in _GENERATED:
-        return getattr(importlib.import_module(_GENERATED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+if not TYPE_CHECKING:  # checkers read the imports above: a visible __getattr__ is Any for all
+
+    def __getattr__(name: str) -> Any:
+        if name in _GENERATED:
+            return getattr(importlib.import_module(_GENERATED[name]), name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

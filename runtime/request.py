@@ -9,9 +9,10 @@ client drops the read timeout.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import quote
 
 import httpx
@@ -140,7 +141,7 @@ class PropagationPolicy(enum.StrEnum):
 
 
 class PatchType(enum.StrEnum):
-    """Patch flavours; the value is the request's Content-Type."""
+    """Patch flavours; the value is the request's Content-Type (client-go `types.PatchType`)."""
 
     JSON = "application/json-patch+json"
     MERGE = "application/merge-patch+json"
@@ -148,12 +149,38 @@ class PatchType(enum.StrEnum):
     APPLY = "application/apply-patch+yaml"
 
 
+# What options take, as type checkers see them: the enum or its value as a `Literal`, so a typo
+# is a type error. At run time a value outside the set is sent as is, for a newer server (one
+# that does not know it either answers a typed `ApiError`).
+ResourceVersionMatchArg: TypeAlias = ResourceVersionMatch | Literal["NotOlderThan", "Exact"]
+FieldValidationArg: TypeAlias = FieldValidation | Literal["Strict", "Warn", "Ignore"]
+PropagationPolicyArg: TypeAlias = PropagationPolicy | Literal["Orphan", "Background", "Foreground"]
+#: `patch()` flavours: JSON, merge and strategic merge (server-side apply is `apply()`).
+PatchTypeArg: TypeAlias = Literal[
+    PatchType.JSON,
+    PatchType.MERGE,
+    PatchType.STRATEGIC,
+    "application/json-patch+json",
+    "application/merge-patch+json",
+    "application/strategic-merge-patch+json",
+]
+
+# a value a newer server may define: a CamelCase word or a media type, no spaces or controls
+_OPEN_VALUE = re.compile(r"[A-Za-z][A-Za-z0-9]*(/[A-Za-z0-9][A-Za-z0-9.+-]*)?")
+
+
 def _enum_value(enum_cls: type[enum.StrEnum], value: str, field: str) -> str:
-    try:
-        return enum_cls(value).value
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_cls)
-        raise RequestBuildError(f"{field} must be one of {allowed}, not {value!r}") from None
+    """The wire value of an option: a known one, or an unknown word for a newer server.
+
+    Raises `RequestBuildError` naming `field` for anything else (not a string, spaces, ...)."""
+    if not isinstance(value, str):
+        raise RequestBuildError(f"{field} must be a string, not {type(value).__name__}")
+    if value in enum_cls._value2member_map_:
+        return str(value)
+    if _OPEN_VALUE.fullmatch(value):
+        return value  # unknown here: the server decides (a newer one may know it)
+    allowed = ", ".join(m.value for m in enum_cls)
+    raise RequestBuildError(f"{field} must be one of {allowed}, not {value!r}")
 
 
 #: A label or field selector: the string form (``"app=web,tier!=db"``) or an equality map
@@ -190,7 +217,7 @@ class ListOptions:
     limit: int | None = None
     continue_: str | None = None
     resource_version: str | None = None
-    resource_version_match: ResourceVersionMatch | str | None = None
+    resource_version_match: ResourceVersionMatchArg | None = None
     timeout_seconds: int | None = None
     allow_watch_bookmarks: bool | None = None
     send_initial_events: bool | None = None
@@ -262,7 +289,7 @@ class WriteOptions:
 
     dry_run: bool = False
     field_manager: str | None = None
-    field_validation: FieldValidation | str | None = None
+    field_validation: FieldValidationArg | None = None
 
     def params(self) -> dict[str, str]:
         """The query parameters of create, update and patch: `dryRun=All`, `fieldManager`,
@@ -288,7 +315,7 @@ class ApplyOptions:
     field_manager: str
     force: bool = False
     dry_run: bool = False
-    field_validation: FieldValidation | str | None = None
+    field_validation: FieldValidationArg | None = None
 
     def params(self) -> dict[str, str]:
         """The query parameters of a server-side apply: `fieldManager` (required, else
@@ -317,7 +344,7 @@ class Preconditions:
 class DeleteOptions:
     """The `DeleteOptions` body of delete and deletecollection."""
 
-    propagation_policy: PropagationPolicy | str | None = None
+    propagation_policy: PropagationPolicyArg | None = None
     grace_period_seconds: int | None = None
     preconditions: Preconditions | None = None
     dry_run: bool = False
@@ -501,7 +528,7 @@ def write_request(
 def patch_request(
     path: PathLike,
     body: Any,
-    patch_type: PatchType | str,
+    patch_type: PatchTypeArg,
     options: WriteOptions | None = None,
     *,
     accept: str | None = JSON,

@@ -10,7 +10,14 @@ from kubetyped.cache.factory import (
     InformerOptions,
     SharedInformerFactory,
 )
-from kubetyped.cache.handlers import FuncHandler, Registration, ResourceEventHandler
+from kubetyped.cache.handlers import (
+    FuncHandler,
+    OnAdd,
+    OnDelete,
+    OnUpdate,
+    Registration,
+    ResourceEventHandler,
+)
 from kubetyped.cache.informer import (
     AsyncSharedIndexInformer,
     InformerHealth,
@@ -67,6 +74,9 @@ __all__ = [
     "NotCachedError",
     "ObjectMeta",
     "ObjectMetaError",
+    "OnAdd",
+    "OnDelete",
+    "OnUpdate",
     "Reflector",
     "ReflectorCore",
     "ReflectorSink",

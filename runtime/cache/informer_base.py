@@ -10,12 +10,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from kubetyped.cache.errors import CacheError
 from kubetyped.cache.handlers import (
     FuncHandler,
     ListenerState,
+    OnAdd,
+    OnDelete,
+    OnUpdate,
     ResourceEventHandler,
 )
 from kubetyped.cache.informer_core import InformerCore
@@ -157,10 +160,10 @@ class InformerBase(Generic[T]):
 
     def _new_listener(
         self,
-        handler: ResourceEventHandler | None,
-        on_add: Callable[[Any, bool], Any] | None,
-        on_update: Callable[[Any, Any], Any] | None,
-        on_delete: Callable[[Any], Any] | None,
+        handler: ResourceEventHandler[T] | None,
+        on_add: OnAdd[T] | None,
+        on_update: OnUpdate[T] | None,
+        on_delete: OnDelete[T] | None,
         resync_period: float | None,
     ) -> ListenerState:
         if handler is None:

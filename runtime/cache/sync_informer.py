@@ -13,9 +13,17 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from kubetyped.cache.handlers import ListenerState, Registration, ResourceEventHandler, handle_crash
+from kubetyped.cache.handlers import (
+    ListenerState,
+    OnAdd,
+    OnDelete,
+    OnUpdate,
+    Registration,
+    ResourceEventHandler,
+    handle_crash,
+)
 from kubetyped.cache.informer_base import (
     MIN_RESYNC_PERIOD,
     InformerBase,
@@ -76,14 +84,17 @@ class SharedIndexInformer(InformerBase[T]):
 
     def add_event_handler(
         self,
-        handler: ResourceEventHandler | None = None,
+        handler: ResourceEventHandler[T] | None = None,
         *,
-        on_add: Callable[[Any, bool], Any] | None = None,
-        on_update: Callable[[Any, Any], Any] | None = None,
-        on_delete: Callable[[Any], Any] | None = None,
+        on_add: OnAdd[T] | None = None,
+        on_update: OnUpdate[T] | None = None,
+        on_delete: OnDelete[T] | None = None,
         resync_period: float | None = None,
     ) -> Registration:
-        """Deliver the cache's notifications to ``handler`` (or the ``on_*`` callables).
+        """Deliver the cache's notifications to ``handler`` (or the ``on_*`` callables), typed
+        by the informer's object type (client-go ``ResourceEventHandlerFuncs``): ``on_add(obj,
+        is_in_initial_list)``, ``on_update(old, new)``, ``on_delete(obj)`` where ``obj`` may be a
+        ``DeletedFinalStateUnknown`` tombstone.
 
         A handler added after start first gets the cached objects as adds. ``resync_period``
         (seconds, at least 1; None: the informer's default; 0: never) replays the cache as

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 @dataclass(frozen=True, slots=True)
-class DeletedFinalStateUnknown(Generic[T]):
-    """An object deleted while disconnected; ``obj`` is the last state the cache knew."""
+class DeletedFinalStateUnknown(Generic[T_co]):
+    """An object deleted while disconnected; ``obj`` is the last state the cache knew
+    (client-go ``cache.DeletedFinalStateUnknown``)."""
 
     key: str
-    obj: T
+    obj: T_co
 
 
-def unwrap_tombstone(obj: Any) -> Any:
-    """Return the last known object for a tombstone, or ``obj`` itself."""
+def unwrap_tombstone(obj: T | DeletedFinalStateUnknown[T]) -> T:
+    """The last known object for a tombstone, or ``obj`` itself (what an ``on_delete`` handler
+    usually wants first)."""
     return obj.obj if isinstance(obj, DeletedFinalStateUnknown) else obj

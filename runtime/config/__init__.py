@@ -52,13 +52,15 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    submodule = _LAZY.get(name)
-    if submodule is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{submodule}"), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # checkers read the imports above: a visible __getattr__ is Any for all
+
+    def __getattr__(name: str) -> Any:
+        submodule = _LAZY.get(name)
+        if submodule is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{submodule}"), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

@@ -22,10 +22,14 @@ from kubetyped.request import (
     DEFAULT_PAGE_SIZE,
     ApplyOptions,
     DeleteOptions,
+    FieldValidationArg,
     GetOptions,
     ListOptions,
     PatchType,
+    PatchTypeArg,
     Preconditions,
+    PropagationPolicyArg,
+    ResourceVersionMatchArg,
     SelectorArg,
     WriteOptions,
 )
@@ -71,7 +75,7 @@ class DynamicResource:
         limit: int | None = None,
         continue_: str | None = None,
         resource_version: str | None = None,
-        resource_version_match: str | None = None,
+        resource_version_match: ResourceVersionMatchArg | None = None,
         timeout_seconds: int | None = None,
     ) -> Obj:
         """One list call (one page when `limit` is set); options as the typed `list`. Returns the
@@ -128,7 +132,7 @@ class DynamicResource:
         timeout_seconds: int | None = None,
         allow_watch_bookmarks: bool | None = None,
         send_initial_events: bool | None = None,
-        resource_version_match: str | None = None,
+        resource_version_match: ResourceVersionMatchArg | None = None,
         idle_timeout: float | None = None,
         raise_errors: bool = True,
     ) -> WatchStream:
@@ -158,7 +162,7 @@ class DynamicResource:
         *,
         dry_run: bool = False,
         field_manager: str | None = None,
-        field_validation: str | None = None,
+        field_validation: FieldValidationArg | None = None,
     ) -> Obj:
         """POST `body`; the namespace comes from the binding or `metadata.namespace`. Options as
         the typed `create`; returns the created object."""
@@ -171,7 +175,7 @@ class DynamicResource:
         *,
         dry_run: bool = False,
         field_manager: str | None = None,
-        field_validation: str | None = None,
+        field_validation: FieldValidationArg | None = None,
     ) -> Obj:
         """PUT `body` (named by its metadata); `ConflictError` (409) on a stale resourceVersion.
         Options as the typed `update`."""
@@ -189,11 +193,11 @@ class DynamicResource:
         self,
         name: str,
         body: Any,
-        patch_type: PatchType | str = PatchType.MERGE,
+        patch_type: PatchTypeArg = PatchType.MERGE,
         *,
         dry_run: bool = False,
         field_manager: str | None = None,
-        field_validation: str | None = None,
+        field_validation: FieldValidationArg | None = None,
         subresource: str | None = None,
     ) -> Obj:
         """Patch the object (or a `subresource`): JSON, merge (default) or strategic merge patch.
@@ -209,7 +213,7 @@ class DynamicResource:
         field_manager: str,
         force: bool = False,
         dry_run: bool = False,
-        field_validation: str | None = None,
+        field_validation: FieldValidationArg | None = None,
         subresource: str | None = None,
     ) -> Obj:
         """Server-side apply of `body` (named by its metadata) as `field_manager`; `dry_run`
@@ -221,7 +225,7 @@ class DynamicResource:
         self,
         name: str,
         *,
-        propagation_policy: str | None = None,
+        propagation_policy: PropagationPolicyArg | None = None,
         grace_period_seconds: int | None = None,
         preconditions: Preconditions | None = None,
         dry_run: bool = False,
@@ -237,7 +241,7 @@ class DynamicResource:
         *,
         label_selector: SelectorArg | None = None,
         field_selector: SelectorArg | None = None,
-        propagation_policy: str | None = None,
+        propagation_policy: PropagationPolicyArg | None = None,
         grace_period_seconds: int | None = None,
         dry_run: bool = False,
     ) -> Obj:

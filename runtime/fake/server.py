@@ -197,6 +197,39 @@ def _decode(request: httpx.Request, *, yaml_body: bool = False) -> Any:
         ) from None
 
 
+#: Values the apiserver accepts for closed option sets ("": unset), per options kind and field.
+_OPTION_VALUES: dict[str, tuple[str, str, frozenset[str]]] = {
+    "list": ("ListOptions", "resourceVersionMatch", frozenset({"", "Exact", "NotOlderThan"})),
+    "write": ("CreateOptions", "fieldValidation", frozenset({"", "Ignore", "Strict", "Warn"})),
+    "delete": (
+        "DeleteOptions",
+        "propagationPolicy",
+        frozenset({"Foreground", "Background", "Orphan"}),
+    ),
+}
+
+
+def _check_option_values(verb: str, params: dict[str, str], delete_options: Any) -> None:
+    """422 Invalid for a value outside a closed option set, as the apiserver's option
+    validation answers (`FieldValueNotSupported` on the option's field)."""
+    if verb in ("list", "watch", "delete-collection"):
+        found = [("list", params.get("resourceVersionMatch"))]
+    elif verb in ("create", "update", "patch"):
+        found = [("write", params.get("fieldValidation"))]
+    else:
+        found = []
+    if verb.startswith("delete") and isinstance(delete_options, dict):
+        found.append(("delete", delete_options.get("propagationPolicy")))
+    for options, value in found:
+        kind, field, allowed = _OPTION_VALUES[options]
+        if value is not None and value not in allowed:
+            supported = ", ".join(f'"{v}"' for v in sorted(allowed))
+            message = f'Unsupported value: "{value}": supported values: {supported}'
+            raise errors.invalid(
+                "meta.k8s.io", kind, "", [(field, "FieldValueNotSupported", message)]
+            )
+
+
 def action_for(request: httpx.Request, tracker: ObjectTracker) -> Action:
     """The `Action` a request asks for (404 for unknown resources, 405 for impossible verbs)."""
     target = parse_path(request.url.path, tracker.registry)
@@ -227,6 +260,7 @@ def action_for(request: httpx.Request, tracker: ObjectTracker) -> Action:
         if verb != "patch" and not isinstance(body, dict):
             raise errors.bad_request(f"{verb} needs a JSON object body")
     delete_options = _decode(request) if verb.startswith("delete") else None
+    _check_option_values(verb, params, delete_options)
     return Action(
         verb=verb,
         group=info.group,

@@ -62,7 +62,7 @@ class Requests:
         return rq.watch_request(self.collection(), options, accept=ACCEPT_OBJECT)
 
     def patch(
-        self, name: str, body: Any, patch_type: rq.PatchType | str, options: rq.WriteOptions | None
+        self, name: str, body: Any, patch_type: rq.PatchTypeArg, options: rq.WriteOptions | None
     ) -> httpx.Request:
         """PATCH of `name` (any `patch_type`), answered with the patched object's metadata (client-go
         `metadata.ResourceInterface.Patch`).

@@ -97,7 +97,7 @@ class MetadataResource:
         limit: int | None = None,
         continue_: str | None = None,
         resource_version: str | None = None,
-        resource_version_match: str | None = None,
+        resource_version_match: rq.ResourceVersionMatchArg | None = None,
         timeout_seconds: int | None = None,
     ) -> PartialObjectMetadataList:
         """The metadata of every object (one page when `limit` is set); options as the typed
@@ -128,7 +128,7 @@ class MetadataResource:
         timeout_seconds: int | None = None,
         allow_watch_bookmarks: bool | None = None,
         send_initial_events: bool | None = None,
-        resource_version_match: str | None = None,
+        resource_version_match: rq.ResourceVersionMatchArg | None = None,
         idle_timeout: float | None = None,
     ) -> MetadataWatch:
         """Events until the server ends the watch or `close()` (options as the typed `watch`);
@@ -154,11 +154,11 @@ class MetadataResource:
         self,
         name: str,
         body: Any,
-        patch_type: rq.PatchType | str = rq.PatchType.MERGE,
+        patch_type: rq.PatchTypeArg = rq.PatchType.MERGE,
         *,
         dry_run: bool = False,
         field_manager: str | None = None,
-        field_validation: str | None = None,
+        field_validation: rq.FieldValidationArg | None = None,
     ) -> PartialObjectMetadata:
         """Patch the object (e.g. its labels; options as the typed `patch`); the answer is its
         new metadata."""
@@ -170,7 +170,7 @@ class MetadataResource:
         self,
         name: str,
         *,
-        propagation_policy: str | None = None,
+        propagation_policy: rq.PropagationPolicyArg | None = None,
         grace_period_seconds: int | None = None,
         preconditions: rq.Preconditions | None = None,
         dry_run: bool = False,

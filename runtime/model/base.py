@@ -9,11 +9,19 @@ Two ways in:
 
 Both kinds serialise back to exactly the JSON they came from (`to_dict`, `to_json`): no
 injected nulls or defaults, and fields unknown to the model are kept and sent back.
+
+Encoding: a decoded instance keeps its decoded JSON after materialising (`__kube_src__`) with
+nested models and decoded containers put in place of their JSON, and every assignment writes
+through to it. `to_json` is then one `orjson.dumps` of that structure, with a `default` hook
+that writes each nested model's own structure (or, for a model built by validation, the set
+fields under their wire names). A read-only walk costs nothing to encode, and the output keeps
+the input's key order.
 """
 
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import orjson
@@ -25,14 +33,33 @@ from kubetyped.model.jsonio import ModelDecodeError
 
 if TYPE_CHECKING:
     from msgspec import Raw
-from kubetyped.model.plan import ClassPlan, build_plan, encode_value
+from kubetyped.model.plan import (
+    ClassPlan,
+    ItemDecodeError,
+    Location,
+    build_plan,
+    child,
+    encode_value,
+)
+from kubetyped.model.scalars import MicroTime, format_time
 from kubetyped.model.strict import (
     strict_construction_enabled,
     unknown_attribute_message,
     unknown_fields_error,
 )
+from kubetyped.model.tracked import (
+    TrackedExtra,
+    TrackedFieldsSet,
+    WireDict,
+    WireList,
+    set_dict_wire_key,
+    set_dict_wire_owner,
+    set_wire_key,
+    set_wire_owner,
+)
 
 RAW_SLOT = "__kube_raw__"
+SRC_SLOT = "__kube_src__"
 _DECODE_ERRORS = "__kube_decode_errors__"
 _object_setattr = object.__setattr__
 _object_getattribute = object.__getattribute__
@@ -57,17 +84,25 @@ class KubeModel(BaseModel):
     # and no pydantic slots until a field is read. Fewer objects, less GC work.
     # Declared outside the class annotations: type checkers (pydantic's `dataclass_transform`)
     # would otherwise take it for a required constructor argument.
-    __slots__ = ("__kube_raw__",)
+    # After materialising, `__kube_src__` holds the wire form (see the module docstring); None
+    # for instances built by validation or copied, which are encoded from their fields.
+    __slots__ = ("__kube_raw__", "__kube_src__")
     if TYPE_CHECKING:
 
         @property
         def __kube_raw__(self) -> dict[str, Any] | Raw | None: ...
 
+        @property
+        def __kube_src__(self) -> dict[str, Any] | None: ...
+
     __kube_plan__: ClassVar[ClassPlan | None] = None
     __kube_namespace__: ClassVar[dict[str, Any] | None] = None
 
     def model_post_init(self, context: Any, /) -> None:
-        _object_setattr(self, RAW_SLOT, None)
+        """After pydantic's validation: not lazy; unknown fields refused in
+        `strict_construction()` (`pydantic.ValidationError`)."""
+        _set_raw(self, None)
+        _set_src(self, None)
         if self.__pydantic_extra__ and strict_construction_enabled():
             raise unknown_fields_error(type(self), self.__pydantic_extra__)
 
@@ -78,6 +113,7 @@ class KubeModel(BaseModel):
         """Wraps decoded JSON without validating it (trusted server data); lazy."""
         instance = _new_object(cls)
         _set_raw(instance, raw)
+        _set_private(instance, "")  # its location: the document root (see `locate`)
         return instance
 
     @classmethod
@@ -90,6 +126,7 @@ class KubeModel(BaseModel):
 
         instance = _new_object(cls)
         _set_raw(instance, data if type(data) is msgspec.Raw else msgspec.Raw(data))
+        _set_private(instance, "")
         return instance
 
     @classmethod
@@ -106,41 +143,110 @@ class KubeModel(BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form (aliases, no unset fields), as a fresh structure."""
-        result: dict[str, Any] = orjson.loads(jsonio.dumps(self._to_raw()))
+        result: dict[str, Any] = orjson.loads(self.to_json())
         return result
 
     def to_json(self) -> bytes:
-        """The wire form as compact JSON bytes."""
+        """The wire form as compact JSON bytes (the input's bytes for an object never read)."""
         raw = self.__kube_raw__
         if raw is not None and jsonio.is_raw(raw):  # never read: the bytes as they came
             return bytes(raw)  # type: ignore[arg-type]
-        return jsonio.dumps(self._to_raw())
+        return orjson.dumps(self, default=_encode_default)
 
     def _to_raw(self) -> dict[str, Any]:
-        """The wire form; may share structure with the decoded input (and hold unparsed list
-        items, which `jsonio.dumps` writes through). Do not mutate."""
+        """The wire form as plain JSON data. For an object never read: the decoded input itself
+        (it may hold unparsed list items, which `jsonio.dumps` writes through); do not mutate."""
         raw = self.raw_view()
         if raw is not None:
             return raw
-        plan = type(self)._plan()
-        values = self.__dict__
+        return self.to_dict()
+
+    def _wire(self) -> Any:
+        """This instance's wire form for `orjson.dumps(..., default=_encode_default)`."""
+        raw = self.__kube_raw__
+        if raw is not None:
+            return raw if type(raw) is dict else orjson.Fragment(bytes(raw))  # type: ignore[arg-type]
+        src = self.__kube_src__
+        return self._own_wire_form() if src is None else src
+
+    def _build_wire(self) -> dict[str, Any]:
+        """The wire form from the fields: set fields under their wire names, then unknown
+        fields, then values that failed to decode (as they came). Nested models appear as
+        their wire dicts where they have one (shared), else as themselves (left to the hook)."""
+        plan = type(self).__kube_plan__ or type(self)._plan()
+        order = plan.order
         fields_set = self.__pydantic_fields_set__
+        values = self.__dict__
+        if len(fields_set) * 4 < len(values):  # few set fields (typical): sort those
+            names: Any = sorted((n for n in fields_set if n in order), key=order.__getitem__)
+        else:
+            names = [n for n in values if n in fields_set]
+        wire_names = plan.wire_names
         result: dict[str, Any] = {}
-        for python_name, value in values.items():
-            if python_name not in fields_set:
+        for python_name in names:
+            try:
+                value = values[python_name]
+            except KeyError:  # deleted
                 continue
-            field = plan.by_python.get(python_name)
-            if field is None:
-                result[python_name] = encode_value(value)
+            wire_name = wire_names.get(python_name)
+            if wire_name is None:  # not a field (pydantic private state)
+                continue
+            if type(value) in _PLAIN:
+                result[wire_name] = value
             else:
-                result[field.wire_name] = encode_value(value, micro_time=field.micro_time)
+                result[wire_name] = _wire_value(value, python_name in plan.micro_times)
         extra = self.__pydantic_extra__
         if extra:
-            for key, value in extra.items():
-                result[key] = encode_value(value)
+            result.update(extra)
         for wire_name, value, _ in self._decode_errors().values():
             result[wire_name] = value  # written back as it came
         return result
+
+    def _own_wire_form(self) -> dict[str, Any]:
+        """Gives an instance built from its fields (by validation, or a copy) its wire form
+        when it is first encoded; assignments keep it current from then on, as for a decoded
+        instance. Lists of models are held as lists of their wire dicts (no encoder hook per
+        item) behind a `WireList` field value."""
+        src = self._build_wire()
+        values = self.__dict__
+        for python_name, wire_name in (type(self).__kube_plan__ or type(self)._plan()).model_lists:
+            value = src.get(wire_name)
+            if type(value) is not list:
+                continue
+            dicts = []
+            for item in value:
+                item_wire = _wire_value(item, False)
+                if type(item_wire) is not dict:
+                    break
+                dicts.append(item_wire)
+            else:
+                tracked = WireList(value)
+                _set_list_owner(tracked, src)
+                _set_list_key(tracked, wire_name)
+                values[python_name] = tracked
+                src[wire_name] = dicts
+        _set_src(self, src)
+        return src
+
+    def _write_through(self, name: str, value: Any) -> None:
+        """Keeps `__kube_src__` equal to the wire form after assigning `name`."""
+        src = self.__kube_src__
+        if src is None or name.startswith("_"):
+            return
+        field = (type(self).__kube_plan__ or type(self)._plan()).by_python.get(name)
+        if field is None:  # an unknown field kept from the input
+            src[name] = value
+        else:
+            src[field.wire_name] = _wire_value(value, field.micro_time)
+
+    def _resync_src(self) -> None:
+        """Rebuilds `__kube_src__` in place (parents share it) from the fields, after a change
+        that bypassed `__setattr__` (to the fields-set or unknown-fields container)."""
+        src = self.__kube_src__
+        if src is not None:
+            fresh = self._build_wire()
+            src.clear()
+            src.update(fresh)
 
     # ---- laziness -----------------------------------------------------------------------
 
@@ -168,12 +274,32 @@ class KubeModel(BaseModel):
             return raw
         parsed: Any = jsonio.parse(raw)  # an unparsed list item
         if type(parsed) is not dict:
+            path = _location(self)
             raise ModelDecodeError(
-                f"{type(self).__name__}: expected a JSON object, got {_json_type(parsed)}", path=""
+                f"{path or '(root)'}: expected a JSON object ({type(self).__name__}), "
+                f"got {_json_type(parsed)}",
+                path=path,
             )
         _set_raw(self, parsed)
         result: dict[str, Any] = parsed
         return result
+
+    def _parse_for_read(self, raw: Any, plan: ClassPlan) -> dict[str, Any]:
+        """Unparsed JSON about to be materialised: a top-level object (a list item, a cached
+        object) is parsed one level, its nested objects (metadata, spec, status) when read."""
+        if not plan.split:
+            result = self.raw_view()
+            assert result is not None
+            return result
+        parsed = jsonio.parse_split(raw, plan.split)
+        if type(parsed) is not dict:
+            path = _location(self)
+            raise ModelDecodeError(
+                f"{path or '(root)'}: expected a JSON object ({type(self).__name__}), "
+                f"got {_json_type(parsed)}",
+                path=path,
+            )
+        return parsed
 
     def unparsed_json(self) -> memoryview | None:
         """The JSON bytes behind an instance not parsed yet (see `from_unparsed`), else None.
@@ -189,36 +315,63 @@ class KubeModel(BaseModel):
         raw: Any = self.__kube_raw__
         if raw is None:
             return
-        if type(raw) is not dict:  # an unparsed list item
-            raw = self.raw_view()
+        try:  # the location a lazy instance keeps in the private slot (see `locate`)
+            location: str = _get_private(self)
+        except AttributeError:
+            location = ""
         plan = type(self).__kube_plan__ or type(self)._plan()
+        if type(raw) is not dict:  # unparsed JSON (a list item, a cached object)
+            raw = self._parse_for_read(raw, plan)
+        plain = plan.plain
         decoders = plan.decoders
+        split = plan.split
         values = plan.template.copy()
         extra: dict[str, Any] | None = None
         errors: dict[str, tuple[str, Any, ModelDecodeError]] | None = None
         for key, value in raw.items():
+            name = plain.get(key)
+            if name is not None:  # kept as decoded JSON
+                values[name] = value
+                continue
             entry = decoders.get(key)
             if entry is None:
                 if extra is None:
                     extra = {}
                 extra[key] = value
                 continue
-            name, decode = entry
-            if decode is None or value is None:
+            name, decode, in_place, located = entry
+            if value is None:
                 values[name] = value
                 continue
             try:
-                values[name] = decode(value)
+                decoded = values[name] = (
+                    decode(value, f"{location}.{key}" if location else key)
+                    if located
+                    else decode(value)
+                )
+                if split and key in split:
+                    if jsonio.is_raw(value):  # unparsed: the model goes in the wire form (once
+                        raw[key] = decoded  # parsed, it has its own dict)
+                elif in_place:  # a decoded container: it puts itself in the wire form if changed
+                    kind = type(decoded)
+                    if kind is WireList:
+                        _set_list_owner(decoded, raw)
+                        _set_list_key(decoded, key)
+                        if value and jsonio.is_raw(value[0]):  # unparsed list items (our own
+                            raw[key] = decoded  # JSON): the items, once parsed, are written
+                    elif kind is WireDict:
+                        _set_dict_owner(decoded, raw)
+                        _set_dict_key(decoded, key)
             except Exception as exc:  # one bad field: the others stay readable
                 del values[name]
                 if errors is None:
                     errors = {}
-                message = f"{type(self).__name__}.{key}: {exc}"
-                errors[name] = (key, value, ModelDecodeError(message, path=key))
-        _object_setattr(self, "__dict__", values)
-        _set_fields_set(self, plan.fields_set(raw))
+                errors[name] = (key, value, _decode_error(type(self), location, key, exc))
+        _set_dict(self, values)
+        # `__pydantic_fields_set__` is left unset: `__getattr__` derives it from the wire form
         _set_extra(self, extra)  # None until an unknown key exists
         _set_private(self, None if errors is None else {_DECODE_ERRORS: errors})
+        _set_src(self, raw)
         _set_raw(self, None)
 
     def _decode_errors(self) -> dict[str, tuple[str, Any, ModelDecodeError]]:
@@ -226,7 +379,9 @@ class KubeModel(BaseModel):
             private = _object_getattribute(self, "__pydantic_private__")
         except AttributeError:  # never materialised
             return {}
-        return private.get(_DECODE_ERRORS) or {} if private else {}
+        if type(private) is not dict:  # None, or the location of a lazy instance
+            return {}
+        return private.get(_DECODE_ERRORS) or {}
 
     def _raise_decode_errors(self) -> None:
         for _, _, error in self._decode_errors().values():
@@ -245,8 +400,8 @@ class KubeModel(BaseModel):
     if not TYPE_CHECKING:
 
         def __getattr__(self, name: str) -> Any:
-            if name == RAW_SLOT:  # an instance made without pydantic's init or from_raw
-                _object_setattr(self, RAW_SLOT, None)
+            if name in (RAW_SLOT, SRC_SLOT):  # made without pydantic's init (copies)
+                _object_setattr(self, name, None)
                 return None
             if self.__kube_raw__ is not None:
                 self._materialize()
@@ -254,6 +409,15 @@ class KubeModel(BaseModel):
                     return _object_getattribute(self, name)
                 except AttributeError:
                     pass
+            if name == "__pydantic_fields_set__":  # materialised: the fields its JSON holds
+                src = self.__kube_src__
+                fields_set: Any = (
+                    set()
+                    if src is None
+                    else (type(self).__kube_plan__ or self._plan()).fields_set(src)
+                )
+                _set_fields_set(self, fields_set)
+                return fields_set
             failed = self._decode_errors().get(name)
             if failed is not None:
                 raise failed[2]
@@ -267,27 +431,33 @@ class KubeModel(BaseModel):
                 raise AttributeError(unknown_attribute_message(type(self), name))
             super().__setattr__(name, value)
             self._decode_errors().pop(name, None)
+            self._write_through(name, value)
 
         def __delattr__(self, name: str) -> None:
             self._materialize()
             _thaw_fields_set(self)
             super().__delattr__(name)
+            self._resync_src()
 
     def __copy__(self) -> Self:
         self._materialize()
         copied = super().__copy__()
-        _thaw_fields_set(copied)
+        _settle_copy(copied)
         return copied
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
         self._materialize()
         copied = super().__deepcopy__(memo)
-        _thaw_fields_set(copied)
+        _settle_copy(copied)
         return copied
 
     def __getstate__(self) -> dict[Any, Any]:
         self._materialize()
         return super().__getstate__()
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__(state)
+        _settle_copy(self)
 
     def __iter__(self) -> Any:
         self._materialize()
@@ -318,21 +488,35 @@ class KubeModel(BaseModel):
                 value = values.get(name)
                 if secret and name in _SECRET_FIELDS and isinstance(value, dict):
                     value = dict.fromkeys(value, "<redacted>")  # the keys, never the values
+                elif name in _CREDENTIAL_FIELDS and isinstance(value, str):
+                    value = "<redacted>"
                 yield name, value
         if self.__pydantic_extra__:
             yield from self.__pydantic_extra__.items()
 
     @property
     def model_fields_set(self) -> set[str]:
+        """pydantic's: the fields set by the input or by assignment (changes write through)."""
         self._materialize()
         _thaw_fields_set(self)
-        return self.__pydantic_fields_set__
+        fields_set = self.__pydantic_fields_set__
+        if type(fields_set) is not TrackedFieldsSet:  # the caller may change it: write through
+            fields_set = TrackedFieldsSet(fields_set)
+            fields_set.owner = self
+            _set_fields_set(self, fields_set)
+        return fields_set
 
     @property
     def model_extra(self) -> dict[str, Any] | None:
+        """pydantic's: the fields the model does not declare, kept from the input."""
         self._materialize()
         _thaw_fields_set(self)
-        return self.__pydantic_extra__
+        extra = self.__pydantic_extra__
+        if type(extra) is not TrackedExtra:  # the caller may change it: write through
+            extra = TrackedExtra(extra or ())
+            extra.owner = self
+            _set_extra(self, extra)
+        return extra
 
     def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """pydantic's dump (wire names unless `by_alias=False`); `to_dict` gives the wire form."""
@@ -340,6 +524,7 @@ class KubeModel(BaseModel):
         return super().model_dump(*args, **kwargs)
 
     def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        """pydantic's JSON dump; `to_json` gives the wire form as bytes."""
         self._materialize_deep()
         return super().model_dump_json(*args, **kwargs)
 
@@ -360,6 +545,7 @@ class KubeModel(BaseModel):
         _parent_namespace_depth: int = 2,
         _types_namespace: Any = None,
     ) -> bool | None:
+        """pydantic's rebuild, after binding the modules the annotations refer to."""
         nested.bind_references(cls)
         return super().model_rebuild(
             force=force,
@@ -371,9 +557,106 @@ class KubeModel(BaseModel):
 
 # Slot setters (C descriptors): faster than object.__setattr__ on the decode path.
 _set_raw = KubeModel.__dict__[RAW_SLOT].__set__
+_set_src = KubeModel.__dict__[SRC_SLOT].__set__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_list_owner, _set_list_key = set_wire_owner, set_wire_key
+_set_dict_owner, _set_dict_key = set_dict_wire_owner, set_dict_wire_key
+
+
+_raw_slot_get = KubeModel.__dict__[RAW_SLOT].__get__
+_src_slot_get = KubeModel.__dict__[SRC_SLOT].__get__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_get_private = BaseModel.__dict__["__pydantic_private__"].__get__
+
+
+def _location(model: KubeModel) -> Location:
+    """Where a lazily decoded instance sits in the JSON it came from ("": the root, or not
+    known); kept in the private slot until the instance is materialised."""
+    try:
+        private = _object_getattribute(model, "__pydantic_private__")
+    except AttributeError:
+        return ""
+    return private if type(private) is str else ""
+
+
+def locate(model: KubeModel, *keys: str | int) -> None:
+    """Records that the lazily decoded ``model`` sits at ``keys`` of the document it came
+    from (``"object"`` of a watch event, ``"items", 3`` of a list page), so decode errors
+    name the full JSON path. No effect on a materialised instance."""
+    if model.__kube_raw__ is None:
+        return
+    location: Location = ""
+    for key in keys:
+        location = child(location, key)
+    _set_private(model, location)
+
+
+def _decode_error(
+    model: type[KubeModel], location: Location, key: str, exc: BaseException
+) -> ModelDecodeError:
+    """The typed error of field ``key`` that could not be decoded, with its full JSON path."""
+    field = f"{model.__name__}.{key}"
+    location = child(location, key)
+    if isinstance(exc, ItemDecodeError):
+        for item in exc.keys:
+            location = child(location, item)
+        exc = exc.cause
+    return ModelDecodeError(f"{location}: {exc} ({field})", path=location)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _wire_value(value: Any, micro_time: bool) -> Any:
+    """A field value as the wire form holds it: times formatted, models as their shared wire
+    dicts when they have one, anything else as it is (containers are shared, not copied)."""
+    if isinstance(value, KubeModel):
+        try:
+            raw = _raw_slot_get(value)
+            if raw is None:
+                src = _src_slot_get(value)
+                return value._own_wire_form() if src is None else src
+        except AttributeError:  # made without pydantic's init: give it its slots
+            _set_raw(value, None)
+            _set_src(value, None)
+            return value._own_wire_form()
+        return raw if type(raw) is dict else value
+    if isinstance(value, datetime):
+        return format_time(value, micro=micro_time or isinstance(value, MicroTime))
+    if micro_time and isinstance(value, list | dict):
+        return encode_value(value, micro_time=True)
+    return value
+
+
+def _settle_copy(copied: KubeModel) -> None:
+    """A copy gets plain containers (not the original's write-through ones) and its own wire
+    form."""
+    _object_setattr(copied, "__pydantic_fields_set__", set(copied.__pydantic_fields_set__))
+    _object_setattr(copied, "__pydantic_extra__", dict(copied.__pydantic_extra__ or ()))
+    _set_raw(copied, None)
+    _set_src(copied, None)
+
+
+def _encode_default(value: Any) -> Any:
+    """orjson's `default`: nested models, unparsed list items and times."""
+    if isinstance(value, KubeModel):
+        try:
+            raw = _raw_slot_get(value)
+            if raw is None:  # materialised: its wire form, else its fields
+                src = _src_slot_get(value)
+                return value._wire() if src is None else src
+        except AttributeError:  # made without pydantic's init (copies)
+            return value._wire()
+        return raw if type(raw) is dict else orjson.Fragment(bytes(raw))
+    if isinstance(value, datetime):
+        return format_time(value, micro=isinstance(value, MicroTime))
+    if jsonio.is_raw(value):
+        return orjson.Fragment(bytes(value))
+    if isinstance(value, set | frozenset):
+        return list(value)
+    raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
 
 
 def _json_type(value: Any) -> str:
@@ -391,6 +674,9 @@ def _thaw_fields_set(model: BaseModel) -> None:
 
 
 _SECRET_FIELDS = frozenset({"data", "string_data"})
+# String fields that carry a credential in any model: authentication/v1 TokenRequestStatus.token
+# and TokenReviewSpec.token (a service-account or user bearer token), and CRDs' fields so named.
+_CREDENTIAL_FIELDS = frozenset({"token"})
 
 
 def _is_secret(cls: type[KubeModel]) -> bool:

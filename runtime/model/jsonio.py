@@ -22,9 +22,14 @@ if TYPE_CHECKING:
 
 class ModelDecodeError(KubetypedError, ValueError):
     """Server JSON that does not fit the model: not a JSON object, or a field whose value
-    cannot be decoded (a bad timestamp or quantity, an object where a list belongs...). The
-    message names the model and the field; ``path`` is the field's wire name within that model
-    ("" for the whole object). Raised when the field is read; the other fields stay readable."""
+    cannot be decoded (a bad timestamp, an object where a list belongs...). Raised when the
+    field is read; the other fields stay readable.
+
+    ``path`` is the field's full JSON path from the root of the document the server sent, with
+    wire names and list indexes, like pydantic's ``loc``: ``metadata.creationTimestamp`` for a
+    get, ``items[3].spec.containers[0].ports[1].containerPort`` for a list, ``object.spec...``
+    for a watch event ("" for the whole document). The message starts with it and names the
+    model and field."""
 
     def __init__(self, message: str, *, path: str = "") -> None:
         super().__init__(message)
@@ -52,6 +57,23 @@ def is_raw(value: Any) -> bool:
 def parse(raw: Raw) -> Any:
     """The Python value of one unparsed JSON value."""
     return orjson.loads(memoryview(raw))
+
+
+def parse_split(raw: Raw, lazy_keys: frozenset[str]) -> Any:
+    """One unparsed JSON object, parsed one level: the values of `lazy_keys` that are objects
+    stay unparsed (`Raw`), the others are parsed. Anything but an object: parsed whole."""
+    import msgspec
+
+    try:
+        top = _decoders()[0].decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return parse(raw)  # not an object: the caller reports it
+    return {
+        key: value
+        if key in lazy_keys and bytes(memoryview(value)[:1]) == b"{"
+        else orjson.loads(memoryview(value))
+        for key, value in top.items()
+    }
 
 
 def loads_object(data: bytes | str, model: str) -> dict[str, Any]:

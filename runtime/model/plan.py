@@ -13,33 +13,90 @@ from typing import TYPE_CHECKING, Any
 
 from kubetyped.model.jsonio import is_raw
 from kubetyped.model.scalars import MicroTime, Quantity, Time, format_time
+from kubetyped.model.tracked import WireDict, WireList, own_items
 
 if TYPE_CHECKING:
     from kubetyped.model.base import KubeModel
 
 Decoder = Callable[[Any], Any]
+#: The decoder of a field that holds models takes the field's location too: it is stored in
+#: each lazily decoded model, so a decode error deep inside names its full JSON path.
+LocatedDecoder = Callable[[Any, str], Any]
+#: Where a value sits in the JSON document it was decoded from, as its JSON path
+#: (``items[3].spec``; "" for the document root). A string, not a structure: strings are not
+#: tracked by the garbage collector, so locating every lazily decoded model costs little.
+Location = str
+
+
+def child(location: Location, key: str | int) -> Location:
+    """The location of ``key`` (a wire name or a list index) within ``location``."""
+    if type(key) is int:
+        return f"{location}[{key}]"
+    return f"{location}.{key}" if location else str(key)
+
+
+class ItemDecodeError(Exception):
+    """An item of a list or map field failed to decode: the keys (indexes or map keys) leading
+    to it within the field, and why."""
+
+    def __init__(self, keys: tuple[str | int, ...], cause: BaseException) -> None:
+        location = ""
+        for key in keys:
+            location = child(location, key)
+        super().__init__(f"{location}: {cause}")
+        self.keys = keys
+        self.cause = cause
+
+
+def item_error(key: str | int, exc: BaseException) -> ItemDecodeError:
+    """``exc`` raised for the item at ``key`` of a list or map, as an ``ItemDecodeError``."""
+    if isinstance(exc, ItemDecodeError):
+        return ItemDecodeError((key, *exc.keys), exc.cause)
+    return ItemDecodeError((key,), exc)
 
 
 @dataclass(frozen=True, slots=True)
 class FieldPlan:
+    """How one field is decoded from and encoded to the wire."""
+
     python_name: str
     wire_name: str
-    decode: Decoder | None
+    decode: Decoder | LocatedDecoder | None
+    #: ``decode`` is a ``LocatedDecoder`` (the field holds models)
+    located: bool
     micro_time: bool
     models: tuple[type[KubeModel], ...]
+    #: decodes to a new list or dict (of models, times, quantities): the wire form holds that
+    #: container, so changes to it are seen; a single model shares its JSON dict instead
+    container: bool
 
 
 @dataclass(frozen=True, slots=True)
 class ClassPlan:
+    """Every field's plan of one model class, built on its first lazy decode."""
+
     by_wire: dict[str, FieldPlan]
     by_python: dict[str, FieldPlan]
     defaults: tuple[tuple[str, Any], ...]
-    #: wire name -> (python name, decoder or None), for the materialisation loop
-    decoders: dict[str, tuple[str, Decoder | None]]
+    #: a top-level kind (apiVersion, kind, metadata): wire names of its single-model fields,
+    #: left unparsed when the object is parsed from its JSON bytes for a read
+    split: frozenset[str]
+    #: wire name -> python name of the fields kept as decoded JSON (no decoder)
+    plain: dict[str, str]
+    #: wire name -> (python name, decoder, whether the decoded value (a container) replaces
+    #: the JSON in the wire form when changed, whether the decoder is located), for the
+    #: materialisation loop
+    decoders: dict[str, tuple[str, Any, bool, bool]]
     #: every field at its default, copied as the start of a materialised `__dict__`
     template: dict[str, Any]
     #: a list object (`items` holds models): decode its items only when they are read
     lazy_items: bool
+    #: (python name, wire name) of the fields holding lists of models
+    model_lists: tuple[tuple[str, str], ...]
+    #: python name -> declaration index / wire name; python names of MicroTime fields
+    order: dict[str, int]
+    wire_names: dict[str, str]
+    micro_times: frozenset[str]
     _fields_sets: dict[tuple[str, ...], frozenset[str]]
 
     def fields_set(self, raw: dict[str, Any]) -> frozenset[str]:
@@ -76,6 +133,7 @@ def module_namespace(cls: type) -> dict[str, Any]:
 
 
 def build_plan(cls: type[KubeModel]) -> ClassPlan:
+    """The decode/encode plan of a model class from its fields and their annotations."""
     hints = _field_annotations(cls)
     by_wire: dict[str, FieldPlan] = {}
     by_python: dict[str, FieldPlan] = {}
@@ -83,13 +141,15 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
     for python_name, info in cls.__pydantic_fields__.items():
         wire_name = info.serialization_alias or info.alias or python_name
         annotation = _strip_optional(hints.get(python_name, Any))
-        decode, models = _decoder_for(annotation)
+        decode, models, located = _decoder_for(annotation)
         plan = FieldPlan(
             python_name=python_name,
             wire_name=wire_name,
             decode=decode,
+            located=located,
             micro_time=annotation is MicroTime,
             models=models,
+            container=_is_container(annotation),
         )
         by_wire[wire_name] = plan
         by_python[python_name] = plan
@@ -98,9 +158,27 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
         by_wire=by_wire,
         by_python=by_python,
         defaults=tuple(defaults),
-        decoders={wire: (plan.python_name, plan.decode) for wire, plan in by_wire.items()},
+        split=frozenset(
+            wire for wire, plan in by_wire.items() if plan.models and not plan.container
+        )
+        if {"apiVersion", "kind", "metadata"} <= by_wire.keys()
+        else frozenset(),
+        plain={wire: plan.python_name for wire, plan in by_wire.items() if plan.decode is None},
+        decoders={
+            wire: (plan.python_name, plan.decode, plan.container, plan.located)
+            for wire, plan in by_wire.items()
+            if plan.decode is not None
+        },
         template=dict(defaults),
         lazy_items="items" in by_wire and bool(by_wire["items"].models),
+        order={name: index for index, name in enumerate(by_python)},
+        wire_names={name: plan.wire_name for name, plan in by_python.items()},
+        micro_times=frozenset(name for name, plan in by_python.items() if plan.micro_time),
+        model_lists=tuple(
+            (plan.python_name, wire)
+            for wire, plan in by_wire.items()
+            if plan.container and plan.models and _is_model_list(hints.get(plan.python_name))
+        ),
         _fields_sets={},
     )
 
@@ -139,6 +217,20 @@ def _is_union(annotation: Any) -> bool:
     return origin is typing.Union or origin is types.UnionType
 
 
+def _is_model_list(annotation: Any) -> bool:
+    annotation = _strip_optional(annotation)
+    args = typing.get_args(annotation)
+    return (
+        typing.get_origin(annotation) is list
+        and bool(args)
+        and _model_class(_strip_optional(args[0])) is not None
+    )
+
+
+def _is_container(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (list, dict)
+
+
 def _model_class(annotation: Any) -> type[KubeModel] | None:
     from kubetyped.model.base import KubeModel
 
@@ -147,45 +239,52 @@ def _model_class(annotation: Any) -> type[KubeModel] | None:
     return None
 
 
-def _decoder_for(annotation: Any) -> tuple[Decoder | None, tuple[type[KubeModel], ...]]:
+def _decoder_for(
+    annotation: Any,
+) -> tuple[Decoder | LocatedDecoder | None, tuple[type[KubeModel], ...], bool]:
+    """The field's decoder, the models it holds, and whether the decoder is located."""
     model = _model_class(annotation)
     if model is not None:
-        return _model_decoder(model), (model,)
+        return _model_decoder(model), (model,), True
     if isinstance(annotation, type) and issubclass(annotation, Time):
-        return annotation.from_wire, ()
+        return annotation.from_wire, (), False
     if annotation is Quantity:
-        return _quantity, ()
+        return _quantity, (), False
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is list and args:
         item_model = _model_class(_strip_optional(args[0]))
         if item_model is not None:
-            return _model_list_decoder(item_model), (item_model,)
-        inner, models = _decoder_for(_strip_optional(args[0]))
+            return _model_list_decoder(item_model), (item_model,), True
+        inner_type = _strip_optional(args[0])
+        inner, models, located = _decoder_for(inner_type)
         if inner is None:
-            return None, models
-        return _list_decoder(inner), models
+            return None, models, False
+        return _list_decoder(inner, _is_container(inner_type), located), models, True
     if origin is dict and len(args) == 2:
-        inner, models = _decoder_for(_strip_optional(args[1]))
+        inner_type = _strip_optional(args[1])
+        inner, models, located = _decoder_for(inner_type)
         if inner is None:
-            return None, models
-        return _dict_decoder(inner), models
-    return None, ()
+            return None, models, False
+        return _dict_decoder(inner, _is_container(inner_type), located), models, True
+    return None, (), False
 
 
 _new_object = object.__new__
 
 
-def _model_decoder(model: type[KubeModel]) -> Decoder:
+def _model_decoder(model: type[KubeModel]) -> LocatedDecoder:
     set_raw = _raw_descriptor(model).__set__
+    set_location = _location_descriptor().__set__
 
-    def decode(value: Any) -> Any:
+    def decode(value: Any, location: Location) -> Any:
         if type(value) is not dict and not is_raw(value):
             if isinstance(value, _kube_model()):
                 return value
             raise TypeError(f"expected a JSON object ({model.__name__}), got {_kind(value)}")
         instance = _new_object(model)
         set_raw(instance, value)
+        set_location(instance, location)
         return instance
 
     return decode
@@ -208,20 +307,41 @@ def _raw_descriptor(model: type[KubeModel]) -> Any:
     return KubeModel.__dict__[RAW_SLOT]
 
 
-def _list_decoder(inner: Decoder) -> Decoder:
-    def decode(value: Any) -> Any:
+def _location_descriptor() -> Any:
+    """The slot a lazily decoded model keeps its `Location` in until it is materialised:
+    pydantic's `__pydantic_private__`, unused until then (so no memory per instance)."""
+    from pydantic import BaseModel
+
+    return BaseModel.__dict__["__pydantic_private__"]
+
+
+def _list_decoder(inner: Any, nested: bool, located: bool) -> LocatedDecoder:
+    def decode(value: Any, location: Location) -> Any:
         if type(value) is not list:
             return value
-        return [item if item is None else inner(item) for item in value]
+        items: list[Any] = []
+        for i, item in enumerate(value):
+            try:
+                if item is None:
+                    items.append(item)
+                else:
+                    items.append(inner(item, f"{location}[{i}]") if located else inner(item))
+            except Exception as exc:
+                raise item_error(i, exc) from None
+        result = WireList(items)
+        if nested:
+            own_items(result, result)
+        return result
 
     return decode
 
 
-def _model_list_decoder(model: type[KubeModel]) -> Decoder:
+def _model_list_decoder(model: type[KubeModel]) -> LocatedDecoder:
     """Lists of models, the commonest nested shape, without a call per item."""
     set_raw = _raw_descriptor(model).__set__
+    set_location = _location_descriptor().__set__
 
-    def decode(value: Any) -> Any:
+    def decode(value: Any, location: Location) -> Any:
         if type(value) is not list:
             raise TypeError(f"expected a JSON list of {model.__name__}, got {_kind(value)}")
         items = []
@@ -229,21 +349,34 @@ def _model_list_decoder(model: type[KubeModel]) -> Decoder:
             if type(item) is dict or is_raw(item):
                 instance = _new_object(model)
                 set_raw(instance, item)
+                set_location(instance, f"{location}[{i}]")
                 items.append(instance)
             else:
-                raise TypeError(
-                    f"[{i}]: expected a JSON object ({model.__name__}), got {_kind(item)}"
+                raise ItemDecodeError(
+                    (i,), TypeError(f"expected a JSON object ({model.__name__}), got {_kind(item)}")
                 )
-        return items
+        return WireList(items)
 
     return decode
 
 
-def _dict_decoder(inner: Decoder) -> Decoder:
-    def decode(value: Any) -> Any:
+def _dict_decoder(inner: Any, nested: bool, located: bool) -> LocatedDecoder:
+    def decode(value: Any, location: Location) -> Any:
         if type(value) is not dict:
             return value
-        return {key: item if item is None else inner(item) for key, item in value.items()}
+        items: dict[str, Any] = {}
+        for key, item in value.items():
+            if item is None:
+                items[key] = item
+                continue
+            try:
+                items[key] = inner(item, child(location, key)) if located else inner(item)
+            except Exception as exc:
+                raise item_error(key, exc) from None
+        result = WireDict(items)
+        if nested:
+            own_items(result, result.values())
+        return result
 
     return decode
 

@@ -44,6 +44,7 @@ class Quantity(str):
     __slots__ = ()
 
     def to_decimal(self) -> Decimal:
+        """The value as a `Decimal` (`"1.5Gi"` → 1610612736); raises `QuantityError`."""
         return parse_quantity(self)
 
     def __eq__(self, other: object) -> bool:
@@ -81,6 +82,11 @@ class Quantity(str):
         )
 
 
+QuantityInput: TypeAlias = Quantity | str | int | float | Decimal
+"""What a model constructor takes for a `Quantity` field (`"50m"`, `"1Gi"`, `2`): validated and
+held as a `Quantity`. Invalid text raises `pydantic.ValidationError`."""
+
+
 def parse_quantity(text: str) -> Decimal:
     """Parses a quantity string (`"100m"`, `"1.5Gi"`, `"2e3"`) into a Decimal."""
     match = _QUANTITY.match(text.strip())
@@ -116,6 +122,7 @@ class Time(datetime):
     wire_format = "%Y-%m-%dT%H:%M:%SZ"
 
     def to_wire(self) -> str:
+        """The apiserver's form: UTC, whole seconds, `Z` (`2026-01-02T03:04:05Z`)."""
         return format_time(self, micro=False)
 
     @classmethod
@@ -169,7 +176,14 @@ class MicroTime(Time):
     """`metav1.MicroTime`: RFC 3339 with six fraction digits and `Z` on the wire."""
 
     def to_wire(self) -> str:
+        """The apiserver's form: UTC, microseconds, `Z` (`2026-01-02T03:04:05.000060Z`)."""
         return format_time(self, micro=True)
+
+
+TimeInput: TypeAlias = datetime | str
+"""What a model constructor takes for a `Time`/`MicroTime` field: a `datetime` (naive means UTC)
+or an RFC 3339 string; held as a `Time`/`MicroTime`. Anything else raises
+`pydantic.ValidationError`."""
 
 
 def format_time(value: datetime, *, micro: bool) -> str:

@@ -22,6 +22,7 @@ from kubetyped.request import (
     GetOptions,
     ListOptions,
     PatchType,
+    PatchTypeArg,
     PathLike,
     WriteOptions,
     apply_request,
@@ -204,7 +205,7 @@ class AsyncRESTClient(_RestCommon):
         self,
         path: PathLike,
         body: Any,
-        patch_type: PatchType | str = PatchType.MERGE,
+        patch_type: PatchTypeArg = PatchType.MERGE,
         options: WriteOptions | None = None,
     ) -> Obj:
         """PATCH with `patch_type` (JSON, merge or strategic merge); returns the patched object."""

@@ -23,6 +23,7 @@ from kubetyped.request import (
     GetOptions,
     ListOptions,
     PatchType,
+    PatchTypeArg,
     PathLike,
     WriteOptions,
     apply_request,
@@ -206,7 +207,7 @@ class RESTClient(_RestCommon):
         self,
         path: PathLike,
         body: Any,
-        patch_type: PatchType | str = PatchType.MERGE,
+        patch_type: PatchTypeArg = PatchType.MERGE,
         options: WriteOptions | None = None,
     ) -> Obj:
         """PATCH with `patch_type` (JSON, merge or strategic merge); returns the patched object."""

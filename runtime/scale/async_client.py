@@ -75,7 +75,7 @@ class AsyncScaleInterface:
         *,
         dry_run: bool = False,
         field_manager: str | None = None,
-        field_validation: str | None = None,
+        field_validation: rq.FieldValidationArg | None = None,
     ) -> Scale:
         """PUT the scale (client-go `ScaleInterface.Update`); its `metadata.resourceVersion`, if
         set, guards against conflicts (`ConflictError`, 409). Options as the typed `update`."""
@@ -88,11 +88,11 @@ class AsyncScaleInterface:
         resource: ResourceLike,
         name: str,
         patch: Any,
-        patch_type: rq.PatchType | str = rq.PatchType.MERGE,
+        patch_type: rq.PatchTypeArg = rq.PatchType.MERGE,
         *,
         dry_run: bool = False,
         field_manager: str | None = None,
-        field_validation: str | None = None,
+        field_validation: rq.FieldValidationArg | None = None,
     ) -> Scale:
         """Patch the scale of `name` (e.g. `{"spec": {"replicas": 3}}`; client-go
         `ScaleInterface.Patch`); returns the new scale. Options as the typed `patch`."""

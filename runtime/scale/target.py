@@ -144,7 +144,7 @@ def patch_scale_request(
     namespace: str | None,
     name: str,
     patch: Any,
-    patch_type: rq.PatchType | str = rq.PatchType.MERGE,
+    patch_type: rq.PatchTypeArg = rq.PatchType.MERGE,
     options: rq.WriteOptions | None = None,
 ) -> httpx.Request:
     """A merge, JSON or strategic-merge patch of the Scale object (e.g. `{"spec": {...}}`)."""

@@ -73,7 +73,7 @@ class List(ResourceClient[T], Generic[T, L]):
         limit: int | None = None,
         continue_: str | None = None,
         resource_version: str | None = None,
-        resource_version_match: str | None = None,
+        resource_version_match: rq.ResourceVersionMatchArg | None = None,
         timeout_seconds: int | None = None,
     ) -> L:
         """One list call (client-go `List`): the typed list object, `items` decoded lazily.
@@ -129,7 +129,7 @@ class Watch(ResourceClient[T]):
         timeout_seconds: int | None = None,
         allow_watch_bookmarks: bool | None = None,
         send_initial_events: bool | None = None,
-        resource_version_match: str | None = None,
+        resource_version_match: rq.ResourceVersionMatchArg | None = None,
         idle_timeout: float | None = None,
     ) -> AsyncGenerator[WatchEvent[T], None]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
@@ -183,7 +183,7 @@ class Create(ResourceClient[T]):
         *,
         dry_run: bool = False,
         field_manager: str | None = None,
-        field_validation: str | None = None,
+        field_validation: rq.FieldValidationArg | None = None,
     ) -> T:
         """POST `obj` (a model or a dict; apiVersion/kind filled in) and return the created object.
 
@@ -205,7 +205,7 @@ class Update(ResourceClient[T]):
         *,
         dry_run: bool = False,
         field_manager: str | None = None,
-        field_validation: str | None = None,
+        field_validation: rq.FieldValidationArg | None = None,
     ) -> T:
         """PUT the whole object (client-go `Update`) and return the stored object.
 
@@ -224,11 +224,11 @@ class Patch(ResourceClient[T]):
         self,
         name: str,
         patch: Body,
-        patch_type: rq.PatchType | str,
+        patch_type: rq.PatchTypeArg,
         *,
         dry_run: bool = False,
         field_manager: str | None = None,
-        field_validation: str | None = None,
+        field_validation: rq.FieldValidationArg | None = None,
     ) -> T:
         """JSON patch (a list of operations), merge patch or strategic merge patch."""
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
@@ -247,7 +247,7 @@ class Apply(ResourceClient[T], Generic[T, A]):
         field_manager: str,
         force: bool = False,
         dry_run: bool = False,
-        field_validation: str | None = None,
+        field_validation: rq.FieldValidationArg | None = None,
     ) -> T:
         """Server-side apply of the fields set in `obj` (apiVersion and kind are filled in).
 
@@ -267,7 +267,7 @@ class Delete(ResourceClient[T]):
         self,
         name: str,
         *,
-        propagation_policy: str | None = None,
+        propagation_policy: rq.PropagationPolicyArg | None = None,
         grace_period_seconds: int | None = None,
         preconditions: rq.Preconditions | None = None,
         dry_run: bool = False,
@@ -294,7 +294,7 @@ class DeleteCollection(ResourceClient[T]):
         *,
         label_selector: rq.SelectorArg | None = None,
         field_selector: rq.SelectorArg | None = None,
-        propagation_policy: str | None = None,
+        propagation_policy: rq.PropagationPolicyArg | None = None,
         grace_period_seconds: int | None = None,
         dry_run: bool = False,
     ) -> KubeModel:
@@ -334,7 +334,7 @@ class Status(ResourceClient[T], Generic[T, A]):
         self,
         name: str,
         patch: Body,
-        patch_type: rq.PatchType | str,
+        patch_type: rq.PatchTypeArg,
         *,
         dry_run: bool = False,
         field_manager: str | None = None,
@@ -395,7 +395,7 @@ class Scale(ResourceClient[T], Generic[T, S, SA]):
         self,
         name: str,
         patch: Body,
-        patch_type: rq.PatchType | str,
+        patch_type: rq.PatchTypeArg,
         *,
         dry_run: bool = False,
         field_manager: str | None = None,

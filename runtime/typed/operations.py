@@ -129,7 +129,7 @@ class ResourceOperations:
         self,
         name: str,
         patch: Any,
-        patch_type: rq.PatchType | str,
+        patch_type: rq.PatchTypeArg,
         options: rq.WriteOptions,
         subresource: str | None = None,
     ) -> httpx.Request:
@@ -199,8 +199,13 @@ class ResourceOperations:
 
     def page_items(self, page: dict[str, Any]) -> builtins.list[Any]:
         """The items of one list page (plain JSON) as lazily decoded models."""
+        from kubetyped.model.base import locate
+
         from_raw = self.info.model_class().from_raw
-        return [from_raw(item) for item in page.get("items") or ()]
+        items = [from_raw(item) for item in page.get("items") or ()]
+        for index, item in enumerate(items):
+            locate(item, "items", index)  # decode errors name `items[3]....`
+        return items
 
     def decode_deleted(self, response: httpx.Response) -> Any:
         """The server's answer to a delete: the object (as deleted, or marked for deletion while
@@ -225,7 +230,10 @@ class ResourceOperations:
         error = event.error()
         if error is not None:
             raise error
+        from kubetyped.model.base import locate
+
         obj = self.info.model_class().from_raw(event.object)
+        locate(obj, "object")  # decode errors name `object....`, as in the event's JSON
         return WatchEvent(event.type, obj, event.resource_version)
 
 

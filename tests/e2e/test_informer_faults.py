@@ -82,6 +82,10 @@ class CuttableProxy:
 
     def close(self) -> None:
         self.closed = True
+        # A close alone does not wake a thread blocked in accept() on Linux: the listener would
+        # stay open and keep forwarding to the apiserver for the rest of the session.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         self.cut()
 

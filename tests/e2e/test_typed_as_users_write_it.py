@@ -164,3 +164,27 @@ def test_load_reads_kubeconfig_else_in_cluster(
     with Clientset.load("admin") as clientset:
         assert clientset.namespace == namespace
         assert clientset.core_v1.config_maps().list().items == []
+
+
+def test_quantities_and_times_as_users_write_them_reach_the_server(cs: Clientset) -> None:
+    """Strings and numbers for quantities, a `datetime` for a MicroTime: the server stores the
+    values, and they read back as `Quantity`/`MicroTime` (equal by value)."""
+    from datetime import UTC, datetime
+
+    from kubetyped.generated.models.coordination_v1 import Lease, LeaseSpec
+    from kubetyped.generated.models.core_v1 import LimitRange, LimitRangeItem, LimitRangeSpec
+    from kubetyped.model import MicroTime, Quantity
+
+    item = LimitRangeItem(type="Container", max={"cpu": 2}, default={"memory": "1Gi", "cpu": "1"})
+    cs.core_v1.limit_ranges().create(
+        LimitRange(metadata=ObjectMeta(name="limits"), spec=LimitRangeSpec(limits=[item]))
+    )
+    stored = cs.core_v1.limit_ranges().get("limits").spec.limits[0]
+    assert type(stored.max["cpu"]) is Quantity and stored.max["cpu"] == 2
+    assert stored.default == {"memory": Quantity("1024Mi"), "cpu": Quantity("1")}
+
+    renewed = datetime(2026, 11, 30, 9, 0, 0, 250000, tzinfo=UTC)
+    spec = LeaseSpec(holder_identity="me", renew_time=renewed, lease_duration_seconds=15)
+    cs.coordination_v1.leases().create(Lease(metadata=ObjectMeta(name="lock"), spec=spec))
+    lease = cs.coordination_v1.leases().get("lock").spec
+    assert type(lease.renew_time) is MicroTime and lease.renew_time == renewed

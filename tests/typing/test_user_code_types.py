@@ -1,15 +1,18 @@
 """Users' type checkers and editors on the installed package: mypy --strict and pyright, no plugin.
 
 The package is installed (non-editable, `pip install --target`) into build/typing/site, as a user
-gets it from a wheel; a CRD package is generated from tests/data/crds/cert-manager next to the
+gets it from a wheel (pip builds one from the source tree); a CRD package is generated from tests/data/crds/cert-manager next to the
 user code, as `kubetyped generate --crd` leaves it in a user's repository. The corpus
 (tests/typing/corpus/) is realistic user code: the correct files must give no diagnostic at all
 (their `assert_type` lines are what must be inferred), and in the `mistakes_*` files every line
 marked `# expect-error` must be reported on that line by each checker, and no other line.
+Every ```python block of README.md is checked the same way, in strict mode for both checkers
+(`mypy --strict`, pyright `strict`), and must give no diagnostic.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -33,8 +36,43 @@ CORRECT = (
     "case_typed_constructor.py",
     "expansion_use.py",
     "public_api.py",
+    "scalars_as_users_write_them.py",
+    "request_options.py",
+    "informer_handlers.py",
 )
 MISTAKES = ("mistakes_builtin.py", "mistakes_crd.py")
+README = ROOT / "README.md"
+# Names README fragments use from the text around them ("`cs` is the clientset of the short
+# example"), declared before a block that uses them without defining them.
+_README_CONTEXT = {
+    "cs": "from kubetyped.generated import Clientset as _Clientset\ncs = _Clientset.load()",
+    "rest": "from kubetyped.generated import Clientset as _Clientset\nrest = _Clientset.load().rest",
+    "httpx": "import httpx",
+}
+
+
+def readme_blocks() -> dict[str, tuple[str, int]]:
+    """README's python blocks as checkable files: name -> (source, README line of line 1)."""
+    text = README.read_text()
+    blocks: dict[str, tuple[str, int]] = {}
+    for number, found in enumerate(re.finditer(r"```python\n(.*?)```", text, re.S)):
+        code = found.group(1)
+        tree = ast.parse(code)
+        bound = {a.asname or a.name.split(".")[0] for n in ast.walk(tree)
+                 if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}  # fmt: skip
+        bound |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                  and isinstance(n.ctx, ast.Store)}  # fmt: skip
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        context = [
+            _README_CONTEXT[name] for name in sorted(_README_CONTEXT) if name in used - bound
+        ]
+        head = "\n".join(["# pyright: strict", *context, ""])
+        first_line = text.count("\n", 0, found.start(1)) + 1
+        blocks[f"readme_block_{number}.py"] = (head + code, first_line - head.count("\n"))
+    return blocks
+
+
+READMES = tuple(readme_blocks())
 
 pytestmark = pytest.mark.timeout(1200)  # a cold mypy run checks most of the generated package
 
@@ -84,6 +122,8 @@ def workspace() -> Iterator[tuple[Path, dict[str, str]]]:
     assert generate.returncode == 0, generate.stdout + generate.stderr
     for name in (*CORRECT, *MISTAKES):
         shutil.copy(CORPUS / name, user / name)
+    for name, (source, _) in readme_blocks().items():
+        (user / name).write_text(source)
     (user / "mypy.ini").write_text("[mypy]\nstrict = True\n")  # a user's config: no plugin
     (user / "pyrightconfig.json").write_text(
         json.dumps({"typeCheckingMode": "standard", "pythonVersion": "3.11"})
@@ -100,7 +140,7 @@ def mypy(workspace: tuple[Path, dict[str, str]]) -> Checked:
     result = _run(
         [sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--python-executable",
          sys.executable, "--cache-dir", str(WORK / "mypy-cache"), "--no-error-summary",
-         "--show-error-codes", *CORRECT, *MISTAKES],
+         "--show-error-codes", *CORRECT, *MISTAKES, *READMES],
         user, env,
     )  # fmt: skip
     errors: dict[str, dict[int, list[str]]] = {}
@@ -118,7 +158,7 @@ def pyright(workspace: tuple[Path, dict[str, str]]) -> Checked:
     user, env = workspace
     result = _run(
         [str(BIN / "pyright"), "--outputjson", "--pythonpath", sys.executable,
-         *CORRECT, *MISTAKES],
+         *CORRECT, *MISTAKES, *READMES],
         user, env,
     )  # fmt: skip
     try:
@@ -147,6 +187,20 @@ def test_correct_user_code_has_no_diagnostics(
 ) -> None:
     checked = _checked(request, checker)
     assert checked.lines(name) == {}, f"{checker} on {name}:\n{checked.output}"
+
+
+@pytest.mark.parametrize("checker", ["mypy", "pyright"])
+def test_readme_code_blocks_check_in_strict_mode(
+    request: pytest.FixtureRequest, checker: str
+) -> None:
+    """The README's code, as a user copies it, passes `mypy --strict` and pyright strict."""
+    checked = _checked(request, checker)
+    found = {
+        f"README.md:{offset + number - 1} ({name})": messages
+        for name, (_, offset) in readme_blocks().items()
+        for number, messages in checked.lines(name).items()
+    }
+    assert found == {}, f"{checker}:\n" + "\n".join(f"{k}: {v}" for k, v in found.items())
 
 
 def _expected_lines(name: str) -> dict[int, str]:

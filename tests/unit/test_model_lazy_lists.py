@@ -6,7 +6,7 @@ import orjson
 import pytest
 
 from kubetyped.errors import KubetypedError
-from kubetyped.generated.models.core_v1 import ConfigMap, ConfigMapList
+from kubetyped.generated.models.core_v1 import ConfigMap, ConfigMapList, PodList
 from kubetyped.model.jsonio import ModelDecodeError, is_raw
 
 ITEMS = [
@@ -63,3 +63,29 @@ def test_bad_bytes_raise_a_typed_error_naming_the_model(
         model.from_json(body)
     assert isinstance(caught.value, KubetypedError)
     assert str(caught.value).startswith(expected)
+
+
+def test_reading_an_items_metadata_leaves_its_other_objects_unparsed() -> None:
+    """A list consumer reading names parses each item's metadata, not its spec or status."""
+    body = orjson.dumps(
+        {
+            "kind": "PodList",
+            "items": [
+                {
+                    "apiVersion": "v1",
+                    "kind": "Pod",
+                    "metadata": {"name": "p"},
+                    "spec": {"containers": [{"name": "c"}]},
+                    "status": {"phase": "Running"},
+                    "futureField": {"x": 1},
+                }
+            ],
+        }
+    )
+    pod = PodList.from_json(body).items[0]
+    assert pod.metadata is not None and pod.metadata.name == "p"
+    assert pod.kind == "Pod" and pod.model_extra == {"futureField": {"x": 1}}
+    held = vars(pod)
+    assert is_raw(held["spec"].__kube_raw__) and is_raw(held["status"].__kube_raw__)
+    assert pod.spec is not None and pod.spec.containers[0].name == "c"
+    assert pod.to_json() == orjson.dumps(orjson.loads(body)["items"][0])

@@ -15,6 +15,7 @@ from kubetyped.generated.models.apps_v1 import (
     DeploymentApplyConfiguration,
     DeploymentList,
 )
+from kubetyped.generated.models.authentication_v1 import TokenRequest, TokenReview, TokenReviewSpec
 from kubetyped.generated.models.core_v1 import Container, ContainerPort, Pod, PodSpec, Secret
 from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.model import strict_construction
@@ -200,3 +201,19 @@ def test_enum_values_come_from_enum_or_the_description_of_swagger_documents() ->
     assert string_enum({"type": "integer", "enum": [1, 2]}) == ()  # only strings are Literals
     assert string_enum({"type": "string", "enum": ["a", 1]}) == ()
     assert string_enum({"type": "string", "format": "int-or-string", "enum": ["a"]}) == ()
+
+
+def test_repr_of_token_request_and_review_hides_the_token() -> None:
+    """Found by the newcomer review: `repr`/`str` of a TokenRequest printed the issued token."""
+    token = "eyJhbGciOiJSUzI1NiJ9.c2VjcmV0.c2ln"
+    issued = TokenRequest.from_json(
+        b'{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest",'
+        b'"spec":{"audiences":["x"]},"status":{"token":"' + token.encode() + b'",'
+        b'"expirationTimestamp":"2026-11-30T10:00:00Z"}}'
+    )
+    review = TokenReview(spec=TokenReviewSpec(token=token))
+    for text in (repr(issued), str(issued), repr(review), str(review), repr(review.spec)):
+        assert token not in text
+        assert "token='<redacted>'" in text
+    assert issued.status is not None and issued.status.token == token  # only the repr hides it
+    assert review.to_dict()["spec"]["token"] == token

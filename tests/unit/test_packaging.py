@@ -66,5 +66,23 @@ def test_wheel_builds_without_setuptools_deprecations(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         metadata = archive.read(next(n for n in archive.namelist() if n.endswith("/METADATA")))
         names = archive.namelist()
+        licenses = [
+            n for n in names if "/licenses/" in n and n.split("/", 1)[0].endswith(".dist-info")
+        ]
+        license_text = archive.read(licenses[0]).decode() if licenses else ""
     assert "License-Expression: Apache-2.0" in metadata.decode().splitlines()
     assert any(n.startswith("kubetyped/codegen/templates/") for n in names)
+    # the licence text itself travels with the package, and it is the one the metadata declares
+    assert [n.rsplit("/", 1)[1] for n in licenses] == ["LICENSE"], names
+    assert "License-File: LICENSE" in metadata.decode().splitlines()
+    assert "Apache License" in license_text and "Version 2.0, January 2004" in license_text
+    assert license_text == (ROOT / "LICENSE").read_text()
+
+
+def test_readme_names_the_declared_licence() -> None:
+    """The README's licence line agrees with `project.license` and points to the file."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"]
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("\n## License\n", 1)
+    assert len(section) == 2, "README has no License section"
+    assert f"`{declared}`" in section[1] and "(LICENSE)" in section[1]

@@ -104,3 +104,24 @@ def test_the_readme_public_modules_each_define_all() -> None:
             continue
         missing += [f"{name}.{n}" for n in exported if not hasattr(module, n)]
     assert missing == []
+
+
+#: Modules whose module-level `__getattr__` stays visible to type checkers, and why.
+VISIBLE_GETATTR = {
+    "runtime/typed/__init__.py": "only the deprecated `Event` alias (warns at run time)",
+    "runtime/transport.py": "internal: lazily re-exports the transports that import it",
+}
+
+
+def test_lazy_modules_hide_getattr_from_type_checkers() -> None:
+    """A module-level `__getattr__` that mypy and pyright can see types every attribute and every
+    `from m import name` of that module as `Any`: a misspelt name is never reported. Lazy
+    modules define it under `if not TYPE_CHECKING:` and import their names for checkers."""
+    visible = []
+    for path in sorted((ROOT / "runtime").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name == "__getattr__":
+                visible.append(relative)
+    assert sorted(visible) == sorted(VISIBLE_GETATTR)

@@ -474,9 +474,9 @@ async def test_delete_options_body(kind: str) -> None:
 def test_bad_delete_options_are_refused_before_sending() -> None:
     clientset, captured = capture("sync")
     with pytest.raises(rq.RequestBuildError, match="propagation_policy"):
-        clientset.core_v1.config_maps("ns").delete("cm", propagation_policy="Sometimes")
+        clientset.core_v1.config_maps("ns").delete("cm", propagation_policy="some times")  # type: ignore[arg-type]
     with pytest.raises(rq.RequestBuildError, match="patch_type"):
-        clientset.core_v1.config_maps("ns").patch("cm", {}, "text/plain")
+        clientset.core_v1.config_maps("ns").patch("cm", {}, "text/plain; charset=x")  # type: ignore[arg-type]
     assert captured == []
 
 

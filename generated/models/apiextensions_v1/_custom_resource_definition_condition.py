@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -35,6 +35,19 @@ class CustomResourceDefinitionCondition(KubeModel):
     """status is the status of the condition. Can be True, False, Unknown."""
     type: str
     """type is the type of the condition. Types include Established, NamesAccepted and Terminating."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            last_transition_time: TimeInput | None = None,
+            message: str | None = None,
+            observed_generation: int | None = None,
+            reason: str | None = None,
+            status: str,
+            type: str,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -25,6 +25,18 @@ class APIServiceCondition(KubeModel):
     """Status is the status of the condition. Can be True, False, Unknown."""
     type: str
     """Type is the type of the condition."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            last_transition_time: TimeInput | None = None,
+            message: str | None = None,
+            reason: str | None = None,
+            status: str,
+            type: str,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

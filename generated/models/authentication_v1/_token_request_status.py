@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -19,6 +19,15 @@ class TokenRequestStatus(KubeModel):
     """expirationTimestamp is the time of expiration of the returned token."""
     token: str | None = None
     """token is the opaque bearer token."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            expiration_timestamp: TimeInput | None = None,
+            token: str | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -40,6 +40,18 @@ class HorizontalPodAutoscalerStatus(KubeModel):
         serialization_alias="observedGeneration",
     )
     """observedGeneration is the most recent generation observed by this autoscaler."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            current_cpu_utilization_percentage: int | None = None,
+            current_replicas: int,
+            desired_replicas: int,
+            last_scale_time: TimeInput | None = None,
+            observed_generation: int | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

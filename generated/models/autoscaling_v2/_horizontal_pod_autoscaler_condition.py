@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -27,6 +27,18 @@ class HorizontalPodAutoscalerCondition(KubeModel):
     """status is the status of the condition (True, False, Unknown)"""
     type: str
     """type describes the current condition"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            last_transition_time: TimeInput | None = None,
+            message: str | None = None,
+            reason: str | None = None,
+            status: str,
+            type: str,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

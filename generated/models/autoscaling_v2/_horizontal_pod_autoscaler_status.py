@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import autoscaling_v2
@@ -59,6 +59,19 @@ class HorizontalPodAutoscalerStatus(KubeModel):
         serialization_alias="observedGeneration",
     )
     """observedGeneration is the most recent generation observed by this autoscaler."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            conditions: list[autoscaling_v2.HorizontalPodAutoscalerCondition] | None = None,
+            current_metrics: list[autoscaling_v2.MetricStatus] | None = None,
+            current_replicas: int | None = None,
+            desired_replicas: int,
+            last_scale_time: TimeInput | None = None,
+            observed_generation: int | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Quantity
+from kubetyped.model import Field, KubeModel, Quantity, QuantityInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import autoscaling_v2
@@ -63,6 +63,17 @@ class HPAScalingRules(KubeModel):
 
     This is an beta field and requires the HPAConfigurableTolerance feature gate to be enabled.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            policies: list[autoscaling_v2.HPAScalingPolicy] | None = None,
+            select_policy: str | None = None,
+            stabilization_window_seconds: int | None = None,
+            tolerance: QuantityInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Quantity
+from kubetyped.model import Field, KubeModel, Quantity, QuantityInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -32,6 +32,17 @@ class MetricTarget(KubeModel):
     """type represents whether the metric type is Utilization, Value, or AverageValue"""
     value: Quantity | None = None
     """value is the target value of the metric (as a quantity)."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            average_utilization: int | None = None,
+            average_value: QuantityInput | None = None,
+            type: str,
+            value: QuantityInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Quantity
+from kubetyped.model import Field, KubeModel, Quantity, QuantityInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -28,6 +28,16 @@ class MetricValueStatus(KubeModel):
     """
     value: Quantity | None = None
     """value is the current value of the metric (as a quantity)."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            average_utilization: int | None = None,
+            average_value: QuantityInput | None = None,
+            value: QuantityInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import core_v1
@@ -30,6 +30,16 @@ class CronJobStatus(KubeModel):
         serialization_alias="lastSuccessfulTime",
     )
     """Information when was the last time the job successfully completed."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            active: list[core_v1.ObjectReference] | None = None,
+            last_schedule_time: TimeInput | None = None,
+            last_successful_time: TimeInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

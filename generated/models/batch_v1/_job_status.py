@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import batch_v1
@@ -115,6 +115,24 @@ class JobStatus(KubeModel):
     Old jobs might not be tracked using this field, in which case the field remains null. The
     structure is empty for finished jobs.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            active: int | None = None,
+            completed_indexes: str | None = None,
+            completion_time: TimeInput | None = None,
+            conditions: list[batch_v1.JobCondition] | None = None,
+            failed: int | None = None,
+            failed_indexes: str | None = None,
+            ready: int | None = None,
+            start_time: TimeInput | None = None,
+            succeeded: int | None = None,
+            terminating: int | None = None,
+            uncounted_terminated_pods: batch_v1.UncountedTerminatedPods | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

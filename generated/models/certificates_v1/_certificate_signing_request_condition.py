@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -51,6 +51,19 @@ class CertificateSigningRequestCondition(KubeModel):
 
     Only one condition of a given type is allowed.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            last_transition_time: TimeInput | None = None,
+            last_update_time: TimeInput | None = None,
+            message: str | None = None,
+            reason: str | None = None,
+            status: str,
+            type: str,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import meta_v1
@@ -81,6 +81,18 @@ class PodCertificateRequestStatus(KubeModel):
     /status subresource.  Once populated, it is immutable. The signer must set this field at the
     same time it sets certificateChain.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            begin_refresh_at: TimeInput | None = None,
+            certificate_chain: str | None = None,
+            conditions: list[meta_v1.Condition] | None = None,
+            not_after: TimeInput | None = None,
+            not_before: TimeInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

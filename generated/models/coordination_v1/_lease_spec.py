@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, MicroTime
+from kubetyped.model import Field, KubeModel, MicroTime, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -49,6 +49,20 @@ class LeaseSpec(KubeModel):
     the field is not specified, there is no active coordination for this lease. (Alpha) Using this
     field requires the CoordinatedLeaderElection feature gate to be enabled.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            acquire_time: TimeInput | None = None,
+            holder_identity: str | None = None,
+            lease_duration_seconds: int | None = None,
+            lease_transitions: int | None = None,
+            preferred_holder: str | None = None,
+            renew_time: TimeInput | None = None,
+            strategy: str | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, MicroTime
+from kubetyped.model import Field, KubeModel, MicroTime, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -50,6 +50,19 @@ class LeaseCandidateSpec(KubeModel):
     candidate with the latest BinaryVersion will be used. If there is still conflict, this is a user
     error and coordinated leader election will not operate the Lease until resolved.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            binary_version: str,
+            emulation_version: str | None = None,
+            lease_name: str,
+            ping_time: TimeInput | None = None,
+            renew_time: TimeInput | None = None,
+            strategy: str,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

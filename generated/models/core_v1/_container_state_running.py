@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -15,6 +15,14 @@ class ContainerStateRunning(KubeModel):
         default=None, validation_alias="startedAt", serialization_alias="startedAt"
     )
     """Time at which the container was last (re-)started"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            started_at: TimeInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -31,6 +31,20 @@ class ContainerStateTerminated(KubeModel):
         default=None, validation_alias="startedAt", serialization_alias="startedAt"
     )
     """Time at which previous execution of the container started"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            container_id: str | None = None,
+            exit_code: int,
+            finished_at: TimeInput | None = None,
+            message: str | None = None,
+            reason: str | None = None,
+            signal: int | None = None,
+            started_at: TimeInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

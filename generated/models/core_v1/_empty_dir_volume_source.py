@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Quantity
+from kubetyped.model import Field, KubeModel, Quantity, QuantityInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -27,6 +27,15 @@ class EmptyDirVolumeSource(KubeModel):
     containers in a pod. The default is nil which means that the limit is undefined. More info:
     https://kubernetes.io/docs/concepts/storage/volumes#emptydir
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            medium: str | None = None,
+            size_limit: QuantityInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, TypedDict
 
-from kubetyped.model import Field, KubeModel, MicroTime, Time
+from kubetyped.model import Field, KubeModel, MicroTime, Time, TimeInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import core_v1, meta_v1
@@ -88,6 +88,30 @@ class Event(KubeModel):
     """The component reporting this event. Should be a short machine understandable string."""
     type: str | None = None
     """Type of this event (Normal, Warning), new types could be added in the future"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            action: str | None = None,
+            api_version: str | None = None,
+            count: int | None = None,
+            event_time: TimeInput | None = None,
+            first_timestamp: TimeInput | None = None,
+            involved_object: core_v1.ObjectReference,
+            kind: str | None = None,
+            last_timestamp: TimeInput | None = None,
+            message: str | None = None,
+            metadata: meta_v1.ObjectMeta,
+            reason: str | None = None,
+            related: core_v1.ObjectReference | None = None,
+            reporting_component: str | None = None,
+            reporting_instance: str | None = None,
+            series: core_v1.EventSeries | None = None,
+            source: core_v1.EventSource | None = None,
+            type: str | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, MicroTime
+from kubetyped.model import Field, KubeModel, MicroTime, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -19,6 +19,15 @@ class EventSeries(KubeModel):
         default=None, validation_alias="lastObservedTime", serialization_alias="lastObservedTime"
     )
     """Time of the last occurrence observed"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            count: int | None = None,
+            last_observed_time: TimeInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -29,6 +29,19 @@ class NodeCondition(KubeModel):
     """Status of the condition, one of True, False, Unknown."""
     type: str
     """Type of node condition."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            last_heartbeat_time: TimeInput | None = None,
+            last_transition_time: TimeInput | None = None,
+            message: str | None = None,
+            reason: str | None = None,
+            status: str,
+            type: str,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

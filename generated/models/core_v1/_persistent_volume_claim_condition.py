@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -36,6 +36,19 @@ class PersistentVolumeClaimCondition(KubeModel):
     """Type is the type of the condition. More info:
     https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=set%20to%20%27ResizeStarted%27.-,PersistentVolumeClaimCondition,-contains%20details%20about
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            last_probe_time: TimeInput | None = None,
+            last_transition_time: TimeInput | None = None,
+            message: str | None = None,
+            reason: str | None = None,
+            status: str,
+            type: str,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal, TypedDict
 
-from kubetyped.model import Field, KubeModel, OpenEnum, Time
+from kubetyped.model import Field, KubeModel, OpenEnum, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -38,6 +38,20 @@ class PersistentVolumeStatus(KubeModel):
     """reason is a brief CamelCase string that describes any failure and is meant for machine
     parsing and tidy display in the CLI.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            last_phase_transition_time: TimeInput | None = None,
+            message: str | None = None,
+            phase: Annotated[
+                Literal["Available", "Bound", "Failed", "Pending", "Released"], OpenEnum
+            ]
+            | None = None,
+            reason: str | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -39,6 +39,20 @@ class PodCondition(KubeModel):
     """Type is the type of the condition. More info:
     https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            last_probe_time: TimeInput | None = None,
+            last_transition_time: TimeInput | None = None,
+            message: str | None = None,
+            observed_generation: int | None = None,
+            reason: str | None = None,
+            status: str,
+            type: str,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

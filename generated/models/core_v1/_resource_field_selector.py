@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Quantity
+from kubetyped.model import Field, KubeModel, Quantity, QuantityInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -19,6 +19,16 @@ class ResourceFieldSelector(KubeModel):
     """Specifies the output format of the exposed resources, defaults to "1\""""
     resource: str
     """Required: resource to select"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            container_name: str | None = None,
+            divisor: QuantityInput | None = None,
+            resource: str,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal, TypedDict
 
-from kubetyped.model import Field, KubeModel, OpenEnum, Time
+from kubetyped.model import Field, KubeModel, OpenEnum, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -30,6 +30,17 @@ class Taint(KubeModel):
     """TimeAdded represents the time at which the taint was added."""
     value: str | None = None
     """The taint value corresponding to the taint key."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            effect: Annotated[Literal["NoExecute", "NoSchedule", "PreferNoSchedule"], OpenEnum],
+            key: str,
+            time_added: TimeInput | None = None,
+            value: str | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, TypedDict
 
-from kubetyped.model import Field, KubeModel, MicroTime, Time
+from kubetyped.model import Field, KubeModel, MicroTime, Time, TimeInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import core_v1, events_v1, meta_v1
@@ -119,6 +119,30 @@ class Event(KubeModel):
     """type is the type of this event (Normal, Warning), new types could be added in the future. It
     is machine-readable. This field cannot be empty for new Events.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            action: str | None = None,
+            api_version: str | None = None,
+            deprecated_count: int | None = None,
+            deprecated_first_timestamp: TimeInput | None = None,
+            deprecated_last_timestamp: TimeInput | None = None,
+            deprecated_source: core_v1.EventSource | None = None,
+            event_time: TimeInput | None = None,
+            kind: str | None = None,
+            metadata: meta_v1.ObjectMeta | None = None,
+            note: str | None = None,
+            reason: str | None = None,
+            regarding: core_v1.ObjectReference | None = None,
+            related: core_v1.ObjectReference | None = None,
+            reporting_controller: str | None = None,
+            reporting_instance: str | None = None,
+            series: events_v1.EventSeries | None = None,
+            type: str | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

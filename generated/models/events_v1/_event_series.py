@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, MicroTime
+from kubetyped.model import Field, KubeModel, MicroTime, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -21,6 +21,15 @@ class EventSeries(KubeModel):
         validation_alias="lastObservedTime", serialization_alias="lastObservedTime"
     )
     """lastObservedTime is the time when last Event from the series was seen before last heartbeat."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            count: int,
+            last_observed_time: TimeInput,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

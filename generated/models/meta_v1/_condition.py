@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -42,6 +42,19 @@ class Condition(KubeModel):
     """status of the condition, one of True, False, Unknown."""
     type: str
     """type of condition in CamelCase or in foo.example.com/CamelCase."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            last_transition_time: TimeInput,
+            message: str,
+            observed_generation: int | None = None,
+            reason: str,
+            status: str,
+            type: str,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

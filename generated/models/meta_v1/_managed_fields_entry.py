@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -50,6 +50,20 @@ class ManagedFieldsEntry(KubeModel):
     field. The timestamp does not update when a field is removed from the entry because another
     manager took it over.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            api_version: str | None = None,
+            fields_type: str | None = None,
+            fields_v1: dict[str, Any] | None = None,
+            manager: str | None = None,
+            operation: str | None = None,
+            subresource: str | None = None,
+            time: TimeInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

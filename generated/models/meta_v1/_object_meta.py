@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import meta_v1
@@ -167,6 +167,28 @@ class ObjectMeta(KubeModel):
     Populated by the system. Read-only. More info:
     https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            annotations: dict[str, str] | None = None,
+            creation_timestamp: TimeInput | None = None,
+            deletion_grace_period_seconds: int | None = None,
+            deletion_timestamp: TimeInput | None = None,
+            finalizers: list[str] | None = None,
+            generate_name: str | None = None,
+            generation: int | None = None,
+            labels: dict[str, str] | None = None,
+            managed_fields: list[meta_v1.ManagedFieldsEntry] | None = None,
+            name: str | None = None,
+            namespace: str | None = None,
+            owner_references: list[meta_v1.OwnerReference] | None = None,
+            resource_version: str | None = None,
+            self_link: str | None = None,
+            uid: str | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import core_v1, resource_v1beta2
@@ -36,6 +36,16 @@ class AllocationResult(KubeModel):
     """NodeSelector defines where the allocated resources are available. If unset, they are
     available everywhere.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            allocation_timestamp: TimeInput | None = None,
+            devices: resource_v1beta2.DeviceAllocationResult | None = None,
+            node_selector: core_v1.NodeSelector | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Quantity
+from kubetyped.model import Field, KubeModel, Quantity, QuantityInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import resource_v1beta2
@@ -54,6 +54,16 @@ class CapacityRequestPolicy(KubeModel):
     If the requested amount exceeds all valid values, the request violates the policy, and this
     device cannot be allocated.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            default: QuantityInput | None = None,
+            valid_range: resource_v1beta2.CapacityRequestPolicyRange | None = None,
+            valid_values: list[QuantityInput] | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import KubeModel, Quantity
+from kubetyped.model import KubeModel, Quantity, QuantityInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -39,6 +39,16 @@ class CapacityRequestPolicyRange(KubeModel):
     Max (if set) and requestPolicy.default must be a multiple of Step. Min + Step must be less than
     or equal to the capacity value.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            max: QuantityInput | None = None,
+            min: QuantityInput,
+            step: QuantityInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import KubeModel, Quantity
+from kubetyped.model import KubeModel, Quantity, QuantityInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -13,6 +13,14 @@ class Counter(KubeModel):
 
     value: Quantity
     """Value defines how much of a certain device counter is available."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            value: QuantityInput,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Quantity
+from kubetyped.model import Field, KubeModel, Quantity, QuantityInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import resource_v1beta2
@@ -34,6 +34,15 @@ class DeviceCapacity(KubeModel):
     This field reflects the fixed total capacity and does not change. The consumed amount is tracked
     separately by scheduler and does not affect this value.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            request_policy: resource_v1beta2.CapacityRequestPolicy | None = None,
+            value: QuantityInput,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

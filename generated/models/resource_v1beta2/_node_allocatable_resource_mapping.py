@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Quantity
+from kubetyped.model import Field, KubeModel, Quantity, QuantityInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -51,6 +51,15 @@ class NodeAllocatableResourceMapping(KubeModel):
     "4Gi" } the base quantity for the node allocatable resource mapping will be "4Gi", and
     `allocationMultiplier` should be omitted or set to "1".
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            allocation_multiplier: QuantityInput | None = None,
+            capacity_key: str | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, TypedDict
 
-from kubetyped.model import Field, KubeModel, Quantity
+from kubetyped.model import Field, KubeModel, Quantity, QuantityInput
 
 if TYPE_CHECKING:
     from kubetyped.generated.models import meta_v1
@@ -98,6 +98,20 @@ class CSIStorageCapacity(KubeModel):
     subdomain). If that object no longer exists, the CSIStorageCapacity object is obsolete and
     should be removed by its creator. This field is immutable.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            api_version: str | None = None,
+            capacity: QuantityInput | None = None,
+            kind: str | None = None,
+            maximum_volume_size: QuantityInput | None = None,
+            metadata: meta_v1.ObjectMeta | None = None,
+            node_topology: meta_v1.LabelSelector | None = None,
+            storage_class_name: str,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from kubetyped.model import Field, KubeModel, Time
+from kubetyped.model import Field, KubeModel, Time, TimeInput
 
 __kube_refs__: dict[str, str] = {}
 
@@ -25,6 +25,16 @@ class VolumeError(KubeModel):
     """
     time: Time | None = None
     """time represents the time the error was encountered."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            error_code: int | None = None,
+            message: str | None = None,
+            time: TimeInput | None = None,
+        ) -> None: ...
 
 
 if TYPE_CHECKING:

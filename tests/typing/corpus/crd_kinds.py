@@ -7,6 +7,7 @@ no plugin; never run. Must produce no diagnostics.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Literal, assert_type
 
 from certmanager import Clientset
@@ -16,9 +17,11 @@ from certmanager.models.cert_manager_v1 import (
     CertificateSpec,
     CertificateSpecIssuerRef,
     CertificateSpecPrivateKey,
+    CertificateStatus,
 )
 
 from kubetyped.generated.models.meta_v1 import ObjectMeta
+from kubetyped.model import Time
 
 cs = Clientset.from_kubeconfig()
 assert_type(cs, Clientset)
@@ -50,3 +53,8 @@ applied = certificates.apply(partial, field_manager="tls-tool")
 assert_type(applied, Certificate)
 for event in certificates.watch(timeout_seconds=10):
     assert_type(event.object, Certificate)
+
+# a CRD `format: date-time` field takes a datetime or an RFC 3339 string and reads as a Time
+status = CertificateStatus(not_after=datetime.now(UTC), last_failure_time="2026-01-01T00:00:00Z")
+if status.not_after is not None:
+    assert_type(status.not_after, Time)
