@@ -12,7 +12,7 @@ SPEC      := openapi/1.36.tar.xz
 K8S_VERSION ?= v1.36.3
 CLUSTER_CACHE ?= $(HOME)/.cache/kubetyped/k8s/$(K8S_VERSION)
 
-.PHONY: venv cluster-binaries cluster test pytest lint typecheck verify generate unasync bench clean
+.PHONY: venv cluster-binaries cluster test pytest lint typecheck verify generate unasync bench clean test-lowest
 
 venv: $(STAMP)
 
@@ -92,6 +92,21 @@ generate: venv
 # prints tables and writes benchmarks/results.md. Starts its own test cluster. The informer scale
 # section (10k-100k ConfigMaps, 10k-50k Pods, client-go built with Go into ~/.cache when Go is
 # installed) takes an hour or more: KUBETYPED_BENCH_SCALE=quick (or e.g. "ConfigMap=10000;Pod=10000").
+# Opt-in: the wheel with every runtime dependency (and the codegen extra) pinned to its floor in
+# pyproject.toml (tests/lowest/floors.py), in a throwaway venv under build/; runs the floor
+# smoke test and the user-facing test files below against the test cluster.
+LOWEST       := build/lowest
+LOWEST_TESTS := tests/lowest tests/e2e/test_typed_as_users_write_it.py \
+  tests/e2e/test_typed_async.py tests/e2e/test_informer_list_rejections.py \
+  tests/e2e/test_foundation_watch.py tests/unit/test_model_scalars.py
+test-lowest: venv cluster-binaries
+	rm -rf $(LOWEST) && mkdir -p $(LOWEST)
+	$(PY) tests/lowest/floors.py > $(LOWEST)/constraints.txt
+	$(PY) -m venv $(LOWEST)/venv
+	$(LOWEST)/venv/bin/pip install -q -c $(LOWEST)/constraints.txt '.[test,codegen]'
+	KUBETYPED_LOWEST=1 KUBETYPED_REQUIRE_CLUSTER=1 KUBETYPED_CLUSTER_CACHE=$(CLUSTER_CACHE) \
+	  $(LOWEST)/venv/bin/python -m pytest -q -p no:cacheprovider $(LOWEST_TESTS)
+
 bench: venv cluster-binaries
 	@$(PY) -c 'import lightkube, kubernetes, kr8s, kubernetes_asyncio, msgspec' 2>/dev/null \
 	  || $(PY) -m pip install -q -e '.[bench]'

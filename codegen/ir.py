@@ -135,6 +135,8 @@ class Schema:
     format: str | None = None
     deprecated: bool = False
     extensions: Extensions = NO_EXTENSIONS
+    #: other names of the class in its module (CRD structures shared by several paths)
+    aliases: tuple[str, ...] = ()
 
 
 # --- resources --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ ruff), so ruff is not needed at generation time; a unit test checks the output w
 from __future__ import annotations
 
 import json
+import re
 
 from kubetyped.codegen.ir import (
     AnyType,
@@ -227,8 +228,22 @@ def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
             constructor="\n".join(constructor),
             apply_configuration="\n".join(apply_lines),
             apply_fallback="\n".join(assignment_value(apply_name(schema.class_name), "dict", 4)),
+            aliases=[
+                line
+                for alias in schema.aliases
+                for target, value in (
+                    (alias, schema.class_name),
+                    (apply_name(alias), apply_name(schema.class_name)),
+                )
+                for line in assignment_value(target, value, 0)
+            ],
         )
     )
+
+
+def _member_order(name: str) -> list[str | int]:
+    """ruff's isort order of imported members: case-insensitive, numbers by value."""
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", name)]
 
 
 def _reexport_line(class_name: str, submodule: str) -> str:
@@ -260,13 +275,20 @@ def render_models(spec: ApiSpec, ctx: RenderContext) -> dict[str, str]:
             files[f"models/{module}/{submodule}.py"] = render_class(schema, spec, ctx)
             configuration = names.claim(apply_name(schema.class_name), f"{schema.name} (apply)")
             exports += [(schema.class_name, submodule), (configuration, submodule)]
+            for alias in schema.aliases:
+                names.claim(alias, f"{schema.name} (alias)")
+                names.claim(apply_name(alias), f"{schema.name} (alias, apply)")
+                exports += [(alias, submodule), (apply_name(alias), submodule)]
         files[f"models/{module}/__init__.py"] = (
             environment()
             .get_template("models_package.py.jinja")
             .render(
                 docstring=f"Models of {_api_version(module, schemas)}.",
                 exports=sorted(exports, key=lambda e: (not e[0].isupper(), e)),  # ruff's RUF022
-                import_lines=[_reexport_line(c, m) for c, m in sorted(exports, key=lambda e: e[1])],
+                import_lines=[
+                    _reexport_line(c, m)
+                    for c, m in sorted(exports, key=lambda e: (e[1], _member_order(e[0]), e[0]))
+                ],
             )
         )
     return files

@@ -198,6 +198,7 @@ def build_schema(
         format=raw.get("format"),
         deprecated=is_deprecated(description),
         extensions=extensions(raw),
+        aliases=tuple(str(a) for a in raw.get("x-kubetyped-aliases", ())),
     )
 
 
@@ -234,5 +235,7 @@ def build_schemas(
         schema = build_schema(name, definitions[name], module, reserved)
         registry = registries.setdefault(module, NameRegistry(f"module {module}"))
         registry.claim(schema.class_name, name)
+        for alias in schema.aliases:
+            registry.claim(alias, f"{name} (alias)")
         schemas[name] = schema
     return schemas

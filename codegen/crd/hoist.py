@@ -13,15 +13,16 @@ Every nested object with properties becomes a class, with three rules that keep 
   ``ResourceRequirements``); a tie with neither (cert-manager's conditions are the same shape
   as apps/v1 ``DaemonSetCondition``, ``DeploymentCondition`` ...) is no match. Descriptions, ``x-kubernetes-*`` markers and
   preserve-unknown-fields (a free-form object where the built-in has a typed one) are ignored.
-- **Stable, bounded names.** A class is named after the path that uses it:
+- **Stable, bounded names.** Every path has its own name, ``Kind`` + the path:
   ``Certificate.spec.privateKey`` -> ``CertificateSpecPrivateKey`` (array items keep the
-  array's name, map values get ``Value``). A structure used at several paths is named after
-  the segments all of them end with (``StatusConditions`` for the conditions of every
-  cert-manager kind) when there are two or more and no other structure gets that name, else
-  after its shortest path. Names whose snake_case form would exceed
-  ``MAX_NAME`` keep the kind and the last path segments plus a hash of the whole path. A name
-  taken twice gets a hash of its JSON path, so names never depend on the order of files and
-  adding a field does not rename the existing classes.
+  array's name, map values get ``Value``); it depends on that kind's schema of that version
+  only, never on other versions or other CRDs of the run. A structure used at several paths
+  is one class, defined under the shortest of their names; the other names are module-level
+  aliases of it (``CertificateStatusConditions = IssuerStatusConditions``: the same type for
+  isinstance and type checkers). Names whose snake_case form would exceed ``MAX_NAME`` keep
+  the kind and the last path segments plus a hash of the whole path. A name two structures
+  (or a kind) would take: the later by kind and JSON path adds a hash of them, so names never
+  depend on the order of files and adding a field does not rename the existing classes.
 
 Only types come from the schema; the rest is kept as documentation: defaults, enums (also kept
 as ``enum`` for the IR), ``x-kubernetes-validations`` rules, ``oneOf``/``anyOf``/``not``
@@ -36,7 +37,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +63,8 @@ _EXTENSIONS = (
 )
 _PRIMITIVES = frozenset({"string", "integer", "number", "boolean"})
 _PLACEHOLDER = "\0"
+#: the other names of a shared class (one per path it is used at), rendered as aliases
+ALIASES = "x-kubetyped-aliases"
 _NOTES = "x-kubetyped-notes"  # structural notes (enum, default, rules): part of the key only
 _QUANTITY_PATTERN = "KMGTPE"
 _UNSTABLE = re.compile(r"\.v\d+(alpha|beta)\d*\.")
@@ -83,32 +85,6 @@ def bounded_name(segments: list[str], path: str) -> str:
             break
         tail.insert(0, segment)
     return segments[0] + "".join(tail) + _digest(path)
-
-
-_KIND_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z0-9]*|[a-z0-9]+")
-
-
-def shared_name(occurrences: list[_Occurrence]) -> str | None:
-    """The name of a structure used at several paths: the segments all its paths end with
-    (the kind split into words), when there are at least two of them.
-
-    ``Certificate.status.conditions`` and ``Issuer.status.conditions`` -> ``StatusConditions``;
-    ``Issuer.spec.acme`` and ``ClusterIssuer.spec.acme`` -> ``IssuerSpecAcme``. None when the
-    paths share less (``Workflow.spec``, ``CronWorkflow.spec.workflowSpec``: the shortest path
-    names it then) or the name would exceed ``MAX_NAME``.
-    """
-    paths = {tuple(_KIND_WORDS.findall(o.segments[0]) + o.segments[1:]) for o in occurrences}
-    if len(paths) < 2:
-        return None
-    suffix: list[str] = []
-    for parts in zip(*(reversed(p) for p in paths), strict=False):
-        if len(set(parts)) != 1:
-            break
-        suffix.insert(0, parts[0])
-    name = "".join(suffix)
-    if len(suffix) < 2 or len(snake_case(name)) > MAX_NAME:
-        return None
-    return name
 
 
 @dataclass
@@ -134,6 +110,8 @@ class HoistResult:
     definitions: dict[str, dict[str, Any]]
     modules: dict[str, str]
     origins: dict[str, str]
+    #: definition name -> the other class names of the structure (module-level aliases)
+    aliases: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -305,43 +283,60 @@ class Hoister:
             live.append(parent_live)
             if parent_live and occurrence.key not in resolved:
                 by_key.setdefault(occurrence.key, []).append(occurrence)
-        taken: dict[str, set[str]] = {}
         result = HoistResult({}, {}, {})
         roots = {f"root:{name}": (name, module) for name, module in self._roots}
+        taken: dict[str, set[str]] = {}
         for key, (name, module) in roots.items():
             resolved[key] = name
             taken.setdefault(name.rpartition(".")[0], set()).add(name.rpartition(".")[2])
             if module:
                 result.modules[name] = module
-        chosen: list[tuple[str, str, _Occurrence]] = []
+        # every live occurrence keeps the name of its own path (kind + path, bounded): the name
+        # depends on that kind's schema of that version only
+        by_name: dict[tuple[str, str], set[str]] = {}
+        paths: dict[tuple[str, str], list[_Occurrence]] = {}
+        for key, occurrences in by_key.items():
+            if key in roots:
+                continue
+            for occurrence in occurrences:
+                name = bounded_name(occurrence.segments, occurrence.path)
+                by_name.setdefault((occurrence.prefix, name), set()).add(key)
+                paths.setdefault((occurrence.prefix, name), []).append(occurrence)
+        names_of: dict[str, set[str]] = {}
+        for (prefix, name), keys in sorted(by_name.items()):
+            spent = taken.setdefault(prefix, set())
+            ordered = sorted(
+                keys,
+                key=lambda k: min(
+                    (o.segments[0], o.path) for o in paths[prefix, name] if o.key == k
+                ),
+            )
+            for number, key in enumerate(ordered):
+                unique = name
+                if number or name in spent:  # a name two structures (or a kind) would take
+                    first = min(
+                        (o.segments[0], o.path) for o in paths[prefix, name] if o.key == key
+                    )
+                    unique = name + _digest("".join(first), 4)
+                while unique in spent:
+                    unique += "X"
+                spent.add(unique)
+                names_of.setdefault(key, set()).add(unique)
+        prefix_module = {n.rpartition(".")[0]: m for n, m in self._roots if m}
         for key, occurrences in by_key.items():
             if key in roots:
                 continue
             best = min(occurrences, key=lambda o: (len(o.name), o.name, o.path, o.origin))
-            chosen.append((shared_name(occurrences) or "", key, best))
-        # a shared name two structures would get: both keep their shortest path's name
-        counts = Counter(name for name, _, _ in chosen if name)
-        chosen = [
-            (
-                name if name and counts[name] == 1 else bounded_name(best.segments, best.path),
-                key,
-                best,
-            )
-            for name, key, best in chosen
-        ]
-        for name, key, best in sorted(chosen, key=lambda c: (c[0], c[2].path, c[2].origin)):
-            names = taken.setdefault(best.prefix, set())
-            if name in names:
-                name += _digest(f"{best.origin}{best.path}", 4)
-            while name in names:
-                name += "X"
-            names.add(name)
-            resolved[key] = f"{best.prefix}.{name}"
-        prefix_module = {n.rpartition(".")[0]: m for n, m in self._roots if m}
+            # the class is defined once, under its shortest name; its other names are aliases
+            canonical, *others = sorted(names_of[key], key=lambda n: (len(n), n))
+            resolved[key] = f"{best.prefix}.{canonical}"
+            result.aliases[resolved[key]] = others
         for key, occurrences in by_key.items():
             best = min(occurrences, key=lambda o: (len(o.name), o.name, o.path, o.origin))
             name = resolved[key]
             result.definitions[name] = _substitute(best.definition, resolved, self._key_ids)
+            if result.aliases.get(name):
+                result.definitions[name][ALIASES] = result.aliases[name]
             version = best.prefix.rpartition(".")[2]
             result.origins[name] = f"{best.origin}: version {version}: {best.path}"
             if best.prefix in prefix_module:

@@ -87,15 +87,21 @@ class InformerCore(Generic[T]):
         return True
 
     # ---- ReflectorSink -----------------------------------------------------------------
-    def replace(self, items: list[Any], resource_version: str) -> None:
+    def replace(
+        self,
+        items: list[Any],
+        resource_version: str,
+        on_reject: Callable[[BaseException], None] | None = None,
+    ) -> None:
         """Reflector output of a (re)list: swap the store's contents for `items` and notify every
         registration: adds for new keys (flagged initial on the first list), updates for kept keys,
         deletes (as `DeletedFinalStateUnknown` tombstones) for keys gone. After the first list the
         informer counts as synced. As client-go's `sharedIndexInformer.HandleDeltas` handles
-        `Replaced` deltas.
+        `Replaced` deltas. An object a key or index function rejects is left out and its
+        `IndexFuncError` handed to `on_reject` (raised when `on_reject` is None, store unchanged).
         """
         with self._lock:
-            old = self.indexer.replace(items)
+            old = self.indexer.replace(items, on_reject=on_reject)
             initial = not self._synced.is_set()
             current = self.indexer.snapshot()  # keyed already: no second key computation
             for key, obj in current.items():

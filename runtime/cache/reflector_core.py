@@ -20,10 +20,10 @@ and asyncio drivers only perform the calls. Behaviour follows client-go's reflec
 * optional streaming list (``sendInitialEvents``): complete at the BOOKMARK annotated
   ``k8s.io/initial-events-end: "true"``; if the server rejects it, list-then-watch is used;
 * nothing raised by user code ends the reflector (client-go ``watchHandler``/``HandleError``):
-  a watch event whose object the transform or the store (key/index functions) rejects is
-  reported through ``on_error`` and skipped (a DELETED one still leaves the cache); a list whose
-  transform or store replace fails is reported and retried with backoff; an ``on_error`` that
-  raises is logged;
+  an object the transform or the store (key/index functions) rejects is reported through
+  ``on_error`` and skipped, in a list as in a watch event (a DELETED one still leaves the
+  cache): the list is stored without it and the informer syncs; a list whose store replace
+  fails otherwise is reported and retried with backoff; an ``on_error`` that raises is logged;
 * backoff (``kubetyped.backoff.BackoffManager``) resets once the server answers again: a list succeeding after failed
   ones, or the first event of a watch; while the server is unreachable (refused, reset, timed
   out) the delay is capped at ``CONNECTION_BACKOFF_CAP`` so recovery is noticed within seconds;
@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -62,8 +62,15 @@ log = logging.getLogger("kubetyped.cache")
 class ReflectorSink(Protocol):
     """Where the reflector delivers what it learns (the informer / a store)."""
 
-    def replace(self, items: list[Any], resource_version: str) -> None:
-        """A complete list at ``resource_version``: the store becomes exactly ``items``."""
+    def replace(
+        self,
+        items: list[Any],
+        resource_version: str,
+        on_reject: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """A complete list at ``resource_version``: the store becomes exactly ``items``, less
+        any object its key/index functions reject; each such rejection is handed to
+        ``on_reject`` (the reflector reports it and goes on)."""
         ...
 
     def upsert(self, obj: Any) -> None:
@@ -279,18 +286,20 @@ class ReflectorCore:
 
     # ---- list results -------------------------------------------------------------------
     def list_succeeded(self, result: ListResult[Any]) -> None:
-        """Apply one page; the last one replaces the store. A transform or store failure is
-        reported and the whole list retried after a backoff (client-go: ``syncWith`` fails).
-        Raises ``ReflectorStateError`` unless a list is under way."""
+        """Apply one page; the last one replaces the store. An object the transform or the
+        store's key/index functions reject is reported through ``on_error`` and left out (as for
+        watch events); any other store failure is reported and the whole list retried after a
+        backoff (client-go: ``syncWith`` fails). Raises ``ReflectorStateError`` unless a list is
+        under way."""
         state = self._listing("a list result")
         try:
-            state.items.extend(self._transform_or_raise(obj) for obj in result.items)
+            state.items.extend(self._transform_or_skip(result.items))
             if result.continue_token:
                 self.state = replace(state, continue_token=result.continue_token)
                 self._paginated = True
                 return
             self._list_once = False
-            self.sink.replace(state.items, result.resource_version)
+            self.sink.replace(state.items, result.resource_version, self._report)
         except Exception as exc:
             self._store_failed(exc)
             return
@@ -393,7 +402,8 @@ class ReflectorCore:
         if isinstance(stream, StreamingList):
             if object_meta(obj).annotations.get(INITIAL_EVENTS_END_ANNOTATION) != "true":
                 return
-            self.sink.replace(list(stream.items.values()), rv)  # a failure ends the watch
+            # rejected objects are reported and left out; any other failure ends the watch
+            self.sink.replace(list(stream.items.values()), rv, self._report)
             self.last_sync_time = self.clock()
             self.rv_unavailable = False
             self.state = Watching(stream.started, stream.events)  # the same stream goes on
@@ -448,6 +458,18 @@ class ReflectorCore:
     def _backoff_reset(self) -> None:
         assert self.backoff is not None
         self.backoff.reset()
+
+    def _transform_or_skip(self, objs: Sequence[Any]) -> Sequence[Any]:
+        """``objs`` transformed; each one the transform rejects is reported and left out."""
+        if self.transform is None:
+            return objs
+        out: list[Any] = []
+        for obj in objs:
+            try:
+                out.append(self._transform_or_raise(obj))
+            except TransformError as exc:
+                self._report(exc)
+        return out
 
     def _transform_or_raise(self, obj: Any) -> Any:
         if self.transform is None:

@@ -159,18 +159,32 @@ class Indexer(Generic[T]):
                 self._unindex(key)
             return old
 
-    def replace(self, objs: Iterable[T]) -> dict[str, T]:
+    def replace(
+        self,
+        objs: Iterable[T],
+        *,
+        on_reject: Callable[[IndexFuncError], None] | None = None,
+    ) -> dict[str, T]:
         """Atomically swap the whole contents; returns the previous contents by key.
 
-        Raises ``IndexFuncError`` (store unchanged) when a key or index function rejects an
-        object."""
+        When a key or index function rejects an object: with ``on_reject`` the object is left
+        out and its ``IndexFuncError`` handed to ``on_reject`` (the rest is stored; informers
+        use this so one bad object cannot keep a list out of the cache); without it,
+        ``IndexFuncError`` is raised and the store is unchanged."""
         items: dict[str, T] = {}
         values: _Values = {}
         with self._lock:
             for obj in objs:  # key and index values together: metadata is read once
-                key = self.key_of(obj)
+                try:
+                    key = self.key_of(obj)
+                    obj_values = _index_values(key, obj, self._funcs)
+                except IndexFuncError as exc:
+                    if on_reject is None:
+                        raise
+                    on_reject(exc)
+                    continue
                 items[key] = obj
-                values[key] = _index_values(key, obj, self._funcs)
+                values[key] = obj_values
             indices = _build_indices(values, self._funcs)
             old = self._items
             self._items, self._values, self._indices = items, values, indices

@@ -142,6 +142,8 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
         wire_name = info.serialization_alias or info.alias or python_name
         annotation = _strip_optional(hints.get(python_name, Any))
         decode, models, located = _decoder_for(annotation)
+        if decode is None and CHECK_SCALARS and isinstance(annotation, type):
+            decode = _SCALAR_DECODERS.get(annotation)  # located: False (a scalar has no inside)
         plan = FieldPlan(
             python_name=python_name,
             wire_name=wire_name,
@@ -269,6 +271,45 @@ def _decoder_for(
         return _dict_decoder(inner, _is_container(inner_type), located), models, True
     return None, (), False
 
+
+# Scalar fields of the trusted path: the JSON type is checked when the object is materialised
+# (its first field read), so a server value that does not fit (``replicas: "three"``, a CRD
+# field whose type changed) raises ModelDecodeError naming the field when that field is read,
+# as Time fields do. Only fields that are scalars: maps and lists of scalars (labels, args)
+# stay as decoded JSON (no copy per read).
+CHECK_SCALARS = True
+
+
+def _check_int(value: Any) -> Any:
+    if type(value) is int:
+        return value
+    raise TypeError(f"expected an integer, got {_kind(value)}")
+
+
+def _check_float(value: Any) -> Any:
+    if type(value) is float or type(value) is int:
+        return value
+    raise TypeError(f"expected a number, got {_kind(value)}")
+
+
+def _check_str(value: Any) -> Any:
+    if type(value) is str:
+        return value
+    raise TypeError(f"expected a string, got {_kind(value)}")
+
+
+def _check_bool(value: Any) -> Any:
+    if type(value) is bool:
+        return value
+    raise TypeError(f"expected a boolean, got {_kind(value)}")
+
+
+_SCALAR_DECODERS: dict[Any, Decoder] = {
+    int: _check_int,
+    float: _check_float,
+    str: _check_str,
+    bool: _check_bool,
+}
 
 _new_object = object.__new__
 

@@ -47,7 +47,22 @@ def test_ci_recipe_commands(fresh_kubeconfig: Path, tmp_path: Path) -> None:
     job = next(iter(recipe_workflow()["jobs"].values()))  # type: ignore[attr-defined]
     commands = [s["run"] for s in job["steps"] if str(s.get("run", "")).startswith("kubetyped ")]
     assert [c.split()[1] for c in commands] == ["snapshot", "verify", "diff", "diff"]
-    assert "pip install kubetyped" in RECIPE.read_text()  # from the package index
+    # the recipe's pip lines (from the package index): run the steps with only what they
+    # install; without the [codegen] extra, Jinja2 is hidden (newcomer review, session 2: the
+    # recipe installed plain kubetyped and its `kubetyped verify` step exited 2).
+    pip_lines = [
+        str(s["run"]) for s in job["steps"] if str(s.get("run", "")).startswith("pip install ")
+    ]
+    pip_lines += [
+        line for line in RECIPE.read_text().splitlines() if line.startswith("pip install ")
+    ]
+    assert len(pip_lines) == 2 and all("kubetyped" in line for line in pip_lines), pip_lines
+    without_extra = tmp_path / "without-codegen-extra"
+    (without_extra / "jinja2").mkdir(parents=True)
+    (without_extra / "jinja2" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'jinja2'\", name='jinja2')\n"
+    )
+    hide_jinja2 = not all("kubetyped[codegen]" in line for line in pip_lines)
     env = {
         **os.environ,
         "KUBECONFIG": str(kubeconfig_path),
@@ -58,6 +73,8 @@ def test_ci_recipe_commands(fresh_kubeconfig: Path, tmp_path: Path) -> None:
         "ALLOWLIST": str(ROOT / "tests" / "data" / "diff" / "allowlist-1.35-1.36.yaml"),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
+    if hide_jinja2:
+        env["PYTHONPATH"] = str(without_extra)
     assert env["PREVIOUS"] == "1.35"
 
     def run(command: str) -> subprocess.CompletedProcess[str]:

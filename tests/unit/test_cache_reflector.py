@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -36,7 +37,12 @@ class Sink:
     def __init__(self) -> None:
         self.calls: list[tuple[str, Any]] = []
 
-    def replace(self, items: list[Any], resource_version: str) -> None:
+    def replace(
+        self,
+        items: list[Any],
+        resource_version: str,
+        on_reject: Callable[[BaseException], None] | None = None,
+    ) -> None:
         self.calls.append(("replace", ([name(i) for i in items], resource_version)))
 
     def upsert(self, obj: Any) -> None:
@@ -300,6 +306,56 @@ def test_transform_applies_to_list_and_watch_objects() -> None:
     core.watch_started(core.next_action())  # type: ignore[arg-type]
     core.watch_event(WatchEvent("ADDED", obj("b", "3")))
     assert sink.calls == [("replace", (["a!"], "2")), ("upsert", "b!")]
+
+
+def test_list_objects_the_transform_rejects_are_reported_and_left_out() -> None:
+    # newcomer review (session 2): one rejected object made the whole list fail, so the
+    # informer never synced and a relist after 410 froze the cache.
+    from kubetyped.cache import TransformError
+    from kubetyped.cache.reflector_core import NeedsWatch
+
+    def no_odd(o: dict[str, Any]) -> dict[str, Any]:
+        if o["metadata"]["name"].startswith("odd"):
+            raise ValueError("odd")
+        return o
+
+    errors: list[BaseException] = []
+    core, sink, _ = make(transform=no_odd, on_error=errors.append)
+    core.next_action()
+    core.list_succeeded(ListResult([obj("a", "1"), obj("odd1", "2")], "5", "tok"))
+    core.next_action()
+    core.list_succeeded(ListResult([obj("odd2", "3"), obj("b", "4")], "5"))
+    assert sink.calls == [("replace", (["a", "b"], "5"))]
+    assert core.state == NeedsWatch() and core.last_sync_resource_version == "5"
+    assert [(type(e), e.key) for e in errors] == [
+        (TransformError, "ns/odd1"),
+        (TransformError, "ns/odd2"),
+    ]  # type: ignore[attr-defined]
+    # a relist after 410 stores the new list too (it used to keep failing: a frozen cache)
+    core.watch_started(core.next_action())  # type: ignore[arg-type]
+    core.watch_ended(ApiErr(410))
+    assert isinstance(core.next_action(), Sleep)
+    core.next_action()
+    core.list_succeeded(ListResult([obj("odd1", "6"), obj("c", "7")], "8"))
+    assert sink.calls[-1] == ("replace", (["c"], "8")) and core.state == NeedsWatch()
+
+
+def test_list_objects_the_store_rejects_are_reported_through_on_reject() -> None:
+    import time
+
+    from kubetyped.cache.informer_core import InformerCore
+    from kubetyped.cache.store import Indexer, IndexFuncError
+
+    errors: list[BaseException] = []
+    informer: InformerCore[Any] = InformerCore(
+        Indexer({"team": lambda o: [o["metadata"]["labels"]["team"]]}), time.monotonic
+    )
+    core = ReflectorCore(sink=informer, on_error=errors.append)
+    core.next_action()
+    good = {**obj("a", "1"), "metadata": {**obj("a", "1")["metadata"], "labels": {"team": "x"}}}
+    core.list_succeeded(ListResult([good, obj("bad", "2")], "3"))
+    assert informer.has_synced() and informer.indexer.list_keys() == ["ns/a"]
+    assert [type(e) for e in errors] == [IndexFuncError] and core.last_error is errors[0]
 
 
 # ---- explicit states (issue 11 §2: kube-rs watcher State as the model) -----------------------

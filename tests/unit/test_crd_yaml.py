@@ -134,19 +134,26 @@ def test_cert_manager_names() -> None:
     assert algorithm.enum == ("RSA", "ECDSA", "Ed25519")
 
 
-def test_a_structure_shared_across_kinds_is_named_after_their_common_path() -> None:
-    """Certificate's and Issuer's ``status.conditions`` are one structure: ``StatusConditions``,
-    not the name of whichever kind has the shortest path (it was ``IssuerStatusConditions``
-    inside a Certificate)."""
+def test_a_structure_shared_across_kinds_keeps_every_path_name() -> None:
+    """Certificate's and Issuer's ``status.conditions`` are one structure, one class; each
+    path's name is kept as an alias (it was ``StatusConditions``, a name that existed only
+    while both kinds were in the run)."""
     spec = spec_from_crd_files([CRDS], GroupFilter(include=frozenset({"cert-manager.io"})))
     schemas = spec.schemas
+    conditions = {}
     for kind in ("Certificate", "Issuer"):  # ClusterIssuer shares IssuerStatus
         status = schemas[f"io.cert-manager.v1.{kind}Status"]
-        conditions = next(p for p in status.properties if p.wire_name == "conditions")
-        assert conditions.type == Array(Ref("io.cert-manager.v1.StatusConditions")), kind
-    assert "io.cert-manager.v1.IssuerStatusConditions" not in schemas
-    # Issuer and ClusterIssuer share their spec: the words both paths end with
-    assert schemas["io.cert-manager.v1.IssuerSpec"].class_name == "IssuerSpec"
+        conditions[kind] = next(p for p in status.properties if p.wire_name == "conditions")
+    assert conditions["Certificate"].type == conditions["Issuer"].type
+    ref = conditions["Certificate"].type
+    assert isinstance(ref, Array) and isinstance(ref.items, Ref)
+    shared = schemas[ref.items.name]
+    names = {shared.class_name, *shared.aliases}
+    assert {"CertificateStatusConditions", "IssuerStatusConditions"} <= names
+    assert "StatusConditions" not in names
+    # Issuer and ClusterIssuer share their spec: both names exist
+    issuer = schemas["io.cert-manager.v1.IssuerSpec"]
+    assert issuer.class_name == "IssuerSpec" and "ClusterIssuerSpec" in issuer.aliases
 
 
 def test_an_ambiguous_builtin_shape_is_not_reused() -> None:
@@ -158,7 +165,9 @@ def test_an_ambiguous_builtin_shape_is_not_reused() -> None:
     conditions = next(p for p in status.properties if p.wire_name == "conditions")
     assert conditions.type == Array(Ref("io.cert-manager.v1.CertificateRequestStatusConditions"))
     # a documented match is still the built-in
-    pod_template = spec.schemas["io.cert-manager.v1.PodTemplateSpec"]  # the ACME solver's
+    pod_template = spec.schemas[
+        "io.cert-manager.v1.IssuerSpecAcmeSolversHttp01IngressPodTemplateSpec"
+    ]
     affinity = next(p for p in pod_template.properties if p.wire_name == "affinity")
     assert affinity.type == Ref("io.k8s.api.core.v1.Affinity")
 
@@ -176,9 +185,10 @@ def test_shared_names_are_stable_when_a_field_is_added(tmp_path: Path) -> None:
     names = {}
     for extra in ({}, {"spec": {"type": "object", "properties": {"new": {"type": "string"}}}}):
         path = write(tmp_path, kind("Alpha", extra), kind("Beta", {}), kind("Gamma", {}))
-        names[len(extra)] = sorted(spec_from_crd_files([path]).schemas)
-    assert "com.example.v1.StatusConditions" in names[0]
-    assert set(names[0]) <= set(names[1])  # only the new class was added
+        schemas = spec_from_crd_files([path]).schemas.values()
+        names[len(extra)] = {n for s in schemas for n in (s.class_name, *s.aliases)}
+    assert {"AlphaStatusConditions", "BetaStatusConditions"} <= names[0]
+    assert names[0] <= names[1]  # only the new class was added
 
 
 def test_group_filter() -> None:

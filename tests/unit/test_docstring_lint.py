@@ -36,7 +36,10 @@ def test_every_file_in_the_debt_list_still_owes_docstrings() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     ignores = config["tool"]["ruff"]["lint"]["per-file-ignores"]
     debt = sorted(path for path, codes in ignores.items() if codes == ["D1"])
-    assert debt, "the debt list is gone: remove this test's second half"
+    if not debt:  # paid off: the whole public surface of runtime/ and codegen/ is documented
+        result = _ruff("--isolated", "--select", RULES, "runtime", "codegen")
+        assert result.returncode == 0, result.stdout
+        return
     result = _ruff("--isolated", "--select", RULES, *debt)
     owing = {line.split(":", 1)[0] for line in result.stdout.splitlines() if ":" in line}
     assert [path for path in debt if path not in owing] == []

@@ -10,6 +10,7 @@ Also the reflector's reaction to the server answering again (backoff reset, issu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -60,7 +61,12 @@ class Sink:
     def __init__(self) -> None:
         self.items: list[Any] = []
 
-    def replace(self, items: list[Any], resource_version: str) -> None:
+    def replace(
+        self,
+        items: list[Any],
+        resource_version: str,
+        on_reject: Callable[[BaseException], None] | None = None,
+    ) -> None:
         self.items = items
 
     def upsert(self, obj: Any) -> None:
