@@ -387,9 +387,7 @@ class Scale(ResourceClient[T], Generic[T, S, SA]):
         model = self.resource.subresource_model("scale")
         options = rq.WriteOptions(dry_run, field_manager)
         body = self._ops.model_body(scale, model)
-        request = rq.build_request(
-            "PUT", self._ops.item(name, "scale"), params=options.params(), body=body, accept=rq.JSON
-        )
+        request = rq.write_request("PUT", self._ops.item(name, "scale"), body, options)
         result: S = self._ops.decode_as(model, await self._rest.send(request))
         return result
 

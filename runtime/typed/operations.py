@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
-import orjson
 
 from kubetyped import api
 from kubetyped import request as rq
@@ -114,9 +113,7 @@ class ResourceOperations:
         """POST of `obj` to the collection (client-go `Create`); `options` give dryRun, fieldManager
         and fieldValidation. Raises `RequestBuildError` when `obj` does not encode to JSON.
         """
-        return rq.build_request(
-            "POST", self.collection(), params=options.params(), body=self.body(obj), accept=rq.JSON
-        )
+        return rq.write_request("POST", self.collection(), self.body(obj), options)
 
     def update(
         self, obj: Body, options: rq.WriteOptions, subresource: str | None = None
@@ -126,9 +123,7 @@ class ResourceOperations:
         `metadata.resourceVersion` (optimistic concurrency, 409 `ConflictError` on a stale one).
         """
         path = self.item(self.name_of(obj), subresource)
-        return rq.build_request(
-            "PUT", path, params=options.params(), body=self.body(obj), accept=rq.JSON
-        )
+        return rq.write_request("PUT", path, self.body(obj), options)
 
     def patch(
         self,
@@ -167,9 +162,7 @@ class ResourceOperations:
         """DELETE of `name` with a `DeleteOptions` body (propagationPolicy, gracePeriodSeconds,
         preconditions, dryRun) as client-go `Delete` sends it.
         """
-        return rq.build_request(
-            "DELETE", self.item(name), body=orjson.dumps(options.body()), accept=rq.JSON
-        )
+        return rq.delete_request(self.item(name), options)
 
     def delete_collection(
         self, list_options: rq.ListOptions, options: rq.DeleteOptions
@@ -177,13 +170,7 @@ class ResourceOperations:
         """DELETE of the collection: `list_options` select the objects (query string), `options` go in
         the `DeleteOptions` body (client-go `DeleteCollection`).
         """
-        return rq.build_request(
-            "DELETE",
-            self.collection(),
-            params=list_options.params(),
-            body=orjson.dumps(options.body()),
-            accept=rq.JSON,
-        )
+        return rq.delete_request(self.collection(), options, list_options)
 
     def post_subresource(
         self,
@@ -197,13 +184,8 @@ class ResourceOperations:
         """POST of `body` (filled in as `api_version`/`kind`) to the `subresource` of `name`: eviction,
         binding, token requests.
         """
-        return rq.build_request(
-            "POST",
-            self.item(name, subresource),
-            params=options.params(),
-            body=self.body(body, kind=kind, api_version=api_version),
-            accept=rq.JSON,
-        )
+        body_json = self.body(body, kind=kind, api_version=api_version)
+        return rq.write_request("POST", self.item(name, subresource), body_json, options)
 
     # ---- decoding ------------------------------------------------------------------------
 
