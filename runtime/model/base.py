@@ -110,7 +110,14 @@ class KubeModel(BaseModel):
 
     @classmethod
     def from_raw(cls, raw: dict[str, Any]) -> Self:
-        """Wraps decoded JSON without validating it (trusted server data); lazy."""
+        """Wraps decoded JSON without validating it (trusted server data); lazy.
+
+        ``raw`` is kept, not copied: reads never change it, but assignments to the model (and
+        changes to the lists and dicts it returns) write through into it, so that ``to_json``
+        is one ``orjson.dumps`` of the kept form. Pass a copy to keep the original untouched.
+        Returns the model; nothing is validated or raised here (fields that do not fit raise
+        ``ModelDecodeError`` when read).
+        """
         instance = _new_object(cls)
         _set_raw(instance, raw)
         _set_private(instance, "")  # its location: the document root (see `locate`)
