@@ -16,9 +16,9 @@ details and may change.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from kubetyped.lazy import lazy_exports
 from kubetyped.version import VERSION as __version__
 
 if TYPE_CHECKING:
@@ -139,17 +139,8 @@ _EXPORTS: dict[str, str] = {
 }
 
 
-if not TYPE_CHECKING:  # checkers read the imports above; a visible __getattr__ would make
-    # every misspelt `kubetyped.X` an `Any` for them
-
-    def __getattr__(name: str) -> Any:
-        """Import a public name's module on first access (PEP 562)."""
-        module = _EXPORTS.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
+if not TYPE_CHECKING:  # a __getattr__ checkers can see would make misspelt names Any
+    __getattr__ = lazy_exports(__name__, globals(), _EXPORTS)
 
 
 def __dir__() -> list[str]:

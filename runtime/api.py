@@ -10,9 +10,9 @@ keeps every other runtime module off ``kubetyped.generated``.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from kubetyped.lazy import lazy_exports
 from kubetyped.model import Field, KubeModel
 
 if TYPE_CHECKING:
@@ -76,11 +76,7 @@ class PartialObjectMetadataList(KubeModel):
 
 
 if not TYPE_CHECKING:  # checkers read the imports above: a visible __getattr__ is Any for all
-
-    def __getattr__(name: str) -> Any:
-        if name in _GENERATED:
-            return getattr(importlib.import_module(_GENERATED[name]), name)
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    __getattr__ = lazy_exports(__name__, globals(), _GENERATED)
 
 
 __all__ = [

@@ -6,14 +6,14 @@ their names (PEP 562), so clients whose kubeconfig user has a plain token don't 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kubetyped.auth.errors import CredentialError, ExecPluginError, OIDCRefreshError, TokenFileError
 from kubetyped.auth.flow import Clock, EffectfulAuth
 from kubetyped.auth.impersonation import Impersonation
 from kubetyped.auth.static import BasicAuth, BearerTokenAuth
 from kubetyped.auth.token_file import TokenFileAuth
+from kubetyped.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from kubetyped.auth.exec_plugin import ExecAuth, ExecConfig, ExecCredential, run_exec_plugin
@@ -31,14 +31,7 @@ _LAZY = {
 
 
 if not TYPE_CHECKING:  # checkers read the imports above: a visible __getattr__ is Any for all
-
-    def __getattr__(name: str) -> Any:
-        module = _LAZY.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
+    __getattr__ = lazy_exports(__name__, globals(), _LAZY)
 
 
 def __dir__() -> list[str]:

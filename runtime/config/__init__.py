@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kubetyped.auth.impersonation import Impersonation
 from kubetyped.config.client_config import ClientConfig
@@ -20,6 +19,7 @@ from kubetyped.config.errors import (
     OIDCRefreshError,
     TokenFileError,
 )
+from kubetyped.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from kubetyped.config.incluster import SERVICE_ACCOUNT_DIR, load_incluster_config
@@ -53,14 +53,7 @@ _LAZY = {
 
 
 if not TYPE_CHECKING:  # checkers read the imports above: a visible __getattr__ is Any for all
-
-    def __getattr__(name: str) -> Any:
-        submodule = _LAZY.get(name)
-        if submodule is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{submodule}"), name)
-        globals()[name] = value
-        return value
+    __getattr__ = lazy_exports(__name__, globals(), {n: f".{m}" for n, m in _LAZY.items()})
 
 
 def __dir__() -> list[str]:

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: Runtime units (a top-level module or subpackage of `kubetyped`), lowest layer first.
 RUNTIME_LAYERS: list[set[str]] = [
-    {"errors", "version", "urls", "concurrency"},
+    {"errors", "version", "urls", "concurrency", "lazy"},
     {"model", "request", "ratelimit", "watch", "warnings", "yamlio", "backoff"},
     {"api", "pager", "retry", "auth"},
     {"config", "transport"},

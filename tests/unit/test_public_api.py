@@ -80,7 +80,7 @@ def test_importing_kubetyped_loads_nothing_else() -> None:
         "print(sorted(m for m in sys.modules if m.startswith(('kubetyped', 'httpx', 'pydantic'))))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "['kubetyped', 'kubetyped.version']"
+    assert done.stdout.strip() == "['kubetyped', 'kubetyped.lazy', 'kubetyped.version']"
 
 
 def _readme_public_modules() -> list[str]:
