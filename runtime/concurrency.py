@@ -65,19 +65,9 @@ class AsyncLock:
         self._lock.release()
 
 
-class StateLock:
+class StateLock(Lock):
     """Guards a few fields shared with other threads (``with lock:``, never held across I/O);
-    ``threading.Lock`` underneath."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> Self:
-        self._lock.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._lock.release()
+    the thread ``Lock``, named for what its asyncio twin does differently."""
 
 
 class AsyncStateLock:
