@@ -490,7 +490,17 @@ def run(
         "not depend on the write rate or the machine's load. The patches are sent by the Go "
         "request sender (benchmarks/clientgo -mode requests; kubetyped's AsyncClientset when Go "
         "is missing), so the writer takes little CPU from the consumer measured. Handlers read only metadata (as a "
-        "controller enqueuing keys does)."
+        "controller enqueuing keys does). "
+        f"Cut-offs: a consumer is stopped when its RSS passes 2 GiB or it has not synced after "
+        f"{SYNC_TIMEOUT / 60:.0f} min, and is then not run at the larger sizes of that kind (the "
+        "table says so). Fill: the first "
+        f"{API_CREATED:,} objects of each kind are created through the apiserver (Pods also get "
+        "a kubelet-style status write); larger sizes add copies of those stored objects (new "
+        "name and uid) written into etcd, which the apiserver's watch cache picks up like any "
+        "write. Test cluster: etcd "
+        f"{' '.join(cluster_env.ETCD_ARGS)} (the default 2 GiB is near what this section "
+        "stores); kube-apiserver with its defaults: watch cache on, 400 / 200 requests in "
+        "flight, the benchmark's admin user (system:masters) exempt from priority and fairness."
     )
     return section
 

@@ -213,7 +213,12 @@ def _path(namespace: str, plural: str, name: str = "", sub: str = "") -> str:
     return "/".join(filter(None, (f"/api/v1/namespaces/{namespace}/{plural}", name, sub)))
 
 
-def populate_config_maps(info: ClusterInfo, namespace: str, count: int, start: int = 0) -> None:
+GO_SENDER = "the Go request sender (benchmarks/clientgo -mode requests)"
+PY_SENDER = "kubetyped's AsyncClientset (rate limiter off)"
+
+
+def populate_config_maps(info: ClusterInfo, namespace: str, count: int, start: int = 0) -> str:
+    """Create ConfigMaps ``start``..``start + count``; returns which client sent them."""
     from kubetyped.generated import AsyncClientset
 
     log(f"cluster: creating {count} ConfigMaps in {namespace}")
@@ -229,7 +234,7 @@ def populate_config_maps(info: ClusterInfo, namespace: str, count: int, start: i
         for i in range(start, start + count)
     )
     if send_requests(info, creates) is None:
-        return
+        return GO_SENDER
 
     async def main() -> None:
         async with AsyncClientset.from_config(admin_config(info)) as cs:
@@ -241,9 +246,10 @@ def populate_config_maps(info: ClusterInfo, namespace: str, count: int, start: i
             await _gather_limited(jobs)
 
     asyncio.run(main())
+    return PY_SENDER
 
 
-def populate_pods(info: ClusterInfo, namespace: str, count: int, start: int = 0) -> None:
+def populate_pods(info: ClusterInfo, namespace: str, count: int, start: int = 0) -> str:
     """Pods that never run (no scheduler/kubelet); their status is then written like a kubelet's."""
     from kubetyped.generated import AsyncClientset
     from kubetyped.request import PatchType
@@ -278,7 +284,7 @@ def populate_pods(info: ClusterInfo, namespace: str, count: int, start: int = 0)
     ]
     sequences = (pod_requests(i) for i in range(start, start + count))
     if send_requests(info, [account]) is None and send_requests(info, sequences) is None:
-        return
+        return GO_SENDER
 
     async def main() -> None:
         async with AsyncClientset.from_config(admin_config(info)) as cs:
@@ -301,3 +307,4 @@ def populate_pods(info: ClusterInfo, namespace: str, count: int, start: int = 0)
             await _gather_limited([partial(one, i) for i in range(start, start + count)])
 
     asyncio.run(main())
+    return PY_SENDER
