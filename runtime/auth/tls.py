@@ -63,7 +63,7 @@ class ServerNameSSLContext(ssl.SSLContext):
                 self.load_default_certs(ssl.Purpose.SERVER_AUTH)
                 self._system_roots_pending = False
 
-    def get_ca_certs(self, binary_form: bool = False) -> list[Any]:
+    def get_ca_certs(self, binary_form: bool = False) -> Any:  # typeshed: overloads, then Any
         """`ssl.SSLContext.get_ca_certs`, after loading pending system roots."""
         if self._system_roots_pending:
             self._load_pending_system_roots()
