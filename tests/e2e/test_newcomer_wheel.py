@@ -72,7 +72,7 @@ def test_the_three_jobs_from_the_wheel(newcomer: Path, kubeconfig_path: Path) ->
     home = newcomer
     python = str(home / "venv" / "bin" / "python")
     # the installed package, not the checkout, answers (and finds its snapshots)
-    where = ok(run(home, python, "-c", "import kubetyped.openapi as o; print(o.__file__)"))
+    where = ok(run(home, python, "-c", "import kubetyped_openapi as o; print(o.__file__)"))
     assert where.startswith(str(home / "venv")) and not (home.parent / "shared").exists()
 
     version = ok(run(home, "kubetyped", "--version"))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen import cli, pipeline
+from kubetyped_codegen import cli, pipeline
 
 
 def test_a_checkout_defaults_out_to_its_generated_folder() -> None:

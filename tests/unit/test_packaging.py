@@ -14,12 +14,12 @@ ROOT = Path(__file__).resolve().parents[2]
 _WITHOUT_JINJA = """
 import sys
 sys.modules["jinja2"] = None  # an import of it now fails as if it were not installed
-import kubetyped, kubetyped.generated, kubetyped.dynamic, kubetyped.metadata, kubetyped.scale
+import kubetyped, kubetyped_kubernetes, kubetyped.dynamic, kubetyped.metadata, kubetyped.scale
 import kubetyped.workqueue, kubetyped.leaderelection, kubetyped.events, kubetyped.fake
-from kubetyped.generated import Clientset, FakeClientset, SharedInformerFactory
+from kubetyped_kubernetes import Clientset, FakeClientset, SharedInformerFactory
 fake = FakeClientset()
 fake.core_v1.config_maps("default").list()
-from kubetyped.codegen.cli import main  # the `kubetyped` command: --version and diff work
+from kubetyped_codegen.cli import main  # the `kubetyped` command: --version and diff work
 try:
     main(["--version"])
 except SystemExit as done:
