@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 LINE = 100
-#: The top-level package generated code imports its runtime from: isort's third-party section.
-RUNTIME_PACKAGE = "kubetyped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,12 +181,17 @@ def import_line(module: str, names: Iterable[str], indent: int = 0) -> list[str]
     return [f"{pad}from {module} import (", *[f"{pad}    {n}," for n in ordered], f"{pad})"]
 
 
-def import_block(imports: Mapping[str, Iterable[str]], indent: int = 0) -> list[str]:
-    """``from`` imports sorted as isort does: the runtime (third-party) section first, then
-    the generated package's own (first-party) section when it is not ``kubetyped.*``."""
+def import_block(
+    imports: Mapping[str, Iterable[str]], indent: int = 0, *, package: str
+) -> list[str]:
+    """``from`` imports sorted as isort does: third-party modules (the runtime ``kubetyped``,
+    a base package such as ``kubetyped_kubernetes``) first, then the first-party section of the
+    generated ``package`` itself (modules under its top-level name), as ruff classifies them
+    wherever the package is written."""
+    first_party = package.split(".")[0]
     sections: dict[bool, list[str]] = {}
     for module in sorted(imports):
-        own = module.split(".")[0] != RUNTIME_PACKAGE
+        own = module.split(".")[0] == first_party
         sections.setdefault(own, []).extend(import_line(module, imports[module], indent))
     blocks = [sections[k] for k in sorted(sections)]
     return [line for number, b in enumerate(blocks) for line in ([""] if number else []) + b]

@@ -244,7 +244,7 @@ def model_imports(modules: set[str], ctx: RenderContext) -> list[str]:
     for module in modules:
         parent, _, name = ctx.models_module(module).rpartition(".")
         by_parent.setdefault(parent, []).append(name)
-    return import_block(by_parent, 4)
+    return import_block(by_parent, 4, package=ctx.package)
 
 
 def _model_reference(ctx: RenderContext, name: ModelName) -> str:

@@ -219,7 +219,7 @@ def render_class(schema: Schema, spec: ApiSpec, ctx: RenderContext) -> str:
             abc_imports=", ".join(sorted_names(imports.abc)),
             typing_imports=", ".join(sorted_names(imports.typing)),
             model_imports="\n".join(import_line("kubetyped.model", imports.model)),
-            ref_imports=import_block(by_package, 4),
+            ref_imports=import_block(by_package, 4, package=ctx.package),
             refs=refs,
             class_header=fit(Brackets(f"class {schema.class_name}(", ("KubeModel",), "):")),
             docstring="\n".join(docstring),

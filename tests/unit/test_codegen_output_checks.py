@@ -89,8 +89,8 @@ def test_crd_package_passes_mypy_strict(crd_tree: Path) -> None:
 
 def test_builtin_package_is_ruff_clean(tmp_path: Path) -> None:
     files = render(load_v3(ROOT / "openapi" / "kubetyped_openapi" / "1.36.tar.xz"), RenderContext())
-    write_files(tmp_path / "generated", files)
-    assert ruff_problems(tmp_path / "generated") == ""
+    write_files(tmp_path / "kubetyped_kubernetes", files)
+    assert ruff_problems(tmp_path / "kubetyped_kubernetes") == ""
 
 
 def _sweep_spec() -> tuple[ApiSpec, Schema]:

@@ -14,7 +14,7 @@ from kubetyped_codegen.load_v3 import load_v3
 from kubetyped_codegen.snapshot import fetch_snapshot_documents, resolve_out, write_snapshot
 from kubetyped_codegen.specs import resolve_spec, shipped_snapshot, shipped_versions
 
-OPENAPI = Path(__file__).resolve().parents[2] / "openapi"
+OPENAPI = Path(__file__).resolve().parents[2] / "openapi" / "kubetyped_openapi"
 COMMITTED = OPENAPI / "1.36.tar.xz"
 COMMITTED_FILES = read_snapshot(COMMITTED)
 
