@@ -74,7 +74,9 @@ def run() -> Section:
             )
         section.tables.append(table)
         files, size = _tree_size(out / "generated")
-        committed_files, committed_size = _tree_size(Path(REPO) / "generated" / "kubetyped_kubernetes")
+        committed_files, committed_size = _tree_size(
+            Path(REPO) / "generated" / "kubetyped_kubernetes"
+        )
         sizes = Table("generated package size", ["tree", "files", "bytes"])
         sizes.add("fresh `kubetyped generate` output", files, f"{size:,} ({fmt_bytes(size)})")
         sizes.add(
