@@ -18,16 +18,16 @@ from auth_loopback import ApiServerStub, server_context, test_ca
 
 from kubetyped.config import ClientConfig
 from kubetyped.errors import TransportError
-from kubetyped.generated import AsyncClientset, Clientset
+from kubetyped_kubernetes import AsyncClientset, Clientset
 
 # What a user's first lines do (the benchmark's import snippet, benchmarks/bench_import.py).
 START = """
 import kubetyped
-from kubetyped.generated import Clientset
+from kubetyped_kubernetes import Clientset
 from kubetyped.config import ClientConfig
 cs = Clientset.from_config(ClientConfig(server="https://127.0.0.1:1"))
 cs.core_v1.pods()
-from kubetyped.generated.models.core_v1 import Pod
+from kubetyped_kubernetes.models.core_v1 import Pod
 import sys
 print("\\n".join(sorted(sys.modules)))
 """
@@ -43,7 +43,8 @@ MUST_NOT_IMPORT = (
     "wsproto",
     "cryptography",
     "difflib",
-    "kubetyped.codegen",
+    "kubetyped_codegen",
+    "kubetyped_openapi",
     "kubetyped.yamlio",
     "kubetyped.config.kubeconfig",
     "kubetyped.config.loader",
@@ -65,16 +66,16 @@ MUST_NOT_IMPORT = (
     "kubetyped.portforward",
     "kubetyped.remotecommand",
     "kubetyped.rest.websocket",
-    "kubetyped.generated.fake",
-    "kubetyped.generated.informers",
-    "kubetyped.generated.listers",
+    "kubetyped_kubernetes.fake",
+    "kubetyped_kubernetes.informers",
+    "kubetyped_kubernetes.listers",
 )
 
 # Touching Pod loads its own module only: nested models are imported when first read.
 MODEL_MODULES = {
-    "kubetyped.generated.models",
-    "kubetyped.generated.models.core_v1",
-    "kubetyped.generated.models.core_v1._pod",
+    "kubetyped_kubernetes.models",
+    "kubetyped_kubernetes.models.core_v1",
+    "kubetyped_kubernetes.models.core_v1._pod",
 }
 
 
@@ -87,15 +88,15 @@ def _start_path_modules() -> set[str]:
 
 def test_start_path_imports_only_what_the_first_call_needs() -> None:
     loaded = _start_path_modules()
-    assert "kubetyped.generated.clients.core_v1" in loaded  # the check sees the start path
+    assert "kubetyped_kubernetes.clients.core_v1" in loaded  # the check sees the start path
     heavy = sorted(
         m for m in loaded for name in MUST_NOT_IMPORT if m == name or m.startswith(name + ".")
     )
     assert heavy == [], f"the client start path imports {heavy}"
-    models = {m for m in loaded if m.startswith("kubetyped.generated.models")}
+    models = {m for m in loaded if m.startswith("kubetyped_kubernetes.models")}
     assert models == MODEL_MODULES
-    clients = {m for m in loaded if m.startswith("kubetyped.generated.clients.")}
-    assert clients == {"kubetyped.generated.clients.core_v1"}
+    clients = {m for m in loaded if m.startswith("kubetyped_kubernetes.clients.")}
+    assert clients == {"kubetyped_kubernetes.clients.core_v1"}
 
 
 @pytest.fixture
