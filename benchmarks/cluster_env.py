@@ -219,7 +219,7 @@ PY_SENDER = "kubetyped's AsyncClientset (rate limiter off)"
 
 def populate_config_maps(info: ClusterInfo, namespace: str, count: int, start: int = 0) -> str:
     """Create ConfigMaps ``start``..``start + count``; returns which client sent them."""
-    from kubetyped.generated import AsyncClientset
+    from kubetyped_kubernetes import AsyncClientset
 
     log(f"cluster: creating {count} ConfigMaps in {namespace}")
     creates = (
@@ -251,8 +251,8 @@ def populate_config_maps(info: ClusterInfo, namespace: str, count: int, start: i
 
 def populate_pods(info: ClusterInfo, namespace: str, count: int, start: int = 0) -> str:
     """Pods that never run (no scheduler/kubelet); their status is then written like a kubelet's."""
-    from kubetyped.generated import AsyncClientset
     from kubetyped.request import PatchType
+    from kubetyped_kubernetes import AsyncClientset
 
     log(f"cluster: creating {count} Pods (+ status) in {namespace}")
 
