@@ -157,6 +157,7 @@ def populate(info: ClusterInfo, kind: str, size: int) -> tuple[float, str]:
         cluster_env.clone_in_etcd(info, kind, namespace, NAME_PREFIX[kind], have, size, API_CREATED)
         how.append(f"{size - have:,} copied from those into etcd")
     _wait_count(info, kind, size)
+    cluster_env.wait_for_watch_cache(info, namespace, "pods" if kind == "Pod" else "configmaps")
     return time.perf_counter() - started, ", ".join(how)
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -162,8 +163,10 @@ def clone_in_etcd(
     Each copy is a stored object as the apiserver returned it (after admission, defaulting and
     its managedFields), with a new name (``<prefix>-<index>``) and uid and no resourceVersion,
     put into etcd under the apiserver's key (JSON, which the apiserver's storage decoder reads
-    beside protobuf) in transactions of 128 puts. The apiserver's watch cache sees the puts as
-    ADDED events; resourceVersions are etcd's revisions as for any write.
+    beside protobuf), one put per revision as the apiserver writes (a transaction of several
+    puts gives them one revision, and a watch cache list taken in the middle of such a revision
+    followed by a watch from it loses the rest). The apiserver's watch cache sees the puts as
+    ADDED events.
     """
     import base64
     import random
@@ -182,7 +185,7 @@ def clone_in_etcd(
         raise RuntimeError(f"no {plural} in {namespace} to copy")
     log(f"cluster: copying {len(items):,} {plural} in etcd up to {stop:,}")
 
-    def put(index: int) -> dict[str, Any]:
+    def put_body(index: int) -> dict[str, str]:
         obj = {"apiVersion": "v1", "kind": kind, **items[index % len(items)]}
         meta = {k: v for k, v in obj["metadata"].items() if k != "resourceVersion"}
         meta["name"] = f"{prefix}-{index:05d}"
@@ -190,23 +193,43 @@ def clone_in_etcd(
         obj["metadata"] = meta
         key = f"/registry/{plural}/{namespace}/{meta['name']}".encode()
         return {
-            "requestPut": {
-                "key": base64.b64encode(key).decode(),
-                "value": base64.b64encode(orjson.dumps(obj)).decode(),
-            }
+            "key": base64.b64encode(key).decode(),
+            "value": base64.b64encode(orjson.dumps(obj)).decode(),
         }
 
-    batches = [range(i, min(i + 128, stop)) for i in range(start, stop, 128)]
     with httpx.Client(base_url=info.etcd_url, timeout=120) as etcd:
 
-        def send(batch: range) -> None:
-            response = etcd.post("/v3/kv/txn", json={"success": [put(i) for i in batch]})
-            if response.status_code != 200 or not response.json().get("succeeded"):
-                raise RuntimeError(f"etcd txn: {response.status_code} {response.text[:300]}")
+        def put(index: int) -> int:
+            response = etcd.post("/v3/kv/put", json=put_body(index))
+            if response.status_code != 200:
+                raise RuntimeError(f"etcd put: {response.status_code} {response.text[:300]}")
+            return int(response.json()["header"]["revision"])
 
-        with ThreadPoolExecutor(4) as pool:
-            for _ in pool.map(send, batches):
+        with ThreadPoolExecutor(8) as pool:
+            for _ in pool.map(put, range(start, stop), chunksize=64):
                 pass
+    wait_for_watch_cache(info, namespace, plural)
+
+
+def wait_for_watch_cache(info: ClusterInfo, namespace: str, plural: str) -> None:
+    """Return once the apiserver's watch cache has caught up with etcd's current revision.
+
+    A consistent list (``resourceVersion=""``) gives the current revision; a list at
+    ``resourceVersion="0"`` (the cache, what informers list first) gives the cache's. Waiting
+    for them to meet keeps the cache's backlog after a fill out of the first consumer's sync.
+    """
+    path = _path(namespace, plural)
+    none = {"fieldSelector": "metadata.name=-"}  # matches nothing: a tiny answer
+    deadline = time.monotonic() + 600
+    with info.http("admin", timeout=120) as http:
+        etcd_rv = int(http.get(path, params={"limit": 1}).json()["metadata"]["resourceVersion"])
+        while True:
+            cached = http.get(path, params={"resourceVersion": "0", **none}).json()
+            if int(cached["metadata"]["resourceVersion"]) >= etcd_rv:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the watch cache did not reach revision {etcd_rv}")
+            time.sleep(0.5)
 
 
 def _path(namespace: str, plural: str, name: str = "", sub: str = "") -> str:

@@ -78,6 +78,9 @@ def _peer_sections(info: Any) -> list[Section]:
     cluster_env.populate_config_maps(info, LIST_NS, LIST_COUNT)
     cluster_env.populate_config_maps(info, EXTRA_CM_NS, EXTRA_CM_COUNT, start=LIST_COUNT)
     sender = cluster_env.populate_pods(info, POD_NS, POD_COUNT)
+    for namespace, plural in ((LIST_NS, "configmaps"), (EXTRA_CM_NS, "configmaps")):
+        cluster_env.wait_for_watch_cache(info, namespace, plural)
+    cluster_env.wait_for_watch_cache(info, POD_NS, "pods")
     populate = Section("Cluster set-up")
     populate.notes.append(
         f"Created {LIST_COUNT + EXTRA_CM_COUNT:,} ConfigMaps and {POD_COUNT:,} Pods (+ a status "
