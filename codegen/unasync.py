@@ -53,7 +53,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/cache/async_reflector.py", "runtime/cache/sync_reflector.py"),
     ("runtime/cache/async_informer.py", "runtime/cache/sync_informer.py"),
     ("runtime/cache/async_listwatch.py", "runtime/cache/sync_listwatch.py"),
-    ("runtime/typed/async_listwatch.py", "runtime/typed/sync_listwatch.py"),
+    ("runtime/resource/async_client.py", "runtime/resource/sync_client.py"),
     ("runtime/wait/async_wait.py", "runtime/wait/sync_wait.py"),
     ("runtime/apply/async_apply.py", "runtime/apply/sync_apply.py"),
     ("runtime/rest/async_streams.py", "runtime/rest/sync_streams.py"),

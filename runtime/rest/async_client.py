@@ -235,7 +235,7 @@ class AsyncRESTClient(_RestCommon):
         *,
         raise_errors: bool = True,
         unparsed: bool = False,
-    ) -> AsyncWatchStream:
+    ) -> AsyncWatchStream[Any]:
         """Watch events (`watch=true`); not rate limited, no read timeout. Opened lazily.
 
         `unparsed=True`: objects stay JSON (`kubetyped.watch.decode_event_unparsed`), for caches."""

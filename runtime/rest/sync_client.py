@@ -237,7 +237,7 @@ class RESTClient(_RestCommon):
         *,
         raise_errors: bool = True,
         unparsed: bool = False,
-    ) -> WatchStream:
+    ) -> WatchStream[Any]:
         """Watch events (`watch=true`); not rate limited, no read timeout. Opened lazily.
 
         `unparsed=True`: objects stay JSON (`kubetyped.watch.decode_event_unparsed`), for caches."""
