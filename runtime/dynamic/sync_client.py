@@ -10,7 +10,7 @@ of a resource whose scope is unknown addresses the cluster, or a body's `metadat
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from kubetyped.cache import ResourceListWatch
 from kubetyped.cache.protocols import TweakListOptions
@@ -258,8 +258,7 @@ class DynamicResource:
         the object (deleted, or marked for deletion) or a `Status`. Options as the typed
         `delete`; raises `NotFoundError` (404) when it does not exist."""
         options = DeleteOptions(propagation_policy, grace_period_seconds, preconditions, dry_run)
-        result: Obj = self._client.delete(name, options)  # type: ignore[assignment]
-        return result
+        return cast(Obj, self._client.delete(name, options))  # the JSONCodec's dict
 
     def delete_collection(
         self,

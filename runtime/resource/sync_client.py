@@ -94,12 +94,18 @@ class ResourceClient(Generic[T]):
             bookmarks=bookmarks,
         )
 
-    def create(self, obj: Any, options: rq.WriteOptions | None = None, **where: Any) -> T:
-        """POST `obj` (`where`: `name`, `subresource`, `api_version`, `kind` of
-        `BoundResource.create`); the created object."""
-        return self.resource.codec.decode(
-            self.rest.send(self.resource.create(obj, options, **where))
-        )
+    def create(
+        self,
+        obj: Any,
+        options: rq.WriteOptions | None = None,
+        *,
+        name: str | None = None,
+        subresource: str | None = None,
+    ) -> T:
+        """POST `obj` to the collection, or to the `subresource` of `name` (a token request);
+        the created object."""
+        request = self.resource.create(obj, options, name=name, subresource=subresource)
+        return self.resource.codec.decode(self.rest.send(request))
 
     def update(
         self,
