@@ -8,10 +8,8 @@ of a resource whose scope is unknown addresses the cluster, or a body's `metadat
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from kubetyped.cache import AsyncResourceListWatch
-from kubetyped.cache.protocols import TweakListOptions
 from kubetyped.discovery import (
     AsyncDiscoveryClient,
     GroupVersionResource,
@@ -39,6 +37,10 @@ from kubetyped.resource import AsyncResourceClient, BoundResource, JSONCodec
 from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
 from kubetyped.wait import WaitFor
 from kubetyped.wait.async_wait import wait_for_object
+
+if TYPE_CHECKING:  # informers import the cache only when used
+    from kubetyped.cache import AsyncResourceListWatch
+    from kubetyped.cache.protocols import TweakListOptions
 
 Obj = dict[str, Any]
 
@@ -171,6 +173,8 @@ class AsyncDynamicResource:
         """The informers' ListWatch of this resource over plain dicts (client-go
         `dynamicinformer` over `cache.NewFilteredListWatchFromClient`); `tweak` edits every
         list and watch's options."""
+        from kubetyped.cache import AsyncResourceListWatch
+
         return AsyncResourceListWatch(self._client, tweak)
 
     async def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> Obj | None:

@@ -10,10 +10,8 @@ of a resource whose scope is unknown addresses the cluster, or a body's `metadat
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from kubetyped.cache import ResourceListWatch
-from kubetyped.cache.protocols import TweakListOptions
 from kubetyped.discovery import (
     DiscoveryClient,
     GroupVersionResource,
@@ -41,6 +39,10 @@ from kubetyped.resource import BoundResource, JSONCodec, ResourceClient
 from kubetyped.rest import RESTClient, WatchStream
 from kubetyped.wait import WaitFor
 from kubetyped.wait.sync_wait import wait_for_object
+
+if TYPE_CHECKING:  # informers import the cache only when used
+    from kubetyped.cache import ResourceListWatch
+    from kubetyped.cache.protocols import TweakListOptions
 
 Obj = dict[str, Any]
 
@@ -173,6 +175,8 @@ class DynamicResource:
         """The informers' ListWatch of this resource over plain dicts (client-go
         `dynamicinformer` over `cache.NewFilteredListWatchFromClient`); `tweak` edits every
         list and watch's options."""
+        from kubetyped.cache import ResourceListWatch
+
         return ResourceListWatch(self._client, tweak)
 
     def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> Obj | None:
