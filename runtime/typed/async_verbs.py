@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from kubetyped import request as rq
 from kubetyped.model import KubeModel
 from kubetyped.resource import AsyncResourceClient, ModelCodec
-from kubetyped.rest import AsyncLogStream, AsyncRESTClient
+from kubetyped.rest import AsyncLogStream, AsyncRESTClient, AsyncWatchStream
 from kubetyped.typed.operations import Body, log_params, typed_resource
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
-from kubetyped.watch import WatchEvent
 
 if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when used
     from kubetyped import api
@@ -128,7 +127,7 @@ class List(TypedClient[T], Generic[T, L]):
 class Watch(TypedClient[T]):
     """The `watch` verb."""
 
-    async def watch(
+    def watch(
         self,
         *,
         label_selector: rq.SelectorArg | None = None,
@@ -139,8 +138,10 @@ class Watch(TypedClient[T]):
         send_initial_events: bool | None = None,
         resource_version_match: rq.ResourceVersionMatchArg | None = None,
         idle_timeout: float | None = None,
-    ) -> AsyncGenerator[WatchEvent[T], None]:
+    ) -> AsyncWatchStream[T]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
+        The stream (as every family's watch returns it) opens on first iteration, keeps the
+        last `resource_version` seen, and `close()` or leaving its `async with` block ends it.
 
         BOOKMARK events are yielded only when asked for: ``allow_watch_bookmarks=True``, or
         ``send_initial_events=True`` (its end is a bookmark). By default they are still
@@ -159,9 +160,7 @@ class Watch(TypedClient[T]):
             resource_version_match=resource_version_match,
             idle_timeout=idle_timeout,
         )
-        async with self._client.watch(options) as stream:  # closed on exit
-            async for event in stream:
-                yield event
+        return self._client.watch(options)
 
     async def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> T | None:
         """Waits until the object `name` satisfies `for_` (`kubectl wait`): one of
