@@ -24,14 +24,6 @@ from kubetyped import api
 from kubetyped.cache import AsyncResourceListWatch, ResourceListWatch
 from kubetyped.discovery import GroupVersionResource
 from kubetyped.dynamic import AsyncDynamicClient, DynamicClient
-from kubetyped.generated import (
-    AsyncClientset,
-    AsyncSharedInformerFactory,
-    Clientset,
-    SharedInformerFactory,
-)
-from kubetyped.generated.clients.core_v1 import CONFIGMAPS
-from kubetyped.generated.models.core_v1 import ConfigMap
 from kubetyped.metadata import (
     AsyncMetadataClient,
     AsyncMetadataInformerFactory,
@@ -43,6 +35,14 @@ from kubetyped.resource import BoundResource, JSONCodec
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.typed import ALL_NAMESPACES
 from kubetyped.typed.operations import typed_resource
+from kubetyped_kubernetes import (
+    AsyncClientset,
+    AsyncSharedInformerFactory,
+    Clientset,
+    SharedInformerFactory,
+)
+from kubetyped_kubernetes.clients.core_v1 import CONFIGMAPS
+from kubetyped_kubernetes.models.core_v1 import ConfigMap
 
 BASE = "https://k8s.test:6443"
 CM = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "a", "namespace": "ns"}}
