@@ -14,6 +14,8 @@ from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
 if TYPE_CHECKING:
     from kubetyped.api import Status
 
+__all__ = ["AsyncResourceClient"]
+
 T = TypeVar("T")
 
 

@@ -16,6 +16,8 @@ from kubetyped.rest import RESTClient, WatchStream
 if TYPE_CHECKING:
     from kubetyped.api import Status
 
+__all__ = ["ResourceClient"]
+
 T = TypeVar("T")
 
 
