@@ -9,7 +9,7 @@ from kubetyped.events.aggregator import ObjectReference
 from kubetyped.typed.resource import ResourceInfo
 
 #: events.k8s.io/v1 ``events``, as the generated ``EventsV1`` client names it; the REST sinks
-#: build their requests with the typed clients' ``ResourceOperations`` over it.
+#: build their requests with the request core (``typed_resource`` of it).
 EVENTS = ResourceInfo(
     group="events.k8s.io",
     version="v1",

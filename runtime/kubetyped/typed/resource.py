@@ -54,10 +54,6 @@ CONTEXT_NAMESPACE: Final = ContextNamespace()
 NamespaceArg = str | AllNamespaces | ContextNamespace
 
 
-class NamespaceRequiredError(KubetypedError, ValueError):
-    """A per-object verb was called on a client bound to ALL_NAMESPACES."""
-
-
 @dataclass(frozen=True, slots=True)
 class ResourceInfo:
     """Names, kind, scope and verbs of a resource; models are `"module:Class"` references."""
