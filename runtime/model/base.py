@@ -223,7 +223,7 @@ class KubeModel(BaseModel):
         item) behind a `WireList` field value that puts itself in when changed."""
         plan = type(self).__kube_plan__ or type(self)._plan()
         values = self.__dict__
-        fields_set = self.__pydantic_fields_set__
+        fields_set: Any = self.__pydantic_fields_set__  # frozen when derived from the JSON
         src: dict[str, Any] = {}
         for python_name, wire_name, kind in plan.wire_entries(
             fields_set if type(fields_set) is frozenset else frozenset(fields_set)
