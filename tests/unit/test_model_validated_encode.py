@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 import pytest
 
-from kubetyped.generated.models.core_v1 import (
+from kubetyped_kubernetes.models.core_v1 import (
     Container,
     ContainerPort,
     HTTPGetAction,
@@ -31,7 +31,7 @@ from kubetyped.generated.models.core_v1 import (
     Probe,
     ResourceRequirements,
 )
-from kubetyped.generated.models.meta_v1 import ObjectMeta
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 from kubetyped.model import KubeModel, MicroTime
 from tests.unit.test_model_roundtrip import realistic_pod, touch_everything
 
@@ -163,7 +163,7 @@ def test_scalars_are_written_in_their_wire_formats() -> None:
 
 
 def test_micro_time_keeps_six_digits() -> None:
-    from kubetyped.generated.models.coordination_v1 import LeaseSpec
+    from kubetyped_kubernetes.models.coordination_v1 import LeaseSpec
 
     spec = LeaseSpec(renew_time=MicroTime(2026, 1, 2, 3, 4, 5, 60, tzinfo=UTC))
     assert spec.to_json() == b'{"renewTime":"2026-01-02T03:04:05.000060Z"}'
