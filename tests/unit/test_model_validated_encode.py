@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 import pytest
 
+from kubetyped.model import KubeModel, MicroTime
 from kubetyped_kubernetes.models.core_v1 import (
     Container,
     ContainerPort,
@@ -32,7 +33,6 @@ from kubetyped_kubernetes.models.core_v1 import (
     ResourceRequirements,
 )
 from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
-from kubetyped.model import KubeModel, MicroTime
 from tests.unit.test_model_roundtrip import realistic_pod, touch_everything
 
 
@@ -206,9 +206,7 @@ def test_a_users_local_subclass_encodes_its_fields() -> None:
     class Spec(PodSpec):
         containers: list[Probed]  # type: ignore[assignment]
 
-    spec = Spec(
-        containers=[Probed(name="a", started_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))]
-    )
+    spec = Spec(containers=[Probed(name="a", started_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))])
     assert orjson.loads(spec.to_json()) == {
         "containers": [{"name": "a", "started_at": "2026-01-02T03:04:05Z"}]
     }
