@@ -97,7 +97,24 @@ class ClassPlan:
     order: dict[str, int]
     wire_names: dict[str, str]
     micro_times: frozenset[str]
+    #: python name -> how its value goes into the wire form (`ENCODE_*`)
+    encode_kinds: dict[str, int]
     _fields_sets: dict[tuple[str, ...], frozenset[str]]
+    _wire_entries: dict[frozenset[str], tuple[tuple[str, str, int], ...]]
+
+    def wire_entries(self, fields_set: frozenset[str]) -> tuple[tuple[str, str, int], ...]:
+        """(python name, wire name, `ENCODE_*` kind) of the declared fields in ``fields_set``,
+        in declaration order; shared between equal sets."""
+        found = self._wire_entries.get(fields_set)
+        if found is None:
+            order, kinds, wire_names = self.order, self.encode_kinds, self.wire_names
+            found = tuple(
+                (name, wire_names[name], kinds[name])
+                for name in sorted((n for n in fields_set if n in order), key=order.__getitem__)
+            )
+            if len(self._wire_entries) < 1024:
+                self._wire_entries[fields_set] = found
+        return found
 
     def fields_set(self, raw: dict[str, Any]) -> frozenset[str]:
         """The python names of the fields present in `raw`, shared between equal key lists."""
@@ -176,13 +193,37 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
         order={name: index for index, name in enumerate(by_python)},
         wire_names={name: plan.wire_name for name, plan in by_python.items()},
         micro_times=frozenset(name for name, plan in by_python.items() if plan.micro_time),
+        encode_kinds={
+            name: _encode_kind(hints.get(name, Any), plan) for name, plan in by_python.items()
+        },
         model_lists=tuple(
             (plan.python_name, wire)
             for wire, plan in by_wire.items()
             if plan.container and plan.models and _is_model_list(hints.get(plan.python_name))
         ),
         _fields_sets={},
+        _wire_entries={},
     )
+
+
+#: How a field's value goes into the wire form of a model built by validation: as it is (JSON
+#: data: strings, numbers, plain lists and dicts, quantities), as the nested model's wire dict,
+#: as a list of the items' wire dicts, or converted (times, containers holding models or times).
+ENCODE_AS_IS, ENCODE_MODEL, ENCODE_MODEL_LIST, ENCODE_CONVERTED = 0, 1, 2, 3
+
+
+def _encode_kind(annotation: Any, plan: FieldPlan) -> int:
+    if _is_model_list(annotation):
+        return ENCODE_MODEL_LIST
+    if plan.models:
+        return ENCODE_CONVERTED if plan.container else ENCODE_MODEL
+    return ENCODE_CONVERTED if _holds_time(_strip_optional(annotation)) else ENCODE_AS_IS
+
+
+def _holds_time(annotation: Any) -> bool:
+    if isinstance(annotation, type):
+        return issubclass(annotation, datetime)
+    return any(_holds_time(_strip_optional(arg)) for arg in typing.get_args(annotation))
 
 
 def _field_annotations(cls: type[KubeModel]) -> dict[str, Any]:
@@ -196,13 +237,28 @@ def _field_annotations(cls: type[KubeModel]) -> dict[str, Any]:
         fields = {name: own[name] for name in own if name in cls.__pydantic_fields__}
         # The public evaluator, on an object holding only the fields' annotations: names resolve
         # in the module's namespace alone (no class attributes, no pydantic base annotations).
-        hints.update(
-            typing.get_type_hints(
-                types.SimpleNamespace(__annotations__=fields),
-                globalns=module_namespace(klass),
-                include_extras=True,
+        try:
+            hints.update(
+                typing.get_type_hints(
+                    types.SimpleNamespace(__annotations__=fields),
+                    globalns=module_namespace(klass),
+                    include_extras=True,
+                )
             )
-        )
+        except NameError:  # a user's class naming local classes: pydantic resolved them
+            hints.update(_resolved_annotations(cls, fields))
+    return hints
+
+
+def _resolved_annotations(cls: type[KubeModel], names: Any) -> dict[str, Any]:
+    """pydantic's evaluated annotations of ``names`` (complete classes), with their metadata."""
+    hints: dict[str, Any] = {}
+    for name in names:
+        info = cls.__pydantic_fields__[name]
+        annotation = info.annotation
+        if isinstance(annotation, str | typing.ForwardRef):
+            continue  # not resolved yet: decoded as plain JSON
+        hints[name] = typing.Annotated[annotation, *info.metadata] if info.metadata else annotation
     return hints
 
 
