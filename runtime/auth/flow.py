@@ -15,6 +15,18 @@ import httpx
 
 from kubetyped.errors import register_secret
 
+__all__ = [
+    "CallEffect",
+    "Clock",
+    "EffectfulAuth",
+    "Flow",
+    "FlowStep",
+    "HttpEffect",
+    "has_authorization",
+    "set_bearer",
+    "system_clock",
+]
+
 T = TypeVar("T")
 
 #: Seconds since the epoch; injectable so tests can move time.

@@ -15,6 +15,8 @@ import socket
 import ssl
 import threading
 
+__all__ = ["CertRotation", "client_ssl_context", "load_cert_chain_from_memory"]
+
 
 def load_cert_chain_from_memory(ctx: ssl.SSLContext, cert_pem: bytes, key_pem: bytes) -> None:
     """Write cert and key to a private (0600) temp file, load it, and delete it at once."""

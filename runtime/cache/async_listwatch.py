@@ -12,6 +12,8 @@ from kubetyped.request import ListOptions
 from kubetyped.rest import AsyncRESTClient
 from kubetyped.watch import WatchEvent
 
+__all__ = ["AsyncListWatch", "AsyncRestListWatch", "AsyncTweakedListWatch"]
+
 T = TypeVar("T")
 Obj = dict[str, Any]
 

@@ -16,6 +16,15 @@ from kubetyped.errors import (
     TransportError,
 )
 
+__all__ = [
+    "CacheError",
+    "ErrorKind",
+    "NotCachedError",
+    "TransformError",
+    "WatchClosedError",
+    "classify_error",
+]
+
 
 class CacheError(KubetypedError):
     """Base class of cache errors."""

@@ -16,6 +16,22 @@ from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown
 
+__all__ = [
+    "Added",
+    "Deleted",
+    "FuncHandler",
+    "InitialListDelivered",
+    "ListenerState",
+    "Notification",
+    "OnAdd",
+    "OnDelete",
+    "OnUpdate",
+    "Registration",
+    "ResourceEventHandler",
+    "Updated",
+    "handle_crash",
+]
+
 log = logging.getLogger("kubetyped.cache")
 
 T = TypeVar("T")

@@ -26,6 +26,14 @@ from kubetyped.cache.lister import Lister
 from kubetyped.cache.reflector_core import ReflectorCore, Transform
 from kubetyped.cache.store import Indexer, IndexFunc
 
+__all__ = [
+    "MIN_RESYNC_PERIOD",
+    "InformerBase",
+    "InformerHealth",
+    "InformerStateError",
+    "WatchErrorHandler",
+]
+
 T = TypeVar("T")
 log = logging.getLogger("kubetyped.cache")
 

@@ -14,6 +14,8 @@ from kubetyped.request import ListOptions
 from kubetyped.rest import RESTClient
 from kubetyped.watch import WatchEvent
 
+__all__ = ["ListWatch", "RestListWatch", "TweakedListWatch"]
+
 T = TypeVar("T")
 Obj = dict[str, Any]
 

@@ -17,6 +17,15 @@ from typing import Any
 
 from kubetyped.config.errors import KubeconfigNotFoundError, KubeconfigParseError
 
+__all__ = [
+    "Entry",
+    "KubeconfigPaths",
+    "MergedKubeconfig",
+    "default_kubeconfig_paths",
+    "load_merged_kubeconfig",
+    "merge_kubeconfig_docs",
+]
+
 PathLike = str | os.PathLike[str]
 KubeconfigPaths = PathLike | Sequence[PathLike]
 

@@ -6,6 +6,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+__all__ = [
+    "APIGroup",
+    "APIResource",
+    "APISubresource",
+    "Discovery",
+    "GroupKind",
+    "GroupResource",
+    "GroupVersionKind",
+    "GroupVersionResource",
+    "ServerVersion",
+    "group_version",
+    "split_group_version",
+]
+
 
 def group_version(group: str, version: str) -> str:
     """`v1` for the core group, `<group>/<version>` otherwise."""

@@ -35,6 +35,8 @@ from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
 from kubetyped.wait import WaitFor
 from kubetyped.wait.async_wait import wait_for_object
 
+__all__ = ["AsyncDynamicClient", "AsyncDynamicResource"]
+
 
 class AsyncDynamicResource:
     """Verbs on one resource (optionally bound to a namespace), over plain dicts."""

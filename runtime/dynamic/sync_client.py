@@ -37,6 +37,8 @@ from kubetyped.rest import RESTClient, WatchStream
 from kubetyped.wait import WaitFor
 from kubetyped.wait.sync_wait import wait_for_object
 
+__all__ = ["DynamicClient", "DynamicResource"]
+
 
 class DynamicResource:
     """Verbs on one resource (optionally bound to a namespace), over plain dicts."""

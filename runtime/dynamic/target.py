@@ -17,6 +17,8 @@ from kubetyped.discovery import (
 from kubetyped.errors import KubetypedError
 from kubetyped.request import ResourcePath
 
+__all__ = ["DynamicClientError", "Obj", "Target", "map_kind", "target_from_mapping"]
+
 Obj = dict[str, Any]
 
 

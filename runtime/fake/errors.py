@@ -23,6 +23,24 @@ from kubetyped.errors import (
     UnsupportedMediaTypeError,
 )
 
+__all__ = [
+    "STALE",
+    "FakeSetupError",
+    "already_exists",
+    "apply_conflict",
+    "bad_request",
+    "conflict",
+    "expired",
+    "internal",
+    "invalid",
+    "method_not_allowed",
+    "no_such_resource",
+    "not_found",
+    "status_body",
+    "unprocessable",
+    "unsupported_media_type",
+]
+
 
 class FakeSetupError(KubetypedError, ValueError):
     """The fake cannot be set up as asked (an object of an unknown kind, no clientset class)."""

@@ -12,6 +12,20 @@ from kubetyped.fake import errors
 from kubetyped.model.scalars import format_time
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = [
+    "SERVER_METADATA",
+    "Obj",
+    "check_type",
+    "deep_copy",
+    "desired_state",
+    "generated_name",
+    "metadata",
+    "name_of",
+    "timestamp",
+    "tracks_generation",
+    "wire",
+]
+
 Obj = dict[str, Any]
 T = TypeVar("T")
 

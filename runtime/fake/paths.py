@@ -9,6 +9,8 @@ from kubetyped.fake import errors
 from kubetyped.fake.registry import ResourceRegistry
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = ["parse_path"]
+
 
 @dataclass(frozen=True, slots=True)
 class Target:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ForwardRef
 
+__all__ = ["FieldOf", "FieldSchema", "Model", "fields_of", "inner_fields", "list_keys"]
+
 Model = Any  # a KubeModel subclass, or None when the schema is unknown
 
 

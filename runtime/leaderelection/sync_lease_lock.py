@@ -21,6 +21,8 @@ from kubetyped.typed.operations import ResourceOperations
 if TYPE_CHECKING:
     from kubetyped.api import Lease
 
+__all__ = ["LeaseLock", "RestLeaseLock"]
+
 
 class LeaseLock(Protocol):
     """Where a candidate reads and writes the record (client-go ``resourcelock.Interface``).

@@ -15,6 +15,15 @@ from kubetyped import yamlio
 from kubetyped.errors import KubetypedError
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = [
+    "ManifestError",
+    "ModelRegistry",
+    "default_registry",
+    "load_manifests",
+    "to_yaml",
+    "wire_dict",
+]
+
 Obj = dict[str, Any]
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -35,6 +35,8 @@ from kubetyped.watch import WatchEvent
 if TYPE_CHECKING:
     from kubetyped.api import Status
 
+__all__ = ["AsyncMetadataClient", "AsyncMetadataResource", "AsyncMetadataWatch"]
+
 
 class AsyncMetadataWatch:
     """Iterator of `WatchEvent`s of `PartialObjectMetadata` over one watch; an ERROR event

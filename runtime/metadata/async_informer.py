@@ -41,6 +41,13 @@ from kubetyped.metadata.common import (
 )
 from kubetyped.watch import WatchEvent
 
+__all__ = [
+    "AsyncMetadataInformer",
+    "AsyncMetadataInformerFactory",
+    "AsyncMetadataListWatch",
+    "new_async_filtered_metadata_informer",
+]
+
 Item = PartialObjectMetadata
 
 

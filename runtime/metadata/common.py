@@ -30,6 +30,20 @@ from kubetyped.watch import WatchEvent
 if TYPE_CHECKING:
     from kubetyped.api import Status
 
+__all__ = [
+    "Requests",
+    "UnparsedPage",
+    "decode_deleted",
+    "decode_list",
+    "decode_object",
+    "list_result",
+    "metadata_event",
+    "metadata_indexers",
+    "metadata_informer_key",
+    "unparsed_list",
+    "unparsed_object",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class Requests:

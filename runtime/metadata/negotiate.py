@@ -13,6 +13,15 @@ from typing import Any, Final
 
 from kubetyped.api import META_API_VERSION as API_VERSION
 
+__all__ = [
+    "ACCEPT_LIST",
+    "ACCEPT_OBJECT",
+    "PARTIAL_LIST",
+    "partial_event_object",
+    "partial_list",
+    "partial_object",
+]
+
 Obj = dict[str, Any]
 
 PARTIAL = "PartialObjectMetadata"

@@ -37,6 +37,8 @@ from kubetyped.watch import WatchEvent
 if TYPE_CHECKING:
     from kubetyped.api import Status
 
+__all__ = ["MetadataClient", "MetadataResource", "MetadataWatch"]
+
 
 class MetadataWatch:
     """Iterator of `WatchEvent`s of `PartialObjectMetadata` over one watch; an ERROR event

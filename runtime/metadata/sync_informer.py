@@ -43,6 +43,13 @@ from kubetyped.metadata.sync_client import (
 )
 from kubetyped.watch import WatchEvent
 
+__all__ = [
+    "MetadataInformer",
+    "MetadataInformerFactory",
+    "MetadataListWatch",
+    "new_filtered_metadata_informer",
+]
+
 Item = PartialObjectMetadata
 
 

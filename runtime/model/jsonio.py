@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     import msgspec
     from msgspec import Raw
 
+__all__ = [
+    "ModelDecodeError",
+    "dumps",
+    "is_raw",
+    "loads_list_object",
+    "loads_object",
+    "parse",
+    "parse_split",
+]
+
 
 class ModelDecodeError(KubetypedError, ValueError):
     """Server JSON that does not fit the model: not a JSON object, or a field whose value

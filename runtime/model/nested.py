@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
     from kubetyped.model.base import KubeModel
 
+__all__ = ["bind_references", "model_schema"]
+
 _state = threading.local()
 
 

@@ -17,6 +17,21 @@ from typing import Any
 
 from kubetyped.remotecommand.errors import RemoteCommandError, StreamProtocolError
 
+__all__ = [
+    "PROTOCOLS",
+    "STDERR",
+    "STDIN",
+    "STDOUT",
+    "ChannelSession",
+    "ExecResult",
+    "Output",
+    "check_protocol",
+    "close_frame",
+    "frame",
+    "resize_frame",
+    "stream_params",
+]
+
 STDIN = 0
 STDOUT = 1
 STDERR = 2

@@ -23,6 +23,20 @@ from kubetyped.rest import decode_json
 if TYPE_CHECKING:
     from kubetyped.api import Scale
 
+__all__ = [
+    "STALE",
+    "NoScaleSubresourceError",
+    "ResourceLike",
+    "ScaleNamespaceError",
+    "ScaleTarget",
+    "as_group_resource",
+    "decode_scale",
+    "get_scale_request",
+    "patch_scale_request",
+    "resolve_scale_target",
+    "update_scale_request",
+]
+
 SCALE = "scale"
 
 

@@ -25,6 +25,8 @@ from kubetyped.typed.informers_common import FactoryGroups, informer_indexers, i
 from kubetyped.typed.listwatch import AsyncTypedListWatch
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = ["AsyncInformerFactoryBase", "AsyncTypedInformer"]
+
 T = TypeVar("T")
 #: The generated lister class of a resource (a `NamespacedLister` or a `ClusterLister`).
 L = TypeVar("L", bound="NamespacedLister[Any] | ClusterLister[Any]")

@@ -12,6 +12,8 @@ from kubetyped.rest import AsyncRESTClient
 from kubetyped.typed.listwatch_decoding import Decoding
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = ["AsyncTypedListWatch"]
+
 T = TypeVar("T")
 
 

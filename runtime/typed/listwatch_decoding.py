@@ -10,6 +10,8 @@ from kubetyped.typed.operations import ResourceOperations
 from kubetyped.typed.resource import ALL_NAMESPACES, ResourceInfo
 from kubetyped.watch import EventType
 
+__all__ = ["Decoding"]
+
 T = TypeVar("T")
 
 

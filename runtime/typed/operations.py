@@ -20,6 +20,8 @@ from kubetyped.typed.resource import (
 )
 from kubetyped.watch import WatchEvent
 
+__all__ = ["Body", "ResourceOperations", "api_version_of", "log_params"]
+
 Body = Any  # a KubeModel, or a plain dict in wire form
 
 

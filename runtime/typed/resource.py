@@ -9,6 +9,17 @@ from typing import Any, Final
 
 from kubetyped.errors import KubetypedError
 
+__all__ = [
+    "ALL_NAMESPACES",
+    "CONTEXT_NAMESPACE",
+    "AllNamespaces",
+    "ContextNamespace",
+    "NamespaceArg",
+    "NamespaceRequiredError",
+    "ResourceInfo",
+    "resolve_reference",
+]
+
 
 class AllNamespaces:
     """The namespace argument that lists and watches a namespaced resource everywhere."""

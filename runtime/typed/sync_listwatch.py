@@ -14,6 +14,8 @@ from kubetyped.rest import RESTClient
 from kubetyped.typed.listwatch_decoding import Decoding
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = ["TypedListWatch"]
+
 T = TypeVar("T")
 
 

@@ -15,6 +15,18 @@ from typing import Any
 
 from kubetyped.errors import KubetypedError
 
+__all__ = [
+    "FieldPathError",
+    "Obj",
+    "WaitFor",
+    "WaitState",
+    "WaitTimeoutError",
+    "condition",
+    "deleted",
+    "exists",
+    "field_equals",
+]
+
 Obj = dict[str, Any]
 
 
