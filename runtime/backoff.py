@@ -16,14 +16,7 @@ from dataclasses import dataclass, field
 
 from kubetyped.errors import KubetypedError
 
-__all__ = [
-    "DEFAULT_BACKOFF",
-    "DEFAULT_RETRY",
-    "Backoff",
-    "BackoffError",
-    "BackoffManager",
-    "delays",
-]
+__all__ = ["DEFAULT_BACKOFF", "DEFAULT_RETRY", "Backoff", "BackoffError", "delays"]
 
 
 def jitter(duration: float, max_factor: float, rand: Callable[[], float] = random.random) -> float:

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import Final
 
-__all__ = ["VERSION", "default_user_agent"]
+__all__ = ["VERSION"]
 
 VERSION: Final = "0.1.0"
 

@@ -18,7 +18,7 @@ import orjson
 
 from kubetyped.errors import ApiError, WatchDecodeError, api_error_from_status
 
-__all__ = ["EventType", "WatchDecoder", "WatchEvent"]
+__all__ = ["EventType", "WatchEvent"]
 
 _SNIPPET = 200
 T = TypeVar("T")

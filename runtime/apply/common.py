@@ -9,7 +9,7 @@ from typing import Any
 from kubetyped.errors import KubetypedError
 from kubetyped.manifests.load import wire_dict
 
-__all__ = ["ApplyError", "ApplyResult", "identity", "is_crd", "place", "prepare"]
+__all__ = ["ApplyError", "ApplyResult"]
 
 Obj = dict[str, Any]
 CRD_GROUP = "apiextensions.k8s.io"

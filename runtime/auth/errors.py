@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kubetyped.errors import ConfigError
 
-__all__ = ["CredentialError", "ExecPluginError", "OIDCRefreshError", "TokenFileError", "describe"]
+__all__ = ["CredentialError", "ExecPluginError", "OIDCRefreshError", "TokenFileError"]
 
 
 class CredentialError(ConfigError):

@@ -9,7 +9,6 @@ __all__ = [
     "INTERACTIVE_MODES",
     "SUPPORTED_API_VERSIONS",
     "V1",
-    "V1BETA1",
     "clean_ansi_escape_codes",
 ]
 

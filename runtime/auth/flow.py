@@ -15,17 +15,7 @@ import httpx
 
 from kubetyped.errors import register_secret
 
-__all__ = [
-    "CallEffect",
-    "Clock",
-    "EffectfulAuth",
-    "Flow",
-    "FlowStep",
-    "HttpEffect",
-    "has_authorization",
-    "set_bearer",
-    "system_clock",
-]
+__all__ = ["Clock", "system_clock"]
 
 T = TypeVar("T")
 

@@ -12,7 +12,7 @@ from kubetyped.request import ListOptions
 from kubetyped.rest import AsyncRESTClient
 from kubetyped.watch import WatchEvent
 
-__all__ = ["AsyncListWatch", "AsyncRestListWatch", "AsyncTweakedListWatch"]
+__all__ = ["AsyncListWatch", "AsyncTweakedListWatch"]
 
 T = TypeVar("T")
 Obj = dict[str, Any]

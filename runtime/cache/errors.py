@@ -16,14 +16,7 @@ from kubetyped.errors import (
     TransportError,
 )
 
-__all__ = [
-    "CacheError",
-    "ErrorKind",
-    "NotCachedError",
-    "TransformError",
-    "WatchClosedError",
-    "classify_error",
-]
+__all__ = ["CacheError", "NotCachedError", "TransformError", "WatchClosedError"]
 
 
 class CacheError(KubetypedError):

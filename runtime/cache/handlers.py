@@ -16,21 +16,7 @@ from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown
 
-__all__ = [
-    "Added",
-    "Deleted",
-    "FuncHandler",
-    "InitialListDelivered",
-    "ListenerState",
-    "Notification",
-    "OnAdd",
-    "OnDelete",
-    "OnUpdate",
-    "Registration",
-    "ResourceEventHandler",
-    "Updated",
-    "handle_crash",
-]
+__all__ = ["FuncHandler", "OnAdd", "OnDelete", "OnUpdate", "Registration", "ResourceEventHandler"]
 
 log = logging.getLogger("kubetyped.cache")
 

@@ -26,13 +26,7 @@ from kubetyped.cache.lister import Lister
 from kubetyped.cache.reflector_core import ReflectorCore, Transform
 from kubetyped.cache.store import Indexer, IndexFunc
 
-__all__ = [
-    "MIN_RESYNC_PERIOD",
-    "InformerBase",
-    "InformerHealth",
-    "InformerStateError",
-    "WatchErrorHandler",
-]
+__all__ = ["InformerBase", "InformerHealth", "InformerStateError"]
 
 T = TypeVar("T")
 log = logging.getLogger("kubetyped.cache")

@@ -20,7 +20,7 @@ from kubetyped.cache.store import Indexer
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown
 from kubetyped.concurrency import async_sleep
 
-__all__ = ["InformerCore"]
+__all__: list[str] = []
 
 T = TypeVar("T")
 

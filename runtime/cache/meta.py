@@ -15,9 +15,7 @@ __all__ = [
     "ObjectMetaError",
     "drop_managed_fields",
     "meta_namespace_key",
-    "namespace_of",
     "object_meta",
-    "resource_version_of",
     "split_meta_namespace_key",
 ]
 

@@ -15,14 +15,7 @@ from typing import Any, Generic, TypeVar
 from kubetyped.request import ListOptions as ListOptions  # re-exported: the cache API takes it
 from kubetyped.watch import WatchEvent as WatchEvent  # re-exported: the one event type
 
-__all__ = [
-    "INITIAL_EVENTS_END_ANNOTATION",
-    "ListOptions",
-    "ListResult",
-    "TweakListOptions",
-    "WatchEvent",
-    "list_result",
-]
+__all__ = ["ListOptions", "ListResult", "WatchEvent"]
 
 T = TypeVar("T")
 

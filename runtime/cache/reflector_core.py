@@ -53,7 +53,7 @@ from kubetyped.errors import WatchDecodeError, api_error_from_status
 from kubetyped.watch import EventType, WatchEvent
 
 __all__ = [
-    "PAGE_SIZE",
+    "Action",
     "BackingOff",
     "ListCall",
     "Listing",
@@ -65,7 +65,6 @@ __all__ = [
     "Sleep",
     "State",
     "StreamingList",
-    "Transform",
     "WatchCall",
     "Watching",
 ]

@@ -19,7 +19,6 @@ from kubetyped.cache.meta import meta_namespace_key, namespace_of
 __all__ = [
     "NAMESPACE_INDEX",
     "IndexConflictError",
-    "IndexFunc",
     "IndexFuncError",
     "Indexer",
     "UnknownIndexError",

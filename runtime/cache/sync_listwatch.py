@@ -14,7 +14,7 @@ from kubetyped.request import ListOptions
 from kubetyped.rest import RESTClient
 from kubetyped.watch import WatchEvent
 
-__all__ = ["ListWatch", "RestListWatch", "TweakedListWatch"]
+__all__ = ["ListWatch", "TweakedListWatch"]
 
 T = TypeVar("T")
 Obj = dict[str, Any]

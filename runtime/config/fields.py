@@ -11,7 +11,7 @@ from typing import Any
 from kubetyped.config.errors import InvalidKubeconfigError
 from kubetyped.config.kubeconfig_files import Entry
 
-__all__ = ["Fields"]
+__all__: list[str] = []
 
 
 class Fields:

@@ -17,14 +17,7 @@ from typing import Any
 
 from kubetyped.config.errors import KubeconfigNotFoundError, KubeconfigParseError
 
-__all__ = [
-    "Entry",
-    "KubeconfigPaths",
-    "MergedKubeconfig",
-    "default_kubeconfig_paths",
-    "load_merged_kubeconfig",
-    "merge_kubeconfig_docs",
-]
+__all__ = ["Entry", "MergedKubeconfig", "default_kubeconfig_paths", "load_merged_kubeconfig"]
 
 PathLike = str | os.PathLike[str]
 KubeconfigPaths = PathLike | Sequence[PathLike]

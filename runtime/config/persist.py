@@ -14,7 +14,7 @@ import yaml
 from kubetyped import yamlio
 from kubetyped.config.errors import InvalidKubeconfigError, KubeconfigParseError
 
-__all__ = ["update_auth_provider_config"]
+__all__: list[str] = []
 
 
 def update_auth_provider_config(path: Path, user: str, updates: Mapping[str, str]) -> None:

@@ -11,7 +11,7 @@ from kubetyped.discovery.model import APIResource, Discovery
 from kubetyped.discovery.parse import openapi_v3_key
 from kubetyped.rest import AsyncRESTClient, RESTClient
 
-__all__ = ["DEFAULT_CACHE", "DiscoveryState", "json_object", "resources_of", "server_of"]
+__all__ = ["DEFAULT_CACHE"]
 
 #: Pass as `cache_dir` to use kubectl's location for the REST client's server (the default).
 DEFAULT_CACHE: Final = Path("~kubectl-default")

@@ -16,8 +16,6 @@ __all__ = [
     "GroupVersionKind",
     "GroupVersionResource",
     "ServerVersion",
-    "group_version",
-    "split_group_version",
 ]
 
 

@@ -23,22 +23,7 @@ from kubetyped.discovery.model import (
     split_group_version,
 )
 
-__all__ = [
-    "AGGREGATED_ACCEPT",
-    "from_legacy_documents",
-    "is_aggregated",
-    "legacy_group_versions",
-    "openapi_v3_key",
-    "parse_aggregated",
-    "parse_api_group_list",
-    "parse_api_versions",
-    "parse_openapi_v3_root",
-    "parse_resource_list",
-    "parse_version",
-    "resource_list_path",
-    "to_group_list",
-    "to_resource_list",
-]
+__all__ = ["AGGREGATED_ACCEPT"]
 
 AGGREGATED_ACCEPT = (
     "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"

@@ -17,7 +17,7 @@ from kubetyped.discovery import (
 from kubetyped.errors import KubetypedError
 from kubetyped.request import ResourcePath
 
-__all__ = ["DynamicClientError", "Obj", "Target", "map_kind", "target_from_mapping"]
+__all__ = ["DynamicClientError"]
 
 Obj = dict[str, Any]
 

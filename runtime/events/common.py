@@ -8,7 +8,7 @@ from typing import Any
 from kubetyped.events.aggregator import ObjectReference
 from kubetyped.typed.resource import ResourceInfo
 
-__all__ = ["EVENTS", "object_reference", "utcnow"]
+__all__: list[str] = []
 
 #: events.k8s.io/v1 ``events``, as the generated ``EventsV1`` client names it; the REST sinks
 #: build their requests with the typed clients' ``ResourceOperations`` over it.

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Action", "Reaction", "ReactionChain", "ReactionFunc"]
+__all__ = ["Action", "Reaction", "ReactionFunc"]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import orjson
 
 from kubetyped.fake.schema import FieldOf, fields_of, inner_fields, list_keys
 
-__all__ = ["conflicts", "fields_dropped", "format_path", "merge", "remove_at"]
+__all__: list[str] = []
 
 Item = tuple[str, tuple[str, ...], tuple[Any, ...]]  # ("[]", key names, key values)
 Step = str | Item

@@ -21,7 +21,7 @@ from kubetyped.fake.server import FakeApiServer
 from kubetyped.fake.tracker import ObjectTracker
 from kubetyped.typed.resource import ResourceInfo
 
-__all__ = ["FakeControls", "fake_class", "generated_class"]
+__all__ = ["FakeControls"]
 
 
 class FakeControls:

@@ -14,7 +14,7 @@ from kubetyped.discovery.parse import to_resource_list
 from kubetyped.fake.registry import ResourceRegistry
 from kubetyped.typed.resource import ResourceInfo
 
-__all__ = ["discovery_document"]
+__all__: list[str] = []
 
 VERSION = {
     "major": "1",

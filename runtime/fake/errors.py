@@ -23,23 +23,7 @@ from kubetyped.errors import (
     UnsupportedMediaTypeError,
 )
 
-__all__ = [
-    "STALE",
-    "FakeSetupError",
-    "already_exists",
-    "apply_conflict",
-    "bad_request",
-    "conflict",
-    "expired",
-    "internal",
-    "invalid",
-    "method_not_allowed",
-    "no_such_resource",
-    "not_found",
-    "status_body",
-    "unprocessable",
-    "unsupported_media_type",
-]
+__all__ = ["FakeSetupError", "conflict"]
 
 
 class FakeSetupError(KubetypedError, ValueError):

@@ -12,19 +12,7 @@ from kubetyped.fake import errors
 from kubetyped.model.scalars import format_time
 from kubetyped.typed.resource import ResourceInfo
 
-__all__ = [
-    "SERVER_METADATA",
-    "Obj",
-    "check_type",
-    "deep_copy",
-    "desired_state",
-    "generated_name",
-    "metadata",
-    "name_of",
-    "timestamp",
-    "tracks_generation",
-    "wire",
-]
+__all__: list[str] = []
 
 Obj = dict[str, Any]
 T = TypeVar("T")

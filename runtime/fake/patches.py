@@ -21,7 +21,7 @@ from typing import Any
 from kubetyped.errors import KubetypedError
 from kubetyped.fake.schema import FieldSchema, Model, fields_of, inner_fields
 
-__all__ = ["PatchError", "PatchFormatError", "json_patch", "merge_patch", "strategic_merge_patch"]
+__all__: list[str] = []
 
 
 class PatchError(KubetypedError, ValueError):

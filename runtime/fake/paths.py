@@ -9,7 +9,7 @@ from kubetyped.fake import errors
 from kubetyped.fake.registry import ResourceRegistry
 from kubetyped.typed.resource import ResourceInfo
 
-__all__ = ["parse_path"]
+__all__: list[str] = []
 
 
 @dataclass(frozen=True, slots=True)

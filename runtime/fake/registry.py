@@ -16,7 +16,7 @@ from functools import cache
 from kubetyped.fake.errors import FakeSetupError
 from kubetyped.typed.resource import ResourceInfo
 
-__all__ = ["GVR", "ResourceRegistry", "package_of"]
+__all__ = ["ResourceRegistry"]
 
 GVR = tuple[str, str, str]
 

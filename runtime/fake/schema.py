@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ForwardRef
 
-__all__ = ["FieldOf", "FieldSchema", "Model", "fields_of", "inner_fields", "list_keys"]
+__all__: list[str] = []
 
 Model = Any  # a KubeModel subclass, or None when the schema is unknown
 

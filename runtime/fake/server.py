@@ -26,7 +26,7 @@ from kubetyped.fake.tracker import ObjectTracker
 from kubetyped.fake.watchers import Sink, event_line
 from kubetyped.request import PatchType
 
-__all__ = ["Answer", "FakeApiServer", "Stop", "WatchAnswer"]
+__all__: list[str] = []
 
 Stop = Callable[[], None]
 _SUCCESS = orjson.dumps({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"})

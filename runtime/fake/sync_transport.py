@@ -18,7 +18,7 @@ from kubetyped.concurrency import Channel
 from kubetyped.fake.server import Answer, FakeApiServer, WatchAnswer
 from kubetyped.fake.transport import HEADERS, Watches, deadline_after, plain_response, remaining
 
-__all__ = ["FakeTransport"]
+__all__: list[str] = []
 
 
 class _WatchBody(httpx.SyncByteStream):

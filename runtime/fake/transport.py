@@ -13,7 +13,7 @@ import httpx
 
 from kubetyped.fake.server import Answer, Stop
 
-__all__ = ["FAKE_BASE_URL", "HEADERS", "Watches", "deadline_after", "plain_response", "remaining"]
+__all__: list[str] = []
 
 FAKE_BASE_URL = "https://fake.invalid"
 HEADERS = {"content-type": "application/json"}

@@ -17,7 +17,7 @@ import orjson
 from kubetyped.fake.registry import GVR
 from kubetyped.fake.selection import Selection
 
-__all__ = ["Change", "Sink", "Watcher", "event_line"]
+__all__: list[str] = []
 
 Sink = Callable[[bytes | None], None]
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from kubetyped.leaderelection.config import JITTER_FACTOR, LeaderElectionConfig
 from kubetyped.leaderelection.core import ElectionCore
 
-__all__ = ["ElectorBase", "guarded", "lock_call", "log", "utcnow"]
+__all__ = ["ElectorBase"]
 
 log = logging.getLogger("kubetyped.leaderelection")
 R = TypeVar("R")

@@ -8,7 +8,7 @@ from typing import Any
 
 from kubetyped.errors import KubetypedError
 
-__all__ = ["JITTER_FACTOR", "Callbacks", "LeaderElectionConfig", "LeaderElectionConfigError"]
+__all__ = ["Callbacks", "LeaderElectionConfig", "LeaderElectionConfigError"]
 
 JITTER_FACTOR = 1.2
 

@@ -17,7 +17,7 @@ from kubetyped.typed.resource import ResourceInfo
 if TYPE_CHECKING:
     from kubetyped.api import Lease
 
-__all__ = ["LEASES", "LockConflictError", "bounded", "new_lease", "with_record"]
+__all__ = ["LEASES", "LockConflictError"]
 
 #: coordination.k8s.io/v1 ``leases``, as the generated ``CoordinationV1`` client names it; the
 #: locks build their requests with the typed clients' ``ResourceOperations`` over it.

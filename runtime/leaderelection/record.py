@@ -17,7 +17,7 @@ from kubetyped.model import MicroTime
 if TYPE_CHECKING:
     from kubetyped.api import Lease, LeaseSpec
 
-__all__ = ["LeaderElectionRecord", "duration_seconds", "lease_spec", "record_from_lease"]
+__all__ = ["LeaderElectionRecord"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,14 +15,7 @@ from kubetyped import yamlio
 from kubetyped.errors import KubetypedError
 from kubetyped.typed.resource import ResourceInfo
 
-__all__ = [
-    "ManifestError",
-    "ModelRegistry",
-    "default_registry",
-    "load_manifests",
-    "to_yaml",
-    "wire_dict",
-]
+__all__ = ["ManifestError", "ModelRegistry", "default_registry", "load_manifests", "to_yaml"]
 
 Obj = dict[str, Any]
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")

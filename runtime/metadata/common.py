@@ -30,19 +30,7 @@ from kubetyped.watch import WatchEvent
 if TYPE_CHECKING:
     from kubetyped.api import Status
 
-__all__ = [
-    "Requests",
-    "UnparsedPage",
-    "decode_deleted",
-    "decode_list",
-    "decode_object",
-    "list_result",
-    "metadata_event",
-    "metadata_indexers",
-    "metadata_informer_key",
-    "unparsed_list",
-    "unparsed_object",
-]
+__all__: list[str] = []
 
 
 @dataclass(frozen=True, slots=True)

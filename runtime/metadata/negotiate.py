@@ -13,14 +13,7 @@ from typing import Any, Final
 
 from kubetyped.api import META_API_VERSION as API_VERSION
 
-__all__ = [
-    "ACCEPT_LIST",
-    "ACCEPT_OBJECT",
-    "PARTIAL_LIST",
-    "partial_event_object",
-    "partial_list",
-    "partial_object",
-]
+__all__ = ["ACCEPT_LIST", "ACCEPT_OBJECT"]
 
 Obj = dict[str, Any]
 

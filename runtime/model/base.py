@@ -58,7 +58,7 @@ from kubetyped.model.tracked import (
     set_wire_owner,
 )
 
-__all__ = ["RAW_SLOT", "KubeModel", "locate"]
+__all__ = ["KubeModel"]
 
 RAW_SLOT = "__kube_raw__"
 SRC_SLOT = "__kube_src__"

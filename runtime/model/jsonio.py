@@ -19,15 +19,7 @@ if TYPE_CHECKING:
     import msgspec
     from msgspec import Raw
 
-__all__ = [
-    "ModelDecodeError",
-    "dumps",
-    "is_raw",
-    "loads_list_object",
-    "loads_object",
-    "parse",
-    "parse_split",
-]
+__all__ = ["ModelDecodeError"]
 
 
 class ModelDecodeError(KubetypedError, ValueError):

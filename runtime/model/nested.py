@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from kubetyped.model.base import KubeModel
 
-__all__ = ["bind_references", "model_schema"]
+__all__: list[str] = []
 
 _state = threading.local()
 

@@ -18,15 +18,7 @@ from kubetyped.model.tracked import WireDict, WireList, own_items
 if TYPE_CHECKING:
     from kubetyped.model.base import KubeModel
 
-__all__ = [
-    "ClassPlan",
-    "ItemDecodeError",
-    "Location",
-    "build_plan",
-    "child",
-    "encode_value",
-    "inject_references",
-]
+__all__: list[str] = []
 
 Decoder = Callable[[Any], Any]
 #: The decoder of a field that holds models takes the field's location too: it is stored in

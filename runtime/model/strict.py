@@ -21,13 +21,7 @@ from pydantic_core import PydanticCustomError, core_schema
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-__all__ = [
-    "OpenEnum",
-    "strict_construction",
-    "strict_construction_enabled",
-    "unknown_attribute_message",
-    "unknown_fields_error",
-]
+__all__ = ["OpenEnum", "strict_construction"]
 
 _STRICT: ContextVar[bool] = ContextVar("kubetyped_strict_construction", default=False)
 

@@ -15,17 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kubetyped.model.base import KubeModel
 
-__all__ = [
-    "TrackedExtra",
-    "TrackedFieldsSet",
-    "WireDict",
-    "WireList",
-    "own_items",
-    "set_dict_wire_key",
-    "set_dict_wire_owner",
-    "set_wire_key",
-    "set_wire_owner",
-]
+__all__: list[str] = []
 
 
 class _Tracked:

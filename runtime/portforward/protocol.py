@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from kubetyped.portforward.errors import PortForwardError
 
-__all__ = ["PROTOCOLS", "PortConnection", "check_protocol", "data_frame", "forward_params"]
+__all__: list[str] = []
 
 PROTOCOL = "v4.channel.k8s.io"
 PROTOCOLS = (PROTOCOL,)

@@ -17,20 +17,7 @@ from typing import Any
 
 from kubetyped.remotecommand.errors import RemoteCommandError, StreamProtocolError
 
-__all__ = [
-    "PROTOCOLS",
-    "STDERR",
-    "STDIN",
-    "STDOUT",
-    "ChannelSession",
-    "ExecResult",
-    "Output",
-    "check_protocol",
-    "close_frame",
-    "frame",
-    "resize_frame",
-    "stream_params",
-]
+__all__ = ["STDERR", "STDOUT", "ExecResult", "Output"]
 
 STDIN = 0
 STDOUT = 1

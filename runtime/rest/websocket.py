@@ -17,14 +17,7 @@ import httpx
 
 from kubetyped.rest.common import _RestCommon
 
-__all__ = [
-    "PING_INTERVAL",
-    "PING_TIMEOUT",
-    "QUEUE_SIZE",
-    "READ_SIZE",
-    "prepare_upgrade",
-    "upgrade_request",
-]
+__all__ = ["upgrade_request"]
 
 #: Size of one read from the socket; WebSocket messages may be larger (they are reassembled).
 READ_SIZE = 64 * 1024

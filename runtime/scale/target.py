@@ -24,12 +24,9 @@ if TYPE_CHECKING:
     from kubetyped.api import Scale
 
 __all__ = [
-    "STALE",
     "NoScaleSubresourceError",
-    "ResourceLike",
     "ScaleNamespaceError",
     "ScaleTarget",
-    "as_group_resource",
     "decode_scale",
     "get_scale_request",
     "patch_scale_request",

@@ -12,7 +12,7 @@ from kubetyped.rest import AsyncRESTClient
 from kubetyped.typed.listwatch_decoding import Decoding
 from kubetyped.typed.resource import ResourceInfo
 
-__all__ = ["AsyncTypedListWatch"]
+__all__: list[str] = []
 
 T = TypeVar("T")
 

@@ -40,6 +40,7 @@ __all__ = [
     "Patch",
     "PortForward",
     "Resize",
+    "ResourceClient",
     "Scale",
     "Status",
     "Update",

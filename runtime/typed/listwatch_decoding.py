@@ -10,7 +10,7 @@ from kubetyped.typed.operations import ResourceOperations
 from kubetyped.typed.resource import ALL_NAMESPACES, ResourceInfo
 from kubetyped.watch import EventType
 
-__all__ = ["Decoding"]
+__all__: list[str] = []
 
 T = TypeVar("T")
 

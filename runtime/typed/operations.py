@@ -20,7 +20,7 @@ from kubetyped.typed.resource import (
 )
 from kubetyped.watch import WatchEvent
 
-__all__ = ["Body", "ResourceOperations", "api_version_of", "log_params"]
+__all__ = ["ResourceOperations"]
 
 Body = Any  # a KubeModel, or a plain dict in wire form
 

@@ -17,7 +17,6 @@ __all__ = [
     "NamespaceArg",
     "NamespaceRequiredError",
     "ResourceInfo",
-    "resolve_reference",
 ]
 
 

@@ -14,7 +14,7 @@ from kubetyped.rest import RESTClient
 from kubetyped.typed.listwatch_decoding import Decoding
 from kubetyped.typed.resource import ResourceInfo
 
-__all__ = ["TypedListWatch"]
+__all__: list[str] = []
 
 T = TypeVar("T")
 

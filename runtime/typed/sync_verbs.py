@@ -42,6 +42,7 @@ __all__ = [
     "Patch",
     "PortForward",
     "Resize",
+    "ResourceClient",
     "Scale",
     "Status",
     "Update",

@@ -17,9 +17,7 @@ from kubetyped.errors import KubetypedError
 
 __all__ = [
     "FieldPathError",
-    "Obj",
     "WaitFor",
-    "WaitState",
     "WaitTimeoutError",
     "condition",
     "deleted",
