@@ -27,7 +27,7 @@ import kubetyped
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = Path(kubetyped.__file__).resolve().parent
 USERS = ("generated", "examples", "tests/typing")
-DOCS = ("README.md", "docs")
+DOCS = ("README.md", "docs", "examples/README.md")
 
 
 @dataclass(frozen=True)
