@@ -15,7 +15,7 @@ import httpx
 
 from kubetyped.errors import register_secret
 
-__all__ = ["Clock", "system_clock"]
+__all__ = ["Clock", "EffectfulAuth", "system_clock"]
 
 T = TypeVar("T")
 

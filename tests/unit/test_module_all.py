@@ -79,10 +79,13 @@ def _definition(module: str, name: str) -> ast.AST | None:
 
 
 def bad_exports(package: Package) -> list[str]:
-    """Names in an `__all__` that do not exist, appear twice, or (classes and functions of
-    this package) have no docstring."""
+    """Names in an `__all__` that do not exist or appear twice; classes and functions of this
+    package without a docstring; public classes with a base class (of this package, not
+    `_`-prefixed) outside its module's `__all__`, whose methods ruff's docstring rules would then
+    not check although users call them."""
     problems = []
-    for name, path in package.modules().items():
+    modules = package.modules()
+    for name, path in modules.items():
         exported = declared_all(path) or []
         if len(exported) != len(set(exported)):
             problems.append(f"{name}: duplicate names in __all__")
@@ -100,6 +103,13 @@ def bad_exports(package: Package) -> list[str]:
             node = _definition(owner, value.__name__)
             if node is None or not ast.get_docstring(node):  # type: ignore[arg-type]
                 problems.append(f"{name}.{export}: public, no docstring")
+            for base in value.__mro__[1:] if isinstance(value, type) else ():
+                where = modules.get(base.__module__)
+                if where is None or base.__name__.startswith("_"):
+                    continue
+                if base.__name__ not in (declared_all(where) or []):
+                    base_name = f"{base.__module__}.{base.__name__}"
+                    problems.append(f"{name}.{export}: its base {base_name} is not public")
     return problems
 
 
@@ -210,7 +220,8 @@ def test_the_checks_fail_on_a_package_that_breaks_each_rule(tmp_path: Path) -> N
     (folder / "public" / "__init__.py").write_text('"""P."""\n\n__all__: list[str] = []\n')
     (folder / "public" / "api.py").write_text(
         '"""Api."""\n\n__all__ = ["Documented", "undocumented", "ghost"]\n\n\n'
-        'class Documented:\n    """Has one."""\n\n\ndef undocumented() -> None:\n    pass\n\n\n'
+        'class Base:\n    """Not in __all__."""\n\n\n'
+        'class Documented(Base):\n    """Has one."""\n\n\ndef undocumented() -> None:\n    pass\n\n\n'
         "def helper() -> None:\n    pass\n\n\ndef second() -> None:\n    pass\n"
     )
     (folder / "internal.py").write_text('"""No __all__ here."""\n\nthing = 1\n')
@@ -233,6 +244,7 @@ def test_the_checks_fail_on_a_package_that_breaks_each_rule(tmp_path: Path) -> N
     try:
         assert missing_all(package) == ["allcheck_pkg.internal"]
         assert bad_exports(package) == [
+            "allcheck_pkg.public.api.Documented: its base allcheck_pkg.public.api.Base is not public",
             "allcheck_pkg.public.api.undocumented: public, no docstring",
             "allcheck_pkg.public.api.ghost: in __all__ but not defined",
         ]
