@@ -7,8 +7,10 @@ VENV      := .venv
 PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 SOURCES   := runtime codegen tests examples benchmarks
-TYPETREE  := build/typecheck
-SPEC      := openapi/1.36.tar.xz
+SPEC      := openapi/kubetyped_openapi/1.36.tar.xz
+GENERATED := generated/kubetyped_kubernetes
+# the four import packages (pyproject.toml [tool.hatch.build.targets.wheel] maps their folders)
+PACKAGES  := -p kubetyped -p kubetyped_kubernetes -p kubetyped_codegen -p kubetyped_openapi
 K8S_VERSION ?= v1.36.3
 CLUSTER_CACHE ?= $(HOME)/.cache/kubetyped/k8s/$(K8S_VERSION)
 
@@ -63,29 +65,24 @@ lint: venv
 	$(VENV)/bin/ruff check $(SOURCES)
 	$(VENV)/bin/ruff format --check $(SOURCES)
 
-# mypy cannot follow the editable-install finder, so we mirror the package layout with
-# symlinks: build/typecheck/kubetyped/{<each runtime entry>, codegen, generated, openapi}.
+# mypy --strict on the four packages as the editable install (.venv) exposes them: its .pth
+# lists runtime/, generated/, codegen/ and openapi/, so no mirror tree is needed.
 typecheck: venv
-	@rm -rf $(TYPETREE) && mkdir -p $(TYPETREE)/kubetyped
-	@for entry in runtime/*; do ln -s "$$PWD/$$entry" "$(TYPETREE)/kubetyped/$${entry#runtime/}"; done
-	@for pkg in codegen generated openapi; do ln -s "$$PWD/$$pkg" "$(TYPETREE)/kubetyped/$$pkg"; done
-	cd $(TYPETREE) && MYPYPATH= $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml \
-	  --cache-dir $(CURDIR)/build/mypy-cache -p kubetyped
-	MYPYPATH=$(TYPETREE) $(VENV)/bin/mypy --config-file pyproject.toml \
-	  --cache-dir build/mypy-cache examples
+	$(VENV)/bin/mypy --config-file pyproject.toml --cache-dir build/mypy-cache $(PACKAGES)
+	$(VENV)/bin/mypy --config-file pyproject.toml --cache-dir build/mypy-cache examples
 
 # Fails when generated/ is not exactly what the generator renders from the spec snapshot, or
 # when a blocking runtime module differs from what `make unasync` derives from its asyncio source.
 verify: venv
-	$(VENV)/bin/kubetyped verify --spec $(SPEC) --out generated
-	$(PY) -m kubetyped.codegen.unasync --check
+	$(VENV)/bin/kubetyped verify --spec $(SPEC) --out $(GENERATED)
+	$(PY) -m kubetyped_codegen.unasync --check
 
 # Regenerates the blocking twins of the asyncio runtime modules (codegen/unasync.py lists them).
 unasync: venv
-	$(PY) -m kubetyped.codegen.unasync
+	$(PY) -m kubetyped_codegen.unasync
 
 generate: venv
-	$(VENV)/bin/kubetyped generate --spec $(SPEC) --out generated
+	$(VENV)/bin/kubetyped generate --spec $(SPEC) --out $(GENERATED)
 
 # Needs the bench extra (lightkube, kubernetes, kr8s, ...): pip install -e '.[bench]'.
 # Benchmarks against lightkube / kubernetes / kr8s and the orjson limit (~10 min on 2 cores);

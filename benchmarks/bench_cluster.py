@@ -20,7 +20,7 @@ PAGE = 500
 
 
 def kubetyped_clientset(info: ClusterInfo, **kwargs: Any) -> Any:
-    from kubetyped.generated import Clientset
+    from kubetyped_kubernetes import Clientset
 
     return Clientset.from_config(admin_config(info, **kwargs))
 

@@ -118,7 +118,7 @@ def _kubetyped_class(spec: str) -> Any:
     import importlib
 
     module, name = spec.split(":")
-    return getattr(importlib.import_module(f"kubetyped.generated.models.{module}"), name)
+    return getattr(importlib.import_module(f"kubetyped_kubernetes.models.{module}"), name)
 
 
 def _lightkube_class(spec: str) -> Any:
@@ -285,7 +285,7 @@ def run_encode() -> Section:
     from lightkube.core.decoders import decode_list
     from lightkube.resources.core_v1 import Pod as LightkubePod
 
-    from kubetyped.generated.models.core_v1 import PodList
+    from kubetyped_kubernetes.models.core_v1 import PodList
 
     section = Section("Encode: typed objects → JSON bytes (5,000 Pods)")
     data = fixtures.pod_list(5000)
@@ -369,7 +369,7 @@ def run_encode() -> Section:
 
 def run_profile() -> Section:
     """cProfile of kubetyped decode + read-all of 5,000 Pods, top 15 by tottime."""
-    from kubetyped.generated.models.core_v1 import PodList
+    from kubetyped_kubernetes.models.core_v1 import PodList
 
     data = fixtures.pod_list(5000)
     walk_kubetyped(PodList.from_json(data).items)  # warm-up
@@ -398,7 +398,7 @@ def _gc_share(data: bytes) -> Table:
     from lightkube.core.decoders import decode_list
     from lightkube.resources.core_v1 import Pod as LightkubePod
 
-    from kubetyped.generated.models.core_v1 import PodList
+    from kubetyped_kubernetes.models.core_v1 import PodList
 
     cases: dict[str, Callable[[], Any]] = {
         "kubetyped from_json": lambda: walk_kubetyped(PodList.from_json(data).items),

@@ -11,16 +11,16 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import PYTHON, REPO, Ratio, Section, Table, fmt_bytes, fmt_seconds, log
-from kubetyped.codegen.writer import is_generated
+from kubetyped_codegen.writer import is_generated
 
 RUNS = 3
-SPEC = "openapi/1.36.tar.xz"
+SPEC = "openapi/kubetyped_openapi/1.36.tar.xz"
 TIME = "/usr/bin/time"
 
 
 def _cli() -> list[str]:
     script = Path(PYTHON).with_name("kubetyped")
-    return [str(script)] if script.exists() else [PYTHON, "-m", "kubetyped.codegen.cli"]
+    return [str(script)] if script.exists() else [PYTHON, "-m", "kubetyped_codegen.cli"]
 
 
 def _timed(argv: list[str]) -> tuple[float, int, str]:
@@ -74,7 +74,9 @@ def run() -> Section:
             )
         section.tables.append(table)
         files, size = _tree_size(out / "generated")
-        committed_files, committed_size = _tree_size(Path(REPO) / "generated")
+        committed_files, committed_size = _tree_size(
+            Path(REPO) / "generated" / "kubetyped_kubernetes"
+        )
         sizes = Table("generated package size", ["tree", "files", "bytes"])
         sizes.add("fresh `kubetyped generate` output", files, f"{size:,} ({fmt_bytes(size)})")
         sizes.add(

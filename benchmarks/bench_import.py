@@ -16,11 +16,11 @@ _REPORT = "\nprint('ELAPSED', _t.perf_counter() - _s)\n"
 # library → (import + client + touch Pod, additionally: decode one Pod and read a nested field)
 SNIPPETS: dict[str, tuple[str, str]] = {
     "kubetyped": (
-        "from kubetyped.generated import Clientset\n"
+        "from kubetyped_kubernetes import Clientset\n"
         "from kubetyped.config import ClientConfig\n"
         "cs = Clientset.from_config(ClientConfig(server='https://127.0.0.1:1'))\n"
         "cs.core_v1\n"
-        "from kubetyped.generated.models.core_v1 import Pod\n",
+        "from kubetyped_kubernetes.models.core_v1 import Pod\n",
         "p = Pod.from_json(DATA)\n"
         "assert p.spec.containers[0].liveness_probe.http_get.port == 8080\n",
     ),

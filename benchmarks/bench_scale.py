@@ -129,8 +129,8 @@ def populate(info: ClusterInfo, kind: str, size: int) -> float:
 
 def churn(info: ClusterInfo, kind: str, count: int, value: str) -> float:
     """Patch an annotation onto the first ``count`` objects; returns the seconds it took."""
-    from kubetyped.generated import AsyncClientset
     from kubetyped.request import PatchType
+    from kubetyped_kubernetes import AsyncClientset
 
     namespace = NAMESPACES[kind]
     prefix = "pod" if kind == "Pod" else "cm"

@@ -97,7 +97,7 @@ def _creatable(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def populate_config_maps(info: ClusterInfo, namespace: str, count: int, start: int = 0) -> None:
-    from kubetyped.generated import AsyncClientset
+    from kubetyped_kubernetes import AsyncClientset
 
     async def main() -> None:
         async with AsyncClientset.from_config(admin_config(info)) as cs:
@@ -114,8 +114,8 @@ def populate_config_maps(info: ClusterInfo, namespace: str, count: int, start: i
 
 def populate_pods(info: ClusterInfo, namespace: str, count: int, start: int = 0) -> None:
     """Pods that never run (no scheduler/kubelet); their status is then written like a kubelet's."""
-    from kubetyped.generated import AsyncClientset
     from kubetyped.request import PatchType
+    from kubetyped_kubernetes import AsyncClientset
 
     async def main() -> None:
         async with AsyncClientset.from_config(admin_config(info)) as cs:

@@ -22,8 +22,8 @@ PAGE = 500
 
 def _kubetyped(kind: str, kubeconfig: str, transform: Any, read_all: bool) -> Callable[[], Any]:
     from benchmarks.walkers import walk_kubetyped
-    from kubetyped.generated import Clientset, SharedInformerFactory
-    from kubetyped.generated.models import core_v1
+    from kubetyped_kubernetes import Clientset, SharedInformerFactory
+    from kubetyped_kubernetes.models import core_v1
 
     cs = Clientset.from_kubeconfig(kubeconfig, context="admin")
     # warm the model classes (lazy class set-up is not per-object memory)

@@ -48,8 +48,8 @@ def _informer(variant: str, kubeconfig: str, namespace: str) -> tuple[Any, Any]:
     """(factory, informer) of one variant; nothing started yet."""
     from kubetyped.cache import drop_managed_fields
     from kubetyped.discovery import GroupVersionResource
-    from kubetyped.generated import Clientset, SharedInformerFactory
     from kubetyped.metadata import MetadataClient, MetadataInformerFactory
+    from kubetyped_kubernetes import Clientset, SharedInformerFactory
 
     clientset = Clientset.from_config(_config(kubeconfig))
     if variant.startswith("metadata"):

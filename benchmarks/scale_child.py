@@ -47,8 +47,8 @@ def _kubetyped(kind: str, namespace: str, kubeconfig: str, metadata: bool) -> Lo
     from kubetyped.cache import object_meta
     from kubetyped.config import load_kubeconfig
     from kubetyped.discovery import GroupVersionResource
-    from kubetyped.generated import Clientset, SharedInformerFactory
     from kubetyped.metadata import MetadataClient, MetadataInformerFactory
+    from kubetyped_kubernetes import Clientset, SharedInformerFactory
 
     config = load_kubeconfig(kubeconfig, context="admin")
     cs = Clientset.from_config(config)

@@ -38,12 +38,12 @@ from _support import ensure_namespace
 from kubetyped.cache import DeletedFinalStateUnknown, meta_namespace_key, split_meta_namespace_key
 from kubetyped.errors import AlreadyExistsError, ConflictError, NotFoundError
 from kubetyped.events import EventRecorder, RestEventSink
-from kubetyped.generated import Clientset, SharedInformerFactory
-from kubetyped.generated.models.core_v1 import ConfigMap, Secret
-from kubetyped.generated.models.meta_v1 import ObjectMeta, OwnerReference
 from kubetyped.leaderelection import Callbacks, LeaderElectionConfig, LeaderElector, RestLeaseLock
 from kubetyped.request import Preconditions
 from kubetyped.workqueue import QueueShutDown, RateLimitingQueue
+from kubetyped_kubernetes import Clientset, SharedInformerFactory
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, Secret
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta, OwnerReference
 
 ENABLED_LABEL = "mirror.kubetyped.io/enabled"
 SOURCE_LABEL = "mirror.kubetyped.io/source"

@@ -24,11 +24,11 @@ from typing import Any
 import yaml
 from _support import ensure_namespace
 
-from kubetyped.codegen.cli import main as kubetyped_cli
 from kubetyped.errors import InvalidError
-from kubetyped.generated import Clientset
-from kubetyped.generated.models import meta_v1
 from kubetyped.scale import GroupResource, ScaleClient
+from kubetyped_codegen.cli import main as kubetyped_cli
+from kubetyped_kubernetes import Clientset
+from kubetyped_kubernetes.models import meta_v1
 
 CRD_MANIFEST = Path(__file__).parent / "manifests" / "widget-crd.yaml"
 PACKAGE = "widgets_client"

@@ -16,10 +16,10 @@ from pathlib import Path
 from kubetyped.apply import apply_manifests
 from kubetyped.config import load_kubeconfig
 from kubetyped.dynamic import DynamicClient
-from kubetyped.generated import Clientset
 from kubetyped.manifests import load_manifests
 from kubetyped.rest import RESTClient
 from kubetyped.wait import condition, deleted
+from kubetyped_kubernetes import Clientset
 
 FIELD_MANAGER = "kubetyped-example"
 DEFAULT_FOLDER = Path(__file__).parent / "deploy"

@@ -20,9 +20,9 @@ import sys
 
 from _support import ensure_namespace
 
-from kubetyped.generated import Clientset
-from kubetyped.generated.models import apps_v1, core_v1, meta_v1
 from kubetyped.retry_conflict import retry_on_conflict
+from kubetyped_kubernetes import Clientset
+from kubetyped_kubernetes.models import apps_v1, core_v1, meta_v1
 
 
 def new_deployment(name: str, image: str) -> apps_v1.Deployment:

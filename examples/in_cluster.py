@@ -15,7 +15,7 @@ import argparse
 import sys
 
 from kubetyped.config import SERVICE_ACCOUNT_DIR, load_incluster_config
-from kubetyped.generated import Clientset
+from kubetyped_kubernetes import Clientset
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,8 +18,8 @@ from typing import Any
 
 from _support import ensure_namespace
 
-from kubetyped.generated import Clientset, SharedInformerFactory
-from kubetyped.generated.models import core_v1, meta_v1
+from kubetyped_kubernetes import Clientset, SharedInformerFactory
+from kubetyped_kubernetes.models import core_v1, meta_v1
 
 
 def name_of(obj: Any) -> str:

@@ -13,7 +13,7 @@ import sys
 
 from kubetyped.config import load_kubeconfig
 from kubetyped.discovery import DiscoveryClient
-from kubetyped.generated import Clientset
+from kubetyped_kubernetes import Clientset
 
 
 def main(argv: list[str] | None = None) -> int:

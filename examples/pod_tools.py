@@ -13,7 +13,7 @@ import sys
 import threading
 import urllib.request
 
-from kubetyped.generated import Clientset
+from kubetyped_kubernetes import Clientset
 
 
 def main(argv: list[str] | None = None) -> int:

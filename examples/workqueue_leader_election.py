@@ -24,7 +24,6 @@ from typing import Any
 from _support import ensure_namespace
 
 from kubetyped.cache import meta_namespace_key, split_meta_namespace_key
-from kubetyped.generated import Clientset, SharedInformerFactory
 from kubetyped.leaderelection import (
     Callbacks,
     LeaderElectionConfig,
@@ -33,6 +32,7 @@ from kubetyped.leaderelection import (
 )
 from kubetyped.request import PatchType
 from kubetyped.workqueue import QueueShutDown, RateLimitingQueue
+from kubetyped_kubernetes import Clientset, SharedInformerFactory
 
 LABEL = "example.kubetyped.io/managed"
 ANNOTATION = "example.kubetyped.io/processed-by"

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kubetyped.generated import Clientset, FakeClientset
+from kubetyped_kubernetes import Clientset, FakeClientset
 from tests.behaviour.support import Backend
 
 

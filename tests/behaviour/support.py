@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kubetyped.generated import Clientset
+from kubetyped_kubernetes import Clientset
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kubetyped.errors import ApplyConflictError, ConflictError, InvalidError
-from kubetyped.generated.models.apps_v1 import DeploymentApplyConfiguration
-from kubetyped.generated.models.autoscaling_v1 import ScaleApplyConfiguration
 from kubetyped.request import PatchType
+from kubetyped_kubernetes.models.apps_v1 import DeploymentApplyConfiguration
+from kubetyped_kubernetes.models.autoscaling_v1 import ScaleApplyConfiguration
 from tests.behaviour.support import Backend, deployment
 
 

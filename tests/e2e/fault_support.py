@@ -232,7 +232,7 @@ class InformerSet:
     """Four informers on one resource through the proxy: typed and dynamic, thread and asyncio."""
 
     def __init__(self, info: ClusterInfo, proxy: FaultProxy, namespace: str) -> None:
-        from kubetyped.generated import Clientset, SharedInformerFactory
+        from kubetyped_kubernetes import Clientset, SharedInformerFactory
 
         self.path = f"/api/v1/namespaces/{namespace}/configmaps"
         config = proxied_config(info, proxy)
@@ -261,7 +261,7 @@ class InformerSet:
         )
 
     async def _start_async(self, config: ClientConfig, namespace: str) -> None:
-        from kubetyped.generated import AsyncClientset, AsyncSharedInformerFactory
+        from kubetyped_kubernetes import AsyncClientset, AsyncSharedInformerFactory
 
         cs = AsyncClientset.from_config(config)
         rest = AsyncRESTClient.from_config(config)

@@ -17,12 +17,12 @@ from kubetyped.apply.async_apply import apply_manifests as async_apply_manifests
 from kubetyped.config import load_kubeconfig
 from kubetyped.dynamic import AsyncDynamicClient, DynamicClient
 from kubetyped.errors import ConflictError, NotFoundError
-from kubetyped.generated import AsyncClientset, Clientset
-from kubetyped.generated.models.apps_v1 import Deployment
-from kubetyped.generated.models.core_v1 import ConfigMap, Namespace, Service
 from kubetyped.manifests import load_manifests, to_yaml
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.wait import WaitTimeoutError, condition, deleted, exists, field_equals
+from kubetyped_kubernetes import AsyncClientset, Clientset
+from kubetyped_kubernetes.models.apps_v1 import Deployment
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, Namespace, Service
 from tests.cluster import ClusterInfo
 
 MANAGER = "kubetyped-e2e"

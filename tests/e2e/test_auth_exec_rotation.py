@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from kubetyped.config import load_kubeconfig
-from kubetyped.generated import AsyncClientset, Clientset
+from kubetyped_kubernetes import AsyncClientset, Clientset
 from tests.cluster import ClusterInfo
 from tests.cluster.pki import CertificateAuthority
 

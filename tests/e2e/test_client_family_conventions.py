@@ -16,11 +16,11 @@ import pytest
 from kubetyped import api
 from kubetyped.discovery import GroupVersionResource
 from kubetyped.dynamic import DynamicClient
-from kubetyped.generated import Clientset
-from kubetyped.generated.models.apps_v1 import Deployment
-from kubetyped.generated.models.core_v1 import ConfigMap
-from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.metadata import MetadataClient
+from kubetyped_kubernetes import Clientset
+from kubetyped_kubernetes.models.apps_v1 import Deployment
+from kubetyped_kubernetes.models.core_v1 import ConfigMap
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 FINALIZER = "kubetyped.io/hold"
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

@@ -25,10 +25,10 @@ import pytest
 import yaml
 from crd_support import CRD_PATH, crd_established
 
-from kubetyped.codegen.cli import main
-from kubetyped.codegen.load_v3 import load_v3
 from kubetyped.config import load_kubeconfig
 from kubetyped.rest import RESTClient
+from kubetyped_codegen.cli import main
+from kubetyped_codegen.load_v3 import load_v3
 
 pytestmark = pytest.mark.e2e
 
@@ -90,7 +90,7 @@ def importable(tmp_path: Path) -> Iterator[Path]:
 
 def _classes(root: Path) -> dict[str, str]:
     """Each model file's class (its imports differ: a CRD package imports ObjectMeta from
-    ``kubetyped.generated``, a full package has its own)."""
+    ``kubetyped_kubernetes``, a full package has its own)."""
     return {
         p.relative_to(root).as_posix(): p.read_text().partition("\n\nclass ")[2]
         for p in sorted(root.rglob("*.py"))
@@ -199,7 +199,7 @@ def test_generate_from_kubeconfig_in_one_step(
     groups, versions, kinds, files = map(int, found.groups())
     # the cluster serves the GA part of the shipped snapshot (which has every API, alpha and
     # beta too; the test cluster runs without --runtime-config) plus the 2 CRD groups
-    builtin = load_v3(ROOT / "openapi" / "1.36.tar.xz")
+    builtin = load_v3(ROOT / "openapi" / "kubetyped_openapi" / "1.36.tar.xz")
     builtin_gvs = [
         gv for g in builtin.groups for gv in g.versions if re.fullmatch(r"v\d+", gv.version)
     ]

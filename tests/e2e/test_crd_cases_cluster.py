@@ -24,10 +24,10 @@ import pytest
 from crd_support import CRD_PATH, crd_established
 
 from kubetyped import yamlio
-from kubetyped.codegen.cli import main
 from kubetyped.config import load_kubeconfig
 from kubetyped.errors import AlreadyExistsError, NotFoundError
 from kubetyped.rest import RESTClient
+from kubetyped_codegen.cli import main
 
 pytestmark = pytest.mark.e2e
 
@@ -136,7 +136,7 @@ def test_cluster_and_yaml_give_one_package_that_works(
         generated = importlib.import_module(package)
         plugins_models = importlib.import_module(f"{package}.models.extensions_zoo_example_com_v1")
         odd = importlib.import_module(f"{package}.models.odd_zoo_example_com_v1alpha")
-        from kubetyped.generated.models.meta_v1 import ObjectMeta
+        from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
         with generated.Clientset.from_kubeconfig(kubeconfig_path, context="admin") as cs:
             plugins = cs.extensions_zoo_example_com_v1.plugins(namespace)

@@ -23,10 +23,10 @@ import pytest
 import yaml
 from crd_support import CRD_PATH, crd_established
 
-from kubetyped.codegen.cli import main
 from kubetyped.config import load_kubeconfig
 from kubetyped.errors import AlreadyExistsError, NotFoundError
 from kubetyped.rest import RESTClient
+from kubetyped_codegen.cli import main
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +93,7 @@ def test_generated_cert_manager_clients(
         tmp_path / "cluster", package, "--kubeconfig", str(kubeconfig_path), "--context", "admin"
     )
     models = importlib.import_module(f"{package}.models.cert_manager_v1")
-    from kubetyped.generated.models.meta_v1 import ObjectMeta
+    from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
     with generated.Clientset.from_kubeconfig(kubeconfig_path, context="admin") as cs:
         issuers = cs.cert_manager_v1.issuers(namespace)

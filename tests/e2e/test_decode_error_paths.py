@@ -23,11 +23,11 @@ import pytest
 import yaml
 from crd_support import CRD_PATH, wait_established
 
-from kubetyped.codegen.cli import main
 from kubetyped.config import load_kubeconfig
 from kubetyped.errors import NotFoundError
 from kubetyped.model.jsonio import ModelDecodeError
 from kubetyped.rest import RESTClient
+from kubetyped_codegen.cli import main
 
 pytestmark = pytest.mark.e2e
 

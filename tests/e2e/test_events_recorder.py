@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from kubetyped.events import AsyncEventRecorder, AsyncRestEventSink, EventRecorder, RestEventSink
-from kubetyped.generated import AsyncClientset, Clientset
-from kubetyped.generated.models.core_v1 import ConfigMap
-from kubetyped.generated.models.events_v1 import Event
-from kubetyped.generated.models.meta_v1 import ObjectMeta
+from kubetyped_kubernetes import AsyncClientset, Clientset
+from kubetyped_kubernetes.models.core_v1 import ConfigMap
+from kubetyped_kubernetes.models.events_v1 import Event
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 CONTROLLER = "kubetyped.io/events-e2e"
 

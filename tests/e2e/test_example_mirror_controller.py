@@ -23,12 +23,12 @@ from typing import Any
 
 import pytest
 
-from kubetyped.generated import Clientset
-from kubetyped.generated.models.core_v1 import ConfigMap, Secret
-from kubetyped.generated.models.events_v1 import Event
-from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.request import PatchType
 from kubetyped.retry_conflict import retry_on_conflict
+from kubetyped_kubernetes import Clientset
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, Secret
+from kubetyped_kubernetes.models.events_v1 import Event
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "configmap_secret_mirror.py"
 # the example imports its helper module (`_support`) as scripts do: from its own folder

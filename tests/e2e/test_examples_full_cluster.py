@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from kubetyped.errors import NotFoundError
-from kubetyped.generated import Clientset
 from kubetyped.wait import field_equals
+from kubetyped_kubernetes import Clientset
 from tests.cluster import ClusterInfo
 from tests.cluster.nodes import cri_log_line
 from tests.e2e.test_examples import EXAMPLES, load_example

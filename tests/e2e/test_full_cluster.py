@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from kubetyped.errors import NotFoundError
-from kubetyped.generated import Clientset
-from kubetyped.generated.models.apps_v1 import Deployment, DeploymentSpec
-from kubetyped.generated.models.core_v1 import Container, PodSpec, PodTemplateSpec
-from kubetyped.generated.models.meta_v1 import LabelSelector, ObjectMeta
+from kubetyped_kubernetes import Clientset
+from kubetyped_kubernetes.models.apps_v1 import Deployment, DeploymentSpec
+from kubetyped_kubernetes.models.core_v1 import Container, PodSpec, PodTemplateSpec
+from kubetyped_kubernetes.models.meta_v1 import LabelSelector, ObjectMeta
 from tests.cluster import ClusterInfo
 from tests.cluster.nodes import NODE_NAME
 

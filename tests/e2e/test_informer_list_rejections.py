@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kubetyped.cache import IndexFuncError, TransformError
-from kubetyped.generated import (
+from kubetyped_kubernetes import (
     AsyncClientset,
     AsyncSharedInformerFactory,
     Clientset,

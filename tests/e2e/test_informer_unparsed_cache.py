@@ -18,8 +18,8 @@ from typing import Any
 import orjson
 
 from kubetyped.cache import drop_managed_fields
-from kubetyped.generated import Clientset, SharedInformerFactory
 from kubetyped.request import PatchType
+from kubetyped_kubernetes import Clientset, SharedInformerFactory
 
 COUNT = 300
 KEYS = 60  # many small fields: where parsed Python objects cost most

@@ -72,15 +72,16 @@ def test_the_three_jobs_from_the_wheel(newcomer: Path, kubeconfig_path: Path) ->
     home = newcomer
     python = str(home / "venv" / "bin" / "python")
     # the installed package, not the checkout, answers (and finds its snapshots)
-    where = ok(run(home, python, "-c", "import kubetyped.openapi as o; print(o.__file__)"))
+    where = ok(run(home, python, "-c", "import kubetyped_openapi as o; print(o.__file__)"))
     assert where.startswith(str(home / "venv")) and not (home.parent / "shared").exists()
 
     version = ok(run(home, "kubetyped", "--version"))
     assert version.startswith("kubetyped 0.") and "1.30" in version and "1.36" in version
 
     # without --out, generate refuses to write into the installed library (and writes nothing)
-    installed = Path(where).parent / "generated"
+    installed = Path(where).parent.parent / "kubetyped_kubernetes"
     before = sorted(p.relative_to(installed) for p in installed.rglob("*.py"))
+    assert len(before) > 900, installed
     refused = run(home, "kubetyped", "generate", "--kube-version", "1.31")
     assert refused.returncode == 2 and "--out is required" in refused.stderr, refused.stderr
     assert sorted(p.relative_to(installed) for p in installed.rglob("*.py")) == before

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from kubetyped.errors import ExpiredError
-from kubetyped.generated import AsyncClientset, Clientset
+from kubetyped_kubernetes import AsyncClientset, Clientset
 
 
 def _templates(namespace: str) -> list[dict[str, Any]]:

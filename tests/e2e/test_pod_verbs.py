@@ -24,11 +24,11 @@ import httpx
 import pytest
 
 from kubetyped.errors import NotFoundError
-from kubetyped.generated import AsyncClientset, Clientset
-from kubetyped.generated.clients.core_v1 import AsyncPodClient, PodClient
 from kubetyped.portforward import PortForwardError
 from kubetyped.remotecommand import STDOUT, ExecResult, Output, RemoteCommandError
 from kubetyped.remotecommand.protocol import V5_PROTOCOL
+from kubetyped_kubernetes import AsyncClientset, Clientset
+from kubetyped_kubernetes.clients.core_v1 import AsyncPodClient, PodClient
 from tests.cluster import ClusterInfo
 from tests.cluster.nodes import KwokInfo, cri_log_line
 

@@ -12,9 +12,9 @@ from typing import Any, cast
 import pytest
 
 from kubetyped.errors import ApiError, BadRequestError, InvalidError, UnsupportedMediaTypeError
-from kubetyped.generated import Clientset, FakeClientset
-from kubetyped.generated.models.core_v1 import ConfigMap
-from kubetyped.generated.models.meta_v1 import ObjectMeta
+from kubetyped_kubernetes import Clientset, FakeClientset
+from kubetyped_kubernetes.models.core_v1 import ConfigMap
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,6 @@ from crd_support import CRD_PATH, wait_established
 
 from kubetyped.discovery import AsyncDiscoveryClient, DiscoveryClient
 from kubetyped.errors import ConflictError
-from kubetyped.generated.models.autoscaling_v1 import Scale
 from kubetyped.request import PatchType
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.scale import (
@@ -20,6 +19,7 @@ from kubetyped.scale import (
     NoScaleSubresourceError,
     ScaleClient,
 )
+from kubetyped_kubernetes.models.autoscaling_v1 import Scale
 
 DEPLOYMENTS = GroupResource("apps", "deployments")
 

@@ -18,10 +18,10 @@ import pytest
 import yaml
 
 from kubetyped.errors import ForbiddenError
-from kubetyped.generated import Clientset, SharedInformerFactory
-from kubetyped.generated.models.core_v1 import ConfigMap
-from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.typed import ALL_NAMESPACES, NamespaceRequiredError
+from kubetyped_kubernetes import Clientset, SharedInformerFactory
+from kubetyped_kubernetes.models.core_v1 import ConfigMap
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 pytestmark = pytest.mark.e2e
 
@@ -171,9 +171,9 @@ def test_quantities_and_times_as_users_write_them_reach_the_server(cs: Clientset
     values, and they read back as `Quantity`/`MicroTime` (equal by value)."""
     from datetime import UTC, datetime
 
-    from kubetyped.generated.models.coordination_v1 import Lease, LeaseSpec
-    from kubetyped.generated.models.core_v1 import LimitRange, LimitRangeItem, LimitRangeSpec
     from kubetyped.model import MicroTime, Quantity
+    from kubetyped_kubernetes.models.coordination_v1 import Lease, LeaseSpec
+    from kubetyped_kubernetes.models.core_v1 import LimitRange, LimitRangeItem, LimitRangeSpec
 
     item = LimitRangeItem(type="Container", max={"cpu": 2}, default={"memory": "1Gi", "cpu": "1"})
     cs.core_v1.limit_ranges().create(

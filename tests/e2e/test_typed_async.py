@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from kubetyped.errors import AlreadyExistsError, ConflictError, InvalidError, NotFoundError
-from kubetyped.generated import AsyncClientset, Clientset
-from kubetyped.generated.models.apps_v1 import Deployment
-from kubetyped.generated.models.autoscaling_v1 import Scale
-from kubetyped.generated.models.core_v1 import ConfigMap, ConfigMapList
-from kubetyped.generated.models.meta_v1 import ObjectMeta
-from kubetyped.generated.models.scheduling_v1 import PriorityClass
 from kubetyped.request import PatchType
 from kubetyped.watch import EventType
+from kubetyped_kubernetes import AsyncClientset, Clientset
+from kubetyped_kubernetes.models.apps_v1 import Deployment
+from kubetyped_kubernetes.models.autoscaling_v1 import Scale
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, ConfigMapList
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
+from kubetyped_kubernetes.models.scheduling_v1 import PriorityClass
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ import pytest
 
 from kubetyped.config import load_kubeconfig
 from kubetyped.errors import ForbiddenError
-from kubetyped.generated import AsyncClientset, Clientset
-from kubetyped.generated.models.authentication_v1 import SelfSubjectReview
-from kubetyped.generated.models.core_v1 import ConfigMap
-from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.ratelimit import TokenBucketRateLimiter
 from kubetyped.transport import AsyncRetryTransport, RetryTransport
+from kubetyped_kubernetes import AsyncClientset, Clientset
+from kubetyped_kubernetes.models.authentication_v1 import SelfSubjectReview
+from kubetyped_kubernetes.models.core_v1 import ConfigMap
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 
 def _limiter(rest: Any) -> TokenBucketRateLimiter | None:

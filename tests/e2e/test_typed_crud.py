@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from kubetyped.errors import NotFoundError
-from kubetyped.generated import Clientset
-from kubetyped.generated.models.core_v1 import ConfigMap, ConfigMapList
-from kubetyped.generated.models.meta_v1 import ObjectMeta
-from kubetyped.generated.models.scheduling_v1 import PriorityClass
 from kubetyped.request import PatchType
 from kubetyped.typed import ALL_NAMESPACES
 from kubetyped.watch import EventType
+from kubetyped_kubernetes import Clientset
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, ConfigMapList
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
+from kubetyped_kubernetes.models.scheduling_v1 import PriorityClass
 
 
 @pytest.fixture

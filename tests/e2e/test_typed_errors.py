@@ -18,10 +18,10 @@ from kubetyped.errors import (
     NotFoundError,
     NotServedError,
 )
-from kubetyped.generated import Clientset
-from kubetyped.generated.models.core_v1 import ConfigMap
-from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.request import PatchType, Preconditions
+from kubetyped_kubernetes import Clientset
+from kubetyped_kubernetes.models.core_v1 import ConfigMap
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_invalid_deployment_spec(cs: Clientset, namespace: str) -> None:
             },
         },
     }
-    from kubetyped.generated.models.apps_v1 import Deployment
+    from kubetyped_kubernetes.models.apps_v1 import Deployment
 
     with pytest.raises(InvalidError) as caught:
         cs.apps_v1.deployments(namespace).create(Deployment.model_validate(body))

@@ -15,11 +15,11 @@ import orjson
 import pytest
 
 from kubetyped.config import load_kubeconfig
-from kubetyped.generated import Clientset
-from kubetyped.generated.models.core_v1 import ConfigMap, Pod, ServiceAccount
-from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.rest import RESTClient
 from kubetyped.transport import build_http_client
+from kubetyped_kubernetes import Clientset
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, Pod, ServiceAccount
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 
 @pytest.fixture

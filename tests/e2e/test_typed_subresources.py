@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.generated import Clientset
-from kubetyped.generated.models.apps_v1 import Deployment
-from kubetyped.generated.models.autoscaling_v1 import Scale
 from kubetyped.request import PatchType
+from kubetyped_kubernetes import Clientset
+from kubetyped_kubernetes.models.apps_v1 import Deployment
+from kubetyped_kubernetes.models.autoscaling_v1 import Scale
 
 
 @pytest.fixture

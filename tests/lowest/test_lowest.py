@@ -21,8 +21,8 @@ def test_installed_versions_are_the_declared_floors() -> None:
 
 
 def test_models_construct_encode_and_decode() -> None:
-    from kubetyped.generated.models.core_v1 import Container, ContainerPort, Pod, PodSpec
-    from kubetyped.generated.models.meta_v1 import ObjectMeta
+    from kubetyped_kubernetes.models.core_v1 import Container, ContainerPort, Pod, PodSpec
+    from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
     port = ContainerPort(container_port=80)  # pydantic 2.10: "containerPort Field required"
     pod = Pod(
@@ -35,7 +35,7 @@ def test_models_construct_encode_and_decode() -> None:
 
 
 def test_fake_clientset_and_informer() -> None:
-    from kubetyped.generated import FakeClientset, SharedInformerFactory
+    from kubetyped_kubernetes import FakeClientset, SharedInformerFactory
 
     cm: dict[str, Any] = {"metadata": {"name": "a", "namespace": "d"}, "data": {"k": "v"}}
     fake = FakeClientset(objects=[{"apiVersion": "v1", "kind": "ConfigMap", **cm}])
@@ -51,7 +51,7 @@ def test_fake_clientset_and_informer() -> None:
 
 
 def test_generate_a_crd_package(tmp_path: Path) -> None:
-    from kubetyped.codegen.cli import main
+    from kubetyped_codegen.cli import main
 
     crd = Path(__file__).resolve().parents[1] / "data/crds/cert-manager"
     crd = crd / "cert-manager.io_certificates.yaml"

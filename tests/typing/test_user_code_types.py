@@ -45,8 +45,8 @@ README = ROOT / "README.md"
 # Names README fragments use from the text around them ("`cs` is the clientset of the short
 # example"), declared before a block that uses them without defining them.
 _README_CONTEXT = {
-    "cs": "from kubetyped.generated import Clientset as _Clientset\ncs = _Clientset.load()",
-    "rest": "from kubetyped.generated import Clientset as _Clientset\nrest = _Clientset.load().rest",
+    "cs": "from kubetyped_kubernetes import Clientset as _Clientset\ncs = _Clientset.load()",
+    "rest": "from kubetyped_kubernetes import Clientset as _Clientset\nrest = _Clientset.load().rest",
     "httpx": "import httpx",
 }
 
@@ -248,7 +248,7 @@ def test_editors_resolve_clientset_constructors(workspace: tuple[Path, dict[str,
 
     user, env = workspace
     code = (
-        "from kubetyped.generated import Clientset, AsyncClientset\n"
+        "from kubetyped_kubernetes import Clientset, AsyncClientset\n"
         "cs = Clientset.from_kubeconfig()\n"
         "cs\n"
         'deployment = cs.apps_v1.deployments("web").get("api")\n'
@@ -264,10 +264,10 @@ def test_editors_resolve_clientset_constructors(workspace: tuple[Path, dict[str,
     def inferred(line: int, column: int = 0) -> list[str]:
         return [d.full_name or d.name for d in script.infer(line, column)]
 
-    assert inferred(3) == ["kubetyped.generated.clientset.Clientset"]
-    assert inferred(5) == ["kubetyped.generated.models.apps_v1._deployment.Deployment"]
-    assert inferred(7) == ["kubetyped.generated.clientset.AsyncClientset"]
-    assert inferred(9, 4) == ["kubetyped.generated.clientset.Clientset"]
+    assert inferred(3) == ["kubetyped_kubernetes.clientset.Clientset"]
+    assert inferred(5) == ["kubetyped_kubernetes.models.apps_v1._deployment.Deployment"]
+    assert inferred(7) == ["kubetyped_kubernetes.clientset.AsyncClientset"]
+    assert inferred(9, 4) == ["kubetyped_kubernetes.clientset.Clientset"]
     attributes = [c.name for c in jedi.Script(code + "cs.", project=project).complete(10, 3)]
     assert "apps_v1" in attributes and "core_v1" in attributes
 

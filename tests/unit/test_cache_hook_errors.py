@@ -22,8 +22,8 @@ from kubetyped.cache import (
     IndexFuncError,
     TransformError,
 )
-from kubetyped.generated import AsyncSharedInformerFactory, FakeClientset, SharedInformerFactory
-from kubetyped.generated.fake import AsyncFakeClientset
+from kubetyped_kubernetes import AsyncSharedInformerFactory, FakeClientset, SharedInformerFactory
+from kubetyped_kubernetes.fake import AsyncFakeClientset
 
 
 def cm(name: str, **labels: str) -> dict[str, Any]:

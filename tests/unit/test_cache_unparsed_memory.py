@@ -12,7 +12,7 @@ import tracemalloc
 import orjson
 
 from kubetyped.cache import drop_managed_fields
-from kubetyped.generated.models.core_v1 import ConfigMap
+from kubetyped_kubernetes.models.core_v1 import ConfigMap
 
 COUNT = 500
 

@@ -17,11 +17,11 @@ import pytest
 from kubetyped import api
 from kubetyped.discovery import GroupVersionResource
 from kubetyped.dynamic import AsyncDynamicClient, DynamicClient
-from kubetyped.generated.models.core_v1 import ConfigMap
 from kubetyped.metadata import AsyncMetadataClient, MetadataClient
 from kubetyped.model import Field, KubeModel
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.typed import ResourceInfo, async_verbs, sync_verbs
+from kubetyped_kubernetes.models.core_v1 import ConfigMap
 
 BASE = "https://k8s.test:6443"
 STATUS = {"kind": "Status", "apiVersion": "v1", "status": "Success", "details": {"name": "a"}}
@@ -53,8 +53,8 @@ WIDGETS = ResourceInfo(
     list_kind="WidgetList",
     namespaced=True,
     verbs=frozenset({"get", "delete"}),
-    model="kubetyped.generated.models.core_v1:ConfigMap",
-    list_model="kubetyped.generated.models.core_v1:ConfigMapList",
+    model="kubetyped_kubernetes.models.core_v1:ConfigMap",
+    list_model="kubetyped_kubernetes.models.core_v1:ConfigMapList",
     subresources=frozenset({"scale"}),
     subresource_models=(("scale", "tests.unit.test_client_conventions:WidgetScale"),),
 )

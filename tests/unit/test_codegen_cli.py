@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen.cli import EXIT_DIFFERENT, EXIT_OK, EXIT_USAGE, main
+from kubetyped_codegen.cli import EXIT_DIFFERENT, EXIT_OK, EXIT_USAGE, main
 
-SNAPSHOT = Path(__file__).resolve().parents[2] / "openapi" / "1.36.tar.xz"
+SNAPSHOT = Path(__file__).resolve().parents[2] / "openapi" / "kubetyped_openapi" / "1.36.tar.xz"
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_package_derived_from_out_in_generate_and_verify(
     assert main(["generate", "--spec", "1.36", "--out", str(out)]) == EXIT_OK
     assert "as nopkg:" in capsys.readouterr().out
     assert "from nopkg.models" in (out / "clients" / "core_v1.py").read_text()
-    assert "kubetyped.generated" not in (out / "clients" / "core_v1.py").read_text()
+    assert "kubetyped_kubernetes" not in (out / "clients" / "core_v1.py").read_text()
     assert main(["verify", "--spec", "1.36", "--out", str(out)]) == EXIT_OK
     assert re.search(r"^\d+ generated files of nopkg up to date$", capsys.readouterr().out, re.M)
     # a folder inside a package is that package's subpackage

@@ -17,14 +17,14 @@ from typing import Any
 
 from upstream_specs import UPSTREAM, needs_upstream
 
-from kubetyped.codegen.ir import ApiSpec, Property, Schema, VersionInfo
-from kubetyped.codegen.load_v2 import load_v2, load_v2_document
-from kubetyped.codegen.load_v3 import load_v3
-from kubetyped.codegen.openapi_v3 import normalise
-from kubetyped.codegen.snapshot import snapshot_from_swagger
+from kubetyped_codegen.ir import ApiSpec, Property, Schema, VersionInfo
+from kubetyped_codegen.load_v2 import load_v2, load_v2_document
+from kubetyped_codegen.load_v3 import load_v3
+from kubetyped_codegen.openapi_v3 import normalise
+from kubetyped_codegen.snapshot import snapshot_from_swagger
 
 SWAGGER = UPSTREAM / "swagger-1.36.json"
-COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "1.36.tar.xz"
+COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "kubetyped_openapi" / "1.36.tar.xz"
 _REF = "#/definitions/"
 
 

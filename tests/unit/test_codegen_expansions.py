@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen.cli import EXIT_DIFFERENT, EXIT_OK, EXIT_USAGE, main
-from kubetyped.codegen.pipeline import find_expansions
+from kubetyped_codegen.cli import EXIT_DIFFERENT, EXIT_OK, EXIT_USAGE, main
+from kubetyped_codegen.pipeline import find_expansions
 
 ROOT = Path(__file__).resolve().parents[2]
 CRD = ROOT / "tests" / "data" / "crds" / "cert-manager" / "cert-manager.io_certificates.yaml"

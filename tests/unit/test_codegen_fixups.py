@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from upstream_specs import UPSTREAM, needs_upstream
 
-from kubetyped.codegen.errors import FixupNoLongerAppliesError
-from kubetyped.codegen.fixups import (
+from kubetyped_codegen.errors import FixupNoLongerAppliesError
+from kubetyped_codegen.fixups import (
     ENDPOINT_SLICE,
     EVENTS_EVENT,
     FIXUPS,
@@ -20,7 +20,7 @@ from kubetyped.codegen.fixups import (
     Fixup,
     apply_fixups,
 )
-from kubetyped.codegen.ir import VersionInfo
+from kubetyped_codegen.ir import VersionInfo
 
 V134, V135, V136, V137 = (VersionInfo("1", m) for m in ("34", "35", "36", "37"))
 SHARED = UPSTREAM

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 from upstream_specs import UPSTREAM, needs_upstream
 
-from kubetyped.codegen.ir import GVK, ApiSpec, Array, Ref
-from kubetyped.codegen.load_v2 import load_v2
+from kubetyped_codegen.ir import GVK, ApiSpec, Array, Ref
+from kubetyped_codegen.load_v2 import load_v2
 
 SWAGGER = UPSTREAM / "swagger-1.36.json"
 pytestmark = needs_upstream

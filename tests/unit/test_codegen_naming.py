@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kubetyped.codegen.errors import NamingConflictError, SpecError
-from kubetyped.codegen.ir import Primitive
-from kubetyped.codegen.naming import (
+from kubetyped_codegen.errors import NamingConflictError, SpecError
+from kubetyped_codegen.ir import Primitive
+from kubetyped_codegen.naming import (
     NameRegistry,
     definition_module,
     group_python_name,
@@ -14,7 +14,7 @@ from kubetyped.codegen.naming import (
     group_version_python_name,
     python_attribute,
 )
-from kubetyped.codegen.schemas import build_schema, build_schemas
+from kubetyped_codegen.schemas import build_schema, build_schemas
 
 
 @pytest.mark.parametrize(
@@ -153,8 +153,8 @@ def test_property_collisions_keep_both_fields() -> None:
 
 
 def test_reserved_names_cover_the_model_base() -> None:
-    from kubetyped.codegen.naming import _RESERVED
     from kubetyped.model import KubeModel
+    from kubetyped_codegen.naming import _RESERVED
 
     public = {n for n in dir(KubeModel) if not n.startswith(("_", "model_"))}
     public |= {n for n in dir(type(KubeModel)) if not n.startswith("_")}  # mro, register

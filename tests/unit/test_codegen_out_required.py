@@ -5,12 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen import cli, pipeline
+from kubetyped_codegen import cli, pipeline
 
 
 def test_a_checkout_defaults_out_to_its_generated_folder() -> None:
     assert pipeline.in_source_checkout()
-    assert Path(__file__).resolve().parents[2] / "generated" == pipeline.committed_package_folder()
+    assert (
+        Path(__file__).resolve().parents[2] / "generated" / "kubetyped_kubernetes"
+        == pipeline.committed_package_folder()
+    )
 
 
 @pytest.mark.parametrize("command", ["generate", "verify"])

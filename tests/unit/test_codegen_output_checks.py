@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen.crd import render_crd_package, spec_from_crd_files
-from kubetyped.codegen.ir import (
+from kubetyped_codegen.crd import render_crd_package, spec_from_crd_files
+from kubetyped_codegen.ir import (
     GVK,
     ApiSpec,
     Array,
@@ -30,11 +30,11 @@ from kubetyped.codegen.ir import (
     TypeRef,
     VersionInfo,
 )
-from kubetyped.codegen.load_v3 import load_v3
-from kubetyped.codegen.render import render
-from kubetyped.codegen.render_context import RenderContext
-from kubetyped.codegen.render_models import render_class
-from kubetyped.codegen.writer import write_files
+from kubetyped_codegen.load_v3 import load_v3
+from kubetyped_codegen.render import render
+from kubetyped_codegen.render_context import RenderContext
+from kubetyped_codegen.render_models import render_class
+from kubetyped_codegen.writer import write_files
 
 ROOT = Path(__file__).resolve().parents[2]
 CRDS = ROOT / "tests" / "data" / "crds" / "cert-manager"
@@ -71,12 +71,6 @@ def crd_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("crd-package")
     spec = spec_from_crd_files([CRDS])
     write_files(root / PACKAGE, render_crd_package(spec, PACKAGE))
-    mirror = root / "kubetyped"
-    mirror.mkdir()
-    for entry in (ROOT / "runtime").iterdir():
-        if entry.name != "__pycache__":
-            (mirror / entry.name).symlink_to(entry)
-    (mirror / "generated").symlink_to(ROOT / "generated")
     return root
 
 
@@ -94,9 +88,9 @@ def test_crd_package_passes_mypy_strict(crd_tree: Path) -> None:
 
 
 def test_builtin_package_is_ruff_clean(tmp_path: Path) -> None:
-    files = render(load_v3(ROOT / "openapi" / "1.36.tar.xz"), RenderContext())
-    write_files(tmp_path / "generated", files)
-    assert ruff_problems(tmp_path / "generated") == ""
+    files = render(load_v3(ROOT / "openapi" / "kubetyped_openapi" / "1.36.tar.xz"), RenderContext())
+    write_files(tmp_path / "kubetyped_kubernetes", files)
+    assert ruff_problems(tmp_path / "kubetyped_kubernetes") == ""
 
 
 def _sweep_spec() -> tuple[ApiSpec, Schema]:

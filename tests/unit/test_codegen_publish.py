@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from kubetyped.codegen.cli import main
-from kubetyped.codegen.writer import COMMENT_MARKER, GeneratedCodeError, publish
+from kubetyped_codegen.cli import main
+from kubetyped_codegen.writer import COMMENT_MARKER, GeneratedCodeError, publish
 
 HEADER = COMMENT_MARKER + "\n"
 
@@ -116,7 +116,7 @@ def test_killed_generation_never_leaves_a_mixed_package(tmp_path: Path) -> None:
     new = state(out)
     assert main([*argv, str(old_input)]) == 0
     old = state(out)
-    command = [sys.executable, "-m", "kubetyped.codegen.cli", *argv, str(new_input)]
+    command = [sys.executable, "-m", "kubetyped_codegen.cli", *argv, str(new_input)]
     for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 2.0):
         assert main([*argv, str(old_input)]) == 0
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen.ir import ApiSpec
-from kubetyped.codegen.load_v3 import load_v3
-from kubetyped.codegen.pyformat import docstring_lines
-from kubetyped.codegen.render_context import RenderContext
-from kubetyped.codegen.render_models import render_models
-from kubetyped.codegen.writer import write_files
+from kubetyped_codegen.ir import ApiSpec
+from kubetyped_codegen.load_v3 import load_v3
+from kubetyped_codegen.pyformat import docstring_lines
+from kubetyped_codegen.render_context import RenderContext
+from kubetyped_codegen.render_models import render_models
+from kubetyped_codegen.writer import write_files
 
 ROOT = Path(__file__).resolve().parents[2]
-SNAPSHOT = ROOT / "openapi" / "1.36.tar.xz"
+SNAPSHOT = ROOT / "openapi" / "kubetyped_openapi" / "1.36.tar.xz"
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,8 @@ def test_layout(files: dict[str, str]) -> None:
 
 def test_pod_module(files: dict[str, str]) -> None:
     pod = files["models/core_v1/_pod.py"]
-    assert "from kubetyped.generated.models import core_v1, meta_v1" in pod
-    assert '"meta_v1": "kubetyped.generated.models.meta_v1",' in pod
+    assert "from kubetyped_kubernetes.models import core_v1, meta_v1" in pod
+    assert '"meta_v1": "kubetyped_kubernetes.models.meta_v1",' in pod
     assert 'kube_kind: ClassVar[str] = "Pod"' in pod and 'kube_group: ClassVar[str] = ""' in pod
     # named as on the wire: no aliases; optional: `= None`
     assert "    metadata: meta_v1.ObjectMeta | None = None\n" in pod
@@ -103,7 +103,7 @@ PROBE = "kt_render_probe"
 
 @pytest.fixture
 def importable(tmp_path: Path, spec: ApiSpec) -> Iterator[None]:
-    """Render the models as their own package, importable without touching kubetyped.generated."""
+    """Render the models as their own package, importable without touching kubetyped_kubernetes."""
     root = tmp_path / PROBE
     write_files(root, render_models(spec, RenderContext(package=PROBE)))
     (root / "__init__.py").write_text("")

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen.errors import CodegenError, SnapshotError
-from kubetyped.codegen.ir import VersionInfo
-from kubetyped.codegen.layout import read_snapshot, v3_file_name
-from kubetyped.codegen.load_v3 import load_v3
-from kubetyped.codegen.snapshot import fetch_snapshot_documents, resolve_out, write_snapshot
-from kubetyped.codegen.specs import resolve_spec, shipped_snapshot, shipped_versions
+from kubetyped_codegen.errors import CodegenError, SnapshotError
+from kubetyped_codegen.ir import VersionInfo
+from kubetyped_codegen.layout import read_snapshot, v3_file_name
+from kubetyped_codegen.load_v3 import load_v3
+from kubetyped_codegen.snapshot import fetch_snapshot_documents, resolve_out, write_snapshot
+from kubetyped_codegen.specs import resolve_spec, shipped_snapshot, shipped_versions
 
-OPENAPI = Path(__file__).resolve().parents[2] / "openapi"
+OPENAPI = Path(__file__).resolve().parents[2] / "openapi" / "kubetyped_openapi"
 COMMITTED = OPENAPI / "1.36.tar.xz"
 COMMITTED_FILES = read_snapshot(COMMITTED)
 

@@ -1,7 +1,7 @@
 """Generate full clientsets from the upstream 1.34 and 1.35 specs, import them, round-trip objects.
 
 Each generated package is self-contained (its own meta_v1) and is imported in a fresh
-interpreter, so nothing leaks into `kubetyped.generated`.
+interpreter, so nothing leaks into `kubetyped_kubernetes`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from upstream_specs import upstream_spec
 
-from kubetyped.codegen.cli import main as kubetyped_main
+from kubetyped_codegen.cli import main as kubetyped_main
 
 ROUND_TRIP = Path(__file__).with_name("test_model_roundtrip.py")
 

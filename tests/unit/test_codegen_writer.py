@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen.errors import CodegenError, HandwrittenFileError
-from kubetyped.codegen.writer import (
+from kubetyped_codegen.errors import CodegenError, HandwrittenFileError
+from kubetyped_codegen.writer import (
     COMMENT_MARKER,
     generated_files,
     is_generated,

@@ -67,8 +67,8 @@ def test_token_user_does_not_load_exec_or_oidc(
     path = tmp_path / "config"
     path.write_text(TOKEN_KUBECONFIG)
     loaded = _loaded_after(
-        "from kubetyped.generated import Clientset\n"
-        "from kubetyped.generated.models.core_v1 import Pod\n"
+        "from kubetyped_kubernetes import Clientset\n"
+        "from kubetyped_kubernetes.models.core_v1 import Pod\n"
         f"cs = Clientset.from_kubeconfig({str(path)!r})\n"
         "cs.core_v1.pods('default')"
     )

@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from kubetyped import yamlio
-from kubetyped.codegen.cli import main
-from kubetyped.codegen.naming import python_attribute
+from kubetyped_codegen.cli import main
+from kubetyped_codegen.naming import python_attribute
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "crds" / "cases"
 
@@ -488,9 +488,11 @@ def test_builtin_types_are_reused(importable: Path) -> None:
 
 
 def _builtin_descriptions() -> dict[str, str]:
-    from kubetyped.codegen.layout import read_snapshot
+    from kubetyped_codegen.layout import read_snapshot
 
-    files = read_snapshot(Path(__file__).resolve().parents[2] / "openapi" / "1.36.tar.xz")
+    files = read_snapshot(
+        Path(__file__).resolve().parents[2] / "openapi" / "kubetyped_openapi" / "1.36.tar.xz"
+    )
     schemas = json.loads(files["openapi-v3/api__v1.json"])["components"]["schemas"]
     found = {}
     for name in ("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector",

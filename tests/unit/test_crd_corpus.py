@@ -22,8 +22,8 @@ import orjson
 import pytest
 
 from kubetyped import yamlio
-from kubetyped.codegen.cli import main
-from kubetyped.codegen.crd.spec import crd_module
+from kubetyped_codegen.cli import main
+from kubetyped_codegen.crd.spec import crd_module
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "crds"
@@ -50,12 +50,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         package = package_name(project)
         argv = ["generate", "--crd", str(crds), "--package", package, "--out", str(root / package)]
         assert main(argv) == 0, project
-    mirror = root / "kubetyped"
-    mirror.mkdir()
-    for entry in (ROOT / "runtime").iterdir():
-        if entry.name != "__pycache__":
-            (mirror / entry.name).symlink_to(entry)
-    (mirror / "generated").symlink_to(ROOT / "generated")
     sys.path.insert(0, str(root))
     try:
         yield root
@@ -159,7 +153,7 @@ def test_realistic_objects_round_trip(corpus: Path, project: str) -> None:
 
 def test_argo_workflow_fields_are_typed(corpus: Path) -> None:
     """The embedded built-in types are the built-in models, read through a CRD object."""
-    from kubetyped.generated.models import core_v1
+    from kubetyped_kubernetes.models import core_v1
 
     workflow_doc = examples("argo-workflows")[1]
     workflow = model_class("argo-workflows", workflow_doc).model_validate(workflow_doc)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kubetyped.codegen.cli import main
+from kubetyped_codegen.cli import main
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "crds"
 CERT_MANAGER = DATA / "cert-manager"

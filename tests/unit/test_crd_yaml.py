@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from kubetyped.codegen.crd import CrdError, GroupFilter, render_crd_package, spec_from_crd_files
-from kubetyped.codegen.ir import AnyType, Array, Map, Primitive, Ref
-from kubetyped.codegen.writer import write_files
+from kubetyped_codegen.crd import CrdError, GroupFilter, render_crd_package, spec_from_crd_files
+from kubetyped_codegen.ir import AnyType, Array, Map, Primitive, Ref
+from kubetyped_codegen.writer import write_files
 
 CRDS = Path(__file__).resolve().parents[1] / "data" / "crds" / "cert-manager"
 
@@ -100,7 +100,7 @@ def test_generated_package_imports_and_keeps_unknown_fields(tmp_path: Path) -> N
     spec = spec_from_crd_files([write(tmp_path, crd())])
     files = render_crd_package(spec, "widgets_pkg_unit")
     assert not [p for p in files if p.startswith("models/meta_v1")]
-    assert "kubetyped.generated.models.autoscaling_v1:Scale" in files["clients/example_v1.py"]
+    assert "kubetyped_kubernetes.models.autoscaling_v1:Scale" in files["clients/example_v1.py"]
     write_files(tmp_path / "out" / "widgets_pkg_unit", files)
     sys.path.insert(0, str(tmp_path / "out"))
     try:

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from upstream_specs import UPSTREAM, needs_upstream, upstream_spec
 
-from kubetyped.codegen.diff import Severity, diff_specs
-from kubetyped.codegen.diff.changes import Change, DiffResult
-from kubetyped.codegen.ir import ApiSpec, Property
-from kubetyped.codegen.load_v2 import load_v2
-from kubetyped.codegen.load_v3 import load_v3
-from kubetyped.codegen.pipeline import SpecSource, load_spec
-from kubetyped.codegen.snapshot import snapshot_from_swagger
+from kubetyped_codegen.diff import Severity, diff_specs
+from kubetyped_codegen.diff.changes import Change, DiffResult
+from kubetyped_codegen.ir import ApiSpec, Property
+from kubetyped_codegen.load_v2 import load_v2
+from kubetyped_codegen.load_v3 import load_v3
+from kubetyped_codegen.pipeline import SpecSource, load_spec
+from kubetyped_codegen.snapshot import snapshot_from_swagger
 
-COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "1.36.tar.xz"
+COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "kubetyped_openapi" / "1.36.tar.xz"
 
 
 def find(

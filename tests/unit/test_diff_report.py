@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from kubetyped.codegen.cli import main
-from kubetyped.codegen.diff.changes import CATEGORIES, Change, DiffResult, Severity
-from kubetyped.codegen.diff.report import (
+from kubetyped_codegen.cli import main
+from kubetyped_codegen.diff.changes import CATEGORIES, Change, DiffResult, Severity
+from kubetyped_codegen.diff.report import (
     github_annotations,
     render_json,
     render_markdown,
@@ -33,14 +33,14 @@ RESULT = DiffResult(
         *(Change(Severity.INFORMATIONAL, "type-added", "", "v1", f"T{n}", "", f"type T{n} added",
                  "types only matter through the fields that use them") for n in range(30)),
     ),
-    old_label="1.35", new_label="openapi/1.36.tar.xz",
+    old_label="1.35", new_label="openapi/kubetyped_openapi/1.36.tar.xz",
 )  # fmt: skip
 
 
 def test_text_puts_breaking_first_grouped_by_kind() -> None:
     text = render_text(RESULT)
     lines = text.splitlines()
-    assert lines[0] == "API diff 1.35 (v1.35) -> openapi/1.36.tar.xz (v1.36.3)"
+    assert lines[0] == "API diff 1.35 (v1.35) -> openapi/kubetyped_openapi/1.36.tar.xz (v1.36.3)"
     assert lines[1].startswith("2 breaking (breaks writers 1, readers 2, typed 2), 1 non-breaking")
     assert text.index("Breaking changes") < text.index("Non-breaking changes")
     assert text.index("Non-breaking changes") < text.index("Informational (30, collapsed)")
@@ -55,7 +55,9 @@ def test_text_puts_breaking_first_grouped_by_kind() -> None:
 
 def test_markdown_breaking_table_then_collapsed_sections() -> None:
     markdown = render_markdown(RESULT)
-    assert markdown.startswith("### API diff 1.35 (v1.35) -> openapi/1.36.tar.xz (v1.36.3)\n")
+    assert markdown.startswith(
+        "### API diff 1.35 (v1.35) -> openapi/kubetyped_openapi/1.36.tar.xz (v1.36.3)\n"
+    )
     assert "#### Breaking changes (2)" in markdown
     assert (
         "| **v1 PodSpec**<br>in v1 Pod, apps/v1 Deployment, apps/v1 StatefulSet +1 more "

@@ -25,10 +25,15 @@ def _ruff(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[s
 
 def test_an_undocumented_public_function_in_a_new_runtime_module_fails_the_lint() -> None:
     source = '"""A new module."""\n\n\ndef exported(x: int) -> int:\n    return x\n'
-    result = _ruff("--stdin-filename", "runtime/brand_new.py", "-", stdin=source)
+    result = _ruff("--stdin-filename", "runtime/kubetyped/brand_new.py", "-", stdin=source)
     assert result.returncode == 1 and "D103" in result.stdout
     documented = source.replace("    return x", '    """Doubles nothing."""\n    return x')
-    assert _ruff("--stdin-filename", "runtime/brand_new.py", "-", stdin=documented).returncode == 0
+    assert (
+        _ruff(
+            "--stdin-filename", "runtime/kubetyped/brand_new.py", "-", stdin=documented
+        ).returncode
+        == 0
+    )
 
 
 def test_every_file_in_the_debt_list_still_owes_docstrings() -> None:

@@ -8,9 +8,9 @@ import pytest
 
 from kubetyped.errors import BadRequestError, ConflictError, NotFoundError
 from kubetyped.fake import ObjectTracker, ResourceRegistry
-from kubetyped.generated.clients.apps_v1 import DEPLOYMENTS
-from kubetyped.generated.clients.core_v1 import CONFIGMAPS
 from kubetyped.request import PatchType
+from kubetyped_kubernetes.clients.apps_v1 import DEPLOYMENTS
+from kubetyped_kubernetes.clients.core_v1 import CONFIGMAPS
 
 
 @pytest.fixture

@@ -23,15 +23,15 @@ from kubetyped.errors import (
 )
 from kubetyped.fake import Action, FakeClientsetMixin, fake_clientset
 from kubetyped.fake.errors import conflict
-from kubetyped.generated import (
+from kubetyped.request import PatchType
+from kubetyped_kubernetes import (
     AsyncFakeClientset,
     Clientset,
     FakeClientset,
     SharedInformerFactory,
 )
-from kubetyped.generated.models.core_v1 import ConfigMap
-from kubetyped.generated.models.meta_v1 import ObjectMeta
-from kubetyped.request import PatchType
+from kubetyped_kubernetes.models.core_v1 import ConfigMap
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 
 def _cm(name: str, namespace: str = "ns", **data: str) -> ConfigMap:

@@ -14,8 +14,8 @@ from kubetyped.fake.patches import (
     merge_patch,
     strategic_merge_patch,
 )
-from kubetyped.generated.models.apps_v1 import Deployment
-from kubetyped.generated.models.core_v1 import Pod
+from kubetyped_kubernetes.models.apps_v1 import Deployment
+from kubetyped_kubernetes.models.core_v1 import Pod
 
 
 def test_json_patch_six_operations() -> None:

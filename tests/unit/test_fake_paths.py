@@ -8,9 +8,9 @@ from kubetyped.errors import NotFoundError
 from kubetyped.fake import FakeSetupError, ResourceRegistry, fake_clientset
 from kubetyped.fake.discovery import discovery_document
 from kubetyped.fake.paths import parse_path
-from kubetyped.generated import FakeClientset
-from kubetyped.generated.clients.apps_v1 import DEPLOYMENTS
-from kubetyped.generated.clients.core_v1 import CONFIGMAPS, NAMESPACES
+from kubetyped_kubernetes import FakeClientset
+from kubetyped_kubernetes.clients.apps_v1 import DEPLOYMENTS
+from kubetyped_kubernetes.clients.core_v1 import CONFIGMAPS, NAMESPACES
 
 REGISTRY = ResourceRegistry([CONFIGMAPS, NAMESPACES, DEPLOYMENTS])
 

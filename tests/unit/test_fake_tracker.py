@@ -16,9 +16,9 @@ from kubetyped.errors import (
     NotFoundError,
 )
 from kubetyped.fake import FakeSetupError, ObjectTracker, ResourceRegistry, Selection
-from kubetyped.generated.clients.apps_v1 import DEPLOYMENTS
-from kubetyped.generated.clients.core_v1 import CONFIGMAPS, NAMESPACES
 from kubetyped.request import PatchType
+from kubetyped_kubernetes.clients.apps_v1 import DEPLOYMENTS
+from kubetyped_kubernetes.clients.core_v1 import CONFIGMAPS, NAMESPACES
 
 ALL = Selection()
 

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from kubetyped.cache.selectors import parse_selector, selector_from_label_selector
 from kubetyped.config import load_kubeconfig_dict
 from kubetyped.errors import KubetypedError, api_error_from_response
-from kubetyped.generated.models.apps_v1 import Deployment
-from kubetyped.generated.models.core_v1 import ConfigMap, Pod, PodList, Service
 from kubetyped.model.base import KubeModel
 from kubetyped.model.scalars import Quantity, Time, parse_quantity
 from kubetyped.watch import WatchDecoder
+from kubetyped_kubernetes.models.apps_v1 import Deployment
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, Pod, PodList, Service
 
 FUZZ = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None

@@ -3,12 +3,12 @@
 Every import statement counts, including those inside functions and `TYPE_CHECKING` blocks: a
 lazy import is still a dependency. Layers, lowest first:
 
-- the runtime (`runtime/`, package `kubetyped`), in the order of `RUNTIME_LAYERS`; a module may
+- the runtime (`runtime/kubetyped/`, package `kubetyped`), in the order of `RUNTIME_LAYERS`; a module may
   import only from strictly lower layers (same-layer units are independent of each other);
-- the generated models (`kubetyped.generated.models`) sit on `kubetyped.model` alone, and the
+- the generated models (`kubetyped_kubernetes.models`) sit on `kubetyped.model` alone, and the
   runtime reaches them only through `kubetyped.api` (client-go's `k8s.io/api` seam);
 - generated clients, listers, informers and fakes sit on top of the runtime;
-- the generator (`codegen/`) is beside: it may use the runtime, never the generated package;
+- the generator (`codegen/kubetyped_codegen/`, package `kubetyped_codegen`) is beside: it may use the runtime, never the generated package;
   nothing in the runtime imports it, and its own modules import each other without a cycle.
 """
 
@@ -43,9 +43,9 @@ RUNTIME_LAYERS: list[set[str]] = [
 LAYER_OF = {unit: index for index, layer in enumerate(RUNTIME_LAYERS) for unit in layer}
 #: The one runtime module that may import generated code (models only).
 API_SEAM = "kubetyped.api"
-#: Generated packages of `kubetyped.generated` that are client code (not API types).
+#: Generated packages of `kubetyped_kubernetes` that are client code (not API types).
 GENERATED_CLIENT_CODE = ("clients", "informers", "listers", "clientset", "fake", "__init__")
-#: codegen modules allowed to import `kubetyped.generated`, and why (none: the pipeline finds
+#: codegen modules allowed to import `kubetyped_kubernetes`, and why (none: the pipeline finds
 #: the committed package's folder with `importlib.util.find_spec`, without importing it).
 CODEGEN_EXCEPTIONS: dict[str, str] = {}
 
@@ -77,21 +77,21 @@ def _imports(module: str, path: Path) -> Iterator[str]:
 
 def _runtime_unit(module: str) -> str | None:
     parts = module.split(".")
-    if parts[0] != "kubetyped" or (len(parts) > 1 and parts[1] in ("codegen", "generated")):
+    if parts[0] != "kubetyped":
         return None
     return parts[1] if len(parts) > 1 else "__init__"
 
 
 def _runtime_violations() -> list[str]:
     found = []
-    for module, path in _modules("runtime", "kubetyped"):
+    for module, path in _modules("runtime/kubetyped", "kubetyped"):
         unit = _runtime_unit(module)
         assert unit in LAYER_OF, f"{module}: add its unit {unit!r} to RUNTIME_LAYERS"
         for target in _imports(module, path):
-            if target.startswith("kubetyped.codegen"):
+            if target.startswith("kubetyped_codegen"):
                 found.append(f"{module} imports the generator ({target})")
-            elif target.startswith("kubetyped.generated"):
-                if module != API_SEAM or not target.startswith("kubetyped.generated.models"):
+            elif target.startswith("kubetyped_kubernetes"):
+                if module != API_SEAM or not target.startswith("kubetyped_kubernetes.models"):
                     found.append(f"{module} imports generated code ({target}); use kubetyped.api")
             else:
                 other = _runtime_unit(target)
@@ -108,10 +108,12 @@ def test_runtime_imports_only_lower_layers() -> None:
 
 def test_generated_models_sit_on_the_model_base_only() -> None:
     found = []
-    for module, path in _modules("generated/models", "kubetyped.generated.models"):
+    for module, path in _modules(
+        "generated/kubetyped_kubernetes/models", "kubetyped_kubernetes.models"
+    ):
         for target in _imports(module, path):
             if target.startswith("kubetyped") and not target.startswith(
-                ("kubetyped.model", "kubetyped.generated.models")
+                ("kubetyped.model", "kubetyped_kubernetes.models")
             ):
                 found.append(f"{module} imports {target}")
     assert found == []
@@ -120,39 +122,45 @@ def test_generated_models_sit_on_the_model_base_only() -> None:
 def test_generated_client_code_is_never_imported_below_it() -> None:
     """Nothing in the runtime or the generator imports generated clients/informers/fakes."""
     found = []
-    for folder, package in (("runtime", "kubetyped"), ("codegen", "kubetyped.codegen")):
+    for folder, package in (
+        ("runtime/kubetyped", "kubetyped"),
+        ("codegen/kubetyped_codegen", "kubetyped_codegen"),
+    ):
         for module, path in _modules(folder, package):
             for target in _imports(module, path):
                 parts = target.split(".")
-                if parts[:2] != ["kubetyped", "generated"]:
+                if parts[0] != "kubetyped_kubernetes":
                     continue
-                if len(parts) == 2 and module in CODEGEN_EXCEPTIONS:
+                if len(parts) == 1 and module in CODEGEN_EXCEPTIONS:
                     continue
-                if len(parts) == 2 or parts[2] in GENERATED_CLIENT_CODE:
+                if len(parts) == 1 or parts[1] in GENERATED_CLIENT_CODE:
                     found.append(f"{module} imports {target}")
     assert found == []
 
 
 def test_codegen_is_beside_the_runtime() -> None:
     found = []
-    for module, path in _modules("codegen", "kubetyped.codegen"):
+    for module, path in _modules("codegen/kubetyped_codegen", "kubetyped_codegen"):
         for target in _imports(module, path):
-            if target.startswith("kubetyped.generated") and module not in CODEGEN_EXCEPTIONS:
+            if target.startswith("kubetyped_kubernetes") and module not in CODEGEN_EXCEPTIONS:
                 found.append(f"{module} imports {target}")
     assert found == []
 
 
 @pytest.mark.parametrize(
     ("unit", "target"),
-    [("request", "kubetyped.rest.sync_client"), ("metadata", "kubetyped.generated.models.meta_v1")],
+    [
+        ("request", "kubetyped.rest.sync_client"),
+        ("metadata", "kubetyped_kubernetes.models.meta_v1"),
+    ],
 )
 def test_the_check_catches_an_upward_import(
     unit: str, target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A copy of the runtime with one upward import added fails the check."""
-    runtime = tmp_path / "runtime"
-    for module, path in _modules("runtime", "kubetyped"):
-        relative = path.relative_to(ROOT / "runtime")
+    runtime = tmp_path / "runtime" / "kubetyped"
+    for module, path in _modules("runtime/kubetyped", "kubetyped"):
+        relative = path.relative_to(ROOT / "runtime" / "kubetyped")
         (runtime / relative).parent.mkdir(parents=True, exist_ok=True)
         text = path.read_text(encoding="utf-8")
         if _runtime_unit(module) == unit and path.name in ("request.py", "__init__.py"):
@@ -165,16 +173,16 @@ def test_the_check_catches_an_upward_import(
 def _codegen_graph(root: Path) -> dict[str, set[str]]:
     """Module -> the codegen modules it imports (lazy and ``TYPE_CHECKING`` imports included).
 
-    ``from kubetyped.codegen.x import name`` is an edge to ``x`` (or to ``x.name`` when that is a
+    ``from kubetyped_codegen.x import name`` is an edge to ``x`` (or to ``x.name`` when that is a
     module); importing a submodule is not counted as importing its parent package's
     ``__init__`` (Python runs it, but a package importing its own parts is no cycle).
     """
-    modules = dict(_modules_under(root / "codegen", "kubetyped.codegen"))
+    modules = dict(_modules_under(root / "codegen" / "kubetyped_codegen", "kubetyped_codegen"))
     graph: dict[str, set[str]] = {}
     for module, path in modules.items():
         edges = set()
         for target in _imports(module, path):
-            if not target.startswith("kubetyped.codegen"):
+            if not target.startswith("kubetyped_codegen"):
                 continue
             parts = target.split(".")
             while parts and ".".join(parts) not in modules:
@@ -238,22 +246,22 @@ def test_codegen_has_no_import_cycle() -> None:
 def test_the_cycle_check_catches_a_lazy_back_import(tmp_path: Path) -> None:
     """A copy of codegen/ where the pipeline's loader imports the CLI back (inside a function)
     has a cycle."""
-    copy = tmp_path / "codegen"
-    for _, path in _modules_under(ROOT / "codegen", "kubetyped.codegen"):
-        target = copy / path.relative_to(ROOT / "codegen")
+    copy = tmp_path / "codegen" / "kubetyped_codegen"
+    for _, path in _modules_under(ROOT / "codegen" / "kubetyped_codegen", "kubetyped_codegen"):
+        target = copy / path.relative_to(ROOT / "codegen" / "kubetyped_codegen")
         target.parent.mkdir(parents=True, exist_ok=True)
         text = path.read_text(encoding="utf-8")
         if path.name == "load_v3.py":
-            text += "\n\ndef _back() -> None:\n    from kubetyped.codegen.cli import main\n"
+            text += "\n\ndef _back() -> None:\n    from kubetyped_codegen.cli import main\n"
         target.write_text(text, encoding="utf-8")
     loops = _cycles(_codegen_graph(tmp_path))
-    assert any({"kubetyped.codegen.cli", "kubetyped.codegen.load_v3"} <= set(c) for c in loops)
+    assert any({"kubetyped_codegen.cli", "kubetyped_codegen.load_v3"} <= set(c) for c in loops)
 
 
 def _unit_edges() -> dict[str, set[str]]:
     """Direct imports between runtime units (generated models left out: `api` is the seam)."""
     edges: dict[str, set[str]] = {unit: set() for unit in LAYER_OF}
-    for module, path in _modules("runtime", "kubetyped"):
+    for module, path in _modules("runtime/kubetyped", "kubetyped"):
         unit = _runtime_unit(module)
         assert unit is not None
         for target in _imports(module, path):

@@ -14,10 +14,6 @@ import pytest
 from kubetyped import api
 from kubetyped.events import AsyncEventRecorder, AsyncRestEventSink, EventRecorder, RestEventSink
 from kubetyped.events.common import EVENTS
-from kubetyped.generated import AsyncFakeClientset, FakeClientset
-from kubetyped.generated.clients import coordination_v1, events_v1
-from kubetyped.generated.models.core_v1 import ConfigMap
-from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.leaderelection import (
     LEASES,
     AsyncLeaderElector,
@@ -29,6 +25,10 @@ from kubetyped.leaderelection import (
 )
 from kubetyped.leaderelection.core import ElectionCore
 from kubetyped.typed.resource import ResourceInfo
+from kubetyped_kubernetes import AsyncFakeClientset, FakeClientset
+from kubetyped_kubernetes.clients import coordination_v1, events_v1
+from kubetyped_kubernetes.models.core_v1 import ConfigMap
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ import pytest
 
 from kubetyped.cache import ClusterLister, NamespacedLister, NamespaceLister, NotCachedError
 from kubetyped.errors import NotFoundError
-from kubetyped.generated import FakeClientset, SharedInformerFactory
+from kubetyped_kubernetes import FakeClientset, SharedInformerFactory
 
 
 def _synced_factory() -> tuple[SharedInformerFactory, FakeClientset]:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from kubetyped.apply.common import ApplyError, place, prepare
-from kubetyped.generated.models.apps_v1 import Deployment
-from kubetyped.generated.models.core_v1 import ConfigMap, ConfigMapList
 from kubetyped.manifests import ManifestError, load_manifests, to_yaml
 from kubetyped.wait import FieldPathError, condition, deleted, exists, field_equals
 from kubetyped.wait.core import WaitState, parse_field_path
+from kubetyped_kubernetes.models.apps_v1 import Deployment
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, ConfigMapList
 
 DEPLOYMENT = """
 apiVersion: apps/v1

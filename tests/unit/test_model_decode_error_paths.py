@@ -15,10 +15,10 @@ import orjson
 import pytest
 import respx
 
-from kubetyped.generated import AsyncClientset, Clientset
-from kubetyped.generated.models.core_v1 import Pod
 from kubetyped.model.jsonio import ModelDecodeError
 from kubetyped.rest import AsyncRESTClient, RESTClient
+from kubetyped_kubernetes import AsyncClientset, Clientset
+from kubetyped_kubernetes.models.core_v1 import Pod
 
 BASE = "https://k8s.test:6443"
 PODS = f"{BASE}/api/v1/namespaces/web/pods"
@@ -113,7 +113,7 @@ async def test_async_get_list_and_watch_name_the_full_path() -> None:
 
 
 def test_an_item_that_is_not_an_object_names_its_index() -> None:
-    from kubetyped.generated.models.core_v1 import PodList
+    from kubetyped_kubernetes.models.core_v1 import PodList
 
     pods = PodList.from_json(b'{"items":[{"metadata":{"name":"a"}},null]}')
     with pytest.raises(ModelDecodeError) as caught:
@@ -123,7 +123,7 @@ def test_an_item_that_is_not_an_object_names_its_index() -> None:
 
 
 def test_map_values_and_nested_objects_name_their_key() -> None:
-    from kubetyped.generated.models.apiextensions_v1 import CustomResourceDefinition
+    from kubetyped_kubernetes.models.apiextensions_v1 import CustomResourceDefinition
 
     crd = CustomResourceDefinition.from_json(
         b'{"spec":{"versions":[{"name":"v1","served":true,"storage":true,"schema":'

@@ -22,8 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kubetyped.generated.models.apps_v1 import Deployment
-from kubetyped.generated.models.core_v1 import (
+from kubetyped.model import KubeModel
+from kubetyped_kubernetes.models.apps_v1 import Deployment
+from kubetyped_kubernetes.models.core_v1 import (
     Container,
     ContainerPort,
     Pod,
@@ -31,7 +32,6 @@ from kubetyped.generated.models.core_v1 import (
     PodSecurityContext,
     Toleration,
 )
-from kubetyped.model import KubeModel
 from tests.unit.test_model_roundtrip import realistic_deployment, realistic_pod, touch_everything
 
 Json = dict[str, Any]
@@ -250,7 +250,7 @@ def test_deleting_a_field_removes_it_from_the_wire(path: Any) -> None:
 
 
 def test_micro_time_is_written_with_six_digits() -> None:
-    from kubetyped.generated.models.coordination_v1 import Lease, LeaseSpec
+    from kubetyped_kubernetes.models.coordination_v1 import Lease, LeaseSpec
 
     lease = Lease.from_json(b'{"spec":{"renewTime":"2024-05-01T10:20:30.123456Z"}}')
     assert lease.spec.renew_time.microsecond == 123456

@@ -16,14 +16,14 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from kubetyped.generated.models.apiextensions_v1 import (
+from kubetyped_kubernetes.models.apiextensions_v1 import (
     CustomResourceDefinition,
     JSONSchemaProps,
 )
-from kubetyped.generated.models.apps_v1 import ControllerRevision
-from kubetyped.generated.models.core_v1 import ConfigMap, Container, Secret
-from kubetyped.generated.models.meta_v1 import ListMeta
-from kubetyped.generated.models.networking_v1 import NetworkPolicyIngressRule
+from kubetyped_kubernetes.models.apps_v1 import ControllerRevision
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, Container, Secret
+from kubetyped_kubernetes.models.meta_v1 import ListMeta
+from kubetyped_kubernetes.models.networking_v1 import NetworkPolicyIngressRule
 
 # ---- names --------------------------------------------------------------------------------------
 
@@ -197,13 +197,13 @@ POD = {
 
 
 def _lazy_pod() -> Any:
-    from kubetyped.generated.models.core_v1 import Pod
+    from kubetyped_kubernetes.models.core_v1 import Pod
 
     return Pod.from_json(orjson.dumps(POD))
 
 
 def _validated_pod() -> Any:
-    from kubetyped.generated.models.core_v1 import Pod
+    from kubetyped_kubernetes.models.core_v1 import Pod
 
     return Pod.model_validate(copy.deepcopy(POD))
 
@@ -220,7 +220,7 @@ def test_equality_across_paths_and_after_changes() -> None:
 
 
 def test_equality_needs_the_same_model_class() -> None:
-    from kubetyped.generated.models.core_v1 import Pod, PodTemplate
+    from kubetyped_kubernetes.models.core_v1 import Pod, PodTemplate
 
     assert Pod.model_validate({"metadata": {"name": "x"}}) != PodTemplate.model_validate(
         {"metadata": {"name": "x"}}
@@ -277,7 +277,7 @@ def test_repr_of_a_lazy_object_shows_its_fields() -> None:
 
 
 def test_from_json_rejects_non_objects() -> None:
-    from kubetyped.generated.models.core_v1 import Pod
+    from kubetyped_kubernetes.models.core_v1 import Pod
 
     with pytest.raises(ValueError, match="expected a JSON object"):
         Pod.from_json(b"[1, 2]")
@@ -302,17 +302,17 @@ def test_importing_pod_does_not_import_its_dependencies() -> None:
     out = _run(
         """
         import sys
-        import kubetyped.generated
-        from kubetyped.generated.models.core_v1 import Pod
+        import kubetyped_kubernetes
+        from kubetyped_kubernetes.models.core_v1 import Pod
         loaded = set(sys.modules)
-        print("pod" if "kubetyped.generated.models.core_v1._pod" in loaded else "no-pod")
-        print("spec" if "kubetyped.generated.models.core_v1._pod_spec" in loaded else "no-spec")
-        print("meta" if "kubetyped.generated.models.meta_v1" in loaded else "no-meta")
-        print("apps" if "kubetyped.generated.models.apps_v1" in loaded else "no-apps")
-        print("clients" if "kubetyped.generated.clients" in loaded else "no-clients")
+        print("pod" if "kubetyped_kubernetes.models.core_v1._pod" in loaded else "no-pod")
+        print("spec" if "kubetyped_kubernetes.models.core_v1._pod_spec" in loaded else "no-spec")
+        print("meta" if "kubetyped_kubernetes.models.meta_v1" in loaded else "no-meta")
+        print("apps" if "kubetyped_kubernetes.models.apps_v1" in loaded else "no-apps")
+        print("clients" if "kubetyped_kubernetes.clients" in loaded else "no-clients")
         Pod.from_json(b'{"spec": {"containers": []}}').spec
-        print("spec" if "kubetyped.generated.models.core_v1._pod_spec" in sys.modules else "no-spec")
-        print("apps" if "kubetyped.generated.models.apps_v1" in sys.modules else "no-apps")
+        print("spec" if "kubetyped_kubernetes.models.core_v1._pod_spec" in sys.modules else "no-spec")
+        print("apps" if "kubetyped_kubernetes.models.apps_v1" in sys.modules else "no-apps")
         """
     )
     assert out.split() == ["pod", "no-spec", "no-meta", "no-apps", "no-clients", "spec", "no-apps"]
@@ -322,8 +322,8 @@ def test_importing_the_generated_package_is_cheap() -> None:
     out = _run(
         """
         import sys
-        import kubetyped.generated
-        print(sum(1 for m in sys.modules if m.startswith("kubetyped.generated.")))
+        import kubetyped_kubernetes
+        print(sum(1 for m in sys.modules if m.startswith("kubetyped_kubernetes.")))
         """
     )
     assert int(out) == 0

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-import kubetyped.generated.models as models
+import kubetyped_kubernetes.models as models
 from kubetyped.model import KubeModel
 
 
@@ -43,9 +43,9 @@ def test_every_model_of_the_group_version_builds(group_version: str) -> None:
 
 
 def test_resource_models_carry_their_group_version_kind() -> None:
-    from kubetyped.generated.models.apps_v1 import Deployment
-    from kubetyped.generated.models.core_v1 import Pod
-    from kubetyped.generated.models.rbac_v1 import ClusterRole
+    from kubetyped_kubernetes.models.apps_v1 import Deployment
+    from kubetyped_kubernetes.models.core_v1 import Pod
+    from kubetyped_kubernetes.models.rbac_v1 import ClusterRole
 
     assert (Pod.kube_group, Pod.kube_version, Pod.kube_kind) == ("", "v1", "Pod")
     assert (Deployment.kube_group, Deployment.kube_kind) == ("apps", "Deployment")

@@ -6,8 +6,8 @@ import orjson
 import pytest
 
 from kubetyped.errors import KubetypedError
-from kubetyped.generated.models.core_v1 import ConfigMap, ConfigMapList, PodList
 from kubetyped.model.jsonio import ModelDecodeError, is_raw
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, ConfigMapList, PodList
 
 ITEMS = [
     {"metadata": {"name": f"cm-{i}", "resourceVersion": str(i)}, "data": {"k": str(i)}}

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError, ValidationInfo, field_validator
 
-from kubetyped.generated.models.apiextensions_v1 import JSONSchemaProps
-from kubetyped.generated.models.core_v1 import Container, Pod, PodSpec
+from kubetyped_kubernetes.models.apiextensions_v1 import JSONSchemaProps
+from kubetyped_kubernetes.models.core_v1 import Container, Pod, PodSpec
 
 
 def _fresh(code: str) -> Any:
@@ -36,7 +36,7 @@ def _fresh(code: str) -> Any:
 _BUILT = """
 import json
 from kubetyped.model import KubeModel
-from kubetyped.generated.models import core_v1
+from kubetyped_kubernetes.models import core_v1
 
 def built():
     found, stack = set(), [KubeModel]
@@ -124,7 +124,7 @@ def test_generated_models_inside_a_users_model_and_a_type_adapter() -> None:
     code = """
     import json
     from pydantic import BaseModel, TypeAdapter
-    from kubetyped.generated.models.core_v1 import Container, Pod
+    from kubetyped_kubernetes.models.core_v1 import Container, Pod
 
     class Wrapper(BaseModel):
         pod: Pod

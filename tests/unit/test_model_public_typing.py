@@ -53,7 +53,7 @@ def test_first_decode_under_deprecation_warnings_as_errors() -> None:
     script = textwrap.dedent(
         """
         import json
-        from kubetyped.generated.models.core_v1 import ConfigMapList
+        from kubetyped_kubernetes.models.core_v1 import ConfigMapList
         doc = {"kind": "ConfigMapList", "apiVersion": "v1", "metadata": {"resourceVersion": "7"},
                "items": [{"metadata": {"name": "a", "labels": {"app": "web"}}, "data": {"k": "v"}}]}
         cms = ConfigMapList.from_json(json.dumps(doc).encode())

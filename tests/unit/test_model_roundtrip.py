@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kubetyped.generated.models.apps_v1 import Deployment
-from kubetyped.generated.models.core_v1 import Pod
 from kubetyped.model import KubeModel
+from kubetyped_kubernetes.models.apps_v1 import Deployment
+from kubetyped_kubernetes.models.core_v1 import Pod
 
 Json = dict[str, Any]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from kubetyped.generated.models.apps_v1 import Deployment, DeploymentList
-from kubetyped.generated.models.core_v1 import Container, Pod
 from kubetyped.model.jsonio import ModelDecodeError
+from kubetyped_kubernetes.models.apps_v1 import Deployment, DeploymentList
+from kubetyped_kubernetes.models.core_v1 import Container, Pod
 
 
 def deployment(**spec: object) -> bytes:

@@ -17,16 +17,16 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from kubetyped.generated.models.coordination_v1 import LeaseSpec
-from kubetyped.generated.models.core_v1 import (
+from kubetyped.model import MicroTime, Quantity, Time
+from kubetyped_kubernetes.models.coordination_v1 import LeaseSpec
+from kubetyped_kubernetes.models.core_v1 import (
     EmptyDirVolumeSource,
     ResourceRequirements,
     ServicePort,
 )
-from kubetyped.generated.models.meta_v1 import Condition, ObjectMeta
-from kubetyped.model import MicroTime, Quantity, Time
+from kubetyped_kubernetes.models.meta_v1 import Condition, ObjectMeta
 
-GENERATED = Path(__file__).resolve().parents[2] / "generated" / "models"
+GENERATED = Path(__file__).resolve().parents[2] / "generated" / "kubetyped_kubernetes" / "models"
 
 
 def test_quantities_from_strings_and_numbers() -> None:
@@ -105,7 +105,9 @@ def test_checker_constructors_list_exactly_the_models_fields() -> None:
     names = {(module, cls) for module, cls, _ in inits}
     assert ("meta_v1", "ObjectMeta") in names and ("core_v1", "ResourceRequirements") in names
     for module, class_name, function in inits:
-        model = getattr(importlib.import_module(f"kubetyped.generated.models.{module}"), class_name)
+        model = getattr(
+            importlib.import_module(f"kubetyped_kubernetes.models.{module}"), class_name
+        )
         arguments = function.args
         assert [a.arg for a in arguments.args] == ["self"] and not arguments.kwarg
         parameters = [a.arg for a in arguments.kwonlyargs]

@@ -13,11 +13,11 @@ import pytest
 from pydantic import ValidationError
 
 from kubetyped.errors import KubetypedError
-from kubetyped.generated.models.apps_v1 import RollingUpdateDeployment
-from kubetyped.generated.models.coordination_v1 import Lease, LeaseSpec
-from kubetyped.generated.models.core_v1 import HTTPGetAction, Pod, ResourceRequirements
-from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.model import MicroTime, Quantity, QuantityError, Time, parse_quantity
+from kubetyped_kubernetes.models.apps_v1 import RollingUpdateDeployment
+from kubetyped_kubernetes.models.coordination_v1 import Lease, LeaseSpec
+from kubetyped_kubernetes.models.core_v1 import HTTPGetAction, Pod, ResourceRequirements
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 # ---- Quantity -----------------------------------------------------------------------------------
 

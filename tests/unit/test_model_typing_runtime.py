@@ -10,15 +10,15 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from kubetyped.generated.models.apps_v1 import (
+from kubetyped.model import strict_construction
+from kubetyped_kubernetes.models.apps_v1 import (
     Deployment,
     DeploymentApplyConfiguration,
     DeploymentList,
 )
-from kubetyped.generated.models.authentication_v1 import TokenRequest, TokenReview, TokenReviewSpec
-from kubetyped.generated.models.core_v1 import Container, ContainerPort, Pod, PodSpec, Secret
-from kubetyped.generated.models.meta_v1 import ObjectMeta
-from kubetyped.model import strict_construction
+from kubetyped_kubernetes.models.authentication_v1 import TokenRequest, TokenReview, TokenReviewSpec
+from kubetyped_kubernetes.models.core_v1 import Container, ContainerPort, Pod, PodSpec, Secret
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 POD = {
     "apiVersion": "v1",
@@ -193,7 +193,7 @@ def test_repr_of_a_secret_shows_its_keys_not_its_values() -> None:
 
 
 def test_enum_values_come_from_enum_or_the_description_of_swagger_documents() -> None:
-    from kubetyped.codegen.schemas import string_enum
+    from kubetyped_codegen.schemas import string_enum
 
     assert string_enum({"type": "string", "enum": ["Always", "Never"]}) == ("Always", "Never")
     described = 'Policy.\n\nPossible enum values:\n - `"Always"` always.\n - `"If\\"Q"` quoted.'

@@ -14,12 +14,12 @@ ROOT = Path(__file__).resolve().parents[2]
 _WITHOUT_JINJA = """
 import sys
 sys.modules["jinja2"] = None  # an import of it now fails as if it were not installed
-import kubetyped, kubetyped.generated, kubetyped.dynamic, kubetyped.metadata, kubetyped.scale
+import kubetyped, kubetyped_kubernetes, kubetyped.dynamic, kubetyped.metadata, kubetyped.scale
 import kubetyped.workqueue, kubetyped.leaderelection, kubetyped.events, kubetyped.fake
-from kubetyped.generated import Clientset, FakeClientset, SharedInformerFactory
+from kubetyped_kubernetes import Clientset, FakeClientset, SharedInformerFactory
 fake = FakeClientset()
 fake.core_v1.config_maps("default").list()
-from kubetyped.codegen.cli import main  # the `kubetyped` command: --version and diff work
+from kubetyped_codegen.cli import main  # the `kubetyped` command: --version and diff work
 try:
     main(["--version"])
 except SystemExit as done:
@@ -48,9 +48,9 @@ def test_clients_import_and_run_without_the_generator_dependencies() -> None:
     assert "kubetyped[codegen]" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_wheel_builds_without_setuptools_deprecations(tmp_path: Path) -> None:
-    """`project.license` as a TOML table is deprecated (builds refused after 2027-02-18); a data
-    folder missing from `packages` is "would be ignored". The wheel carries the SPDX expression."""
+def test_the_wheel_holds_the_four_packages_and_their_data(tmp_path: Path) -> None:
+    """The wheel (hatchling, `[tool.hatch.build.targets.wheel]`) holds exactly the four import
+    packages, each with `py.typed`, their data (templates, snapshots) and the SPDX licence."""
     pip = [sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "--no-build-isolation"]
     result = subprocess.run(
         [*pip, "-w", str(tmp_path), str(ROOT)],
@@ -59,9 +59,6 @@ def test_wheel_builds_without_setuptools_deprecations(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    output = result.stdout + result.stderr
-    assert "SetuptoolsDeprecationWarning" not in output
-    assert "is absent from the `packages` configuration" not in output
     (wheel,) = tmp_path.glob("kubetyped-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         metadata = archive.read(next(n for n in archive.namelist() if n.endswith("/METADATA")))
@@ -71,7 +68,13 @@ def test_wheel_builds_without_setuptools_deprecations(tmp_path: Path) -> None:
         ]
         license_text = archive.read(licenses[0]).decode() if licenses else ""
     assert "License-Expression: Apache-2.0" in metadata.decode().splitlines()
-    assert any(n.startswith("kubetyped/codegen/templates/") for n in names)
+    packages = {"kubetyped", "kubetyped_kubernetes", "kubetyped_codegen", "kubetyped_openapi"}
+    tops = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
+    assert tops == packages, tops
+    assert all(f"{package}/py.typed" in names for package in packages)
+    assert any(n.startswith("kubetyped_codegen/templates/") for n in names)
+    assert "kubetyped_openapi/1.36.tar.xz" in names
+    assert not any("__pycache__" in n for n in names)
     # the licence text itself travels with the package, and it is the one the metadata declares
     assert [n.rsplit("/", 1)[1] for n in licenses] == ["LICENSE"], names
     assert "License-File: LICENSE" in metadata.decode().splitlines()

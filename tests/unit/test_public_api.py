@@ -49,7 +49,7 @@ def test_the_names_are_the_documented_objects() -> None:
     assert kubetyped.ListOptions is ListOptions
     assert kubetyped.ClientsetBase is ClientsetBase
     assert kubetyped.WatchEvent is WatchEvent
-    from kubetyped.generated import Clientset
+    from kubetyped_kubernetes import Clientset
 
     assert issubclass(Clientset, kubetyped.ClientsetBase)
 
@@ -57,7 +57,7 @@ def test_the_names_are_the_documented_objects() -> None:
 def test_type_checkers_see_every_name() -> None:
     """Each name is re-exported in the `TYPE_CHECKING` block (`import X as X`), which is what
     mypy and pyright read; the lazy `__getattr__` is for the interpreter only."""
-    tree = ast.parse((ROOT / "runtime" / "__init__.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "runtime" / "kubetyped" / "__init__.py").read_text(encoding="utf-8"))
     seen: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
@@ -108,8 +108,8 @@ def test_the_readme_public_modules_each_define_all() -> None:
 
 #: Modules whose module-level `__getattr__` stays visible to type checkers, and why.
 VISIBLE_GETATTR = {
-    "runtime/typed/__init__.py": "only the deprecated `Event` alias (warns at run time)",
-    "runtime/transport.py": "internal: lazily re-exports the transports that import it",
+    "runtime/kubetyped/typed/__init__.py": "only the deprecated `Event` alias (warns at run time)",
+    "runtime/kubetyped/transport.py": "internal: lazily re-exports the transports that import it",
 }
 
 
@@ -118,7 +118,7 @@ def test_lazy_modules_hide_getattr_from_type_checkers() -> None:
     `from m import name` of that module as `Any`: a misspelt name is never reported. Lazy
     modules define it under `if not TYPE_CHECKING:` and import their names for checkers."""
     visible = []
-    for path in sorted((ROOT / "runtime").rglob("*.py")):
+    for path in sorted((ROOT / "runtime" / "kubetyped").rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:

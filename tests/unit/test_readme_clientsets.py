@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from test_config_support import simple_kubeconfig, write_kubeconfig
 
-from kubetyped.generated import Clientset
+from kubetyped_kubernetes import Clientset
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSTRUCTORS = {"from_kubeconfig", "from_incluster", "from_config", "load"}

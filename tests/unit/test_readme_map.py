@@ -38,13 +38,20 @@ def test_every_path_in_the_map_exists() -> None:
     for row in _table_rows():
         for path in _paths(row):
             # paths are under runtime/ unless they name a top-level folder (generated/...)
-            base = ROOT if path.split("/")[0] in ("generated", "codegen") else ROOT / "runtime"
+            base = (
+                ROOT
+                if path.split("/")[0] in ("generated", "codegen")
+                else ROOT / "runtime" / "kubetyped"
+            )
             folder = path.endswith("/")
             target = base / path.rstrip("/")
             if not (target.is_dir() if folder else target.is_file()):
                 # a bare file name after a folder in the same row: `sync_verbs.py` of typed/
                 siblings = [p for p in _paths(row) if "/" in p and not p.endswith("/")]
-                if any((ROOT / "runtime" / Path(s).parent / path).is_file() for s in siblings):
+                if any(
+                    (ROOT / "runtime" / "kubetyped" / Path(s).parent / path).is_file()
+                    for s in siblings
+                ):
                     continue
                 missing.append(f"{path} ({row[:60]}...)")
     assert missing == [], "README's behaviour map names files that do not exist"

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from test_config_support import simple_kubeconfig, write_kubeconfig
 
 from kubetyped.config import InvalidKubeconfigError, load_kubeconfig
-from kubetyped.generated import Clientset
 from kubetyped.urls import redact_url
+from kubetyped_kubernetes import Clientset
 
 SECRET = "tok-SUPERSECRET-abc123"
 

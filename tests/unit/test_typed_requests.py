@@ -18,14 +18,14 @@ import pytest
 
 from kubetyped import request as rq
 from kubetyped.errors import KubetypedError, NotFoundError
-from kubetyped.generated import AsyncClientset, Clientset
-from kubetyped.generated.models.apps_v1 import Deployment
-from kubetyped.generated.models.autoscaling_v1 import Scale
-from kubetyped.generated.models.core_v1 import ConfigMap, ConfigMapList
-from kubetyped.generated.models.meta_v1 import ObjectMeta
-from kubetyped.generated.models.scheduling_v1 import PriorityClass
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from kubetyped.typed import ALL_NAMESPACES, NamespaceRequiredError
+from kubetyped_kubernetes import AsyncClientset, Clientset
+from kubetyped_kubernetes.models.apps_v1 import Deployment
+from kubetyped_kubernetes.models.autoscaling_v1 import Scale
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, ConfigMapList
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
+from kubetyped_kubernetes.models.scheduling_v1 import PriorityClass
 
 BASE = "https://k8s.test:6443"
 Captured = list[httpx.Request]
@@ -585,8 +585,8 @@ async def test_per_object_verbs_refuse_all_namespaces(kind: str, verb: str, acti
 
 
 def test_scope_is_checked_when_a_client_is_bound() -> None:
-    from kubetyped.generated.clients.core_v1 import ConfigMapClient
-    from kubetyped.generated.clients.scheduling_v1 import PriorityClassClient
+    from kubetyped_kubernetes.clients.core_v1 import ConfigMapClient
+    from kubetyped_kubernetes.clients.scheduling_v1 import PriorityClassClient
 
     rest = RESTClient(http_client=httpx.Client(base_url=BASE))
     with pytest.raises(NamespaceRequiredError):
@@ -599,7 +599,7 @@ def _group_client_classes() -> list[type[Any]]:
     import importlib
     import pkgutil
 
-    import kubetyped.generated.clients as clients
+    import kubetyped_kubernetes.clients as clients
     from kubetyped.typed.clientset import GroupClient
 
     found: list[type[Any]] = []
@@ -728,7 +728,7 @@ async def test_async_watch_closes_the_stream_when_abandoned() -> None:
 
 def test_clientset_repr_names_the_server_without_credentials() -> None:
     from kubetyped.config import ClientConfig
-    from kubetyped.generated import Clientset
+    from kubetyped_kubernetes import Clientset
 
     cs = Clientset.from_config(ClientConfig(server="https://user:hunter2@127.0.0.1:6443"))
     try:

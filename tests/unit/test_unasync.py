@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen import unasync
-from kubetyped.codegen.writer import COMMENT_MARKER
+from kubetyped_codegen import unasync
+from kubetyped_codegen.writer import COMMENT_MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
 RUFF = str(Path(sys.executable).with_name("ruff"))
@@ -76,7 +76,7 @@ def test_check_fails_on_a_hand_edit_of_a_twin(tmp_path: Path) -> None:
     command = [
         sys.executable,
         "-m",
-        "kubetyped.codegen.unasync",
+        "kubetyped_codegen.unasync",
         "--check",
         "--root",
         str(tmp_path),
@@ -101,12 +101,12 @@ def test_no_asyncio_in_a_blocking_twin(source: str, target: str) -> None:
 def test_a_hand_edit_of_any_twin_fails_the_check(tmp_path: Path) -> None:
     """Every listed twin is checked, the ones added last included: one hand edit in each of them
     and `--check` names every one."""
-    shutil.copytree(ROOT / "runtime", tmp_path / "runtime")
+    shutil.copytree(ROOT / "runtime" / "kubetyped", tmp_path / "runtime" / "kubetyped")
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     for _source, target in unasync.PAIRS:
         twin = tmp_path / target
         twin.write_text(twin.read_text(encoding="utf-8") + "# a hand edit\n", encoding="utf-8")
-    command = [sys.executable, "-m", "kubetyped.codegen.unasync", "--check", "--root"]
+    command = [sys.executable, "-m", "kubetyped_codegen.unasync", "--check", "--root"]
     result = subprocess.run([*command, str(tmp_path)], capture_output=True, text=True, check=False)
     assert result.returncode == 1
     stale = {
@@ -120,13 +120,13 @@ def test_a_hand_edit_of_any_twin_fails_the_check(tmp_path: Path) -> None:
 #: Each is two thin drivers of one sans-IO core, kept side by side on purpose.
 NOT_TWINS: dict[str, str] = {
     # The seams themselves: the one place the two spellings are written by hand.
-    "runtime/concurrency.py": "driver seams (threads vs asyncio primitives)",
+    "runtime/kubetyped/concurrency.py": "driver seams (threads vs asyncio primitives)",
     # httpx's `Auth` interface asks one class for both generators; both drive `flow()`.
-    "runtime/auth/flow.py": "httpx.Auth requires sync_auth_flow and async_auth_flow",
+    "runtime/kubetyped/auth/flow.py": "httpx.Auth requires sync_auth_flow and async_auth_flow",
     # One limiter serves the blocking and asyncio clients of a config; `reserve()` is the core.
-    "runtime/ratelimit.py": "wait/wait_async: one shared limiter, two 3-line sleeps",
+    "runtime/kubetyped/ratelimit.py": "wait/wait_async: one shared limiter, two 3-line sleeps",
     # The reflector sets a threading.Event; a thread blocks on it, a task polls it.
-    "runtime/cache/informer_core.py": "wait_synced/async_wait_synced: a seam pair",
+    "runtime/kubetyped/cache/informer_core.py": "wait_synced/async_wait_synced: a seam pair",
 }
 
 
@@ -147,7 +147,7 @@ def test_no_hand_written_twin_is_left_in_the_runtime() -> None:
     sources = {ROOT / source for source, _target in unasync.PAIRS}
     defined = {
         path: _definitions(path)
-        for path in (ROOT / "runtime").rglob("*.py")
+        for path in (ROOT / "runtime" / "kubetyped").rglob("*.py")
         if path not in generated
     }
     found = []
@@ -169,7 +169,7 @@ def test_no_hand_written_twin_is_left_in_the_runtime() -> None:
 def test_every_async_module_with_a_sync_sibling_is_a_pair() -> None:
     """`async_x.py` next to `sync_x.py` is a pair; it must be generated (listed in PAIRS)."""
     listed = {(ROOT / s, ROOT / t) for s, t in unasync.PAIRS}
-    for source in (ROOT / "runtime").rglob("async_*.py"):
+    for source in (ROOT / "runtime" / "kubetyped").rglob("async_*.py"):
         twin = source.with_name("sync_" + source.name.removeprefix("async_"))
         if twin.exists():
             assert (source, twin) in listed, f"{twin.relative_to(ROOT)} is not generated"

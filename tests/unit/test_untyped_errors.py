@@ -24,9 +24,9 @@ from kubetyped.cache.reflector_core import (
 )
 from kubetyped.cache.selectors import SelectorParseError, selector_from_label_selector
 from kubetyped.errors import ApiError
-from kubetyped.generated.models.core_v1 import ConfigMap, Pod, PodList
 from kubetyped.model.jsonio import ModelDecodeError
 from kubetyped.watch import decode_event
+from kubetyped_kubernetes.models.core_v1 import ConfigMap, Pod, PodList
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kubetyped.codegen.cli import main
+from kubetyped_codegen.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CRDS = ROOT / "tests" / "data" / "crds" / "cert-manager"
@@ -55,9 +55,9 @@ def test_unknown_include_group_lists_the_groups_there_are(
 def test_unknown_include_group_on_a_cluster_lists_the_served_groups() -> None:
     import orjson
 
-    from kubetyped.codegen.crd.cluster import inputs_from_server
-    from kubetyped.codegen.crd.spec import GroupFilter
-    from kubetyped.codegen.errors import CodegenError
+    from kubetyped_codegen.crd.cluster import inputs_from_server
+    from kubetyped_codegen.crd.spec import GroupFilter
+    from kubetyped_codegen.errors import CodegenError
 
     apis = {
         "kind": "APIGroupDiscoveryList",

@@ -13,15 +13,17 @@ from typing import Any, Literal, assert_type
 import yaml
 
 from kubetyped.errors import ConflictError, NotFoundError
-from kubetyped.generated import AsyncClientset, Clientset, SharedInformerFactory
-from kubetyped.generated.models.apps_v1 import (
+from kubetyped.model import Quantity, strict_construction
+from kubetyped.request import PatchType
+from kubetyped_kubernetes import AsyncClientset, Clientset, SharedInformerFactory
+from kubetyped_kubernetes.models.apps_v1 import (
     Deployment,
     DeploymentApplyConfiguration,
     DeploymentList,
     DeploymentSpec,
 )
-from kubetyped.generated.models.autoscaling_v1 import Scale
-from kubetyped.generated.models.core_v1 import (
+from kubetyped_kubernetes.models.autoscaling_v1 import Scale
+from kubetyped_kubernetes.models.core_v1 import (
     ConfigMap,
     Container,
     ContainerPort,
@@ -36,9 +38,7 @@ from kubetyped.generated.models.core_v1 import (
     ServicePort,
     ServiceSpec,
 )
-from kubetyped.generated.models.meta_v1 import LabelSelector, ObjectMeta
-from kubetyped.model import Quantity, strict_construction
-from kubetyped.request import PatchType
+from kubetyped_kubernetes.models.meta_v1 import LabelSelector, ObjectMeta
 
 cs = Clientset.from_kubeconfig(context="kind-dev")
 assert_type(cs, Clientset)

@@ -11,6 +11,6 @@ A 6-line flux GitRepository gives 32 errors. It is clean only with
 `plugins = ["pydantic.mypy"]`, and neither the README nor docs/ mention that plugin.
 """
 
-from kubetyped.generated.models.meta_v1 import ObjectMeta
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 meta = ObjectMeta(name="api", namespace="web")

@@ -20,8 +20,8 @@ from certmanager.models.cert_manager_v1 import (
     CertificateStatus,
 )
 
-from kubetyped.generated.models.meta_v1 import ObjectMeta
 from kubetyped.model import Time
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 cs = Clientset.from_kubeconfig()
 assert_type(cs, Clientset)

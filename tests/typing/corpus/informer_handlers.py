@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any, assert_type
 
 from kubetyped.cache import DeletedFinalStateUnknown, FuncHandler, unwrap_tombstone
-from kubetyped.generated import (
+from kubetyped_kubernetes import (
     AsyncClientset,
     AsyncSharedInformerFactory,
     Clientset,
     SharedInformerFactory,
 )
-from kubetyped.generated.models.core_v1 import Pod
+from kubetyped_kubernetes.models.core_v1 import Pod
 
 seen: list[str] = []
 

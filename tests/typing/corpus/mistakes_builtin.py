@@ -8,13 +8,14 @@ from datetime import datetime
 import kubetyped
 import kubetyped.config
 from kubetyped.cache import DeletedFinalStateUnknown
-from kubetyped.generated import Clientset, SharedInformerFactory
-from kubetyped.generated.models.apps_v1 import (
+from kubetyped.request import DeleteOptions, PatchType
+from kubetyped_kubernetes import Clientset, SharedInformerFactory
+from kubetyped_kubernetes.models.apps_v1 import (
     Deployment,
     DeploymentApplyConfiguration,
     DeploymentSpec,
 )
-from kubetyped.generated.models.core_v1 import (
+from kubetyped_kubernetes.models.core_v1 import (
     Container,
     ContainerPort,
     EmptyDirVolumeSource,
@@ -24,8 +25,7 @@ from kubetyped.generated.models.core_v1 import (
     ServicePort,
     ServiceSpec,
 )
-from kubetyped.generated.models.meta_v1 import ObjectMeta
-from kubetyped.request import DeleteOptions, PatchType
+from kubetyped_kubernetes.models.meta_v1 import ObjectMeta
 
 cs = Clientset.from_kubeconfig()
 deployments = cs.apps_v1.deployments("web")

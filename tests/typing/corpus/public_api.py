@@ -20,8 +20,8 @@ from kubetyped import (
     WatchEvent,
     load_config,
 )
-from kubetyped.generated import Clientset
-from kubetyped.generated.models.core_v1 import Pod
+from kubetyped_kubernetes import Clientset
+from kubetyped_kubernetes.models.core_v1 import Pod
 
 config = load_config()
 assert_type(config, ClientConfig)

@@ -5,8 +5,6 @@ enums of `kubetyped.request`. Checked by `mypy --strict` and pyright; must give 
 from __future__ import annotations
 
 from kubetyped.dynamic import DynamicClient
-from kubetyped.generated import AsyncClientset, Clientset
-from kubetyped.generated.models.apps_v1 import Deployment
 from kubetyped.request import (
     DeleteOptions,
     FieldValidation,
@@ -15,6 +13,8 @@ from kubetyped.request import (
     PropagationPolicy,
     ResourceVersionMatch,
 )
+from kubetyped_kubernetes import AsyncClientset, Clientset
+from kubetyped_kubernetes.models.apps_v1 import Deployment
 
 cs = Clientset.from_kubeconfig()
 deployments = cs.apps_v1.deployments("web")

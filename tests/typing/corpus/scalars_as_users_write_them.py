@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import assert_type
 
-from kubetyped.generated.models.apps_v1 import RollingUpdateDeployment
-from kubetyped.generated.models.coordination_v1 import LeaseSpec
-from kubetyped.generated.models.core_v1 import (
+from kubetyped.model import MicroTime, Quantity, Time
+from kubetyped_kubernetes.models.apps_v1 import RollingUpdateDeployment
+from kubetyped_kubernetes.models.coordination_v1 import LeaseSpec
+from kubetyped_kubernetes.models.core_v1 import (
     Container,
     EmptyDirVolumeSource,
     HTTPGetAction,
@@ -22,8 +23,7 @@ from kubetyped.generated.models.core_v1 import (
     ResourceRequirements,
     ServicePort,
 )
-from kubetyped.generated.models.meta_v1 import Condition, ObjectMeta
-from kubetyped.model import MicroTime, Quantity, Time
+from kubetyped_kubernetes.models.meta_v1 import Condition, ObjectMeta
 
 # Quantity: a string or a number, alone or as map values (literal or a dict[str, str] variable)
 limits: dict[str, str] = {"cpu": "500m", "memory": "256Mi"}
