@@ -62,7 +62,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("runtime/kubetyped/cache/async_reflector.py", "runtime/kubetyped/cache/sync_reflector.py"),
     ("runtime/kubetyped/cache/async_informer.py", "runtime/kubetyped/cache/sync_informer.py"),
     ("runtime/kubetyped/cache/async_listwatch.py", "runtime/kubetyped/cache/sync_listwatch.py"),
-    ("runtime/kubetyped/typed/async_listwatch.py", "runtime/kubetyped/typed/sync_listwatch.py"),
+    ("runtime/kubetyped/resource/async_client.py", "runtime/kubetyped/resource/sync_client.py"),
     ("runtime/kubetyped/wait/async_wait.py", "runtime/kubetyped/wait/sync_wait.py"),
     ("runtime/kubetyped/apply/async_apply.py", "runtime/kubetyped/apply/sync_apply.py"),
     ("runtime/kubetyped/rest/async_streams.py", "runtime/kubetyped/rest/sync_streams.py"),

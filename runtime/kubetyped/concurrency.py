@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import queue
 import socket
 import threading
 import time
@@ -190,7 +189,10 @@ class Channel(Generic[T]):
     """A FIFO that any thread may ``put`` to and one consumer ``get``s from (``queue.Queue``)."""
 
     def __init__(self) -> None:
+        import queue  # not at import time: the client start path has no channel (issue 16)
+
         self._queue: queue.Queue[T] = queue.Queue()
+        self._empty = queue.Empty
 
     def put(self, item: T) -> None:
         """Append ``item`` (from any thread)."""
@@ -200,7 +202,7 @@ class Channel(Generic[T]):
         """The next item; raises ``TimeoutError`` after ``timeout`` seconds (None: forever)."""
         try:
             return self._queue.get(timeout=timeout)
-        except queue.Empty:
+        except self._empty:
             raise TimeoutError("no item arrived in time") from None
 
 
@@ -395,6 +397,8 @@ def receive_until_closed(session: Any, timeout: float | None, closed: Flag) -> A
     ``timeout`` seconds (None: forever) without an event, and what ``session.receive`` raises
     (``WebSocketDisconnect``, ``WebSocketNetworkError``).
     """
+    import queue  # httpx-ws signals "nothing yet" with queue.Empty
+
     deadline = None if timeout is None else time.monotonic() + timeout
     while not closed.is_set():
         wait = CLOSE_CHECK_INTERVAL

@@ -32,6 +32,7 @@ class ConfigError(KubetypedError):
 import base64 as _base64  # noqa: E402
 import re as _re  # noqa: E402
 import threading as _threading  # noqa: E402
+from functools import cache as _cache  # noqa: E402
 from typing import Any as _Any  # noqa: E402
 
 import orjson as _orjson  # noqa: E402
@@ -47,37 +48,45 @@ _KEY_NAMES = (
     r"(?:access_?token|id_?token|refresh_?token|client_?secret|token|password|passwd|secret"
     r"|client-key-data|client_key_data|apikey|api_key)"
 )
-_SECRET_PATTERNS = (
-    # "Authorization: Bearer xyz", "authorization=xyz", "Proxy-Authorization: Basic xyz"
-    (
-        _re.compile(
-            r"(?i)((?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?)([^\s\"',}]+(\s+[^\s\"',}]+)?)"
+
+
+@_cache
+def _secret_patterns() -> tuple[tuple[_re.Pattern[str], str], ...]:
+    """The redaction patterns, compiled on the first `redact` (not at import: start-up time)."""
+    return (
+        # "Authorization: Bearer xyz", "authorization=xyz", "Proxy-Authorization: Basic xyz"
+        (
+            _re.compile(
+                r"(?i)((?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?)([^\s\"',}]+(\s+[^\s\"',}]+)?)"
+            ),
+            r"\1<redacted>",
         ),
-        r"\1<redacted>",
-    ),
-    (_re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 <redacted>"),
-    # token=xyz, password: xyz, "id_token": "xyz", refresh_token='xyz' (any length)
-    (
-        _re.compile(r"(?i)((?<![\w/.-])" + _KEY_NAMES + r"[\"']?\s*[:=]\s*[\"']?)([^\s\"'&,;}]+)"),
-        r"\1<redacted>",
-    ),
-    # user:password@ in URLs (proxy URLs, server URLs)
-    (_re.compile(r"(?i)(\w+://)[^/@\s]+@"), r"\1<redacted>@"),
-    # JWTs (service-account and OIDC tokens)
-    (_re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "<redacted>"),
-    # EKS (aws-iam-authenticator) and Google OAuth access tokens
-    (_re.compile(r"\bk8s-aws-v1\.[A-Za-z0-9_=-]+"), "<redacted>"),
-    (_re.compile(r"\bya29\.[A-Za-z0-9._-]+"), "<redacted>"),
-    # bootstrap tokens: [a-z0-9]{6}.[a-z0-9]{16}
-    (_re.compile(r"\b[a-z0-9]{6}\.[a-z0-9]{16}\b"), "<redacted>"),
-    # PEM private keys
-    (
-        _re.compile(
-            r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", _re.S
+        (_re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 <redacted>"),
+        # token=xyz, password: xyz, "id_token": "xyz", refresh_token='xyz' (any length)
+        (
+            _re.compile(
+                r"(?i)((?<![\w/.-])" + _KEY_NAMES + r"[\"']?\s*[:=]\s*[\"']?)([^\s\"'&,;}]+)"
+            ),
+            r"\1<redacted>",
         ),
-        "<redacted private key>",
-    ),
-)
+        # user:password@ in URLs (proxy URLs, server URLs)
+        (_re.compile(r"(?i)(\w+://)[^/@\s]+@"), r"\1<redacted>@"),
+        # JWTs (service-account and OIDC tokens)
+        (_re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "<redacted>"),
+        # EKS (aws-iam-authenticator) and Google OAuth access tokens
+        (_re.compile(r"\bk8s-aws-v1\.[A-Za-z0-9_=-]+"), "<redacted>"),
+        (_re.compile(r"\bya29\.[A-Za-z0-9._-]+"), "<redacted>"),
+        # bootstrap tokens: [a-z0-9]{6}.[a-z0-9]{16}
+        (_re.compile(r"\b[a-z0-9]{6}\.[a-z0-9]{16}\b"), "<redacted>"),
+        # PEM private keys
+        (
+            _re.compile(
+                r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", _re.S
+            ),
+            "<redacted private key>",
+        ),
+    )
+
 
 _MIN_SECRET = 8  # shorter values would redact ordinary words
 _MAX_SECRETS = 256
@@ -114,7 +123,7 @@ def redact(text: str) -> str:
     for value in known:
         if value in text:
             text = text.replace(value, "<redacted>")
-    for pattern, replacement in _SECRET_PATTERNS:
+    for pattern, replacement in _secret_patterns():
         text = pattern.sub(replacement, text)
     return text
 

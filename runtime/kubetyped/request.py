@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import quote
 
@@ -42,6 +42,11 @@ DEFAULT_PAGE_SIZE: Final = 500
 
 class RequestBuildError(KubetypedError, ValueError):
     """A request cannot be built from the given path or options (names the field at fault)."""
+
+
+class NamespaceRequiredError(RequestBuildError):
+    """A per-object request of a namespaced resource has no namespace: the client is bound to
+    none (typed clients: ALL_NAMESPACES), and the object names none where that counts."""
 
 
 def _segment(value: str, what: str) -> str:
@@ -505,6 +510,23 @@ def watch_idle_timeout(options: ListOptions | None) -> float | None:
     return min(candidates) if candidates else None
 
 
+def watch_bookmarks(options: ListOptions) -> tuple[ListOptions, bool]:
+    """The one bookmark rule of every client family's watch: (the options to send, whether
+    BOOKMARK events reach the caller).
+
+    Bookmarks reach the caller only when it asked for them: `allow_watch_bookmarks=True`, or
+    `send_initial_events=True` with `allow_watch_bookmarks` left None (the end of the initial
+    events is a bookmark). Left None, they are still requested (and dropped before the caller)
+    so that a silent connection is noticed (`watch_idle_timeout`); False neither requests nor
+    delivers them. A reflector asks for them and consumes them. Source: client-go delivers
+    bookmarks only to watchers that set `allowWatchBookmarks` (`watch.Bookmark`).
+    """
+    asked = options.allow_watch_bookmarks
+    if asked is None:
+        return replace(options, allow_watch_bookmarks=True), bool(options.send_initial_events)
+    return options, asked
+
+
 def write_request(
     method: str,
     path: PathLike,
@@ -583,6 +605,7 @@ __all__ = [
     "FieldValidation",
     "GetOptions",
     "ListOptions",
+    "NamespaceRequiredError",
     "PatchType",
     "PathLike",
     "Preconditions",

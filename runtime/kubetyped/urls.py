@@ -39,7 +39,9 @@ def redact_url(url: str) -> str:
     userinfo, at, host = authority.rpartition("@")
     if at:
         user, colon, _ = userinfo.partition(":")
-        authority = f"{user}:<redacted>@{host}" if colon else f"<redacted>@{host}"
+        # an "@" in the user means the text is not user:password (`tok@:@h`): hide it all
+        keep = colon and "@" not in user
+        authority = f"{user}:<redacted>@{host}" if keep else f"<redacted>@{host}"
     cut = min((i for i in (tail.find("?"), tail.find("#")) if i != -1), default=len(tail))
     path, after = tail[:cut], tail[cut:]
     query = "?<redacted>" if after.startswith("?") else ""

@@ -73,7 +73,7 @@ def test_missing_name_is_invalid(backend: Backend) -> None:
     cms = backend.cs.core_v1.config_maps(backend.namespace)
     with pytest.raises(InvalidError) as invalid:
         cms._rest.create(
-            cms._ops.collection(), {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}
+            cms._client.resource.path, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}
         )
     assert invalid.value.code == 422
     assert [c["field"] for c in invalid.value.causes] == ["metadata.name"]
@@ -94,7 +94,7 @@ def test_resource_version_on_create_is_rejected(backend: Backend) -> None:
 def test_name_mismatch_is_a_bad_request(backend: Backend) -> None:
     cms = backend.cs.core_v1.config_maps(backend.namespace)
     cms.create({"metadata": {"name": "right"}})
-    path = cms._ops.item("right")
+    path = cms._client.resource.item("right")
     with pytest.raises(BadRequestError, match="does not match the name on the URL"):
         cms._rest.update(
             path, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "wrong"}}
@@ -158,6 +158,6 @@ def test_update_of_missing_object_is_not_found(backend: Backend) -> None:
 def test_raw_list_items_carry_no_type(backend: Backend) -> None:
     cms = backend.cs.core_v1.config_maps(backend.namespace)
     cms.create({"metadata": {"name": "raw"}})
-    listed = backend.cs.rest.list(cms._ops.collection())
+    listed = backend.cs.rest.list(cms._client.resource.path)
     assert (listed["apiVersion"], listed["kind"]) == ("v1", "ConfigMapList")
     assert [sorted(set(item) & {"apiVersion", "kind"}) for item in listed["items"]] == [[]]

@@ -20,7 +20,7 @@ def test_events_arrive_in_order_from_a_resource_version(backend: Backend) -> Non
     cms = backend.cs.core_v1.config_maps(backend.namespace)
     cms.create({"metadata": {"name": "before"}})
     start = cms.list().metadata.resource_version
-    watch = backend.cs.rest.watch(cms._ops.collection(), _options(start))
+    watch = backend.cs.rest.watch(cms._client.resource.path, _options(start))
     events: list[tuple[str, str]] = []
     reader = threading.Thread(target=_collect, args=(_typed(cms, watch), 4, events))
     reader.start()
@@ -83,7 +83,7 @@ def _typed(cms: Any, watch: Any) -> Any:
     class Typed:
         def __iter__(self) -> Any:
             for event in watch:
-                yield cms._ops.event(event)
+                yield cms._client.resource.codec.event(event)
 
         def close(self) -> None:
             watch.close()
@@ -104,7 +104,7 @@ def test_streaming_list_ends_with_initial_events_bookmark(backend: Backend) -> N
         timeout_seconds=10,
     )
     seen: list[tuple[str, Any]] = []
-    with backend.cs.rest.watch(cms._ops.collection(), options) as watch:
+    with backend.cs.rest.watch(cms._client.resource.path, options) as watch:
         for event in watch:
             annotations = event.object.get("metadata", {}).get("annotations") or {}
             seen.append((event.type.value, event.object["metadata"].get("name")))

@@ -28,8 +28,8 @@ from kubetyped.cache import (
     meta_namespace_key,
     object_meta,
 )
-from kubetyped.cache.rest_listwatch import AsyncRestListWatch, RestListWatch
 from kubetyped.config import ClientConfig, load_kubeconfig
+from kubetyped.dynamic import AsyncDynamicClient, DynamicClient
 from kubetyped.errors import KubetypedError, NotFoundError
 from kubetyped.rest import AsyncRESTClient, RESTClient
 from tests.cluster import Cluster, ClusterInfo
@@ -241,7 +241,12 @@ class InformerSet:
         self._factory = SharedInformerFactory(self._sync_cs, namespace=namespace)
         self.probes = [Probe(n) for n in ("typed/thread", "dynamic/thread")]
         self.async_probes = [Probe(n) for n in ("typed/asyncio", "dynamic/asyncio")]
-        self._dynamic = SharedIndexInformer(RestListWatch(self._sync_rest, self.path))
+        self._dynamic = SharedIndexInformer(
+            DynamicClient(self._sync_rest)
+            .resource("", "v1", "configmaps")
+            .namespace(namespace)
+            .list_watch()
+        )
         self._setup(self.probes[0], self._factory.core_v1.config_maps().informer())
         self._setup(self.probes[1], self._dynamic)
         self._loop = asyncio.new_event_loop()
@@ -266,7 +271,12 @@ class InformerSet:
         cs = AsyncClientset.from_config(config)
         rest = AsyncRESTClient.from_config(config)
         factory = AsyncSharedInformerFactory(cs, namespace=namespace)
-        dynamic = AsyncSharedIndexInformer(AsyncRestListWatch(rest, self.path))
+        dynamic = AsyncSharedIndexInformer(
+            AsyncDynamicClient(rest)
+            .resource("", "v1", "configmaps")
+            .namespace(namespace)
+            .list_watch()
+        )
         self._async = {"cs": cs, "rest": rest, "factory": factory, "dynamic": dynamic}
         self._setup(self.async_probes[0], factory.core_v1.config_maps().informer())
         self._setup(self.async_probes[1], dynamic)

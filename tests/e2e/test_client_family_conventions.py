@@ -1,7 +1,8 @@
 """One convention across client families against the real apiserver (issue 11 §3): `delete`
 returns the server's answer in the typed, dynamic and metadata clients alike: the object (here
 marked for deletion while a finalizer holds it) or a `Status`; the typed `Scale` subresource
-is written and read as the scale model its `ResourceInfo` names."""
+is written and read as the scale model its `ResourceInfo` names; every family's watch delivers
+BOOKMARKs by one rule (`kubetyped.request.watch_bookmarks`)."""
 
 # mypy: disable-error-code="union-attr"
 # (model fields are Optional; the tests read those the server has set)
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,3 +107,38 @@ def test_typed_scale_speaks_the_scale_model_the_resource_names(
     )
     assert type(applied) is model and applied.spec.replicas == 2
     assert deployments.get("web").spec.replicas == 2
+
+
+def _event_kinds(events: Iterator[Any]) -> list[tuple[str, str | None]]:
+    """(type, name) of each event; bookmarks carry no name."""
+    out = []
+    for event in events:
+        obj = event.object
+        meta = obj.get("metadata") or {} if isinstance(obj, dict) else obj.metadata.to_dict()
+        out.append((event.type.value, meta.get("name")))
+    return out
+
+
+@pytest.mark.parametrize("family", ["typed", "dynamic", "metadata"])
+def test_every_familys_watch_follows_one_bookmark_rule(
+    cs: Clientset, namespace: str, family: str
+) -> None:
+    """A watch-list (`send_initial_events=True`) ends its initial events with a BOOKMARK that
+    every family delivers; a plain watch (bookmarks left out) is not sent any (they are
+    requested, for idle detection, and dropped), in every family alike."""
+    cs.core_v1.config_maps(namespace).create(ConfigMap(metadata=ObjectMeta(name="one")))
+    watchers = {
+        "typed": cs.core_v1.config_maps(namespace),
+        "dynamic": DynamicClient(cs.rest).resource("", "v1", "configmaps").namespace(namespace),
+        "metadata": MetadataClient(cs.rest).resource(CONFIGMAPS).namespace(namespace),
+    }
+    client: Any = watchers[family]
+    streamed = _event_kinds(
+        client.watch(
+            send_initial_events=True, resource_version_match="NotOlderThan", timeout_seconds=2
+        )
+    )
+    assert streamed[0] == ("ADDED", "one")
+    assert [t for t, _ in streamed].count("BOOKMARK") == 1, streamed  # initial events end
+    plain = _event_kinds(client.watch(resource_version="0", timeout_seconds=2))
+    assert plain == [("ADDED", "one")]

@@ -166,7 +166,7 @@ def test_hook_errors_never_kill_informers(rig: dict[str, Any]) -> None:
     """A transform rejecting some objects, an indexer raising, a raising event handler and a
     raising watch-error handler, thread and asyncio, under writes and a cut."""
     from kubetyped.cache import AsyncSharedIndexInformer, SharedIndexInformer
-    from kubetyped.cache.rest_listwatch import AsyncRestListWatch, RestListWatch
+    from kubetyped.dynamic import AsyncDynamicClient, DynamicClient
 
     info, proxy, direct, path = rig["info"], rig["proxy"], rig["direct"], rig["path"]
     config = proxied_config(info, proxy)
@@ -203,7 +203,9 @@ def test_hook_errors_never_kill_informers(rig: dict[str, Any]) -> None:
     previous_hook = threading.excepthook
     threading.excepthook = crashes.append
     rest = RESTClient.from_config(config)
-    sync_informer: SharedIndexInformer[Any] = SharedIndexInformer(RestListWatch(rest, path))
+    sync_informer: SharedIndexInformer[Any] = SharedIndexInformer(
+        DynamicClient(rest).resource("", "v1", "configmaps").namespace("faults").list_watch()
+    )
     configure(sync_informer)
     loop = asyncio.new_event_loop()
     loop_thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -212,7 +214,10 @@ def test_hook_errors_never_kill_informers(rig: dict[str, Any]) -> None:
     async def start_async() -> Any:
         arest = AsyncRESTClient.from_config(config)
         informer: AsyncSharedIndexInformer[Any] = AsyncSharedIndexInformer(
-            AsyncRestListWatch(arest, path)
+            AsyncDynamicClient(arest)
+            .resource("", "v1", "configmaps")
+            .namespace("faults")
+            .list_watch()
         )
         configure(informer)
         informer.start()

@@ -16,12 +16,13 @@ import pytest
 from kubetyped.cache import (
     DeletedFinalStateUnknown,
     ListOptions,
+    ResourceListWatch,
     SharedIndexInformer,
     drop_managed_fields,
     meta_namespace_key,
     object_meta,
 )
-from kubetyped.cache.rest_listwatch import RestListWatch
+from kubetyped.dynamic import DynamicClient
 from kubetyped.errors import NotFoundError
 from kubetyped.rest import RESTClient
 from tests.cluster import ClusterInfo
@@ -94,7 +95,8 @@ def test_informer_converges_under_churn(fast_rest: RESTClient, namespace: str) -
     for i in range(50):  # some objects exist before the informer starts
         fast_rest.create(base, {"metadata": {"name": f"pre-{i}"}})
     informer: SharedIndexInformer[dict[str, Any]] = SharedIndexInformer(
-        RestListWatch(fast_rest, base), transform=drop_managed_fields
+        DynamicClient(fast_rest).resource("", "v1", "configmaps").namespace(namespace).list_watch(),
+        transform=drop_managed_fields,
     )
     last = LastEvent()
     registration = informer.add_event_handler(last)
@@ -145,11 +147,13 @@ def test_informer_converges_under_churn(fast_rest: RESTClient, namespace: str) -
         informer.stop()
 
 
-class CountingListWatch(RestListWatch):
+class CountingListWatch(ResourceListWatch[dict[str, Any]]):
     """Records list/watch calls; the first watch starts from ``stale_rv`` if set."""
 
     def __init__(self, client: RESTClient, path: str) -> None:
-        super().__init__(client, path)
+        _, _, _, _, namespace, plural = path.split("/")  # /api/v1/namespaces/<ns>/<plural>
+        resource = DynamicClient(client).resource("", "v1", plural).namespace(namespace)
+        super().__init__(resource.list_watch().client)
         self.lists: list[ListOptions] = []
         self.watches: list[ListOptions] = []
         self.stale_rv: str | None = None

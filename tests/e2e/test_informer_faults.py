@@ -23,7 +23,7 @@ from kubetyped.cache import (
     SharedIndexInformer,
     object_meta,
 )
-from kubetyped.cache.rest_listwatch import AsyncRestListWatch, RestListWatch
+from kubetyped.dynamic import AsyncDynamicClient, DynamicClient
 from kubetyped.rest import AsyncRESTClient, RESTClient
 
 
@@ -139,7 +139,11 @@ def test_deletes_during_a_cut_arrive_as_tombstones(
     deletes = Deletes()
     with RESTClient.from_config(proxied_config(admin_config, proxy)) as through_proxy:
         informer: SharedIndexInformer[dict[str, Any]] = SharedIndexInformer(
-            RestListWatch(through_proxy, base), watch_error_handler=errors.append
+            DynamicClient(through_proxy)
+            .resource("", "v1", "podtemplates")
+            .namespace(namespace)
+            .list_watch(),
+            watch_error_handler=errors.append,
         )
         informer.add_event_handler(deletes)
         informer.start()
@@ -183,7 +187,11 @@ async def test_async_informer_recovers_from_cut(
     deletes = Deletes()
     async with AsyncRESTClient.from_config(proxied_config(admin_config, proxy)) as client:
         informer: AsyncSharedIndexInformer[dict[str, Any]] = AsyncSharedIndexInformer(
-            AsyncRestListWatch(client, base), use_watch_list=True
+            AsyncDynamicClient(client)
+            .resource("", "v1", "podtemplates")
+            .namespace(namespace)
+            .list_watch(),
+            use_watch_list=True,
         )
         informer.add_event_handler(deletes)
         informer.start()
@@ -213,7 +221,7 @@ async def _sleep(seconds: float) -> None:
 
 def test_stop_interrupts_an_idle_watch_promptly(rest: RESTClient, namespace: str) -> None:
     informer: SharedIndexInformer[dict[str, Any]] = SharedIndexInformer(
-        RestListWatch(rest, f"/api/v1/namespaces/{namespace}/configmaps")
+        DynamicClient(rest).resource("", "v1", "configmaps").namespace(namespace).list_watch()
     )
     informer.start()
     assert informer.wait_for_sync(30)

@@ -207,11 +207,13 @@ def test_resolution_prefers_the_first_version_serving_scale() -> None:
     )
     target = resolve_scale_target(RESTMapper(discovery), "th.example.com")
     assert target.resource == GroupVersionResource("example.com", "v1", "things")
-    assert target.path("ns", "a").path == "/apis/example.com/v1/namespaces/ns/things/a/scale"
+    scale_path = target.bind("ns").item("a", subresource="scale").path
+    assert scale_path == "/apis/example.com/v1/namespaces/ns/things/a/scale"
     with pytest.raises(ScaleNamespaceError, match="namespaced"):
-        target.path(None, "a")
+        target.bind(None).item("a", subresource="scale")
     cluster_scoped = resolve_scale_target(RESTMapper(discovery), GroupResource("", "nodes"))
-    assert cluster_scoped.path("ignored", "n1").path == "/api/v1/nodes/n1/scale"
+    cluster_path = cluster_scoped.bind("ignored").item("n1", subresource="scale").path
+    assert cluster_path == "/api/v1/nodes/n1/scale"
     only_v2 = Discovery(
         groups=(APIGroup("example.com", ("v2",)),),
         resources={"example.com/v2": (things("v2", ()),)},

@@ -22,7 +22,6 @@ from kubetyped.cache import (
     ListResult,
     SharedIndexInformer,
     SharedInformerFactory,
-    TweakedListWatch,
     WatchEvent,
     drop_managed_fields,
     object_meta,
@@ -355,6 +354,19 @@ def test_stop_ends_all_threads(server: FakeServer) -> None:
     wait_until(lambda: threading.active_count() <= before, timeout=5)
 
 
+class Tweaked:
+    """A ListWatch whose options pass through ``tweak`` first."""
+
+    def __init__(self, inner: Any, tweak: Any) -> None:
+        self.inner, self.tweak = inner, tweak
+
+    def list(self, options: ListOptions) -> Any:
+        return self.inner.list(self.tweak(options))
+
+    def watch(self, options: ListOptions) -> Any:
+        return self.inner.watch(self.tweak(options))
+
+
 def test_factory_shares_informers_and_applies_tweak(server: FakeServer) -> None:
     server.objs["ns/a"]["metadata"]["labels"] = {"app": "x"}
     seen: list[ListOptions] = []
@@ -368,7 +380,7 @@ def test_factory_shares_informers_and_applies_tweak(server: FakeServer) -> None:
 
     def new(opts: InformerOptions) -> SharedIndexInformer[dict[str, Any]]:
         made.append(opts)
-        return SharedIndexInformer(TweakedListWatch(server, opts.tweak))
+        return SharedIndexInformer(Tweaked(server, opts.tweak))
 
     inf1 = factory.informer_for("configmaps", new)
     inf2 = factory.informer_for("configmaps", new)

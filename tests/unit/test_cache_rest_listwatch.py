@@ -7,7 +7,7 @@ import orjson
 import pytest
 
 from kubetyped.cache.protocols import ListOptions
-from kubetyped.cache.rest_listwatch import AsyncRestListWatch, RestListWatch
+from kubetyped.dynamic import AsyncDynamicClient, DynamicClient
 from kubetyped.errors import ExpiredError
 from kubetyped.rest import AsyncRESTClient, RESTClient
 
@@ -48,7 +48,12 @@ def _check_watch_request() -> None:
 def test_sync_adapter_lists_and_raises_error_events_as_typed_errors() -> None:
     seen.clear()
     http = httpx.Client(transport=httpx.MockTransport(handler), base_url="https://k8s.test")
-    list_watch = RestListWatch(RESTClient(http_client=http), PODS)
+    list_watch = (
+        DynamicClient(RESTClient(http_client=http))
+        .resource("", "v1", "pods")
+        .namespace("ns")
+        .list_watch()
+    )
     page = list_watch.list(ListOptions(limit=10))
     assert (page.resource_version, page.continue_token, list(page.items)) == ("7", "c2", [])
     assert seen[-1].url.params["limit"] == "10"
@@ -62,7 +67,12 @@ def test_sync_adapter_lists_and_raises_error_events_as_typed_errors() -> None:
 async def test_async_adapter_lists_and_raises_error_events_as_typed_errors() -> None:
     seen.clear()
     http = httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="https://k8s.test")
-    list_watch = AsyncRestListWatch(AsyncRESTClient(http_client=http), PODS)
+    list_watch = (
+        AsyncDynamicClient(AsyncRESTClient(http_client=http))
+        .resource("", "v1", "pods")
+        .namespace("ns")
+        .list_watch()
+    )
     page = await list_watch.list(ListOptions(limit=10))
     assert (page.resource_version, page.continue_token, list(page.items)) == ("7", "c2", [])
     assert seen[-1].url.params["limit"] == "10"

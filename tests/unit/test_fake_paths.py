@@ -31,8 +31,9 @@ REGISTRY = ResourceRegistry([CONFIGMAPS, NAMESPACES, DEPLOYMENTS])
     ],
 )
 def test_parse_path(path: str, expected: tuple[object, ...]) -> None:
-    target = parse_path(path, REGISTRY)
-    assert (target.info.plural, target.namespace, target.name, target.subresource) == expected
+    info, target = parse_path(path, REGISTRY)
+    assert (info.plural, target.namespace, target.name, target.subresource) == expected
+    assert target.path == path  # the inverse of the clients' ResourcePath
 
 
 @pytest.mark.parametrize(

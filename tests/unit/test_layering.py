@@ -31,6 +31,8 @@ RUNTIME_LAYERS: list[set[str]] = [
     {"config", "transport"},
     {"async_transport", "sync_transport"},
     {"rest"},
+    # the request core every client family shares (client-go rest.Request + gentype.Client)
+    {"resource"},
     {"discovery", "cache", "workqueue", "retry_conflict"}
     | {"remotecommand", "portforward", "wait"},
     {"dynamic", "scale", "metadata", "typed"},

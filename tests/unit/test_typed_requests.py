@@ -89,7 +89,7 @@ async def call(result: Any) -> Any:
         return await result
     if hasattr(result, "__aiter__"):
         return [item async for item in result]
-    if inspect.isgenerator(result):
+    if inspect.isgenerator(result) or hasattr(result, "__next__"):  # a WatchStream
         return list(result)
     return result
 

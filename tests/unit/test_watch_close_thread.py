@@ -17,8 +17,8 @@ import orjson
 import pytest
 
 from kubetyped.cache.protocols import ListOptions
-from kubetyped.cache.rest_listwatch import RestListWatch
 from kubetyped.config import ClientConfig
+from kubetyped.dynamic import DynamicClient
 from kubetyped.rest import RESTClient, WatchStream
 from kubetyped.watch import EventType
 
@@ -175,7 +175,13 @@ def test_informer_list_watch_stream_is_the_interruptible_rest_stream(
     server = BlockingWatchServer([_event("a", "3")])
     servers.append(server)
     with _client(server) as client:
-        stream = RestListWatch(client, PODS).watch(ListOptions(resource_version="1"))
+        stream = (
+            DynamicClient(client)
+            .resource("", "v1", "pods")
+            .namespace("ns")
+            .list_watch()
+            .watch(ListOptions(resource_version="1"))
+        )
         assert isinstance(stream, WatchStream)
         reader = Reader(stream)
         deadline = time.monotonic() + 5

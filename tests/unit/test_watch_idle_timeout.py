@@ -18,8 +18,8 @@ import orjson
 import pytest
 
 from kubetyped.cache import SharedIndexInformer
-from kubetyped.cache.rest_listwatch import RestListWatch
 from kubetyped.config import ClientConfig
+from kubetyped.dynamic import DynamicClient
 from kubetyped.errors import TransportError, WatchIdleTimeoutError
 from kubetyped.request import (
     BOOKMARK_WATCH_IDLE_TIMEOUT,
@@ -150,7 +150,8 @@ def test_informer_abandons_a_silent_watch_and_relists(server: SilentServer) -> N
     errors: list[BaseException] = []
     with RESTClient.from_config(ClientConfig(server=server.url, qps=-1)) as client:
         informer: SharedIndexInformer[Any] = SharedIndexInformer(
-            RestListWatch(client, PODS), watch_error_handler=errors.append
+            DynamicClient(client).resource("", "v1", "pods").namespace("ns").list_watch(),
+            watch_error_handler=errors.append,
         )
         informer.set_watch_idle_timeout(0.5)
         informer.start()

@@ -41,7 +41,7 @@ from kubetyped.auth.flow import (
 )
 from kubetyped.auth.tls import CertRotation, load_cert_chain_from_memory
 
-__all__ = ["ExecAuth", "ExecConfig"]
+__all__ = ["ExecAuth", "ExecConfig", "ExecCredential", "run_exec_plugin"]
 
 
 @dataclass(frozen=True)

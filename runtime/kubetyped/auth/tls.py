@@ -2,7 +2,8 @@
 
 * `load_cert_chain_from_memory`: ssl only reads certificates from files.
 * `ServerNameSSLContext`: an `ssl.SSLContext` that presents and verifies a fixed server name
-  (kubeconfig `tls-server-name`) on every TLS connection it sets up, direct or through a proxy.
+  (kubeconfig `tls-server-name`) on every TLS connection it sets up, direct or through a proxy,
+  and can load the system trust roots at its first connection rather than when it is built.
 * `CertRotation`: a generation counter that moves when a client certificate changes; transports
   close their pooled connections when it has moved (client-go's connection tracker).
 """
@@ -14,6 +15,7 @@ import os
 import socket
 import ssl
 import threading
+from typing import Any
 
 __all__ = ["CertRotation", "client_ssl_context", "load_cert_chain_from_memory"]
 
@@ -33,15 +35,47 @@ def load_cert_chain_from_memory(ctx: ssl.SSLContext, cert_pem: bytes, key_pem: b
             os.unlink(name)
 
 
+_SYSTEM_ROOTS_LOCK = threading.Lock()
+
+
 class ServerNameSSLContext(ssl.SSLContext):
     """Client context whose connections use `server_name` for SNI and the certificate check.
 
     The name is applied where the handshake is set up (`wrap_socket`, `wrap_bio`), so it holds on
     every path httpcore takes: direct, HTTP CONNECT tunnels, SOCKS5 and TLS-in-TLS, sync and
     asyncio. Source: client-go `tls.Config.ServerName` from `rest.TLSClientConfig.ServerName`.
+
+    After `load_system_roots_on_first_use()`, the system trust roots are loaded by the first
+    `wrap_socket`/`wrap_bio` (or `get_ca_certs`/`cert_store_stats`), not when the context is
+    built: reading the system store costs about 15 ms, which a client that has not connected yet
+    should not pay (Go's crypto/x509 `systemRootsPool` loads them once, on first verification).
     """
 
     server_name: str | None = None
+    _system_roots_pending: bool = False
+
+    def load_system_roots_on_first_use(self) -> None:
+        """Load the system trust roots (`load_default_certs(Purpose.SERVER_AUTH)`) just before the
+        first handshake or CA query of this context, once, thread-safely. Returns None."""
+        self._system_roots_pending = True
+
+    def _load_pending_system_roots(self) -> None:
+        with _SYSTEM_ROOTS_LOCK:
+            if self._system_roots_pending:
+                self.load_default_certs(ssl.Purpose.SERVER_AUTH)
+                self._system_roots_pending = False
+
+    def get_ca_certs(self, binary_form: bool = False) -> Any:  # typeshed: overloads, then Any
+        """`ssl.SSLContext.get_ca_certs`, after loading pending system roots."""
+        if self._system_roots_pending:
+            self._load_pending_system_roots()
+        return super().get_ca_certs(binary_form)
+
+    def cert_store_stats(self) -> dict[str, int]:
+        """`ssl.SSLContext.cert_store_stats`, after loading pending system roots."""
+        if self._system_roots_pending:
+            self._load_pending_system_roots()
+        return super().cert_store_stats()
 
     def wrap_socket(
         self,
@@ -55,6 +89,8 @@ class ServerNameSSLContext(ssl.SSLContext):
         """`ssl.SSLContext.wrap_socket` with `server_name` (when set) as the SNI and verified host name
         of client connections.
         """
+        if self._system_roots_pending:
+            self._load_pending_system_roots()
         if self.server_name and not server_side:
             server_hostname = self.server_name
         return super().wrap_socket(
@@ -77,6 +113,8 @@ class ServerNameSSLContext(ssl.SSLContext):
         """`ssl.SSLContext.wrap_bio` (asyncio and TLS-in-TLS) with `server_name` (when set) as the SNI
         and verified host name of client connections.
         """
+        if self._system_roots_pending:
+            self._load_pending_system_roots()
         if self.server_name and not server_side:
             server_hostname = self.server_name
         return super().wrap_bio(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubetyped.cache.async_listwatch import AsyncListWatch, AsyncTweakedListWatch
+from kubetyped.cache.async_listwatch import AsyncListWatch, AsyncResourceListWatch
 from kubetyped.cache.errors import CacheError, NotCachedError, TransformError, WatchClosedError
 from kubetyped.cache.factory import (
     AsyncSharedInformerFactory,
@@ -43,7 +43,7 @@ from kubetyped.cache.store import (
     IndexFuncError,
     namespace_index_func,
 )
-from kubetyped.cache.sync_listwatch import ListWatch, TweakedListWatch
+from kubetyped.cache.sync_listwatch import ListWatch, ResourceListWatch
 from kubetyped.cache.sync_result import CacheSyncResult
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown, unwrap_tombstone
 
@@ -51,9 +51,9 @@ __all__ = [
     "NAMESPACE_INDEX",
     "AsyncListWatch",
     "AsyncReflector",
+    "AsyncResourceListWatch",
     "AsyncSharedIndexInformer",
     "AsyncSharedInformerFactory",
-    "AsyncTweakedListWatch",
     "CacheError",
     "CacheSyncResult",
     "ClusterLister",
@@ -82,12 +82,12 @@ __all__ = [
     "ReflectorSink",
     "Registration",
     "ResourceEventHandler",
+    "ResourceListWatch",
     "Selector",
     "SelectorParseError",
     "SharedIndexInformer",
     "SharedInformerFactory",
     "TransformError",
-    "TweakedListWatch",
     "WatchClosedError",
     "WatchEvent",
     "drop_managed_fields",

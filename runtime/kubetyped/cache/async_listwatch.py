@@ -1,21 +1,19 @@
-"""The asyncio ListWatch: the protocol an informer lists and watches through, a wrapper that
-tweaks the options, and the adapter over a REST client for one collection path (plain dicts)."""
+"""The asyncio ListWatch: the protocol an informer lists and watches through, and its one
+implementation over the request core (`kubetyped.resource`), for every informer family."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-from kubetyped.cache.protocols import ListResult, TweakListOptions, list_result
+from kubetyped.cache.protocols import ListResult, TweakListOptions
 from kubetyped.request import ListOptions
-from kubetyped.rest import AsyncRESTClient
+from kubetyped.resource import AsyncResourceClient
 from kubetyped.watch import WatchEvent
 
-__all__ = ["AsyncListWatch", "AsyncTweakedListWatch"]
+__all__ = ["AsyncListWatch", "AsyncResourceListWatch"]
 
 T = TypeVar("T")
-Obj = dict[str, Any]
 
 
 class AsyncListWatch(Protocol[T]):
@@ -31,34 +29,30 @@ class AsyncListWatch(Protocol[T]):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class AsyncTweakedListWatch(Generic[T]):
-    """A ListWatch whose options pass through ``tweak`` (e.g. to add a label selector)."""
+class AsyncResourceListWatch(Generic[T]):
+    """Lists and watches the resource of ``client`` (bound to a namespace or none) for an
+    informer, objects as its codec keeps them for caches (typed models and metadata as JSON
+    until read, dicts for the dynamic codec); ``tweak`` edits every request's options (client-go
+    ``cache.NewFilteredListWatchFromClient`` with ``tweakListOptions``)."""
 
-    inner: AsyncListWatch[T]
-    tweak: TweakListOptions = field(default=lambda o: o)
+    def __init__(
+        self, client: AsyncResourceClient[T], tweak: TweakListOptions | None = None
+    ) -> None:
+        self.client = client
+        self.tweak = tweak
+
+    def _options(self, options: ListOptions) -> ListOptions:
+        return options if self.tweak is None else self.tweak(options)
 
     async def list(self, options: ListOptions) -> ListResult[T]:
-        """The inner list, with the tweaked options."""
-        return await self.inner.list(self.tweak(options))
+        """One list call (``options``: selectors, limit, continue, resourceVersion)."""
+        items, meta = await self.client.list_for_cache(self._options(options))
+        return ListResult(
+            items, str(meta.get("resourceVersion") or ""), meta.get("continue") or None
+        )
 
     def watch(self, options: ListOptions) -> AsyncIterator[WatchEvent[Any]]:
-        """The inner watch, with the tweaked options."""
-        return self.inner.watch(self.tweak(options))
-
-
-class AsyncRestListWatch:
-    """List/watch ``path`` (e.g. ``/api/v1/namespaces/ns/configmaps``) with a REST client."""
-
-    def __init__(self, client: AsyncRESTClient, path: str) -> None:
-        self.client = client
-        self.path = path
-
-    async def list(self, options: ListOptions) -> ListResult[Obj]:
-        """One list call."""
-        return list_result(await self.client.list(self.path, options))
-
-    def watch(self, options: ListOptions) -> AsyncIterator[WatchEvent[Any]]:
-        """The watch stream: an ERROR event raises its typed ``ApiError`` (410 →
-        ``ExpiredError``), which the reflector answers with a relist; ``close()`` ends it."""
-        return self.client.watch(self.path, options)
+        """The watch from ``options.resource_version``: BOOKMARKs as requested (a reflector
+        asks for them), an ERROR event raises its typed ``ApiError`` (410 → ``ExpiredError``),
+        which the reflector answers with a relist; ``close()`` ends it."""
+        return self.client.watch_for_cache(self._options(options))

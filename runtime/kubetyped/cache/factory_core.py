@@ -1,7 +1,7 @@
 """What both shared informer factories hold: the registry of informers by type key.
 
 Generated code calls ``factory.informer_for(key, new)`` where ``new(options)`` builds the
-informer (e.g. ``SharedIndexInformer(TweakedListWatch(list_watch, options.tweak),
+informer (e.g. ``SharedIndexInformer(ResourceListWatch(client, options.tweak),
 resync_period=options.resync_period)``); ``InformerOptions`` carries the factory-wide namespace,
 tweak, resync period and transform. Source: client-go ``informers.sharedInformerFactory``
 (``InformerFor``, ``WithNamespace``, ``WithTweakListOptions``, ``WithCustomResyncConfig``,

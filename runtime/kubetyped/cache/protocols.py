@@ -1,8 +1,9 @@
 """What the cache exchanges with the REST layer: list pages and watch events.
 
-The ``ListWatch`` protocols and their REST adapters are in ``async_listwatch`` (the source) and
-``sync_listwatch`` (generated from it by ``make unasync``). List and watch calls take
-``kubetyped.request.ListOptions``, so adapters pass them on as they are. Watch events are the one
+The ``ListWatch`` protocols and their one implementation (``ResourceListWatch``, over the request
+core ``kubetyped.resource``) are in ``async_listwatch`` (the source) and ``sync_listwatch``
+(generated from it by ``make unasync``). List and watch calls take
+``kubetyped.request.ListOptions``, passed on as they are. Watch events are the one
 ``kubetyped.watch.WatchEvent``; an ERROR event is raised by the stream as its typed ``ApiError``.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from kubetyped.request import ListOptions as ListOptions  # re-exported: the cache API takes it
 from kubetyped.watch import WatchEvent as WatchEvent  # re-exported: the one event type
@@ -32,13 +33,3 @@ class ListResult(Generic[T]):
 
 
 TweakListOptions = Callable[[ListOptions], ListOptions]
-
-
-def list_result(body: dict[str, Any]) -> ListResult[dict[str, Any]]:
-    """A list response (plain JSON) as a ``ListResult``."""
-    meta = body.get("metadata") or {}
-    return ListResult(
-        list(body.get("items") or []),
-        str(meta.get("resourceVersion") or ""),
-        meta.get("continue") or None,
-    )

@@ -78,8 +78,9 @@ class ClientConfig:
         )
 
     def ssl_context(self, *, for_proxy: bool = False) -> ssl.SSLContext | bool:
-        """TLS settings for the transport: verification against `ca_data` (or the system roots),
-        no verification only when `insecure_skip_tls_verify`, and the client certificate.
+        """TLS settings for the transport: verification against `ca_data` (or the system roots,
+        read at the first connection), no verification only when `insecure_skip_tls_verify`, and
+        the client certificate.
 
         `tls_server_name` is built into the context (`ServerNameSSLContext`), so SNI and the
         certificate check use it on every path, proxies included. `for_proxy=True` gives the
@@ -90,8 +91,8 @@ class ClientConfig:
         them (see `ExecAuth`). Raises `InvalidKubeconfigError` naming the field for bad PEM.
         """
         ctx = client_ssl_context(None if for_proxy else self.tls_server_name)
-        if self.ca_data is None:
-            ctx.load_default_certs(ssl.Purpose.SERVER_AUTH)
+        if self.ca_data is None:  # read at the first connection (start-up cost, issue 16)
+            ctx.load_system_roots_on_first_use()
         else:  # the CA data replaces the system roots
             try:
                 ctx.load_verify_locations(cadata=self.ca_data.decode("ascii"))

@@ -1,21 +1,22 @@
 """`AsyncDynamicClient`: every verb over plain dicts, for any resource.
 
-Where a request goes is decided by pure code (`kubetyped.dynamic.target`); this module only
-picks the REST client method.
+Every verb is a thin call of the request core (`kubetyped.resource`: a `BoundResource` with the
+`JSONCodec`, sent by `AsyncResourceClient`), which every client family shares. An unbound client
+of a resource whose scope is unknown addresses the cluster, or a body's `metadata.namespace`.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kubetyped.discovery import (
     AsyncDiscoveryClient,
     GroupVersionResource,
     NoKindMatchError,
     NoResourceMatchError,
+    RESTMapping,
 )
-from kubetyped.dynamic.target import Obj, Target, map_kind, target_from_mapping
 from kubetyped.request import (
     DEFAULT_PAGE_SIZE,
     ApplyOptions,
@@ -27,45 +28,63 @@ from kubetyped.request import (
     PatchTypeArg,
     Preconditions,
     PropagationPolicyArg,
+    ResourcePath,
     ResourceVersionMatchArg,
     SelectorArg,
     WriteOptions,
 )
+from kubetyped.resource import AsyncResourceClient, BoundResource, JSONCodec
 from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
 from kubetyped.wait import WaitFor
 from kubetyped.wait.async_wait import wait_for_object
 
+if TYPE_CHECKING:  # informers import the cache only when used
+    from kubetyped.cache import AsyncResourceListWatch
+    from kubetyped.cache.protocols import TweakListOptions
+
 __all__ = ["AsyncDynamicClient", "AsyncDynamicResource"]
+
+Obj = dict[str, Any]
+
+
+def dynamic_resource(gvr: GroupVersionResource, namespaced: bool | None) -> BoundResource[Obj]:
+    """The unbound `BoundResource` of `gvr` over plain dicts (`namespaced` None: scope unknown)."""
+    path = ResourcePath(gvr.group, gvr.version, gvr.resource)
+    return BoundResource(path, JSONCodec(), namespaced, namespace_from_body=True)
+
+
+def _from_mapping(mapping: RESTMapping) -> BoundResource[Obj]:
+    return dynamic_resource(mapping.resource, mapping.namespaced)
 
 
 class AsyncDynamicResource:
     """Verbs on one resource (optionally bound to a namespace), over plain dicts."""
 
-    def __init__(self, rest: AsyncRESTClient, target: Target) -> None:
-        self._rest = rest
-        self._target = target
+    def __init__(self, rest: AsyncRESTClient, resource: BoundResource[Obj]) -> None:
+        self._client = AsyncResourceClient(rest, resource)
 
     @property
     def gvr(self) -> GroupVersionResource:
         """The group, version and resource this client addresses."""
-        return self._target.gvr
+        path = self._client.resource.path
+        return GroupVersionResource(path.group, path.version, path.resource)
 
     @property
     def namespaced(self) -> bool | None:
         """The resource's scope when known (from discovery), else None."""
-        return self._target.namespaced
+        return self._client.resource.namespaced
 
     def namespace(self, namespace: str) -> AsyncDynamicResource:
-        """The same resource bound to `namespace`; raises `DynamicClientError` if cluster-scoped."""
-        return AsyncDynamicResource(self._rest, self._target.bind(namespace))
+        """The same resource bound to `namespace`; raises `DynamicClientError` (the core's
+        `RequestBuildError`) if it is cluster-scoped."""
+        return AsyncDynamicResource(self._client.rest, self._client.resource.bind(namespace))
 
     async def get(
         self, name: str, *, resource_version: str | None = None, subresource: str | None = None
     ) -> Obj:
         """GET one object (or its `subresource`) by name (client-go dynamic `Get`); options as
         the typed `get`. Raises `NotFoundError` (404) when absent, else the typed `ApiError`."""
-        path = self._target.item(name, subresource=subresource)
-        return await self._rest.get(path, GetOptions(resource_version))
+        return await self._client.get(name, GetOptions(resource_version), subresource)
 
     async def list(
         self,
@@ -89,7 +108,8 @@ class AsyncDynamicResource:
             resource_version_match=resource_version_match,
             timeout_seconds=timeout_seconds,
         )
-        return await self._rest.list(self._target.collection(), options)
+        result: Obj = await self._client.list(options)
+        return result
 
     def list_pages(
         self,
@@ -105,7 +125,7 @@ class AsyncDynamicResource:
             field_selector=field_selector,
             resource_version=resource_version,
         )
-        return self._rest.list_pages(self._target.collection(), options, page_size=page_size)
+        return self._client.pages(options, page_size=page_size)
 
     async def list_all(
         self,
@@ -121,7 +141,7 @@ class AsyncDynamicResource:
             field_selector=field_selector,
             resource_version=resource_version,
         )
-        return await self._rest.list_all(self._target.collection(), options, page_size=page_size)
+        return await self._client.list_all(options, page_size=page_size)
 
     def watch(
         self,
@@ -135,10 +155,10 @@ class AsyncDynamicResource:
         resource_version_match: ResourceVersionMatchArg | None = None,
         idle_timeout: float | None = None,
         raise_errors: bool = True,
-    ) -> AsyncWatchStream:
-        """Watch events of the resource; options as the typed `watch` (BOOKMARKs are yielded
-        when requested). An ERROR event raises its typed `ApiError` unless `raise_errors` is
-        False."""
+    ) -> AsyncWatchStream[Obj]:
+        """Watch events of the resource; options as the typed `watch` (BOOKMARKs by the same
+        rule: yielded only when asked for, `kubetyped.request.watch_bookmarks`). An ERROR event
+        raises its typed `ApiError` unless `raise_errors` is False."""
         options = ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
@@ -149,14 +169,21 @@ class AsyncDynamicResource:
             resource_version_match=resource_version_match,
             idle_timeout=idle_timeout,
         )
-        return self._rest.watch(self._target.collection(), options, raise_errors=raise_errors)
+        return self._client.watch(options, raise_errors=raise_errors)
+
+    def list_watch(self, tweak: TweakListOptions | None = None) -> AsyncResourceListWatch[Obj]:
+        """The informers' ListWatch of this resource over plain dicts (client-go
+        `dynamicinformer` over `cache.NewFilteredListWatchFromClient`); `tweak` edits every
+        list and watch's options."""
+        from kubetyped.cache import AsyncResourceListWatch
+
+        return AsyncResourceListWatch(self._client, tweak)
 
     async def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> Obj | None:
         """Waits until the object `name` satisfies `for_` (see `kubetyped.wait`); the object
         (None for `deleted()`). Raises `WaitTimeoutError` and typed `ApiError`s."""
-        return await wait_for_object(
-            self._rest, self._target.collection(), name, for_, timeout=timeout
-        )
+        path = self._client.resource.path
+        return await wait_for_object(self._client.rest, path, name, for_, timeout=timeout)
 
     async def create(
         self,
@@ -169,7 +196,7 @@ class AsyncDynamicResource:
         """POST `body`; the namespace comes from the binding or `metadata.namespace`. Options as
         the typed `create`; returns the created object."""
         options = WriteOptions(dry_run, field_manager, field_validation)
-        return await self._rest.create(self._target.collection(body), body, options)
+        return await self._client.create(body, options)
 
     async def update(
         self,
@@ -182,14 +209,14 @@ class AsyncDynamicResource:
         """PUT `body` (named by its metadata); `ConflictError` (409) on a stale resourceVersion.
         Options as the typed `update`."""
         options = WriteOptions(dry_run, field_manager, field_validation)
-        return await self._rest.update(self._target.item(None, body), body, options)
+        return await self._client.update(body, options)
 
     async def update_status(
         self, body: Obj, *, dry_run: bool = False, field_manager: str | None = None
     ) -> Obj:
         """PUT `body`'s `status` subresource."""
         options = WriteOptions(dry_run, field_manager)
-        return await self._rest.update(self._target.item(None, body, "status"), body, options)
+        return await self._client.update(body, options, "status")
 
     async def patch(
         self,
@@ -205,8 +232,7 @@ class AsyncDynamicResource:
         """Patch the object (or a `subresource`): JSON, merge (default) or strategic merge patch.
         Options as the typed `patch`; returns the patched object."""
         options = WriteOptions(dry_run, field_manager, field_validation)
-        path = self._target.item(name, subresource=subresource)
-        return await self._rest.patch(path, body, patch_type, options)
+        return await self._client.patch(name, body, patch_type, options, subresource)
 
     async def apply(
         self,
@@ -221,7 +247,7 @@ class AsyncDynamicResource:
         """Server-side apply of `body` (named by its metadata) as `field_manager`; `dry_run`
         returns what the server would store without storing it."""
         options = ApplyOptions(field_manager, force, dry_run, field_validation)
-        return await self._rest.apply(self._target.item(None, body, subresource), body, options)
+        return await self._client.apply(body, options, subresource)
 
     async def delete(
         self,
@@ -236,7 +262,7 @@ class AsyncDynamicResource:
         the object (deleted, or marked for deletion) or a `Status`. Options as the typed
         `delete`; raises `NotFoundError` (404) when it does not exist."""
         options = DeleteOptions(propagation_policy, grace_period_seconds, preconditions, dry_run)
-        return await self._rest.delete(self._target.item(name), options)
+        return cast(Obj, await self._client.delete(name, options))  # the JSONCodec's dict
 
     async def delete_collection(
         self,
@@ -251,7 +277,8 @@ class AsyncDynamicResource:
         deleted objects or a `Status`). Options as the typed `delete_collection`."""
         list_options = ListOptions(label_selector=label_selector, field_selector=field_selector)
         options = DeleteOptions(propagation_policy, grace_period_seconds, None, dry_run)
-        return await self._rest.delete_collection(self._target.collection(), list_options, options)
+        result: Obj = await self._client.delete_collection(list_options, options)
+        return result
 
 
 class AsyncDynamicClient:
@@ -267,18 +294,18 @@ class AsyncDynamicClient:
         self, group: str, version: str, plural: str, *, namespaced: bool | None = None
     ) -> AsyncDynamicResource:
         """The client of one resource by group, version and plural (`namespaced` None: unknown)."""
-        return AsyncDynamicResource(
-            self.rest, Target(GroupVersionResource(group, version, plural), namespaced)
-        )
+        gvr = GroupVersionResource(group, version, plural)
+        return AsyncDynamicResource(self.rest, dynamic_resource(gvr, namespaced))
 
     async def resource_for_kind(self, api_version: str, kind: str) -> AsyncDynamicResource:
         """The resource serving `kind` in `api_version`; rediscovers once if it is unknown
         (e.g. a CRD installed after the last discovery)."""
         try:
-            target = map_kind(await self.discovery.rest_mapper(), api_version, kind)
+            mapping = (await self.discovery.rest_mapper()).rest_mapping_for(api_version, kind)
         except NoKindMatchError:
-            target = map_kind(await self.discovery.rest_mapper(refresh=True), api_version, kind)
-        return AsyncDynamicResource(self.rest, target)
+            mapper = await self.discovery.rest_mapper(refresh=True)
+            mapping = mapper.rest_mapping_for(api_version, kind)
+        return AsyncDynamicResource(self.rest, _from_mapping(mapping))
 
     async def resource_for(self, partial: str) -> AsyncDynamicResource:
         """A resource by (partial) name: `deploy`, `deployments.apps`, `widgets.v1.example.com`."""
@@ -286,4 +313,4 @@ class AsyncDynamicClient:
             mapping = (await self.discovery.rest_mapper()).resource_mapping(partial)
         except NoResourceMatchError:
             mapping = (await self.discovery.rest_mapper(refresh=True)).resource_mapping(partial)
-        return AsyncDynamicResource(self.rest, target_from_mapping(mapping))
+        return AsyncDynamicResource(self.rest, _from_mapping(mapping))

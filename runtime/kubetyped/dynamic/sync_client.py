@@ -2,22 +2,23 @@
 # Generated from runtime/kubetyped/dynamic/async_client.py by `make unasync`; edit the source.
 """`DynamicClient`: every verb over plain dicts, for any resource.
 
-Where a request goes is decided by pure code (`kubetyped.dynamic.target`); this module only
-picks the REST client method.
+Every verb is a thin call of the request core (`kubetyped.resource`: a `BoundResource` with the
+`JSONCodec`, sent by `ResourceClient`), which every client family shares. An unbound client
+of a resource whose scope is unknown addresses the cluster, or a body's `metadata.namespace`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kubetyped.discovery import (
     DiscoveryClient,
     GroupVersionResource,
     NoKindMatchError,
     NoResourceMatchError,
+    RESTMapping,
 )
-from kubetyped.dynamic.target import Obj, Target, map_kind, target_from_mapping
 from kubetyped.request import (
     DEFAULT_PAGE_SIZE,
     ApplyOptions,
@@ -29,45 +30,63 @@ from kubetyped.request import (
     PatchTypeArg,
     Preconditions,
     PropagationPolicyArg,
+    ResourcePath,
     ResourceVersionMatchArg,
     SelectorArg,
     WriteOptions,
 )
+from kubetyped.resource import BoundResource, JSONCodec, ResourceClient
 from kubetyped.rest import RESTClient, WatchStream
 from kubetyped.wait import WaitFor
 from kubetyped.wait.sync_wait import wait_for_object
 
+if TYPE_CHECKING:  # informers import the cache only when used
+    from kubetyped.cache import ResourceListWatch
+    from kubetyped.cache.protocols import TweakListOptions
+
 __all__ = ["DynamicClient", "DynamicResource"]
+
+Obj = dict[str, Any]
+
+
+def dynamic_resource(gvr: GroupVersionResource, namespaced: bool | None) -> BoundResource[Obj]:
+    """The unbound `BoundResource` of `gvr` over plain dicts (`namespaced` None: scope unknown)."""
+    path = ResourcePath(gvr.group, gvr.version, gvr.resource)
+    return BoundResource(path, JSONCodec(), namespaced, namespace_from_body=True)
+
+
+def _from_mapping(mapping: RESTMapping) -> BoundResource[Obj]:
+    return dynamic_resource(mapping.resource, mapping.namespaced)
 
 
 class DynamicResource:
     """Verbs on one resource (optionally bound to a namespace), over plain dicts."""
 
-    def __init__(self, rest: RESTClient, target: Target) -> None:
-        self._rest = rest
-        self._target = target
+    def __init__(self, rest: RESTClient, resource: BoundResource[Obj]) -> None:
+        self._client = ResourceClient(rest, resource)
 
     @property
     def gvr(self) -> GroupVersionResource:
         """The group, version and resource this client addresses."""
-        return self._target.gvr
+        path = self._client.resource.path
+        return GroupVersionResource(path.group, path.version, path.resource)
 
     @property
     def namespaced(self) -> bool | None:
         """The resource's scope when known (from discovery), else None."""
-        return self._target.namespaced
+        return self._client.resource.namespaced
 
     def namespace(self, namespace: str) -> DynamicResource:
-        """The same resource bound to `namespace`; raises `DynamicClientError` if cluster-scoped."""
-        return DynamicResource(self._rest, self._target.bind(namespace))
+        """The same resource bound to `namespace`; raises `DynamicClientError` (the core's
+        `RequestBuildError`) if it is cluster-scoped."""
+        return DynamicResource(self._client.rest, self._client.resource.bind(namespace))
 
     def get(
         self, name: str, *, resource_version: str | None = None, subresource: str | None = None
     ) -> Obj:
         """GET one object (or its `subresource`) by name (client-go dynamic `Get`); options as
         the typed `get`. Raises `NotFoundError` (404) when absent, else the typed `ApiError`."""
-        path = self._target.item(name, subresource=subresource)
-        return self._rest.get(path, GetOptions(resource_version))
+        return self._client.get(name, GetOptions(resource_version), subresource)
 
     def list(
         self,
@@ -91,7 +110,8 @@ class DynamicResource:
             resource_version_match=resource_version_match,
             timeout_seconds=timeout_seconds,
         )
-        return self._rest.list(self._target.collection(), options)
+        result: Obj = self._client.list(options)
+        return result
 
     def list_pages(
         self,
@@ -107,7 +127,7 @@ class DynamicResource:
             field_selector=field_selector,
             resource_version=resource_version,
         )
-        return self._rest.list_pages(self._target.collection(), options, page_size=page_size)
+        return self._client.pages(options, page_size=page_size)
 
     def list_all(
         self,
@@ -123,7 +143,7 @@ class DynamicResource:
             field_selector=field_selector,
             resource_version=resource_version,
         )
-        return self._rest.list_all(self._target.collection(), options, page_size=page_size)
+        return self._client.list_all(options, page_size=page_size)
 
     def watch(
         self,
@@ -137,10 +157,10 @@ class DynamicResource:
         resource_version_match: ResourceVersionMatchArg | None = None,
         idle_timeout: float | None = None,
         raise_errors: bool = True,
-    ) -> WatchStream:
-        """Watch events of the resource; options as the typed `watch` (BOOKMARKs are yielded
-        when requested). An ERROR event raises its typed `ApiError` unless `raise_errors` is
-        False."""
+    ) -> WatchStream[Obj]:
+        """Watch events of the resource; options as the typed `watch` (BOOKMARKs by the same
+        rule: yielded only when asked for, `kubetyped.request.watch_bookmarks`). An ERROR event
+        raises its typed `ApiError` unless `raise_errors` is False."""
         options = ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
@@ -151,12 +171,21 @@ class DynamicResource:
             resource_version_match=resource_version_match,
             idle_timeout=idle_timeout,
         )
-        return self._rest.watch(self._target.collection(), options, raise_errors=raise_errors)
+        return self._client.watch(options, raise_errors=raise_errors)
+
+    def list_watch(self, tweak: TweakListOptions | None = None) -> ResourceListWatch[Obj]:
+        """The informers' ListWatch of this resource over plain dicts (client-go
+        `dynamicinformer` over `cache.NewFilteredListWatchFromClient`); `tweak` edits every
+        list and watch's options."""
+        from kubetyped.cache import ResourceListWatch
+
+        return ResourceListWatch(self._client, tweak)
 
     def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> Obj | None:
         """Waits until the object `name` satisfies `for_` (see `kubetyped.wait`); the object
         (None for `deleted()`). Raises `WaitTimeoutError` and typed `ApiError`s."""
-        return wait_for_object(self._rest, self._target.collection(), name, for_, timeout=timeout)
+        path = self._client.resource.path
+        return wait_for_object(self._client.rest, path, name, for_, timeout=timeout)
 
     def create(
         self,
@@ -169,7 +198,7 @@ class DynamicResource:
         """POST `body`; the namespace comes from the binding or `metadata.namespace`. Options as
         the typed `create`; returns the created object."""
         options = WriteOptions(dry_run, field_manager, field_validation)
-        return self._rest.create(self._target.collection(body), body, options)
+        return self._client.create(body, options)
 
     def update(
         self,
@@ -182,14 +211,14 @@ class DynamicResource:
         """PUT `body` (named by its metadata); `ConflictError` (409) on a stale resourceVersion.
         Options as the typed `update`."""
         options = WriteOptions(dry_run, field_manager, field_validation)
-        return self._rest.update(self._target.item(None, body), body, options)
+        return self._client.update(body, options)
 
     def update_status(
         self, body: Obj, *, dry_run: bool = False, field_manager: str | None = None
     ) -> Obj:
         """PUT `body`'s `status` subresource."""
         options = WriteOptions(dry_run, field_manager)
-        return self._rest.update(self._target.item(None, body, "status"), body, options)
+        return self._client.update(body, options, "status")
 
     def patch(
         self,
@@ -205,8 +234,7 @@ class DynamicResource:
         """Patch the object (or a `subresource`): JSON, merge (default) or strategic merge patch.
         Options as the typed `patch`; returns the patched object."""
         options = WriteOptions(dry_run, field_manager, field_validation)
-        path = self._target.item(name, subresource=subresource)
-        return self._rest.patch(path, body, patch_type, options)
+        return self._client.patch(name, body, patch_type, options, subresource)
 
     def apply(
         self,
@@ -221,7 +249,7 @@ class DynamicResource:
         """Server-side apply of `body` (named by its metadata) as `field_manager`; `dry_run`
         returns what the server would store without storing it."""
         options = ApplyOptions(field_manager, force, dry_run, field_validation)
-        return self._rest.apply(self._target.item(None, body, subresource), body, options)
+        return self._client.apply(body, options, subresource)
 
     def delete(
         self,
@@ -236,7 +264,7 @@ class DynamicResource:
         the object (deleted, or marked for deletion) or a `Status`. Options as the typed
         `delete`; raises `NotFoundError` (404) when it does not exist."""
         options = DeleteOptions(propagation_policy, grace_period_seconds, preconditions, dry_run)
-        return self._rest.delete(self._target.item(name), options)
+        return cast(Obj, self._client.delete(name, options))  # the JSONCodec's dict
 
     def delete_collection(
         self,
@@ -251,7 +279,8 @@ class DynamicResource:
         deleted objects or a `Status`). Options as the typed `delete_collection`."""
         list_options = ListOptions(label_selector=label_selector, field_selector=field_selector)
         options = DeleteOptions(propagation_policy, grace_period_seconds, None, dry_run)
-        return self._rest.delete_collection(self._target.collection(), list_options, options)
+        result: Obj = self._client.delete_collection(list_options, options)
+        return result
 
 
 class DynamicClient:
@@ -265,18 +294,18 @@ class DynamicClient:
         self, group: str, version: str, plural: str, *, namespaced: bool | None = None
     ) -> DynamicResource:
         """The client of one resource by group, version and plural (`namespaced` None: unknown)."""
-        return DynamicResource(
-            self.rest, Target(GroupVersionResource(group, version, plural), namespaced)
-        )
+        gvr = GroupVersionResource(group, version, plural)
+        return DynamicResource(self.rest, dynamic_resource(gvr, namespaced))
 
     def resource_for_kind(self, api_version: str, kind: str) -> DynamicResource:
         """The resource serving `kind` in `api_version`; rediscovers once if it is unknown
         (e.g. a CRD installed after the last discovery)."""
         try:
-            target = map_kind(self.discovery.rest_mapper(), api_version, kind)
+            mapping = self.discovery.rest_mapper().rest_mapping_for(api_version, kind)
         except NoKindMatchError:
-            target = map_kind(self.discovery.rest_mapper(refresh=True), api_version, kind)
-        return DynamicResource(self.rest, target)
+            mapper = self.discovery.rest_mapper(refresh=True)
+            mapping = mapper.rest_mapping_for(api_version, kind)
+        return DynamicResource(self.rest, _from_mapping(mapping))
 
     def resource_for(self, partial: str) -> DynamicResource:
         """A resource by (partial) name: `deploy`, `deployments.apps`, `widgets.v1.example.com`."""
@@ -284,4 +313,4 @@ class DynamicClient:
             mapping = self.discovery.rest_mapper().resource_mapping(partial)
         except NoResourceMatchError:
             mapping = self.discovery.rest_mapper(refresh=True).resource_mapping(partial)
-        return DynamicResource(self.rest, target_from_mapping(mapping))
+        return DynamicResource(self.rest, _from_mapping(mapping))

@@ -11,7 +11,7 @@ from kubetyped.typed.resource import ResourceInfo
 __all__: list[str] = []
 
 #: events.k8s.io/v1 ``events``, as the generated ``EventsV1`` client names it; the REST sinks
-#: build their requests with the typed clients' ``ResourceOperations`` over it.
+#: build their requests with the request core (``typed_resource`` of it).
 EVENTS = ResourceInfo(
     group="events.k8s.io",
     version="v1",

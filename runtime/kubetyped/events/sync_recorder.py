@@ -16,7 +16,7 @@ from kubetyped.errors import NotFoundError
 from kubetyped.events.aggregator import CreateEvent, EventAggregator, PatchEvent
 from kubetyped.events.common import EVENTS, object_reference, utcnow
 from kubetyped.rest import RESTClient
-from kubetyped.typed.operations import ResourceOperations
+from kubetyped.typed.operations import typed_resource
 
 if TYPE_CHECKING:
     from kubetyped.api import Event
@@ -40,8 +40,9 @@ class EventSink(Protocol):
 
 class RestEventSink:
     """An `EventSink` writing events.k8s.io/v1 Events through a REST client, with the
-    typed clients' request builder (`ResourceOperations` over `EVENTS`) and the
-    `kubetyped.api.Event` model (client-go `typedeventsv1.EventsV1Interface`)."""
+    request core every client family shares (`kubetyped.resource`, `EVENTS` bound by
+    `typed_resource`) and the `kubetyped.api.Event` model (client-go
+    `typedeventsv1.EventsV1Interface`)."""
 
     def __init__(self, client: RESTClient) -> None:
         self.client = client
@@ -49,16 +50,16 @@ class RestEventSink:
     def create(self, namespace: str, event: Event) -> Event:
         """POST the Event to events.k8s.io/v1 in `namespace`; returns the stored Event. Raises
         the typed `ApiError` of a refused request and `TransportError`."""
-        ops = ResourceOperations(EVENTS, namespace)
-        created: Event = ops.decode(self.client.send(ops.create(event, rq.WriteOptions())))
+        ops = typed_resource(EVENTS, namespace)
+        created: Event = ops.codec.decode(self.client.send(ops.create(event, rq.WriteOptions())))
         return created
 
     def patch(self, namespace: str, name: str, patch: dict[str, Any]) -> Event:
         """Merge-patch the Event `name` in `namespace`; returns it. Raises `NotFoundError`
         (404) when it is gone, and other typed `ApiError`s."""
-        ops = ResourceOperations(EVENTS, namespace)
+        ops = typed_resource(EVENTS, namespace)
         request = ops.patch(name, patch, rq.PatchType.MERGE, rq.WriteOptions())
-        patched: Event = ops.decode(self.client.send(request))
+        patched: Event = ops.codec.decode(self.client.send(request))
         return patched
 
 

@@ -1,31 +1,22 @@
-"""Request paths → the resource, namespace, name and subresource they address."""
+"""Request paths → the resource they address: the inverse of `kubetyped.request.ResourcePath`
+(the clients' request core builds the path; the fake apiserver parses it back)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import unquote
 
 from kubetyped.fake import errors
 from kubetyped.fake.registry import ResourceRegistry
+from kubetyped.request import ResourcePath
 from kubetyped.typed.resource import ResourceInfo
 
 __all__: list[str] = []
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What a request path addresses: the resource, the namespace (None: cluster-scoped or all
-    namespaces), the object's name (None: the collection) and the subresource.
-    """
-
-    info: ResourceInfo
-    namespace: str | None
-    name: str | None
-    subresource: str | None
-
-
-def parse_path(path: str, registry: ResourceRegistry) -> Target:
-    """`/api/v1/namespaces/ns/configmaps/x/status`, `/apis/g/v/...`; 404 for anything else."""
+def parse_path(path: str, registry: ResourceRegistry) -> tuple[ResourceInfo, ResourcePath]:
+    """The resource of `/api/v1/namespaces/ns/configmaps/x/status` (or `/apis/g/v/...`) and the
+    `ResourcePath` that renders that path (namespace None: cluster-scoped or all namespaces;
+    name None: the collection); 404 for anything else."""
     parts = [unquote(p) for p in path.strip("/").split("/")]
     if len(parts) >= 2 and parts[0] == "api":
         group, version, rest = "", parts[1], parts[2:]
@@ -49,4 +40,4 @@ def parse_path(path: str, registry: ResourceRegistry) -> Target:
     subresource = rest[2] if len(rest) == 3 else None
     if subresource is not None and subresource not in info.subresources:
         raise errors.no_such_resource()
-    return Target(info, namespace, name, subresource)
+    return info, ResourcePath(group, version, info.plural, namespace, name, subresource)

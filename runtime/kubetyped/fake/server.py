@@ -234,8 +234,7 @@ def _check_option_values(verb: str, params: dict[str, str], delete_options: Any)
 
 def action_for(request: httpx.Request, tracker: ObjectTracker) -> Action:
     """The `Action` a request asks for (404 for unknown resources, 405 for impossible verbs)."""
-    target = parse_path(request.url.path, tracker.registry)
-    info = target.info
+    info, target = parse_path(request.url.path, tracker.registry)
     if info.namespaced and target.name is not None and target.namespace is None:
         raise errors.no_such_resource()
     params = dict(request.url.params)

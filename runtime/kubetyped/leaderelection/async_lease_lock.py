@@ -1,8 +1,8 @@
 """Where a candidate reads and writes the election record: the ``AsyncLeaseLock``
 protocol and ``AsyncRestLeaseLock``, a coordination.k8s.io/v1 Lease through the REST client.
 
-Requests are built by the typed clients' resource-bound builder (``ResourceOperations`` over
-``LEASES``) and answers decoded into the ``kubetyped.api.Lease`` model. Source: client-go
+Requests are built by the request core every client family shares (``kubetyped.resource``:
+``LEASES`` bound by ``typed_resource``) and answers decoded into the ``kubetyped.api.Lease`` model. Source: client-go
 ``resourcelock.Interface`` and ``resourcelock.LeaseLock``.
 """
 
@@ -14,7 +14,7 @@ from kubetyped import request as rq
 from kubetyped.errors import AlreadyExistsError, ConflictError, NotFoundError
 from kubetyped.leaderelection.lock import LEASES, LockConflictError, bounded
 from kubetyped.rest import AsyncRESTClient
-from kubetyped.typed.operations import ResourceOperations
+from kubetyped.typed.operations import typed_resource
 
 if TYPE_CHECKING:
     from kubetyped.api import Lease
@@ -52,23 +52,23 @@ class AsyncRestLeaseLock:
 
     def __init__(self, client: AsyncRESTClient, namespace: str, name: str) -> None:
         self.client, self.namespace, self.name = client, namespace, name
-        self._ops = ResourceOperations(LEASES, namespace)
+        self._ops = typed_resource(LEASES, namespace)
 
     async def get(self, *, timeout: float | None = None) -> Lease | None:
         """The Lease, or None when it does not exist (404); other ``ApiError``s and
         ``TransportError`` are raised. ``timeout``: seconds for the whole request."""
         try:
-            response = await self.client.send(bounded(self._ops.get(self.name, None), timeout))
+            response = await self.client.send(bounded(self._ops.get(self.name), timeout))
         except NotFoundError:
             return None
-        lease: Lease = self._ops.decode(response)
+        lease: Lease = self._ops.codec.decode(response)
         return lease
 
     async def create(self, lease: Lease, *, timeout: float | None = None) -> Lease:
         """POST ``lease``; raises ``LockConflictError`` when it already exists (409)."""
         request = bounded(self._ops.create(lease, rq.WriteOptions()), timeout)
         try:
-            created: Lease = self._ops.decode(await self.client.send(request))
+            created: Lease = self._ops.codec.decode(await self.client.send(request))
         except AlreadyExistsError as exc:
             raise LockConflictError(str(exc)) from exc
         return created
@@ -77,7 +77,7 @@ class AsyncRestLeaseLock:
         """PUT ``lease``; raises ``LockConflictError`` when its resourceVersion is stale (409)."""
         request = bounded(self._ops.update(lease, rq.WriteOptions()), timeout)
         try:
-            updated: Lease = self._ops.decode(await self.client.send(request))
+            updated: Lease = self._ops.codec.decode(await self.client.send(request))
         except ConflictError as exc:
             raise LockConflictError(str(exc)) from exc
         return updated

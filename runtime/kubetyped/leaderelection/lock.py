@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["LEASES", "LockConflictError"]
 
 #: coordination.k8s.io/v1 ``leases``, as the generated ``CoordinationV1`` client names it; the
-#: locks build their requests with the typed clients' ``ResourceOperations`` over it.
+#: locks build their requests with the request core (``typed_resource`` of it).
 LEASES = ResourceInfo(
     group="coordination.k8s.io",
     version="v1",

@@ -3,8 +3,8 @@
 """Where a candidate reads and writes the election record: the ``LeaseLock``
 protocol and ``RestLeaseLock``, a coordination.k8s.io/v1 Lease through the REST client.
 
-Requests are built by the typed clients' resource-bound builder (``ResourceOperations`` over
-``LEASES``) and answers decoded into the ``kubetyped.api.Lease`` model. Source: client-go
+Requests are built by the request core every client family shares (``kubetyped.resource``:
+``LEASES`` bound by ``typed_resource``) and answers decoded into the ``kubetyped.api.Lease`` model. Source: client-go
 ``resourcelock.Interface`` and ``resourcelock.LeaseLock``.
 """
 
@@ -16,7 +16,7 @@ from kubetyped import request as rq
 from kubetyped.errors import AlreadyExistsError, ConflictError, NotFoundError
 from kubetyped.leaderelection.lock import LEASES, LockConflictError, bounded
 from kubetyped.rest import RESTClient
-from kubetyped.typed.operations import ResourceOperations
+from kubetyped.typed.operations import typed_resource
 
 if TYPE_CHECKING:
     from kubetyped.api import Lease
@@ -54,23 +54,23 @@ class RestLeaseLock:
 
     def __init__(self, client: RESTClient, namespace: str, name: str) -> None:
         self.client, self.namespace, self.name = client, namespace, name
-        self._ops = ResourceOperations(LEASES, namespace)
+        self._ops = typed_resource(LEASES, namespace)
 
     def get(self, *, timeout: float | None = None) -> Lease | None:
         """The Lease, or None when it does not exist (404); other ``ApiError``s and
         ``TransportError`` are raised. ``timeout``: seconds for the whole request."""
         try:
-            response = self.client.send(bounded(self._ops.get(self.name, None), timeout))
+            response = self.client.send(bounded(self._ops.get(self.name), timeout))
         except NotFoundError:
             return None
-        lease: Lease = self._ops.decode(response)
+        lease: Lease = self._ops.codec.decode(response)
         return lease
 
     def create(self, lease: Lease, *, timeout: float | None = None) -> Lease:
         """POST ``lease``; raises ``LockConflictError`` when it already exists (409)."""
         request = bounded(self._ops.create(lease, rq.WriteOptions()), timeout)
         try:
-            created: Lease = self._ops.decode(self.client.send(request))
+            created: Lease = self._ops.codec.decode(self.client.send(request))
         except AlreadyExistsError as exc:
             raise LockConflictError(str(exc)) from exc
         return created
@@ -79,7 +79,7 @@ class RestLeaseLock:
         """PUT ``lease``; raises ``LockConflictError`` when its resourceVersion is stale (409)."""
         request = bounded(self._ops.update(lease, rq.WriteOptions()), timeout)
         try:
-            updated: Lease = self._ops.decode(self.client.send(request))
+            updated: Lease = self._ops.codec.decode(self.client.send(request))
         except ConflictError as exc:
             raise LockConflictError(str(exc)) from exc
         return updated

@@ -6,20 +6,17 @@ from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.metadata.async_client import (
     AsyncMetadataClient,
     AsyncMetadataResource,
-    AsyncMetadataWatch,
 )
 from kubetyped.metadata.informer import (
     AsyncMetadataInformer,
     AsyncMetadataInformerFactory,
-    AsyncMetadataListWatch,
     MetadataInformer,
     MetadataInformerFactory,
-    MetadataListWatch,
     new_async_filtered_metadata_informer,
     new_filtered_metadata_informer,
 )
 from kubetyped.metadata.negotiate import ACCEPT_LIST, ACCEPT_OBJECT
-from kubetyped.metadata.sync_client import MetadataClient, MetadataResource, MetadataWatch
+from kubetyped.metadata.sync_client import MetadataClient, MetadataResource
 
 __all__ = [
     "ACCEPT_LIST",
@@ -27,15 +24,11 @@ __all__ = [
     "AsyncMetadataClient",
     "AsyncMetadataInformer",
     "AsyncMetadataInformerFactory",
-    "AsyncMetadataListWatch",
     "AsyncMetadataResource",
-    "AsyncMetadataWatch",
     "MetadataClient",
     "MetadataInformer",
     "MetadataInformerFactory",
-    "MetadataListWatch",
     "MetadataResource",
-    "MetadataWatch",
     "PartialObjectMetadata",
     "PartialObjectMetadataList",
     "new_async_filtered_metadata_informer",

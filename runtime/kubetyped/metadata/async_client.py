@@ -6,88 +6,44 @@
     for item in (await cms.list()).items:
         print(item.metadata.name, item.metadata.labels)
 
-Requests are built and answers reduced by the pure functions of `common` and `negotiate`; the
-classes only send them.
+Every verb is a thin call of the request core (`kubetyped.resource.AsyncResourceClient`) with
+the `MetadataCodec` (`common`), which negotiates and reduces the answers (`negotiate`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Self
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from kubetyped import request as rq
 from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.discovery import GroupVersionResource
-from kubetyped.metadata.common import (
-    Requests,
-    UnparsedPage,
-    decode_deleted,
-    decode_list,
-    decode_object,
-    metadata_event,
-    unparsed_list,
-)
+from kubetyped.metadata.common import metadata_resource
+from kubetyped.resource import AsyncResourceClient, CachePage
 from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
-from kubetyped.watch import WatchEvent
 
 if TYPE_CHECKING:
     from kubetyped.api import Status
 
-__all__ = ["AsyncMetadataClient", "AsyncMetadataResource", "AsyncMetadataWatch"]
-
-
-class AsyncMetadataWatch:
-    """Iterator of `WatchEvent`s of `PartialObjectMetadata` over one watch; an ERROR event
-    raises its typed `ApiError`; `close()` ends it."""
-
-    def __init__(self, open_stream: Callable[[], Awaitable[httpx.Response]]) -> None:
-        self._stream = AsyncWatchStream(open_stream, raise_errors=True)
-
-    @property
-    def resource_version(self) -> str | None:
-        """The last resourceVersion seen (to resume the watch)."""
-        return self._stream.resource_version
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> WatchEvent[PartialObjectMetadata]:
-        return metadata_event(await anext(self._stream))
-
-    async def aclose(self) -> None:
-        """End the watch (closes the connection)."""
-        await self._stream.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
+__all__ = ["AsyncMetadataClient", "AsyncMetadataResource"]
 
 
 class AsyncMetadataResource:
     """Metadata-only verbs of one resource; `namespace(ns)` narrows a namespaced one."""
 
-    def __init__(self, rest: AsyncRESTClient, requests: Requests) -> None:
-        self._rest = rest
-        self._requests = requests
-
-    @property
-    def gvr(self) -> GroupVersionResource:
-        """The group, version and resource this client addresses."""
-        return self._requests.gvr
+    def __init__(
+        self, rest: AsyncRESTClient, gvr: GroupVersionResource, namespace: str | None = None
+    ) -> None:
+        self.gvr = gvr
+        self._client = AsyncResourceClient(rest, metadata_resource(gvr, namespace))
 
     def namespace(self, namespace: str) -> AsyncMetadataResource:
         """The same resource narrowed to `namespace`."""
-        return AsyncMetadataResource(self._rest, Requests(self._requests.gvr, namespace))
+        return AsyncMetadataResource(self._client.rest, self.gvr, namespace)
 
     async def get(self, name: str, *, resource_version: str | None = None) -> PartialObjectMetadata:
         """The metadata of the object `name` (options as the typed `get`); raises
         `NotFoundError` (404) when absent."""
-        request = self._requests.get(name, rq.GetOptions(resource_version))
-        return decode_object(await self._rest.send(request))
+        return await self._client.get(name, rq.GetOptions(resource_version))
 
     async def list(
         self,
@@ -111,13 +67,14 @@ class AsyncMetadataResource:
             resource_version_match=resource_version_match,
             timeout_seconds=timeout_seconds,
         )
-        return decode_list(await self._rest.send(self._requests.list(options)))
+        result: PartialObjectMetadataList = await self._client.list(options)
+        return result
 
-    async def list_unparsed(self, options: rq.ListOptions | None = None) -> UnparsedPage:
-        """One list call for caches (a reflector's `ListOptions`, as client-go's `ListWatch`
-        takes them): items kept as JSON until read, and the list's metadata (`resourceVersion`,
-        `continue`)."""
-        return unparsed_list((await self._rest.send(self._requests.list(options))).content)
+    async def list_unparsed(self, options: rq.ListOptions | None = None) -> CachePage:
+        """One list call as caches keep it (a reflector's `ListOptions`, as client-go's
+        `ListWatch` takes them): items kept as JSON until read, and the list's metadata
+        (`resourceVersion`, `continue`)."""
+        return await self._client.list_for_cache(options)
 
     def watch(
         self,
@@ -130,9 +87,10 @@ class AsyncMetadataResource:
         send_initial_events: bool | None = None,
         resource_version_match: rq.ResourceVersionMatchArg | None = None,
         idle_timeout: float | None = None,
-    ) -> AsyncMetadataWatch:
-        """Events until the server ends the watch or `close()` (options as the typed `watch`);
-        an ERROR event raises its typed `ApiError` (410 → `ExpiredError`)."""
+    ) -> AsyncWatchStream[PartialObjectMetadata]:
+        """Events until the server ends the watch or `close()` (options as the typed `watch`,
+        BOOKMARKs by the same rule: `kubetyped.request.watch_bookmarks`); an ERROR event raises
+        its typed `ApiError` (410 → `ExpiredError`)."""
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
@@ -143,12 +101,7 @@ class AsyncMetadataResource:
             resource_version_match=resource_version_match,
             idle_timeout=idle_timeout,
         )
-        return self.watch_unparsed(options)
-
-    def watch_unparsed(self, options: rq.ListOptions | None = None) -> AsyncMetadataWatch:
-        """A watch for caches, with a reflector's `ListOptions` (see `list_unparsed`)."""
-        request = self._requests.watch(options)
-        return AsyncMetadataWatch(lambda: self._rest.send(request, stream=True))
+        return self._client.watch(options)
 
     async def patch(
         self,
@@ -163,8 +116,7 @@ class AsyncMetadataResource:
         """Patch the object (e.g. its labels; options as the typed `patch`); the answer is its
         new metadata."""
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
-        request = self._requests.patch(name, body, patch_type, options)
-        return decode_object(await self._rest.send(request))
+        return await self._client.patch(name, body, patch_type, options)
 
     async def delete(
         self,
@@ -180,7 +132,7 @@ class AsyncMetadataResource:
         deletion while finalizers run) or a `kubetyped.api.Status`. Raises `NotFoundError` (404)
         when it does not exist."""
         options = rq.DeleteOptions(propagation_policy, grace_period_seconds, preconditions, dry_run)
-        return decode_deleted(await self._rest.send(self._requests.delete(name, options)))
+        return await self._client.delete(name, options)
 
 
 class AsyncMetadataClient:
@@ -191,4 +143,4 @@ class AsyncMetadataClient:
 
     def resource(self, gvr: GroupVersionResource) -> AsyncMetadataResource:
         """Metadata-only verbs of the resource `gvr`."""
-        return AsyncMetadataResource(self.rest, Requests(gvr))
+        return AsyncMetadataResource(self.rest, gvr)

@@ -10,78 +10,32 @@ as ``PartialObjectMetadata``, a fraction of the memory of full objects.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from kubetyped.api import PartialObjectMetadata
 from kubetyped.cache import (
+    AsyncResourceListWatch,
     AsyncSharedIndexInformer,
     AsyncSharedInformerFactory,
-    AsyncTweakedListWatch,
     InformerOptions,
     Lister,
-    ListOptions,
-    ListResult,
 )
 from kubetyped.cache.protocols import TweakListOptions
 from kubetyped.cache.reflector_core import Transform
 from kubetyped.cache.store import IndexFunc
 from kubetyped.discovery import GroupVersionResource
-from kubetyped.metadata.async_client import (
-    AsyncMetadataClient,
-    AsyncMetadataResource,
-    AsyncMetadataWatch,
-)
-from kubetyped.metadata.common import (
-    list_result,
-    metadata_indexers,
-    metadata_informer_key,
-    unparsed_object,
-)
-from kubetyped.watch import WatchEvent
+from kubetyped.metadata.async_client import AsyncMetadataClient
+from kubetyped.metadata.common import metadata_indexers, metadata_informer_key, metadata_resource
+from kubetyped.resource import AsyncResourceClient
 
 __all__ = [
     "AsyncMetadataInformer",
     "AsyncMetadataInformerFactory",
-    "AsyncMetadataListWatch",
     "new_async_filtered_metadata_informer",
 ]
 
 Item = PartialObjectMetadata
-
-
-class _AsyncUnparsedEvents:
-    """A metadata watch whose event objects are kept as JSON; closes like the stream it wraps."""
-
-    def __init__(self, inner: AsyncMetadataWatch) -> None:
-        self._inner = inner
-
-    def __aiter__(self) -> _AsyncUnparsedEvents:
-        return self
-
-    async def __anext__(self) -> WatchEvent[Item]:
-        event = await anext(self._inner)
-        return dataclasses.replace(event, object=unparsed_object(event.object))
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-class AsyncMetadataListWatch:
-    """The cache's ``AsyncListWatch`` over an ``AsyncMetadataResource`` (already scoped to a
-    namespace): lists and watches ask for ``PartialObjectMetadata``, kept as JSON until read."""
-
-    def __init__(self, resource: AsyncMetadataResource) -> None:
-        self.resource = resource
-
-    async def list(self, options: ListOptions) -> ListResult[Item]:
-        """One list page (``options``: selectors, limit, continue, resourceVersion)."""
-        return list_result(await self.resource.list_unparsed(options))
-
-    def watch(self, options: ListOptions) -> _AsyncUnparsedEvents:
-        """A watch from ``options.resource_version``; its events' objects kept as JSON."""
-        return _AsyncUnparsedEvents(self.resource.watch_unparsed(options))
 
 
 def new_async_filtered_metadata_informer(
@@ -101,12 +55,9 @@ def new_async_filtered_metadata_informer(
     ``indexers`` are added to the namespace index; ``tweak_list_options`` edits every list and
     watch's options; ``transform`` edits each object before it is cached.
     """
-    resource = client.resource(gvr)
-    if namespace:
-        resource = resource.namespace(namespace)
-    list_watch = AsyncMetadataListWatch(resource)
+    resource = AsyncResourceClient(client.rest, metadata_resource(gvr, namespace))
     return AsyncSharedIndexInformer(
-        AsyncTweakedListWatch(list_watch, tweak_list_options or (lambda o: o)),
+        AsyncResourceListWatch(resource, tweak_list_options),
         indexers=metadata_indexers(indexers),
         resync_period=resync_period,
         transform=transform,

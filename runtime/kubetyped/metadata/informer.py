@@ -14,23 +14,19 @@ The asyncio classes are in ``async_informer`` (the source); the blocking ones in
 from kubetyped.metadata.async_informer import (
     AsyncMetadataInformer,
     AsyncMetadataInformerFactory,
-    AsyncMetadataListWatch,
     new_async_filtered_metadata_informer,
 )
 from kubetyped.metadata.sync_informer import (
     MetadataInformer,
     MetadataInformerFactory,
-    MetadataListWatch,
     new_filtered_metadata_informer,
 )
 
 __all__ = [
     "AsyncMetadataInformer",
     "AsyncMetadataInformerFactory",
-    "AsyncMetadataListWatch",
     "MetadataInformer",
     "MetadataInformerFactory",
-    "MetadataListWatch",
     "new_async_filtered_metadata_informer",
     "new_filtered_metadata_informer",
 ]

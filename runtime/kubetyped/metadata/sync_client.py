@@ -8,88 +8,44 @@
     for item in (cms.list()).items:
         print(item.metadata.name, item.metadata.labels)
 
-Requests are built and answers reduced by the pure functions of `common` and `negotiate`; the
-classes only send them.
+Every verb is a thin call of the request core (`kubetyped.resource.ResourceClient`) with
+the `MetadataCodec` (`common`), which negotiates and reduces the answers (`negotiate`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Self
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from kubetyped import request as rq
 from kubetyped.api import PartialObjectMetadata, PartialObjectMetadataList
 from kubetyped.discovery import GroupVersionResource
-from kubetyped.metadata.common import (
-    Requests,
-    UnparsedPage,
-    decode_deleted,
-    decode_list,
-    decode_object,
-    metadata_event,
-    unparsed_list,
-)
+from kubetyped.metadata.common import metadata_resource
+from kubetyped.resource import CachePage, ResourceClient
 from kubetyped.rest import RESTClient, WatchStream
-from kubetyped.watch import WatchEvent
 
 if TYPE_CHECKING:
     from kubetyped.api import Status
 
-__all__ = ["MetadataClient", "MetadataResource", "MetadataWatch"]
-
-
-class MetadataWatch:
-    """Iterator of `WatchEvent`s of `PartialObjectMetadata` over one watch; an ERROR event
-    raises its typed `ApiError`; `close()` ends it."""
-
-    def __init__(self, open_stream: Callable[[], httpx.Response]) -> None:
-        self._stream = WatchStream(open_stream, raise_errors=True)
-
-    @property
-    def resource_version(self) -> str | None:
-        """The last resourceVersion seen (to resume the watch)."""
-        return self._stream.resource_version
-
-    def __iter__(self) -> Self:
-        return self
-
-    def __next__(self) -> WatchEvent[PartialObjectMetadata]:
-        return metadata_event(next(self._stream))
-
-    def close(self) -> None:
-        """End the watch (closes the connection)."""
-        self._stream.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+__all__ = ["MetadataClient", "MetadataResource"]
 
 
 class MetadataResource:
     """Metadata-only verbs of one resource; `namespace(ns)` narrows a namespaced one."""
 
-    def __init__(self, rest: RESTClient, requests: Requests) -> None:
-        self._rest = rest
-        self._requests = requests
-
-    @property
-    def gvr(self) -> GroupVersionResource:
-        """The group, version and resource this client addresses."""
-        return self._requests.gvr
+    def __init__(
+        self, rest: RESTClient, gvr: GroupVersionResource, namespace: str | None = None
+    ) -> None:
+        self.gvr = gvr
+        self._client = ResourceClient(rest, metadata_resource(gvr, namespace))
 
     def namespace(self, namespace: str) -> MetadataResource:
         """The same resource narrowed to `namespace`."""
-        return MetadataResource(self._rest, Requests(self._requests.gvr, namespace))
+        return MetadataResource(self._client.rest, self.gvr, namespace)
 
     def get(self, name: str, *, resource_version: str | None = None) -> PartialObjectMetadata:
         """The metadata of the object `name` (options as the typed `get`); raises
         `NotFoundError` (404) when absent."""
-        request = self._requests.get(name, rq.GetOptions(resource_version))
-        return decode_object(self._rest.send(request))
+        return self._client.get(name, rq.GetOptions(resource_version))
 
     def list(
         self,
@@ -113,13 +69,14 @@ class MetadataResource:
             resource_version_match=resource_version_match,
             timeout_seconds=timeout_seconds,
         )
-        return decode_list(self._rest.send(self._requests.list(options)))
+        result: PartialObjectMetadataList = self._client.list(options)
+        return result
 
-    def list_unparsed(self, options: rq.ListOptions | None = None) -> UnparsedPage:
-        """One list call for caches (a reflector's `ListOptions`, as client-go's `ListWatch`
-        takes them): items kept as JSON until read, and the list's metadata (`resourceVersion`,
-        `continue`)."""
-        return unparsed_list(self._rest.send(self._requests.list(options)).content)
+    def list_unparsed(self, options: rq.ListOptions | None = None) -> CachePage:
+        """One list call as caches keep it (a reflector's `ListOptions`, as client-go's
+        `ListWatch` takes them): items kept as JSON until read, and the list's metadata
+        (`resourceVersion`, `continue`)."""
+        return self._client.list_for_cache(options)
 
     def watch(
         self,
@@ -132,9 +89,10 @@ class MetadataResource:
         send_initial_events: bool | None = None,
         resource_version_match: rq.ResourceVersionMatchArg | None = None,
         idle_timeout: float | None = None,
-    ) -> MetadataWatch:
-        """Events until the server ends the watch or `close()` (options as the typed `watch`);
-        an ERROR event raises its typed `ApiError` (410 → `ExpiredError`)."""
+    ) -> WatchStream[PartialObjectMetadata]:
+        """Events until the server ends the watch or `close()` (options as the typed `watch`,
+        BOOKMARKs by the same rule: `kubetyped.request.watch_bookmarks`); an ERROR event raises
+        its typed `ApiError` (410 → `ExpiredError`)."""
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
@@ -145,12 +103,7 @@ class MetadataResource:
             resource_version_match=resource_version_match,
             idle_timeout=idle_timeout,
         )
-        return self.watch_unparsed(options)
-
-    def watch_unparsed(self, options: rq.ListOptions | None = None) -> MetadataWatch:
-        """A watch for caches, with a reflector's `ListOptions` (see `list_unparsed`)."""
-        request = self._requests.watch(options)
-        return MetadataWatch(lambda: self._rest.send(request, stream=True))
+        return self._client.watch(options)
 
     def patch(
         self,
@@ -165,8 +118,7 @@ class MetadataResource:
         """Patch the object (e.g. its labels; options as the typed `patch`); the answer is its
         new metadata."""
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
-        request = self._requests.patch(name, body, patch_type, options)
-        return decode_object(self._rest.send(request))
+        return self._client.patch(name, body, patch_type, options)
 
     def delete(
         self,
@@ -182,7 +134,7 @@ class MetadataResource:
         deletion while finalizers run) or a `kubetyped.api.Status`. Raises `NotFoundError` (404)
         when it does not exist."""
         options = rq.DeleteOptions(propagation_policy, grace_period_seconds, preconditions, dry_run)
-        return decode_deleted(self._rest.send(self._requests.delete(name, options)))
+        return self._client.delete(name, options)
 
 
 class MetadataClient:
@@ -193,4 +145,4 @@ class MetadataClient:
 
     def resource(self, gvr: GroupVersionResource) -> MetadataResource:
         """Metadata-only verbs of the resource `gvr`."""
-        return MetadataResource(self.rest, Requests(gvr))
+        return MetadataResource(self.rest, gvr)

@@ -12,7 +12,6 @@ as ``PartialObjectMetadata``, a fraction of the memory of full objects.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,70 +19,25 @@ from kubetyped.api import PartialObjectMetadata
 from kubetyped.cache import (
     InformerOptions,
     Lister,
-    ListOptions,
-    ListResult,
+    ResourceListWatch,
     SharedIndexInformer,
     SharedInformerFactory,
-    TweakedListWatch,
 )
 from kubetyped.cache.protocols import TweakListOptions
 from kubetyped.cache.reflector_core import Transform
 from kubetyped.cache.store import IndexFunc
 from kubetyped.discovery import GroupVersionResource
-from kubetyped.metadata.common import (
-    list_result,
-    metadata_indexers,
-    metadata_informer_key,
-    unparsed_object,
-)
-from kubetyped.metadata.sync_client import (
-    MetadataClient,
-    MetadataResource,
-    MetadataWatch,
-)
-from kubetyped.watch import WatchEvent
+from kubetyped.metadata.common import metadata_indexers, metadata_informer_key, metadata_resource
+from kubetyped.metadata.sync_client import MetadataClient
+from kubetyped.resource import ResourceClient
 
 __all__ = [
     "MetadataInformer",
     "MetadataInformerFactory",
-    "MetadataListWatch",
     "new_filtered_metadata_informer",
 ]
 
 Item = PartialObjectMetadata
-
-
-class _UnparsedEvents:
-    """A metadata watch whose event objects are kept as JSON; closes like the stream it wraps."""
-
-    def __init__(self, inner: MetadataWatch) -> None:
-        self._inner = inner
-
-    def __iter__(self) -> _UnparsedEvents:
-        return self
-
-    def __next__(self) -> WatchEvent[Item]:
-        event = next(self._inner)
-        return dataclasses.replace(event, object=unparsed_object(event.object))
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class MetadataListWatch:
-    """The cache's ``ListWatch`` over an ``MetadataResource`` (already scoped to a
-    namespace): lists and watches ask for ``PartialObjectMetadata``, kept as JSON until read."""
-
-    def __init__(self, resource: MetadataResource) -> None:
-        self.resource = resource
-
-    def list(self, options: ListOptions) -> ListResult[Item]:
-        """One list page (``options``: selectors, limit, continue, resourceVersion)."""
-        return list_result(self.resource.list_unparsed(options))
-
-    def watch(self, options: ListOptions) -> _UnparsedEvents:
-        """A watch from ``options.resource_version``; its events' objects kept as JSON."""
-        return _UnparsedEvents(self.resource.watch_unparsed(options))
 
 
 def new_filtered_metadata_informer(
@@ -103,12 +57,9 @@ def new_filtered_metadata_informer(
     ``indexers`` are added to the namespace index; ``tweak_list_options`` edits every list and
     watch's options; ``transform`` edits each object before it is cached.
     """
-    resource = client.resource(gvr)
-    if namespace:
-        resource = resource.namespace(namespace)
-    list_watch = MetadataListWatch(resource)
+    resource = ResourceClient(client.rest, metadata_resource(gvr, namespace))
     return SharedIndexInformer(
-        TweakedListWatch(list_watch, tweak_list_options or (lambda o: o)),
+        ResourceListWatch(resource, tweak_list_options),
         indexers=metadata_indexers(indexers),
         resync_period=resync_period,
         transform=transform,

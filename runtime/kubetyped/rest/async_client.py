@@ -131,12 +131,6 @@ class AsyncRESTClient(_RestCommon):
         """One list request (one page if `options.limit` is set)."""
         return await self.request_json(list_request(path, options))
 
-    async def list_bytes(
-        self, path: PathLike, options: ListOptions | None = None, *, accept: str = JSON
-    ) -> bytes:
-        """One list request as raw bytes (the typed layer splits items without parsing)."""
-        return await self.request_bytes(list_request(path, options, accept=accept))
-
     async def _pages(self, path: PathLike, pager: Pager) -> AsyncIterator[Obj]:
         while (options := pager.next_options()) is not None:
             try:
@@ -236,15 +230,12 @@ class AsyncRESTClient(_RestCommon):
         options: ListOptions | None = None,
         *,
         raise_errors: bool = True,
-        unparsed: bool = False,
-    ) -> AsyncWatchStream:
-        """Watch events (`watch=true`); not rate limited, no read timeout. Opened lazily.
-
-        `unparsed=True`: objects stay JSON (`kubetyped.watch.decode_event_unparsed`), for caches."""
+    ) -> AsyncWatchStream[Any]:
+        """Watch events (`watch=true`) as plain dicts, as the server sends them; not rate
+        limited, no read timeout. Opened lazily. (Client families watch through the request
+        core, `kubetyped.resource`.)"""
         request = watch_request(path, options)
-        return AsyncWatchStream(
-            lambda: self.send(request, stream=True), raise_errors, unparsed=unparsed
-        )
+        return AsyncWatchStream(lambda: self.send(request, stream=True), raise_errors)
 
     async def get_text(self, path: PathLike, params: Mapping[str, str] | None = None) -> str:
         """A text body, e.g. `pods/<name>/log`."""

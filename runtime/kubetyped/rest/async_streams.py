@@ -30,6 +30,7 @@ from kubetyped.watch import EventType, WatchDecoder, WatchEvent
 __all__ = ["AsyncChunkStream", "AsyncLogStream", "AsyncWatchStream"]
 
 T = TypeVar("T")
+E = TypeVar("E")
 #: Makes the typed error of a failed read: ``(request, exception)`` → ``TransportError``.
 TransportErrorFactory = Callable[[httpx.Request, Exception], TransportError]
 
@@ -150,7 +151,7 @@ class AsyncChunkStream(Generic[T]):
         await self.close()
 
 
-class AsyncWatchStream(AsyncChunkStream[WatchEvent[Any]]):
+class AsyncWatchStream(AsyncChunkStream[WatchEvent[Any]], Generic[E]):
     """Async iterator of ``WatchEvent``s over one watch request; see ``AsyncChunkStream`` for
     opening and closing (client-go ``watch.StreamWatcher``).
 
@@ -160,7 +161,9 @@ class AsyncWatchStream(AsyncChunkStream[WatchEvent[Any]]):
     no byte for its idle timeout (``kubetyped.request.watch_idle_timeout``: 150 s with
     bookmarks, ``timeoutSeconds`` + 30 s, or ``ListOptions.idle_timeout``) raises
     ``WatchIdleTimeoutError`` (a ``TransportError``). ``unparsed=True`` keeps
-    ADDED/MODIFIED/DELETED objects as JSON (``decode_event_unparsed``).
+    ADDED/MODIFIED/DELETED objects as JSON (``decode_event_unparsed``). ``decode`` turns each
+    event into the client family's (a ``kubetyped.resource`` codec); ``bookmarks=False`` drops
+    BOOKMARK events (``kubetyped.request.watch_bookmarks``: the one rule of every family).
     """
 
     def __init__(
@@ -169,21 +172,31 @@ class AsyncWatchStream(AsyncChunkStream[WatchEvent[Any]]):
         raise_errors: bool,
         *,
         unparsed: bool = False,
+        decode: Callable[[WatchEvent[Any]], WatchEvent[E]] | None = None,
+        bookmarks: bool = True,
     ) -> None:
         self._watch_decoder = WatchDecoder(unparsed=unparsed)
         super().__init__(open_stream, self._watch_decoder, watch_transport_error)
         self._raise_errors = raise_errors
+        self._decode = decode
+        self._bookmarks = bookmarks
 
     @property
     def resource_version(self) -> str | None:
         """The resourceVersion of the last event (bookmarks included); None before the first."""
         return self._watch_decoder.resource_version
 
-    async def __anext__(self) -> WatchEvent[Any]:
-        event = await super().__anext__()
-        if event.type is EventType.ERROR and self._raise_errors:
-            await self.close()
-        return _event_or_raise(event, self._raise_errors)
+    async def __anext__(self) -> WatchEvent[E]:
+        while True:
+            event = await super().__anext__()
+            if event.type is EventType.ERROR and self._raise_errors:
+                await self.close()
+            event = _event_or_raise(event, self._raise_errors)
+            if event.type is EventType.BOOKMARK and not self._bookmarks:
+                continue
+            return event if self._decode is None else self._decode(event)
+
+    aclose = AsyncChunkStream.close  # unasync: remove
 
 
 class AsyncLogStream(AsyncChunkStream[str]):

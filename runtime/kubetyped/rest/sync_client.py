@@ -133,12 +133,6 @@ class RESTClient(_RestCommon):
         """One list request (one page if `options.limit` is set)."""
         return self.request_json(list_request(path, options))
 
-    def list_bytes(
-        self, path: PathLike, options: ListOptions | None = None, *, accept: str = JSON
-    ) -> bytes:
-        """One list request as raw bytes (the typed layer splits items without parsing)."""
-        return self.request_bytes(list_request(path, options, accept=accept))
-
     def _pages(self, path: PathLike, pager: Pager) -> Iterator[Obj]:
         while (options := pager.next_options()) is not None:
             try:
@@ -238,13 +232,12 @@ class RESTClient(_RestCommon):
         options: ListOptions | None = None,
         *,
         raise_errors: bool = True,
-        unparsed: bool = False,
-    ) -> WatchStream:
-        """Watch events (`watch=true`); not rate limited, no read timeout. Opened lazily.
-
-        `unparsed=True`: objects stay JSON (`kubetyped.watch.decode_event_unparsed`), for caches."""
+    ) -> WatchStream[Any]:
+        """Watch events (`watch=true`) as plain dicts, as the server sends them; not rate
+        limited, no read timeout. Opened lazily. (Client families watch through the request
+        core, `kubetyped.resource`.)"""
         request = watch_request(path, options)
-        return WatchStream(lambda: self.send(request, stream=True), raise_errors, unparsed=unparsed)
+        return WatchStream(lambda: self.send(request, stream=True), raise_errors)
 
     def get_text(self, path: PathLike, params: Mapping[str, str] | None = None) -> str:
         """A text body, e.g. `pods/<name>/log`."""

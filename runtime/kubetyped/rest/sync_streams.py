@@ -32,6 +32,7 @@ from kubetyped.watch import EventType, WatchDecoder, WatchEvent
 __all__ = ["ChunkStream", "LogStream", "WatchStream"]
 
 T = TypeVar("T")
+E = TypeVar("E")
 #: Makes the typed error of a failed read: ``(request, exception)`` → ``TransportError``.
 TransportErrorFactory = Callable[[httpx.Request, Exception], TransportError]
 
@@ -151,7 +152,7 @@ class ChunkStream(Generic[T]):
         self.close()
 
 
-class WatchStream(ChunkStream[WatchEvent[Any]]):
+class WatchStream(ChunkStream[WatchEvent[Any]], Generic[E]):
     """Iterator of ``WatchEvent``s over one watch request; see ``ChunkStream`` for
     opening and closing (client-go ``watch.StreamWatcher``).
 
@@ -161,7 +162,9 @@ class WatchStream(ChunkStream[WatchEvent[Any]]):
     no byte for its idle timeout (``kubetyped.request.watch_idle_timeout``: 150 s with
     bookmarks, ``timeoutSeconds`` + 30 s, or ``ListOptions.idle_timeout``) raises
     ``WatchIdleTimeoutError`` (a ``TransportError``). ``unparsed=True`` keeps
-    ADDED/MODIFIED/DELETED objects as JSON (``decode_event_unparsed``).
+    ADDED/MODIFIED/DELETED objects as JSON (``decode_event_unparsed``). ``decode`` turns each
+    event into the client family's (a ``kubetyped.resource`` codec); ``bookmarks=False`` drops
+    BOOKMARK events (``kubetyped.request.watch_bookmarks``: the one rule of every family).
     """
 
     def __init__(
@@ -170,21 +173,29 @@ class WatchStream(ChunkStream[WatchEvent[Any]]):
         raise_errors: bool,
         *,
         unparsed: bool = False,
+        decode: Callable[[WatchEvent[Any]], WatchEvent[E]] | None = None,
+        bookmarks: bool = True,
     ) -> None:
         self._watch_decoder = WatchDecoder(unparsed=unparsed)
         super().__init__(open_stream, self._watch_decoder, watch_transport_error)
         self._raise_errors = raise_errors
+        self._decode = decode
+        self._bookmarks = bookmarks
 
     @property
     def resource_version(self) -> str | None:
         """The resourceVersion of the last event (bookmarks included); None before the first."""
         return self._watch_decoder.resource_version
 
-    def __next__(self) -> WatchEvent[Any]:
-        event = super().__next__()
-        if event.type is EventType.ERROR and self._raise_errors:
-            self.close()
-        return _event_or_raise(event, self._raise_errors)
+    def __next__(self) -> WatchEvent[E]:
+        while True:
+            event = super().__next__()
+            if event.type is EventType.ERROR and self._raise_errors:
+                self.close()
+            event = _event_or_raise(event, self._raise_errors)
+            if event.type is EventType.BOOKMARK and not self._bookmarks:
+                continue
+            return event if self._decode is None else self._decode(event)
 
 
 class LogStream(ChunkStream[str]):

@@ -2,8 +2,9 @@
 
 Given only a group and resource (`GroupResource("apps", "deployments")`), discovery tells the
 client the resource's preferred version serving `scale`, and its scope. Objects are typed
-`autoscaling/v1` `Scale`s. Resolution and request building are pure functions (`target`);
-`async_client` only drives I/O, and `sync_client` is generated from it (`make unasync`).
+`autoscaling/v1` `Scale`s. Resolution is pure (`target`); requests are built and answers decoded
+by the request core every client family shares (`kubetyped.resource`); `sync_client` is
+generated from `async_client` (`make unasync`).
 
     scales = ScaleClient(rest)
     scale = scales.scales("default").get(GroupResource("apps", "deployments"), "web")
@@ -18,11 +19,7 @@ from kubetyped.scale.target import (
     NoScaleSubresourceError,
     ScaleNamespaceError,
     ScaleTarget,
-    decode_scale,
-    get_scale_request,
-    patch_scale_request,
     resolve_scale_target,
-    update_scale_request,
 )
 
 __all__ = [
@@ -34,9 +31,5 @@ __all__ = [
     "ScaleInterface",
     "ScaleNamespaceError",
     "ScaleTarget",
-    "decode_scale",
-    "get_scale_request",
-    "patch_scale_request",
     "resolve_scale_target",
-    "update_scale_request",
 ]

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from kubetyped import request as rq
 from kubetyped.discovery import AsyncDiscoveryClient, GroupResource
+from kubetyped.resource import AsyncResourceClient
 from kubetyped.rest import AsyncRESTClient
 from kubetyped.scale.target import (
+    SCALE,
     STALE,
     ResourceLike,
     ScaleTarget,
     as_group_resource,
-    decode_scale,
-    get_scale_request,
-    patch_scale_request,
     resolve_scale_target,
-    update_scale_request,
 )
 
 if TYPE_CHECKING:
@@ -61,14 +57,15 @@ class AsyncScaleInterface:
         self._client = client
         self.namespace = namespace
 
-    async def _send(self, request: httpx.Request) -> Scale:
-        return decode_scale(await self._client.rest.send(request))
+    async def _scales(self, resource: ResourceLike) -> AsyncResourceClient[Scale]:
+        """The request core bound to `resource`'s scale in this namespace."""
+        target = await self._client.target(resource)
+        return AsyncResourceClient(self._client.rest, target.bind(self.namespace))
 
     async def get(self, resource: ResourceLike, name: str) -> Scale:
         """The scale of `resource`'s object `name`; raises `NoScaleSubresourceError` or
         `NotFoundError`."""
-        target = await self._client.target(resource)
-        return await self._send(get_scale_request(target, self.namespace, name))
+        return await (await self._scales(resource)).get(name, None, SCALE)
 
     async def update(
         self,
@@ -81,9 +78,8 @@ class AsyncScaleInterface:
     ) -> Scale:
         """PUT the scale (client-go `ScaleInterface.Update`); its `metadata.resourceVersion`, if
         set, guards against conflicts (`ConflictError`, 409). Options as the typed `update`."""
-        target = await self._client.target(resource)
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
-        return await self._send(update_scale_request(target, self.namespace, scale, options))
+        return await (await self._scales(resource)).update(scale, options, SCALE)
 
     async def patch(
         self,
@@ -98,7 +94,5 @@ class AsyncScaleInterface:
     ) -> Scale:
         """Patch the scale of `name` (e.g. `{"spec": {"replicas": 3}}`; client-go
         `ScaleInterface.Patch`); returns the new scale. Options as the typed `patch`."""
-        target = await self._client.target(resource)
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
-        request = patch_scale_request(target, self.namespace, name, patch, patch_type, options)
-        return await self._send(request)
+        return await (await self._scales(resource)).patch(name, patch, patch_type, options, SCALE)

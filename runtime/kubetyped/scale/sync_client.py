@@ -6,21 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from kubetyped import request as rq
 from kubetyped.discovery import DiscoveryClient, GroupResource
+from kubetyped.resource import ResourceClient
 from kubetyped.rest import RESTClient
 from kubetyped.scale.target import (
+    SCALE,
     STALE,
     ResourceLike,
     ScaleTarget,
     as_group_resource,
-    decode_scale,
-    get_scale_request,
-    patch_scale_request,
     resolve_scale_target,
-    update_scale_request,
 )
 
 if TYPE_CHECKING:
@@ -61,14 +57,15 @@ class ScaleInterface:
         self._client = client
         self.namespace = namespace
 
-    def _send(self, request: httpx.Request) -> Scale:
-        return decode_scale(self._client.rest.send(request))
+    def _scales(self, resource: ResourceLike) -> ResourceClient[Scale]:
+        """The request core bound to `resource`'s scale in this namespace."""
+        target = self._client.target(resource)
+        return ResourceClient(self._client.rest, target.bind(self.namespace))
 
     def get(self, resource: ResourceLike, name: str) -> Scale:
         """The scale of `resource`'s object `name`; raises `NoScaleSubresourceError` or
         `NotFoundError`."""
-        target = self._client.target(resource)
-        return self._send(get_scale_request(target, self.namespace, name))
+        return self._scales(resource).get(name, None, SCALE)
 
     def update(
         self,
@@ -81,9 +78,8 @@ class ScaleInterface:
     ) -> Scale:
         """PUT the scale (client-go `ScaleInterface.Update`); its `metadata.resourceVersion`, if
         set, guards against conflicts (`ConflictError`, 409). Options as the typed `update`."""
-        target = self._client.target(resource)
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
-        return self._send(update_scale_request(target, self.namespace, scale, options))
+        return self._scales(resource).update(scale, options, SCALE)
 
     def patch(
         self,
@@ -98,7 +94,5 @@ class ScaleInterface:
     ) -> Scale:
         """Patch the scale of `name` (e.g. `{"spec": {"replicas": 3}}`; client-go
         `ScaleInterface.Patch`); returns the new scale. Options as the typed `patch`."""
-        target = self._client.target(resource)
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
-        request = patch_scale_request(target, self.namespace, name, patch, patch_type, options)
-        return self._send(request)
+        return self._scales(resource).patch(name, patch, patch_type, options, SCALE)

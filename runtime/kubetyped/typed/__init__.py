@@ -8,13 +8,13 @@ mixins its resource grants, from `sync_verbs` (for `Clientset`) or `async_verbs`
 import warnings
 from typing import Any
 
+from kubetyped.request import NamespaceRequiredError
 from kubetyped.typed.resource import (
     ALL_NAMESPACES,
     CONTEXT_NAMESPACE,
     AllNamespaces,
     ContextNamespace,
     NamespaceArg,
-    NamespaceRequiredError,
     ResourceInfo,
 )
 from kubetyped.watch import WatchEvent  # the one watch event type (kubetyped.watch)

@@ -10,20 +10,21 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from kubetyped.cache import (
+    AsyncResourceListWatch,
     AsyncSharedIndexInformer,
     AsyncSharedInformerFactory,
-    AsyncTweakedListWatch,
     ClusterLister,
     InformerOptions,
     NamespacedLister,
 )
 from kubetyped.cache.protocols import TweakListOptions
 from kubetyped.cache.reflector_core import Transform
+from kubetyped.resource import AsyncResourceClient
 from kubetyped.rest import AsyncRESTClient
 from kubetyped.typed.clientset import AsyncClientsetBase
 from kubetyped.typed.informers_common import FactoryGroups, informer_indexers, informer_key
-from kubetyped.typed.listwatch import AsyncTypedListWatch
-from kubetyped.typed.resource import ResourceInfo
+from kubetyped.typed.operations import typed_resource
+from kubetyped.typed.resource import ALL_NAMESPACES, ResourceInfo
 
 __all__ = ["AsyncInformerFactoryBase", "AsyncTypedInformer"]
 
@@ -49,9 +50,10 @@ class AsyncTypedInformer(Generic[T, L]):
         info, rest = self.resource, self._factory.rest
 
         def new(options: InformerOptions) -> AsyncSharedIndexInformer[T]:
-            list_watch: AsyncTypedListWatch[T] = AsyncTypedListWatch(rest, info, options.namespace)
+            scope = (options.namespace or ALL_NAMESPACES) if info.namespaced else None
+            client: AsyncResourceClient[T] = AsyncResourceClient(rest, typed_resource(info, scope))
             return AsyncSharedIndexInformer(
-                AsyncTweakedListWatch(list_watch, options.tweak),
+                AsyncResourceListWatch(client, options.tweak),
                 indexers=informer_indexers(info),
                 resync_period=options.resync_period,
                 transform=options.transform,

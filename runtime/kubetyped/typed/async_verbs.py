@@ -1,7 +1,7 @@
 """Typed verbs for the AsyncClientset: one mixin per verb, combined by generated classes.
 
-Every method builds its request with `ResourceOperations` (shared by both clientsets) and only
-sends it here.
+Every verb is a thin call of the request core (`kubetyped.resource.AsyncResourceClient` over the
+resource's `BoundResource` and `ModelCodec`), which every client family shares.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kubetyped import request as rq
 from kubetyped.model import KubeModel
-from kubetyped.rest import AsyncLogStream, AsyncRESTClient
-from kubetyped.typed.operations import Body, ResourceOperations, api_version_of, log_params
+from kubetyped.resource import AsyncResourceClient, ModelCodec
+from kubetyped.rest import AsyncLogStream, AsyncRESTClient, AsyncWatchStream
+from kubetyped.typed.operations import Body, log_params, typed_resource
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
-from kubetyped.watch import EventType, WatchEvent
 
 if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when used
     from kubetyped import api
@@ -40,9 +40,9 @@ __all__ = [
     "Patch",
     "PortForward",
     "Resize",
-    "ResourceClient",
     "Scale",
     "Status",
+    "TypedClient",
     "Update",
     "Watch",
 ]
@@ -55,25 +55,32 @@ A = TypeVar("A")
 SA = TypeVar("SA")
 
 
-class ResourceClient(Generic[T]):
-    """A typed client for one resource, bound to a namespace (namespaced resources only)."""
+class TypedClient(Generic[T]):
+    """A typed client for one resource, bound to a namespace (namespaced resources only; the
+    `ALL_NAMESPACES` binding lists and watches only)."""
 
     resource: ResourceInfo
 
     def __init__(self, rest: AsyncRESTClient, namespace: str | AllNamespaces | None = None) -> None:
         self._rest = rest
-        self._ops = ResourceOperations(self.resource, namespace)
+        self._namespace = namespace
+        self._client: AsyncResourceClient[T] = AsyncResourceClient(
+            rest, typed_resource(self.resource, namespace)
+        )
 
     def __repr__(self) -> str:
-        scope = f", namespace={self._ops.namespace!r}" if self.resource.namespaced else ""
+        scope = f", namespace={self._namespace!r}" if self.resource.namespaced else ""
         return f"{type(self).__name__}({self.resource.api_version}/{self.resource.plural}{scope})"
 
-    async def _put(self, obj: Any, subresource: str | None, options: rq.WriteOptions) -> Any:
-        """PUT the whole object to the resource or to one of its subresources."""
-        return self._ops.decode(await self._rest.send(self._ops.update(obj, options, subresource)))
+    def _subresource_client(self, subresource: str) -> AsyncResourceClient[Any]:
+        """The client answering in `subresource`'s own model (the `ResourceInfo` names it)."""
+        return self._client.with_codec(ModelCodec.of(self.resource.subresource_model(subresource)))
+
+    def _path(self, name: str, subresource: str) -> str:
+        return str(self._client.resource.item(name, subresource=subresource))
 
 
-class Get(ResourceClient[T]):
+class Get(TypedClient[T]):
     """The `get` verb."""
 
     async def get(self, name: str, *, resource_version: str | None = None) -> T:
@@ -82,12 +89,11 @@ class Get(ResourceClient[T]):
         `resource_version`: "" or None reads the latest (quorum read); "0" allows any cached
         version. Raises `NotFoundError` (404), `ForbiddenError`, or another `ApiError` from the
         server's `Status`; `TransportError` when no answer arrives."""
-        response = await self._rest.send(self._ops.get(name, resource_version))
-        result: T = self._ops.decode(response)
+        result: T = await self._client.get(name, rq.GetOptions(resource_version))
         return result
 
 
-class List(ResourceClient[T], Generic[T, L]):
+class List(TypedClient[T], Generic[T, L]):
     """The `list` verb: one call, or every item page by page."""
 
     async def list(
@@ -117,7 +123,7 @@ class List(ResourceClient[T], Generic[T, L]):
             resource_version_match=resource_version_match,
             timeout_seconds=timeout_seconds,
         )
-        result: L = self._ops.decode_list(await self._rest.send(self._ops.list(options)))
+        result: L = await self._client.list(options)
         return result
 
     async def iterate(
@@ -137,15 +143,16 @@ class List(ResourceClient[T], Generic[T, L]):
             limit=page_size,
             resource_version=resource_version,
         )
-        async for page in self._rest.list_pages(self._ops.collection(), options):
-            for item in self._ops.page_items(page):
+        codec = self._client.resource.codec
+        async for page in self._client.pages(options):
+            for item in codec.page_items(page):
                 yield item
 
 
-class Watch(ResourceClient[T]):
+class Watch(TypedClient[T]):
     """The `watch` verb."""
 
-    async def watch(
+    def watch(
         self,
         *,
         label_selector: rq.SelectorArg | None = None,
@@ -156,33 +163,29 @@ class Watch(ResourceClient[T]):
         send_initial_events: bool | None = None,
         resource_version_match: rq.ResourceVersionMatchArg | None = None,
         idle_timeout: float | None = None,
-    ) -> AsyncGenerator[WatchEvent[T], None]:
+    ) -> AsyncWatchStream[T]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
+        The stream (as every family's watch returns it) opens on first iteration, keeps the
+        last `resource_version` seen, and `close()` or leaving its `async with` block ends it.
 
         BOOKMARK events are yielded only when asked for: ``allow_watch_bookmarks=True``, or
         ``send_initial_events=True`` (its end is a bookmark). By default they are still
         requested, so a silent connection is noticed (`idle_timeout`), and dropped here;
-        ``False`` neither requests nor yields them. Informers use them regardless.
+        ``False`` neither requests nor yields them. Informers use them regardless. The same
+        rule holds for every client family (`kubetyped.request.watch_bookmarks`).
         `idle_timeout`: seconds without any byte before `WatchIdleTimeoutError` (0: never; None:
         `kubetyped.request.watch_idle_timeout`, 150 s with bookmarks)."""
-        yield_bookmarks = (
-            bool(send_initial_events) if allow_watch_bookmarks is None else allow_watch_bookmarks
-        )
         options = rq.ListOptions(
             label_selector=label_selector,
             field_selector=field_selector,
             resource_version=resource_version,
             timeout_seconds=timeout_seconds,
-            allow_watch_bookmarks=allow_watch_bookmarks is not False,
+            allow_watch_bookmarks=allow_watch_bookmarks,
             send_initial_events=send_initial_events,
             resource_version_match=resource_version_match,
             idle_timeout=idle_timeout,
         )
-        async with self._rest.watch(self._ops.collection(), options) as stream:  # closed on exit
-            async for event in stream:
-                typed = self._ops.event(event)
-                if yield_bookmarks or typed.type is not EventType.BOOKMARK:
-                    yield typed
+        return self._client.watch(options)
 
     async def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> T | None:
         """Waits until the object `name` satisfies `for_` (`kubectl wait`): one of
@@ -195,11 +198,12 @@ class Watch(ResourceClient[T]):
         `ApiError` of a failed request. Source: client-go `watch.UntilWithSync`."""
         from kubetyped.wait.async_wait import wait_for_object
 
-        obj = await wait_for_object(self._rest, self._ops.collection(), name, for_, timeout=timeout)
-        return None if obj is None else self._ops.info.model_class().from_raw(obj)
+        path = self._client.resource.path
+        obj = await wait_for_object(self._rest, path, name, for_, timeout=timeout)
+        return None if obj is None else self.resource.model_class().from_raw(obj)
 
 
-class Create(ResourceClient[T]):
+class Create(TypedClient[T]):
     """The `create` verb."""
 
     async def create(
@@ -217,11 +221,11 @@ class Create(ResourceClient[T]):
         `AlreadyExistsError` (409), `InvalidError` with field causes (422), or another `ApiError`
         (client-go `Create`)."""
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
-        result: T = self._ops.decode(await self._rest.send(self._ops.create(obj, options)))
+        result: T = await self._client.create(obj, options)
         return result
 
 
-class Update(ResourceClient[T]):
+class Update(TypedClient[T]):
     """The `update` verb."""
 
     async def update(
@@ -238,11 +242,11 @@ class Update(ResourceClient[T]):
         `ConflictError` (409; see `retry_on_conflict`). Options as for `create`.
         """
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
-        result: T = await self._put(obj, None, options)
+        result: T = await self._client.update(obj, options)
         return result
 
 
-class Patch(ResourceClient[T]):
+class Patch(TypedClient[T]):
     """The `patch` verb."""
 
     async def patch(
@@ -257,12 +261,11 @@ class Patch(ResourceClient[T]):
     ) -> T:
         """JSON patch (a list of operations), merge patch or strategic merge patch."""
         options = rq.WriteOptions(dry_run, field_manager, field_validation)
-        request = self._ops.patch(name, patch, patch_type, options)
-        result: T = self._ops.decode(await self._rest.send(request))
+        result: T = await self._client.patch(name, patch, patch_type, options)
         return result
 
 
-class Apply(ResourceClient[T], Generic[T, A]):
+class Apply(TypedClient[T], Generic[T, A]):
     """Server-side apply (a `patch` with `application/apply-patch+yaml`)."""
 
     async def apply(
@@ -281,11 +284,11 @@ class Apply(ResourceClient[T], Generic[T, A]):
         literal is checked against it by type checkers. Returns the object the server stored.
         """
         options = rq.ApplyOptions(field_manager, force, dry_run, field_validation)
-        result: T = self._ops.decode(await self._rest.send(self._ops.apply(obj, options)))
+        result: T = await self._client.apply(obj, options)
         return result
 
 
-class Delete(ResourceClient[T]):
+class Delete(TypedClient[T]):
     """The `delete` verb."""
 
     async def delete(
@@ -306,12 +309,11 @@ class Delete(ResourceClient[T]):
         overrides the object's; `preconditions` (uid / resourceVersion) make the delete conditional
         (409 on mismatch). Raises `NotFoundError` (404) when it does not exist."""
         options = rq.DeleteOptions(propagation_policy, grace_period_seconds, preconditions, dry_run)
-        response = await self._rest.send(self._ops.delete(name, options))
-        result: T | api.Status = self._ops.decode_deleted(response)
+        result: T | api.Status = await self._client.delete(name, options)
         return result
 
 
-class DeleteCollection(ResourceClient[T]):
+class DeleteCollection(TypedClient[T]):
     """The `deletecollection` verb."""
 
     async def delete_collection(
@@ -331,17 +333,16 @@ class DeleteCollection(ResourceClient[T]):
         """
         list_options = rq.ListOptions(label_selector=label_selector, field_selector=field_selector)
         options = rq.DeleteOptions(propagation_policy, grace_period_seconds, None, dry_run)
-        response = await self._rest.send(self._ops.delete_collection(list_options, options))
-        result: KubeModel = self._ops.decode_deleted_collection(response)
+        result: KubeModel = await self._client.delete_collection(list_options, options)
         return result
 
 
-class Status(ResourceClient[T], Generic[T, A]):
+class Status(TypedClient[T], Generic[T, A]):
     """The `status` subresource."""
 
     async def get_status(self, name: str) -> T:
         """The object `name` read through its `status` subresource."""
-        result: T = self._ops.decode(await self._rest.send(self._ops.get(name, None, "status")))
+        result: T = await self._client.get(name, None, "status")
         return result
 
     async def update_status(
@@ -352,7 +353,7 @@ class Status(ResourceClient[T], Generic[T, A]):
         Raises `ConflictError` (409) when `metadata.resourceVersion` is stale.
         """
         options = rq.WriteOptions(dry_run, field_manager)
-        result: T = await self._put(obj, "status", options)
+        result: T = await self._client.update(obj, options, "status")
         return result
 
     async def patch_status(
@@ -366,8 +367,7 @@ class Status(ResourceClient[T], Generic[T, A]):
     ) -> T:
         """Patch the `status` subresource (see `patch` for `patch_type`)."""
         options = rq.WriteOptions(dry_run, field_manager)
-        request = self._ops.patch(name, patch, patch_type, options, "status")
-        result: T = self._ops.decode(await self._rest.send(request))
+        result: T = await self._client.patch(name, patch, patch_type, options, "status")
         return result
 
     async def apply_status(
@@ -380,11 +380,11 @@ class Status(ResourceClient[T], Generic[T, A]):
     ) -> T:
         """Server-side apply to the `status` subresource as `field_manager` (see `apply`)."""
         options = rq.ApplyOptions(field_manager, force, dry_run)
-        result: T = self._ops.decode(await self._rest.send(self._ops.apply(obj, options, "status")))
+        result: T = await self._client.apply(obj, options, "status")
         return result
 
 
-class Scale(ResourceClient[T], Generic[T, S, SA]):
+class Scale(TypedClient[T], Generic[T, S, SA]):
     """The `scale` subresource, as the scale model the resource's `ResourceInfo` names
     (`subresource_models`; autoscaling/v1 `Scale` for every built-in resource and CRD)."""
 
@@ -392,9 +392,7 @@ class Scale(ResourceClient[T], Generic[T, S, SA]):
         """The `scale` subresource of `name`, as the scale model the resource names (autoscaling/v1
         `Scale`; client-go `GetScale`).
         """
-        model = self.resource.subresource_model("scale")
-        response = await self._rest.send(self._ops.get(name, None, "scale"))
-        result: S = self._ops.decode_as(model, response)
+        result: S = await self._subresource_client("scale").get(name, None, "scale")
         return result
 
     async def update_scale(
@@ -409,11 +407,9 @@ class Scale(ResourceClient[T], Generic[T, S, SA]):
 
         Raises `ConflictError` (409) when the scale's `metadata.resourceVersion` is stale.
         """
-        model = self.resource.subresource_model("scale")
         options = rq.WriteOptions(dry_run, field_manager)
-        body = self._ops.model_body(scale, model)
-        request = rq.write_request("PUT", self._ops.item(name, "scale"), body, options)
-        result: S = self._ops.decode_as(model, await self._rest.send(request))
+        client = self._subresource_client("scale")
+        result: S = await client.update(scale, options, "scale", name=name)
         return result
 
     async def patch_scale(
@@ -426,24 +422,22 @@ class Scale(ResourceClient[T], Generic[T, S, SA]):
         field_manager: str | None = None,
     ) -> S:
         """Patch the `scale` subresource (see `patch` for `patch_type`)."""
-        model = self.resource.subresource_model("scale")
         options = rq.WriteOptions(dry_run, field_manager)
-        request = self._ops.patch(name, patch, patch_type, options, "scale")
-        result: S = self._ops.decode_as(model, await self._rest.send(request))
+        client = self._subresource_client("scale")
+        result: S = await client.patch(name, patch, patch_type, options, "scale")
         return result
 
     async def apply_scale(
         self, name: str, scale: S | SA, *, field_manager: str, force: bool = False
     ) -> S:
         """Server-side apply of `scale` to the `scale` subresource as `field_manager`."""
-        model = self.resource.subresource_model("scale")
         options = rq.ApplyOptions(field_manager, force)
-        request = self._ops.apply(scale, options, "scale", name=name, model=model)
-        result: S = self._ops.decode_as(model, await self._rest.send(request))
+        client = self._subresource_client("scale")
+        result: S = await client.apply(scale, options, "scale", name=name)
         return result
 
 
-class Evict(ResourceClient[T], Generic[T, S]):
+class Evict(TypedClient[T], Generic[T, S]):
     """`pods/eviction`: evicts a pod, honouring PodDisruptionBudgets."""
 
     async def evict(
@@ -456,26 +450,36 @@ class Evict(ResourceClient[T], Generic[T, S]):
         body: Any = (
             eviction
             if eviction is not None
-            else {"metadata": {"name": name, "namespace": self._ops.namespace}}
+            else {"metadata": {"name": name, "namespace": self._namespace}}
         )
-        request = self._ops.post_subresource(
-            name, "eviction", body, "Eviction", "policy/v1", rq.WriteOptions(dry_run)
+        request = self._client.resource.create(
+            body,
+            rq.WriteOptions(dry_run),
+            name=name,
+            subresource="eviction",
+            api_version="policy/v1",
+            kind="Eviction",
         )
         await self._rest.send(request)
 
 
-class Bind(ResourceClient[T], Generic[T, S]):
+class Bind(TypedClient[T], Generic[T, S]):
     """`pods/binding`: binds a pod to a node."""
 
     async def bind(self, name: str, binding: S | dict[str, Any], *, dry_run: bool = False) -> None:
         """POST a Binding that assigns pod `name` to a node (what a scheduler does)."""
-        request = self._ops.post_subresource(
-            name, "binding", binding, "Binding", "v1", rq.WriteOptions(dry_run)
+        request = self._client.resource.create(
+            binding,
+            rq.WriteOptions(dry_run),
+            name=name,
+            subresource="binding",
+            api_version="v1",
+            kind="Binding",
         )
         await self._rest.send(request)
 
 
-class CreateToken(ResourceClient[T], Generic[T, S]):
+class CreateToken(TypedClient[T], Generic[T, S]):
     """`serviceaccounts/token`: requests a bound service-account token."""
 
     async def create_token(
@@ -484,20 +488,13 @@ class CreateToken(ResourceClient[T], Generic[T, S]):
         """Request a bound token for service account `name` (authentication.k8s.io/v1 TokenRequest);
         returns the TokenRequest with `status.token` and its expiry.
         """
-        model = self.resource.subresource_model("token")
-        request = self._ops.post_subresource(
-            name,
-            "token",
-            token_request,
-            model.kube_kind,
-            api_version_of(model),
-            rq.WriteOptions(dry_run),
-        )
-        result: S = self._ops.decode_as(model, await self._rest.send(request))
+        client = self._subresource_client("token")
+        options = rq.WriteOptions(dry_run)
+        result: S = await client.create(token_request, options, name=name, subresource="token")
         return result
 
 
-class Log(ResourceClient[T]):
+class Log(TypedClient[T]):
     """`pods/log`: container logs as text, or a line stream with `follow`."""
 
     async def get_log(
@@ -524,7 +521,7 @@ class Log(ResourceClient[T]):
             timestamps=timestamps,
             limit_bytes=limit_bytes,
         )
-        return await self._rest.get_text(self._ops.item(name, "log"), params)
+        return await self._rest.get_text(self._path(name, "log"), params)
 
     def stream_log(
         self,
@@ -560,10 +557,10 @@ class Log(ResourceClient[T]):
             timestamps=timestamps,
             limit_bytes=limit_bytes,
         )
-        return self._rest.stream_lines(self._ops.item(name, "log"), params)
+        return self._rest.stream_lines(self._path(name, "log"), params)
 
 
-class Exec(ResourceClient[T]):
+class Exec(TypedClient[T]):
     """`pods/exec`: run a command in a container (`kubectl exec`)."""
 
     async def exec(
@@ -617,10 +614,10 @@ class Exec(ResourceClient[T]):
             tty=tty,
             command=command,
         )
-        return AsyncExecSession(self._rest, str(self._ops.item(name, "exec")), params)
+        return AsyncExecSession(self._rest, self._path(name, "exec"), params)
 
 
-class Attach(ResourceClient[T]):
+class Attach(TypedClient[T]):
     """`pods/attach`: attach to a running container's stdio (`kubectl attach`)."""
 
     def attach(
@@ -642,10 +639,10 @@ class Attach(ResourceClient[T]):
         params = stream_params(
             container=container, stdin=stdin, stdout=stdout, stderr=stderr, tty=tty
         )
-        return AsyncExecSession(self._rest, str(self._ops.item(name, "attach")), params)
+        return AsyncExecSession(self._rest, self._path(name, "attach"), params)
 
 
-class PortForward(ResourceClient[T]):
+class PortForward(TypedClient[T]):
     """`pods/portforward`: connections to a pod's ports (`kubectl port-forward`)."""
 
     def port_forward(
@@ -660,7 +657,7 @@ class PortForward(ResourceClient[T]):
 
         return AsyncPortForwarder(
             self._rest,
-            str(self._ops.item(name, "portforward")),
+            self._path(name, "portforward"),
             port,
             local_port=local_port,
             address=address,
@@ -672,39 +669,40 @@ class PortForward(ResourceClient[T]):
         `PortForwardError` when the kubelet cannot connect to the port."""
         from kubetyped.portforward import AsyncPortForwardStream
 
-        return AsyncPortForwardStream(self._rest, str(self._ops.item(name, "portforward")), port)
+        return AsyncPortForwardStream(self._rest, self._path(name, "portforward"), port)
 
 
-class Approval(ResourceClient[T]):
+class Approval(TypedClient[T]):
     """`certificatesigningrequests/approval`."""
 
     async def update_approval(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
         """PUT the CertificateSigningRequest's `approval` subresource (approve or deny it)."""
-        result: T = await self._put(obj, "approval", rq.WriteOptions(dry_run, field_manager))
+        options = rq.WriteOptions(dry_run, field_manager)
+        result: T = await self._client.update(obj, options, "approval")
         return result
 
 
-class EphemeralContainers(ResourceClient[T]):
+class EphemeralContainers(TypedClient[T]):
     """`pods/ephemeralcontainers`."""
 
     async def update_ephemeral_containers(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
         """PUT the pod's `ephemeralcontainers` subresource (adds debug containers)."""
-        result: T = await self._put(
-            obj, "ephemeralcontainers", rq.WriteOptions(dry_run, field_manager)
-        )
+        options = rq.WriteOptions(dry_run, field_manager)
+        result: T = await self._client.update(obj, options, "ephemeralcontainers")
         return result
 
 
-class Resize(ResourceClient[T]):
+class Resize(TypedClient[T]):
     """`pods/resize`: in-place resource resize."""
 
     async def update_resize(
         self, obj: T | dict[str, Any], *, dry_run: bool = False, field_manager: str | None = None
     ) -> T:
         """PUT the pod's `resize` subresource (in-place resource changes)."""
-        result: T = await self._put(obj, "resize", rq.WriteOptions(dry_run, field_manager))
+        options = rq.WriteOptions(dry_run, field_manager)
+        result: T = await self._client.update(obj, options, "resize")
         return result

@@ -15,7 +15,6 @@ __all__ = [
     "AllNamespaces",
     "ContextNamespace",
     "NamespaceArg",
-    "NamespaceRequiredError",
     "ResourceInfo",
 ]
 
@@ -62,10 +61,6 @@ CONTEXT_NAMESPACE: Final = ContextNamespace()
 
 #: What a namespaced accessor (``cs.core_v1.pods(...)``) takes.
 NamespaceArg = str | AllNamespaces | ContextNamespace
-
-
-class NamespaceRequiredError(KubetypedError, ValueError):
-    """A per-object verb was called on a client bound to ALL_NAMESPACES."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,17 +15,18 @@ from kubetyped.cache import (
     ClusterLister,
     InformerOptions,
     NamespacedLister,
+    ResourceListWatch,
     SharedIndexInformer,
     SharedInformerFactory,
-    TweakedListWatch,
 )
 from kubetyped.cache.protocols import TweakListOptions
 from kubetyped.cache.reflector_core import Transform
+from kubetyped.resource import ResourceClient
 from kubetyped.rest import RESTClient
 from kubetyped.typed.clientset import ClientsetBase
 from kubetyped.typed.informers_common import FactoryGroups, informer_indexers, informer_key
-from kubetyped.typed.listwatch import TypedListWatch
-from kubetyped.typed.resource import ResourceInfo
+from kubetyped.typed.operations import typed_resource
+from kubetyped.typed.resource import ALL_NAMESPACES, ResourceInfo
 
 __all__ = ["InformerFactoryBase", "TypedInformer"]
 
@@ -51,9 +52,10 @@ class TypedInformer(Generic[T, L]):
         info, rest = self.resource, self._factory.rest
 
         def new(options: InformerOptions) -> SharedIndexInformer[T]:
-            list_watch: TypedListWatch[T] = TypedListWatch(rest, info, options.namespace)
+            scope = (options.namespace or ALL_NAMESPACES) if info.namespaced else None
+            client: ResourceClient[T] = ResourceClient(rest, typed_resource(info, scope))
             return SharedIndexInformer(
-                TweakedListWatch(list_watch, options.tweak),
+                ResourceListWatch(client, options.tweak),
                 indexers=informer_indexers(info),
                 resync_period=options.resync_period,
                 transform=options.transform,
