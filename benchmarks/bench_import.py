@@ -6,18 +6,19 @@ import os
 import statistics
 import subprocess
 import time
+from typing import NamedTuple
 
 from benchmarks.common import PYTHON, Ratio, Section, Table, fmt_seconds, log
 
-RUNS = 7
+RUNS = 9
 
 # Children may write bytecode: with PYTHONDONTWRITEBYTECODE set (as in some shells), the editable
 # kubetyped tree would be compiled from source in every run while site-packages peers load their
 # .pyc (pip compiles at install); a warm-up run per snippet writes the .pyc first.
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
-_TIMER = "import time as _t; _s = _t.perf_counter()\n"
-_REPORT = "\nprint('ELAPSED', _t.perf_counter() - _s)\n"
+_TIMER = "import time as _t; _s = _t.perf_counter(); _c = _t.process_time()\n"
+_REPORT = "\nprint('ELAPSED', _t.perf_counter() - _s, _t.process_time() - _c)\n"
 
 # library → (import + client + touch Pod, additionally: decode one Pod and read a nested field)
 SNIPPETS: dict[str, tuple[str, str]] = {
@@ -79,7 +80,16 @@ def _pod_literal() -> str:
     return f"DATA = {orjson.dumps(pod(1))!r}\n"
 
 
-def _run(code: str) -> tuple[float, float]:
+class Sample(NamedTuple):
+    """One fresh process: the snippet's wall and CPU time (measured inside the child) and the
+    whole process's wall time, in seconds."""
+
+    inner: float
+    cpu: float
+    wall: float
+
+
+def _run(code: str) -> Sample:
     start = time.perf_counter()
     result = subprocess.run(
         [PYTHON, "-X", "frozen_modules=on", "-c", code],
@@ -92,47 +102,41 @@ def _run(code: str) -> tuple[float, float]:
     wall = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"snippet failed:\n{code}\n{result.stderr[-2000:]}")
-    inner = next(
-        float(line.split()[1]) for line in result.stdout.splitlines() if line.startswith("ELAPSED")
+    inner, cpu = next(
+        line.split()[1:3] for line in result.stdout.splitlines() if line.startswith("ELAPSED")
     )
-    return inner, wall
+    return Sample(float(inner), float(cpu), wall)
 
 
-def _median(code: str, runs: int) -> tuple[float, float]:
-    _run(code)  # warm-up: writes missing or stale .pyc files (not counted)
-    samples = [_run(code) for _ in range(runs)]
-    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+def _medians(samples: list[Sample]) -> Sample:
+    return Sample(*(statistics.median(column) for column in zip(*samples, strict=True)))
 
 
 def _interleaved_medians(
     codes: dict[str, str], runs: int
-) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
-    """Medians (inner, wall) per snippet, sampled round-robin so every library meets the same
-    machine load (the 2 shared cores are rarely idle); a warm-up run each first. Snippets that
-    fail are left out and returned with their error."""
+) -> tuple[dict[str, Sample], dict[str, str]]:
+    """Medians per snippet, sampled round-robin so every library meets the same machine load
+    (the 2 shared cores are rarely idle); a warm-up run each first. Snippets that fail are left
+    out and returned with their error."""
     failed: dict[str, str] = {}
     for key, code in codes.items():
         try:
             _run(code)  # warm-up: writes missing or stale .pyc files (not counted)
         except RuntimeError as exc:
             failed[key] = str(exc)
-    samples: dict[str, list[tuple[float, float]]] = {k: [] for k in codes if k not in failed}
+    samples: dict[str, list[Sample]] = {k: [] for k in codes if k not in failed}
     for _ in range(runs):
         for key in samples:
             samples[key].append(_run(codes[key]))
-    medians = {
-        key: (statistics.median(s[0] for s in got), statistics.median(s[1] for s in got))
-        for key, got in samples.items()
-    }
-    return medians, failed
+    return {key: _medians(got) for key, got in samples.items()}, failed
 
 
 def run() -> Section:
     section = Section("Import: cold import + client + touching Pod (fresh process each run)")
     data = _pod_literal()
-    baseline_inner, baseline_wall = _median(_TIMER + "pass" + _REPORT, RUNS)
+    baseline, _ = _interleaved_medians({"pass": _TIMER + "pass" + _REPORT}, RUNS)
     table = Table(
-        f"median of {RUNS} fresh processes",
+        f"median of {RUNS} fresh processes (CPU time of the snippet; wall time in brackets)",
         [
             "library",
             "import + client + Pod",
@@ -153,19 +157,22 @@ def run() -> Section:
         if error is not None:
             section.notes.append(f"{library}: failed: {error[-300:]}")
             continue
-        inner[library], wall = medians[library]
-        with_decode[library], _ = medians[library + "\0decode"]
+        alone, decoding = medians[library], medians[library + "\0decode"]
+        inner[library], with_decode[library] = alone.cpu, decoding.cpu
         table.add(
             library,
-            fmt_seconds(inner[library]),
-            fmt_seconds(with_decode[library]),
-            fmt_seconds(wall),
+            f"{fmt_seconds(alone.cpu)} ({fmt_seconds(alone.inner)})",
+            f"{fmt_seconds(decoding.cpu)} ({fmt_seconds(decoding.inner)})",
+            fmt_seconds(alone.wall),
         )
     section.tables.append(table)
     section.notes.append(
-        "Times are measured inside the child (`time.perf_counter()` around the snippet), so the "
-        f"interpreter's own start-up (≈{fmt_seconds(baseline_wall)} wall for `python -c pass`) is "
-        "excluded from the first two columns and included in the last. Libraries are sampled "
+        "Times are measured inside the child around the snippet, so the interpreter's own "
+        f"start-up (≈{fmt_seconds(baseline['pass'].wall)} wall for `python -c pass`) is excluded "
+        "from the first two columns and included in the last. The first two columns and the "
+        "import ratios are CPU time (`time.process_time()`): importing is single-threaded CPU "
+        "work, and on the shared 2 cores wall time (`perf_counter()`, in brackets) also counts "
+        "waiting for a core, which varies from run to run. Libraries are sampled "
         "round-robin (each round runs every snippet once), so all meet the same machine load; "
         "one uncounted warm-up run per snippet writes missing .pyc files (as `pip install` "
         "does), so no library is timed compiling its sources. Clients are built "
@@ -176,7 +183,6 @@ def run() -> Section:
         "The second column adds decoding one Pod and reading `spec.containers[0].livenessProbe."
         "httpGet.port`, which is where lazy designs pay for what they skipped at import."
     )
-    del baseline_inner
     for peer, target_slow, target_fast in (
         ("lightkube", "<= 1.15", ""),
         ("kubernetes (official)", "", ">= 4"),

@@ -66,8 +66,8 @@ def ruff_problems(folder: Path) -> str:
 
 @pytest.fixture(scope="module")
 def crd_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``<tmp>/certmanager_checked`` (every cert-manager CRD) beside a ``kubetyped`` symlink
-    tree (runtime + the committed ``generated``), so mypy finds both as top-level packages."""
+    """``<tmp>/certmanager_checked`` (every cert-manager CRD); mypy, run there, finds
+    ``kubetyped`` and ``kubetyped_kubernetes`` through the venv's editable install."""
     root = tmp_path_factory.mktemp("crd-package")
     spec = spec_from_crd_files([CRDS])
     write_files(root / PACKAGE, render_crd_package(spec, PACKAGE))

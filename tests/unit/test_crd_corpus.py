@@ -38,8 +38,8 @@ def package_name(project: str) -> str:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Every project generated into ``<tmp>/corpus_<project>`` beside a ``kubetyped`` symlink
-    tree (runtime + the committed ``generated``), so mypy finds them as top-level packages."""
+    """Every project generated into ``<tmp>/corpus_<project>``, put on ``sys.path``; mypy finds
+    ``kubetyped`` and ``kubetyped_kubernetes`` through the venv's editable install."""
     root = tmp_path_factory.mktemp("corpus")
     for project in PROJECTS:
         crds = DATA / project

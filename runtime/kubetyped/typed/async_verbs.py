@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from kubetyped import request as rq
 from kubetyped.model import KubeModel
 from kubetyped.resource import AsyncResourceClient, ModelCodec
-from kubetyped.rest import AsyncLogStream, AsyncRESTClient, AsyncWatchStream
+from kubetyped.rest import AsyncLogStream, AsyncRESTClient
 from kubetyped.typed.operations import Body, log_params, typed_resource
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
+from kubetyped.watch import WatchEvent
 
 if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when used
     from kubetyped import api
@@ -152,7 +153,7 @@ class List(TypedClient[T], Generic[T, L]):
 class Watch(TypedClient[T]):
     """The `watch` verb."""
 
-    def watch(
+    async def watch(
         self,
         *,
         label_selector: rq.SelectorArg | None = None,
@@ -163,10 +164,10 @@ class Watch(TypedClient[T]):
         send_initial_events: bool | None = None,
         resource_version_match: rq.ResourceVersionMatchArg | None = None,
         idle_timeout: float | None = None,
-    ) -> AsyncWatchStream[T]:
+    ) -> AsyncGenerator[WatchEvent[T], None]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
-        The stream (as every family's watch returns it) opens on first iteration, keeps the
-        last `resource_version` seen, and `close()` or leaving its `async with` block ends it.
+        A generator (the stream of the request core underneath is closed with it, also when
+        the loop is left early).
 
         BOOKMARK events are yielded only when asked for: ``allow_watch_bookmarks=True``, or
         ``send_initial_events=True`` (its end is a bookmark). By default they are still
@@ -185,7 +186,9 @@ class Watch(TypedClient[T]):
             resource_version_match=resource_version_match,
             idle_timeout=idle_timeout,
         )
-        return self._client.watch(options)
+        async with self._client.watch(options) as stream:  # closed with the generator
+            async for event in stream:
+                yield event
 
     async def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> T | None:
         """Waits until the object `name` satisfies `for_` (`kubectl wait`): one of

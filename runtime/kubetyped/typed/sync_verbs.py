@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from kubetyped import request as rq
 from kubetyped.model import KubeModel
 from kubetyped.resource import ModelCodec, ResourceClient
-from kubetyped.rest import LogStream, RESTClient, WatchStream
+from kubetyped.rest import LogStream, RESTClient
 from kubetyped.typed.operations import Body, log_params, typed_resource
 from kubetyped.typed.resource import AllNamespaces, ResourceInfo
+from kubetyped.watch import WatchEvent
 
 if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when used
     from kubetyped import api
@@ -164,10 +165,10 @@ class Watch(TypedClient[T]):
         send_initial_events: bool | None = None,
         resource_version_match: rq.ResourceVersionMatchArg | None = None,
         idle_timeout: float | None = None,
-    ) -> WatchStream[T]:
+    ) -> Generator[WatchEvent[T], None, None]:
         """Typed events until the server ends the watch; an ERROR event raises its typed error.
-        The stream (as every family's watch returns it) opens on first iteration, keeps the
-        last `resource_version` seen, and `close()` or leaving its `with` block ends it.
+        A generator (the stream of the request core underneath is closed with it, also when
+        the loop is left early).
 
         BOOKMARK events are yielded only when asked for: ``allow_watch_bookmarks=True``, or
         ``send_initial_events=True`` (its end is a bookmark). By default they are still
@@ -186,7 +187,8 @@ class Watch(TypedClient[T]):
             resource_version_match=resource_version_match,
             idle_timeout=idle_timeout,
         )
-        return self._client.watch(options)
+        with self._client.watch(options) as stream:  # closed with the generator
+            yield from stream
 
     def wait_for(self, name: str, for_: WaitFor, *, timeout: float) -> T | None:
         """Waits until the object `name` satisfies `for_` (`kubectl wait`): one of
