@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import keyword
 
-from kubetyped_codegen.ir import AnyType, ApiSpec, Array, Map, Primitive, Ref, Schema, TypeRef
+from kubetyped_codegen.ir import ApiSpec, Schema
 from kubetyped_codegen.naming import apply_name
 from kubetyped_codegen.pyformat import (
     Brackets,
@@ -22,13 +22,7 @@ from kubetyped_codegen.pyformat import (
     parse_type,
     prefixed,
 )
-from kubetyped_codegen.render_types import (
-    PRIMITIVES,
-    ModelImports,
-    enum_literal,
-    inline_type,
-    is_class,
-)
+from kubetyped_codegen.render_types import AnnotationForm, ModelImports, annotation, enum_literal
 
 #: The wire form an apply configuration takes for a scalar definition.
 _APPLY_SCALARS = {
@@ -39,38 +33,22 @@ _APPLY_SCALARS = {
 }
 
 
-def apply_annotation(ref: TypeRef, spec: ApiSpec, imports: ModelImports) -> str:
-    """The type of a key of an apply configuration: wire form, nested models as their own
-    apply configurations."""
-    if isinstance(ref, Primitive):
-        if ref.format == "int-or-string":
-            return _APPLY_SCALARS["IntOrString"]
-        if ref.enum:
-            imports.typing.add("Literal")
-            return enum_literal(ref.enum)
-        return PRIMITIVES[ref.type]
-    if isinstance(ref, Array):
-        return f"list[{apply_annotation(ref.items, spec, imports)}]"
-    if isinstance(ref, Map):
-        return f"dict[str, {apply_annotation(ref.values, spec, imports)}]"
-    if isinstance(ref, AnyType):
-        imports.typing.add("Any")
-        return "Any"
-    assert isinstance(ref, Ref)
-    target = spec.schemas[ref.name]
-    if is_class(target):
-        imports.modules.add(target.module)
-        return f"{target.module}.{apply_name(target.class_name)}"
-    text = inline_type(target)
-    if "Any" in text:
-        imports.typing.add("Any")
-    return _APPLY_SCALARS.get(text, text)
+def _apply_enum(values: tuple[str, ...], imports: ModelImports) -> str:
+    imports.typing.add("Literal")
+    return enum_literal(values)
+
+
+#: An apply configuration's key: scalars in their wire form, nested models as their own apply
+#: configurations.
+APPLY_FORM = AnnotationForm(
+    lambda text, _imports: _APPLY_SCALARS.get(text, text), _apply_enum, apply_name
+)
 
 
 def apply_configuration_lines(schema: Schema, spec: ApiSpec, imports: ModelImports) -> list[str]:
     """The ``TypedDict`` of a model's apply configuration (only for type checkers)."""
     name = apply_name(schema.class_name)
-    keys = [(p.wire_name, apply_annotation(p.type, spec, imports)) for p in schema.properties]
+    keys = [(p.wire_name, annotation(p.type, spec, imports, APPLY_FORM)) for p in schema.properties]
     docstring = docstring_lines(
         f"{schema.class_name} as a partial object for server-side apply: wire names, every key "
         "optional (client-go's applyconfigurations).",

@@ -13,12 +13,10 @@ import json
 import re
 
 from kubetyped_codegen.ir import (
-    AnyType,
     ApiSpec,
     Array,
     Extensions,
     Map,
-    Primitive,
     Property,
     Ref,
     Schema,
@@ -46,44 +44,31 @@ from kubetyped_codegen.render_apply import apply_configuration_lines
 from kubetyped_codegen.render_common import environment
 from kubetyped_codegen.render_context import RenderContext
 from kubetyped_codegen.render_types import (
-    PRIMITIVES,
     SCALARS,
+    AnnotationForm,
     ModelImports,
+    annotation,
     enum_literal,
     inline_type,
     is_class,
 )
 
 
-def annotation(ref: TypeRef, spec: ApiSpec, imports: ModelImports) -> str:
-    """The model's annotation of a field (or item, or value) of type ``ref``."""
-    if isinstance(ref, Primitive):
-        if ref.format == "int-or-string":
-            imports.model.add("IntOrString")
-            return "IntOrString"
-        if ref.enum:  # open: any string validates (see kubetyped.model.strict)
-            imports.typing.update(("Annotated", "Literal"))
-            imports.model.add("OpenEnum")
-            return f"Annotated[{enum_literal(ref.enum)}, OpenEnum]"
-        return PRIMITIVES[ref.type]
-    if isinstance(ref, Array):
-        return f"list[{annotation(ref.items, spec, imports)}]"
-    if isinstance(ref, Map):
-        return f"dict[str, {annotation(ref.values, spec, imports)}]"
-    if isinstance(ref, AnyType):
-        imports.typing.add("Any")
-        return "Any"
-    assert isinstance(ref, Ref)
-    target = spec.schemas[ref.name]
-    if is_class(target):
-        imports.modules.add(target.module)
-        return f"{target.module}.{target.class_name}"
-    text = inline_type(target)
-    if "Any" in text:
-        imports.typing.add("Any")
+def _model_scalar(text: str, imports: ModelImports) -> str:
     if text in SCALARS.values():
         imports.model.add(text)
     return text
+
+
+def _model_enum(values: tuple[str, ...], imports: ModelImports) -> str:
+    # open: any string validates (see kubetyped.model.strict)
+    imports.typing.update(("Annotated", "Literal"))
+    imports.model.add("OpenEnum")
+    return f"Annotated[{enum_literal(values)}, OpenEnum]"
+
+
+#: A model's attribute: the runtime's scalar types, open enums, the model classes.
+MODEL_FORM = AnnotationForm(_model_scalar, _model_enum, lambda name: name)
 
 
 #: What a constructor takes for a scalar definition, wider than what the attribute holds: the
@@ -127,7 +112,7 @@ def init_lines(schema: Schema, spec: ApiSpec, imports: ModelImports) -> list[str
     for prop in schema.properties:
         init_type = init_annotation(prop.type, spec, imports)
         wider = wider or init_type is not None
-        text = init_type or annotation(prop.type, spec, imports)
+        text = init_type or annotation(prop.type, spec, imports, MODEL_FORM)
         params.append(
             (prop.python_name, text if prop.required else f"{text} | None", prop.required)
         )
@@ -172,7 +157,7 @@ def field_lines(prop: Property, spec: ApiSpec, imports: ModelImports) -> list[st
     positional default, type checkers (``dataclass_transform``) would take the wire name as
     the parameter and lose the default. Fields named as on the wire need no aliases.
     """
-    type_text = annotation(prop.type, spec, imports)
+    type_text = annotation(prop.type, spec, imports, MODEL_FORM)
     args: list[Doc] = []
     if not prop.required:
         type_text += " | None"

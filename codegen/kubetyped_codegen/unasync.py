@@ -242,9 +242,9 @@ def header(source: str) -> str:
 
 
 def _format(text: str, target: Path, root: Path, ruff: str) -> str:
-    """`ruff check --fix` (import order) then `ruff format`, with the project's settings."""
+    """`ruff check --fix` (import order, sorted `__all__`) then `ruff format` (project settings)."""
     for args in (
-        ["check", "--fix-only", "--unsafe-fixes", "--select", "I,F401,UP", "--quiet"],
+        ["check", "--fix-only", "--unsafe-fixes", "--select", "I,F401,UP,RUF022", "--quiet"],
         ["format"],
     ):
         result = subprocess.run(

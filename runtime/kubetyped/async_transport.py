@@ -23,6 +23,8 @@ from kubetyped.transport import (
     shared_limiter,
 )
 
+__all__ = ["AsyncRetryTransport", "build_async_http_client"]
+
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
     """Rate limiting + retries around another transport (the I/O driver of `RetryPlan`)."""

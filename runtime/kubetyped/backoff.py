@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from kubetyped.errors import KubetypedError
 
+__all__ = ["DEFAULT_BACKOFF", "DEFAULT_RETRY", "Backoff", "BackoffError", "delays"]
+
 
 def jitter(duration: float, max_factor: float, rand: Callable[[], float] = random.random) -> float:
     """``duration`` plus up to ``max_factor`` times it of random extra (client-go

@@ -16,13 +16,57 @@ import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeAlias, TypeVar
+
+__all__ = [
+    "AsyncBoundedCalls",
+    "AsyncChannel",
+    "AsyncConnection",
+    "AsyncFlag",
+    "AsyncHandle",
+    "AsyncListener",
+    "AsyncLock",
+    "AsyncSignal",
+    "AsyncStateLock",
+    "AsyncWorker",
+    "BoundedCalls",
+    "Channel",
+    "Connection",
+    "Flag",
+    "Handle",
+    "Listener",
+    "Lock",
+    "Signal",
+    "StateLock",
+    "Worker",
+    "async_close_quietly",
+    "async_first_of",
+    "async_gather_each",
+    "async_interrupt",
+    "async_interrupt_socket",
+    "async_listen",
+    "async_receive_until_closed",
+    "async_resolve",
+    "async_shielded",
+    "async_sleep",
+    "close_quietly",
+    "first_of",
+    "gather_each",
+    "interrupt",
+    "interrupt_socket",
+    "listen",
+    "receive_until_closed",
+    "resolve",
+    "shielded",
+    "sleep",
+]
 
 if TYPE_CHECKING:
     import asyncio
 
-    #: What `AsyncWorker.handle` is: the task running the target.
-    AsyncHandle = asyncio.Task[Any]
+#: What `AsyncWorker.handle` is: the task running the target (a string, so that importing this
+#: module does not import asyncio).
+AsyncHandle: TypeAlias = "asyncio.Task[Any]"
 #: What `Worker.handle` is: the daemon thread running the target.
 Handle = threading.Thread
 

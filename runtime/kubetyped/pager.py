@@ -16,6 +16,8 @@ from typing import Any
 from kubetyped.errors import ExpiredError
 from kubetyped.request import DEFAULT_PAGE_SIZE, ListOptions
 
+__all__ = ["ListAccumulator", "Pager"]
+
 
 def continue_token(page: dict[str, Any]) -> str | None:
     """`metadata.continue` of a list page, None when it is absent or "" (the last page)."""

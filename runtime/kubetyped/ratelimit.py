@@ -15,6 +15,8 @@ from typing import Final
 from kubetyped.concurrency import async_sleep
 from kubetyped.errors import ConfigError
 
+__all__ = ["TokenBucketRateLimiter", "from_config"]
+
 DEFAULT_QPS: Final = 5.0
 DEFAULT_BURST: Final = 10
 

@@ -19,6 +19,8 @@ from kubetyped.errors import KubetypedError, parse_retry_after
 from kubetyped.ratelimit import TokenBucketRateLimiter
 from kubetyped.request import is_watch_request
 
+__all__ = ["PREVIOUS_ATTEMPT_EXTENSION", "RetryPlan", "RetryPolicy"]
+
 DEFAULT_MAX_ATTEMPTS: Final = 10
 
 #: httpx errors that mean "the connection broke" rather than "the server said no".

@@ -25,6 +25,8 @@ from kubetyped.transport import (
     shared_limiter,
 )
 
+__all__ = ["RetryTransport", "build_http_client"]
+
 
 class RetryTransport(httpx.BaseTransport):
     """Rate limiting + retries around another transport (the I/O driver of `RetryPlan`)."""

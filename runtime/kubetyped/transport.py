@@ -32,6 +32,18 @@ from kubetyped.request import DEFAULT_TIMEOUT, IDLE_TIMEOUT_EXTENSION, JSON, is_
 from kubetyped.urls import check_url, redact_url, split_userinfo, without_query
 from kubetyped.version import default_user_agent
 
+__all__ = [
+    "AsyncSleep",
+    "RotationWatch",
+    "Sleep",
+    "TransportConfig",
+    "cert_rotation",
+    "client_kwargs",
+    "network_transport",
+    "prepare_extensions",
+    "shared_limiter",
+]
+
 if TYPE_CHECKING:
     pass
 

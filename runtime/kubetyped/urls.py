@@ -7,6 +7,8 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
+__all__ = ["check_url", "redact_url", "split_userinfo", "without_query"]
+
 
 def _authority_end(rest: str) -> int:
     end = len(rest)

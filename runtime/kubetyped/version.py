@@ -9,6 +9,8 @@ import os
 import sys
 from typing import Final
 
+__all__ = ["VERSION"]
+
 VERSION: Final = "0.1.0"
 
 

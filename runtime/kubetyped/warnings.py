@@ -14,6 +14,14 @@ from typing import Protocol
 
 import httpx
 
+__all__ = [
+    "LoggingWarningHandler",
+    "NoWarnings",
+    "WarningHandler",
+    "WarningHeader",
+    "handle_response_warnings",
+]
+
 logger = logging.getLogger("kubetyped.warnings")
 
 

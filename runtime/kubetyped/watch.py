@@ -18,6 +18,8 @@ import orjson
 
 from kubetyped.errors import ApiError, WatchDecodeError, api_error_from_status
 
+__all__ = ["EventType", "WatchEvent"]
+
 _SNIPPET = 200
 T = TypeVar("T")
 

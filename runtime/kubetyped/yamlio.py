@@ -35,6 +35,8 @@ import yaml
 
 from kubetyped.errors import KubetypedError
 
+__all__ = ["YamlError", "load", "load_all"]
+
 _Parser: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _YAML = "tag:yaml.org,2002:"
 

@@ -9,6 +9,8 @@ from typing import Any
 from kubetyped.errors import KubetypedError
 from kubetyped.manifests.load import wire_dict
 
+__all__ = ["ApplyError", "ApplyResult"]
+
 Obj = dict[str, Any]
 CRD_GROUP = "apiextensions.k8s.io"
 CRD_KIND = "CustomResourceDefinition"

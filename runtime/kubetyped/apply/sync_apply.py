@@ -20,6 +20,8 @@ from kubetyped.dynamic import DynamicClient
 from kubetyped.errors import KubetypedError
 from kubetyped.wait import condition
 
+__all__ = ["apply_manifests"]
+
 #: How long a CRD of the set may take to become Established (seconds).
 CRD_ESTABLISHED_TIMEOUT = 60.0
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kubetyped.errors import ConfigError
 
+__all__ = ["CredentialError", "ExecPluginError", "OIDCRefreshError", "TokenFileError"]
+
 
 class CredentialError(ConfigError):
     """A token file, exec plugin or OIDC provider could not produce a credential."""

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "INTERACTIVE_MODES",
+    "SUPPORTED_API_VERSIONS",
+    "V1",
+    "clean_ansi_escape_codes",
+]
+
 V1 = "client.authentication.k8s.io/v1"
 V1BETA1 = "client.authentication.k8s.io/v1beta1"
 SUPPORTED_API_VERSIONS = (V1, V1BETA1)

@@ -41,6 +41,8 @@ from kubetyped.auth.flow import (
 )
 from kubetyped.auth.tls import CertRotation, load_cert_chain_from_memory
 
+__all__ = ["ExecAuth", "ExecConfig", "ExecCredential", "run_exec_plugin"]
+
 
 @dataclass(frozen=True)
 class ExecConfig:

@@ -15,6 +15,8 @@ import httpx
 
 from kubetyped.errors import register_secret
 
+__all__ = ["Clock", "EffectfulAuth", "system_clock"]
+
 T = TypeVar("T")
 
 #: Seconds since the epoch; injectable so tests can move time.

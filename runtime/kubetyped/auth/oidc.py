@@ -32,6 +32,8 @@ from kubetyped.auth.flow import (
     system_clock,
 )
 
+__all__ = ["OIDCAuth", "OIDCConfig", "jwt_expiry"]
+
 #: client-go treats a token expiring within 10 s as expired already.
 EXPIRY_DELTA = 10.0
 

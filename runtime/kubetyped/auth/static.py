@@ -10,6 +10,8 @@ import httpx
 from kubetyped.auth.flow import has_authorization, set_bearer
 from kubetyped.errors import register_secret
 
+__all__ = ["BasicAuth", "BearerTokenAuth"]
+
 
 class BearerTokenAuth(httpx.Auth):
     """`Authorization: Bearer <token>` from a kubeconfig `token` field."""

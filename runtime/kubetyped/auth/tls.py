@@ -17,6 +17,8 @@ import ssl
 import threading
 from typing import Any
 
+__all__ = ["CertRotation", "client_ssl_context", "load_cert_chain_from_memory"]
+
 
 def load_cert_chain_from_memory(ctx: ssl.SSLContext, cert_pem: bytes, key_pem: bytes) -> None:
     """Write cert and key to a private (0600) temp file, load it, and delete it at once."""

@@ -11,6 +11,8 @@ import httpx
 from kubetyped.auth.errors import TokenFileError, describe
 from kubetyped.auth.flow import Clock, has_authorization, set_bearer, system_clock
 
+__all__ = ["TokenFileAuth"]
+
 #: client-go's cachingTokenSource re-reads the file at most once a minute.
 REREAD_PERIOD = 60.0
 

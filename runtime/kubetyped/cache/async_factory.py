@@ -14,6 +14,8 @@ from kubetyped.cache.reflector_core import Transform
 from kubetyped.cache.sync_result import CacheSyncResult
 from kubetyped.concurrency import async_gather_each
 
+__all__ = ["AsyncSharedInformerFactory"]
+
 T = TypeVar("T")
 
 

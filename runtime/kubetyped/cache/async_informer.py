@@ -37,6 +37,8 @@ from kubetyped.concurrency import AsyncFlag, AsyncSignal, AsyncWorker, async_res
 if TYPE_CHECKING:
     from kubetyped.concurrency import AsyncHandle
 
+__all__ = ["AsyncSharedIndexInformer"]
+
 T = TypeVar("T")
 
 

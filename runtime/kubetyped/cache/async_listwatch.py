@@ -11,6 +11,8 @@ from kubetyped.request import ListOptions
 from kubetyped.resource import AsyncResourceClient
 from kubetyped.watch import WatchEvent
 
+__all__ = ["AsyncListWatch", "AsyncResourceListWatch"]
+
 T = TypeVar("T")
 
 

@@ -20,6 +20,8 @@ from kubetyped.cache.reflector_core import (
 )
 from kubetyped.concurrency import AsyncFlag, async_close_quietly, async_interrupt
 
+__all__ = ["AsyncReflector"]
+
 T = TypeVar("T")
 
 

@@ -16,6 +16,8 @@ from kubetyped.errors import (
     TransportError,
 )
 
+__all__ = ["CacheError", "NotCachedError", "TransformError", "WatchClosedError"]
+
 
 class CacheError(KubetypedError):
     """Base class of cache errors."""

@@ -19,6 +19,8 @@ from kubetyped.cache.errors import CacheError
 from kubetyped.cache.protocols import ListOptions, TweakListOptions
 from kubetyped.cache.reflector_core import Transform
 
+__all__ = ["FactoryShutDownError", "InformerOptions"]
+
 I = TypeVar("I")  # noqa: E741 - the informer type of a factory
 
 

@@ -16,6 +16,8 @@ from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown
 
+__all__ = ["FuncHandler", "OnAdd", "OnDelete", "OnUpdate", "Registration", "ResourceEventHandler"]
+
 log = logging.getLogger("kubetyped.cache")
 
 T = TypeVar("T")

@@ -26,6 +26,8 @@ from kubetyped.cache.lister import Lister
 from kubetyped.cache.reflector_core import ReflectorCore, Transform
 from kubetyped.cache.store import Indexer, IndexFunc
 
+__all__ = ["InformerBase", "InformerHealth", "InformerStateError"]
+
 T = TypeVar("T")
 log = logging.getLogger("kubetyped.cache")
 

@@ -20,6 +20,8 @@ from kubetyped.cache.store import Indexer
 from kubetyped.cache.tombstone import DeletedFinalStateUnknown
 from kubetyped.concurrency import async_sleep
 
+__all__: list[str] = []
+
 T = TypeVar("T")
 
 

@@ -22,6 +22,8 @@ from kubetyped.cache.meta import object_meta
 from kubetyped.cache.selectors import Selector, parse_selector
 from kubetyped.cache.store import NAMESPACE_INDEX, Indexer
 
+__all__ = ["ClusterLister", "Lister", "NamespaceLister", "NamespacedLister"]
+
 T = TypeVar("T")
 #: a label selector: its string form, an equality map (``{"app": "web"}``), or parsed
 SelectorLike = str | Mapping[str, str] | Selector | None

@@ -10,6 +10,15 @@ from typing import Any
 
 from kubetyped.errors import KubetypedError
 
+__all__ = [
+    "ObjectMeta",
+    "ObjectMetaError",
+    "drop_managed_fields",
+    "meta_namespace_key",
+    "object_meta",
+    "split_meta_namespace_key",
+]
+
 
 class ObjectMetaError(KubetypedError, ValueError):
     """An object handed to the cache has no usable ``metadata`` (names what is missing)."""

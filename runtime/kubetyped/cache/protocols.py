@@ -16,6 +16,8 @@ from typing import Generic, TypeVar
 from kubetyped.request import ListOptions as ListOptions  # re-exported: the cache API takes it
 from kubetyped.watch import WatchEvent as WatchEvent  # re-exported: the one event type
 
+__all__ = ["ListOptions", "ListResult", "WatchEvent"]
+
 T = TypeVar("T")
 
 INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end"

@@ -52,6 +52,23 @@ from kubetyped.cache.tombstone import DeletedFinalStateUnknown
 from kubetyped.errors import WatchDecodeError, api_error_from_status
 from kubetyped.watch import EventType, WatchEvent
 
+__all__ = [
+    "Action",
+    "BackingOff",
+    "ListCall",
+    "Listing",
+    "NeedsList",
+    "NeedsWatch",
+    "ReflectorCore",
+    "ReflectorSink",
+    "ReflectorStateError",
+    "Sleep",
+    "State",
+    "StreamingList",
+    "WatchCall",
+    "Watching",
+]
+
 ADDED, MODIFIED, DELETED = EventType.ADDED, EventType.MODIFIED, EventType.DELETED
 BOOKMARK, ERROR = EventType.BOOKMARK, EventType.ERROR
 

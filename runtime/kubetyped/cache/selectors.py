@@ -14,6 +14,15 @@ from typing import Any, Literal
 
 from kubetyped.errors import KubetypedError
 
+__all__ = [
+    "Requirement",
+    "Selector",
+    "SelectorParseError",
+    "parse_selector",
+    "selector_from_label_selector",
+    "selector_from_labels",
+]
+
 Operator = Literal["=", "!=", "in", "notin", "exists", "!"]
 
 

@@ -16,6 +16,15 @@ from typing import Any, Generic, TypeVar
 from kubetyped.cache.errors import CacheError
 from kubetyped.cache.meta import meta_namespace_key, namespace_of
 
+__all__ = [
+    "NAMESPACE_INDEX",
+    "IndexConflictError",
+    "IndexFuncError",
+    "Indexer",
+    "UnknownIndexError",
+    "namespace_index_func",
+]
+
 T = TypeVar("T")
 
 IndexFunc = Callable[[Any], list[str]]

@@ -16,6 +16,8 @@ from kubetyped.cache.sync_informer import SharedIndexInformer
 from kubetyped.cache.sync_result import CacheSyncResult
 from kubetyped.concurrency import gather_each
 
+__all__ = ["SharedInformerFactory"]
+
 T = TypeVar("T")
 
 

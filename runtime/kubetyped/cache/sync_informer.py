@@ -39,6 +39,8 @@ from kubetyped.concurrency import Flag, Signal, Worker, resolve
 if TYPE_CHECKING:
     from kubetyped.concurrency import Handle
 
+__all__ = ["SharedIndexInformer"]
+
 T = TypeVar("T")
 
 

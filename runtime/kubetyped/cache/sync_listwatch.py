@@ -13,6 +13,8 @@ from kubetyped.request import ListOptions
 from kubetyped.resource import ResourceClient
 from kubetyped.watch import WatchEvent
 
+__all__ = ["ListWatch", "ResourceListWatch"]
+
 T = TypeVar("T")
 
 

@@ -22,6 +22,8 @@ from kubetyped.cache.reflector_core import (
 from kubetyped.cache.sync_listwatch import ListWatch
 from kubetyped.concurrency import Flag, close_quietly, interrupt
 
+__all__ = ["Reflector"]
+
 T = TypeVar("T")
 
 

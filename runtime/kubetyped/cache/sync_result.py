@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+__all__ = ["CacheSyncResult"]
+
 
 class CacheSyncResult(dict[Hashable, bool]):
     """``{informer key: synced}`` whose truth is "every informer synced".

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+__all__ = ["DeletedFinalStateUnknown", "unwrap_tombstone"]
+
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 

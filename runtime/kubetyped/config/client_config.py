@@ -14,6 +14,8 @@ from kubetyped.config.errors import InvalidKubeconfigError
 from kubetyped.urls import redact_url
 from kubetyped.version import default_user_agent
 
+__all__ = ["ClientConfig"]
+
 DEFAULT_QPS = 5.0
 DEFAULT_BURST = 10
 

@@ -11,6 +11,8 @@ from typing import Any
 from kubetyped.config.errors import InvalidKubeconfigError
 from kubetyped.config.kubeconfig_files import Entry
 
+__all__: list[str] = []
+
 
 class Fields:
     """Reads fields of `entry.body` (or of a nested map under `prefix`), checking their types."""

@@ -13,6 +13,8 @@ from kubetyped.auth.token_file import TokenFileAuth
 from kubetyped.config.client_config import ClientConfig
 from kubetyped.config.errors import NotInClusterError
 
+__all__ = ["SERVICE_ACCOUNT_DIR", "load_incluster_config"]
+
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 _log = logging.getLogger(__name__)
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from kubetyped.config.errors import KubeconfigNotFoundError, KubeconfigParseError
 
+__all__ = ["Entry", "MergedKubeconfig", "default_kubeconfig_paths", "load_merged_kubeconfig"]
+
 PathLike = str | os.PathLike[str]
 KubeconfigPaths = PathLike | Sequence[PathLike]
 

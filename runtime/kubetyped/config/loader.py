@@ -11,6 +11,8 @@ from kubetyped.config.incluster import load_incluster_config
 from kubetyped.config.kubeconfig import load_kubeconfig
 from kubetyped.config.kubeconfig_files import default_kubeconfig_paths
 
+__all__ = ["load_config"]
+
 
 def load_config(context: str | None = None, *, namespace: str | None = None) -> ClientConfig:
     """The `ClientConfig` kubectl would use: the kubeconfig (`$KUBECONFIG`, else `~/.kube/config`) when

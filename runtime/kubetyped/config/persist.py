@@ -14,6 +14,8 @@ import yaml
 from kubetyped import yamlio
 from kubetyped.config.errors import InvalidKubeconfigError, KubeconfigParseError
 
+__all__: list[str] = []
+
 
 def update_auth_provider_config(path: Path, user: str, updates: Mapping[str, str]) -> None:
     """Set `users[name=user].user.auth-provider.config[k] = v` and rewrite the file atomically.

@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # loaded on first use: most users have a plain token or certi
     from kubetyped.auth.exec_plugin import ExecAuth
     from kubetyped.auth.oidc import OIDCAuth
 
+__all__: list[str] = []
+
 
 @dataclass(frozen=True)
 class UserCredentials:

@@ -27,6 +27,8 @@ from kubetyped.discovery.plan import Outcome, discovery_plan, get, json_document
 from kubetyped.errors import ApiError
 from kubetyped.rest import AsyncRESTClient
 
+__all__ = ["AsyncDiscoveryClient"]
+
 
 class AsyncDiscoveryClient:
     """What the server serves: version, groups, resources, OpenAPI; cached in memory and on disk.

@@ -20,6 +20,8 @@ from kubetyped.discovery.errors import DiscoveryDocumentError
 from kubetyped.discovery.model import Discovery, group_version
 from kubetyped.discovery.parse import from_legacy_documents, to_group_list, to_resource_list
 
+__all__ = ["DEFAULT_TTL", "DiskCache", "default_cache_root", "discovery_cache_dir"]
+
 DEFAULT_TTL = 6 * 60 * 60.0
 _UNSAFE = re.compile(r"[^(\w/.)]")
 

@@ -11,6 +11,8 @@ from kubetyped.discovery.model import APIResource, Discovery
 from kubetyped.discovery.parse import openapi_v3_key
 from kubetyped.rest import AsyncRESTClient, RESTClient
 
+__all__ = ["DEFAULT_CACHE"]
+
 #: Pass as `cache_dir` to use kubectl's location for the REST client's server (the default).
 DEFAULT_CACHE: Final = Path("~kubectl-default")
 

@@ -6,6 +6,14 @@ from collections.abc import Iterable
 
 from kubetyped.errors import KubetypedError
 
+__all__ = [
+    "AmbiguousResourceError",
+    "DiscoveryDocumentError",
+    "DiscoveryError",
+    "NoKindMatchError",
+    "NoResourceMatchError",
+]
+
 
 class DiscoveryError(KubetypedError):
     """A discovery document could not be fetched or understood."""

@@ -19,6 +19,8 @@ from kubetyped.discovery.model import (
     split_group_version,
 )
 
+__all__ = ["RESTMapper", "RESTMapping"]
+
 
 @dataclass(frozen=True)
 class RESTMapping:

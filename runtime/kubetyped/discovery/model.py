@@ -6,6 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+__all__ = [
+    "APIGroup",
+    "APIResource",
+    "APISubresource",
+    "Discovery",
+    "GroupKind",
+    "GroupResource",
+    "GroupVersionKind",
+    "GroupVersionResource",
+    "ServerVersion",
+]
+
 
 def group_version(group: str, version: str) -> str:
     """`v1` for the core group, `<group>/<version>` otherwise."""

@@ -23,6 +23,8 @@ from kubetyped.discovery.model import (
     split_group_version,
 )
 
+__all__ = ["AGGREGATED_ACCEPT"]
+
 AGGREGATED_ACCEPT = (
     "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
 )

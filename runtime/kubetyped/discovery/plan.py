@@ -28,6 +28,8 @@ from kubetyped.discovery.parse import (
 from kubetyped.errors import ApiError, NotFoundError
 from kubetyped.request import JSON, build_request
 
+__all__: list[str] = []
+
 Outcome = httpx.Response | ApiError
 Plan = Generator[list[httpx.Request], list[Outcome], Discovery]
 

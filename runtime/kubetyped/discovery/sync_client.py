@@ -29,6 +29,8 @@ from kubetyped.discovery.plan import Outcome, discovery_plan, get, json_document
 from kubetyped.errors import ApiError
 from kubetyped.rest import RESTClient
 
+__all__ = ["DiscoveryClient"]
+
 
 class DiscoveryClient:
     """What the server serves: version, groups, resources, OpenAPI; cached in memory and on disk.

@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # informers import the cache only when used
     from kubetyped.cache import AsyncResourceListWatch
     from kubetyped.cache.protocols import TweakListOptions
 
+__all__ = ["AsyncDynamicClient", "AsyncDynamicResource"]
+
 Obj = dict[str, Any]
 
 

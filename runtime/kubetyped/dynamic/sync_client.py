@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # informers import the cache only when used
     from kubetyped.cache import ResourceListWatch
     from kubetyped.cache.protocols import TweakListOptions
 
+__all__ = ["DynamicClient", "DynamicResource"]
+
 Obj = dict[str, Any]
 
 

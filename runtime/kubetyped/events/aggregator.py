@@ -20,6 +20,8 @@ from kubetyped.model import MicroTime
 if TYPE_CHECKING:
     from kubetyped.api import Event, EventSeries
 
+__all__ = ["CreateEvent", "EventAggregator", "EventError", "ObjectReference", "PatchEvent"]
+
 #: The longest ``note`` the API accepts, in UTF-8 bytes (longer notes are truncated).
 NOTE_MAX_BYTES = 1024
 #: The event types the API accepts.

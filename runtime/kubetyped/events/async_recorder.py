@@ -19,6 +19,8 @@ from kubetyped.typed.operations import typed_resource
 if TYPE_CHECKING:
     from kubetyped.api import Event
 
+__all__ = ["AsyncEventRecorder", "AsyncEventSink", "AsyncRestEventSink"]
+
 log = logging.getLogger("kubetyped.events")
 
 

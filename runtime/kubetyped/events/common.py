@@ -8,6 +8,8 @@ from typing import Any
 from kubetyped.events.aggregator import ObjectReference
 from kubetyped.typed.resource import ResourceInfo
 
+__all__: list[str] = []
+
 #: events.k8s.io/v1 ``events``, as the generated ``EventsV1`` client names it; the REST sinks
 #: build their requests with the request core (``typed_resource`` of it).
 EVENTS = ResourceInfo(

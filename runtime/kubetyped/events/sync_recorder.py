@@ -21,6 +21,8 @@ from kubetyped.typed.operations import typed_resource
 if TYPE_CHECKING:
     from kubetyped.api import Event
 
+__all__ = ["EventRecorder", "EventSink", "RestEventSink"]
+
 log = logging.getLogger("kubetyped.events")
 
 

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+__all__ = ["Action", "Reaction", "ReactionFunc"]
+
 
 @dataclass(frozen=True)
 class Action:

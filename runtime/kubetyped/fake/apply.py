@@ -21,6 +21,8 @@ import orjson
 
 from kubetyped.fake.schema import FieldOf, fields_of, inner_fields, list_keys
 
+__all__: list[str] = []
+
 Item = tuple[str, tuple[str, ...], tuple[Any, ...]]  # ("[]", key names, key values)
 Step = str | Item
 Path = tuple[Step, ...]

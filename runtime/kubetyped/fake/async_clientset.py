@@ -17,6 +17,8 @@ from kubetyped.rest import AsyncRESTClient
 from kubetyped.typed.clientset import AsyncClientsetBase
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = ["AsyncFakeClientsetMixin", "async_fake_clientset"]
+
 A = TypeVar("A", bound=AsyncClientsetBase)
 
 

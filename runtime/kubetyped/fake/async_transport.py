@@ -16,6 +16,8 @@ from kubetyped.concurrency import AsyncChannel
 from kubetyped.fake.server import Answer, FakeApiServer, WatchAnswer
 from kubetyped.fake.transport import HEADERS, Watches, deadline_after, plain_response, remaining
 
+__all__: list[str] = []
+
 
 class _AsyncWatchBody(httpx.AsyncByteStream):
     def __init__(self, answer: WatchAnswer, watches: Watches) -> None:

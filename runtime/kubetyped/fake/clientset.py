@@ -21,6 +21,8 @@ from kubetyped.fake.server import FakeApiServer
 from kubetyped.fake.tracker import ObjectTracker
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = ["FakeControls"]
+
 
 class FakeControls:
     """Tracker, recorded actions and reactors: what a fake adds to a clientset."""

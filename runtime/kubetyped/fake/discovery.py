@@ -14,6 +14,8 @@ from kubetyped.discovery.parse import to_resource_list
 from kubetyped.fake.registry import ResourceRegistry
 from kubetyped.typed.resource import ResourceInfo
 
+__all__: list[str] = []
+
 VERSION = {
     "major": "1",
     "minor": "36",

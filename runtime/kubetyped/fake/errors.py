@@ -23,6 +23,8 @@ from kubetyped.errors import (
     UnsupportedMediaTypeError,
 )
 
+__all__ = ["FakeSetupError", "conflict"]
+
 
 class FakeSetupError(KubetypedError, ValueError):
     """The fake cannot be set up as asked (an object of an unknown kind, no clientset class)."""

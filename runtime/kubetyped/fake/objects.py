@@ -12,6 +12,8 @@ from kubetyped.fake import errors
 from kubetyped.model.scalars import format_time
 from kubetyped.typed.resource import ResourceInfo
 
+__all__: list[str] = []
+
 Obj = dict[str, Any]
 T = TypeVar("T")
 

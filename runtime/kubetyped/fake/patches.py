@@ -21,6 +21,8 @@ from typing import Any
 from kubetyped.errors import KubetypedError
 from kubetyped.fake.schema import FieldSchema, Model, fields_of, inner_fields
 
+__all__: list[str] = []
+
 
 class PatchError(KubetypedError, ValueError):
     """A patch cannot be applied to the object (the fake answers 422)."""

@@ -10,6 +10,8 @@ from kubetyped.fake.registry import ResourceRegistry
 from kubetyped.request import ResourcePath
 from kubetyped.typed.resource import ResourceInfo
 
+__all__: list[str] = []
+
 
 def parse_path(path: str, registry: ResourceRegistry) -> tuple[ResourceInfo, ResourcePath]:
     """The resource of `/api/v1/namespaces/ns/configmaps/x/status` (or `/apis/g/v/...`) and the

@@ -16,6 +16,8 @@ from functools import cache
 from kubetyped.fake.errors import FakeSetupError
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = ["ResourceRegistry"]
+
 GVR = tuple[str, str, str]
 
 

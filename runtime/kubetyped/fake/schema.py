@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ForwardRef
 
+__all__: list[str] = []
+
 Model = Any  # a KubeModel subclass, or None when the schema is unknown
 
 

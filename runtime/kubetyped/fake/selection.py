@@ -15,6 +15,8 @@ from typing import Any
 from kubetyped.cache.selectors import Selector, SelectorParseError, parse_selector
 from kubetyped.fake import errors
 
+__all__ = ["Selection"]
+
 
 @dataclass(frozen=True, slots=True)
 class FieldRequirement:

@@ -26,6 +26,8 @@ from kubetyped.fake.tracker import ObjectTracker
 from kubetyped.fake.watchers import Sink, event_line
 from kubetyped.request import PatchType
 
+__all__: list[str] = []
+
 Stop = Callable[[], None]
 _SUCCESS = orjson.dumps({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"})
 

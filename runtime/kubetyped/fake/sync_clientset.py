@@ -19,6 +19,8 @@ from kubetyped.rest import RESTClient
 from kubetyped.typed.clientset import ClientsetBase
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = ["FakeClientsetMixin", "fake_clientset"]
+
 A = TypeVar("A", bound=ClientsetBase)
 
 

@@ -18,6 +18,8 @@ from kubetyped.concurrency import Channel
 from kubetyped.fake.server import Answer, FakeApiServer, WatchAnswer
 from kubetyped.fake.transport import HEADERS, Watches, deadline_after, plain_response, remaining
 
+__all__: list[str] = []
+
 
 class _WatchBody(httpx.SyncByteStream):
     def __init__(self, answer: WatchAnswer, watches: Watches) -> None:

@@ -48,6 +48,8 @@ from kubetyped.fake.watchers import Change, Sink, Watcher, event_line
 from kubetyped.request import PatchType
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = ["ObjectTracker"]
+
 Key = tuple[str, str]  # (namespace or "", name)
 DEFAULT_HISTORY = 10_000
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"

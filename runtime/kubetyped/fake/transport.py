@@ -13,6 +13,8 @@ import httpx
 
 from kubetyped.fake.server import Answer, Stop
 
+__all__: list[str] = []
+
 FAKE_BASE_URL = "https://fake.invalid"
 HEADERS = {"content-type": "application/json"}
 

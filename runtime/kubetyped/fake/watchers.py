@@ -17,6 +17,8 @@ import orjson
 from kubetyped.fake.registry import GVR
 from kubetyped.fake.selection import Selection
 
+__all__: list[str] = []
+
 Sink = Callable[[bytes | None], None]
 
 

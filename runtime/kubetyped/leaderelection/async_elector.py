@@ -32,6 +32,8 @@ from kubetyped.leaderelection.common import ElectorBase, guarded, lock_call, log
 from kubetyped.leaderelection.config import LeaderElectionConfig
 from kubetyped.leaderelection.core import Create
 
+__all__ = ["AsyncLeaderElector"]
+
 
 class AsyncLeaderElector(ElectorBase):
     """Elects one leader among the candidates sharing ``lock`` (client-go ``LeaderElector``).

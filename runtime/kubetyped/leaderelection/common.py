@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 from kubetyped.leaderelection.config import JITTER_FACTOR, LeaderElectionConfig
 from kubetyped.leaderelection.core import ElectionCore
 
+__all__ = ["ElectorBase"]
+
 log = logging.getLogger("kubetyped.leaderelection")
 R = TypeVar("R")
 

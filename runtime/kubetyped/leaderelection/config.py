@@ -8,6 +8,8 @@ from typing import Any
 
 from kubetyped.errors import KubetypedError
 
+__all__ = ["Callbacks", "LeaderElectionConfig", "LeaderElectionConfigError"]
+
 JITTER_FACTOR = 1.2
 
 

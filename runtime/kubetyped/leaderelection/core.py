@@ -23,6 +23,8 @@ from kubetyped.leaderelection.record import (
 if TYPE_CHECKING:
     from kubetyped.api import Lease
 
+__all__ = ["Create", "ElectionCore", "Update", "Write"]
+
 
 @dataclass(frozen=True, slots=True)
 class Create:

@@ -17,6 +17,8 @@ from kubetyped.typed.resource import ResourceInfo
 if TYPE_CHECKING:
     from kubetyped.api import Lease
 
+__all__ = ["LEASES", "LockConflictError"]
+
 #: coordination.k8s.io/v1 ``leases``, as the generated ``CoordinationV1`` client names it; the
 #: locks build their requests with the request core (``typed_resource`` of it).
 LEASES = ResourceInfo(

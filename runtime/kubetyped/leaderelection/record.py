@@ -17,6 +17,8 @@ from kubetyped.model import MicroTime
 if TYPE_CHECKING:
     from kubetyped.api import Lease, LeaseSpec
 
+__all__ = ["LeaderElectionRecord"]
+
 
 @dataclass(frozen=True, slots=True)
 class LeaderElectionRecord:

@@ -34,6 +34,8 @@ from kubetyped.leaderelection.config import LeaderElectionConfig
 from kubetyped.leaderelection.core import Create
 from kubetyped.leaderelection.sync_lease_lock import LeaseLock
 
+__all__ = ["LeaderElector"]
+
 
 class LeaderElector(ElectorBase):
     """Elects one leader among the candidates sharing ``lock`` (client-go ``LeaderElector``).

@@ -21,6 +21,8 @@ from kubetyped.typed.operations import typed_resource
 if TYPE_CHECKING:
     from kubetyped.api import Lease
 
+__all__ = ["LeaseLock", "RestLeaseLock"]
+
 
 class LeaseLock(Protocol):
     """Where a candidate reads and writes the record (client-go ``resourcelock.Interface``).

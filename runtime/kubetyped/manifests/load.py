@@ -15,6 +15,8 @@ from kubetyped import yamlio
 from kubetyped.errors import KubetypedError
 from kubetyped.typed.resource import ResourceInfo
 
+__all__ = ["ManifestError", "ModelRegistry", "default_registry", "load_manifests", "to_yaml"]
+
 Obj = dict[str, Any]
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -24,6 +24,8 @@ from kubetyped.rest import AsyncRESTClient, AsyncWatchStream
 if TYPE_CHECKING:
     from kubetyped.api import Status
 
+__all__ = ["AsyncMetadataClient", "AsyncMetadataResource"]
+
 
 class AsyncMetadataResource:
     """Metadata-only verbs of one resource; `namespace(ns)` narrows a namespaced one."""

@@ -29,6 +29,12 @@ from kubetyped.metadata.async_client import AsyncMetadataClient
 from kubetyped.metadata.common import metadata_indexers, metadata_informer_key, metadata_resource
 from kubetyped.resource import AsyncResourceClient
 
+__all__ = [
+    "AsyncMetadataInformer",
+    "AsyncMetadataInformerFactory",
+    "new_async_filtered_metadata_informer",
+]
+
 Item = PartialObjectMetadata
 
 

@@ -32,6 +32,8 @@ from kubetyped.watch import EventType, WatchEvent
 if TYPE_CHECKING:
     from kubetyped.api import Status
 
+__all__: list[str] = []
+
 
 def _object_or_status(data: dict[str, Any]) -> PartialObjectMetadata | Status:
     if data.get("kind") == "Status" and data.get("apiVersion", "v1") == "v1":

@@ -13,6 +13,8 @@ from typing import Any, Final
 
 from kubetyped.api import META_API_VERSION as API_VERSION
 
+__all__ = ["ACCEPT_LIST", "ACCEPT_OBJECT"]
+
 Obj = dict[str, Any]
 
 PARTIAL = "PartialObjectMetadata"

@@ -26,6 +26,8 @@ from kubetyped.rest import RESTClient, WatchStream
 if TYPE_CHECKING:
     from kubetyped.api import Status
 
+__all__ = ["MetadataClient", "MetadataResource"]
+
 
 class MetadataResource:
     """Metadata-only verbs of one resource; `namespace(ns)` narrows a namespaced one."""

@@ -31,6 +31,12 @@ from kubetyped.metadata.common import metadata_indexers, metadata_informer_key, 
 from kubetyped.metadata.sync_client import MetadataClient
 from kubetyped.resource import ResourceClient
 
+__all__ = [
+    "MetadataInformer",
+    "MetadataInformerFactory",
+    "new_filtered_metadata_informer",
+]
+
 Item = PartialObjectMetadata
 
 

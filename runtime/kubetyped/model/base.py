@@ -63,6 +63,8 @@ from kubetyped.model.tracked import (
     set_wire_owner,
 )
 
+__all__ = ["KubeModel"]
+
 RAW_SLOT = "__kube_raw__"
 SRC_SLOT = "__kube_src__"
 _DECODE_ERRORS = "__kube_decode_errors__"

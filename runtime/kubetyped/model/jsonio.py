@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import msgspec
     from msgspec import Raw
 
+__all__ = ["ModelDecodeError"]
+
 
 class ModelDecodeError(KubetypedError, ValueError):
     """Server JSON that does not fit the model: not a JSON object, or a field whose value

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
     from kubetyped.model.base import KubeModel
 
+__all__: list[str] = []
+
 _state = threading.local()
 
 

@@ -18,6 +18,8 @@ from kubetyped.model.tracked import WireDict, WireList, own_items
 if TYPE_CHECKING:
     from kubetyped.model.base import KubeModel
 
+__all__: list[str] = []
+
 Decoder = Callable[[Any], Any]
 #: The decoder of a field that holds models takes the field's location too: it is stored in
 #: each lazily decoded model, so a decode error deep inside names its full JSON path.

@@ -12,6 +12,18 @@ from pydantic_core import core_schema
 
 from kubetyped.errors import KubetypedError
 
+__all__ = [
+    "IntOrString",
+    "MicroTime",
+    "Quantity",
+    "QuantityError",
+    "QuantityInput",
+    "Time",
+    "TimeInput",
+    "format_time",
+    "parse_quantity",
+]
+
 IntOrString: TypeAlias = int | str
 """`intstr.IntOrString`: a port number or a port name, a count or a percentage."""
 

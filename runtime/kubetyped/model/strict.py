@@ -21,6 +21,8 @@ from pydantic_core import PydanticCustomError, core_schema
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+__all__ = ["OpenEnum", "strict_construction"]
+
 _STRICT: ContextVar[bool] = ContextVar("kubetyped_strict_construction", default=False)
 
 

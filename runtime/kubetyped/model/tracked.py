@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kubetyped.model.base import KubeModel
 
+__all__: list[str] = []
+
 
 class _Tracked:
     __slots__ = ()

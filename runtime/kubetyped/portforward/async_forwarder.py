@@ -37,6 +37,8 @@ from kubetyped.rest import AsyncRESTClient
 from kubetyped.rest.async_websocket import async_connect
 from kubetyped.rest.websocket import upgrade_request
 
+__all__ = ["AsyncPortForwardStream", "AsyncPortForwarder"]
+
 logger = logging.getLogger("kubetyped.portforward")
 
 #: Bytes read from a local connection at once.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kubetyped.errors import KubetypedError, redact
 
+__all__ = ["PortForwardError"]
+
 
 class PortForwardError(KubetypedError):
     """The kubelet could not forward to the pod's port (`message` is the text of the port's

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from kubetyped.portforward.errors import PortForwardError
 
+__all__: list[str] = []
+
 PROTOCOL = "v4.channel.k8s.io"
 PROTOCOLS = (PROTOCOL,)
 DATA = 0

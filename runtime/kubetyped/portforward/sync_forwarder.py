@@ -39,6 +39,8 @@ from kubetyped.rest import RESTClient
 from kubetyped.rest.sync_websocket import connect
 from kubetyped.rest.websocket import upgrade_request
 
+__all__ = ["PortForwardStream", "PortForwarder"]
+
 logger = logging.getLogger("kubetyped.portforward")
 
 #: Bytes read from a local connection at once.

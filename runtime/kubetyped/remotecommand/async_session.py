@@ -39,6 +39,8 @@ from kubetyped.rest import AsyncRESTClient
 from kubetyped.rest.async_websocket import async_connect
 from kubetyped.rest.websocket import upgrade_request
 
+__all__ = ["AsyncExecSession"]
+
 #: Stdin is sent in messages of at most this many bytes.
 STDIN_CHUNK = 32 * 1024
 

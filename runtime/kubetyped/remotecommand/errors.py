@@ -6,6 +6,8 @@ from typing import Any
 
 from kubetyped.errors import KubetypedError, redact
 
+__all__ = ["RemoteCommandError", "StreamClosedError", "StreamProtocolError", "StreamTimeoutError"]
+
 
 class StreamProtocolError(KubetypedError):
     """The WebSocket stream broke the channel protocol, or could not be negotiated."""

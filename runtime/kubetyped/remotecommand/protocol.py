@@ -17,6 +17,8 @@ from typing import Any
 
 from kubetyped.remotecommand.errors import RemoteCommandError, StreamProtocolError
 
+__all__ = ["STDERR", "STDOUT", "ExecResult", "Output"]
+
 STDIN = 0
 STDOUT = 1
 STDERR = 2

@@ -41,6 +41,8 @@ from kubetyped.rest import RESTClient
 from kubetyped.rest.sync_websocket import connect
 from kubetyped.rest.websocket import upgrade_request
 
+__all__ = ["ExecSession"]
+
 #: Stdin is sent in messages of at most this many bytes.
 STDIN_CHUNK = 32 * 1024
 

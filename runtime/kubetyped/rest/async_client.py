@@ -44,6 +44,8 @@ from kubetyped.rest.streams import AsyncLogStream, AsyncWatchStream
 from kubetyped.transport import TransportConfig
 from kubetyped.warnings import WarningHandler
 
+__all__ = ["AsyncRESTClient"]
+
 
 class AsyncRESTClient(_RestCommon):
     """REST client over raw JSON dicts (and bytes for the typed fast path)."""

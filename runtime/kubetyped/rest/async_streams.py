@@ -27,6 +27,8 @@ from kubetyped.rest.common import (
 )
 from kubetyped.watch import EventType, WatchDecoder, WatchEvent
 
+__all__ = ["AsyncChunkStream", "AsyncLogStream", "AsyncWatchStream"]
+
 T = TypeVar("T")
 E = TypeVar("E")
 #: Makes the typed error of a failed read: ``(request, exception)`` → ``TransportError``.

@@ -23,6 +23,8 @@ from kubetyped.rest.websocket import (
     prepare_upgrade,
 )
 
+__all__ = ["async_connect"]
+
 
 @contextlib.asynccontextmanager
 async def async_connect(

@@ -22,6 +22,8 @@ from kubetyped.transport import (
 from kubetyped.warnings import WarningHandler, handle_response_warnings
 from kubetyped.watch import EventType, WatchEvent
 
+__all__ = ["Obj", "api_error", "decode_json", "transport_error"]
+
 Obj = dict[str, Any]
 _ERROR_BODY_LIMIT: Final = 64 * 1024
 T = TypeVar("T")

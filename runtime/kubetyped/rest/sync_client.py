@@ -46,6 +46,8 @@ from kubetyped.sync_transport import build_http_client
 from kubetyped.transport import TransportConfig
 from kubetyped.warnings import WarningHandler
 
+__all__ = ["RESTClient"]
+
 
 class RESTClient(_RestCommon):
     """REST client over raw JSON dicts (and bytes for the typed fast path)."""

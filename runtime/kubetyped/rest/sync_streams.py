@@ -29,6 +29,8 @@ from kubetyped.rest.common import (
 )
 from kubetyped.watch import EventType, WatchDecoder, WatchEvent
 
+__all__ = ["ChunkStream", "LogStream", "WatchStream"]
+
 T = TypeVar("T")
 E = TypeVar("E")
 #: Makes the typed error of a failed read: ``(request, exception)`` → ``TransportError``.

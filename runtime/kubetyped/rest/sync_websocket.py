@@ -25,6 +25,8 @@ from kubetyped.rest.websocket import (
     prepare_upgrade,
 )
 
+__all__ = ["connect"]
+
 
 @contextlib.contextmanager
 def connect(rest: RESTClient, request: httpx.Request) -> Iterator[WebSocketSession]:

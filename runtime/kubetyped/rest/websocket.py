@@ -17,6 +17,8 @@ import httpx
 
 from kubetyped.rest.common import _RestCommon
 
+__all__ = ["upgrade_request"]
+
 #: Size of one read from the socket; WebSocket messages may be larger (they are reassembled).
 READ_SIZE = 64 * 1024
 #: Keep-alive pings (seconds); an unanswered ping closes the session as broken.

@@ -10,6 +10,8 @@ from kubetyped.backoff import DEFAULT_RETRY, Backoff, delays
 from kubetyped.concurrency import async_sleep
 from kubetyped.errors import ConflictError
 
+__all__ = ["async_retry_on_conflict"]
+
 T = TypeVar("T")
 
 

@@ -12,6 +12,8 @@ from kubetyped.backoff import DEFAULT_RETRY, Backoff, delays
 from kubetyped.concurrency import sleep
 from kubetyped.errors import ConflictError
 
+__all__ = ["retry_on_conflict"]
+
 T = TypeVar("T")
 
 

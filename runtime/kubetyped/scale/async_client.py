@@ -20,6 +20,8 @@ from kubetyped.scale.target import (
 if TYPE_CHECKING:
     from kubetyped.api import Scale
 
+__all__ = ["AsyncScaleClient", "AsyncScaleInterface"]
+
 
 class AsyncScaleClient:
     """`scales(namespace)` → a `AsyncScaleInterface` (client-go's `ScalesGetter`)."""

@@ -22,6 +22,8 @@ from kubetyped.scale.target import (
 if TYPE_CHECKING:
     from kubetyped.api import Scale
 
+__all__ = ["ScaleClient", "ScaleInterface"]
+
 
 class ScaleClient:
     """`scales(namespace)` → a `ScaleInterface` (client-go's `ScalesGetter`)."""

@@ -22,6 +22,8 @@ from kubetyped.resource import BoundResource, ModelCodec
 if TYPE_CHECKING:
     from kubetyped.api import Scale
 
+__all__ = ["NoScaleSubresourceError", "ScaleNamespaceError", "ScaleTarget", "resolve_scale_target"]
+
 SCALE = "scale"
 
 

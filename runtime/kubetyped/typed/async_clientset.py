@@ -7,6 +7,8 @@ from typing import TypeVar
 from kubetyped.rest import AsyncRESTClient
 from kubetyped.typed.clientset_core import ClientsetCore
 
+__all__ = ["AsyncClientsetBase"]
+
 C = TypeVar("C", bound="AsyncClientsetBase")  # not `Self`: see clientset_core
 
 

@@ -26,6 +26,8 @@ from kubetyped.typed.informers_common import FactoryGroups, informer_indexers, i
 from kubetyped.typed.operations import typed_resource
 from kubetyped.typed.resource import ALL_NAMESPACES, ResourceInfo
 
+__all__ = ["AsyncInformerFactoryBase", "AsyncTypedInformer"]
+
 T = TypeVar("T")
 #: The generated lister class of a resource (a `NamespacedLister` or a `ClusterLister`).
 L = TypeVar("L", bound="NamespacedLister[Any] | ClusterLister[Any]")

@@ -23,6 +23,31 @@ if TYPE_CHECKING:  # the streaming verbs import httpx-ws (and asyncio) only when
     from kubetyped.remotecommand import AsyncExecSession, ExecResult
     from kubetyped.wait import WaitFor
 
+__all__ = [
+    "Apply",
+    "Approval",
+    "Attach",
+    "Bind",
+    "Create",
+    "CreateToken",
+    "Delete",
+    "DeleteCollection",
+    "EphemeralContainers",
+    "Evict",
+    "Exec",
+    "Get",
+    "List",
+    "Log",
+    "Patch",
+    "PortForward",
+    "Resize",
+    "Scale",
+    "Status",
+    "TypedClient",
+    "Update",
+    "Watch",
+]
+
 T = TypeVar("T")
 L = TypeVar("L")
 S = TypeVar("S")

@@ -15,6 +15,8 @@ from kubetyped.typed.resource import (
 )
 from kubetyped.urls import redact_url
 
+__all__ = ["ClientsetCore", "GroupClient"]
+
 R = TypeVar("R", RESTClient, AsyncRESTClient)
 # `cls: type[C] -> C` rather than `Self`: jedi (and so editors built on it) resolves a TypeVar
 # but not `Self`, and would complete `Clientset.from_kubeconfig()` as the private base.

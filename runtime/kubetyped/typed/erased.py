@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["ERASED"]
+
 
 class _Erased:
     def __getattr__(self, name: str) -> Any:

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from kubetyped.typed.async_informers import AsyncInformerFactoryBase
     from kubetyped.typed.sync_informers import InformerFactoryBase
 
+__all__ = ["FactoryGroups", "GroupInformers"]
+
 F = TypeVar("F", "InformerFactoryBase", "AsyncInformerFactoryBase")
 
 

@@ -10,6 +10,8 @@ from kubetyped.request import NamespaceRequiredError, ResourcePath
 from kubetyped.resource import BoundResource, ModelCodec
 from kubetyped.typed.resource import ALL_NAMESPACES, AllNamespaces, ResourceInfo
 
+__all__ = ["typed_resource"]
+
 Body = Any  # a KubeModel, or a plain dict in wire form
 
 

@@ -9,6 +9,15 @@ from typing import Any, Final
 
 from kubetyped.errors import KubetypedError
 
+__all__ = [
+    "ALL_NAMESPACES",
+    "CONTEXT_NAMESPACE",
+    "AllNamespaces",
+    "ContextNamespace",
+    "NamespaceArg",
+    "ResourceInfo",
+]
+
 
 class AllNamespaces:
     """The namespace argument that lists and watches a namespaced resource everywhere."""

@@ -9,6 +9,8 @@ from typing import TypeVar
 from kubetyped.rest import RESTClient
 from kubetyped.typed.clientset_core import ClientsetCore
 
+__all__ = ["ClientsetBase"]
+
 C = TypeVar("C", bound="ClientsetBase")  # not `Self`: see clientset_core
 
 

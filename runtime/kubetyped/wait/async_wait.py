@@ -16,6 +16,8 @@ from kubetyped.request import ListOptions, ResourcePath
 from kubetyped.rest import AsyncRESTClient
 from kubetyped.wait.core import Obj, WaitFor, WaitState
 
+__all__ = ["wait_for_object"]
+
 
 async def wait_for_object(
     rest: AsyncRESTClient,

@@ -15,6 +15,16 @@ from typing import Any
 
 from kubetyped.errors import KubetypedError
 
+__all__ = [
+    "FieldPathError",
+    "WaitFor",
+    "WaitTimeoutError",
+    "condition",
+    "deleted",
+    "exists",
+    "field_equals",
+]
+
 Obj = dict[str, Any]
 
 

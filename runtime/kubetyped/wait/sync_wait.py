@@ -18,6 +18,8 @@ from kubetyped.request import ListOptions, ResourcePath
 from kubetyped.rest import RESTClient
 from kubetyped.wait.core import Obj, WaitFor, WaitState
 
+__all__ = ["wait_for_object"]
+
 
 def wait_for_object(
     rest: RESTClient,

@@ -15,6 +15,8 @@ from kubetyped.workqueue.core import QueueCore
 from kubetyped.workqueue.errors import QueueShutDown
 from kubetyped.workqueue.ratelimit import RateLimiter, default_controller_rate_limiter
 
+__all__ = ["AsyncRateLimitingQueue", "AsyncWorkQueue"]
+
 T = TypeVar("T", bound=Hashable)
 
 

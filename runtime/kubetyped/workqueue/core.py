@@ -16,6 +16,8 @@ from collections import deque
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+__all__ = ["QueueCore"]
+
 T = TypeVar("T", bound=Hashable)
 
 

@@ -17,6 +17,8 @@ from kubetyped.workqueue.core import QueueCore
 from kubetyped.workqueue.errors import QueueShutDown
 from kubetyped.workqueue.ratelimit import RateLimiter, default_controller_rate_limiter
 
+__all__ = ["RateLimitingQueue", "WorkQueue"]
+
 T = TypeVar("T", bound=Hashable)
 
 

@@ -13,6 +13,14 @@ from typing import Protocol
 
 from kubetyped.ratelimit import TokenBucketRateLimiter
 
+__all__ = [
+    "BucketRateLimiter",
+    "ItemExponentialFailureRateLimiter",
+    "MaxOfRateLimiter",
+    "RateLimiter",
+    "default_controller_rate_limiter",
+]
+
 
 class RateLimiter(Protocol):
     """What a rate-limited workqueue asks of a limiter (client-go `workqueue.TypedRateLimiter`)."""
