@@ -85,10 +85,11 @@ generate: venv
 	$(VENV)/bin/kubetyped generate --spec $(SPEC) --out $(GENERATED)
 
 # Needs the bench extra (lightkube, kubernetes, kr8s, ...): pip install -e '.[bench]'.
-# Benchmarks against lightkube / kubernetes / kr8s and the orjson limit (~10 min on 2 cores);
-# prints tables and writes benchmarks/results.md. Starts its own test cluster. The informer scale
-# section (10k-100k ConfigMaps, 10k-50k Pods, client-go built with Go into ~/.cache when Go is
-# installed) takes an hour or more: KUBETYPED_BENCH_SCALE=quick (or e.g. "ConfigMap=10000;Pod=10000").
+# Benchmarks against lightkube / kubernetes / kr8s and the orjson limit; prints tables and writes
+# benchmarks/results.md. Starts its own test cluster. With the informer scale section (10k-100k
+# ConfigMaps, 10k-50k Pods; client-go and the Go request sender built into ~/.cache when Go is
+# installed) the whole run takes about 40 min on 2 shared cores; KUBETYPED_BENCH_SCALE=quick for
+# a smoke run (or e.g. "ConfigMap=10000;Pod=10000").
 # Opt-in: the wheel with every runtime dependency (and the codegen extra) pinned to its floor in
 # pyproject.toml (tests/lowest/floors.py), in a throwaway venv under build/; runs the floor
 # smoke test and the user-facing test files below against the test cluster.

@@ -77,12 +77,16 @@ def _peer_sections(info: Any) -> list[Section]:
         cluster_env.create_namespace(info, namespace)
     cluster_env.populate_config_maps(info, LIST_NS, LIST_COUNT)
     cluster_env.populate_config_maps(info, EXTRA_CM_NS, EXTRA_CM_COUNT, start=LIST_COUNT)
-    cluster_env.populate_pods(info, POD_NS, POD_COUNT)
+    sender = cluster_env.populate_pods(info, POD_NS, POD_COUNT)
+    for namespace, plural in ((LIST_NS, "configmaps"), (EXTRA_CM_NS, "configmaps")):
+        cluster_env.wait_for_watch_cache(info, namespace, plural)
+    cluster_env.wait_for_watch_cache(info, POD_NS, "pods")
     populate = Section("Cluster set-up")
     populate.notes.append(
         f"Created {LIST_COUNT + EXTRA_CM_COUNT:,} ConfigMaps and {POD_COUNT:,} Pods (+ a status "
-        f"write each) with kubetyped's AsyncClientset, 48 requests in flight, rate limiter off "
-        f"(qps=-1), in {time.perf_counter() - started:.1f} s."
+        f"write each) through the apiserver with {sender}, {cluster_env.CONCURRENCY} requests "
+        f"in flight, in {time.perf_counter() - started:.1f} s. Test cluster flags: etcd "
+        f"{' '.join(cluster_env.ETCD_ARGS)}; kube-apiserver with its defaults (tests/cluster)."
     )
     sections = [populate]
     for name, fn in (

@@ -5,7 +5,9 @@ Usage: python -m benchmarks.scale_child <variant> <Pod|ConfigMap> <namespace> <k
 Speaks the protocol of benchmarks/clientgo/main.go: prints
 ``{"phase":"synced","objects":N,"sync_seconds":S,"rss_bytes":R,"rss_base_bytes":B}`` once the
 cache holds every object, then for each ``churn <count> <value>`` line on stdin prints
-``{"phase":"churned","events":count,"seconds":S}`` once <count> update events whose object has
+``{"phase":"churning"}`` once it counts events with that value, and
+``{"phase":"churned","events":count,"seconds":S,"cpu_seconds":C}`` (C: this process's CPU
+time meanwhile) once <count> update events whose object has
 annotation bench.kubetyped.dev/churn=<value> were applied to the cache.
 """
 
@@ -32,12 +34,21 @@ class Counter:
     def __init__(self) -> None:
         self.wanted = ""
         self.seen = 0
+        self.target = 0
+        self.done = threading.Event()
         self.lock = threading.Lock()
 
     def update(self, annotations: Any) -> None:
         if annotations and annotations.get(CHURN_ANNOTATION) == self.wanted:
             with self.lock:
                 self.seen += 1
+                if self.seen >= self.target:
+                    self.done.set()
+
+    def expect(self, wanted: str, count: int) -> None:
+        with self.lock:
+            self.wanted, self.seen, self.target = wanted, 0, count
+            self.done.clear()
 
 
 Load = Callable[[Counter], Callable[[], int]]  # returns: how many objects are cached
@@ -215,12 +226,16 @@ def main() -> None:
         if len(fields) != 3 or fields[0] != "churn":
             continue
         count = int(fields[1])
-        with counter.lock:
-            counter.wanted, counter.seen = fields[2], 0
-        churn_started = time.perf_counter()
-        while counter.seen < count:
-            time.sleep(0.002)
-        _emit(phase="churned", events=count, seconds=time.perf_counter() - churn_started)
+        churn_started, cpu_started = time.perf_counter(), time.process_time()
+        counter.expect(fields[2], count)
+        _emit(phase="churning")
+        counter.done.wait()
+        _emit(
+            phase="churned",
+            events=count,
+            seconds=time.perf_counter() - churn_started,
+            cpu_seconds=time.process_time() - cpu_started,
+        )
     os._exit(0)  # watch threads may sit in a long read
 
 

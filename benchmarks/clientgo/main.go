@@ -6,10 +6,13 @@
 //
 //	{"phase":"synced","objects":N,"sync_seconds":S,"heap_bytes":H,"rss_bytes":R}
 //
-// then, for every "churn <count> <value>" line read from stdin, once <count> update events
+// then, for every "churn <count> <value>" line read from stdin, {"phase":"churning"} once it
+// counts events with that value, and once <count> update events
 // whose object carries annotation bench.kubetyped.dev/churn=<value> have been delivered:
 //
-//	{"phase":"churned","events":count,"seconds":S}
+//	{"phase":"churned","events":count,"seconds":S,"cpu_seconds":C}
+//
+// With -mode requests it is the benchmark's request sender instead (requests.go).
 //
 // The benchmark builds this program into a cache directory outside the repository; it is
 // never part of kubetyped.
@@ -26,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -60,12 +64,22 @@ func rssBytes() int64 {
 	return 0
 }
 
+// cpuSeconds is this process's user + system CPU time.
+func cpuSeconds() float64 {
+	var usage syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
+		return 0
+	}
+	return time.Duration(usage.Utime.Nano() + usage.Stime.Nano()).Seconds()
+}
+
 func main() {
 	kubeconfig := flag.String("kubeconfig", "", "kubeconfig path")
 	kubeContext := flag.String("context", "admin", "kubeconfig context")
 	namespace := flag.String("namespace", "", "namespace to cache (empty: all)")
 	resource := flag.String("resource", "configmaps", "configmaps or pods")
-	mode := flag.String("mode", "full", "full (typed informer) or metadata (metadata informer)")
+	mode := flag.String("mode", "full", "full (typed informer), metadata (metadata informer) or requests (send the request lines read from stdin)")
+	workers := flag.Int("workers", 48, "requests mode: sequences in flight")
 	protobuf := flag.Bool("protobuf", false, "protobuf wire format (as kube-controller-manager)")
 	flag.Parse()
 
@@ -81,13 +95,24 @@ func main() {
 		config.ContentType = "application/vnd.kubernetes.protobuf"
 	}
 
+	if *mode == "requests" {
+		runRequests(config, *workers)
+		return
+	}
+
 	var wanted atomic.Value
 	wanted.Store("")
-	var seen atomic.Int64
+	var seen, target atomic.Int64
+	done := make(chan struct{}, 1) // signalled when seen reaches target (no polling during churn)
 	onUpdate := func(obj any) {
 		accessor, err := metaOf(obj)
 		if err == nil && accessor.GetAnnotations()[churnAnnotation] == wanted.Load().(string) {
-			seen.Add(1)
+			if seen.Add(1) == target.Load() {
+				select {
+				case done <- struct{}{}:
+				default:
+				}
+			}
 		}
 	}
 	handler := cache.ResourceEventHandlerFuncs{
@@ -147,16 +172,17 @@ func main() {
 			continue
 		}
 		count, _ := strconv.ParseInt(fields[1], 10, 64)
+		churnStart, cpuStart := time.Now(), cpuSeconds()
 		seen.Store(0)
+		target.Store(count)
 		wanted.Store(fields[2])
-		churnStart := time.Now()
-		for seen.Load() < count {
-			time.Sleep(2 * time.Millisecond)
-		}
+		emit(map[string]any{"phase": "churning"})
+		<-done
 		emit(map[string]any{
-			"phase":   "churned",
-			"events":  count,
-			"seconds": time.Since(churnStart).Seconds(),
+			"phase":       "churned",
+			"events":      count,
+			"seconds":     time.Since(churnStart).Seconds(),
+			"cpu_seconds": cpuSeconds() - cpuStart,
 		})
 	}
 	close(stop)

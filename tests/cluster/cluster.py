@@ -199,11 +199,14 @@ class Cluster:
         startup_timeout: float = 60.0,
         keep_dir: bool = False,
         apiserver_args: tuple[str, ...] = (),
+        etcd_args: tuple[str, ...] = (),
         full: bool = False,
     ) -> None:
         self._startup_timeout = startup_timeout
         # extra kube-apiserver flags, e.g. --runtime-config=api/all=true for the 1.36 snapshot
         self._apiserver_args = apiserver_args
+        # extra etcd flags, e.g. a larger --quota-backend-bytes for the scale benchmark
+        self._etcd_args = etcd_args
         self._keep_dir = keep_dir
         self._full = full
         self._processes: list[tuple[str, subprocess.Popen[bytes]]] = []
@@ -313,6 +316,7 @@ class Cluster:
                 f"--initial-cluster=kubetyped={peer_url}",
                 "--unsafe-no-fsync",
                 "--log-level=warn",
+                *self._etcd_args,
             ],
             directory,
         )
