@@ -365,7 +365,7 @@ def test_wrong_typed_schema_nodes_are_typed_errors(
     source = write(importable / "bad.yaml", crd("Bad", {"spec": schema}))
     out = importable / "badpkg"
     argv = ["generate", "--crd", str(source), "--package", "badpkg", "--out", str(out)]
-    assert main(argv) == 1
+    assert main(argv) == 2
     error = capsys.readouterr().err
     assert f"bad.yaml: bads.zoo.example.com: version v1: {path}: " in error and message in error
     assert "Traceback" not in error and not out.exists()
@@ -378,7 +378,7 @@ def test_deep_schema_is_a_typed_error(importable: Path, capsys: pytest.CaptureFi
     source = importable / "deep.json"
     source.write_text(json.dumps(crd("Deep", {"spec": node})))
     out = importable / "deeppkg"
-    assert main(["generate", "--crd", str(source), "--package", "deeppkg", "--out", str(out)]) == 1
+    assert main(["generate", "--crd", str(source), "--package", "deeppkg", "--out", str(out)]) == 2
     error = capsys.readouterr().err
     assert "deeps.zoo.example.com: version v1: $.spec.n.n" in error and "deeper than" in error
     assert not out.exists()

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubetyped_codegen.crd.errors import CrdError
+from kubetyped_codegen.crd.schema_types import check_schema
 from kubetyped_codegen.naming import pascal, snake_case
 from kubetyped_codegen.schemas import CRD_DEFAULT, DEFINITIONS_PREFIX
 
@@ -137,6 +138,17 @@ class Hoister:
         """Converts the root schema ``raw`` of definition ``name`` (``io.example.v1.Kind``),
         rendered into ``module`` when given. Raises ``CrdError`` naming the JSON path for
         wrong-typed nodes, unresolvable refs and schemas nested deeper than ``MAX_DEPTH``."""
+        check_schema(
+            raw,
+            "$",
+            lambda message, path: CrdError(
+                message,
+                file=self.file,
+                crd=self.crd,
+                path=path,
+                version=name.rpartition(".")[0].rpartition(".")[2],
+            ),
+        )
         prefix, _, kind = name.rpartition(".")
         origin = ": ".join(p for p in (self.file, self.crd) if p)
         occurrence = _Occurrence([pascal(kind) or kind], "$", -1, origin, prefix)
