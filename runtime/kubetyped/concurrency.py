@@ -534,8 +534,9 @@ class Listener:
     in a daemon thread per accepted connection (client-go's ``portforward`` runs a goroutine
     per connection). Made by ``listen``.
 
-    ``close`` stops accepting and shuts every open connection down; handlers see end-of-file
-    and must then return (the listener does not wait for them).
+    ``close`` stops accepting, shuts every open connection down (handlers see end-of-file and
+    must then return) and waits for the handlers, as ``AsyncListener.close`` waits for its tasks:
+    once it returns, nothing of a connection is left running.
     """
 
     def __init__(self, sock: socket.socket, handle: Callable[[Connection], object]) -> None:
@@ -543,6 +544,7 @@ class Listener:
         self._handle = handle
         self._lock = threading.Lock()
         self._open: set[Connection] = set()
+        self._handlers: set[threading.Thread] = set()
         self._closed = False
         self._accepter = threading.Thread(target=self._accept, name="listener-accept", daemon=True)
         self._accepter.start()
@@ -559,13 +561,17 @@ class Listener:
                 sock, _ = self._sock.accept()
             except OSError:
                 return  # the listener was closed
-            threading.Thread(
+            handler = threading.Thread(
                 target=self._serve, args=(Connection(sock),), name="listener-conn", daemon=True
-            ).start()
+            )
+            with self._lock:
+                self._handlers.add(handler)
+            handler.start()
 
     def _serve(self, connection: Connection) -> None:
         with self._lock:
             if self._closed:
+                self._handlers.discard(threading.current_thread())
                 connection.close()
                 return
             self._open.add(connection)
@@ -574,10 +580,12 @@ class Listener:
         finally:
             with self._lock:
                 self._open.discard(connection)
+                self._handlers.discard(threading.current_thread())
             connection.close()
 
     def close(self) -> None:
-        """Stop accepting, shut every open connection down, and wait for the accepting thread."""
+        """Stop accepting, shut every open connection down, and wait for the accepting thread
+        and the connection handlers (not for the one calling ``close``, if a handler does)."""
         with self._lock:
             self._closed = True
             connections = list(self._open)
@@ -586,8 +594,13 @@ class Listener:
         self._sock.close()
         for connection in connections:
             connection.shutdown()
-        if self._accepter is not threading.current_thread():
+        current = threading.current_thread()
+        if self._accepter is not current:
             self._accepter.join()
+        with self._lock:
+            handlers = [handler for handler in self._handlers if handler is not current]
+        for handler in handlers:
+            handler.join()
 
 
 class AsyncListener:

@@ -11,9 +11,12 @@ import asyncio
 import contextlib
 import json
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import wsproto
@@ -42,6 +45,8 @@ from kubetyped.remotecommand.protocol import (
     stream_params,
 )
 from kubetyped.rest import AsyncRESTClient, RESTClient
+from kubetyped.rest.sync_websocket import connect
+from kubetyped.rest.websocket import upgrade_request
 
 SUCCESS = {"metadata": {}, "status": "Success"}
 EXIT_3 = {
@@ -331,6 +336,7 @@ async def test_async_session_closed_from_another_task_ends_a_blocked_read(
 
 
 FORWARD_PATH = "/api/v1/namespaces/ns/pods/p/portforward"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _upstream_requested(script: Script) -> bool:
@@ -371,3 +377,74 @@ async def test_closing_an_async_port_forwarder_ends_its_open_connections(
         assert await asyncio.wait_for(reader.read(10), 10) == b""
         writer.close()
     assert forwarder.errors == []
+
+
+def _new_threads(before: set[threading.Thread]) -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t not in before and t.is_alive()]
+
+
+def _reader_blocked_in_recv(before: set[threading.Thread]) -> bool:
+    """Whether a thread started since ``before`` sits in httpcore's socket read (polled for up
+    to 10 s: the session's reader reaches it right after the upgrade)."""
+    for _ in range(1000):
+        new = {t.ident for t in _new_threads(before)}
+        for ident, frame in sys._current_frames().items():
+            code = frame.f_code
+            if ident in new and code.co_name == "read" and "httpcore" in code.co_filename:
+                return True
+        threading.Event().wait(0.01)
+    return False
+
+
+def test_closing_the_rest_client_wakes_the_reader_of_an_open_websocket(
+    server: LoopbackServer, config: ClientConfig
+) -> None:
+    """The client is closed while a session is still open (a program that closes its
+    clientset first, or a forwarder whose connection outlives it): httpx-ws's reader thread,
+    blocked in recv, must still end. Closing the pool closes the socket, which does not wake a
+    blocked recv; the non-daemon reader would then keep the interpreter from exiting."""
+    server.scripts.append(Script("v4.channel.k8s.io", [], expect_stdin=b"never"))
+    before = set(threading.enumerate())
+    rest = RESTClient(config)
+    request = upgrade_request(FORWARD_PATH, [("ports", "8080")], ["v4.channel.k8s.io"])
+    with connect(rest, request):
+        assert _reader_blocked_in_recv(before)
+        rest.close()
+    left = _new_threads(before)
+    for thread in left:
+        thread.join(timeout=10)  # a hang detector, not a timing: the reader ends at once
+    assert [t.name for t in left if t.is_alive()] == []
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_a_program_closing_its_forwarder_with_a_connection_open_exits(run: int) -> None:
+    """A user's program as a whole: forward a port, connect to it, close the forwarder and the
+    client while the connection is open, return from main. The interpreter must exit (before
+    the fix, half of the runs hung at exit on httpx-ws's reader thread)."""
+    program = f"""
+import socket, sys, threading
+sys.path.insert(0, {str(ROOT)!r})
+from tests.unit.test_remotecommand import FORWARD_PATH, LoopbackServer, Script
+from kubetyped.config import ClientConfig
+from kubetyped.portforward import PortForwarder
+from kubetyped.rest import RESTClient
+
+server = LoopbackServer()
+script = Script("v4.channel.k8s.io", [], expect_stdin=b"never")
+server.scripts.append(script)
+with RESTClient(ClientConfig(server=f"http://127.0.0.1:{{server.port}}", qps=-1)) as rest:
+    forwarder = PortForwarder(rest, FORWARD_PATH, 8080).open()
+    local = socket.create_connection(("127.0.0.1", forwarder.local_port))
+    while not script.request_target:
+        threading.Event().wait(0.01)
+    forwarder.close()
+print("returned")
+"""
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, timeout=120
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f"the program hung at exit: {exc.stdout!r}") from None
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "returned"

@@ -48,21 +48,22 @@ async def async_connect(
             await response.aread()
             raise api_error(response)
         network_stream = response.extensions["network_stream"]
-        session = AsyncWebSocketSession(
-            network_stream,
-            max_message_size_bytes=READ_SIZE,
-            queue_size=QUEUE_SIZE,
-            keepalive_ping_interval_seconds=PING_INTERVAL,
-            keepalive_ping_timeout_seconds=PING_TIMEOUT,
-            response=response,
-        )
-        async with session:
-            try:
-                yield session
-            finally:
-                # Wake httpx-ws's reader thread blocked in recv before its socket is closed (a
-                # read left blocked on a closed descriptor would consume the bytes of the next
-                # connection that reuses the number); the close frame still goes out.
-                async_interrupt_socket(network_stream, read_only=True)
+        with rest.upgraded(network_stream):
+            session = AsyncWebSocketSession(
+                network_stream,
+                max_message_size_bytes=READ_SIZE,
+                queue_size=QUEUE_SIZE,
+                keepalive_ping_interval_seconds=PING_INTERVAL,
+                keepalive_ping_timeout_seconds=PING_TIMEOUT,
+                response=response,
+            )
+            async with session:
+                try:
+                    yield session
+                finally:
+                    # Wake httpx-ws's reader thread blocked in recv before its socket is closed
+                    # (a read left blocked on a closed descriptor would consume the bytes of the
+                    # next connection that reuses the number); the close frame still goes out.
+                    async_interrupt_socket(network_stream, read_only=True)
     finally:
         await response.aclose()

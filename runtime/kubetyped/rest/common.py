@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any, Final, Protocol, TypeVar
 
 import httpx
@@ -136,6 +138,17 @@ class _RestCommon:
         self.config = config
         self.warning_handler = warning_handler
         self._owns_http = owns_http
+        self._upgraded: set[object] = set()
+
+    @contextlib.contextmanager
+    def upgraded(self, network_stream: object) -> Iterator[None]:
+        """Tracks an upgraded connection (a WebSocket session's ``network_stream``) while the
+        ``with`` block runs, so that ``close`` shuts its socket down before closing the pool."""
+        self._upgraded.add(network_stream)
+        try:
+            yield
+        finally:
+            self._upgraded.discard(network_stream)
 
     def _resolve(self, request: httpx.Request) -> httpx.Request:
         """Apply the http client's base URL, default headers and timeout to a built request."""

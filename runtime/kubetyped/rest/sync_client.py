@@ -10,6 +10,7 @@ from typing import Any, Self
 
 import httpx
 
+from kubetyped.concurrency import interrupt_socket
 from kubetyped.errors import (
     ExpiredError,
 )
@@ -253,8 +254,15 @@ class RESTClient(_RestCommon):
     # --- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connections (when this client created its httpx client)."""
+        """Close the connections (when this client created its httpx client).
+
+        The sockets of WebSocket sessions still open (exec, attach, port-forward) are shut down
+        first: closing a socket does not wake a thread blocked reading it, and httpx-ws's reader
+        threads would then keep the interpreter from exiting.
+        """
         if self._owns_http:
+            for network_stream in list(self._upgraded):
+                interrupt_socket(network_stream)
             self._http.close()
 
     def __enter__(self) -> Self:

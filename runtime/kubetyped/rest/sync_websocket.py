@@ -48,21 +48,22 @@ def connect(rest: RESTClient, request: httpx.Request) -> Iterator[WebSocketSessi
             response.read()
             raise api_error(response)
         network_stream = response.extensions["network_stream"]
-        session = WebSocketSession(
-            network_stream,
-            max_message_size_bytes=READ_SIZE,
-            queue_size=QUEUE_SIZE,
-            keepalive_ping_interval_seconds=PING_INTERVAL,
-            keepalive_ping_timeout_seconds=PING_TIMEOUT,
-            response=response,
-        )
-        with session:
-            try:
-                yield session
-            finally:
-                # Wake httpx-ws's reader thread blocked in recv before its socket is closed (a
-                # read left blocked on a closed descriptor would consume the bytes of the next
-                # connection that reuses the number); the close frame still goes out.
-                interrupt_socket(network_stream, read_only=True)
+        with rest.upgraded(network_stream):
+            session = WebSocketSession(
+                network_stream,
+                max_message_size_bytes=READ_SIZE,
+                queue_size=QUEUE_SIZE,
+                keepalive_ping_interval_seconds=PING_INTERVAL,
+                keepalive_ping_timeout_seconds=PING_TIMEOUT,
+                response=response,
+            )
+            with session:
+                try:
+                    yield session
+                finally:
+                    # Wake httpx-ws's reader thread blocked in recv before its socket is closed
+                    # (a read left blocked on a closed descriptor would consume the bytes of the
+                    # next connection that reuses the number); the close frame still goes out.
+                    interrupt_socket(network_stream, read_only=True)
     finally:
         response.close()
