@@ -77,7 +77,7 @@ verify: venv
 	$(VENV)/bin/kubetyped verify --spec $(SPEC) --out $(GENERATED)
 	$(PY) -m kubetyped_codegen.unasync --check
 
-# Regenerates the blocking twins of the asyncio runtime modules (codegen/unasync.py lists them).
+# Regenerates the blocking twins of the asyncio runtime modules (codegen/kubetyped_codegen/unasync.py lists them).
 unasync: venv
 	$(PY) -m kubetyped_codegen.unasync
 

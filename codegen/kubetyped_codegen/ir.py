@@ -116,7 +116,7 @@ class Property:
     required: bool = False
     deprecated: bool = False
     extensions: Extensions = NO_EXTENSIONS
-    #: allowed values (``enum``); not compared: OpenAPI v2 documents drop them (see codegen/diff)
+    #: allowed values (``enum``); not compared: OpenAPI v2 documents drop them (see kubetyped_codegen.diff)
     enum: tuple[str, ...] = field(default=(), compare=False)
 
 

@@ -118,7 +118,7 @@ class ResourceView:
 
 @cache
 def environment() -> jinja2.Environment:
-    """The one Jinja environment of every renderer (templates in ``codegen/templates``).
+    """The one Jinja environment of every renderer (templates in ``kubetyped_codegen/templates``).
 
     Undefined variables raise (``StrictUndefined``); the globals lay lines out as
     ``ruff format`` does (see ``pyformat``) and ``marker`` is the generated-file header.

@@ -1,6 +1,6 @@
 """Driver seams where threads and asyncio genuinely differ, in both spellings.
 
-The runtime's asyncio modules are the source of their blocking twins (``codegen/unasync.py``).
+The runtime's asyncio modules are the source of their blocking twins (``codegen/kubetyped_codegen/unasync.py``).
 Where a thread and a task need different primitives, the asyncio source calls the ``Async``
 spelling here and its generated twin calls the blocking spelling of the same name (``AsyncSignal``
 → ``Signal``, ``async_sleep`` → ``sleep``). Everything else is shared.

@@ -351,6 +351,7 @@ class KubeModel(BaseModel):
         if type(raw) is not dict:  # unparsed JSON (a list item, a cached object)
             raw = self._parse_for_read(raw, plan)
         plain = plan.plain
+        scalars = plan.scalars
         decoders = plan.decoders
         split = plan.split
         values = plan.template.copy()
@@ -360,6 +361,10 @@ class KubeModel(BaseModel):
             name = plain.get(key)
             if name is not None:  # kept as decoded JSON
                 values[name] = value
+                continue
+            scalar = scalars.get(key)
+            if scalar is not None and (type(value) is scalar[1] or value is None):
+                values[scalar[0]] = value  # of its JSON type: no decoder call
                 continue
             entry = decoders.get(key)
             if entry is None:

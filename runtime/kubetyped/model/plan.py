@@ -89,6 +89,9 @@ class ClassPlan:
     #: the JSON in the wire form when changed, whether the decoder is located), for the
     #: materialisation loop
     decoders: dict[str, tuple[str, Any, bool, bool]]
+    #: wire name -> (python name, JSON type) of the scalar fields (str, int, bool): a value of
+    #: that type (or null) is kept as it is without calling the field's checking decoder
+    scalars: dict[str, tuple[str, type]]
     #: every field at its default, copied as the start of a materialised `__dict__`
     template: dict[str, Any]
     #: a list object (`items` holds models): decode its items only when they are read
@@ -189,6 +192,11 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
             wire: (plan.python_name, plan.decode, plan.container, plan.located)
             for wire, plan in by_wire.items()
             if plan.decode is not None
+        },
+        scalars={
+            wire: (plan.python_name, _SCALAR_TYPES[plan.decode])
+            for wire, plan in by_wire.items()
+            if plan.decode in _SCALAR_TYPES
         },
         template=dict(defaults),
         lazy_items="items" in by_wire and bool(by_wire["items"].models),
@@ -369,6 +377,9 @@ _SCALAR_DECODERS: dict[Any, Decoder] = {
     bool: _check_bool,
 }
 
+#: the checking decoders whose accepted values are exactly one JSON type
+_SCALAR_TYPES: dict[Any, type] = {_check_int: int, _check_str: str, _check_bool: bool}
+
 _new_object = object.__new__
 
 
@@ -480,7 +491,20 @@ def _dict_decoder(inner: Any, nested: bool, located: bool) -> LocatedDecoder:
     return decode
 
 
+#: Quantities decoded so far, shared: a cluster's objects repeat a few values ("100m",
+#: "128Mi") and a Quantity cannot change. Bounded; values past the bound are not shared.
+_QUANTITIES: dict[str, Quantity] = {}
+_QUANTITIES_MAX = 4096
+
+
 def _quantity(value: Any) -> Any:
+    if type(value) is str:
+        shared = _QUANTITIES.get(value)
+        if shared is None:
+            shared = Quantity(value)
+            if len(_QUANTITIES) < _QUANTITIES_MAX:
+                _QUANTITIES[value] = shared
+        return shared
     if isinstance(value, str):
         return Quantity(value)
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -143,21 +143,12 @@ class Time(datetime):
         if not isinstance(text, str):
             raise TimeParseError(f"expected an RFC 3339 string, got {type(text).__name__}")
         try:
-            parsed = datetime.fromisoformat(text)
+            parsed = cls.fromisoformat(text)  # an instance of cls, built once
         except ValueError:
             raise TimeParseError(f"not an RFC 3339 time: {text[:64]!r}") from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=UTC)
-        return cls(
-            parsed.year,
-            parsed.month,
-            parsed.day,
-            parsed.hour,
-            parsed.minute,
-            parsed.second,
-            parsed.microsecond,
-            parsed.tzinfo,
-        )
+        return parsed
 
     @classmethod
     def __get_pydantic_core_schema__(
