@@ -138,23 +138,13 @@ class Hoister:
         """Converts the root schema ``raw`` of definition ``name`` (``io.example.v1.Kind``),
         rendered into ``module`` when given. Raises ``CrdError`` naming the JSON path for
         wrong-typed nodes, unresolvable refs and schemas nested deeper than ``MAX_DEPTH``."""
-        check_schema(
-            raw,
-            "$",
-            lambda message, path: CrdError(
-                message,
-                file=self.file,
-                crd=self.crd,
-                path=path,
-                version=name.rpartition(".")[0].rpartition(".")[2],
-            ),
-        )
         prefix, _, kind = name.rpartition(".")
         origin = ": ".join(p for p in (self.file, self.crd) if p)
         occurrence = _Occurrence([pascal(kind) or kind], "$", -1, origin, prefix)
         index = len(self._occurrences)
         self._occurrences.append(occurrence)
         self._roots.append((name, module))
+        check_schema(raw, "$", self._error)
         self._fill(index, raw, 0)
         occurrence.key = f"root:{name}"
 
