@@ -3,8 +3,11 @@
 Only argument parsing and output: every step is a library call (``pipeline`` for
 generate/verify, ``snapshot`` for snapshot, ``diff`` for diff).
 
-Exit codes: 0 ok; 1 verify/diff found differences, or generation failed (a CRD that cannot be
-typed, a package that fails its import check; nothing is written then); 2 usage or input errors.
+Exit codes: 0 ok; 1 verify/diff found differences, or the generated package fails its import
+check (nothing is written then); 2 usage or input errors (a spec or CRD that cannot be read or
+typed, an ``--out`` package name that shadows an installed module). Output is best effort: a
+closed stdout or stderr (``| head -1``, ``2>&-``) silences it but changes neither the work nor the
+exit code.
 """
 
 from __future__ import annotations
@@ -17,18 +20,13 @@ from importlib import metadata
 from pathlib import Path
 
 from kubetyped.errors import KubetypedError
-from kubetyped_codegen import pipeline
+from kubetyped_codegen import console, pipeline
 from kubetyped_codegen.crd.spec import GroupFilter
 from kubetyped_codegen.diff import register_cli as register_diff_cli
 from kubetyped_codegen.render_context import DEFAULT_PACKAGE
 from kubetyped_codegen.specs import shipped_versions
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
-
-
-def progress(message: str) -> None:
-    """A progress line on stderr (stdout carries the result)."""
-    print(message, file=sys.stderr, flush=True)
 
 
 def plural(count: int, word: str) -> str:
@@ -52,7 +50,7 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        print(version_string())
+        console.line(version_string())
         parser.exit()
 
 
@@ -83,7 +81,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     source = spec_source(args)
     quiet = source.custom_resources  # a CRD package is quick: its summary line is enough
     done = pipeline.generate(
-        source, args.out, args.package, args.base_package, None if quiet else progress
+        source, args.out, args.package, args.base_package, None if quiet else console.progress
     )
     rendered, report = done.rendered, done.report
     spec, files = rendered.spec, rendered.files
@@ -92,13 +90,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     versions = spec.group_versions()
     if rendered.custom_resources:
         kinds = [r.kind for gv in versions for r in gv.resources]
-        print(
+        console.line(
             f"generated {rendered.package} ({', '.join(g.name for g in spec.groups)}): "
             f"{plural(len(kinds), 'resource')}, {plural(len(files), 'file')} {written} {elapsed}"
         )
         return EXIT_OK
     unique = {(gv.group, gv.version, r.kind) for gv in versions for r in gv.resources}
-    print(
+    console.line(
         f"generated Kubernetes {spec.version_info.major_minor} as {rendered.package}: "
         f"{plural(len(spec.groups), 'group')}, {plural(len(versions), 'version')}, "
         f"{plural(len(unique), 'kind')}, {plural(len(files), 'file')} {written} {elapsed}"
@@ -112,14 +110,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
         spec_source(args), args.out, args.package, args.base_package
     )
     if different:
-        print(
+        console.line(
             f"{plural(len(different), 'generated file')} of {rendered.package} out of date; "
             "run `kubetyped generate` with the same options:"
         )
         for relative in different:
-            print(f"  {relative}")
+            console.line(f"  {relative}")
         return EXIT_DIFFERENT
-    print(f"{plural(len(rendered.files), 'generated file')} of {rendered.package} up to date")
+    console.line(
+        f"{plural(len(rendered.files), 'generated file')} of {rendered.package} up to date"
+    )
     return EXIT_OK
 
 
@@ -132,7 +132,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         target = snapshot_from_swagger(args.from_swagger, args.out, Path("openapi"), version)
     else:
         target = snapshot_from_cluster(args.kubeconfig, args.context, args.out, Path("openapi"))
-    print(f"snapshot written to {target}")
+    console.line(f"snapshot written to {target}")
     return EXIT_OK
 
 
@@ -140,7 +140,7 @@ def _add_version_option(parser: argparse.ArgumentParser, help: str) -> None:
     parser.add_argument("--kube-version", "--kubernetes-version", dest="kube_version", help=help)
 
 
-def _add_spec_options(parser: argparse.ArgumentParser) -> None:
+def _add_spec_options(parser: argparse.ArgumentParser, out_help: str) -> None:
     """The options ``generate`` and ``verify`` share (one ``SpecSource`` and the output)."""
     parser.add_argument(
         "--spec",
@@ -155,8 +155,8 @@ def _add_spec_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         type=Path,
-        help="output folder (required, except in a kubetyped source checkout, where it "
-        "defaults to its generated/)",
+        help=f"{out_help} (required, except in a kubetyped source checkout, where it "
+        "defaults to its generated/kubetyped_kubernetes/)",
     )
     parser.add_argument(
         "--package",
@@ -198,11 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.set_defaults(run=cmd_snapshot)
 
     generate = commands.add_parser("generate", help="render models and clients from a spec")
-    _add_spec_options(generate)
+    _add_spec_options(generate, "output folder")
     generate.set_defaults(run=cmd_generate)
 
     verify = commands.add_parser("verify", help="fail if generated files are out of date")
-    _add_spec_options(verify)
+    _add_spec_options(verify, "the generated package folder to compare, never written")
     verify.set_defaults(run=cmd_verify)
 
     register_diff_cli(commands)
@@ -210,13 +210,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``kubetyped`` command; returns its exit code (see the module docstring)."""
+    """Run the ``kubetyped`` command; returns its exit code (see the module docstring).
+
+    Output is best effort (``console``): a closed or broken stdout/stderr silences it, the
+    command still finishes and returns its exit code.
+    """
+    console.ensure_standard_fds()
+    try:
+        return _run(argv)
+    finally:
+        console.flush()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in ("generate", "verify") and args.out is None:
         if not pipeline.in_source_checkout():
+            what = "write into" if args.command == "generate" else "compare against"
             parser.error(
-                f"{args.command}: --out is required (without it, kubetyped would write into "
+                f"{args.command}: --out is required (without it, kubetyped would {what} "
                 f"its own installed package {pipeline.committed_package_folder()}); "
                 "e.g. --out mycluster/"
             )
@@ -224,7 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.run(args)
     except KubetypedError as error:
-        print(f"kubetyped {args.command}: {error}", file=sys.stderr)
+        console.progress(f"kubetyped {args.command}: {error}")
+        if args.command == "diff":
+            return EXIT_USAGE  # 1 means "changes match --fail-on"
         return int(getattr(error, "exit_code", EXIT_USAGE))
     return result
 

@@ -20,8 +20,10 @@ of the generated clients and listers. The generator never writes ``expansions/``
 from __future__ import annotations
 
 import ast
+import importlib.machinery
 import importlib.util
 import keyword
+import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -91,6 +93,38 @@ def package_for_out(out: Path, package: str | None = None) -> str:
             "rename the folder or pass --package NAME"
         )
     return ".".join(parts)
+
+
+def check_not_shadowing(package: str, out: Path) -> None:
+    """Refuse a package name whose top-level name is an installed module elsewhere.
+
+    ``--out pydantic`` (or ``kubetyped``, ``yaml``, ``json``) would be imported as that module
+    by the generated code and by the user, so the package could never work. The top-level name
+    is looked up on ``sys.path`` (not ``sys.modules``) and among built-in modules; a hit at the
+    package's own folder (regenerating in place) is fine. Raises ``CodegenError`` (exit code 2).
+    """
+    parts = package.split(".")
+    top = parts[0]
+    root = out.resolve()
+    for _ in parts[1:]:
+        root = root.parent
+    if top in sys.builtin_module_names:
+        where = "built in"
+    else:
+        try:
+            found = importlib.machinery.PathFinder.find_spec(top, sys.path)
+        except (ImportError, ValueError):
+            found = None
+        if found is None:
+            return
+        locations = [Path(p).resolve() for p in found.submodule_search_locations or ()]
+        if root in locations:
+            return
+        where = f"at {locations[0] if locations else found.origin}"
+    raise CodegenError(
+        f"the package name {top!r} shadows an installed module ({where}); "
+        "pick another --out folder name or pass --package NAME"
+    )
 
 
 def version_info(kubernetes_version: str) -> VersionInfo:
@@ -269,6 +303,7 @@ def render_source(
     expansions come from it, see ``package_for_out`` and ``find_expansions``)."""
     progress = progress or (lambda message: None)
     name = package_for_out(out, package)
+    check_not_shadowing(name, out)
     if source.custom_resources and out.resolve() == committed_package_folder():
         raise CodegenError(
             "a CRD package needs its own --out folder (its package name is derived from it)"
@@ -342,6 +377,7 @@ __all__ = [
     "Progress",
     "Rendered",
     "SpecSource",
+    "check_not_shadowing",
     "committed_package_folder",
     "differing_files",
     "find_expansions",

@@ -9,14 +9,13 @@ categories, absent from v2, stay empty).
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from kubetyped_codegen import discovery
+from kubetyped_codegen import console, discovery
 from kubetyped_codegen.errors import SnapshotError
 from kubetyped_codegen.ir import VersionInfo
 from kubetyped_codegen.layout import (
@@ -173,9 +172,7 @@ def snapshot_from_cluster(
     """
     fetch, close = httpx_fetch(kubeconfig, context)
     try:
-        version, discovery_documents, documents = fetch_snapshot_documents(
-            fetch, lambda line: print(line, file=sys.stderr)
-        )
+        version, discovery_documents, documents = fetch_snapshot_documents(fetch, console.progress)
     finally:
         close()
     target = resolve_out(out, version_info(version), base)

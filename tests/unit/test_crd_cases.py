@@ -325,33 +325,32 @@ spec:
     assert spec.model_validate({"operator": "=", "b": "x"}).b == "x"
 
 
+_SPEC = "$.spec.versions[0].schema.openAPIV3Schema.properties.spec"
+
+
 @pytest.mark.parametrize(
     ("schema", "path", "message"),
     [
-        ({"type": "object", "properties": ["a"]}, "$.spec.properties", "not an object"),
-        ({"type": ["object"]}, "$.spec.type", "not a string"),
-        ({"type": "array", "items": "x"}, "$.spec", "array without items"),
+        ({"type": "object", "properties": ["a"]}, ".properties", "an object of schemas"),
+        ({"type": ["object"]}, ".type", "type must be a string"),
+        ({"type": "array", "items": "x"}, ".items", "a schema or a list of schemas"),
         (
             {"type": "object", "required": "a", "properties": {"a": {"type": "string"}}},
-            "$.spec.required",
-            "not a list",
+            ".required",
+            "a list of strings",
         ),
-        ({"type": "object", "allOf": {"a": 1}}, "$.spec.allOf", "not a list"),
-        ({"type": "object", "allOf": ["x"]}, "$.spec.allOf[0]", "not an object"),
+        ({"type": "object", "allOf": {"a": 1}}, ".allOf", "a list of schemas"),
+        ({"type": "object", "allOf": ["x"]}, ".allOf[0]", "must be an object"),
         (
             {"type": "object", "allOf": [{"properties": "x"}]},
-            "$.spec.allOf[0].properties",
-            "not an object",
+            ".allOf[0].properties",
+            "an object of schemas",
         ),
-        (
-            {"type": "object", "allOf": [{"required": "a"}]},
-            "$.spec.allOf[0].required",
-            "not a list",
-        ),
+        ({"type": "object", "allOf": [{"required": "a"}]}, ".allOf[0].required", "strings"),
         (
             {"type": "object", "properties": "x", "allOf": [{"properties": {}}]},
-            "$.spec.properties",
-            "not an object",
+            ".properties",
+            "an object of schemas",
         ),
     ],
 )
@@ -365,9 +364,10 @@ def test_wrong_typed_schema_nodes_are_typed_errors(
     source = write(importable / "bad.yaml", crd("Bad", {"spec": schema}))
     out = importable / "badpkg"
     argv = ["generate", "--crd", str(source), "--package", "badpkg", "--out", str(out)]
-    assert main(argv) == 1
+    assert main(argv) == 2
     error = capsys.readouterr().err
-    assert f"bad.yaml: bads.zoo.example.com: version v1: {path}: " in error and message in error
+    where = f"bad.yaml: bads.zoo.example.com: version v1: {_SPEC}{path}: "
+    assert where in error and message in error
     assert "Traceback" not in error and not out.exists()
 
 
@@ -378,7 +378,7 @@ def test_deep_schema_is_a_typed_error(importable: Path, capsys: pytest.CaptureFi
     source = importable / "deep.json"
     source.write_text(json.dumps(crd("Deep", {"spec": node})))
     out = importable / "deeppkg"
-    assert main(["generate", "--crd", str(source), "--package", "deeppkg", "--out", str(out)]) == 1
+    assert main(["generate", "--crd", str(source), "--package", "deeppkg", "--out", str(out)]) == 2
     error = capsys.readouterr().err
     assert "deeps.zoo.example.com: version v1: $.spec.n.n" in error and "deeper than" in error
     assert not out.exists()

@@ -8,8 +8,8 @@ from kubetyped_codegen.errors import CodegenError
 class CrdError(CodegenError):
     """A CustomResourceDefinition (YAML or served) cannot be turned into types."""
 
-    #: exit code of ``kubetyped generate`` (input that cannot be turned into types)
-    exit_code = 1
+    #: exit code of ``kubetyped generate``/``diff``: bad input (2), like every input error
+    exit_code = 2
 
     def __init__(
         self, message: str, *, file: str, crd: str = "", path: str = "", version: str = ""

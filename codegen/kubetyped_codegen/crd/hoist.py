@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubetyped_codegen.crd.errors import CrdError
+from kubetyped_codegen.crd.schema_types import check_schema
 from kubetyped_codegen.naming import pascal, snake_case
 from kubetyped_codegen.schemas import CRD_DEFAULT, DEFINITIONS_PREFIX
 
@@ -143,6 +144,7 @@ class Hoister:
         index = len(self._occurrences)
         self._occurrences.append(occurrence)
         self._roots.append((name, module))
+        check_schema(raw, "$", self._error)
         self._fill(index, raw, 0)
         occurrence.key = f"root:{name}"
 

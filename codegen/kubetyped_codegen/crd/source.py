@@ -9,6 +9,7 @@ from typing import Any
 
 from kubetyped import yamlio
 from kubetyped_codegen.crd.errors import CrdError
+from kubetyped_codegen.crd.schema_types import check_schema
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -81,7 +82,8 @@ def _typed(value: Any, kind: type, file: str, crd: str, path: str) -> Any:
 
 
 def parse_crd(document: Mapping[str, Any], file: str) -> CrdInfo:
-    """One ``apiextensions.k8s.io/v1`` CRD document; wrong-typed nodes raise ``CrdError``."""
+    """One ``apiextensions.k8s.io/v1`` CRD document; wrong-typed nodes (schema keywords
+    included, see ``check_schema``) raise ``CrdError``."""
     metadata = document.get("metadata")
     crd = str(metadata.get("name", "") if isinstance(metadata, Mapping) else "") or "<unnamed CRD>"
     spec = _typed(_get(document, "spec", file, crd, "$"), Mapping, file, crd, "$.spec")
@@ -101,6 +103,11 @@ def parse_crd(document: Mapping[str, Any], file: str) -> CrdInfo:
                 crd=crd,
                 path=f"{at}.schema.openAPIV3Schema",
             )
+
+        def error(message: str, path: str, name: str = name) -> CrdError:
+            return CrdError(message, file=file, crd=crd, path=path, version=name)
+
+        check_schema(schema, f"{at}.schema.openAPIV3Schema", error)
         subresources = _typed(
             raw.get("subresources") or {}, Mapping, file, crd, f"{at}.subresources"
         )

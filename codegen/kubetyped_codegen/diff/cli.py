@@ -1,6 +1,9 @@
 """``kubetyped diff OLD NEW``: compare two APIs and gate CI on the result.
 
 Exit codes: 0 no failing change, 1 changes matching ``--fail-on``, 2 usage or input errors.
+The exit code is decided before the report is written: a reader that stops early
+(``kubetyped diff 1.35 1.36 | head -1``) or a closed stderr ends the output quietly and the
+exit code still follows ``--fail-on``.
 """
 
 from __future__ import annotations
@@ -8,11 +11,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from kubetyped_codegen import console
 from kubetyped_codegen.diff.changes import Stability
 from kubetyped_codegen.diff.compare import diff_specs
 from kubetyped_codegen.diff.policy import (
@@ -72,7 +75,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     result = apply_policy(result, policy)
     failed = failing(result, fail_on)
     if args.github:
-        sys.stdout.write(github_annotations(result, bool(failed)))
+        console.out(github_annotations(result, bool(failed)))
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if step_summary:
             with open(step_summary, "a", encoding="utf-8") as summary_file:
@@ -81,16 +84,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.output is not None:
         args.output.write_text(report, encoding="utf-8")
     else:
-        sys.stdout.write(report)
+        console.out(report)
     for entry in unused_entries(result, policy):
-        print(
-            f"diff: allowlist entry accepts nothing (remove it?): {entry.describe()}",
-            file=sys.stderr,
-        )
-    print(
+        console.progress(f"diff: allowlist entry accepts nothing (remove it?): {entry.describe()}")
+    console.progress(
         f"diff: loaded in {loaded - started:.2f}s, compared in {time.perf_counter() - loaded:.2f}s"
-        f"; {len(failed)} changes match --fail-on {args.fail_on}",
-        file=sys.stderr,
+        f"; {len(failed)} changes match --fail-on {args.fail_on}"
     )
     return EXIT_FAIL if failed else EXIT_OK
 
