@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import importlib.machinery
+import importlib.metadata
 import importlib.util
 import keyword
 import sys
@@ -95,34 +96,49 @@ def package_for_out(out: Path, package: str | None = None) -> str:
     return ".".join(parts)
 
 
+#: Top-level packages of kubetyped itself: generated code imports them (CRD packages import the
+#: built-in models), so no generated package may take their names.
+OWN_PACKAGES = frozenset(
+    {"kubetyped", "kubetyped_kubernetes", "kubetyped_codegen", "kubetyped_openapi"}
+)
+
+
 def check_not_shadowing(package: str, out: Path) -> None:
-    """Refuse a package name whose top-level name is an installed module elsewhere.
+    """Refuse a package name whose top-level name is a module the package or its users need.
 
     ``--out pydantic`` (or ``kubetyped``, ``yaml``, ``json``) would be imported as that module
-    by the generated code and by the user, so the package could never work. The top-level name
-    is looked up on ``sys.path`` (not ``sys.modules``) and among built-in modules; a hit at the
-    package's own folder (regenerating in place) is fine. Raises ``CodegenError`` (exit code 2).
+    by the generated code and by the user, so the package could never work. Refused: names of
+    the standard library and built-in modules, of kubetyped's own packages, and of the top-level
+    modules of installed distributions, unless that module is the package's own folder
+    (regenerating in place). A folder of the same name elsewhere on ``sys.path`` that no
+    distribution installed (another generated package, say) is not refused: generating the same
+    package name into a second folder is how two outputs are compared. Raises ``CodegenError``
+    (exit code 2).
     """
     parts = package.split(".")
     top = parts[0]
     root = out.resolve()
     for _ in parts[1:]:
         root = root.parent
-    if top in sys.builtin_module_names:
-        where = "built in"
-    else:
-        try:
-            found = importlib.machinery.PathFinder.find_spec(top, sys.path)
-        except (ImportError, ValueError):
-            found = None
-        if found is None:
-            return
-        locations = [Path(p).resolve() for p in found.submodule_search_locations or ()]
-        if root in locations:
-            return
-        where = f"at {locations[0] if locations else found.origin}"
+    if top in sys.builtin_module_names or top in sys.stdlib_module_names:
+        raise CodegenError(
+            f"the package name {top!r} shadows an installed module (of the standard library); "
+            "pick another --out folder name or pass --package NAME"
+        )
+    if top not in OWN_PACKAGES and top not in importlib.metadata.packages_distributions():
+        return
+    try:
+        found = importlib.machinery.PathFinder.find_spec(top, sys.path)
+    except (ImportError, ValueError):
+        found = None
+    if found is None:
+        return
+    locations = [Path(p).resolve() for p in found.submodule_search_locations or ()]
+    if root in locations:
+        return
+    where = locations[0] if locations else found.origin
     raise CodegenError(
-        f"the package name {top!r} shadows an installed module ({where}); "
+        f"the package name {top!r} shadows an installed module (at {where}); "
         "pick another --out folder name or pass --package NAME"
     )
 

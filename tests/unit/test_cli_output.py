@@ -175,6 +175,20 @@ def test_regenerating_a_package_in_place_is_not_shadowing(
     assert "shadows" not in capsys.readouterr().err
 
 
+def test_the_same_package_name_in_a_second_folder_is_not_shadowing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A generated package importable from one folder, generated again under its name into
+    another folder (to compare two outputs) is no installed module: not refused."""
+    (tmp_path / "crd.yaml").write_text(yaml.safe_dump(CRD))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    crd = ["generate", "--crd", str(tmp_path / "crd.yaml"), "--package", "widgets"]
+    assert main([*crd, "--out", str(tmp_path / "widgets")]) == EXIT_OK
+    assert main([*crd, "--out", str(tmp_path / "second")]) == EXIT_OK
+    assert "shadows" not in capsys.readouterr().err
+    assert (tmp_path / "second" / "__init__.py").is_file()
+
+
 @pytest.mark.parametrize("command", ["generate", "verify"])
 def test_help_names_the_committed_package_folder(
     command: str, capsys: pytest.CaptureFixture[str]
