@@ -98,9 +98,7 @@ def package_for_out(out: Path, package: str | None = None) -> str:
 
 #: Top-level packages of kubetyped itself: generated code imports them (CRD packages import the
 #: built-in models), so no generated package may take their names.
-OWN_PACKAGES = frozenset(
-    {"kubetyped", "kubetyped_kubernetes", "kubetyped_codegen", "kubetyped_openapi"}
-)
+OWN_PACKAGES = frozenset({"kubetyped", DEFAULT_PACKAGE, "kubetyped_codegen", "kubetyped_openapi"})
 
 
 def check_not_shadowing(package: str, out: Path) -> None:
