@@ -14,6 +14,9 @@ from __future__ import annotations
 import asyncio
 import http.server
 import secrets
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -308,3 +311,55 @@ async def test_async_port_forward_two_concurrent_requests(
             assert chunk, f"connection ended early: {response[:200]!r}"
             response += chunk
     assert response.startswith(b"HTTP/1.0 200")
+
+
+_FORWARD_AND_CLOSE = """
+import socket, sys
+from kubetyped_kubernetes import Clientset
+
+kubeconfig, namespace, pod, port = sys.argv[1:5]
+with Clientset.from_kubeconfig(kubeconfig, context="admin") as cs:
+    forwarder = cs.core_v1.pods(namespace).port_forward(pod, int(port)).open()
+    local = socket.create_connection(("127.0.0.1", forwarder.local_port))
+    local.sendall(b"held open")
+    print("forwarding", flush=True)
+    sys.stdin.readline()  # the test says when the pod side holds the connection
+    forwarder.close()
+print("returned", flush=True)
+"""
+
+
+def test_a_program_closing_its_forwarder_with_a_connection_open_exits(
+    full_cluster: ClusterInfo, pod_namespace: str, kwok: KwokInfo
+) -> None:
+    """A user's program forwards a port, opens a connection the pod side holds open, closes the
+    forwarder and its clientset and returns: the interpreter exits (before the fix it could hang
+    at exit on httpx-ws's reader thread, blocked on a socket the client's pool had closed)."""
+    held = threading.Event()
+    with socket.create_server(("127.0.0.1", kwok.forward_target_port)) as server:
+
+        def accept() -> None:
+            conn, _ = server.accept()
+            if conn.recv(64):
+                held.set()
+            conn.recv(64)  # until the forwarded connection ends
+            conn.close()
+
+        threading.Thread(target=accept, daemon=True).start()
+        argv = [str(full_cluster.kubeconfig_path), pod_namespace, POD, str(kwok.forward_pod_port)]
+        program = subprocess.Popen(
+            [sys.executable, "-c", _FORWARD_AND_CLOSE, *argv],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            assert program.stdout is not None and program.stdin is not None
+            assert program.stdout.readline().strip() == "forwarding"
+            assert held.wait(30), "the forwarded bytes never reached the pod side"
+            program.stdin.write("close\n")
+            program.stdin.flush()
+            out, err = program.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            program.kill()
+            raise AssertionError("the program hung at exit") from None
+    assert program.returncode == 0, err[-2000:]
+    assert out.strip() == "returned"
