@@ -17,8 +17,12 @@ that writes each nested model's own structure. A read-only walk costs nothing to
 the output keeps the input's key order. A model built by validation gets the same kind of wire
 form when it is validated (`model_post_init`: its set fields under their wire names, in
 declaration order, sharing its nested models' wire forms, then unknown fields), so its first
-`to_json` is one `orjson.dumps` too; building it there, while the values are fresh in the
-CPU caches, costs less than a walk of the finished tree at the first encode.
+`to_json` is one `orjson.dumps` too: a walk of the finished tree in Python at the first encode
+costs several times more. Its class's `WirePlan` for that set of fields reads the values with
+one `itemgetter` call; only models, lists of models and times take a Python step. What
+validation keeps per model is kept small to pay for it (the garbage collector's scans are most
+of the cost of validating a large tree): one fields-set shared by the instances with the same
+set fields (`SharedFieldsSet`, copied before a change) and no empty dict of unknown fields.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from kubetyped.model.plan import (
     ClassPlan,
     ItemDecodeError,
     Location,
+    WirePlan,
     build_plan,
     child,
     encode_value,
@@ -119,9 +124,12 @@ class KubeModel(BaseModel):
             _set_extra(self, None)
         # Nested models are validated (and post-initialised) first: each level adds one dict of
         # its set fields, sharing its children's. `to_json` is then one `orjson.dumps`.
-        src: dict[str, Any] = {}
-        _set_src(self, src)
-        _fill_wire_form(self, src, validated=True)
+        cls = type(self)
+        plan = cls.__kube_plan__ or cls._plan()
+        fields_set = self.__pydantic_fields_set__
+        wire = plan.wire_plans.get(frozenset(fields_set)) or plan.wire_plan(fields_set)
+        _set_fields_set(self, wire.fields_set)
+        _set_src(self, _wire_form(self, wire, self.__dict__, track_lists=True))
 
     # ---- construction -------------------------------------------------------------------
 
@@ -196,9 +204,8 @@ class KubeModel(BaseModel):
     def _own_wire_form(self) -> dict[str, Any]:
         """Gives an instance built from its fields without one (a copy) its wire form, which
         assignments keep current from then on, as for a decoded instance."""
-        src: dict[str, Any] = {}
+        src = _wire_form_from_fields(self, track_lists=True)
         _set_src(self, src)
-        _fill_wire_form(self, src, validated=False)
         return src
 
     def _write_through(self, name: str, value: Any) -> None:
@@ -217,8 +224,9 @@ class KubeModel(BaseModel):
         that bypassed `__setattr__` (to the fields-set or unknown-fields container)."""
         src = self.__kube_src__
         if src is not None:
+            fresh = _wire_form_from_fields(self, track_lists=False)
             src.clear()
-            _fill_wire_form(self, src, validated=False, track_lists=False)
+            src.update(fresh)
 
     # ---- laziness -----------------------------------------------------------------------
 
@@ -608,30 +616,34 @@ _LISTS = (list, WireList)
 _src_of = _src_slot_get  # the kept wire form of a validated model (TypeError: not a model)
 
 
-def _fill_wire_form(
-    model: KubeModel, src: dict[str, Any], *, validated: bool, track_lists: bool = True
-) -> None:
-    """Fills the empty ``src`` with ``model``'s wire form from its fields (`WirePlan`): set
-    fields under their wire names in declaration order, then unknown fields, then values that
-    failed to decode (as they came). Nested models appear as their own wire dicts (shared, so
-    their changes show here); with ``track_lists``, lists of models as lists of their wire dicts
-    (no encoder hook per item) behind a `WireList` field value that puts itself in when changed.
-
-    ``validated``: called from `model_post_init` (a fresh instance): the instance takes the
-    plan's shared fields-set and has no decode errors."""
+def _wire_form_from_fields(model: KubeModel, *, track_lists: bool) -> dict[str, Any]:
+    """``model``'s wire form from its fields (`_wire_form`), then the values that failed to
+    decode (as they came): for a copy, or after a change to the fields-set or unknown fields."""
     plan = type(model).__kube_plan__ or type(model)._plan()
-    wire = plan.wire_plan(model.__pydantic_fields_set__)
-    values = model.__dict__
-    if validated:
-        _set_fields_set(model, wire.fields_set)
+    src = _wire_form(
+        model,
+        plan.wire_plan(model.__pydantic_fields_set__),
+        model.__dict__,
+        track_lists=track_lists,
+    )
+    for wire_name, value, _ in model._decode_errors().values():
+        src[wire_name] = value
+    return src
+
+
+def _wire_form(
+    model: KubeModel, wire: WirePlan, values: dict[str, Any], *, track_lists: bool
+) -> dict[str, Any]:
+    """The wire form of ``model`` (whose set fields ``wire`` plans) from its field ``values``:
+    set fields under their wire names in declaration order, then unknown fields. Nested models
+    appear as their own wire dicts (shared, so their changes show here); with ``track_lists``,
+    lists of models as lists of their wire dicts (no encoder hook per item) behind a `WireList`
+    field value that puts itself in when changed."""
     try:
-        src.update(zip(wire.wire_names, wire.values(values), strict=True))
+        src = wire.wire_dict(values)
     except KeyError:  # a field deleted after it was set
-        src.update(
-            (w, values[p])
-            for p, w in zip(wire.python_names, wire.wire_names, strict=True)
-            if p in values
-        )
+        wire_names = (type(model).__kube_plan__ or type(model)._plan()).wire_names
+        src = {wire_names[n]: values[n] for n in wire.python_names if n in values}
     for python_name, wire_name, kind, micro_time in wire.converted:
         value = values.get(python_name)
         if value is None:
@@ -660,9 +672,7 @@ def _fill_wire_form(
     extra = model.__pydantic_extra__
     if extra:
         src.update(extra)
-    if not validated:
-        for wire_name, value, _ in model._decode_errors().values():
-            src[wire_name] = value  # written back as it came
+    return src
 
 
 def _model_list_wire(

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from kubetyped.model.jsonio import is_raw
@@ -107,42 +106,29 @@ class ClassPlan:
     #: python name -> how its value goes into the wire form (`ENCODE_*`)
     encode_kinds: dict[str, int]
     _fields_sets: dict[tuple[str, ...], SharedFieldsSet]
-    _wire_plans: dict[frozenset[str], WirePlan]
+    #: the `WirePlan`s made so far, by fields-set (see `wire_plan`)
+    wire_plans: dict[frozenset[str], WirePlan]
 
     def wire_plan(self, fields_set: AbstractSet[str]) -> WirePlan:
         """How an instance with ``fields_set`` gets its wire form from its fields; one plan
         (and one shared fields-set) per distinct set of set fields (bounded)."""
         key = fields_set.key if type(fields_set) is SharedFieldsSet else frozenset(fields_set)
-        found = self._wire_plans.get(key)
+        found = self.wire_plans.get(key)
         if found is None:
             found = self._new_wire_plan(key)
-            if len(self._wire_plans) < _CACHED_SETS:
-                self._wire_plans[key] = found
+            if len(self.wire_plans) < _CACHED_SETS:
+                self.wire_plans[key] = found
         return found
 
     def _new_wire_plan(self, key: frozenset[str]) -> WirePlan:
         order, kinds, wire_names = self.order, self.encode_kinds, self.wire_names
         names = tuple(sorted((n for n in key if n in order), key=order.__getitem__))
-        values: Callable[[dict[str, Any]], tuple[Any, ...]]
-        if len(names) > 1:
-            values = itemgetter(*names)
-        elif names:
-            one = itemgetter(names[0])
-
-            def values(fields: dict[str, Any]) -> tuple[Any, ...]:
-                return (one(fields),)
-        else:
-
-            def values(fields: dict[str, Any]) -> tuple[Any, ...]:
-                return ()
-
         shared = SharedFieldsSet(key)
         shared.key = key
         return WirePlan(
             fields_set=shared,
             python_names=names,
-            wire_names=tuple(wire_names[name] for name in names),
-            values=values,
+            wire_dict=_wire_dict_function(tuple((name, wire_names[name]) for name in names)),
             converted=tuple(
                 (name, wire_names[name], kinds[name], name in self.micro_times)
                 for name in names
@@ -168,19 +154,30 @@ class ClassPlan:
 _CACHED_SETS = 1024
 
 
+def _wire_dict_function(names: tuple[tuple[str, str], ...]) -> Callable[[dict[str, Any]], Any]:
+    """A function returning ``{wire name: values[python name], ...}`` for ``names`` (python
+    name, wire name), compiled once: a dict display costs a third of building the dict with
+    `zip` and no Python step per field. The names go in as `repr` literals."""
+    items = ", ".join(f"{wire!r}: values[{python!r}]" for python, wire in names)
+    namespace: dict[str, Any] = {}
+    exec(f"def wire_dict(values):\n    return {{{items}}}\n", namespace)
+    function: Callable[[dict[str, Any]], Any] = namespace["wire_dict"]
+    return function
+
+
 @dataclass(frozen=True, slots=True)
 class WirePlan:
     """How a model built from its fields (by validation, or a copy) with one set of set fields
     gets its wire form: those fields' values under their wire names, in declaration order (read
-    with one `itemgetter` call), then the values that are not JSON as they are replaced."""
+    with one dict display), then the values that are not JSON as they are replaced."""
 
     #: the fields-set itself, shared by the validated instances that have it (copied before a
     #: change, see `SharedFieldsSet`)
     fields_set: SharedFieldsSet
     python_names: tuple[str, ...]
-    wire_names: tuple[str, ...]
-    #: the set fields' values from an instance's ``__dict__``, in declaration order
-    values: Callable[[dict[str, Any]], tuple[Any, ...]]
+    #: an instance's ``__dict__`` -> ``{wire name: value}`` of these fields (KeyError: a field
+    #: deleted since it was set)
+    wire_dict: Callable[[dict[str, Any]], dict[str, Any]]
     #: (python name, wire name, `ENCODE_*` kind, MicroTime) of the fields not `ENCODE_AS_IS`
     converted: tuple[tuple[str, str, int, bool], ...]
 
@@ -264,7 +261,7 @@ def build_plan(cls: type[KubeModel]) -> ClassPlan:
             if plan.container and plan.models and _is_model_list(hints.get(plan.python_name))
         ),
         _fields_sets={},
-        _wire_plans={},
+        wire_plans={},
     )
 
 
