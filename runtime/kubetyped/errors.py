@@ -28,6 +28,11 @@ keeps this index exact):
 - kubetyped.scale: NoScaleSubresourceError
 - kubetyped.wait: WaitTimeoutError, FieldPathError
 - kubetyped.workqueue: QueueShutDown
+
+The generator's (the ``codegen`` extra), raised by `kubetyped_codegen.pipeline`:
+
+- kubetyped_codegen.pipeline: CodegenError, SpecError, CrdError, SnapshotError,
+  GeneratedCodeError, HandwrittenFileError
 """
 
 from __future__ import annotations

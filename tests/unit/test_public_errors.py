@@ -18,6 +18,9 @@ Each public error then
    under a package it is importable from, unless `kubetyped.errors` defines it; the index names
    nothing else.
 
+The same holds for the generator as a library, whose public module is
+`kubetyped_codegen.pipeline` (its errors live in modules the README calls internal).
+
 The last test runs the same checks on a synthetic package to show each one fails.
 """
 
@@ -26,13 +29,22 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 import kubetyped.errors
+import kubetyped_codegen
 from tests.unit.test_module_all import RUNTIME_PACKAGE, Package, declared_all
+
+#: The generator as a library (README: `kubetyped_codegen.pipeline` is its public module).
+CODEGEN_PACKAGE = Package(
+    Path(kubetyped_codegen.__file__).resolve().parent,
+    "kubetyped_codegen",
+    ("kubetyped_codegen.pipeline",),
+)
 
 
 @dataclass
@@ -135,19 +147,25 @@ def errors_index(doc: str) -> dict[str, list[str]]:
     return index
 
 
-def error_faults(package: Package, base: type[BaseException], errors_module: str) -> list[str]:
+def error_faults(
+    packages: Sequence[Package], base: type[BaseException], errors_module: str
+) -> list[str]:
     """Every breach of the rules in this file's docstring, one line each."""
-    modules = package.modules()
+    modules = {name: path for package in packages for name, path in package.modules().items()}
     exported = {name: set(declared_all(path) or []) for name, path in modules.items()}
-    public_packages = [p for p in package.public if p in modules]
+    public_packages = [p for package in packages for p in package.public if p in modules]
     index = errors_index(importlib.import_module(errors_module).__doc__ or "")
     problems = []
     listed: dict[str, list[str]] = {}
     for pkg, names in index.items():
         for name in names:
             listed.setdefault(name, []).append(pkg)
-    errors = public_errors(package, errors_module)
-    for qualname, error in sorted(errors.items()):
+    errors = {
+        qualname: (package, error)
+        for package in packages
+        for qualname, error in public_errors(package, errors_module).items()
+    }
+    for qualname, (package, error) in sorted(errors.items()):
         cls, module = error.cls, error.cls.__module__
         name = cls.__name__
         why = sorted(error.reasons)[0]
@@ -172,7 +190,7 @@ def error_faults(package: Package, base: type[BaseException], errors_module: str
         if not any(pkg in places for pkg in listed.get(name, [])):
             where = places[0] if places else home or "its package"
             problems.append(f"{qualname}: not in the {errors_module} index under {where}")
-    public_names = {error.cls.__name__ for error in errors.values()}
+    public_names = {error.cls.__name__ for _, error in errors.values()}
     for pkg, names in index.items():
         for name in names:
             if name not in public_names or name not in exported.get(pkg, set()):
@@ -186,7 +204,12 @@ def test_every_public_error_is_reachable_from_its_package_and_indexed() -> None:
     # the gaps this test was written for are among the errors it checks
     assert {"ApplyError", "UnknownIndexError", "IndexConflictError", "YamlError"} <= names
     assert "ApiError" in names and len(errors) > 60
-    assert error_faults(RUNTIME_PACKAGE, kubetyped.errors.KubetypedError, "kubetyped.errors") == []
+    generator = {
+        e.cls.__name__ for e in public_errors(CODEGEN_PACKAGE, "kubetyped.errors").values()
+    }
+    assert {"CodegenError", "SpecError", "CrdError", "GeneratedCodeError"} <= generator
+    packages = [RUNTIME_PACKAGE, CODEGEN_PACKAGE]
+    assert error_faults(packages, kubetyped.errors.KubetypedError, "kubetyped.errors") == []
 
 
 class _Sink:
@@ -267,7 +290,7 @@ def test_the_checks_fail_on_a_package_that_breaks_each_rule(tmp_path: Path) -> N
             "docstring of errcheck_pkg.sub.api.run",
             "docstring of errcheck_pkg.sub.run",
         }
-        assert error_faults(package, base, "errcheck_pkg.errors") == [
+        assert error_faults([package], base, "errcheck_pkg.errors") == [
             "errcheck_pkg.hidden.Helper: public (docstring of errcheck_pkg.sub.api.run) but no "
             "public package exports it (errcheck_pkg.hidden is not public)",
             "errcheck_pkg.hidden.Helper: not in the errcheck_pkg.errors index under its package",

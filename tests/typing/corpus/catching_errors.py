@@ -23,6 +23,7 @@ from kubetyped.cache import (
 from kubetyped.errors import ApiError, KubetypedError, NotFoundError
 from kubetyped.manifests import YamlError, load_manifests
 from kubetyped.model import ModelDecodeError, Time, TimeParseError
+from kubetyped_codegen.pipeline import CodegenError, CrdError, SpecError, SpecSource, load_spec
 
 
 def lookup(indexer: Indexer[dict[str, object]], index: str) -> int:
@@ -76,6 +77,17 @@ def classify(error: BaseException) -> str:
     if isinstance(error, KubetypedError):
         return "kubetyped"
     return "other"
+
+
+def spec_loads(path: str) -> bool:
+    try:
+        load_spec(SpecSource(spec=path))
+    except SpecError as error:
+        assert_type(error.source, str | None)
+        return False
+    except (CrdError, CodegenError):
+        return False
+    return True
 
 
 assert_type(kubetyped.ModelDecodeError, type[ModelDecodeError])
