@@ -4,8 +4,11 @@ sections really produce (a renamed measure would leave its row "not measured"), 
 tables, sections saved and loaded, and the scale sizes parsed.
 
 The decode/encode sections run for real on 3 objects with their timings replaced by fixed
-figures, so every ratio and verdict is known; no wall-clock figure is asserted. Those two need
-the peers (`pip install -e '.[bench]'`) and skip without them.
+figures, the import and informer-memory sections with their child processes replaced by fixed
+figures, and the scale ratios from fixed results, so every ratio and verdict is known and every
+row of issue 16 must be fed; no wall-clock figure is asserted. The import snippets each library
+is timed with run here once. Tests that need a peer (`pip install -e '.[bench]'`) skip
+without it.
 """
 
 from __future__ import annotations
@@ -297,3 +300,137 @@ def test_markdown_report(codec_sections: list[Section], tmp_path: Path) -> None:
         for table in section.tables:
             assert f"**{table.title}**" in lines
             assert render_table(table) in text
+
+
+def _import_section(monkeypatch: pytest.MonkeyPatch) -> Section:
+    """bench_import's section with fixed CPU medians (seconds) instead of fresh processes."""
+    from benchmarks import bench_import
+
+    cpu = {
+        "kubetyped": 0.25,
+        "lightkube": 0.5,
+        "kubernetes (official)": 1.0,
+        "kr8s": 0.125,
+        "kubernetes_asyncio": 2.0,
+    }
+
+    def medians(
+        codes: dict[str, str], runs: int
+    ) -> tuple[dict[str, bench_import.Sample], dict[str, str]]:
+        assert runs == bench_import.RUNS
+        out = {}
+        for key in codes:
+            library, _, decode = key.partition("\0")
+            figure = cpu.get(library, 0.01) * (2 if decode else 1)
+            out[key] = bench_import.Sample(inner=figure, cpu=figure, wall=figure + 0.02)
+        return out, {}
+
+    monkeypatch.setattr(bench_import, "_interleaved_medians", medians)
+    monkeypatch.setattr(bench_import, "log", lambda message: None)
+    return bench_import.run()
+
+
+def _informer_section(monkeypatch: pytest.MonkeyPatch) -> Section:
+    """bench_informer's section with fixed retained bytes instead of child processes."""
+    from benchmarks import bench_informer
+
+    traced = {
+        "dicts": 6_000,
+        "lightkube": 8_000,
+        "kubetyped": 10_000,
+        "kubetyped-drop-managed-fields": 7_000,
+        "kubetyped-read-all": 30_000,
+    }
+
+    def measure(variant: str, kind: str, info: object, mode: str) -> dict[str, float]:
+        assert info is None and mode in ("tracemalloc", "rss")
+        result = {"objects": 10.0, "bytes": float(traced[variant]), "seconds": 0.5}
+        if variant == "dicts":
+            result["json_bytes"] = 5_000.0
+        return result
+
+    monkeypatch.setattr(bench_informer, "_measure", measure)
+    monkeypatch.setattr(bench_informer, "log", lambda message: None)
+    return bench_informer.run(None, {"Pod": 10})  # type: ignore[arg-type]
+
+
+def test_import_ratios_and_their_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    section = _import_section(monkeypatch)
+    ratios = {r.measure: r for r in section.ratios}
+    assert (
+        ratios["import+client+Pod: kubetyped / lightkube"].value,
+        ratios["import+client+Pod: kubetyped / lightkube"].verdict(),
+    ) == (0.5, "met")
+    speed_up = ratios["import+client+Pod: kubernetes (official) / kubetyped (speed-up)"]
+    assert (speed_up.value, speed_up.target, speed_up.verdict()) == (4.0, ">= 4", "met")
+    assert ratios["import+client+Pod: kubetyped / kr8s"].value == 2.0
+    assert ratios["import+client+decode 1 Pod: kubetyped / lightkube"].value == 0.5
+    assert [row for row in section.tables[0].rows if row[0] == "kubetyped"] == [
+        ["kubetyped", "250.0 ms (250.0 ms)", "500.0 ms (500.0 ms)", "270.0 ms"]
+    ]
+    label = "import + client + Pod: <= 1.15x lightkube"
+    assert _row(label, ratios["import+client+Pod: kubetyped / lightkube"]) in run.issue_rows(
+        section.ratios
+    )
+
+
+def test_informer_memory_ratios_and_their_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    section = _informer_section(monkeypatch)
+    ratios = {r.measure: r for r in section.ratios}
+    json_ratio = ratios[
+        "memory per cached Pod, nothing read (tracemalloc): kubetyped / its JSON size"
+    ]
+    assert (json_ratio.value, json_ratio.target, json_ratio.verdict()) == (2.0, "<= 2", "met")
+    peer = ratios["memory per cached Pod (tracemalloc): kubetyped / lightkube"]
+    assert (peer.value, peer.target, peer.verdict()) == (1.25, "<= 1.5", "met")
+    assert ratios["memory per cached Pod (tracemalloc): kubetyped-read-all / dicts"].value == 5.0
+    assert section.tables[0].title.endswith("; their JSON: 500 B / object")
+    label = "informer memory per cached Pod, nothing read: <= 2x its JSON"
+    assert _row(label, json_ratio) in run.issue_rows(section.ratios)
+
+
+def test_every_issue_row_is_fed_by_a_section(
+    codec_sections: list[Section], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every section's ratios (fixed figures), no row of issue 16 is `not measured`: a
+    measure renamed in a bench module, or a row matcher misspelt, fails here."""
+    scale = Section("scale")
+    kubetyped = bench_scale.Result(objects=10_000, sync_seconds=2.0)
+    client_go = bench_scale.Result(objects=10_000, sync_seconds=1.0)
+    bench_scale._ratios(scale, "Pod", 10_000, {"kubetyped": kubetyped, "client-go": client_go})
+    sections = [
+        *codec_sections,
+        scale,
+        _import_section(monkeypatch),
+        _informer_section(monkeypatch),
+    ]
+    lines = run.issue_rows([r for s in sections for r in s.ratios])
+    assert [line for line in lines if "not measured" in line] == []
+    assert len(lines) >= len(run.ISSUE_16_ROWS)
+
+
+PEER_MODULES = {
+    "kubetyped": "kubetyped",
+    "lightkube": "lightkube",
+    "kubernetes (official)": "kubernetes",
+    "kr8s": "kr8s",
+    "kubernetes_asyncio": "kubernetes_asyncio",
+}
+
+
+@pytest.mark.parametrize("library", sorted(PEER_MODULES))
+def test_import_snippets_build_a_client_and_read_the_pod(
+    library: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each library's snippet (run in this process here, in fresh ones by the benchmark) builds
+    its client without network, decodes the fixture Pod and reads the nested port; its timer
+    prints the line the benchmark parses."""
+    from benchmarks import bench_import
+
+    pytest.importorskip(PEER_MODULES[library], reason=f"bench extra ({library}) not installed")
+    setup, use = bench_import.SNIPPETS[library]
+    code = bench_import._pod_literal() + bench_import._TIMER + setup + use + bench_import._REPORT
+    exec(compile(code, f"<{library} snippet>", "exec"), {"__name__": "snippet"})
+    (line,) = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("ELAPSED")]
+    inner, cpu = (float(figure) for figure in line.split()[1:3])
+    assert inner >= 0 and cpu >= 0
