@@ -41,6 +41,7 @@ from typing import Any, Protocol
 
 from kubetyped.backoff import BackoffManager
 from kubetyped.cache.errors import (
+    CacheError,
     ErrorKind,
     TransformError,
     WatchClosedError,
@@ -192,7 +193,7 @@ class BackingOff:
 State = NeedsList | Listing | NeedsWatch | Watching | StreamingList | BackingOff
 
 
-class ReflectorStateError(RuntimeError):
+class ReflectorStateError(CacheError, RuntimeError):
     """A driver reported a result the current state cannot have asked for (a driver bug)."""
 
 
