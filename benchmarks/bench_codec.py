@@ -300,8 +300,9 @@ def run_encode() -> Section:
         pods = PodList.from_json(data)
         walk_kubetyped(pods.items)
         for pod in pods.items:
+            assert pod.spec is not None and pod.metadata is not None  # every fixture Pod has both
             pod.spec.containers[0].image = "registry.example.com/team/app:2.0.0"
-            pod.metadata.labels = {**pod.metadata.labels, "rollout": "2"}
+            pod.metadata.labels = {**(pod.metadata.labels or {}), "rollout": "2"}
         return pods
 
     lightkube_items = decode_list(data, LightkubePod)[2]
@@ -483,7 +484,8 @@ def _gc_share(data: bytes) -> Table:
         ["library", "GC on", "GC off", "GC share"],
     )
     for name, fn in cases.items():
-        on, off = [], []
+        on: list[float] = []
+        off: list[float] = []
         for _ in range(3):
             for samples, enabled in ((on, True), (off, False)):
                 gc.collect()

@@ -49,17 +49,10 @@ def test_ratio_verdicts_at_their_bounds(value: float, target: str, verdict: str)
     assert Ratio("m", value, target).verdict() == verdict
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="benchmarks/common.py _target_met reads every operator other than '<=' as '>=' "
-    "(reported to the lead)",
-)
-def test_an_unknown_target_operator_is_not_judged_as_at_least() -> None:
-    try:
-        verdict = Ratio("m", 3.0, "< 2").verdict()
-    except ValueError:
-        return  # refusing the target is right too
-    assert verdict == "MISSED"
+@pytest.mark.parametrize("target", ["< 2", "≤ 2", "2"])
+def test_a_target_of_another_form_is_refused_not_judged(target: str) -> None:
+    with pytest.raises(ValueError, match="expected '<= N' or '>= N'"):
+        Ratio("m", 3.0, target).verdict()
 
 
 def test_formats() -> None:
