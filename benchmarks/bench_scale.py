@@ -47,7 +47,7 @@ CLIENTGO_SOURCE = Path(REPO) / "benchmarks" / "clientgo"
 # syncs per informer consumer (kubetyped's and client-go's, whose ratio the issue tracks): the
 # table shows the median; the extra runs skip churn. On 2 shared cores one sync can take twice
 # another's time, mostly on the apiserver's side (see "apiserver CPU during sync").
-SYNC_REPEATS = int(os.environ.get("KUBETYPED_BENCH_SYNC_REPEATS", "1"))
+SYNC_REPEATS = int(os.environ.get("KUBETYPED_BENCH_SYNC_REPEATS", "3"))
 REPEATED = ("kubetyped", "kubetyped-metadata", "client-go", "client-go-metadata")
 
 PYTHON_VARIANTS = (
