@@ -51,6 +51,8 @@ def run(info: ClusterInfo, kinds: dict[str, int]) -> Section:
                 continue
             objects = traced["objects"] or 1
             per_object[(kind, variant, "traced")] = traced["bytes"] / objects
+            if "json_bytes" in traced:
+                per_object[(kind, "json", "size")] = traced["json_bytes"] / objects
             per_object[(kind, variant, "rss")] = rss["bytes"] / (rss["objects"] or 1)
             table.add(
                 label,
@@ -60,6 +62,19 @@ def run(info: ClusterInfo, kinds: dict[str, int]) -> Section:
                 fmt_seconds(rss["seconds"]),
             )
         section.tables.append(table)
+        json_size = per_object.get((kind, "json", "size"))
+        if json_size:
+            table.title += f"; their JSON: {fmt_bytes(json_size)} / object"
+            for variant in ("kubetyped", "kubetyped-drop-managed-fields"):
+                if (kind, variant, "traced") in per_object:
+                    section.ratios.append(
+                        Ratio(
+                            f"memory per cached {kind}, nothing read (tracemalloc): {variant} / "
+                            "its JSON size",
+                            per_object[(kind, variant, "traced")] / json_size,
+                            "<= 2" if kind == "Pod" and variant == "kubetyped" else "",
+                        )
+                    )
         for variant in ("kubetyped", "kubetyped-drop-managed-fields", "kubetyped-read-all"):
             for peer in ("lightkube", "dicts"):
                 key, peer_key = (kind, variant, "traced"), (kind, peer, "traced")

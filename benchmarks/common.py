@@ -55,9 +55,14 @@ class Ratio:
 
 
 def _target_met(value: float, target: str) -> bool:
+    """`target` is `<= N` or `>= N` (an `x` suffix allowed); anything else raises ValueError."""
     op, _, limit = target.partition(" ")
+    if op not in ("<=", ">="):
+        raise ValueError(f"target {target!r}: expected '<= N' or '>= N'")
     bound = float(limit.rstrip("x"))
-    return value <= bound if op == "<=" else value >= bound
+    if op == "<=":
+        return value <= bound
+    return value >= bound
 
 
 @dataclass

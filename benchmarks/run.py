@@ -40,6 +40,59 @@ _START_LOAD = os.getloadavg() if hasattr(os, "getloadavg") else ()
 SECTIONS = ("import", "decode", "encode", "profile", "codegen", "cluster", "metadata", "scale")
 LIST_NS, EXTRA_CM_NS, POD_NS = "bench-list", "bench-cm", "bench-pods"
 METADATA_TIMEOUT = 180
+
+# The rows of issue 16's table, each with the ratios of this run that measure it.
+ISSUE_16_ROWS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    (
+        "informer memory per cached Pod, nothing read: <= 2x its JSON",
+        lambda m: (
+            m == "memory per cached Pod, nothing read (tracemalloc): kubetyped / its JSON size"
+        ),
+    ),
+    (
+        "informer sync time: <= 2x client-go",
+        lambda m: m.startswith("informer sync, ") and m.endswith("kubetyped / client-go"),
+    ),
+    (
+        "encode after reading every field, 5,000 Pods: <= 3x lightkube",
+        lambda m: m == "encode 5000 Pods: to_json, decoded + every field read / lightkube",
+    ),
+    (
+        "encode of user-built validated models: <= 3x lightkube",
+        lambda m: (
+            m.startswith("encode 5000 Pods: to_json, validated") and m.endswith("/ lightkube")
+        ),
+    ),
+    (
+        "decode + read every field, 5,000 Pods: <= 2x lightkube",
+        lambda m: m == "decode+read-all 5000 Pods: kubetyped / lightkube",
+    ),
+    (
+        "decode + read every name, 1,000 Deployments: <= 1.5x lightkube",
+        lambda m: m == "decode+read names 1000 Deployments: kubetyped / lightkube",
+    ),
+    (
+        "import + client + Pod: <= 1.15x lightkube",
+        lambda m: m == "import+client+Pod: kubetyped / lightkube",
+    ),
+)
+
+
+def issue_rows(ratios: list[Ratio]) -> list[str]:
+    """Markdown rows: each row of issue 16's table with the ratios of this run that measure it
+    (`not measured in this run` when a section did not run or failed)."""
+    lines = []
+    for row, matches in ISSUE_16_ROWS:
+        found = [r for r in ratios if matches(r.measure)]
+        if not found:
+            lines.append(f"| {row} | not measured in this run | | |")
+        for r in found:
+            lines.append(
+                f"| {row} | {r.measure}: {fmt_ratio(r.value)} | {r.target} | {r.verdict()} |"
+            )
+    return lines
+
+
 LIST_COUNT, EXTRA_CM_COUNT, POD_COUNT, WATCH_EVENTS = 5000, 5000, 5000, 2000
 
 
@@ -225,6 +278,9 @@ def _markdown(sections: list[Section], elapsed: float, argv: list[str]) -> str:
     out += ["", "## Package versions", "", "| package | version |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in package_versions().items()]
     ratios = [r for s in sections for r in s.ratios]
+    out += ["", "## The rows of issue 16", ""]
+    out += ["| row (target) | measured in this run | target | |", "|---|---|---|---|"]
+    out += issue_rows(ratios)
     out += ["", "## Ratios (kubetyped vs peers and the limit)", ""]
     out.append(
         '`A / B` < 1 means kubetyped (A) is faster/smaller; "speed-up" rows are peer / kubetyped.'

@@ -2,9 +2,11 @@
 
 Usage: python -m benchmarks.scale_child <variant> <Pod|ConfigMap> <namespace> <kubeconfig>
 
-Speaks the protocol of benchmarks/clientgo/main.go: prints
-``{"phase":"synced","objects":N,"sync_seconds":S,"rss_bytes":R,"rss_base_bytes":B}`` once the
-cache holds every object, then for each ``churn <count> <value>`` line on stdin prints
+Speaks the protocol of benchmarks/clientgo/main.go: prints ``{"phase":"listing"}`` just before
+the first request, then
+``{"phase":"synced","objects":N,"sync_seconds":S,"sync_cpu_seconds":C,"rss_bytes":R,
+"rss_base_bytes":B}`` once the cache holds every object (C: this process's CPU time, all
+threads, from the first request to then), then for each ``churn <count> <value>`` line on stdin prints
 ``{"phase":"churning"}`` once it counts events with that value, and
 ``{"phase":"churned","events":count,"seconds":S,"cpu_seconds":C}`` (C: this process's CPU
 time meanwhile) once <count> update events whose object has
@@ -208,16 +210,19 @@ def main() -> None:
     counter = Counter()
     gc.collect()
     base = rss_bytes()
-    started = time.perf_counter()
+    _emit(phase="listing")
+    started, cpu_started = time.perf_counter(), time.process_time()
     size = load(counter)
     while size() < int(expected):  # list done; a watch-only peer may still be receiving
         time.sleep(0.005)
     elapsed = time.perf_counter() - started
+    sync_cpu = time.process_time() - cpu_started
     gc.collect()
     _emit(
         phase="synced",
         objects=size(),
         sync_seconds=elapsed,
+        sync_cpu_seconds=sync_cpu,
         rss_bytes=rss_bytes(),
         rss_base_bytes=base,
     )

@@ -4,7 +4,10 @@
 //
 // Protocol (one JSON object per stdout line):
 //
-//	{"phase":"synced","objects":N,"sync_seconds":S,"heap_bytes":H,"rss_bytes":R}
+//	{"phase":"listing"} just before the informer starts, then
+//	{"phase":"synced","objects":N,"sync_seconds":S,"sync_cpu_seconds":C,"heap_bytes":H,"rss_bytes":R}
+//
+// (C: this process's CPU time from the start to the informer having synced)
 //
 // then, for every "churn <count> <value>" line read from stdin, {"phase":"churning"} once it
 // counts events with that value, and once <count> update events
@@ -124,7 +127,8 @@ func main() {
 	runtime.GC()
 	debug.FreeOSMemory()
 	rssBase := rssBytes()
-	started := time.Now()
+	emit(map[string]any{"phase": "listing"})
+	started, cpuStarted := time.Now(), cpuSeconds()
 	switch *mode {
 	case "full":
 		client := kubernetes.NewForConfigOrDie(config)
@@ -152,17 +156,19 @@ func main() {
 		time.Sleep(time.Millisecond)
 	}
 	syncSeconds := time.Since(started).Seconds()
+	syncCPU := cpuSeconds() - cpuStarted
 	runtime.GC()
 	debug.FreeOSMemory()
 	var stats runtime.MemStats
 	runtime.ReadMemStats(&stats)
 	emit(map[string]any{
-		"phase":          "synced",
-		"objects":        len(informer.GetStore().ListKeys()),
-		"sync_seconds":   syncSeconds,
-		"heap_bytes":     stats.HeapAlloc,
-		"rss_bytes":      rssBytes(),
-		"rss_base_bytes": rssBase,
+		"phase":            "synced",
+		"objects":          len(informer.GetStore().ListKeys()),
+		"sync_seconds":     syncSeconds,
+		"sync_cpu_seconds": syncCPU,
+		"heap_bytes":       stats.HeapAlloc,
+		"rss_bytes":        rssBytes(),
+		"rss_base_bytes":   rssBase,
 	})
 
 	scanner := bufio.NewScanner(os.Stdin)

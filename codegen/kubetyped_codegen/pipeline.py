@@ -34,7 +34,7 @@ from pathlib import Path
 from kubetyped_codegen.crd.errors import CrdError
 from kubetyped_codegen.crd.generate import explainer, render_crd_package
 from kubetyped_codegen.crd.spec import GroupFilter, spec_from_crd_files
-from kubetyped_codegen.errors import CodegenError
+from kubetyped_codegen.errors import CodegenError, HandwrittenFileError, SnapshotError, SpecError
 from kubetyped_codegen.ir import ApiSpec, VersionInfo
 from kubetyped_codegen.layout import is_snapshot
 from kubetyped_codegen.load_v2 import load_v2
@@ -42,7 +42,7 @@ from kubetyped_codegen.load_v3 import load_v3
 from kubetyped_codegen.render import render
 from kubetyped_codegen.render_context import DEFAULT_PACKAGE, RenderContext
 from kubetyped_codegen.specs import latest_snapshot, resolve_spec, shipped_snapshot
-from kubetyped_codegen.writer import WriteReport, generated_files, publish
+from kubetyped_codegen.writer import GeneratedCodeError, WriteReport, generated_files, publish
 
 #: Suffixes of CRD YAML files (a spec source ending so is read as CustomResourceDefinitions).
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -354,7 +354,8 @@ def generate(
 
     Files without the generated marker (the user's ``expansions/``) are never touched; stale
     generated files are removed. Raises ``GeneratedCodeError`` (nothing written) when the new
-    package does not import, and the errors of ``load_spec``.
+    package does not import, ``HandwrittenFileError`` when a file it would write exists without
+    the generated marker, and the errors of ``load_spec``.
     """
     rendered = render_source(source, out, package, base_package, progress)
     explain = explainer(rendered.spec) if rendered.custom_resources else None
@@ -386,10 +387,16 @@ def verify(
 
 __all__ = [
     "EXPANSIONS",
+    "CodegenError",
+    "CrdError",
     "Generated",
+    "GeneratedCodeError",
     "GroupFilter",
+    "HandwrittenFileError",
     "Progress",
     "Rendered",
+    "SnapshotError",
+    "SpecError",
     "SpecSource",
     "check_not_shadowing",
     "committed_package_folder",

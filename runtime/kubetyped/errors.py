@@ -1,4 +1,39 @@
-"""The typed exception hierarchy shared by every layer of kubetyped."""
+"""The typed exception hierarchy shared by every layer of kubetyped.
+
+Every error kubetyped raises on purpose derives from `KubetypedError`. This module defines the
+shared ones: `ConfigError`, `TransportError`, the watch errors and `ApiError` with one subclass
+per `Status` reason of the apiserver (apimachinery's ``pkg/api/errors``). The errors of a
+subsystem are defined in its package and importable from it (`tests/unit/test_public_errors.py`
+keeps this index exact):
+
+- kubetyped.apply: ApplyError
+- kubetyped.cache: CacheError, NotCachedError, TransformError, WatchClosedError,
+  IndexFuncError, IndexConflictError, UnknownIndexError, InformerStateError,
+  FactoryShutDownError, ReflectorStateError, ObjectMetaError, SelectorParseError
+- kubetyped.config: KubeconfigNotFoundError, KubeconfigParseError, ContextNotFoundError,
+  InvalidKubeconfigError, AuthMethodConflictError, NotInClusterError, CredentialError,
+  TokenFileError, ExecPluginError, OIDCRefreshError
+- kubetyped.discovery: DiscoveryError, DiscoveryDocumentError, NoKindMatchError,
+  NoResourceMatchError, AmbiguousResourceError
+- kubetyped.events: EventError
+- kubetyped.fake: FakeSetupError
+- kubetyped.leaderelection: LeaderElectionConfigError, LockConflictError
+- kubetyped.manifests: ManifestError, YamlError
+- kubetyped.model: ModelDecodeError, QuantityError, TimeParseError
+- kubetyped.portforward: PortForwardError
+- kubetyped.remotecommand: RemoteCommandError, StreamProtocolError, StreamClosedError,
+  StreamTimeoutError
+- kubetyped.request: RequestBuildError, NamespaceRequiredError
+- kubetyped.retry_conflict: BackoffError
+- kubetyped.scale: NoScaleSubresourceError
+- kubetyped.wait: WaitTimeoutError, FieldPathError
+- kubetyped.workqueue: QueueShutDown
+
+The generator's (the ``codegen`` extra), raised by `kubetyped_codegen.pipeline`:
+
+- kubetyped_codegen.pipeline: CodegenError, SpecError, CrdError, SnapshotError,
+  GeneratedCodeError, HandwrittenFileError
+"""
 
 from __future__ import annotations
 

@@ -39,6 +39,7 @@ CORRECT = (
     "scalars_as_users_write_them.py",
     "request_options.py",
     "informer_handlers.py",
+    "catching_errors.py",
 )
 MISTAKES = ("mistakes_builtin.py", "mistakes_crd.py")
 README = ROOT / "README.md"

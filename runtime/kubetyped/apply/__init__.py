@@ -5,7 +5,7 @@
 returns one `ApplyResult` per object.
 """
 
-from kubetyped.apply.common import ApplyResult
+from kubetyped.apply.common import ApplyError, ApplyResult
 from kubetyped.apply.sync_apply import apply_manifests
 
-__all__ = ["ApplyResult", "apply_manifests"]
+__all__ = ["ApplyError", "ApplyResult", "apply_manifests"]

@@ -35,12 +35,14 @@ from kubetyped.cache.meta import (
 )
 from kubetyped.cache.protocols import ListOptions, ListResult, WatchEvent
 from kubetyped.cache.reflector import AsyncReflector, Reflector
-from kubetyped.cache.reflector_core import ReflectorCore, ReflectorSink
+from kubetyped.cache.reflector_core import ReflectorCore, ReflectorSink, ReflectorStateError
 from kubetyped.cache.selectors import Selector, SelectorParseError, parse_selector
 from kubetyped.cache.store import (
     NAMESPACE_INDEX,
+    IndexConflictError,
     Indexer,
     IndexFuncError,
+    UnknownIndexError,
     namespace_index_func,
 )
 from kubetyped.cache.sync_listwatch import ListWatch, ResourceListWatch
@@ -60,6 +62,7 @@ __all__ = [
     "DeletedFinalStateUnknown",
     "FactoryShutDownError",
     "FuncHandler",
+    "IndexConflictError",
     "IndexFuncError",
     "Indexer",
     "InformerHealth",
@@ -80,6 +83,7 @@ __all__ = [
     "Reflector",
     "ReflectorCore",
     "ReflectorSink",
+    "ReflectorStateError",
     "Registration",
     "ResourceEventHandler",
     "ResourceListWatch",
@@ -88,6 +92,7 @@ __all__ = [
     "SharedIndexInformer",
     "SharedInformerFactory",
     "TransformError",
+    "UnknownIndexError",
     "WatchClosedError",
     "WatchEvent",
     "drop_managed_fields",

@@ -16,5 +16,13 @@ from kubetyped.manifests.load import (
     load_manifests,
     to_yaml,
 )
+from kubetyped.yamlio import YamlError
 
-__all__ = ["ManifestError", "ModelRegistry", "default_registry", "load_manifests", "to_yaml"]
+__all__ = [
+    "ManifestError",
+    "ModelRegistry",
+    "YamlError",
+    "default_registry",
+    "load_manifests",
+    "to_yaml",
+]

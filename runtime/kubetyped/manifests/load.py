@@ -108,8 +108,9 @@ def load_manifests(
     kind the registry does not know, as a plain dict. Empty documents are skipped.
 
     Raises `ManifestError` (source, document number, field) for a document that is not an
-    object with `apiVersion` and `kind`, `kubetyped.yamlio.YamlError` for invalid YAML and
-    pydantic's `ValidationError` for a known kind with invalid fields.
+    object with `apiVersion` and `kind`, `YamlError` (importable from `kubetyped.manifests`;
+    source, line, column) for invalid YAML and pydantic's `ValidationError` for a known kind
+    with invalid fields.
     """
     registry = registry or default_registry()
     objects: list[Any] = []

@@ -3,6 +3,7 @@
 from pydantic import Field
 
 from kubetyped.model.base import KubeModel
+from kubetyped.model.jsonio import ModelDecodeError
 from kubetyped.model.lazy import lazy_exports
 from kubetyped.model.scalars import (
     IntOrString,
@@ -12,6 +13,7 @@ from kubetyped.model.scalars import (
     QuantityInput,
     Time,
     TimeInput,
+    TimeParseError,
     format_time,
     parse_quantity,
 )
@@ -22,12 +24,14 @@ __all__ = [
     "IntOrString",
     "KubeModel",
     "MicroTime",
+    "ModelDecodeError",
     "OpenEnum",
     "Quantity",
     "QuantityError",
     "QuantityInput",
     "Time",
     "TimeInput",
+    "TimeParseError",
     "format_time",
     "lazy_exports",
     "parse_quantity",

@@ -20,6 +20,7 @@ __all__ = [
     "QuantityInput",
     "Time",
     "TimeInput",
+    "TimeParseError",
     "format_time",
     "parse_quantity",
 ]
