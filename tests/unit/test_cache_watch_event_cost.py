@@ -154,8 +154,8 @@ def test_each_watch_event_is_decoded_once_and_its_object_stays_json() -> None:
 def test_work_per_watch_event_is_bounded() -> None:
     counter, _, _, _ = churn()
     # Python and C calls per event, from the chunk to the handler's return: 148 before the
-    # metadata was shared across the steps, 105 after; a new per-event step shows here first
-    assert counter.calls / EVENTS <= 115, counter.calls / EVENTS
+    # metadata was shared across the steps, 97 after; a new per-event step shows here first
+    assert counter.calls / EVENTS <= 110, counter.calls / EVENTS
 
 
 def test_metadata_informer_keeps_the_servers_partial_object_as_it_came() -> None:

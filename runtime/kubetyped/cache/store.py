@@ -151,9 +151,11 @@ class Indexer(Generic[T]):
         with self._lock:
             values = _index_values(key, obj, self._funcs)
             old = self._items.get(key)
-            if old is not None:
-                self._unindex(key)
             self._items[key] = obj
+            if old is not None:
+                if self._values.get(key) == values:  # client-go updateIndices: unchanged
+                    return old
+                self._unindex(key)
             self._index(key, values)
             return old
 
