@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from kubetyped.errors import KubetypedError
 from kubetyped.model import MicroTime, Quantity, QuantityError, Time, parse_quantity
+from kubetyped.model.scalars import format_time
 from kubetyped_kubernetes.models.apps_v1 import RollingUpdateDeployment
 from kubetyped_kubernetes.models.coordination_v1 import Lease, LeaseSpec
 from kubetyped_kubernetes.models.core_v1 import HTTPGetAction, Pod, ResourceRequirements
@@ -99,6 +100,17 @@ def test_model_quantities_accept_numbers_and_keep_strings() -> None:
     assert requirements.limits["memory"] == "1024Mi"
 
 
+def test_validated_equal_quantities_are_one_shared_object() -> None:
+    first = ResourceRequirements(limits={"cpu": "250m"}, requests={"cpu": "250m"})
+    second = ResourceRequirements.model_validate_json(b'{"limits":{"cpu":"250m"}}')
+    assert first.limits["cpu"] is first.requests["cpu"] is second.limits["cpu"]
+    assert isinstance(second.limits["cpu"], Quantity)
+    with pytest.raises(ValidationError):  # what is shared was validated: bad text still fails
+        ResourceRequirements(limits={"cpu": "250mm"})
+    with pytest.raises(ValidationError):
+        ResourceRequirements(limits={"cpu": "250mm"})
+
+
 def test_lazy_quantities_are_quantity_objects() -> None:
     requirements = ResourceRequirements.from_json(b'{"limits":{"memory":"1Gi"}}')
     memory = requirements.limits["memory"]
@@ -118,6 +130,31 @@ def test_time_serialises_rfc3339_whole_seconds_in_utc() -> None:
         "2024-01-02T01:04:05Z"
     )
     assert isinstance(meta.creation_timestamp, Time)
+
+
+@pytest.mark.parametrize(
+    ("value", "micro", "wire"),
+    [
+        (datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC), False, "2024-01-02T03:04:05Z"),
+        (datetime(2024, 1, 2, 3, 4, 5, 60, tzinfo=UTC), True, "2024-01-02T03:04:05.000060Z"),
+        (datetime(2024, 1, 2, 3, 4, 5, 999999, tzinfo=UTC), False, "2024-01-02T03:04:05Z"),
+        (datetime(2024, 1, 2, 3, 4, 5), False, "2024-01-02T03:04:05Z"),  # naive: taken as UTC
+        (datetime(2024, 1, 2, 3, 4, 5, 1), True, "2024-01-02T03:04:05.000001Z"),
+        (
+            datetime(2024, 1, 2, 0, 30, tzinfo=timezone(timedelta(hours=1))),
+            False,
+            "2024-01-01T23:30:00Z",
+        ),
+        (datetime(2024, 1, 2, tzinfo=timezone(timedelta(0))), True, "2024-01-02T00:00:00.000000Z"),
+        (datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC), False, "0999-01-02T03:04:05Z"),  # Go: 4 digits
+        (datetime(1, 1, 1, tzinfo=UTC), False, "0001-01-01T00:00:00Z"),  # Go's zero time
+    ],
+)
+def test_times_are_written_in_gos_rfc3339_layouts(value: datetime, micro: bool, wire: str) -> None:
+    """metav1.Time.MarshalJSON: `time.RFC3339` in UTC; MicroTime: `2006-01-02T15:04:05.000000Z07:00`."""
+    kind = MicroTime if micro else Time
+    assert kind.from_wire(value.isoformat()).to_wire() == wire
+    assert format_time(value, micro=micro) == wire
 
 
 def test_time_parses_the_wire_form() -> None:

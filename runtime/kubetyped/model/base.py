@@ -17,8 +17,12 @@ that writes each nested model's own structure. A read-only walk costs nothing to
 the output keeps the input's key order. A model built by validation gets the same kind of wire
 form when it is validated (`model_post_init`: its set fields under their wire names, in
 declaration order, sharing its nested models' wire forms, then unknown fields), so its first
-`to_json` is one `orjson.dumps` too; building it there, while the values are fresh in the
-CPU caches, costs less than a walk of the finished tree at the first encode.
+`to_json` is one `orjson.dumps` too: a walk of the finished tree in Python at the first encode
+costs several times more. Its class's `WirePlan` for that set of fields reads the values with
+one `itemgetter` call; only models, lists of models and times take a Python step. What
+validation keeps per model is kept small to pay for it (the garbage collector's scans are most
+of the cost of validating a large tree): one fields-set shared by the instances with the same
+set fields (`SharedFieldsSet`, copied before a change) and no empty dict of unknown fields.
 """
 
 from __future__ import annotations
@@ -37,11 +41,12 @@ from kubetyped.model.jsonio import ModelDecodeError
 if TYPE_CHECKING:
     from msgspec import Raw
 from kubetyped.model.plan import (
-    ENCODE_AS_IS,
+    ENCODE_MODEL,
     ENCODE_MODEL_LIST,
     ClassPlan,
     ItemDecodeError,
     Location,
+    WirePlan,
     build_plan,
     child,
     encode_value,
@@ -53,6 +58,7 @@ from kubetyped.model.strict import (
     unknown_fields_error,
 )
 from kubetyped.model.tracked import (
+    SharedFieldsSet,
     TrackedExtra,
     TrackedFieldsSet,
     WireDict,
@@ -107,14 +113,23 @@ class KubeModel(BaseModel):
 
     def model_post_init(self, context: Any, /) -> None:
         """After pydantic's validation: not lazy; unknown fields refused in
-        `strict_construction()` (`pydantic.ValidationError`); the wire form is built."""
+        `strict_construction()` (`pydantic.ValidationError`); the wire form is built and the
+        fields-set shared (`WirePlan`)."""
         _set_raw(self, None)
-        _set_src(self, None)
-        if self.__pydantic_extra__ and strict_construction_enabled():
-            raise unknown_fields_error(type(self), self.__pydantic_extra__)
+        extra = self.__pydantic_extra__
+        if extra:
+            if strict_construction_enabled():
+                raise unknown_fields_error(type(self), extra)
+        else:  # no unknown fields: no dict until one is added (as for decoded instances)
+            _set_extra(self, None)
         # Nested models are validated (and post-initialised) first: each level adds one dict of
         # its set fields, sharing its children's. `to_json` is then one `orjson.dumps`.
-        self._own_wire_form()
+        cls = type(self)
+        plan = cls.__kube_plan__ or cls._plan()
+        fields_set = self.__pydantic_fields_set__
+        wire = plan.wire_plans.get(frozenset(fields_set)) or plan.wire_plan(fields_set)
+        _set_fields_set(self, wire.fields_set)
+        _set_src(self, _wire_form(self, wire, self.__dict__, track_lists=True))
 
     # ---- construction -------------------------------------------------------------------
 
@@ -186,73 +201,10 @@ class KubeModel(BaseModel):
         src = self.__kube_src__
         return self._own_wire_form() if src is None else src
 
-    def _build_wire(self) -> dict[str, Any]:
-        """The wire form from the fields: set fields under their wire names, then unknown
-        fields, then values that failed to decode (as they came). Nested models appear as
-        their wire dicts where they have one (shared), else as themselves (left to the hook)."""
-        plan = type(self).__kube_plan__ or type(self)._plan()
-        order = plan.order
-        fields_set = self.__pydantic_fields_set__
-        values = self.__dict__
-        if len(fields_set) * 4 < len(values):  # few set fields (typical): sort those
-            names: Any = sorted((n for n in fields_set if n in order), key=order.__getitem__)
-        else:
-            names = [n for n in values if n in fields_set]
-        wire_names = plan.wire_names
-        result: dict[str, Any] = {}
-        for python_name in names:
-            try:
-                value = values[python_name]
-            except KeyError:  # deleted
-                continue
-            wire_name = wire_names.get(python_name)
-            if wire_name is None:  # not a field (pydantic private state)
-                continue
-            if type(value) in _PLAIN:
-                result[wire_name] = value
-            else:
-                result[wire_name] = _wire_value(value, python_name in plan.micro_times)
-        extra = self.__pydantic_extra__
-        if extra:
-            result.update(extra)
-        for wire_name, value, _ in self._decode_errors().values():
-            result[wire_name] = value  # written back as it came
-        return result
-
     def _own_wire_form(self) -> dict[str, Any]:
-        """Gives an instance built from its fields (by validation, or a copy) its wire form:
-        set fields under their wire names in declaration order, then unknown fields, then
-        values that failed to decode. Assignments keep it current from then on, as for a
-        decoded instance. Nested models appear as their own wire dicts (shared, so their
-        changes show here); lists of models as lists of their wire dicts (no encoder hook per
-        item) behind a `WireList` field value that puts itself in when changed."""
-        plan = type(self).__kube_plan__ or type(self)._plan()
-        values = self.__dict__
-        fields_set: Any = self.__pydantic_fields_set__  # frozen when derived from the JSON
-        src: dict[str, Any] = {}
-        for python_name, wire_name, kind in plan.wire_entries(
-            fields_set if type(fields_set) is frozenset else frozenset(fields_set)
-        ):
-            try:
-                value = values[python_name]
-            except KeyError:  # deleted
-                continue
-            if kind == ENCODE_AS_IS or value is None:
-                src[wire_name] = value
-            elif kind == ENCODE_MODEL_LIST and type(value) in _LISTS:
-                src[wire_name] = _model_list_wire(self, python_name, wire_name, value, src)
-            else:
-                src[wire_name] = _wire_value(value, python_name in plan.micro_times)
-        extra = self.__pydantic_extra__
-        if extra:
-            src.update(extra)
-        try:
-            private = _object_getattribute(self, "__pydantic_private__")
-        except AttributeError:
-            private = None
-        if private:
-            for wire_name, value, _ in self._decode_errors().values():
-                src[wire_name] = value  # written back as it came
+        """Gives an instance built from its fields without one (a copy) its wire form, which
+        assignments keep current from then on, as for a decoded instance."""
+        src = _wire_form_from_fields(self, track_lists=True)
         _set_src(self, src)
         return src
 
@@ -272,7 +224,7 @@ class KubeModel(BaseModel):
         that bypassed `__setattr__` (to the fields-set or unknown-fields container)."""
         src = self.__kube_src__
         if src is not None:
-            fresh = self._build_wire()
+            fresh = _wire_form_from_fields(self, track_lists=False)
             src.clear()
             src.update(fresh)
 
@@ -639,9 +591,6 @@ def _decode_error(
     return ModelDecodeError(f"{location}: {exc} ({field})", path=location)
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
 def _wire_value(value: Any, micro_time: bool) -> Any:
     """A field value as the wire form holds it: times formatted, models as their shared wire
     dicts when they have one, anything else as it is (containers are shared, not copied)."""
@@ -664,6 +613,66 @@ def _wire_value(value: Any, micro_time: bool) -> Any:
 
 
 _LISTS = (list, WireList)
+_src_of = _src_slot_get  # the kept wire form of a validated model (TypeError: not a model)
+
+
+def _wire_form_from_fields(model: KubeModel, *, track_lists: bool) -> dict[str, Any]:
+    """``model``'s wire form from its fields (`_wire_form`), then the values that failed to
+    decode (as they came): for a copy, or after a change to the fields-set or unknown fields."""
+    plan = type(model).__kube_plan__ or type(model)._plan()
+    src = _wire_form(
+        model,
+        plan.wire_plan(model.__pydantic_fields_set__),
+        model.__dict__,
+        track_lists=track_lists,
+    )
+    for wire_name, value, _ in model._decode_errors().values():
+        src[wire_name] = value
+    return src
+
+
+def _wire_form(
+    model: KubeModel, wire: WirePlan, values: dict[str, Any], *, track_lists: bool
+) -> dict[str, Any]:
+    """The wire form of ``model`` (whose set fields ``wire`` plans) from its field ``values``:
+    set fields under their wire names in declaration order, then unknown fields. Nested models
+    appear as their own wire dicts (shared, so their changes show here); with ``track_lists``,
+    lists of models as lists of their wire dicts (no encoder hook per item) behind a `WireList`
+    field value that puts itself in when changed."""
+    try:
+        src = wire.wire_dict(values)
+    except KeyError:  # a field deleted after it was set
+        wire_names = (type(model).__kube_plan__ or type(model)._plan()).wire_names
+        src = {wire_names[n]: values[n] for n in wire.python_names if n in values}
+    for python_name, wire_name, kind, micro_time in wire.converted:
+        value = values.get(python_name)
+        if value is None:
+            continue
+        if kind == ENCODE_MODEL:
+            try:
+                child = _src_of(value)
+            except (AttributeError, TypeError):  # made without pydantic's init; not a model
+                child = None
+            src[wire_name] = _wire_value(value, micro_time) if child is None else child
+        elif kind == ENCODE_MODEL_LIST and track_lists and type(value) in _LISTS:
+            try:
+                dicts: list[Any] | None = list(map(_src_of, value))
+            except (AttributeError, TypeError):
+                dicts = None
+            if dicts is None or None in dicts:  # not all validated models: item by item
+                src[wire_name] = _model_list_wire(model, python_name, wire_name, value, src)
+            else:
+                tracked = WireList(value)
+                _set_list_owner(tracked, src)
+                _set_list_key(tracked, wire_name)
+                values[python_name] = tracked
+                src[wire_name] = dicts
+        else:
+            src[wire_name] = _wire_value(value, micro_time)
+    extra = model.__pydantic_extra__
+    if extra:
+        src.update(extra)
+    return src
 
 
 def _model_list_wire(
@@ -719,10 +728,11 @@ def _json_type(value: Any) -> str:
 
 
 def _thaw_fields_set(model: BaseModel) -> None:
-    """Materialised instances share frozen `fields_set`s and have no extra dict until needed;
-    pydantic's own code paths expect a mutable set and a dict."""
+    """Validated and materialised instances share their fields-sets (`SharedFieldsSet`), and
+    materialised ones have no extra dict until needed; pydantic's own code paths change the
+    instance's own set and dict."""
     fields_set: Any = model.__pydantic_fields_set__
-    if type(fields_set) is frozenset:
+    if type(fields_set) is SharedFieldsSet:
         _object_setattr(model, "__pydantic_fields_set__", set(fields_set))
     if model.__pydantic_extra__ is None:
         _object_setattr(model, "__pydantic_extra__", {})

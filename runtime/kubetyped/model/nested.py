@@ -63,7 +63,13 @@ def bind_references(cls: type) -> None:
 def deferred(cls: type[KubeModel]) -> core_schema.CoreSchema:
     """A schema validating and serialising a ``cls`` value with ``cls``'s own (lazy) schema."""
 
+    # An instance passed in is kept as it is (`revalidate_instances="never"`), without a call
+    # into the validator: what building objects from objects (`Pod(spec=PodSpec(...))`) does.
+    passthrough = cls.model_config.get("revalidate_instances", "never") == "never"
+
     def validate(value: Any, info: core_schema.ValidationInfo) -> Any:
+        if passthrough and isinstance(value, cls):
+            return value
         if not cls.__pydantic_complete__:
             cls.model_rebuild()
         return cls.__pydantic_validator__.validate_python(value, context=info.context)

@@ -115,14 +115,27 @@ def parse_quantity(text: str) -> Decimal:
     return value * _DECIMAL_SUFFIXES[suffix]
 
 
+#: Strings validated as quantities so far, shared: objects repeat a few values ("100m",
+#: "128Mi") and a Quantity cannot change. Bounded; values past the bound are not shared.
+_VALIDATED_QUANTITIES: dict[str, Quantity] = {}
+_VALIDATED_QUANTITIES_MAX = 4096
+
+
 def _quantity_from_value(value: Any) -> Quantity:
+    if type(value) is str:
+        shared = _VALIDATED_QUANTITIES.get(value)
+        if shared is not None:
+            return shared
     if isinstance(value, Quantity):
         return value
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise ValueError(f"a quantity must be a string or a number, not {type(value).__name__}")
     text = value if isinstance(value, str) else str(value)
     parse_quantity(text)
-    return Quantity(text)
+    quantity = Quantity(text)
+    if type(value) is str and len(_VALIDATED_QUANTITIES) < _VALIDATED_QUANTITIES_MAX:
+        _VALIDATED_QUANTITIES[value] = quantity
+    return quantity
 
 
 class TimeParseError(KubetypedError, ValueError):
@@ -191,9 +204,14 @@ or an RFC 3339 string; held as a `Time`/`MicroTime`. Anything else raises
 
 
 def format_time(value: datetime, *, micro: bool) -> str:
-    """Formats a datetime the way the apiserver does (UTC, `Z`)."""
-    if value.tzinfo is not None:
+    """Formats a datetime the way the apiserver does (UTC, `Z`; a naive one is taken as UTC):
+    `2026-01-02T03:04:05Z`, or with six fraction digits for ``micro`` (Go's RFC 3339 layouts,
+    four-digit years)."""
+    zone = value.tzinfo
+    if zone is not None and zone is not UTC:
         value = value.astimezone(UTC)
-    if micro:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = _isoformat(value, "T", "microseconds" if micro else "seconds")
+    return (text if zone is None else text[:-6]) + "Z"  # "+00:00" -> "Z"
+
+
+_isoformat = datetime.isoformat

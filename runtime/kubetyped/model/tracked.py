@@ -77,6 +77,23 @@ class TrackedFieldsSet(set[str]):
         return set, (list(self),)
 
 
+class SharedFieldsSet(set[str]):
+    """A fields-set shared by every instance of a class with the same set fields (validated or
+    materialised): one set per distinct set, not one per instance, which is less for the
+    garbage collector to scan. A real `set` (pydantic-core reads it); copied into a plain set
+    before the instance changes it (`base._thaw_fields_set`); a change to it is refused."""
+
+    __slots__ = ("key",)
+    #: the same names, frozen: the key of its `WirePlan`
+    key: frozenset[str]
+
+    def _refused(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a shared fields-set is not changed in place (copy it first)")
+
+    def __reduce_ex__(self, protocol: Any) -> Any:  # copies and pickles are plain sets
+        return set, (list(self),)
+
+
 class TrackedExtra(dict[str, Any]):
     """`model_extra` as handed out: a change rebuilds the owner's wire form."""
 
@@ -111,14 +128,15 @@ _DICT_CHANGES = (
 )  # fmt: skip
 _track(WireDict, _DICT_CHANGES)
 _track(TrackedExtra, _DICT_CHANGES)
-_track(
-    TrackedFieldsSet,
-    (
-        "add", "discard", "remove", "pop", "clear", "update", "difference_update",
-        "intersection_update", "symmetric_difference_update", "__ior__", "__iand__", "__isub__",
-        "__ixor__",
-    ),
+_SET_CHANGES = (
+    "add", "discard", "remove", "pop", "clear", "update", "difference_update",
+    "intersection_update", "symmetric_difference_update", "__ior__", "__iand__", "__isub__",
+    "__ixor__",
 )  # fmt: skip
+_track(TrackedFieldsSet, _SET_CHANGES)
+for _change in _SET_CHANGES:
+    setattr(SharedFieldsSet, _change, SharedFieldsSet._refused)
+del _change
 
 
 set_wire_owner = WireList.__dict__["_wire_owner"].__set__
