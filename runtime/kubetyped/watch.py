@@ -90,23 +90,67 @@ def decode_event(line: bytes) -> WatchEvent[dict[str, Any]]:
 
 
 @cache
-def _unparsed_decoders() -> tuple[Any, Any]:
+def _event_decoders() -> tuple[Any, Any]:
     import msgspec
 
     event = msgspec.defstruct(
         "_Event", [("type", str | None, None), ("object", msgspec.Raw, msgspec.Raw())]
     )
-    meta = msgspec.defstruct("_Meta", [("resourceVersion", str | None, None)])
-    head = msgspec.defstruct("_Head", [("metadata", meta | None, None)])
+    meta = msgspec.defstruct("_RV", [("resourceVersion", str | None, None)])
+    head = msgspec.defstruct("_RVHead", [("metadata", meta | None, None)])
     return msgspec.json.Decoder(event), msgspec.json.Decoder(head)
+
+
+@cache
+def _metadata_decoder() -> Any:
+    """Decodes ``metadata`` of one object's JSON (name, namespace, resourceVersion, uid, labels,
+    annotations, by their wire names) and skips the rest: the one metadata decoder of unparsed
+    objects, for watch events and caches (``kubetyped.cache.meta``)."""
+    import msgspec
+
+    optional_str = str | None
+    meta = msgspec.defstruct(
+        "_Meta",
+        [
+            *(
+                (name, optional_str, None)
+                for name in ("name", "namespace", "resourceVersion", "uid")
+            ),
+            ("labels", dict[str, str] | None, None),
+            ("annotations", dict[str, str] | None, None),
+        ],
+    )
+    head = msgspec.defstruct("_Head", [("metadata", meta | None, None)])
+    return msgspec.json.Decoder(head)
+
+
+# The metadata last decoded from an unparsed object and its JSON buffer (held, so identity is
+# safe): the watch decoder, the cache's key and index functions, the reflector and a handler
+# reading the new object all read the same event's metadata; it is decoded once.
+_last_metadata: tuple[Any, Any] = (None, None)
+
+
+def _recall_metadata(buffer: Any) -> Any:
+    """The metadata decoded last if it was decoded from ``buffer`` (the same object), else None."""
+    last_buffer, last_meta = _last_metadata
+    return last_meta if last_buffer is buffer else None
+
+
+def _remember_metadata(buffer: Any, meta: Any) -> None:
+    global _last_metadata
+    _last_metadata = (buffer, meta)
+
+
+_EVENT_TYPES = {t.value: t for t in EventType}
 
 
 def decode_event_unparsed(line: bytes) -> WatchEvent[Any]:
     """One watch event from one JSON line; an ADDED/MODIFIED/DELETED object is left unparsed (a
-    ``msgspec.Raw``), BOOKMARK and ERROR objects are parsed (``dict``)."""
+    ``msgspec.Raw``), BOOKMARK and ERROR objects are parsed (``dict``). The object's metadata is
+    decoded once, here (its resourceVersion), and remembered for the cache that stores it."""
     import msgspec
 
-    events, heads = _unparsed_decoders()
+    events, rv_heads = _event_decoders()
     try:
         decoded = events.decode(line)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
@@ -114,19 +158,26 @@ def decode_event_unparsed(line: bytes) -> WatchEvent[Any]:
             f"watch stream line is not a watch event ({exc}): {_snippet(line)}"
         ) from None
     raw_type, obj = decoded.type, decoded.object
-    try:
-        event_type = EventType(raw_type if isinstance(raw_type, str) else "")
-    except ValueError:
-        raise WatchDecodeError(f"unknown watch event type {raw_type!r}") from None
+    event_type = _EVENT_TYPES.get(raw_type) if isinstance(raw_type, str) else None
+    if event_type is None:
+        raise WatchDecodeError(f"unknown watch event type {raw_type!r}")
     if bytes(memoryview(obj)[:1]) != b"{":
         raise WatchDecodeError(f"{event_type.value} watch event without an object")
-    if event_type in (EventType.ERROR, EventType.BOOKMARK):
+    if event_type is EventType.ERROR or event_type is EventType.BOOKMARK:
         return WatchEvent(event_type, orjson.loads(memoryview(obj)))
     try:
-        meta = heads.decode(obj).metadata
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise WatchDecodeError(f"{event_type.value} watch event object: {exc}") from None
-    rv = meta.resourceVersion if meta is not None else None
+        meta = _metadata_decoder().decode(obj).metadata
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        meta = None  # metadata of an unexpected shape: the cache reports it; only the RV here
+        try:
+            rv_meta = rv_heads.decode(obj).metadata
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise WatchDecodeError(f"{event_type.value} watch event object: {exc}") from None
+        rv = rv_meta.resourceVersion if rv_meta is not None else None
+    else:
+        rv = meta.resourceVersion if meta is not None else None
+        if meta is not None:
+            _remember_metadata(obj, meta)
     return WatchEvent(event_type, obj, rv or None)
 
 
@@ -153,6 +204,9 @@ class WatchDecoder:
         object per line, client-go `watch.StreamWatcher`); a partial line waits for the next chunk.
         Updates `resource_version`; raises `WatchDecodeError` for a line that is not a watch event.
         """
+        if not self._buffer and type(chunk) is bytes and chunk.endswith(b"\n"):
+            # whole lines (a watch event per chunk is usual): split without buffering
+            return self._decode_lines(chunk.split(b"\n"))
         self._buffer += chunk
         end = self._buffer.rfind(b"\n")
         if end < 0:

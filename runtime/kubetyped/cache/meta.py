@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from kubetyped.cache.tombstone import DeletedFinalStateUnknown
 from kubetyped.errors import KubetypedError
+from kubetyped.watch import _metadata_decoder as _watch_metadata_decoder
+from kubetyped.watch import _recall_metadata, _remember_metadata
 
 __all__ = [
     "ObjectMeta",
@@ -37,6 +40,11 @@ class ObjectMeta:
 
 
 def _field(meta: Any, snake: str, camel: str) -> Any:
+    cls = type(meta)
+    if cls is dict:
+        return meta.get(camel, meta.get(snake))
+    if cls is _metadata_type():  # metadata decoded from unparsed JSON: wire names only
+        return getattr(meta, camel)
     if isinstance(meta, Mapping):
         return meta.get(camel, meta.get(snake))
     value = getattr(meta, snake, None)
@@ -44,37 +52,27 @@ def _field(meta: Any, snake: str, camel: str) -> Any:
 
 
 @cache
-def _metadata_decoder() -> Any:
+def _metadata_type() -> type:
+    """The struct ``_metadata_decoder`` decodes ``metadata`` into."""
     import msgspec
 
-    optional_str = str | None
-    meta = msgspec.defstruct(
-        "_Meta",
-        [
-            *(
-                (name, optional_str, None)
-                for name in ("name", "namespace", "resourceVersion", "uid")
-            ),
-            ("labels", dict[str, str] | None, None),
-            ("annotations", dict[str, str] | None, None),
-        ],
-    )
-    head = msgspec.defstruct("_Head", [("metadata", meta | None, None)])
-    return msgspec.json.Decoder(head)
+    head = _watch_metadata_decoder().type
+    field_type = msgspec.structs.fields(head)[0].type
+    return next(t for t in field_type.__args__ if t is not type(None))  # type: ignore[no-any-return]
 
 
-# The metadata last read from unparsed JSON, by object identity: the key function, the index
-# functions and the reflector read the same object one after the other on insertion.
-_last_unparsed: tuple[Any, Any] = (None, None)
+#: The metadata decoder of unparsed objects (shared with the watch decoder).
+_metadata_decoder = _watch_metadata_decoder
 
 
 def _unparsed_metadata(obj: Any, data: memoryview) -> Any:
     """``metadata`` of an object still held as JSON, decoded on its own (the rest is skipped
-    and nothing is kept on the object, so it stays unparsed)."""
-    global _last_unparsed
-    last_obj, last_meta = _last_unparsed
-    if last_obj is obj:
-        return last_meta
+    and nothing is kept on the object, so it stays unparsed). The last decode is remembered by
+    JSON buffer, so a watch event's metadata is decoded once (``kubetyped.watch``)."""
+    buffer = data.obj
+    meta = _recall_metadata(buffer)
+    if meta is not None:
+        return meta
     try:
         head = _metadata_decoder().decode(data)
     except Exception as exc:  # msgspec.DecodeError/ValidationError: metadata of the wrong shape
@@ -82,7 +80,7 @@ def _unparsed_metadata(obj: Any, data: memoryview) -> Any:
     meta = head.metadata
     if meta is None:
         raise ObjectMetaError(f"object of type {type(obj).__name__} has no metadata")
-    _last_unparsed = (obj, meta)
+    _remember_metadata(buffer, meta)
     return meta
 
 
@@ -124,8 +122,6 @@ def resource_version_of(obj: Any) -> str:
 
 def meta_namespace_key(obj: Any) -> str:
     """The cache key: ``namespace/name``, or ``name`` for cluster-scoped objects."""
-    from kubetyped.cache.tombstone import DeletedFinalStateUnknown
-
     if isinstance(obj, DeletedFinalStateUnknown):
         return obj.key
     meta = _raw_metadata(obj)

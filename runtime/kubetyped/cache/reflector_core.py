@@ -399,6 +399,10 @@ class ReflectorCore:
                 self._apply(stream, etype, DeletedFinalStateUnknown(exc.key, raw))
         else:
             self._apply(stream, etype, obj)
+        rv = event.resource_version  # the decoder read it already (the object's, or None)
+        if rv:
+            self.last_sync_resource_version = rv
+            return
         try:
             self.last_sync_resource_version = resource_version_of(raw)
         except Exception as exc:  # an object without usable metadata: keep the last RV

@@ -72,13 +72,16 @@ def _index_values(key: str, obj: Any, funcs: Mapping[str, IndexFunc]) -> dict[st
     out: dict[str, tuple[str, ...]] = {}
     twin: Any = None
     for name, func in funcs.items():
-        target = obj
-        if func is not namespace_index_func:
-            if twin is None:
-                twin = _parsed_twin(obj)
-            target = twin
+        if func is namespace_index_func:  # ours: one string, from metadata only
+            try:
+                out[name] = (namespace_of(obj),)
+            except Exception as exc:
+                raise IndexFuncError(key, name, f"{type(exc).__name__}: {exc}") from exc
+            continue
+        if twin is None:
+            twin = _parsed_twin(obj)
         try:
-            values = func(target)
+            values = func(twin)
         except Exception as exc:
             raise IndexFuncError(key, name, f"{type(exc).__name__}: {exc}") from exc
         if not isinstance(values, list | tuple | set | frozenset) or not all(
@@ -148,9 +151,11 @@ class Indexer(Generic[T]):
         with self._lock:
             values = _index_values(key, obj, self._funcs)
             old = self._items.get(key)
-            if old is not None:
-                self._unindex(key)
             self._items[key] = obj
+            if old is not None:
+                if self._values.get(key) == values:  # client-go updateIndices: unchanged
+                    return old
+                self._unindex(key)
             self._index(key, values)
             return old
 

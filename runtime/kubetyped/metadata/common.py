@@ -20,6 +20,7 @@ from kubetyped.metadata.negotiate import (
     ACCEPT_LIST,
     ACCEPT_OBJECT,
     PARTIAL_LIST,
+    is_partial_json,
     partial_event_object,
     partial_list,
     partial_object,
@@ -50,7 +51,7 @@ class MetadataCodec:
 
     accept: str = ACCEPT_OBJECT
     list_accept: str = ACCEPT_LIST
-    unparsed_watch: bool = False
+    unparsed_watch: bool = True
 
     def encode(self, obj: Any, api_version: str | None = None, kind: str | None = None) -> bytes:
         """The body as given (the metadata client sends patches only)."""
@@ -107,9 +108,16 @@ class MetadataCodec:
 
     def cache_event(self, event: WatchEvent[Any]) -> WatchEvent[PartialObjectMetadata]:
         """The event as the cache keeps it: its object's JSON, parsed again on first read (a
-        parsed `PartialObjectMetadata` costs several times its JSON); BOOKMARKs as they are."""
+        parsed `PartialObjectMetadata` costs several times its JSON); BOOKMARKs as they are.
+        A metadata-only answer is kept as it came (not parsed); a full object is reduced."""
         if event.type is EventType.BOOKMARK:
             return event
+        obj = event.object
+        if not isinstance(obj, dict):  # the object's JSON (`unparsed_watch`)
+            if is_partial_json(obj):  # the server answered metadata-only: keep it as it came
+                partial = PartialObjectMetadata.from_unparsed(obj)
+                return WatchEvent(event.type, partial, event.resource_version)
+            event = WatchEvent(event.type, orjson.loads(memoryview(obj)), event.resource_version)
         decoded = self.event(event)
         raw = decoded.object.raw_view()
         if raw is None:

@@ -9,6 +9,7 @@ bytes on the wire do).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Final
 
 from kubetyped.api import META_API_VERSION as API_VERSION
@@ -36,6 +37,27 @@ def is_partial(obj: Obj, kind: str = PARTIAL) -> bool:
     default), i.e. the server honoured the `Accept` header.
     """
     return obj.get("kind") == kind and obj.get("apiVersion") == API_VERSION
+
+
+@cache
+def _type_decoder() -> Any:
+    import msgspec
+
+    optional_str = str | None
+    head = msgspec.defstruct(
+        "_TypeMeta", [("apiVersion", optional_str, None), ("kind", optional_str, None)]
+    )
+    return msgspec.json.Decoder(head)
+
+
+def is_partial_json(data: Any) -> bool:
+    """`is_partial` of one object's JSON (bytes, or a `msgspec.Raw`), reading only its
+    `apiVersion` and `kind` (the rest is skipped, not parsed)."""
+    try:
+        head = _type_decoder().decode(data)
+    except Exception:  # msgspec.DecodeError/ValidationError: not a PartialObjectMetadata
+        return False
+    return bool(head.kind == PARTIAL and head.apiVersion == API_VERSION)
 
 
 def partial_object(obj: Obj) -> Obj:
