@@ -127,7 +127,7 @@ class KubeModel(BaseModel):
         fields_set = self.__pydantic_fields_set__
         wire = plan.wire_plans.get(frozenset(fields_set)) or plan.wire_plan(fields_set)
         _set_fields_set(self, wire.fields_set)
-        values = self.__dict__
+        values: Any = self.__dict__  # (pyright takes it for a class's mapping proxy)
         try:
             src = wire.wire_form(self, values, True)
         except KeyError:  # (a field of `model_construct`'s fields-set without a value)
@@ -635,7 +635,7 @@ def _wire_form_from_fields(model: KubeModel, *, track_lists: bool) -> dict[str, 
 
 
 def _wire_form(
-    model: KubeModel, wire: WirePlan, values: dict[str, Any], *, track_lists: bool
+    model: KubeModel, wire: WirePlan, values: Any, *, track_lists: bool
 ) -> dict[str, Any]:
     """The wire form of ``model`` (whose set fields ``wire`` plans) from its field ``values``:
     set fields under their wire names in declaration order, then unknown fields. Nested models
