@@ -105,6 +105,29 @@ def test_an_instance_passed_to_a_constructor_is_kept_without_another_validator_c
     assert config_map.to_json() == b'{"data":{"mode":"fast"},"metadata":{"name":"settings"}}'
 
 
+def test_wire_names_of_any_spelling_are_written_as_they_are() -> None:
+    # The per-fields-set builder is compiled with the names as literals: a CRD's property names
+    # may hold quotes, backslashes, newlines or braces.
+    from pydantic import Field
+
+    from kubetyped.model import KubeModel
+
+    odd = ["it's", 'say "hi"', "back\\slash", "new\nline", "{brace}", "x': 1}, __import__('os')"]
+
+    class Odd(KubeModel):
+        a: str | None = Field(default=None, alias=odd[0])
+        b: str | None = Field(default=None, alias=odd[1])
+        c: str | None = Field(default=None, alias=odd[2])
+        d: str | None = Field(default=None, alias=odd[3])
+        e: str | None = Field(default=None, alias=odd[4])
+        f: str | None = Field(default=None, alias=odd[5])
+
+    document = {name: f"value {i}" for i, name in enumerate(odd)}
+    assert orjson.loads(Odd.model_validate(document).to_json()) == document
+    built = Odd(a="1", f="2")
+    assert orjson.loads(built.to_json()) == {odd[0]: "1", odd[5]: "2"}
+
+
 # ---- a shared fields-set never changes under another instance ------------------------------------
 
 

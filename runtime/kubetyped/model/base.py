@@ -41,8 +41,6 @@ from kubetyped.model.jsonio import ModelDecodeError
 if TYPE_CHECKING:
     from msgspec import Raw
 from kubetyped.model.plan import (
-    ENCODE_MODEL,
-    ENCODE_MODEL_LIST,
     ClassPlan,
     ItemDecodeError,
     Location,
@@ -129,7 +127,12 @@ class KubeModel(BaseModel):
         fields_set = self.__pydantic_fields_set__
         wire = plan.wire_plans.get(frozenset(fields_set)) or plan.wire_plan(fields_set)
         _set_fields_set(self, wire.fields_set)
-        _set_src(self, _wire_form(self, wire, self.__dict__, track_lists=True))
+        values: Any = self.__dict__  # (pyright takes it for a class's mapping proxy)
+        try:
+            src = wire.wire_form(self, values, True)
+        except KeyError:  # (a field of `model_construct`'s fields-set without a value)
+            src = _wire_form(self, wire, values, track_lists=True)
+        _set_src(self, src)
 
     # ---- construction -------------------------------------------------------------------
 
@@ -632,7 +635,7 @@ def _wire_form_from_fields(model: KubeModel, *, track_lists: bool) -> dict[str, 
 
 
 def _wire_form(
-    model: KubeModel, wire: WirePlan, values: dict[str, Any], *, track_lists: bool
+    model: KubeModel, wire: WirePlan, values: Any, *, track_lists: bool
 ) -> dict[str, Any]:
     """The wire form of ``model`` (whose set fields ``wire`` plans) from its field ``values``:
     set fields under their wire names in declaration order, then unknown fields. Nested models
@@ -640,39 +643,35 @@ def _wire_form(
     lists of models as lists of their wire dicts (no encoder hook per item) behind a `WireList`
     field value that puts itself in when changed."""
     try:
-        src = wire.wire_dict(values)
-    except KeyError:  # a field deleted after it was set
-        wire_names = (type(model).__kube_plan__ or type(model)._plan()).wire_names
-        src = {wire_names[n]: values[n] for n in wire.python_names if n in values}
-    for python_name, wire_name, kind, micro_time in wire.converted:
-        value = values.get(python_name)
-        if value is None:
-            continue
-        if kind == ENCODE_MODEL:
-            try:
-                child = _src_of(value)
-            except (AttributeError, TypeError):  # made without pydantic's init; not a model
-                child = None
-            src[wire_name] = _wire_value(value, micro_time) if child is None else child
-        elif kind == ENCODE_MODEL_LIST and track_lists and type(value) in _LISTS:
-            try:
-                dicts: list[Any] | None = list(map(_src_of, value))
-            except (AttributeError, TypeError):
-                dicts = None
-            if dicts is None or None in dicts:  # not all validated models: item by item
-                src[wire_name] = _model_list_wire(model, python_name, wire_name, value, src)
-            else:
-                tracked = WireList(value)
-                _set_list_owner(tracked, src)
-                _set_list_key(tracked, wire_name)
-                values[python_name] = tracked
-                src[wire_name] = dicts
-        else:
-            src[wire_name] = _wire_value(value, micro_time)
-    extra = model.__pydantic_extra__
-    if extra:
-        src.update(extra)
-    return src
+        return wire.wire_form(model, values, track_lists)
+    except KeyError:  # a field deleted after it was set: the plan of the fields still there
+        plan = type(model).__kube_plan__ or type(model)._plan()
+        present = plan.wire_plan(frozenset(n for n in wire.python_names if n in values))
+        return present.wire_form(model, values, track_lists)
+
+
+def _model_list_field(
+    model: KubeModel,
+    python_name: str,
+    wire_name: str,
+    value: Any,
+    src: dict[str, Any],
+    track_lists: bool,
+) -> Any:
+    """The wire form of a list-of-models field (see `_wire_form`)."""
+    if not track_lists or type(value) not in _LISTS:
+        return _wire_value(value, False)
+    try:
+        dicts: list[Any] | None = list(map(_src_of, value))
+    except (AttributeError, TypeError):
+        dicts = None
+    if dicts is None or None in dicts:  # not all validated models: item by item
+        return _model_list_wire(model, python_name, wire_name, value, src)
+    tracked = WireList(value)
+    _set_list_owner(tracked, src)
+    _set_list_key(tracked, wire_name)
+    model.__dict__[python_name] = tracked
+    return dicts
 
 
 def _model_list_wire(
@@ -692,6 +691,14 @@ def _model_list_wire(
     _set_list_key(tracked, wire_name)
     model.__dict__[python_name] = tracked
     return dicts
+
+
+#: the names the compiled `WirePlan.wire_form` functions call (`plan._wire_form_function`)
+WIRE_FORM_HELPERS: dict[str, Any] = {
+    "src_of": _src_of,
+    "wire_value": _wire_value,
+    "model_list": _model_list_field,
+}
 
 
 def _settle_copy(copied: KubeModel) -> None:

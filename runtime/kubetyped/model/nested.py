@@ -72,7 +72,10 @@ def deferred(cls: type[KubeModel]) -> core_schema.CoreSchema:
             return value
         if not cls.__pydantic_complete__:
             cls.model_rebuild()
-        return cls.__pydantic_validator__.validate_python(value, context=info.context)
+        context = info.context
+        if context is None:
+            return cls.__pydantic_validator__.validate_python(value)
+        return cls.__pydantic_validator__.validate_python(value, context=context)
 
     def serialize(value: Any, handler: core_schema.SerializerFunctionWrapHandler) -> Any:
         kind = type(value)

@@ -64,6 +64,11 @@ def _track(cls: type, names: tuple[str, ...]) -> None:
         setattr(cls, name, wrapper)
 
 
+def _refuse(cls: type, names: tuple[str, ...]) -> None:
+    for name in names:
+        setattr(cls, name, cls._refused)  # type: ignore[attr-defined]
+
+
 class TrackedFieldsSet(set[str]):
     """`model_fields_set` as handed out: a change rebuilds the owner's wire form."""
 
@@ -134,9 +139,7 @@ _SET_CHANGES = (
     "__ixor__",
 )  # fmt: skip
 _track(TrackedFieldsSet, _SET_CHANGES)
-for _change in _SET_CHANGES:
-    setattr(SharedFieldsSet, _change, SharedFieldsSet._refused)
-del _change
+_refuse(SharedFieldsSet, _SET_CHANGES)
 
 
 set_wire_owner = WireList.__dict__["_wire_owner"].__set__
