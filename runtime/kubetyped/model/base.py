@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 import orjson
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
@@ -530,11 +530,13 @@ class KubeModel(BaseModel):
         so the schema's serializer first materialises the instance: a lazily decoded model
         held by a user's own pydantic model dumps its fields, not nothing."""
         schema = nested.model_schema(cls, source, handler)
-        if schema.get("type") == "model" and "serialization" not in schema:
-            schema["serialization"] = core_schema.wrap_serializer_function_ser_schema(
-                _serialize_prepared
-            )
-        return schema
+        if schema["type"] != "model" or "serialization" in schema:
+            return schema
+        prepared = dict(schema)
+        prepared["serialization"] = core_schema.wrap_serializer_function_ser_schema(
+            _serialize_prepared
+        )
+        return cast(CoreSchema, prepared)
 
     @classmethod
     def model_rebuild(
