@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 import orjson
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
-from pydantic_core import CoreSchema
+from pydantic_core import CoreSchema, core_schema
 
 from kubetyped.model import jsonio, nested
 from kubetyped.model.jsonio import ModelDecodeError
@@ -375,10 +375,15 @@ class KubeModel(BaseModel):
         for _, _, error in self._decode_errors().values():
             raise error
 
-    def _materialize_deep(self) -> None:
+    def _prepare_dump(self) -> None:
+        """Before pydantic's serializer reads this instance's fields: materialised, decode
+        errors raised (`ModelDecodeError`), own fields-set and extra dict."""
         self._materialize()
         self._raise_decode_errors()
         _thaw_fields_set(self)
+
+    def _materialize_deep(self) -> None:
+        self._prepare_dump()
         for value in self.__dict__.values():
             _materialize_value(value)
         if self.__pydantic_extra__:
@@ -521,8 +526,17 @@ class KubeModel(BaseModel):
         cls, source: type[BaseModel], handler: GetCoreSchemaHandler, /
     ) -> CoreSchema:
         """The full schema for the class being built; nested models are built lazily
-        (`kubetyped.model.nested`)."""
-        return nested.model_schema(cls, source, handler)
+        (`kubetyped.model.nested`). pydantic's serializer reads an instance's fields directly,
+        so the schema's serializer first materialises the instance: a lazily decoded model
+        held by a user's own pydantic model dumps its fields, not nothing."""
+        schema = nested.model_schema(cls, source, handler)
+        if schema["type"] != "model" or "serialization" in schema:
+            return schema
+        prepared = dict(schema)
+        prepared["serialization"] = core_schema.wrap_serializer_function_ser_schema(
+            _serialize_prepared
+        )
+        return cast(CoreSchema, prepared)
 
     @classmethod
     def model_rebuild(
@@ -732,6 +746,13 @@ def _encode_default(value: Any) -> Any:
 
 def _json_type(value: Any) -> str:
     return "null" if value is None else type(value).__name__
+
+
+def _serialize_prepared(value: Any, handler: core_schema.SerializerFunctionWrapHandler) -> Any:
+    """pydantic's own serializer of a model, after `KubeModel._prepare_dump`."""
+    if isinstance(value, KubeModel):
+        value._prepare_dump()
+    return handler(value)
 
 
 def _thaw_fields_set(model: BaseModel) -> None:
