@@ -65,11 +65,12 @@ lint: venv
 	$(VENV)/bin/ruff check $(SOURCES)
 	$(VENV)/bin/ruff format --check $(SOURCES)
 
-# mypy --strict on the four packages as the editable install (.venv) exposes them: its .pth
+# mypy --strict and pyright on the four packages as the editable install (.venv) exposes them: its .pth
 # lists runtime/, generated/, codegen/ and openapi/, so no mirror tree is needed.
 typecheck: venv
 	$(VENV)/bin/mypy --config-file pyproject.toml --cache-dir build/mypy-cache $(PACKAGES)
 	$(VENV)/bin/mypy --config-file pyproject.toml --cache-dir build/mypy-cache examples
+	$(VENV)/bin/pyright --pythonpath $(PY) runtime/kubetyped $(GENERATED) codegen/kubetyped_codegen openapi/kubetyped_openapi examples
 
 # Fails when generated/ is not exactly what the generator renders from the spec snapshot, or
 # when a blocking runtime module differs from what `make unasync` derives from its asyncio source.

@@ -26,7 +26,7 @@ DEFAULT_FOLDER = Path(__file__).parent / "deploy"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--kubeconfig")
     parser.add_argument("--context")

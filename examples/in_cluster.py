@@ -19,7 +19,7 @@ from kubetyped_kubernetes import Clientset
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("--service-account-dir", default=str(SERVICE_ACCOUNT_DIR))
     parser.add_argument("--namespace", help="namespace (default: the service account's)")
     # Accepted for symmetry with the other examples; in-cluster config uses no kubeconfig.

@@ -17,7 +17,7 @@ from kubetyped_kubernetes import Clientset
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("--kubeconfig", help="path of the kubeconfig (default: $KUBECONFIG)")
     parser.add_argument("--context", help="kubeconfig context (default: current-context)")
     parser.add_argument("--namespace", help="namespace (default: the context's, else default)")

@@ -17,7 +17,7 @@ from kubetyped_kubernetes import Clientset
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("pod")
     parser.add_argument("--kubeconfig")
     parser.add_argument("--context")

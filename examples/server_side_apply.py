@@ -39,7 +39,7 @@ def load_documents(path: Path) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("manifest", nargs="?", type=Path, default=DEFAULT_MANIFEST)
     parser.add_argument("--kubeconfig")
     parser.add_argument("--context")

@@ -110,7 +110,7 @@ def _with_selector(options: Any, selector: str) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("--kubeconfig")
     parser.add_argument("--context")
     parser.add_argument("--namespace", default="default")

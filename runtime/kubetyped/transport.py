@@ -59,62 +59,73 @@ class TransportConfig(Protocol):
     @property
     def server(self) -> str:
         """The apiserver URL (`https://host:port`, optionally with a path prefix)."""
+        ...
 
     @property
     def auth(self) -> httpx.Auth | None:
         """The credential flow for every request (token, basic, exec, OIDC), None for none or a
         client certificate alone.
         """
+        ...
 
     @property
     def proxy_url(self) -> str | None:
         """The kubeconfig's `proxy-url` (http, https or socks5), None to use
         `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (see `resolve_proxy`).
         """
+        ...
 
     @property
     def disable_compression(self) -> bool:
         """True to ask for uncompressed answers (`Accept-Encoding: identity`), kubeconfig
         `disable-compression`.
         """
+        ...
 
     @property
     def tls_server_name(self) -> str | None:
         """The name to verify the server's certificate against (and send as SNI) instead of the
         URL's host.
         """
+        ...
 
     @property
     def qps(self) -> float:
         """Sustained requests per second of the client's rate limiter (client-go `rest.Config.QPS`,
         default 5).
         """
+        ...
 
     @property
     def burst(self) -> int:
         """Requests the rate limiter lets through at once (client-go `rest.Config.Burst`, default
         10).
         """
+        ...
 
     @property
     def user_agent(self) -> str:
         """The `User-Agent` header ("" for the default)."""
+        ...
 
     @property
     def timeout(self) -> float | None:
         """Seconds for connect, read, write and pool waits of each request; None for
         `request.DEFAULT_TIMEOUT`.
         """
+        ...
 
     def impersonation_headers(self) -> Iterable[tuple[str, str]] | Mapping[str, str]:
         """The `Impersonate-User`/`-Group`/`-Uid`/`-Extra-*` headers to send (none when not
         impersonating).
         """
+        ...
 
     def ssl_context(self, *, for_proxy: bool = False) -> ssl.SSLContext | bool:
         """The TLS context for the apiserver (`for_proxy=True`: for an https proxy, verified with
         the cluster's TLS settings), or a bool for httpx's `verify`.
         """
+        ...
 
 
 # --- one limiter per config object ----------------------------------------------------------
@@ -217,7 +228,10 @@ def default_headers(config: TransportConfig) -> httpx.Headers:
         ("Accept", JSON),
     ]
     impersonation = config.impersonation_headers()
-    pairs += impersonation.items() if isinstance(impersonation, Mapping) else impersonation
+    if isinstance(impersonation, Mapping):
+        pairs.extend((str(name), str(value)) for name, value in impersonation.items())
+    else:
+        pairs.extend(impersonation)
     if config.disable_compression:
         pairs.append(("Accept-Encoding", "identity"))
     return httpx.Headers(pairs)

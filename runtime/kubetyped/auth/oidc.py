@@ -203,7 +203,7 @@ class OIDCAuth(EffectfulAuth):
                 )
             except httpx.HTTPError as exc:
                 raise self._error(f"token request failed: {type(exc).__name__}") from None
-            if token_response.status_code == httpx.codes.OK:
+            if token_response is not None and token_response.status_code == httpx.codes.OK:
                 with _AUTH_STYLES_LOCK:
                     _AUTH_STYLES[endpoint] = style
                 break

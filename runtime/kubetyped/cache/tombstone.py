@@ -23,4 +23,7 @@ class DeletedFinalStateUnknown(Generic[T_co]):
 def unwrap_tombstone(obj: T | DeletedFinalStateUnknown[T]) -> T:
     """The last known object for a tombstone, or ``obj`` itself (what an ``on_delete`` handler
     usually wants first)."""
-    return obj.obj if isinstance(obj, DeletedFinalStateUnknown) else obj
+    if isinstance(obj, DeletedFinalStateUnknown):
+        last: T = obj.obj
+        return last
+    return obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ssl
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -13,6 +14,9 @@ from kubetyped.auth.tls import client_ssl_context, load_cert_chain_from_memory
 from kubetyped.config.errors import InvalidKubeconfigError
 from kubetyped.urls import redact_url
 from kubetyped.version import default_user_agent
+
+if TYPE_CHECKING:
+    from kubetyped.auth.exec_plugin import ExecAuth
 
 __all__ = ["ClientConfig"]
 
@@ -24,7 +28,8 @@ def _bind_exec_auth(auth: httpx.Auth | None, ctx: ssl.SSLContext) -> None:
     """Let an exec plugin's client certificate reach `ctx` (see `ExecAuth.bind_ssl_context`)."""
     # An ExecAuth can only exist once its module is loaded; don't load it for other auths.
     exec_plugin = sys.modules.get("kubetyped.auth.exec_plugin")
-    if exec_plugin is not None and isinstance(auth, exec_plugin.ExecAuth):
+    exec_auth: type[ExecAuth] | None = getattr(exec_plugin, "ExecAuth", None)
+    if exec_auth is not None and isinstance(auth, exec_auth):
         auth.bind_ssl_context(ctx)
 
 

@@ -249,9 +249,10 @@ def action_for(request: httpx.Request, tracker: ObjectTracker) -> Action:
         verb = "update"
     elif method == "PATCH" and named:
         verb = "patch"
-        patch_type = request.headers.get("content-type", "").split(";")[0].strip()
-        if patch_type not in {p.value for p in PatchType}:
-            raise errors.unsupported_media_type(patch_type)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip()
+        if content_type not in {p.value for p in PatchType}:
+            raise errors.unsupported_media_type(content_type)
+        patch_type = content_type
     elif method == "DELETE":
         verb = "delete" if named else "delete-collection"
     else:

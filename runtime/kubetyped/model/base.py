@@ -97,8 +97,10 @@ class KubeModel(BaseModel):
     # would otherwise take it for a required constructor argument.
     # After materialising, `__kube_src__` holds the wire form (see the module docstring); None
     # for instances built by validation or copied, which are encoded from their fields.
-    __slots__ = ("__kube_raw__", "__kube_src__")
-    if TYPE_CHECKING:
+    # (the slots are hidden from type checkers, which read them as the properties' objects)
+    if not TYPE_CHECKING:
+        __slots__ = ("__kube_raw__", "__kube_src__")
+    else:
 
         @property
         def __kube_raw__(self) -> dict[str, Any] | Raw | None: ...
@@ -684,7 +686,7 @@ def _model_list_field(
     tracked = WireList(value)
     _set_list_owner(tracked, src)
     _set_list_key(tracked, wire_name)
-    model.__dict__[python_name] = tracked
+    vars(model)[python_name] = tracked
     return dicts
 
 
@@ -703,7 +705,7 @@ def _model_list_wire(
     tracked = WireList(items)
     _set_list_owner(tracked, src)
     _set_list_key(tracked, wire_name)
-    model.__dict__[python_name] = tracked
+    vars(model)[python_name] = tracked
     return dicts
 
 

@@ -48,7 +48,7 @@ from kubetyped.warnings import WarningHandler
 __all__ = ["AsyncRESTClient"]
 
 
-class AsyncRESTClient(_RestCommon):
+class AsyncRESTClient(_RestCommon[httpx.AsyncClient]):
     """REST client over raw JSON dicts (and bytes for the typed fast path)."""
 
     _http: httpx.AsyncClient

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any, Final, Protocol, TypeVar
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 import httpx
 import orjson
@@ -124,10 +124,13 @@ def _event_or_raise(event: WatchEvent[Any], raise_errors: bool) -> WatchEvent[An
     return event
 
 
-class _RestCommon:
+_HttpClient = TypeVar("_HttpClient", httpx.Client, httpx.AsyncClient)
+
+
+class _RestCommon(Generic[_HttpClient]):
     """What the sync and async clients share: request resolution and response checking."""
 
-    _http: httpx.Client | httpx.AsyncClient
+    _http: _HttpClient
 
     def __init__(
         self,

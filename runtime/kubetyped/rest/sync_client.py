@@ -50,7 +50,7 @@ from kubetyped.warnings import WarningHandler
 __all__ = ["RESTClient"]
 
 
-class RESTClient(_RestCommon):
+class RESTClient(_RestCommon[httpx.Client]):
     """REST client over raw JSON dicts (and bytes for the typed fast path)."""
 
     _http: httpx.Client

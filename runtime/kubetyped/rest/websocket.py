@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Sequence
+from typing import Any
 
 import httpx
 
@@ -44,7 +45,7 @@ def upgrade_request(
     return httpx.Request("GET", path, params=httpx.QueryParams(list(params)), headers=headers)
 
 
-def prepare_upgrade(rest: _RestCommon, request: httpx.Request) -> httpx.Request:
+def prepare_upgrade(rest: _RestCommon[Any], request: httpx.Request) -> httpx.Request:
     """``request`` resolved against the REST client: its base URL and default headers
     (User-Agent, impersonation), accepting any answer type (a refusal is a JSON ``Status``)."""
     resolved = rest._resolve(request)

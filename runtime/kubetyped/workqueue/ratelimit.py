@@ -31,9 +31,11 @@ class RateLimiter(Protocol):
 
     def forget(self, item: Hashable) -> None:
         """Stop tracking `item` (it succeeded): its next failure starts from the base delay again."""
+        ...
 
     def num_requeues(self, item: Hashable) -> int:
         """How many times `item` failed since it was last forgotten."""
+        ...
 
 
 class ItemExponentialFailureRateLimiter:
