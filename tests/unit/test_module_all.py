@@ -14,6 +14,7 @@ The last test runs the same checks on a synthetic package to show each one fails
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import inspect
 import re
@@ -196,6 +197,19 @@ def _readme_public_packages() -> tuple[str, ...]:
 RUNTIME_PACKAGE = Package(RUNTIME, "kubetyped", _readme_public_packages())
 
 
+@contextlib.contextmanager
+def importable(folder: Path, package: str) -> Iterator[None]:
+    """``package`` (written under ``folder`` by a test) importable inside the block; afterwards
+    ``folder`` leaves ``sys.path`` and every module of ``package`` leaves ``sys.modules``."""
+    sys.path.insert(0, str(folder))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(folder))
+        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[name]
+
+
 def test_every_runtime_module_defines_all() -> None:
     modules = RUNTIME_PACKAGE.modules()
     assert len(modules) > 150
@@ -240,8 +254,7 @@ def test_the_checks_fail_on_a_package_that_breaks_each_rule(tmp_path: Path) -> N
         "```python\nfrom allcheck_pkg.public import api\napi.helper()\n```\n"
     )
     package = Package(folder, "allcheck_pkg", ("allcheck_pkg.public",))
-    sys.path.insert(0, str(tmp_path / "src"))
-    try:
+    with importable(tmp_path / "src", "allcheck_pkg"):
         assert missing_all(package) == ["allcheck_pkg.internal"]
         assert bad_exports(package) == [
             "allcheck_pkg.public.api.Documented: its base allcheck_pkg.public.api.Base is not public",
@@ -255,7 +268,3 @@ def test_the_checks_fail_on_a_package_that_breaks_each_rule(tmp_path: Path) -> N
             "user/bad.py: allcheck_pkg.public.api.second is not in allcheck_pkg.public.api.__all__",
             "user/bad.py: imports allcheck_pkg.internal, not a public package",
         ]
-    finally:
-        sys.path.remove(str(tmp_path / "src"))
-        for name in [m for m in sys.modules if m.startswith("allcheck_pkg")]:
-            del sys.modules[name]

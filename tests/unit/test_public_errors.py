@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ import pytest
 
 import kubetyped.errors
 import kubetyped_codegen
-from tests.unit.test_module_all import RUNTIME_PACKAGE, Package, declared_all
+from tests.unit.test_module_all import RUNTIME_PACKAGE, Package, declared_all, importable
 
 #: The generator as a library (README: `kubetyped_codegen.pipeline` is its public module).
 CODEGEN_PACKAGE = Package(
@@ -273,8 +272,7 @@ def test_the_checks_fail_on_a_package_that_breaks_each_rule(tmp_path: Path) -> N
         'def run() -> None:\n    """Raises `Quiet`, `Helper`, `_Private`."""\n'
     )
     package = Package(folder, "errcheck_pkg", ("errcheck_pkg.errors", "errcheck_pkg.sub"))
-    sys.path.insert(0, str(tmp_path / "src"))
-    try:
+    with importable(tmp_path / "src", "errcheck_pkg"):
         base = importlib.import_module("errcheck_pkg.errors").Base
         errors = public_errors(package, "errcheck_pkg.errors")
         assert sorted(errors) == [
@@ -310,10 +308,6 @@ def test_the_checks_fail_on_a_package_that_breaks_each_rule(tmp_path: Path) -> N
             "errcheck_pkg.errors index: errcheck_pkg.sub: Ghost is no public error of it",
             "errcheck_pkg.errors index: errcheck_pkg.other: Helper is no public error of it",
         ]
-    finally:
-        sys.path.remove(str(tmp_path / "src"))
-        for name in [m for m in sys.modules if m.startswith("errcheck_pkg")]:
-            del sys.modules[name]
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from kubetyped.urls import check_url, redact_url, split_userinfo
@@ -36,6 +36,8 @@ def test_check_url_never_raises_and_accepts_only_what_httpx_parses(url: str) -> 
 def test_redaction_hides_the_password_whatever_surrounds_it(
     before: str, password: str, after: str
 ) -> None:
+    # a password that is part of the redacted text itself ("<redac") cannot be told apart
+    assume(password not in "https://user:<redacted>@")
     url = f"https://user:{password}@{after}"
     redacted = redact_url(url)
     assert password not in redacted or password in after
