@@ -70,3 +70,24 @@ def test_a_field_that_does_not_decode_fails_the_dump_naming_it() -> None:
         pydantic_core.PydanticSerializationError, match=r"metadata: expected a JSON object"
     ):
         Holder(pod=bad).model_dump()
+
+
+def test_a_field_that_does_not_decode_shows_in_the_repr_as_what_is_wrong() -> None:
+    bad = Pod.from_json(b'{"spec": {"containers": [{"name": "c", "image": 5}]}}')
+    assert bad.spec is not None
+
+    shown = repr(bad.spec.containers[0])
+
+    assert "image=None" not in shown
+    assert "image=<undecodable: spec.containers[0].image: expected a string, got int" in shown
+
+
+def test_a_secret_field_of_the_wrong_shape_is_not_shown() -> None:
+    from kubetyped_kubernetes.models.core_v1 import Secret
+
+    bad = Secret.from_json(b'{"metadata": {"name": "s"}, "data": "c2VjcmV0LXRva2Vu-plain"}')
+
+    shown = repr(bad)
+
+    assert "c2VjcmV0LXRva2Vu-plain" not in shown
+    assert "data='<redacted>'" in shown

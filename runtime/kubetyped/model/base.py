@@ -477,12 +477,20 @@ class KubeModel(BaseModel):
         self._materialize()
         fields_set = self.__pydantic_fields_set__
         values = self.__dict__
+        failed = self._decode_errors()
         secret = _is_secret(type(self))
         for name in type(self).__pydantic_fields__:
-            if name in fields_set:
+            if name in failed:  # shown as what is wrong with it, never its value
+                yield name, _Undecodable(failed[name][2])
+            elif name in fields_set:
                 value = values.get(name)
-                if secret and name in _SECRET_FIELDS and isinstance(value, dict):
-                    value = dict.fromkeys(value, "<redacted>")  # the keys, never the values
+                if secret and name in _SECRET_FIELDS and value is not None:
+                    # the keys, never the values; a value of another shape not at all
+                    value = (
+                        dict.fromkeys(value, "<redacted>")
+                        if isinstance(value, dict)
+                        else "<redacted>"
+                    )
                 elif name in _CREDENTIAL_FIELDS and isinstance(value, str):
                     value = "<redacted>"
                 yield name, value
@@ -748,6 +756,18 @@ def _encode_default(value: Any) -> Any:
 
 def _json_type(value: Any) -> str:
     return "null" if value is None else type(value).__name__
+
+
+class _Undecodable:
+    """In a repr, a field whose JSON did not decode: what is wrong with it, not its value."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: ModelDecodeError) -> None:
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"<undecodable: {self.error}>"
 
 
 def _serialize_prepared(value: Any, handler: core_schema.SerializerFunctionWrapHandler) -> Any:
